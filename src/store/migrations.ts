@@ -1,0 +1,147 @@
+// Versioned schema migrations, written once with Kysely's schema builder for SQLite and PostgreSQL.
+// Never edit a released migration: add a new one. They run at start and with `shopify-scim migrate`.
+import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import type { Dialect } from './db.js';
+
+type Db = Kysely<any>;
+
+function autoId(dialect: Dialect) {
+  return dialect === 'postgres' ? ('bigserial' as const) : ('integer' as const);
+}
+
+export function migrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '0001_core': {
+      async up(db: Db) {
+        await db.schema
+          .createTable('tenants')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull().unique())
+          .addColumn('display_name', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('settings', 'text', (c) => c.notNull().defaultTo('{}'))
+          .execute();
+
+        await db.schema
+          .createTable('clients')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+          .addColumn('label', 'text', (c) => c.notNull())
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('token_prefix', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_used_at', 'text')
+          .addColumn('revoked_at', 'text')
+          .execute();
+        await db.schema.createIndex('clients_tenant').on('clients').columns(['tenant_id', 'label']).execute();
+
+        await db.schema
+          .createTable('users')
+          .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('user_name', 'text', (c) => c.notNull())
+          .addColumn('user_name_lc', 'text', (c) => c.notNull())
+          .addColumn('external_id', 'text')
+          .addColumn('external_id_client', 'text')
+          .addColumn('display_name_lc', 'text')
+          .addColumn('given_name_lc', 'text')
+          .addColumn('family_name_lc', 'text')
+          .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('data', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text')
+          .addPrimaryKeyConstraint('users_pk', ['tenant_id', 'id'])
+          .execute();
+        await db.schema.createIndex('users_user_name').unique().on('users').columns(['tenant_id', 'user_name_lc']).execute();
+        await db.schema
+          .createIndex('users_external_id')
+          .unique()
+          .on('users')
+          .columns(['tenant_id', 'external_id_client', 'external_id'])
+          .where(sql.ref('external_id'), 'is not', null)
+          .execute();
+        await db.schema.createIndex('users_external_id_any').on('users').columns(['tenant_id', 'external_id']).execute();
+        await db.schema.createIndex('users_display_name').on('users').columns(['tenant_id', 'display_name_lc']).execute();
+        await db.schema.createIndex('users_created').on('users').columns(['tenant_id', 'created_at']).execute();
+        await db.schema.createIndex('users_updated').on('users').columns(['tenant_id', 'updated_at']).execute();
+
+        await db.schema
+          .createTable('user_emails')
+          .addColumn('tenant_id', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('value_lc', 'text', (c) => c.notNull())
+          .addColumn('type_lc', 'text')
+          .addColumn('primary', 'integer', (c) => c.notNull().defaultTo(0))
+          .addForeignKeyConstraint('user_emails_user', ['tenant_id', 'user_id'], 'users', ['tenant_id', 'id'], (c) => c.onDelete('cascade'))
+          .execute();
+        await db.schema.createIndex('user_emails_value').on('user_emails').columns(['tenant_id', 'value_lc']).execute();
+        await db.schema.createIndex('user_emails_user').on('user_emails').columns(['tenant_id', 'user_id']).execute();
+
+        await db.schema
+          .createTable('groups')
+          .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('display_name', 'text', (c) => c.notNull())
+          .addColumn('display_name_lc', 'text', (c) => c.notNull())
+          .addColumn('external_id', 'text')
+          .addColumn('external_id_client', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('data', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text')
+          .addPrimaryKeyConstraint('groups_pk', ['tenant_id', 'id'])
+          .execute();
+        await db.schema.createIndex('groups_display_name').on('groups').columns(['tenant_id', 'display_name_lc']).execute();
+        await db.schema
+          .createIndex('groups_external_id')
+          .unique()
+          .on('groups')
+          .columns(['tenant_id', 'external_id_client', 'external_id'])
+          .where(sql.ref('external_id'), 'is not', null)
+          .execute();
+
+        await db.schema
+          .createTable('group_members')
+          .addColumn('tenant_id', 'text', (c) => c.notNull())
+          .addColumn('group_id', 'text', (c) => c.notNull())
+          .addColumn('member_id', 'text', (c) => c.notNull())
+          .addColumn('member_type', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('group_members_pk', ['tenant_id', 'group_id', 'member_id'])
+          .addForeignKeyConstraint('group_members_group', ['tenant_id', 'group_id'], 'groups', ['tenant_id', 'id'], (c) => c.onDelete('cascade'))
+          .execute();
+        await db.schema.createIndex('group_members_member').on('group_members').columns(['tenant_id', 'member_id']).execute();
+
+        await db.schema
+          .createTable('audit_log')
+          .addColumn('id', autoId(dialect), (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn('tenant_id', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('resource_type', 'text', (c) => c.notNull())
+          .addColumn('resource_id', 'text')
+          .addColumn('detail', 'text', (c) => c.notNull().defaultTo('{}'))
+          .execute();
+        await db.schema.createIndex('audit_log_tenant').on('audit_log').columns(['tenant_id', 'id']).execute();
+      },
+    },
+  };
+}
+
+class StaticProvider implements MigrationProvider {
+  constructor(private readonly list: Record<string, Migration>) {}
+  async getMigrations() {
+    return this.list;
+  }
+}
+
+/** Brings the database to the newest schema; returns the names of the migrations it applied. */
+export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticProvider(migrations(dialect)) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,101 @@
+// Row types of every table, as Kysely sees them. Timestamps are ISO-8601 strings (UTC, milliseconds) so that they
+// compare correctly as text in SQLite and PostgreSQL alike; booleans are 0/1 integers for the same reason.
+import type { Generated } from 'kysely';
+
+export interface TenantsTable {
+  id: string;
+  /** URL-safe name used in the SCIM base URL: /scim/v2/<name> */
+  name: string;
+  display_name: string;
+  created_at: string;
+  /** JSON: per-tenant settings (policies, mapping, shop connection); secrets inside are encrypted. */
+  settings: string;
+}
+
+export interface ClientsTable {
+  id: string;
+  tenant_id: string;
+  label: string;
+  /** sha256 of the token, hex; the token itself is shown once and never stored. */
+  token_hash: string;
+  /** first characters of the token, to recognise it in lists */
+  token_prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface UsersTable {
+  tenant_id: string;
+  id: string;
+  user_name: string;
+  /** lower-cased userName: uniqueness and case-insensitive filters */
+  user_name_lc: string;
+  external_id: string | null;
+  /** the client that set externalId; externalId is unique per client */
+  external_id_client: string | null;
+  display_name_lc: string | null;
+  given_name_lc: string | null;
+  family_name_lc: string | null;
+  active: number;
+  created_at: string;
+  updated_at: string;
+  version: number;
+  /** JSON of the resource without id, meta and groups (those are derived). */
+  data: string;
+  /** the client that created the resource */
+  created_by: string | null;
+}
+
+export interface UserEmailsTable {
+  tenant_id: string;
+  user_id: string;
+  value_lc: string;
+  type_lc: string | null;
+  primary: number;
+}
+
+export interface GroupsTable {
+  tenant_id: string;
+  id: string;
+  display_name: string;
+  display_name_lc: string;
+  external_id: string | null;
+  external_id_client: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+  /** JSON of the resource without id, meta and members (members live in group_members). */
+  data: string;
+  created_by: string | null;
+}
+
+export interface GroupMembersTable {
+  tenant_id: string;
+  group_id: string;
+  member_id: string;
+  member_type: 'User' | 'Group';
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  tenant_id: string;
+  at: string;
+  /** client id, 'admin', 'shopify' or 'system' */
+  actor: string;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  /** JSON: what changed (attribute paths, outcome), never personal values */
+  detail: string;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  clients: ClientsTable;
+  users: UsersTable;
+  user_emails: UserEmailsTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  audit_log: AuditLogTable;
+}
