@@ -1,0 +1,111 @@
+// Reads and validates the process configuration from the environment (and a .env file), once, at start.
+// Each mistake gets a sentence naming the variable; nothing else in the code reads process.env.
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { SHOPIFY_API_VERSION_DEFAULT } from './shopify/version.js';
+
+const port = z.coerce.number({ message: 'must be a whole number from 0 to 65535' }).int().min(0).max(65535);
+const optionalUrl = z.url({ message: 'must be an absolute URL such as https://scim.example.com' }).optional();
+
+const schema = z
+  .object({
+    PORT: port.default(8080),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PUBLIC_URL: optionalUrl,
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^(sqlite:|postgres(ql)?:\/\/)/i, 'must start with sqlite: or postgres://')
+      .optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    SECRET_KEY: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$|^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes as 64 hex characters or base64')
+      .optional(),
+    ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    SHOPIFY_SHOP: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i, 'must be the shop domain, e.g. my-store.myshopify.com')
+      .optional(),
+    SHOPIFY_ACCESS_TOKEN: z.string().min(1).optional(),
+    SHOPIFY_CLIENT_ID: z.string().min(1).optional(),
+    SHOPIFY_CLIENT_SECRET: z.string().min(1).optional(),
+    SHOPIFY_API_VERSION: z.string().regex(/^\d{4}-\d{2}$|^unstable$/, 'must look like 2026-10').default(SHOPIFY_API_VERSION_DEFAULT),
+    SHOPIFY_API_BASE_URL: optionalUrl,
+    SYNC_WAIT_MS: z.coerce.number().int().min(0).max(30000).default(3000),
+    MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1048576),
+  });
+
+/** Rules between variables, checked even when single values are wrong so that every mistake is reported at once. */
+function crossFieldProblems(v: Record<string, string | undefined>): string[] {
+  const out: string[] = [];
+  if (v.SHOPIFY_CLIENT_ID && !v.SHOPIFY_CLIENT_SECRET) out.push('SHOPIFY_CLIENT_SECRET is required with SHOPIFY_CLIENT_ID');
+  if (v.SHOPIFY_CLIENT_SECRET && !v.SHOPIFY_CLIENT_ID) out.push('SHOPIFY_CLIENT_ID is required with SHOPIFY_CLIENT_SECRET');
+  if ((v.SHOPIFY_ACCESS_TOKEN || v.SHOPIFY_CLIENT_ID) && !v.SHOPIFY_SHOP) out.push('SHOPIFY_SHOP is required when Shopify credentials are set');
+  if (v.SHOPIFY_SHOP && !v.SHOPIFY_ACCESS_TOKEN && !v.SHOPIFY_CLIENT_ID)
+    out.push('SHOPIFY_ACCESS_TOKEN (or SHOPIFY_CLIENT_ID with SHOPIFY_CLIENT_SECRET) is required with SHOPIFY_SHOP');
+  return out;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl?: string;
+  dataDir: string;
+  databaseUrl: string;
+  logLevel: string;
+  secretKey?: string;
+  adminToken?: string;
+  shopify?: {
+    shop: string;
+    accessToken?: string;
+    clientId?: string;
+    clientSecret?: string;
+    apiVersion: string;
+    apiBaseUrl?: string;
+  };
+  shopifyApiVersion: string;
+  syncWaitMs: number;
+  maxBodyBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates an environment (process.env by default) into a Config, or throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0] ?? 'configuration')} ${i.message}`);
+  problems.push(...crossFieldProblems(cleaned));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const v = parsed.data;
+  const dataDir = resolve(v.DATA_DIR);
+  return {
+    port: v.PORT,
+    host: v.HOST,
+    publicUrl: v.PUBLIC_URL?.replace(/\/+$/, ''),
+    dataDir,
+    databaseUrl: v.DATABASE_URL ?? `sqlite:${join(dataDir, 'shopify-scim.sqlite')}`,
+    logLevel: v.LOG_LEVEL,
+    secretKey: v.SECRET_KEY,
+    adminToken: v.ADMIN_TOKEN,
+    shopify: v.SHOPIFY_SHOP
+      ? {
+          shop: v.SHOPIFY_SHOP.toLowerCase(),
+          accessToken: v.SHOPIFY_ACCESS_TOKEN,
+          clientId: v.SHOPIFY_CLIENT_ID,
+          clientSecret: v.SHOPIFY_CLIENT_SECRET,
+          apiVersion: v.SHOPIFY_API_VERSION,
+          apiBaseUrl: v.SHOPIFY_API_BASE_URL,
+        }
+      : undefined,
+    shopifyApiVersion: v.SHOPIFY_API_VERSION,
+    syncWaitMs: v.SYNC_WAIT_MS,
+    maxBodyBytes: v.MAX_BODY_BYTES,
+  };
+}
