@@ -1,0 +1,195 @@
+// Tenants (one per shop) and their SCIM clients with bearer tokens. A token resolves to exactly one tenant and client;
+// nothing here ever returns a token in clear after it was created.
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database, TenantsTable, ClientsTable } from './types.js';
+import { generateToken, hashToken, safeEqual, tokenDisplayPrefix } from '../security/tokens.js';
+import { isUniqueViolation } from './db.js';
+
+export interface Tenant {
+  id: string;
+  name: string;
+  displayName: string;
+  createdAt: string;
+  settings: Record<string, unknown>;
+}
+
+export interface Client {
+  id: string;
+  tenantId: string;
+  label: string;
+  tokenPrefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export class TenantError extends Error {
+  constructor(
+    readonly code: 'TENANT_EXISTS' | 'TENANT_NOT_FOUND' | 'TENANT_NAME_INVALID' | 'CLIENT_NOT_FOUND' | 'LABEL_INVALID',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TenantError';
+  }
+}
+
+export const TENANT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+const toTenant = (r: TenantsTable): Tenant => ({
+  id: r.id,
+  name: r.name,
+  displayName: r.display_name,
+  createdAt: r.created_at,
+  settings: JSON.parse(r.settings) as Record<string, unknown>,
+});
+
+const toClient = (r: ClientsTable): Client => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  label: r.label,
+  tokenPrefix: r.token_prefix,
+  createdAt: r.created_at,
+  lastUsedAt: r.last_used_at,
+  revokedAt: r.revoked_at,
+});
+
+export class TenantRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Creates a tenant; its name becomes part of the SCIM base URL, so it is a lower-case slug. */
+  async create(name: string, displayName?: string, settings: Record<string, unknown> = {}): Promise<Tenant> {
+    if (!TENANT_NAME.test(name))
+      throw new TenantError('TENANT_NAME_INVALID', `tenant name "${name}" must be 1-63 lower-case letters, digits or dashes, not starting or ending with a dash`);
+    const row: TenantsTable = {
+      id: randomUUID(),
+      name,
+      display_name: displayName ?? name,
+      created_at: new Date().toISOString(),
+      settings: JSON.stringify(settings),
+    };
+    try {
+      await this.db.insertInto('tenants').values(row).execute();
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new TenantError('TENANT_EXISTS', `a tenant named "${name}" already exists`);
+      throw e;
+    }
+    return toTenant(row);
+  }
+
+  async list(): Promise<Tenant[]> {
+    return (await this.db.selectFrom('tenants').selectAll().orderBy('name').execute()).map(toTenant);
+  }
+
+  async byName(name: string): Promise<Tenant | undefined> {
+    const r = await this.db.selectFrom('tenants').selectAll().where('name', '=', name.toLowerCase()).executeTakeFirst();
+    return r && toTenant(r);
+  }
+
+  async byId(id: string): Promise<Tenant | undefined> {
+    const r = await this.db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toTenant(r);
+  }
+
+  async requireByName(name: string): Promise<Tenant> {
+    const t = await this.byName(name);
+    if (!t) throw new TenantError('TENANT_NOT_FOUND', `no tenant named "${name}"`);
+    return t;
+  }
+
+  async updateSettings(id: string, settings: Record<string, unknown>): Promise<void> {
+    await this.db.updateTable('tenants').set({ settings: JSON.stringify(settings) }).where('id', '=', id).execute();
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom('tenants').where('id', '=', id).execute();
+  }
+
+  /** Issues a token for a new client of a tenant. The token is returned once and only its hash is stored. */
+  async createToken(tenantId: string, label: string): Promise<{ client: Client; token: string }> {
+    const clean = label.trim();
+    if (!clean || clean.length > 100) throw new TenantError('LABEL_INVALID', 'a token label must be 1-100 characters');
+    const token = generateToken();
+    const row: ClientsTable = {
+      id: randomUUID(),
+      tenant_id: tenantId,
+      label: clean,
+      token_hash: hashToken(token),
+      token_prefix: tokenDisplayPrefix(token),
+      created_at: new Date().toISOString(),
+      last_used_at: null,
+      revoked_at: null,
+    };
+    await this.db.insertInto('clients').values(row).execute();
+    return { client: toClient(row), token };
+  }
+
+  async listClients(tenantId: string): Promise<Client[]> {
+    const rows = await this.db.selectFrom('clients').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').execute();
+    return rows.map(toClient);
+  }
+
+  /** Revokes a client's token by client id or label; returns how many were revoked. */
+  async revoke(tenantId: string, idOrLabel: string): Promise<number> {
+    const now = new Date().toISOString();
+    const r = await this.db
+      .updateTable('clients')
+      .set({ revoked_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('revoked_at', 'is', null)
+      .where((eb) => eb.or([eb('id', '=', idOrLabel), eb('label', '=', idOrLabel)]))
+      .executeTakeFirst();
+    const n = Number(r.numUpdatedRows);
+    if (n === 0) throw new TenantError('CLIENT_NOT_FOUND', `no active token "${idOrLabel}" in this tenant`);
+    return n;
+  }
+
+  /**
+   * Resolves a bearer token to its tenant and client, or undefined. The lookup is by hash (an index seek that reveals
+   * nothing about the token) and the hash is compared again in constant time.
+   */
+  async authenticate(token: string): Promise<{ tenant: Tenant; client: Client } | undefined> {
+    const hash = hashToken(token);
+    const row = await this.db
+      .selectFrom('clients')
+      .innerJoin('tenants', 'tenants.id', 'clients.tenant_id')
+      .select([
+        'clients.id as c_id',
+        'clients.tenant_id as c_tenant_id',
+        'clients.label as c_label',
+        'clients.token_hash as c_token_hash',
+        'clients.token_prefix as c_token_prefix',
+        'clients.created_at as c_created_at',
+        'clients.last_used_at as c_last_used_at',
+        'clients.revoked_at as c_revoked_at',
+        'tenants.id as t_id',
+        'tenants.name as t_name',
+        'tenants.display_name as t_display_name',
+        'tenants.created_at as t_created_at',
+        'tenants.settings as t_settings',
+      ])
+      .where('clients.token_hash', '=', hash)
+      .executeTakeFirst();
+    if (!row || row.c_revoked_at || !safeEqual(row.c_token_hash, hash)) return undefined;
+    return {
+      tenant: toTenant({ id: row.t_id, name: row.t_name, display_name: row.t_display_name, created_at: row.t_created_at, settings: row.t_settings }),
+      client: toClient({
+        id: row.c_id,
+        tenant_id: row.c_tenant_id,
+        label: row.c_label,
+        token_hash: row.c_token_hash,
+        token_prefix: row.c_token_prefix,
+        created_at: row.c_created_at,
+        last_used_at: row.c_last_used_at,
+        revoked_at: row.c_revoked_at,
+      }),
+    };
+  }
+
+  /** Records use of a token, at most once a minute per client so reads do not turn into writes. */
+  async touch(client: Client): Promise<void> {
+    const now = Date.now();
+    if (client.lastUsedAt && now - Date.parse(client.lastUsedAt) < 60_000) return;
+    await this.db.updateTable('clients').set({ last_used_at: new Date(now).toISOString() }).where('id', '=', client.id).execute();
+  }
+}
