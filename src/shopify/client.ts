@@ -1,0 +1,299 @@
+// One Admin GraphQL client per shop: token, cost-aware throttle, timeouts and retries around every call, and a
+// ShopifyError for every failure, so the typed operations only describe documents and shapes.
+import { createTokenSource, retryAfterMs, transportError, type AccessTokenSource, type ShopifyAuth } from './auth.js';
+import { estimateCost } from './cost.js';
+import { ShopifyError, shopifyErrors } from './errors.js';
+import { MemoryThrottleStore, msUntilAvailable, type ThrottleSnapshot, type ThrottleStatus, type ThrottleStore } from './throttle.js';
+import { SHOPIFY_API_VERSION_DEFAULT } from './version.js';
+
+/** A GraphQL document of the registry: its operation name, its text and, when known, its requested cost. */
+export interface ShopifyDocument {
+  readonly name: string;
+  readonly text: string;
+  readonly cost?: number;
+}
+
+export interface RetryOptions {
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export type ClientEvent =
+  | { type: 'request'; operation: string; attempt: number; durationMs: number; status?: number; code?: string }
+  | { type: 'wait'; operation: string; waitMs: number; cost: number }
+  | { type: 'throttled'; operation: string; attempt: number; status?: ThrottleStatus }
+  | { type: 'retry'; operation: string; attempt: number; delayMs: number; code: string }
+  | { type: 'cost'; operation: string; requested: number; actual: number; status: ThrottleStatus }
+  | { type: 'token'; expiresInSeconds?: number };
+
+export interface ShopifyClientOptions {
+  /** The shop's myshopify domain (`example.myshopify.com`; a bare `example` gets the suffix). */
+  shop: string;
+  apiVersion?: string;
+  auth: ShopifyAuth;
+  /** Where the Admin API lives; default `https://<shop>`. The emulator's url in development and tests. */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Per HTTP call. */
+  timeoutMs?: number;
+  throttle?: ThrottleStore;
+  retry?: Partial<RetryOptions>;
+  /** Metrics and logging hook; must not throw. */
+  onEvent?: (e: ClientEvent) => void;
+  /** Source of jitter (tests pin it). */
+  random?: () => number;
+}
+
+export interface CostExtension {
+  requestedQueryCost: number;
+  actualQueryCost: number | null;
+  throttleStatus: ThrottleStatus;
+}
+
+export interface GraphQLResponse<T> {
+  data: T;
+  cost?: CostExtension;
+  /** The version that answered (X-Shopify-API-Version); Shopify falls back to another one for an unknown version. */
+  apiVersion?: string;
+}
+
+export interface RequestOptions {
+  /** Requested-cost estimate; default: the cost Shopify last asked for this document, or one computed from it. */
+  cost?: number;
+  signal?: AbortSignal;
+}
+
+export interface ShopifyClient {
+  readonly shop: string;
+  readonly apiVersion: string;
+  readonly baseUrl: string;
+  readonly graphqlUrl: string;
+  /** Sends one document; resolves with its data or rejects with a ShopifyError after retries. */
+  request<T>(doc: ShopifyDocument, variables?: Record<string, unknown>, opts?: RequestOptions): Promise<GraphQLResponse<T>>;
+  /** The throttle's view of this shop's bucket, once a response has been seen. */
+  throttleSnapshot(): Promise<ThrottleSnapshot | undefined>;
+  /** GET of a file Shopify links to (bulk results), with the client's fetch and a timeout. */
+  fetchFile(url: string, opts?: { timeoutMs?: number }): Promise<Response>;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000 };
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+/** `example` → `example.myshopify.com`; strips a scheme and a trailing slash. */
+export function normalizeShop(shop: string): string {
+  const s = shop.trim().replace(/^https?:\/\//i, '').replace(/\/+$/, '').toLowerCase();
+  if (!s) throw new Error('Shopify shop is empty');
+  return s.includes('.') ? s : `${s}.myshopify.com`;
+}
+
+/** A client for one shop. */
+export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
+  const shop = normalizeShop(opts.shop);
+  const apiVersion = opts.apiVersion ?? SHOPIFY_API_VERSION_DEFAULT;
+  const baseUrl = (opts.baseUrl ?? `https://${shop}`).replace(/\/+$/, '');
+  const graphqlUrl = `${baseUrl}/admin/api/${apiVersion}/graphql.json`;
+  const doFetch = opts.fetch ?? globalThis.fetch;
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const throttle = opts.throttle ?? new MemoryThrottleStore({ now });
+  const retry = { ...DEFAULT_RETRY, ...opts.retry };
+  const random = opts.random ?? Math.random;
+  const emit = (e: ClientEvent) => {
+    try {
+      opts.onEvent?.(e);
+    } catch {
+      // a broken metrics hook must not break a Shopify call
+    }
+  };
+  const tokens: AccessTokenSource = createTokenSource(opts.auth, {
+    baseUrl,
+    fetch: doFetch,
+    now,
+    timeoutMs,
+    onToken: (t) => emit({ type: 'token', expiresInSeconds: t.expiresInSeconds }),
+  });
+  // Shopify's own requested cost for a document and page size, learned from its answers.
+  const learned = new Map<string, number>();
+  const costKey = (doc: ShopifyDocument, vars: Record<string, unknown>) =>
+    `${doc.name}|${Object.values(vars).filter((v) => typeof v === 'number').join(',')}`;
+
+  async function send(doc: ShopifyDocument, variables: Record<string, unknown>, signal: AbortSignal | undefined) {
+    const token = await tokens.get();
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let res: Response;
+    let text: string;
+    try {
+      res = await doFetch(graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'x-shopify-access-token': token },
+        body: JSON.stringify({ query: doc.text, variables, operationName: doc.name }),
+        signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+      });
+      text = await res.text();
+    } catch (e) {
+      throw transportError(e, timeoutMs);
+    }
+    return { token, res, text };
+  }
+
+  async function request<T>(doc: ShopifyDocument, variables: Record<string, unknown> = {}, ro: RequestOptions = {}) {
+    let refreshedAfter401 = false;
+    for (let attempt = 1; ; attempt++) {
+      const key = costKey(doc, variables);
+      const cost = ro.cost ?? learned.get(key) ?? doc.cost ?? estimateCost(doc.text, variables);
+      const reservation = await throttle.reserve(shop, cost);
+      const waitMs = reservation.sendAt - now();
+      if (waitMs > 0) {
+        emit({ type: 'wait', operation: doc.name, waitMs, cost });
+        await sleep(waitMs);
+      }
+      const started = now();
+      let status: ThrottleStatus | undefined;
+      let actual: number | undefined;
+      let httpStatus: number | undefined;
+      let delayMs = 0;
+      try {
+        const { token, res, text } = await send(doc, variables, ro.signal);
+        httpStatus = res.status;
+        // A refused request (4xx) was not executed, so it cost nothing.
+        if (res.status >= 400 && res.status < 500) actual = 0;
+        if (res.status === 401) {
+          // An expired or revoked grant token: get a new one once, then give up.
+          if (!refreshedAfter401 && tokens.invalidate(token)) {
+            refreshedAfter401 = true;
+            attempt--;
+            continue;
+          }
+          throw shopifyErrors.unauthorized();
+        }
+        const body = httpError(res, text, now());
+        if (body) throw body;
+        const json = parseJson(text);
+        const ext = json.extensions?.cost;
+        if (ext?.throttleStatus) {
+          status = ext.throttleStatus;
+          learned.set(key, ext.requestedQueryCost);
+        }
+        const errs = json.errors ?? [];
+        if (errs.length > 0) {
+          actual = ext?.actualQueryCost ?? 0;
+          throw graphqlError(errs, status, cost);
+        }
+        if (json.data === undefined || json.data === null) throw shopifyErrors.internal('the response has no data');
+        actual = ext?.actualQueryCost ?? undefined;
+        if (ext) emit({ type: 'cost', operation: doc.name, requested: ext.requestedQueryCost, actual: ext.actualQueryCost ?? 0, status: ext.throttleStatus });
+        emit({ type: 'request', operation: doc.name, attempt, durationMs: now() - started, status: res.status });
+        return { data: json.data as T, cost: ext, apiVersion: res.headers.get('x-shopify-api-version') ?? undefined };
+      } catch (e) {
+        const err = e instanceof ShopifyError ? e : shopifyErrors.internal(String(e), e);
+        emit({ type: 'request', operation: doc.name, attempt, durationMs: now() - started, status: httpStatus, code: err.code });
+        if (err.code === 'THROTTLED') emit({ type: 'throttled', operation: doc.name, attempt, status });
+        if (!err.retryable || attempt >= retry.maxAttempts || ro.signal?.aborted) throw err;
+        // THROTTLED waits in the next reservation, exactly as long as the bucket needs; the rest back off.
+        delayMs = err.code === 'THROTTLED' ? 0 : (err.retryAfterMs ?? backoff(attempt, retry, random));
+        emit({ type: 'retry', operation: doc.name, attempt, delayMs, code: err.code });
+      } finally {
+        await throttle.settle(shop, reservation, { status, actualCost: actual });
+      }
+      if (delayMs > 0) await sleep(delayMs);
+    }
+  }
+
+  return {
+    shop,
+    apiVersion,
+    baseUrl,
+    graphqlUrl,
+    request,
+    throttleSnapshot: () => throttle.snapshot(shop),
+    async fetchFile(url, fo = {}) {
+      try {
+        const res = await doFetch(url, { signal: AbortSignal.timeout(fo.timeoutMs ?? timeoutMs * 8) });
+        if (res.status >= 500) throw shopifyErrors.http5xx(res.status);
+        if (!res.ok) throw shopifyErrors.internal(`downloading a result file answered HTTP ${res.status}`);
+        return res;
+      } catch (e) {
+        throw transportError(e, fo.timeoutMs ?? timeoutMs * 8);
+      }
+    },
+  };
+}
+
+/** Full-jitter exponential backoff: a random delay up to base × 2^(attempt−1), capped. */
+export function backoff(attempt: number, r: RetryOptions, random: () => number = Math.random): number {
+  return Math.floor(random() * Math.min(r.maxDelayMs, r.baseDelayMs * 2 ** (attempt - 1)));
+}
+
+interface GraphQLErrorBody {
+  message?: string;
+  extensions?: { code?: string; [k: string]: unknown };
+}
+
+interface GraphQLBody {
+  data?: unknown;
+  errors?: GraphQLErrorBody[];
+  extensions?: { cost?: CostExtension };
+}
+
+function parseJson(text: string): GraphQLBody {
+  try {
+    return JSON.parse(text) as GraphQLBody;
+  } catch {
+    throw shopifyErrors.internal('the response is not JSON');
+  }
+}
+
+function httpError(res: Response, text: string, now: number): ShopifyError | undefined {
+  const s = res.status;
+  if (s >= 200 && s < 300) return undefined;
+  if (s === 429) return shopifyErrors.rateLimited(retryAfterMs(res.headers.get('retry-after'), now));
+  if (s >= 500) return shopifyErrors.http5xx(s);
+  if (s === 402 || s === 423) return shopifyErrors.shopUnavailable(s);
+  if (s === 403) return shopifyErrors.forbidden(s, bodyMessage(text));
+  if (s === 404) return shopifyErrors.endpointNotFound(s, bodyMessage(text));
+  if (s === 400) {
+    // Shopify answers a malformed document with 400 and the usual errors array.
+    const msgs = (tryJson(text)?.errors ?? []).map((e) => e.message ?? '');
+    return shopifyErrors.graphqlInvalid(msgs.length ? msgs : [bodyMessage(text)]);
+  }
+  return shopifyErrors.internal(`HTTP ${s}: ${bodyMessage(text)}`);
+}
+
+function tryJson(text: string): GraphQLBody | undefined {
+  try {
+    const j = JSON.parse(text) as GraphQLBody;
+    return j && typeof j === 'object' ? j : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function bodyMessage(text: string): string {
+  const j = tryJson(text) as { errors?: unknown } | undefined;
+  if (j?.errors !== undefined) {
+    if (typeof j.errors === 'string') return j.errors;
+    if (Array.isArray(j.errors)) return j.errors.map((e) => (e as GraphQLErrorBody)?.message ?? String(e)).join('; ');
+    return JSON.stringify(j.errors).slice(0, 200);
+  }
+  return text.slice(0, 200);
+}
+
+function graphqlError(errs: GraphQLErrorBody[], status: ThrottleStatus | undefined, cost: number): ShopifyError {
+  const codes = errs.map((e) => e.extensions?.code ?? '');
+  const messages = errs.map((e) => e.message ?? '');
+  if (codes.includes('THROTTLED')) {
+    return shopifyErrors.throttled(status ? msUntilAvailable(status, cost) : undefined);
+  }
+  if (codes.includes('ACCESS_DENIED')) return shopifyErrors.missingScope(messages.join('; '));
+  if (codes.includes('MAX_COST_EXCEEDED')) return shopifyErrors.costExceeded(messages.join('; '));
+  if (codes.includes('INTERNAL_SERVER_ERROR')) return shopifyErrors.serverError(messages.join('; '));
+  if (codes.includes('UNSUPPORTED') || messages.some((m) => /not supported by the emulator/i.test(m))) {
+    return shopifyErrors.unsupported(messages.join('; '));
+  }
+  return shopifyErrors.graphqlInvalid(messages);
+}

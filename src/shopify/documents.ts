@@ -1,0 +1,221 @@
+// Every GraphQL document the connector can send, in one registry, so one test validates them all against the
+// pinned Admin schema: a typo or a field Shopify removed fails the suite here instead of a production call.
+import type { ShopifyDocument } from './client.js';
+
+const ADDRESS = /* GraphQL */ `
+fragment AddressFields on MailingAddress {
+  id firstName lastName company address1 address2 city province provinceCode zip countryCodeV2 phone
+}`;
+
+/** Uses $withMetafields and $metafieldKeys: every document that spreads it declares both. */
+const CUSTOMER = /* GraphQL */ `
+fragment CustomerFields on Customer {
+  id firstName lastName note locale tags state createdAt updatedAt canDelete numberOfOrders
+  defaultEmailAddress { emailAddress marketingState }
+  defaultPhoneNumber { phoneNumber }
+  defaultAddress { ...AddressFields }
+  addressesV2(first: 10) { nodes { ...AddressFields } }
+  metafields(first: 25, keys: $metafieldKeys) @include(if: $withMetafields) { nodes { namespace key type value } }
+}
+${ADDRESS}`;
+
+const MF_VARS = '$withMetafields: Boolean! = false, $metafieldKeys: [String!]';
+
+const doc = (name: string, text: string, cost?: number): ShopifyDocument => ({ name, text: text.trim(), cost });
+
+export const documents = {
+  // customers: writes
+  customerCreate: doc(
+    'CustomerCreate',
+    `mutation CustomerCreate($input: CustomerInput!, ${MF_VARS}) {
+  customerCreate(input: $input) { customer { ...CustomerFields } userErrors { field message } }
+}
+${CUSTOMER}`,
+  ),
+  customerUpdate: doc(
+    'CustomerUpdate',
+    `mutation CustomerUpdate($input: CustomerInput!, ${MF_VARS}) {
+  customerUpdate(input: $input) { customer { ...CustomerFields } userErrors { field message } }
+}
+${CUSTOMER}`,
+  ),
+  customerSet: doc(
+    'CustomerSet',
+    `mutation CustomerSet($identifier: CustomerSetIdentifiers, $input: CustomerSetInput!, ${MF_VARS}) {
+  customerSet(identifier: $identifier, input: $input) { customer { ...CustomerFields } userErrors { code field message } }
+}
+${CUSTOMER}`,
+  ),
+  customerDelete: doc(
+    'CustomerDelete',
+    `mutation CustomerDelete($id: ID!) {
+  customerDelete(input: { id: $id }) { deletedCustomerId userErrors { field message } }
+}`,
+  ),
+  tagsAdd: doc(
+    'TagsAdd',
+    `mutation TagsAdd($id: ID!, $tags: [String!]!) {
+  tagsAdd(id: $id, tags: $tags) { node { id } userErrors { field message } }
+}`,
+  ),
+  tagsRemove: doc(
+    'TagsRemove',
+    `mutation TagsRemove($id: ID!, $tags: [String!]!) {
+  tagsRemove(id: $id, tags: $tags) { node { id } userErrors { field message } }
+}`,
+  ),
+  customerEmailMarketingConsentUpdate: doc(
+    'CustomerEmailMarketingConsentUpdate',
+    `mutation CustomerEmailMarketingConsentUpdate($input: CustomerEmailMarketingConsentUpdateInput!) {
+  customerEmailMarketingConsentUpdate(input: $input) {
+    customer { id defaultEmailAddress { emailAddress marketingState marketingOptInLevel marketingUpdatedAt } }
+    userErrors { code field message }
+  }
+}`,
+  ),
+  customerRequestDataErasure: doc(
+    'CustomerRequestDataErasure',
+    `mutation CustomerRequestDataErasure($customerId: ID!) {
+  customerRequestDataErasure(customerId: $customerId) { customerId userErrors { code field message } }
+}`,
+  ),
+  customerCancelDataErasure: doc(
+    'CustomerCancelDataErasure',
+    `mutation CustomerCancelDataErasure($customerId: ID!) {
+  customerCancelDataErasure(customerId: $customerId) { customerId userErrors { code field message } }
+}`,
+  ),
+
+  // customers: reads
+  customer: doc(
+    'Customer',
+    `query Customer($id: ID!, ${MF_VARS}) {
+  customer(id: $id) { ...CustomerFields }
+}
+${CUSTOMER}`,
+  ),
+  customerByIdentifier: doc(
+    'CustomerByIdentifier',
+    `query CustomerByIdentifier($identifier: CustomerIdentifierInput!, ${MF_VARS}) {
+  customerByIdentifier(identifier: $identifier) { ...CustomerFields }
+}
+${CUSTOMER}`,
+  ),
+  customers: doc(
+    'Customers',
+    `query Customers($first: Int!, $after: String, $query: String, $sortKey: CustomerSortKeys = UPDATED_AT, ${MF_VARS}) {
+  customers(first: $first, after: $after, query: $query, sortKey: $sortKey) {
+    nodes { ...CustomerFields }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+${CUSTOMER}`,
+  ),
+
+  // metafields
+  metafieldsSet: doc(
+    'MetafieldsSet',
+    `mutation MetafieldsSet($metafields: [MetafieldsSetInput!]!) {
+  metafieldsSet(metafields: $metafields) {
+    metafields { id namespace key type value owner { ... on Customer { id } } }
+    userErrors { code elementIndex field message }
+  }
+}`,
+  ),
+  metafieldDefinitions: doc(
+    'MetafieldDefinitions',
+    `query MetafieldDefinitions($ownerType: MetafieldOwnerType!, $namespace: String, $key: String) {
+  metafieldDefinitions(first: 1, ownerType: $ownerType, namespace: $namespace, key: $key) {
+    nodes { id namespace key name ownerType type { name } capabilities { uniqueValues { enabled } } }
+  }
+}`,
+  ),
+  metafieldDefinitionCreate: doc(
+    'MetafieldDefinitionCreate',
+    `mutation MetafieldDefinitionCreate($definition: MetafieldDefinitionInput!) {
+  metafieldDefinitionCreate(definition: $definition) {
+    createdDefinition { id namespace key name ownerType type { name } capabilities { uniqueValues { enabled } } }
+    userErrors { code field message }
+  }
+}`,
+  ),
+
+  // webhooks
+  webhookSubscriptions: doc(
+    'WebhookSubscriptions',
+    `query WebhookSubscriptions($first: Int!, $after: String) {
+  webhookSubscriptions(first: $first, after: $after) {
+    nodes { id topic uri format includeFields filter apiVersion { handle } createdAt }
+    pageInfo { hasNextPage endCursor }
+  }
+}`,
+  ),
+  webhookSubscriptionCreate: doc(
+    'WebhookSubscriptionCreate',
+    `mutation WebhookSubscriptionCreate($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) {
+  webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) {
+    webhookSubscription { id topic uri format includeFields filter apiVersion { handle } createdAt }
+    userErrors { field message }
+  }
+}`,
+  ),
+  webhookSubscriptionDelete: doc(
+    'WebhookSubscriptionDelete',
+    `mutation WebhookSubscriptionDelete($id: ID!) {
+  webhookSubscriptionDelete(id: $id) { deletedWebhookSubscriptionId userErrors { field message } }
+}`,
+  ),
+
+  // bulk operations
+  bulkOperationRunQuery: doc(
+    'BulkOperationRunQuery',
+    `mutation BulkOperationRunQuery($query: String!) {
+  bulkOperationRunQuery(query: $query, groupObjects: false) {
+    bulkOperation { id status createdAt }
+    userErrors { code field message }
+  }
+}`,
+  ),
+  bulkOperation: doc(
+    'BulkOperation',
+    `query BulkOperation($id: ID!) {
+  bulkOperation(id: $id) { id status errorCode objectCount rootObjectCount fileSize url partialDataUrl createdAt completedAt }
+}`,
+  ),
+
+  // shop
+  shopInfo: doc(
+    'ShopInfo',
+    `query ShopInfo {
+  shop { name myshopifyDomain primaryDomain { host url } plan { publicDisplayName partnerDevelopment shopifyPlus } }
+  currentAppInstallation { accessScopes { handle } }
+}`,
+  ),
+} satisfies Record<string, ShopifyDocument>;
+
+export type DocumentName = keyof typeof documents;
+
+/**
+ * The query a bulk export of customers runs (a document of its own, validated like the others). Bulk queries take
+ * no variables, so the metafield keys are written into it; connections use edges/node as bulk operations require.
+ */
+export function bulkCustomersQuery(opts: { query?: string; metafieldKeys?: string[] } = {}): string {
+  const args = opts.query ? `(query: ${JSON.stringify(opts.query)})` : '';
+  const mf = opts.metafieldKeys?.length
+    ? `metafields(keys: ${JSON.stringify(opts.metafieldKeys)}) { edges { node { id namespace key type value } } }`
+    : '';
+  return `{
+  customers${args} {
+    edges {
+      node {
+        id firstName lastName note locale tags state createdAt updatedAt canDelete numberOfOrders
+        defaultEmailAddress { emailAddress marketingState }
+        defaultPhoneNumber { phoneNumber }
+        defaultAddress { id firstName lastName company address1 address2 city province provinceCode zip countryCodeV2 phone }
+        addressesV2 { edges { node { id firstName lastName company address1 address2 city province provinceCode zip countryCodeV2 phone } } }
+        ${mf}
+      }
+    }
+  }
+}`;
+}
