@@ -58,6 +58,7 @@ export const errors = {
   notFound: make(404, undefined, 'SCIM_NOT_FOUND'),
   methodNotAllowed: make(405, undefined, 'SCIM_METHOD_NOT_ALLOWED'),
   uniqueness: make(409, 'uniqueness', 'SCIM_UNIQUENESS'),
+  conflict: make(409, undefined, 'SCIM_CONFLICT'),
   preconditionFailed: make(412, undefined, 'SCIM_PRECONDITION_FAILED'),
   payloadTooLarge: make(413, undefined, 'SCIM_PAYLOAD_TOO_LARGE'),
   unsupportedMediaType: make(415, undefined, 'SCIM_UNSUPPORTED_MEDIA_TYPE'),

@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+// The shopify-scim command line: serve (default), demo, migrate, tenant and token management, and the commands
+// other modules contribute (emulator, shopify check). `--json` prints one JSON object for scripts.
+import 'dotenv/config';
+import { Command } from 'commander';
+import { loadConfig, ConfigError, type Config } from '../config.js';
+import { openStore, type Store } from '../store/db.js';
+import { migrateToLatest } from '../store/migrations.js';
+import { TenantRepository, TenantError } from '../store/tenants.js';
+import { startBridge } from '../server.js';
+
+function config(): Config {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
+
+async function withStore<T>(fn: (store: Store, cfg: Config) => Promise<T>): Promise<T> {
+  const cfg = config();
+  const store = await openStore({ url: cfg.databaseUrl });
+  try {
+    return await fn(store, cfg);
+  } finally {
+    await store.close();
+  }
+}
+
+function out(json: boolean, obj: unknown, text: string): void {
+  console.log(json ? JSON.stringify(obj) : text);
+}
+
+function fail(e: unknown, json: boolean): never {
+  const msg = e instanceof Error ? e.message : String(e);
+  const code = e instanceof TenantError ? e.code : 'ERROR';
+  if (json) console.log(JSON.stringify({ error: code, message: msg }));
+  else console.error(`error: ${msg}`);
+  process.exit(1);
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program.name('shopify-scim').description('SCIM 2.0 bridge between identity providers and Shopify customers').version('0.1.0');
+
+  program
+    .command('serve', { isDefault: true })
+    .description('run the bridge (SCIM API, webhooks, admin API)')
+    .action(async () => {
+      const cfg = config();
+      const bridge = await startBridge({ config: cfg });
+      console.log(`shopify-scim listening on ${bridge.url} (database: ${bridge.store.dialect})`);
+      const stop = async () => {
+        await bridge.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+
+  program
+    .command('migrate')
+    .description('bring the database schema up to date')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      await withStore(async (store) => {
+        const applied = await migrateToLatest(store.db, store.dialect);
+        out(!!o.json, { applied }, applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
+      });
+    });
+
+  const tenant = program.command('tenant').description('manage tenants (one per shop)');
+  tenant
+    .command('create <name>')
+    .description('create a tenant; its name appears in the SCIM base URL')
+    .option('--display-name <text>', 'a human-readable name')
+    .option('--json', 'print JSON')
+    .action(async (name: string, o: { json?: boolean; displayName?: string }) => {
+      await withStore(async (store, cfg) => {
+        try {
+          const t = await new TenantRepository(store.db).create(name, o.displayName);
+          const scimBaseUrl = `${cfg.publicUrl ?? `http://localhost:${cfg.port}`}/scim/v2/${t.name}`;
+          out(!!o.json, { id: t.id, name: t.name, displayName: t.displayName, scimBaseUrl }, `created tenant ${t.name}\nSCIM base URL: ${scimBaseUrl}`);
+        } catch (e) {
+          fail(e, !!o.json);
+        }
+      });
+    });
+  tenant
+    .command('list')
+    .description('list tenants')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      await withStore(async (store) => {
+        const list = await new TenantRepository(store.db).list();
+        out(!!o.json, { tenants: list.map((t) => ({ id: t.id, name: t.name, displayName: t.displayName, createdAt: t.createdAt })) },
+          list.length ? list.map((t) => `${t.name}\t${t.displayName}\t${t.createdAt}`).join('\n') : 'no tenants yet');
+      });
+    });
+
+  const token = program.command('token').description('manage SCIM bearer tokens (one per client)');
+  token
+    .command('create')
+    .description('issue a token for a client such as "okta" or "our website"; it is printed once')
+    .requiredOption('--tenant <name>', 'tenant name')
+    .requiredOption('--label <label>', 'what the token is for')
+    .option('--json', 'print JSON')
+    .action(async (o: { tenant: string; label: string; json?: boolean }) => {
+      await withStore(async (store, cfg) => {
+        try {
+          const repo = new TenantRepository(store.db);
+          const t = await repo.requireByName(o.tenant);
+          const { client, token: secret } = await repo.createToken(t.id, o.label);
+          const scimBaseUrl = `${cfg.publicUrl ?? `http://localhost:${cfg.port}`}/scim/v2/${t.name}`;
+          out(!!o.json, { clientId: client.id, label: client.label, token: secret, tenant: t.name, scimBaseUrl },
+            `token for "${client.label}" (shown once, store it now):\n${secret}\nSCIM base URL: ${scimBaseUrl}`);
+        } catch (e) {
+          fail(e, !!o.json);
+        }
+      });
+    });
+  token
+    .command('list')
+    .description("list a tenant's tokens (prefixes only)")
+    .requiredOption('--tenant <name>', 'tenant name')
+    .option('--json', 'print JSON')
+    .action(async (o: { tenant: string; json?: boolean }) => {
+      await withStore(async (store) => {
+        try {
+          const repo = new TenantRepository(store.db);
+          const t = await repo.requireByName(o.tenant);
+          const list = await repo.listClients(t.id);
+          out(!!o.json, { tokens: list }, list.map((c) => `${c.id}\t${c.label}\t${c.tokenPrefix}…\t${c.revokedAt ? 'revoked' : 'active'}`).join('\n') || 'no tokens');
+        } catch (e) {
+          fail(e, !!o.json);
+        }
+      });
+    });
+  token
+    .command('revoke')
+    .description('revoke a token by client id or label')
+    .requiredOption('--tenant <name>', 'tenant name')
+    .argument('<client>', 'client id or label')
+    .option('--json', 'print JSON')
+    .action(async (client: string, o: { tenant: string; json?: boolean }) => {
+      await withStore(async (store) => {
+        try {
+          const repo = new TenantRepository(store.db);
+          const t = await repo.requireByName(o.tenant);
+          const n = await repo.revoke(t.id, client);
+          out(!!o.json, { revoked: n }, `revoked ${n} token(s)`);
+        } catch (e) {
+          fail(e, !!o.json);
+        }
+      });
+    });
+
+  return program;
+}
+
+const isMain = process.argv[1] && /(?:main\.[jt]s|shopify-scim(?:\.js)?)$/.test(process.argv[1]);
+if (isMain) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((e) => {
+      console.error(e instanceof Error ? e.message : e);
+      process.exit(1);
+    });
+}

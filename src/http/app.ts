@@ -1,0 +1,110 @@
+// Builds the Fastify application: body parsing (scim+json and json, raw bytes kept for signature checks), the SCIM
+// routes per tenant, health and metrics, and one error handler that answers SCIM routes in the SCIM error schema.
+import Fastify, { type FastifyInstance, type FastifyError, type FastifyRequest } from 'fastify';
+import type { Store } from '../store/db.js';
+import { TenantRepository } from '../store/tenants.js';
+import { errors, ScimError } from '../scim/errors.js';
+import { ScimService } from './scim/service.js';
+import { scimRoutes, SCIM_CONTENT_TYPE } from './scim/routes.js';
+import type { Limits } from './scim/discovery.js';
+import { noProvisioning, type ProvisioningHook } from '../provisioning.js';
+import { healthRoutes, type Metrics } from './health.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody?: Buffer;
+  }
+}
+
+export interface AppOptions {
+  store: Store;
+  hook?: ProvisioningHook;
+  publicUrl?: string;
+  maxBodyBytes?: number;
+  logLevel?: string;
+  limits?: Partial<Limits>;
+  metrics?: Metrics;
+  /** extra routes (webhook receiver, admin API) registered by the layers above */
+  plugins?: ((app: FastifyInstance) => Promise<void>)[];
+}
+
+export const DEFAULT_LIMITS: Limits = { maxResults: 1000, defaultCount: 100, bulkMaxOperations: 1000, bulkMaxPayloadSize: 1048576 };
+
+const isScimPath = (url: string) => url.startsWith('/scim/');
+
+/** Only the path is logged: query strings carry filters with e-mail addresses and names. */
+function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : `${url.slice(0, q)}?…`;
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const maxBody = opts.maxBodyBytes ?? DEFAULT_LIMITS.bulkMaxPayloadSize;
+  const limits: Limits = { ...DEFAULT_LIMITS, bulkMaxPayloadSize: maxBody, ...opts.limits };
+  const app = Fastify({
+    bodyLimit: maxBody,
+    trustProxy: true,
+    disableRequestLogging: false,
+    logger:
+      opts.logLevel && opts.logLevel !== 'silent'
+        ? {
+            level: opts.logLevel,
+            redact: ['req.headers.authorization', 'req.headers["x-shopify-access-token"]'],
+            serializers: {
+              req: (req: FastifyRequest) => ({ method: req.method, url: redactUrl(req.url), id: req.id }),
+            },
+          }
+        : false,
+    genReqId: () => crypto.randomUUID(),
+  });
+
+  // Bodies: JSON under any JSON media type (scim+json, json, or none given); raw bytes kept for HMAC checks.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
+    req.rawBody = body;
+    const type = String(req.headers['content-type'] ?? '').toLowerCase();
+    if (type && !/^application\/([\w.+-]*\+)?json\b/.test(type) && !type.startsWith('text/plain')) {
+      done(errors.unsupportedMediaType(`content type "${type.split(';')[0]}" is not accepted; send application/scim+json or application/json`), undefined);
+      return;
+    }
+    if (body.length === 0) {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(body.toString('utf8')));
+    } catch (e) {
+      done(errors.invalidSyntax(`the request body is not valid JSON: ${(e as Error).message}`), undefined);
+    }
+  });
+
+  app.setErrorHandler((err: FastifyError | ScimError, req, reply) => {
+    let scim: ScimError;
+    if (err instanceof ScimError) scim = err;
+    else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') scim = errors.payloadTooLarge(`the request body is larger than ${maxBody} bytes`);
+    else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') scim = errors.unsupportedMediaType('send application/scim+json or application/json');
+    else if (err.statusCode && err.statusCode < 500) scim = errors.badRequest(err.message);
+    else {
+      req.log.error({ err: { message: err.message, stack: err.stack, code: err.code } }, 'request failed');
+      scim = errors.internal('the server could not complete the request; it has been logged');
+    }
+    for (const [k, v] of Object.entries(scim.headers)) reply.header(k, v);
+    reply.code(scim.status);
+    if (isScimPath(req.url)) return reply.header('content-type', SCIM_CONTENT_TYPE).send(JSON.stringify(scim.toJSON()));
+    return reply.send({ error: scim.code, message: scim.detail, status: scim.status });
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const e = errors.notFound(`no such endpoint: ${req.method} ${redactUrl(req.url)}`);
+    reply.code(404);
+    if (isScimPath(req.url)) return reply.header('content-type', SCIM_CONTENT_TYPE).send(JSON.stringify(e.toJSON()));
+    return reply.send({ error: e.code, message: e.detail, status: 404 });
+  });
+
+  const tenants = new TenantRepository(opts.store.db);
+  const service = new ScimService(opts.store, opts.hook ?? noProvisioning);
+  await app.register(scimRoutes, { prefix: '/scim/v2/:tenant', service, tenants, limits, publicUrl: opts.publicUrl });
+  await app.register(healthRoutes, { store: opts.store, metrics: opts.metrics });
+  for (const plugin of opts.plugins ?? []) await app.register(plugin);
+  return app;
+}

@@ -1,0 +1,167 @@
+// SCIM Bulk (RFC 7644 §3.7): runs each operation through ScimService in order, resolving "bulkId:<id>" references
+// to the ids of resources created earlier in the request, and stopping after failOnErrors errors.
+import { errors, ScimError } from '../../scim/errors.js';
+import { SCHEMA } from '../../scim/schemas.js';
+import { parseEtagList } from '../../scim/render.js';
+import type { ScimService, RequestContext } from './service.js';
+import type { Limits } from './discovery.js';
+
+interface BulkOp {
+  method: string;
+  path: string;
+  bulkId?: string;
+  version?: string;
+  data?: unknown;
+}
+
+type OpResult = Record<string, unknown>;
+
+const BULK_REF = /^bulkId:(.+)$/;
+
+/** Replaces every "bulkId:x" string in a value; returns the names it could not resolve. */
+function resolveRefs(value: unknown, ids: Map<string, string>, missing: Set<string>): unknown {
+  if (typeof value === 'string') {
+    const m = BULK_REF.exec(value);
+    if (!m) return value;
+    const id = ids.get(m[1]!);
+    if (id === undefined) missing.add(m[1]!);
+    return id ?? value;
+  }
+  if (Array.isArray(value)) return value.map((v) => resolveRefs(v, ids, missing));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, resolveRefs(v, ids, missing)]));
+  return value;
+}
+
+function refsIn(value: unknown, out: Set<string>): Set<string> {
+  if (typeof value === 'string') {
+    const m = BULK_REF.exec(value);
+    if (m) out.add(m[1]!);
+  } else if (Array.isArray(value)) value.forEach((v) => refsIn(v, out));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => refsIn(v, out));
+  return out;
+}
+
+function parseOps(body: unknown, limits: Limits): { ops: BulkOp[]; failOnErrors: number } {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw errors.invalidSyntax('a bulk request must be a JSON object');
+  const b = body as Record<string, unknown>;
+  if (!Array.isArray(b.schemas) || !b.schemas.includes(SCHEMA.bulkRequest))
+    throw errors.invalidSyntax(`a bulk request must list the schema ${SCHEMA.bulkRequest}`);
+  if (!Array.isArray(b.Operations)) throw errors.invalidSyntax('a bulk request needs an "Operations" array');
+  if (b.Operations.length > limits.bulkMaxOperations)
+    throw errors.payloadTooLarge(`a bulk request may carry at most ${limits.bulkMaxOperations} operations (maxOperations)`);
+  let failOnErrors = Number.POSITIVE_INFINITY;
+  if (b.failOnErrors !== undefined) {
+    if (typeof b.failOnErrors !== 'number' || !Number.isInteger(b.failOnErrors) || b.failOnErrors < 1)
+      throw errors.invalidValue('failOnErrors must be a positive integer');
+    failOnErrors = b.failOnErrors;
+  }
+  const ops = b.Operations.map((o, i) => {
+    if (!o || typeof o !== 'object') throw errors.invalidSyntax(`operation ${i + 1} must be an object`);
+    const op = o as Record<string, unknown>;
+    if (typeof op.method !== 'string' || typeof op.path !== 'string')
+      throw errors.invalidSyntax(`operation ${i + 1} needs a "method" and a "path"`);
+    if (op.bulkId !== undefined && typeof op.bulkId !== 'string') throw errors.invalidSyntax(`operation ${i + 1}: bulkId must be a string`);
+    if (op.method.toUpperCase() === 'POST' && !op.bulkId) throw errors.invalidSyntax(`operation ${i + 1}: a POST needs a bulkId`);
+    return { method: op.method.toUpperCase(), path: op.path, bulkId: op.bulkId as string | undefined, version: op.version as string | undefined, data: op.data };
+  });
+  return { ops, failOnErrors };
+}
+
+async function runOne(service: ScimService, ctx: RequestContext, op: BulkOp): Promise<OpResult> {
+  const m = /^\/(Users|Groups)(?:\/([^/?]+))?$/.exec(op.path);
+  if (!m) throw errors.invalidPath(`bulk path "${op.path}" must be /Users, /Groups, /Users/{id} or /Groups/{id}`);
+  const [, type, id] = m;
+  const isUser = type === 'Users';
+  const pre = { ifMatch: parseEtagList(op.version) };
+  const location = (rid: string) => `${ctx.baseUrl}/${type}/${rid}`;
+  switch (op.method) {
+    case 'POST': {
+      if (id) throw errors.invalidPath('a POST addresses the collection, without an id');
+      const r = isUser ? (await service.createUser(ctx, op.data)).resource : await service.createGroup(ctx, op.data);
+      const meta = r.meta as { location: string; version: string };
+      return { location: meta.location, version: meta.version, status: '201', id: r.id };
+    }
+    case 'PUT':
+    case 'PATCH':
+    case 'DELETE': {
+      if (!id) throw errors.invalidPath(`a ${op.method} addresses one resource: ${op.path}/{id}`);
+      if (op.method === 'DELETE') {
+        if (isUser) await service.deleteUser(ctx, id, pre);
+        else await service.deleteGroup(ctx, id, pre);
+        return { location: location(id), status: '204' };
+      }
+      if (op.method === 'PUT') {
+        const r = isUser ? await service.replaceUser(ctx, id, op.data, pre) : await service.replaceGroup(ctx, id, op.data, pre);
+        return { location: location(id), version: (r.meta as { version: string }).version, status: '200' };
+      }
+      if (isUser) {
+        const { resource } = await service.patchUser(ctx, id, op.data, pre);
+        return { location: location(id), version: (resource.meta as { version: string }).version, status: '200' };
+      }
+      await service.patchGroup(ctx, id, op.data, pre);
+      return { location: location(id), status: '204' };
+    }
+    default:
+      throw errors.invalidSyntax(`bulk method "${op.method}" is not one of POST, PUT, PATCH, DELETE`);
+  }
+}
+
+/** Runs a bulk request and returns the BulkResponse body. */
+export async function runBulk(service: ScimService, ctx: RequestContext, body: unknown, limits: Limits): Promise<Record<string, unknown>> {
+  const { ops, failOnErrors } = parseOps(body, limits);
+  const ids = new Map<string, string>();
+  const results: (OpResult | undefined)[] = new Array(ops.length);
+  const createdBy = new Map(ops.filter((o) => o.bulkId && o.method === 'POST').map((o) => [o.bulkId!, o]));
+  let errorsSeen = 0;
+  let pending = ops.map((_, i) => i);
+  // Operations whose references point at resources created later in the request wait for them (RFC 7644 §3.7.2);
+  // what still cannot be resolved when no operation makes progress is reported as a 409 conflict.
+  while (pending.length && errorsSeen < failOnErrors) {
+    const next: number[] = [];
+    let progressed = false;
+    for (const i of pending) {
+      if (errorsSeen >= failOnErrors) break;
+      const op = ops[i]!;
+      const refs = refsIn([op.path, op.data], new Set());
+      const waiting = [...refs].filter((r) => !ids.has(r) && createdBy.has(r) && !results[ops.indexOf(createdBy.get(r)!)]);
+      if (waiting.length) {
+        next.push(i);
+        continue;
+      }
+      progressed = true;
+      const missing = new Set<string>();
+      const resolved: BulkOp = { ...op, path: resolveRefs(op.path, ids, missing) as string, data: resolveRefs(op.data, ids, missing) };
+      const head = { method: op.method, ...(op.bulkId ? { bulkId: op.bulkId } : {}) };
+      try {
+        if (missing.size) throw errors.invalidValue(`bulkId reference(s) ${[...missing].map((x) => `"${x}"`).join(', ')} could not be resolved`);
+        const r = await runOne(service, ctx, resolved);
+        if (op.bulkId && typeof r.id === 'string') ids.set(op.bulkId, r.id);
+        const { id: _id, ...rest } = r;
+        results[i] = { ...head, ...rest };
+      } catch (e) {
+        const err = e instanceof ScimError ? e : errors.internal('the operation failed unexpectedly');
+        errorsSeen++;
+        results[i] = { ...head, status: String(err.status), response: err.toJSON() };
+      }
+    }
+    if (!progressed) {
+      for (const i of next) {
+        const op = ops[i]!;
+        errorsSeen++;
+        results[i] = {
+          method: op.method,
+          ...(op.bulkId ? { bulkId: op.bulkId } : {}),
+          status: '409',
+          response: errors.conflict('its bulkId references form a cycle and cannot be resolved').toJSON(),
+        };
+      }
+      break;
+    }
+    pending = next;
+  }
+  return {
+    schemas: [SCHEMA.bulkResponse],
+    Operations: results.filter((r): r is OpResult => r !== undefined).map((r) => JSON.parse(JSON.stringify(r)) as OpResult),
+  };
+}

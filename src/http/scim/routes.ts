@@ -1,0 +1,218 @@
+// SCIM HTTP routes under /scim/v2/:tenant — Users, Groups, search, Bulk and discovery — translating HTTP to
+// ScimService calls and back (status codes, Location, ETag, projection, application/scim+json).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errors, ScimError } from '../../scim/errors.js';
+import { SCHEMA, userResourceType, groupResourceType, type ResourceTypeDef } from '../../scim/schemas.js';
+import { projectResource } from '../../scim/projection.js';
+import { parseEtagList, etagOf } from '../../scim/render.js';
+import type { ScimService, RequestContext, Preconditions } from './service.js';
+import { parseListParams, type ListParams } from './params.js';
+import { serviceProviderConfig, resourceTypeDoc, schemaDoc, listOf, allResourceTypes, schemasServed, type Limits } from './discovery.js';
+import { runBulk } from './bulk.js';
+import type { TenantRepository } from '../../store/tenants.js';
+
+export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    scim?: RequestContext;
+  }
+}
+
+export interface ScimRouteOptions {
+  service: ScimService;
+  tenants: TenantRepository;
+  limits: Limits;
+  publicUrl?: string;
+}
+
+function send(reply: FastifyReply, status: number, body?: unknown): FastifyReply {
+  reply.code(status).header('content-type', SCIM_CONTENT_TYPE);
+  return body === undefined ? reply.send() : reply.send(JSON.stringify(body));
+}
+
+function versionOf(resource: Record<string, unknown>): string | undefined {
+  return (resource.meta as { version?: string } | undefined)?.version;
+}
+
+function preconditions(req: FastifyRequest): Preconditions {
+  const h = req.headers['if-match'];
+  return { ifMatch: parseEtagList(Array.isArray(h) ? h.join(',') : h) };
+}
+
+/** Extracts the bearer token; any other scheme or a missing header is an authentication failure. */
+function bearer(req: FastifyRequest): string | undefined {
+  const h = req.headers.authorization;
+  if (!h) return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  return m?.[1];
+}
+
+export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): Promise<void> {
+  const { service, tenants, limits } = opts;
+
+  app.addHook('preHandler', async (req) => {
+    const token = bearer(req);
+    if (!token) throw errors.unauthorized('an "Authorization: Bearer <token>" header is required');
+    const auth = await tenants.authenticate(token);
+    const tenantName = String((req.params as { tenant?: string }).tenant ?? '').toLowerCase();
+    // The same answer for a wrong token and for a token of another tenant: nothing tells tenants apart.
+    if (!auth || auth.tenant.name !== tenantName) throw errors.unauthorized('the bearer token is not valid for this SCIM endpoint');
+    await tenants.touch(auth.client);
+    const origin = opts.publicUrl ?? `${req.protocol}://${req.host}`;
+    req.scim = { tenant: auth.tenant, client: auth.client, baseUrl: `${origin}/scim/v2/${auth.tenant.name}`, actor: `client:${auth.client.id}` };
+  });
+
+  const ctx = (req: FastifyRequest) => req.scim as RequestContext;
+
+  const listResponse = (total: number, p: ListParams, resources: Record<string, unknown>[], rt: ResourceTypeDef) => ({
+    schemas: [SCHEMA.listResponse],
+    totalResults: total,
+    itemsPerPage: resources.length,
+    startIndex: p.startIndex,
+    Resources: resources.map((r) => projectResource(r, rt, p)),
+  });
+
+  const membersExcluded = (p: { attributes: string[]; excludedAttributes: string[] }) =>
+    p.excludedAttributes.some((a) => a.toLowerCase() === 'members' || a.toLowerCase() === `${SCHEMA.group.toLowerCase()}:members`) ||
+    (p.attributes.length > 0 && !p.attributes.some((a) => /(^|:)members(\.|$)/i.test(a)));
+
+  async function list(rt: ResourceTypeDef, c: RequestContext, p: ListParams) {
+    if (rt === userResourceType) {
+      const r = await service.listUsers(c, p);
+      return listResponse(r.total, p, r.resources, rt);
+    }
+    const r = await service.listGroups(c, p, !membersExcluded(p));
+    return listResponse(r.total, p, r.resources, rt);
+  }
+
+  const single = (req: FastifyRequest) => {
+    const q = req.query as Record<string, unknown>;
+    return parseListParams({ attributes: q.attributes, excludedAttributes: q.excludedAttributes }, limits);
+  };
+
+  // ---- Users and Groups ------------------------------------------------------------------------------------------
+  for (const rt of [userResourceType, groupResourceType]) {
+    const isUser = rt === userResourceType;
+    const base = rt.endpoint;
+
+    app.get(base, async (req, reply) => send(reply, 200, await list(rt, ctx(req), parseListParams(req.query as Record<string, unknown>, limits))));
+
+    app.post(`${base}/.search`, async (req, reply) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      if (typeof body !== 'object' || Array.isArray(body)) throw errors.invalidSyntax('a search request must be a JSON object');
+      return send(reply, 200, await list(rt, ctx(req), parseListParams(body, limits, true)));
+    });
+
+    app.get(`${base}/:id`, async (req, reply) => {
+      const { id } = req.params as { id: string };
+      const p = single(req);
+      const resource = isUser ? await service.getUser(ctx(req), id) : await service.getGroup(ctx(req), id, !membersExcluded(p));
+      const etag = versionOf(resource);
+      const inm = parseEtagList(req.headers['if-none-match'] as string | undefined);
+      if (etag) reply.header('etag', etag);
+      if (inm && etag && (inm === 'any' || inm.includes(etag.replace(/^W\//, '').replace(/"/g, '')))) return reply.code(304).send();
+      return send(reply, 200, projectResource(resource, rt, p));
+    });
+
+    app.post(base, async (req, reply) => {
+      const p = single(req);
+      const resource = isUser ? (await service.createUser(ctx(req), req.body)).resource : await service.createGroup(ctx(req), req.body);
+      const meta = resource.meta as { location: string; version: string };
+      reply.header('location', meta.location).header('etag', meta.version);
+      return send(reply, 201, projectResource(resource, rt, p));
+    });
+
+    app.put(`${base}/:id`, async (req, reply) => {
+      const { id } = req.params as { id: string };
+      const p = single(req);
+      const resource = isUser
+        ? await service.replaceUser(ctx(req), id, req.body, preconditions(req))
+        : await service.replaceGroup(ctx(req), id, req.body, preconditions(req));
+      reply.header('etag', versionOf(resource));
+      return send(reply, 200, projectResource(resource, rt, p));
+    });
+
+    app.patch(`${base}/:id`, async (req, reply) => {
+      const { id } = req.params as { id: string };
+      const p = single(req);
+      if (isUser) {
+        const { resource } = await service.patchUser(ctx(req), id, req.body, preconditions(req));
+        reply.header('etag', versionOf(resource));
+        return send(reply, 200, projectResource(resource, rt, p));
+      }
+      await service.patchGroup(ctx(req), id, req.body, preconditions(req));
+      const q = req.query as Record<string, unknown>;
+      // A group PATCH answers 204 (members lists can be large) unless the client asked for attributes back.
+      if (q.attributes === undefined && q.excludedAttributes === undefined) {
+        const v = await service.getGroupVersion(ctx(req), id);
+        if (v !== undefined) reply.header('etag', etagOf(v));
+        return reply.code(204).send();
+      }
+      const resource = await service.getGroup(ctx(req), id, !membersExcluded(p));
+      reply.header('etag', versionOf(resource));
+      return send(reply, 200, projectResource(resource, rt, p));
+    });
+
+    app.delete(`${base}/:id`, async (req, reply) => {
+      const { id } = req.params as { id: string };
+      if (isUser) await service.deleteUser(ctx(req), id, preconditions(req));
+      else await service.deleteGroup(ctx(req), id, preconditions(req));
+      return reply.code(204).send();
+    });
+
+    for (const method of ['PUT', 'PATCH', 'DELETE'] as const) {
+      app.route({
+        method,
+        url: base,
+        handler: async () => {
+          throw errors.methodNotAllowed(`${method} is not supported on ${base}; address one resource as ${base}/{id}`);
+        },
+      });
+    }
+  }
+
+  // ---- search across resource types (RFC 7644 §3.4.3) ---------------------------------------------------------
+  app.post('/.search', async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof body !== 'object' || Array.isArray(body)) throw errors.invalidSyntax('a search request must be a JSON object');
+    const p = parseListParams(body, limits, true);
+    const c = ctx(req);
+    // Both types are gathered (each bounded by startIndex+count) and then paged together, users first.
+    const want = p.startIndex - 1 + p.count;
+    const u = await service.listUsers(c, { ...p, startIndex: 1, count: want }).catch(skipUnknownAttr);
+    const g = await service.listGroups(c, { ...p, startIndex: 1, count: want }).catch(skipUnknownAttr);
+    const all = [
+      ...u.resources.map((r) => projectResource(r, userResourceType, p)),
+      ...g.resources.map((r) => projectResource(r, groupResourceType, p)),
+    ];
+    const page = all.slice(p.startIndex - 1, p.startIndex - 1 + p.count);
+    return send(reply, 200, { schemas: [SCHEMA.listResponse], totalResults: u.total + g.total, itemsPerPage: page.length, startIndex: p.startIndex, Resources: page });
+  });
+
+  // ---- Bulk ----------------------------------------------------------------------------------------------------
+  app.post('/Bulk', async (req, reply) => send(reply, 200, await runBulk(service, ctx(req), req.body, limits)));
+
+  // ---- discovery -----------------------------------------------------------------------------------------------
+  app.get('/ServiceProviderConfig', async (req, reply) => send(reply, 200, serviceProviderConfig(ctx(req).baseUrl, limits)));
+  app.get('/ResourceTypes', async (req, reply) => send(reply, 200, listOf(allResourceTypes.map((rt) => resourceTypeDoc(rt, ctx(req).baseUrl)))));
+  app.get('/ResourceTypes/:id', async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const rt = allResourceTypes.find((r) => r.id.toLowerCase() === id.toLowerCase());
+    if (!rt) throw errors.notFound(`ResourceType ${id} not found`);
+    return send(reply, 200, resourceTypeDoc(rt, ctx(req).baseUrl));
+  });
+  app.get('/Schemas', async (req, reply) => send(reply, 200, listOf(schemasServed.map((s) => schemaDoc(s, ctx(req).baseUrl)))));
+  app.get('/Schemas/:id', async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const s = schemasServed.find((x) => x.id.toLowerCase() === id.toLowerCase());
+    if (!s) throw errors.notFound(`Schema ${id} not found`);
+    return send(reply, 200, schemaDoc(s, ctx(req).baseUrl));
+  });
+}
+
+/** In a cross-type search, a sortBy that one type lacks must not fail the whole search for the other. */
+function skipUnknownAttr(e: unknown): { total: number; resources: Record<string, unknown>[] } {
+  if (e instanceof ScimError && e.status === 400 && e.scimType === 'invalidValue' && /sortBy/.test(e.detail)) return { total: 0, resources: [] };
+  throw e;
+}

@@ -1,0 +1,56 @@
+// The seam between the SCIM layer and the sync engine: the SCIM service calls these hooks inside its write
+// transaction (to enqueue Shopify work atomically with the change) and after commit (to wait for the outcome).
+import type { Transaction } from 'kysely';
+import type { Database } from './store/types.js';
+import type { ResourceRecord, Member, Json } from './store/users.js';
+import type { Tenant, Client } from './store/tenants.js';
+import type { ScimError } from './scim/errors.js';
+
+export type WriteOp = 'create' | 'replace' | 'patch' | 'delete' | 'restore';
+
+export interface UserChange {
+  tenant: Tenant;
+  client: Client | null;
+  op: WriteOp;
+  before?: ResourceRecord;
+  after?: ResourceRecord;
+  changedPaths: string[];
+}
+
+export interface GroupChange {
+  tenant: Tenant;
+  client: Client | null;
+  op: WriteOp;
+  before?: ResourceRecord;
+  after?: ResourceRecord;
+  added: Member[];
+  removed: Member[];
+  /** all members after the change (before it, for a delete) */
+  members: Member[];
+}
+
+/** What the hook hands back from a write, to be settled after commit. */
+export interface Pending {
+  /** Waits (bounded) for the Shopify outcome; an error means the change was refused and has been undone. */
+  settle(): Promise<ScimError | undefined>;
+}
+
+export interface ProvisioningHook {
+  userWritten(tx: Transaction<Database>, change: UserChange): Promise<Pending | undefined>;
+  groupWritten(tx: Transaction<Database>, change: GroupChange): Promise<Pending | undefined>;
+  /** Attributes the server maintains on users (the Shopify extension), keyed by user id. */
+  userExtensions(tenantId: string, userIds: string[]): Promise<Map<string, Json>>;
+}
+
+/** A hook that does nothing: the SCIM server on its own, for tests of the protocol layer. */
+export const noProvisioning: ProvisioningHook = {
+  async userWritten() {
+    return undefined;
+  },
+  async groupWritten() {
+    return undefined;
+  },
+  async userExtensions() {
+    return new Map();
+  },
+};

@@ -1,0 +1,57 @@
+// Assembles a running bridge from a Config: store (migrated), provisioning hook, HTTP app and listener.
+// The CLI's serve and demo commands and the end-to-end tests all start the bridge through here.
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { openStore, type Store } from './store/db.js';
+import { buildApp } from './http/app.js';
+import { Metrics } from './metrics.js';
+import { noProvisioning, type ProvisioningHook } from './provisioning.js';
+
+export interface Bridge {
+  app: FastifyInstance;
+  store: Store;
+  metrics: Metrics;
+  /** the address it listens on, e.g. http://127.0.0.1:8080 */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  store?: Store;
+  hook?: ProvisioningHook;
+  listen?: boolean;
+}
+
+/** Opens the store, builds the app and (by default) listens on config.host:config.port. */
+export async function startBridge(opts: StartOptions): Promise<Bridge> {
+  const { config } = opts;
+  const store = opts.store ?? (await openStore({ url: config.databaseUrl }));
+  const metrics = new Metrics({ defaults: true });
+  const app = await buildApp({
+    store,
+    hook: opts.hook ?? noProvisioning,
+    publicUrl: config.publicUrl,
+    maxBodyBytes: config.maxBodyBytes,
+    logLevel: config.logLevel,
+    metrics,
+  });
+  let url = '';
+  if (opts.listen !== false) {
+    await app.listen({ port: config.port, host: config.host });
+    const addr = app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.port;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    url = `http://${host}:${port}`;
+  }
+  return {
+    app,
+    store,
+    metrics,
+    url,
+    async close() {
+      await app.close();
+      if (!opts.store) await store.close();
+    },
+  };
+}
