@@ -128,6 +128,83 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('audit_log_tenant').on('audit_log').columns(['tenant_id', 'id']).execute();
       },
     },
+    '0002_sync': {
+      async up(db: Db) {
+        // One row per SCIM user that has (or should have) a Shopify customer: the link and its sync state.
+        await db.schema
+          .createTable('customer_links')
+          .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('customer_id', 'text')
+          .addColumn('sync_state', 'text', (c) => c.notNull().defaultTo('pending'))
+          .addColumn('sync_error', 'text')
+          .addColumn('sync_error_code', 'text')
+          .addColumn('last_attempt_at', 'text')
+          .addColumn('last_synced_at', 'text')
+          .addColumn('synced_version', 'integer')
+          .addColumn('fingerprint', 'text')
+          .addColumn('managed_tags', 'text', (c) => c.notNull().defaultTo('[]'))
+          .addColumn('shopify_updated_at', 'text')
+          .addColumn('deprovisioned', 'text')
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('customer_links_pk', ['tenant_id', 'user_id'])
+          .execute();
+        await db.schema
+          .createIndex('customer_links_customer')
+          .unique()
+          .on('customer_links')
+          .columns(['tenant_id', 'customer_id'])
+          .where(sql.ref('customer_id'), 'is not', null)
+          .execute();
+        await db.schema.createIndex('customer_links_state').on('customer_links').columns(['tenant_id', 'sync_state']).execute();
+
+        // The transactional outbox: jobs written in the same transaction as the SCIM change, run in order per key.
+        await db.schema
+          .createTable('outbox_jobs')
+          .addColumn('id', autoId(dialect), (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn('tenant_id', 'text', (c) => c.notNull())
+          .addColumn('queue', 'text', (c) => c.notNull().defaultTo('shopify'))
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull().defaultTo('{}'))
+          .addColumn('state', 'text', (c) => c.notNull().defaultTo('queued'))
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('run_after', 'text', (c) => c.notNull())
+          .addColumn('lease_until', 'text')
+          .addColumn('leased_by', 'text')
+          .addColumn('last_error', 'text')
+          .addColumn('last_error_code', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('finished_at', 'text')
+          .addColumn('origin_client', 'text')
+          .execute();
+        await db.schema.createIndex('outbox_ready').on('outbox_jobs').columns(['state', 'run_after']).execute();
+        await db.schema.createIndex('outbox_key').on('outbox_jobs').columns(['tenant_id', 'key', 'state', 'id']).execute();
+
+        // Shopify webhook deliveries, kept for de-duplication by webhook id and processed from here.
+        await db.schema
+          .createTable('webhook_events')
+          .addColumn('tenant_id', 'text', (c) => c.notNull())
+          .addColumn('webhook_id', 'text', (c) => c.notNull())
+          .addColumn('topic', 'text', (c) => c.notNull())
+          .addColumn('received_at', 'text', (c) => c.notNull())
+          .addColumn('triggered_at', 'text')
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('processed_at', 'text')
+          .addColumn('outcome', 'text')
+          .addPrimaryKeyConstraint('webhook_events_pk', ['tenant_id', 'webhook_id'])
+          .execute();
+
+        // Shared state of the Shopify cost bucket per shop, so several instances plan from one view of the budget.
+        await db.schema
+          .createTable('shop_throttle')
+          .addColumn('shop', 'text', (c) => c.primaryKey())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -90,6 +90,69 @@ export interface AuditLogTable {
   detail: string;
 }
 
+export interface CustomerLinksTable {
+  tenant_id: string;
+  user_id: string;
+  /** gid://shopify/Customer/<n>, null until created or adopted */
+  customer_id: string | null;
+  sync_state: 'pending' | 'synced' | 'failed';
+  sync_error: string | null;
+  sync_error_code: string | null;
+  last_attempt_at: string | null;
+  last_synced_at: string | null;
+  /** users.version that the last successful sync applied */
+  synced_version: number | null;
+  /** fingerprint of the customer state last written, to recognise our own webhook echoes */
+  fingerprint: string | null;
+  /** JSON array of the tags the bridge set and may remove */
+  managed_tags: string;
+  /** Shopify's updatedAt of the newest state seen, so late webhooks never overwrite newer state */
+  shopify_updated_at: string | null;
+  /** policy applied on deactivation ('tag', 'deleted', 'erasure-requested'), null while active */
+  deprovisioned: string | null;
+  updated_at: string;
+}
+
+export interface OutboxJobsTable {
+  id: Generated<number>;
+  tenant_id: string;
+  /** 'shopify' for customer writes; 'target:<id>' for outbound targets */
+  queue: string;
+  /** ordering key: jobs with the same key run one at a time, oldest first (e.g. 'user:<id>') */
+  key: string;
+  kind: string;
+  payload: string;
+  state: 'queued' | 'running' | 'done' | 'dead' | 'coalesced';
+  attempts: number;
+  run_after: string;
+  lease_until: string | null;
+  leased_by: string | null;
+  last_error: string | null;
+  last_error_code: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+  /** the SCIM client whose change caused the job; outbound targets never echo a change back to it */
+  origin_client: string | null;
+}
+
+export interface WebhookEventsTable {
+  tenant_id: string;
+  webhook_id: string;
+  topic: string;
+  received_at: string;
+  triggered_at: string | null;
+  payload: string;
+  processed_at: string | null;
+  outcome: string | null;
+}
+
+export interface ShopThrottleTable {
+  shop: string;
+  state: string;
+  updated_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   clients: ClientsTable;
@@ -98,4 +161,8 @@ export interface Database {
   groups: GroupsTable;
   group_members: GroupMembersTable;
   audit_log: AuditLogTable;
+  customer_links: CustomerLinksTable;
+  outbox_jobs: OutboxJobsTable;
+  webhook_events: WebhookEventsTable;
+  shop_throttle: ShopThrottleTable;
 }
