@@ -7,7 +7,7 @@ fragment AddressFields on MailingAddress {
   id firstName lastName company address1 address2 city province provinceCode zip countryCodeV2 phone
 }`;
 
-/** Uses $withMetafields and $metafieldKeys: every document that spreads it declares both. */
+/** Uses $withMetafields, $metafieldCount and $metafieldKeys: every document that spreads it declares them. */
 const CUSTOMER = /* GraphQL */ `
 fragment CustomerFields on Customer {
   id firstName lastName note locale tags state createdAt updatedAt canDelete numberOfOrders
@@ -15,11 +15,11 @@ fragment CustomerFields on Customer {
   defaultPhoneNumber { phoneNumber }
   defaultAddress { ...AddressFields }
   addressesV2(first: 10) { nodes { ...AddressFields } }
-  metafields(first: 25, keys: $metafieldKeys) @include(if: $withMetafields) { nodes { namespace key type value } }
+  metafields(first: $metafieldCount, keys: $metafieldKeys) @include(if: $withMetafields) { nodes { namespace key type value } }
 }
 ${ADDRESS}`;
 
-const MF_VARS = '$withMetafields: Boolean! = false, $metafieldKeys: [String!]';
+const MF_VARS = '$withMetafields: Boolean! = false, $metafieldCount: Int = 0, $metafieldKeys: [String!]';
 
 const doc = (name: string, text: string, cost?: number): ShopifyDocument => ({ name, text: text.trim(), cost });
 
@@ -170,7 +170,7 @@ ${CUSTOMER}`,
   bulkOperationRunQuery: doc(
     'BulkOperationRunQuery',
     `mutation BulkOperationRunQuery($query: String!) {
-  bulkOperationRunQuery(query: $query, groupObjects: false) {
+  bulkOperationRunQuery(query: $query, groupObjects: true) {
     bulkOperation { id status createdAt }
     userErrors { code field message }
   }

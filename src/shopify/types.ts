@@ -1,0 +1,120 @@
+// The shapes the connector hands to the rest of the bridge: a Shopify customer flattened from the Admin API's
+// nested fields, and the inputs of the typed operations (a subset of Shopify's own input types).
+
+export interface ShopifyAddress {
+  id: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  company: string | null;
+  address1: string | null;
+  address2: string | null;
+  city: string | null;
+  province: string | null;
+  provinceCode: string | null;
+  zip: string | null;
+  countryCode: string | null;
+  phone: string | null;
+}
+
+export interface ShopifyMetafield {
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+}
+
+export type CustomerState = 'DISABLED' | 'INVITED' | 'ENABLED' | 'DECLINED';
+
+export interface ShopifyCustomer {
+  /** GID, `gid://shopify/Customer/<n>`. */
+  id: string;
+  email: string | null;
+  phone: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  note: string | null;
+  locale: string | null;
+  tags: string[];
+  state: CustomerState;
+  createdAt: string;
+  updatedAt: string;
+  canDelete: boolean;
+  numberOfOrders: number;
+  /** Email marketing state (SUBSCRIBED, NOT_SUBSCRIBED, …) when the customer has an email. */
+  emailMarketingState: string | null;
+  defaultAddress: ShopifyAddress | null;
+  addresses: ShopifyAddress[];
+  /** Only the metafields asked for with `metafieldKeys`. */
+  metafields: ShopifyMetafield[];
+}
+
+export interface AddressInput {
+  firstName?: string | null;
+  lastName?: string | null;
+  company?: string | null;
+  address1?: string | null;
+  address2?: string | null;
+  city?: string | null;
+  provinceCode?: string | null;
+  zip?: string | null;
+  /** ISO 3166-1 alpha-2. */
+  countryCode?: string | null;
+  phone?: string | null;
+}
+
+export interface MetafieldInput {
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+}
+
+export type MarketingState = 'SUBSCRIBED' | 'NOT_SUBSCRIBED' | 'UNSUBSCRIBED' | 'PENDING' | 'REDACTED' | 'INVALID';
+
+export interface EmailMarketingConsent {
+  marketingState: MarketingState;
+  marketingOptInLevel?: 'SINGLE_OPT_IN' | 'CONFIRMED_OPT_IN' | 'UNKNOWN';
+  consentUpdatedAt?: string;
+}
+
+/** Fields of customerCreate/customerUpdate; `null` clears a value, an absent key leaves it. `tags` replaces all tags. */
+export interface CustomerInput {
+  email?: string | null;
+  phone?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  note?: string | null;
+  locale?: string | null;
+  tags?: string[];
+  metafields?: MetafieldInput[];
+  emailMarketingConsent?: EmailMarketingConsent;
+  /** Deprecated on CustomerInput from 2026-07 (still accepted); setCustomer carries addresses without deprecation. */
+  addresses?: AddressInput[];
+}
+
+/** Fields of customerSet: no metafields, and any list given replaces the stored list. */
+export interface CustomerSetInput {
+  email?: string | null;
+  phone?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  note?: string | null;
+  locale?: string | null;
+  tags?: string[];
+  addresses?: AddressInput[];
+}
+
+/** A unique metafield value (a definition of type `id` with unique values) naming one customer. */
+export interface CustomIdValue {
+  namespace: string;
+  key: string;
+  value: string;
+}
+
+/** Which customer a customerSet upserts; omit to create. */
+export type CustomerSetIdentifier = { id: string } | { email: string } | { phone: string } | { customId: CustomIdValue };
+
+export interface ReadOptions {
+  /** `namespace.key` of the metafields to read along with the customer. */
+  metafieldKeys?: string[];
+}
