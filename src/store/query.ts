@@ -148,7 +148,7 @@ export async function listResources(ctx: QueryContext, q: ListQuery): Promise<Li
     }
     const rows = await b.orderBy('created_at').orderBy('id').limit(BATCH).execute();
     if (rows.length === 0) break;
-    const records = rows.map(toRecord);
+    const records: ResourceRecord[] = rows.map(toRecord);
     const full = await ctx.materialize(records);
     records.forEach((rec, i) => {
       const res = full[i]!;

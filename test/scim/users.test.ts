@@ -1,0 +1,292 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startScim, userBody, type ScimHarness } from '../helpers/scim.js';
+
+const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+describe('SCIM Users over HTTP', () => {
+  let h: ScimHarness;
+  before(async () => {
+    h = await startScim();
+  });
+  after(async () => h.close());
+
+  it('creates a user with 201, Location, ETag and meta', async () => {
+    const r = await h.req('POST', '/Users', userBody('ada.lovelace@acme.test', { externalId: 'ext-ada' }));
+    assert.equal(r.status, 201, r.dump);
+    assert.match(String(r.headers['content-type']), /^application\/scim\+json/);
+    assert.equal(r.headers.location, `https://scim.example.test/scim/v2/acme/Users/${r.body.id}`);
+    assert.equal(r.body.meta.location, r.headers.location);
+    assert.equal(r.body.meta.resourceType, 'User');
+    assert.equal(r.headers.etag, r.body.meta.version);
+    assert.match(r.body.meta.version, /^W\/"\d+"$/);
+    assert.equal(r.body.userName, 'ada.lovelace@acme.test');
+    assert.equal(r.body.externalId, 'ext-ada');
+    assert.ok(r.body.schemas.includes('urn:ietf:params:scim:schemas:core:2.0:User'));
+    assert.equal(r.body.password, undefined);
+  });
+
+  it('never stores or returns a password', async () => {
+    const r = await h.req('POST', '/Users', userBody('pw.user@acme.test', { password: 'S3cret!' }));
+    assert.equal(r.status, 201, r.dump);
+    assert.equal(r.body.password, undefined);
+    const row = await h.store.db.selectFrom('users').select('data').where('id', '=', r.body.id).executeTakeFirstOrThrow();
+    assert.ok(!row.data.includes('S3cret'), 'password must not be stored');
+  });
+
+  it('refuses a duplicate userName case-insensitively with 409 uniqueness', async () => {
+    const r = await h.req('POST', '/Users', userBody('ADA.LOVELACE@acme.test'));
+    assert.equal(r.status, 409, r.dump);
+    assert.deepEqual(r.body.schemas, [ERROR]);
+    assert.equal(r.body.status, '409');
+    assert.equal(r.body.scimType, 'uniqueness');
+  });
+
+  it('gets a user by id and answers 404 in the error schema for an unknown id', async () => {
+    const c = await h.req('POST', '/Users', userBody('grace.hopper@acme.test'));
+    const g = await h.req('GET', `/Users/${c.body.id}`);
+    assert.equal(g.status, 200, g.dump);
+    assert.equal(g.body.id, c.body.id);
+    const nf = await h.req('GET', '/Users/00000000-0000-0000-0000-000000000000');
+    assert.equal(nf.status, 404, nf.dump);
+    assert.deepEqual(nf.body.schemas, [ERROR]);
+    assert.equal(nf.body.status, '404');
+  });
+
+  it('answers 304 to If-None-Match with the current version', async () => {
+    const c = await h.req('POST', '/Users', userBody('etag.user@acme.test'));
+    const r = await h.req('GET', `/Users/${c.body.id}`, undefined, { 'if-none-match': c.body.meta.version });
+    assert.equal(r.status, 304, r.dump);
+    const r2 = await h.req('GET', `/Users/${c.body.id}`, undefined, { 'if-none-match': 'W/"999"' });
+    assert.equal(r2.status, 200, r2.dump);
+  });
+
+  it('filters by userName case-insensitively and returns an empty list (not 404) when nothing matches', async () => {
+    const r = await h.req('GET', `/Users?filter=${encodeURIComponent('userName eq "GRACE.HOPPER@ACME.TEST"')}`);
+    assert.equal(r.status, 200, r.dump);
+    assert.equal(r.body.totalResults, 1);
+    assert.equal(r.body.Resources[0].userName, 'grace.hopper@acme.test');
+    assert.equal(typeof r.body.startIndex, 'number');
+    assert.equal(typeof r.body.itemsPerPage, 'number');
+    const none = await h.req('GET', `/Users?filter=${encodeURIComponent('userName eq "nobody@acme.test"')}`);
+    assert.equal(none.status, 200, none.dump);
+    assert.deepEqual({ t: none.body.totalResults, r: none.body.Resources }, { t: 0, r: [] });
+  });
+
+  it('filters on attributes evaluated in memory (title) and on emails with a value path', async () => {
+    await h.req('POST', '/Users', userBody('ceo@acme.test', { title: 'Chief Executive', emails: [{ value: 'ceo@acme.test', type: 'work' }, { value: 'boss@home.test', type: 'home' }] }));
+    const t = await h.req('GET', `/Users?filter=${encodeURIComponent('title sw "chief"')}`);
+    assert.equal(t.body.totalResults, 1, t.dump);
+    const e = await h.req('GET', `/Users?filter=${encodeURIComponent('emails[type eq "home" and value co "@home."]')}`);
+    assert.equal(e.body.totalResults, 1, e.dump);
+    assert.equal(e.body.Resources[0].userName, 'ceo@acme.test');
+    const both = await h.req('GET', `/Users?filter=${encodeURIComponent('title pr and emails.value ew "@acme.test"')}`);
+    assert.equal(both.body.totalResults, 1, both.dump);
+  });
+
+  it('rejects a malformed filter with 400 invalidFilter', async () => {
+    for (const f of ['userName eq', 'userName xx "a"', '((userName eq "a")', 'emails[type eq "work"', '"a" eq userName']) {
+      const r = await h.req('GET', `/Users?filter=${encodeURIComponent(f)}`);
+      assert.equal(r.status, 400, `${f}: ${r.dump}`);
+      assert.equal(r.body.scimType, 'invalidFilter', r.dump);
+    }
+  });
+
+  it('treats an injection attempt in a filter as a plain value', async () => {
+    const r = await h.req('GET', `/Users?filter=${encodeURIComponent(`userName eq "x' or '1'='1"`)}`);
+    assert.equal(r.status, 200, r.dump);
+    assert.equal(r.body.totalResults, 0);
+    const count = await h.store.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    assert.ok(Number(count.n) > 0, 'the table is intact');
+  });
+
+  it('rejects sortBy naming no attribute, including an injection attempt', async () => {
+    const r = await h.req('GET', `/Users?sortBy=${encodeURIComponent('userName; drop table users')}`);
+    assert.equal(r.status, 400, r.dump);
+    assert.equal(r.body.scimType, 'invalidValue');
+  });
+
+  it('pages with startIndex and count in a stable order with integer totals', async () => {
+    for (let i = 0; i < 7; i++) await h.req('POST', '/Users', userBody(`page.user${i}@paging.test`));
+    const filter = encodeURIComponent('userName ew "@paging.test"');
+    const seen: string[] = [];
+    for (let start = 1; start <= 7; start += 3) {
+      const r = await h.req('GET', `/Users?filter=${filter}&startIndex=${start}&count=3&sortBy=userName`);
+      assert.equal(r.status, 200, r.dump);
+      assert.equal(r.body.totalResults, 7);
+      assert.equal(r.body.startIndex, start);
+      seen.push(...r.body.Resources.map((u: any) => u.userName));
+    }
+    assert.deepEqual(seen, [...seen].sort());
+    assert.equal(new Set(seen).size, 7);
+    const desc = await h.req('GET', `/Users?filter=${filter}&sortBy=userName&sortOrder=descending&count=1`);
+    assert.equal(desc.body.Resources[0].userName, 'page.user6@paging.test', desc.dump);
+    const zero = await h.req('GET', `/Users?filter=${filter}&count=0`);
+    assert.equal(zero.body.totalResults, 7);
+    assert.deepEqual(zero.body.Resources, []);
+  });
+
+  it('projects attributes and excludedAttributes, always keeping id and schemas', async () => {
+    const r = await h.req('GET', `/Users?filter=${encodeURIComponent('userName eq "grace.hopper@acme.test"')}&attributes=userName,name.givenName`);
+    const u = r.body.Resources[0];
+    assert.equal(u.userName, 'grace.hopper@acme.test', r.dump);
+    assert.equal(u.name.givenName, 'grace');
+    assert.equal(u.name.familyName, undefined);
+    assert.equal(u.emails, undefined);
+    assert.ok(u.id && u.schemas);
+    const x = await h.req('GET', `/Users?filter=${encodeURIComponent('userName eq "grace.hopper@acme.test"')}&excludedAttributes=emails,name`);
+    assert.equal(x.body.Resources[0].emails, undefined, x.dump);
+    assert.equal(x.body.Resources[0].userName, 'grace.hopper@acme.test');
+  });
+
+  it('replaces with PUT, ignoring readOnly attributes, and honours If-Match', async () => {
+    const c = await h.req('POST', '/Users', userBody('put.user@acme.test'));
+    const body = { ...c.body, displayName: 'Put User', id: 'ignored', meta: { version: 'x' } };
+    const stale = await h.req('PUT', `/Users/${c.body.id}`, body, { 'if-match': 'W/"999"' });
+    assert.equal(stale.status, 412, stale.dump);
+    const r = await h.req('PUT', `/Users/${c.body.id}`, body, { 'if-match': c.body.meta.version });
+    assert.equal(r.status, 200, r.dump);
+    assert.equal(r.body.id, c.body.id);
+    assert.equal(r.body.displayName, 'Put User');
+    assert.notEqual(r.body.meta.version, c.body.meta.version);
+    const after = await h.req('GET', `/Users/${c.body.id}`);
+    assert.equal(after.body.displayName, 'Put User');
+  });
+
+  it('patches active with Entra-style "False" and keeps inactive users visible to filters', async () => {
+    const c = await h.req('POST', '/Users', userBody('entra.soft@acme.test'));
+    const r = await h.req('PATCH', `/Users/${c.body.id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
+    });
+    assert.equal(r.status, 200, r.dump);
+    assert.equal(r.body.active, false);
+    const f = await h.req('GET', `/Users?filter=${encodeURIComponent('userName eq "entra.soft@acme.test" and active eq false')}`);
+    assert.equal(f.body.totalResults, 1, f.dump);
+  });
+
+  it('restores an inactive user when Okta posts the same userName again', async () => {
+    const c = await h.req('POST', '/Users', userBody('okta.back@acme.test', { externalId: 'okta-1' }));
+    await h.req('PATCH', `/Users/${c.body.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] });
+    const again = await h.req('POST', '/Users', userBody('okta.back@acme.test', { externalId: 'okta-1', active: true }));
+    assert.equal(again.status, 201, again.dump);
+    assert.equal(again.body.id, c.body.id);
+    assert.equal(again.body.active, true);
+  });
+
+  it('a PATCH that fails part-way changes nothing', async () => {
+    const c = await h.req('POST', '/Users', userBody('atomic.user@acme.test'));
+    const r = await h.req('PATCH', `/Users/${c.body.id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [
+        { op: 'replace', path: 'displayName', value: 'Changed' },
+        { op: 'replace', path: 'id', value: 'nope' },
+      ],
+    });
+    assert.equal(r.status, 400, r.dump);
+    const g = await h.req('GET', `/Users/${c.body.id}`);
+    assert.equal(g.body.displayName, undefined, g.dump);
+    assert.equal(g.body.meta.version, c.body.meta.version);
+  });
+
+  it('deletes with 204, then answers 404', async () => {
+    const c = await h.req('POST', '/Users', userBody('gone.user@acme.test'));
+    const d = await h.req('DELETE', `/Users/${c.body.id}`);
+    assert.equal(d.status, 204, d.dump);
+    assert.equal((await h.req('GET', `/Users/${c.body.id}`)).status, 404);
+    assert.equal((await h.req('DELETE', `/Users/${c.body.id}`)).status, 404);
+  });
+
+  it('records every change in the audit log without personal values', async () => {
+    const rows = await h.store.db.selectFrom('audit_log').selectAll().where('tenant_id', '=', h.tenantId).execute();
+    const actions = new Set(rows.map((r) => r.action));
+    for (const a of ['user.create', 'user.replace', 'user.patch', 'user.delete', 'user.restore']) assert.ok(actions.has(a), `audit has ${a}`);
+    assert.ok(!rows.some((r) => r.detail.includes('@acme.test')), 'no e-mail addresses in the audit log');
+  });
+});
+
+describe('SCIM request hygiene', () => {
+  let h: ScimHarness;
+  before(async () => {
+    h = await startScim({ maxBodyBytes: 4096 });
+  });
+  after(async () => h.close());
+
+  it('answers 401 in the error schema without a token, with a wrong token, and with WWW-Authenticate', async () => {
+    for (const tok of [undefined, 'scim_wrong']) {
+      const r = await h.reqAs(tok, 'GET', '/Users');
+      assert.equal(r.status, 401, r.dump);
+      assert.deepEqual(r.body.schemas, [ERROR]);
+      assert.equal(r.body.status, '401');
+      assert.match(String(r.headers['www-authenticate']), /^Bearer/);
+    }
+  });
+
+  it('accepts application/json and application/scim+json and answers scim+json', async () => {
+    const a = await h.req('POST', '/Users', userBody('json.user@acme.test'), { 'content-type': 'application/json' });
+    assert.equal(a.status, 201, a.dump);
+    const b = await h.req('POST', '/Users', userBody('scim.user@acme.test'), { 'content-type': 'application/scim+json; charset=utf-8' });
+    assert.equal(b.status, 201, b.dump);
+    assert.match(String(b.headers['content-type']), /application\/scim\+json/);
+  });
+
+  it('rejects malformed JSON with invalidSyntax and stores nothing', async () => {
+    const before = await h.req('GET', '/Users?count=0');
+    const r = await h.req('POST', '/Users', '{"userName": "broken@acme.test",');
+    assert.equal(r.status, 400, r.dump);
+    assert.equal(r.body.scimType, 'invalidSyntax');
+    const afterList = await h.req('GET', '/Users?count=0');
+    assert.equal(afterList.body.totalResults, before.body.totalResults);
+  });
+
+  it('rejects wrong types with invalidValue and a missing userName', async () => {
+    const a = await h.req('POST', '/Users', userBody('types@acme.test', { active: 'maybe' }));
+    assert.equal(a.status, 400, a.dump);
+    assert.equal(a.body.scimType, 'invalidValue');
+    const b = await h.req('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], name: { givenName: 'x' } });
+    assert.equal(b.status, 400, b.dump);
+  });
+
+  it('ignores unknown attributes instead of failing', async () => {
+    const r = await h.req('POST', '/Users', userBody('unknown.attr@acme.test', { favouriteColour: 'blue' }));
+    assert.equal(r.status, 201, r.dump);
+    assert.equal(r.body.favouriteColour, undefined);
+  });
+
+  it('refuses an oversized body with 413 in the error schema', async () => {
+    const r = await h.req('POST', '/Users', userBody('big@acme.test', { title: 'x'.repeat(8000) }));
+    assert.equal(r.status, 413, r.dump);
+    assert.deepEqual(r.body.schemas, [ERROR]);
+  });
+
+  it('refuses an over-deep filter with invalidFilter', async () => {
+    const deep = '('.repeat(200) + 'userName eq "a"' + ')'.repeat(200);
+    const r = await h.req('POST', '/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: deep });
+    assert.equal(r.status, 400, r.dump);
+    assert.equal(r.body.scimType, 'invalidFilter');
+  });
+
+  it('answers unknown routes under /scim with 404 in the error schema', async () => {
+    const r = await h.req('GET', '/Nope');
+    assert.equal(r.status, 404, r.dump);
+    assert.deepEqual(r.body.schemas, [ERROR]);
+  });
+
+  it('a token never sees another tenant', async () => {
+    const other = await startScim({ store: h.store, tenant: 'other' });
+    try {
+      const mine = await h.req('POST', '/Users', userBody('secret.person@acme.test'));
+      assert.equal(mine.status, 201);
+      const cross = await h.reqAs(other.token, 'GET', `${h.base}/Users/${mine.body.id}`);
+      assert.equal(cross.status, 401, cross.dump);
+      const own = await other.req('GET', `/Users/${mine.body.id}`);
+      assert.equal(own.status, 404, own.dump);
+      const list = await other.req('GET', '/Users');
+      assert.equal(list.body.totalResults, 0, list.dump);
+      const dup = await other.req('POST', '/Users', userBody('secret.person@acme.test'));
+      assert.equal(dup.status, 201, 'userName uniqueness is per tenant');
+    } finally {
+      await other.app.close();
+    }
+  });
+});
