@@ -205,6 +205,14 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0003_sync_engine': {
+      async up(db: Db) {
+        // A job merged into an earlier run of the same key and kind points at that run, so waiters can follow it.
+        await db.schema.alterTable('outbox_jobs').addColumn('coalesced_into', 'integer').execute();
+        // What the mapping last applied beyond tags (group tags by group, targets it set), for the next run's diff.
+        await db.schema.alterTable('customer_links').addColumn('applied_state', 'text').execute();
+      },
+    },
   };
 }
 

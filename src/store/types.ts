@@ -111,6 +111,8 @@ export interface CustomerLinksTable {
   /** policy applied on deactivation ('tag', 'deleted', 'erasure-requested'), null while active */
   deprovisioned: string | null;
   updated_at: string;
+  /** JSON: the mapping's AppliedState of the last successful sync (group tags, targets set), see mapping/to-shopify */
+  applied_state: string | null;
 }
 
 export interface OutboxJobsTable {
@@ -134,6 +136,8 @@ export interface OutboxJobsTable {
   finished_at: string | null;
   /** the SCIM client whose change caused the job; outbound targets never echo a change back to it */
   origin_client: string | null;
+  /** set on a 'coalesced' job: the id of the job whose run covered it */
+  coalesced_into: number | null;
 }
 
 export interface WebhookEventsTable {
