@@ -53,8 +53,8 @@ interface ShopBucket {
   restoreRate: number;
   at: number;
   pending: Map<number, Pending>;
-  /** sendAt of the call whose throttleStatus last set the level: older answers are stale. */
-  lastObservedSendAt: number;
+  /** The reservation whose throttleStatus last set the level: answers to calls sent before it are stale. */
+  lastObservedId: number;
   /** While the first call runs we know nothing: other callers wait for its answer instead of guessing. */
   probe?: { id: number; done: Promise<void>; resolve: () => void };
 }
@@ -87,7 +87,7 @@ export class MemoryThrottleStore implements ThrottleStore {
           restoreRate: 0,
           at: this.now(),
           pending: new Map([[id, { reservation }]]),
-          lastObservedSendAt: -Infinity,
+          lastObservedId: 0,
           probe: { id, done, resolve },
         });
         return reservation;
@@ -114,15 +114,17 @@ export class MemoryThrottleStore implements ThrottleStore {
     if (!b || !b.pending.delete(reservation.id)) return;
     const now = this.now();
     const probing = b.probe?.id === reservation.id;
-    if (outcome.status && (probing || reservation.sendAt >= b.lastObservedSendAt)) {
+    // Reservations are sent in the order they are made (each waits at least as long as the one before), so ids
+    // order the calls as Shopify sees them.
+    if (outcome.status && (probing || reservation.id > b.lastObservedId)) {
       // Shopify's figure counts every call sent before this one; calls sent later (or still waiting) it has not seen.
       let unseen = 0;
-      for (const p of b.pending.values()) if (p.reservation.sendAt > reservation.sendAt) unseen += p.reservation.cost;
+      for (const p of b.pending.values()) if (p.reservation.id > reservation.id) unseen += p.reservation.cost;
       b.maximum = outcome.status.maximumAvailable;
       b.restoreRate = outcome.status.restoreRate;
       b.level = outcome.status.currentlyAvailable - unseen;
       b.at = now;
-      b.lastObservedSendAt = reservation.sendAt;
+      b.lastObservedId = reservation.id;
     } else if (!probing) {
       // A stale or missing status: only give back what Shopify did not charge. Without an answer we cannot
       // know whether it charged, so we keep the points (the next status corrects it).
