@@ -67,7 +67,7 @@ export function readEntries(body: Record<string, unknown>, rt: ResourceTypeDef, 
       const t = resolveKey(rt, key, within);
       if (t.kind === 'unknownUrn') {
         const l = key.toLowerCase();
-        const urn = listedUnknown.find((u) => l === u || l.startsWith(u + ':'));
+        const urn = listedUnknown.find((u) => l === u.toLowerCase() || l.startsWith(u.toLowerCase() + ':'));
         if (urn) return fail(errors.invalidValue(`The schema '${urn}' listed in schemas is not supported by this server, so its attributes cannot be stored.`));
         continue;
       }

@@ -46,6 +46,7 @@ export function coerceAttribute(def: AttributeDef, value: unknown, label: string
     const r = coerceSingle(def, item, label, opts);
     if (!r.ok) return r;
     if (r.value !== undefined) out.push(r.value);
+    else if (isObject(item) && isReferenceList(def)) return fail(errors.invalidValue(`Each entry of '${label}' must have a 'value'.`));
   }
   const tidied = tidyList(def, out, label);
   if (!tidied.ok) return tidied;
