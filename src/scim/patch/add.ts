@@ -1,0 +1,23 @@
+// The PATCH "add" operation (RFC 7644 §3.5.2.1): a value added to a multi-valued attribute is appended unless the
+// list already holds it (then nothing changes); everywhere else add sets or merges exactly like replace.
+import { ok, type Result } from '../errors.js';
+import { sameValue, type Json } from '../resource/values.js';
+import { assignAt, coerceList } from './assign.js';
+import { findSame, updateList } from './shared.js';
+import type { AttrTarget } from './target.js';
+
+/** Applies an add at a resolved attribute target (the caller has checked mutability and null values). */
+export function applyAdd(work: Json, t: AttrTarget, raw: unknown): Result<void> {
+  const { def } = t.at;
+  if (!def.multiValued || t.filter || t.at.sub) return assignAt(work, t, raw);
+  const incoming = coerceList(t, raw);
+  if (!incoming.ok) return incoming;
+  return updateList(work, t, (list) => {
+    for (const el of incoming.value) {
+      const already =
+        def.type === 'complex' ? findSame(def, list, el) !== undefined : list.some((x) => sameValue({ ...def, multiValued: false }, x, el));
+      if (!already) list.push(el);
+    }
+    return ok(list);
+  });
+}
