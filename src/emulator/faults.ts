@@ -1,0 +1,58 @@
+// Faults injected at run time through the control API: slow or failing GraphQL responses, hangs, another
+// app draining the bucket, and webhooks dropped, duplicated or reordered.
+
+export interface Faults {
+  /** extra delay before every GraphQL response, ms */
+  latencyMs: number;
+  /** fraction (0..1) of GraphQL requests answered with `status` */
+  errorRate: number;
+  /** the 5xx status used by errorRate */
+  status: 500 | 502 | 503;
+  /** fraction of GraphQL requests that never answer (the client must time out) */
+  timeoutRate: number;
+  /** fraction (0..1): drains that share of the bucket now and takes that share of its restore rate */
+  throttlePressure: number;
+  /** fraction of webhook deliveries silently dropped */
+  dropWebhookRate: number;
+  /** fraction of webhook deliveries sent twice (same X-Shopify-Webhook-Id) */
+  duplicateWebhookRate: number;
+  /** hold deliveries briefly and send them in reverse order */
+  reorderWebhooks: boolean;
+}
+
+export const NO_FAULTS: Faults = {
+  latencyMs: 0, errorRate: 0, status: 500, timeoutRate: 0, throttlePressure: 0,
+  dropWebhookRate: 0, duplicateWebhookRate: 0, reorderWebhooks: false,
+};
+
+const RATES = ['errorRate', 'timeoutRate', 'throttlePressure', 'dropWebhookRate', 'duplicateWebhookRate'] as const;
+
+/** Merges a partial fault setting into the current one; throws a readable Error on a bad value. */
+export function mergeFaults(current: Faults, patch: Record<string, unknown>): Faults {
+  const next: Faults = { ...current };
+  for (const [k, v] of Object.entries(patch)) {
+    if ((RATES as readonly string[]).includes(k)) {
+      if (typeof v !== 'number' || v < 0 || v > 1) throw new Error(`${k} must be a number between 0 and 1`);
+      (next as unknown as Record<string, number>)[k] = v;
+    } else if (k === 'latencyMs') {
+      if (typeof v !== 'number' || v < 0) throw new Error('latencyMs must be a number ≥ 0');
+      next.latencyMs = v;
+    } else if (k === 'status') {
+      if (v !== 500 && v !== 502 && v !== 503) throw new Error('status must be 500, 502 or 503');
+      next.status = v;
+    } else if (k === 'reorderWebhooks') {
+      if (typeof v !== 'boolean') throw new Error('reorderWebhooks must be true or false');
+      next.reorderWebhooks = v;
+    } else {
+      throw new Error(`unknown fault "${k}"; known: ${Object.keys(NO_FAULTS).join(', ')}`);
+    }
+  }
+  return next;
+}
+
+/** Bodies Shopify's edge answers with for 5xx statuses. */
+export const ERROR_BODIES: Record<number, Record<string, string>> = {
+  500: { errors: 'Internal Server Error' },
+  502: { errors: 'Bad Gateway' },
+  503: { errors: 'Service Unavailable' },
+};

@@ -1,0 +1,22 @@
+// What every resolver can reach during one GraphQL request: the shop, the app's identity and scopes, the
+// services behind mutations (bulk runner, base URL), and where search warnings are collected for `extensions`.
+import type { Shop } from '../shop.js';
+import type { BulkRunner } from '../bulk.js';
+
+export interface SearchWarning {
+  path: Array<string | number>;
+  query: string;
+  warnings: Array<{ field: string; message: string }>;
+}
+
+export interface ExecContext {
+  shop: Shop;
+  apiVersion: string;
+  scopes: string[];
+  /** base URL of the emulator, for bulk result URLs */
+  baseUrl: string;
+  bulk: BulkRunner;
+  /** true while a bulk operation runs its query: connections need no first/last and have no page limit */
+  unbounded: boolean;
+  searchWarnings: SearchWarning[];
+}
