@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { applyTagDiff, cleanTag, diffTags, groupTags, managedTags, tagKey, uniqueTags } from './tags.js';
+
+test('tags are cleaned as Shopify stores them: commas become spaces, space collapses, 255 characters at most', () => {
+  assert.deepEqual(cleanTag('  Sales ,  EMEA '), { ok: true, tag: 'Sales EMEA', note: 'had commas, which Shopify reads as tag separators; they became spaces' });
+  assert.deepEqual(cleanTag('vip'), { ok: true, tag: 'vip' });
+  const long = cleanTag('x'.repeat(300));
+  assert.ok(long.ok && long.tag.length === 255 && /cut to 255/.test(long.note ?? ''), JSON.stringify(long));
+  assert.deepEqual(cleanTag(' , '), { ok: false, reason: 'is empty' });
+});
+
+test('duplicates are removed without regard to case, the first spelling kept', () => {
+  assert.deepEqual(uniqueTags(['VIP', 'vip', 'Sales', 'sales', 'x']), ['VIP', 'Sales', 'x']);
+  assert.deepEqual(managedTags({ tags: ['a', 'A', ' b '] }), ['a', 'b']);
+});
+
+test('group tags take the prefix and displayName, or externalId when asked and present', () => {
+  const groups = [
+    { id: 'g1', displayName: 'Sales', externalId: 'sales-emea' },
+    { id: 'g2', displayName: 'Support' },
+  ];
+  assert.deepEqual(groupTags(groups, { groupPrefix: 'group:', groupTagFrom: 'displayName', groupRename: 'retag' }).byGroup, {
+    g1: ['group:Sales'],
+    g2: ['group:Support'],
+  });
+  const byExt = groupTags(groups, { groupPrefix: '', groupTagFrom: 'externalId', groupRename: 'retag' });
+  assert.deepEqual(byExt.byGroup, { g1: ['sales-emea'], g2: ['Support'] });
+  assert.match(byExt.notes[0], /group g2 has no externalId/);
+});
+
+test("with groupRename 'keep' a renamed group's members keep the old tag beside the new one", () => {
+  const previous = { g1: ['group:Sales'] };
+  const settings = { groupPrefix: 'group:', groupTagFrom: 'displayName' as const };
+  assert.deepEqual(groupTags([{ id: 'g1', displayName: 'Revenue' }], { ...settings, groupRename: 'keep' }, previous).byGroup, { g1: ['group:Revenue', 'group:Sales'] });
+  assert.deepEqual(groupTags([{ id: 'g1', displayName: 'Revenue' }], { ...settings, groupRename: 'retag' }, previous).byGroup, { g1: ['group:Revenue'] });
+});
+
+test('the diff adds missing managed tags and removes only tags the bridge managed before', () => {
+  const d = diffTags(['vip', 'group:Sales', 'scim-deactivated', 'newsletter'], ['group:Sales', 'scim-deactivated'], ['group:Support']);
+  assert.deepEqual(d, { add: ['group:Support'], remove: ['group:Sales', 'scim-deactivated'] });
+});
+
+test('the diff compares without case and removes with the spelling the customer has', () => {
+  assert.deepEqual(diffTags(['Group:SALES'], ['group:sales'], ['GROUP:sales']), { add: [], remove: [] });
+  assert.deepEqual(diffTags(['Group:SALES'], ['group:sales'], []), { add: [], remove: ['Group:SALES'] });
+});
+
+test('a managedPrefix claims tags the bridge lost track of, and nothing else', () => {
+  const d = diffTags(['scim:old', 'SCIM:older', 'merchant'], [], ['scim:new'], { managedPrefix: 'scim:' });
+  assert.deepEqual(d, { add: ['scim:new'], remove: ['scim:old', 'SCIM:older'] });
+});
+
+// Tags drawn from a small alphabet with mixed case, so collisions (the interesting cases) are frequent.
+const tag = fc.string({ unit: fc.constantFrom('a', 'A', 'b', 'B', ':', 'g'), minLength: 1, maxLength: 4 });
+const tags = fc.array(tag, { maxLength: 12 });
+
+test('property: a tag neither previously managed nor under the managed prefix is never removed', () => {
+  fc.assert(
+    fc.property(tags, tags, tags, fc.option(fc.constantFrom('g:', 'G'), { nil: undefined }), (current, previous, desired, managedPrefix) => {
+      const d = diffTags(current, previous, desired, managedPrefix ? { managedPrefix } : {});
+      const owned = new Set(previous.map(tagKey));
+      for (const t of d.remove) {
+        assert.ok(current.includes(t), `removes only tags the customer has: ${t}`);
+        assert.ok(owned.has(tagKey(t)) || (managedPrefix && tagKey(t).startsWith(tagKey(managedPrefix))), `removed an unmanaged tag ${t}`);
+      }
+      const after = new Set(applyTagDiff(current, d).map(tagKey));
+      for (const t of current) {
+        const k = tagKey(t);
+        const claimed = owned.has(k) || (managedPrefix && k.startsWith(tagKey(managedPrefix)));
+        if (!claimed) assert.ok(after.has(k), `unmanaged tag ${t} must survive`);
+      }
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+test('property: after the diff every desired tag is present and no stale managed tag remains', () => {
+  fc.assert(
+    fc.property(tags, tags, tags, (current, previous, desired) => {
+      const d = diffTags(current, previous, desired);
+      const after = new Set(applyTagDiff(current, d).map(tagKey));
+      for (const t of desired) assert.ok(after.has(tagKey(t)), `desired ${t} missing`);
+      const wanted = new Set(desired.map(tagKey));
+      for (const t of previous) if (!wanted.has(tagKey(t))) assert.ok(!after.has(tagKey(t)), `stale managed ${t} kept`);
+      // nothing is added that is already there, nothing removed that is wanted
+      for (const t of d.add) assert.ok(!current.some((c) => tagKey(c) === tagKey(t)), `re-adds ${t}`);
+      for (const t of d.remove) assert.ok(!wanted.has(tagKey(t)), `removes wanted ${t}`);
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+test('property: applying the diff twice changes nothing the second time', () => {
+  fc.assert(
+    fc.property(tags, tags, tags, (current, previous, desired) => {
+      const once = applyTagDiff(current, diffTags(current, previous, desired));
+      assert.deepEqual(diffTags(once, desired, desired), { add: [], remove: [] });
+    }),
+  );
+});
