@@ -126,7 +126,7 @@ export function projectResource(resource: Record<string, unknown>, rt: ResourceT
     } else if (t.kind === 'attribute' && t.at.core && !t.at.sub) {
       const p = projectAttr(t.at.schemaId, t.at.def, value, ctx);
       if (p !== undefined) out[key] = p;
-    } else if (!ctx.askedAny && t.kind === 'unknown') {
+    } else if (!ctx.askedAny && t.kind === 'unknown' && key !== '__proto__') {
       out[key] = value; // something the renderer added that no schema describes: shown by default only
     }
   }

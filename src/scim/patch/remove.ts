@@ -2,7 +2,7 @@
 // `value` instead of a filter. Also used for add/replace with a JSON null value, which clients send to unassign.
 import { errors, fail, ok, type Result } from '../errors.js';
 import { getAttr, setAttr } from '../resource/shape.js';
-import { coerceAttribute, isObject, type Json } from '../resource/values.js';
+import { coerceAttribute, isObject, isReferenceList, type Json } from '../resource/values.js';
 import { describeTarget, findSame, ok0, setSub, updateList } from './shared.js';
 import { selectElements, type AttrTarget } from './target.js';
 
@@ -59,6 +59,10 @@ function removeListed(work: Json, t: AttrTarget, value: unknown): Result<void> {
   const given = coerceAttribute({ ...t.at.def, mutability: 'readWrite' }, value, describeTarget(t));
   if (!given.ok) return given;
   const items = (given.value as Json[] | undefined) ?? [];
+  if (isReferenceList(t.at.def)) {
+    const ids = new Set(items.map((item) => item.value));
+    return updateList(work, t, (list) => ok(list.filter((el) => !ids.has(el.value))));
+  }
   return updateList(work, t, (list) => {
     const gone = new Set<unknown>();
     for (const item of items) {
