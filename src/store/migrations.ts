@@ -213,6 +213,29 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('customer_links').addColumn('applied_state', 'text').execute();
       },
     },
+    '0004_twoway': {
+      async up(db: Db) {
+        // The remote id each user has on an outbound SCIM target (what its server answered on create).
+        await db.schema
+          .createTable('target_links')
+          .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+          .addColumn('target_id', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('remote_id', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('target_links_pk', ['tenant_id', 'target_id', 'user_id'])
+          .execute();
+        // Watermarks of the two-way sync per tenant (e.g. the updated_at up to which reconcile has compared).
+        await db.schema
+          .createTable('sync_cursors')
+          .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('sync_cursors_pk', ['tenant_id', 'name'])
+          .execute();
+      },
+    },
   };
 }
 
@@ -225,7 +248,11 @@ class StaticProvider implements MigrationProvider {
 
 /** Brings the database to the newest schema; returns the names of the migrations it applied. */
 export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticProvider(migrations(dialect)) });
+  // On PostgreSQL the bookkeeping tables live in the current schema: Kysely otherwise finds another schema's tables
+  // (another tenant-per-schema setup, a parallel test) and skips creating its own.
+  const migrationTableSchema =
+    dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+  const migrator = new Migrator({ db, provider: new StaticProvider(migrations(dialect)), ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
