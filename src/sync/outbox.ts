@@ -1,0 +1,151 @@
+// The transactional outbox: jobs written in the same transaction as the change that causes them, so a change and
+// its Shopify work commit (or roll back) together. The worker (worker.ts) runs them; this module writes and reads.
+import type { Selectable } from 'kysely';
+import type { OutboxJobsTable } from '../store/types.js';
+import type { Db } from '../store/users.js';
+
+export type JobState = OutboxJobsTable['state'];
+
+export interface EnqueueOptions {
+  tenantId: string;
+  /** 'shopify' (default) for customer writes; outbound targets use their own queue */
+  queue?: string;
+  /** jobs with the same tenant, queue and key run one at a time in id order, e.g. `user:<id>` */
+  key: string;
+  kind: string;
+  payload?: unknown;
+  /** the SCIM client whose change caused the job */
+  originClient?: string | null;
+  /** not before this moment (a delayed job, e.g. an erasure after its grace period) */
+  runAfter?: Date | string;
+  /** timestamps of the row; default: now */
+  now?: number;
+}
+
+/** A job as the worker and its handlers see it. */
+export interface OutboxJob {
+  id: number;
+  tenantId: string;
+  queue: string;
+  key: string;
+  kind: string;
+  payload: unknown;
+  state: JobState;
+  attempts: number;
+  runAfter: string;
+  leaseUntil: string | null;
+  leasedBy: string | null;
+  lastError: string | null;
+  lastErrorCode: string | null;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+  originClient: string | null;
+  coalescedInto: number | null;
+}
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** Maps a row of outbox_jobs to an OutboxJob (payload parsed). */
+export function toJob(r: Selectable<OutboxJobsTable>): OutboxJob {
+  let payload: unknown = null;
+  try {
+    payload = JSON.parse(r.payload);
+  } catch {
+    payload = r.payload;
+  }
+  return {
+    id: Number(r.id),
+    tenantId: r.tenant_id,
+    queue: r.queue,
+    key: r.key,
+    kind: r.kind,
+    payload,
+    state: r.state,
+    attempts: Number(r.attempts),
+    runAfter: r.run_after,
+    leaseUntil: r.lease_until,
+    leasedBy: r.leased_by,
+    lastError: r.last_error,
+    lastErrorCode: r.last_error_code,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    finishedAt: r.finished_at,
+    originClient: r.origin_client,
+    coalescedInto: r.coalesced_into === null ? null : Number(r.coalesced_into),
+  };
+}
+
+/** Adds a job to the outbox (inside the caller's transaction when given one); returns its id. */
+export async function enqueue(db: Db, job: EnqueueOptions): Promise<number> {
+  const now = iso(job.now ?? Date.now());
+  const runAfter = job.runAfter === undefined ? now : typeof job.runAfter === 'string' ? job.runAfter : job.runAfter.toISOString();
+  const row = await db
+    .insertInto('outbox_jobs')
+    .values({
+      tenant_id: job.tenantId,
+      queue: job.queue ?? 'shopify',
+      key: job.key,
+      kind: job.kind,
+      payload: JSON.stringify(job.payload ?? {}),
+      state: 'queued',
+      attempts: 0,
+      run_after: runAfter,
+      created_at: now,
+      updated_at: now,
+      origin_client: job.originClient ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** One job by id, or undefined. */
+export async function getJob(db: Db, id: number): Promise<OutboxJob | undefined> {
+  const r = await db.selectFrom('outbox_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+  return r && toJob(r);
+}
+
+export interface DeadFilter {
+  tenantId?: string;
+  queue?: string;
+  ids?: number[];
+  now?: number;
+}
+
+/**
+ * Puts dead-lettered jobs back in the queue with a fresh attempt budget (after the cause was fixed); returns how
+ * many. Their last error stays visible until they run again.
+ */
+export async function retryDead(db: Db, filter: DeadFilter = {}): Promise<number> {
+  if (filter.ids && filter.ids.length === 0) return 0;
+  const now = iso(filter.now ?? Date.now());
+  let q = db
+    .updateTable('outbox_jobs')
+    .set({ state: 'queued', attempts: 0, run_after: now, created_at: now, updated_at: now, finished_at: null, lease_until: null, leased_by: null })
+    .where('state', '=', 'dead');
+  if (filter.tenantId) q = q.where('tenant_id', '=', filter.tenantId);
+  if (filter.queue) q = q.where('queue', '=', filter.queue);
+  if (filter.ids) q = q.where('id', 'in', filter.ids);
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** Dead-lettered jobs, newest first (for the admin view and the CLI). */
+export async function listDead(db: Db, filter: { tenantId?: string; queue?: string; limit?: number } = {}): Promise<OutboxJob[]> {
+  let q = db.selectFrom('outbox_jobs').selectAll().where('state', '=', 'dead');
+  if (filter.tenantId) q = q.where('tenant_id', '=', filter.tenantId);
+  if (filter.queue) q = q.where('queue', '=', filter.queue);
+  const rows = await q.orderBy('id', 'desc').limit(filter.limit ?? 100).execute();
+  return rows.map(toJob);
+}
+
+/** How many jobs are in each state (optionally for one tenant), for metrics and health. */
+export async function countByState(db: Db, tenantId?: string): Promise<Record<JobState, number>> {
+  let q = db.selectFrom('outbox_jobs').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).where('state', 'in', ['queued', 'running', 'dead']);
+  if (tenantId) q = q.where('tenant_id', '=', tenantId);
+  const rows = await q.groupBy('state').execute();
+  const out: Record<JobState, number> = { queued: 0, running: 0, done: 0, dead: 0, coalesced: 0 };
+  for (const r of rows) out[r.state] = Number(r.n);
+  return out;
+}
