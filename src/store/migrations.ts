@@ -248,7 +248,11 @@ class StaticProvider implements MigrationProvider {
 
 /** Brings the database to the newest schema; returns the names of the migrations it applied. */
 export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticProvider(migrations(dialect)) });
+  // On PostgreSQL the bookkeeping tables live in the current schema: Kysely otherwise finds another schema's tables
+  // (another tenant-per-schema setup, a parallel test) and skips creating its own.
+  const migrationTableSchema =
+    dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+  const migrator = new Migrator({ db, provider: new StaticProvider(migrations(dialect)), ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
