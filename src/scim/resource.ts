@@ -34,7 +34,7 @@ export function readDeclaredSchemas(input: Json, rt: ResourceTypeDef): Result<st
   if (!lower.includes(rt.schema.id.toLowerCase())) {
     return fail(errors.invalidValue(`Attribute 'schemas' must include '${rt.schema.id}' for a ${rt.name}.`));
   }
-  return ok(list.filter((s, i) => !known.includes(lower[i])));
+  return ok(list.filter((_, i) => !known.includes(lower[i])));
 }
 
 /** Applies one body entry to the resource being built, dropping what a client may not set. */
