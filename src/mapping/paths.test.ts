@@ -52,6 +52,7 @@ test('extension attributes read by URN, and a manager sent as a plain string is 
   assert.equal(read(`${ENT}:department`), 'Sales');
   assert.equal(read(`${ENT}:manager.value`), 'boss-id');
   assert.equal(read(`${ENT}:manager`), 'boss-id');
+  assert.equal(read('department'), 'Sales', 'like SCIM filters, a unique extension attribute name resolves without its URN');
 });
 
 test("a tenant's own extension schema resolves when declared, and only then", () => {
