@@ -17,6 +17,22 @@ interface BulkOp {
 type OpResult = Record<string, unknown>;
 
 const BULK_REF = /^bulkId:(.+)$/;
+/** A path naming a resource created earlier in the same request: `/Groups/bulkId:ytrewq`. */
+const PATH_REF = /^(\/(?:Users|Groups)\/)bulkId:([^/?]+)$/;
+
+/** The bulkId a path refers to, if any. */
+function pathRef(path: string): string | undefined {
+  return PATH_REF.exec(path)?.[2];
+}
+
+/** Replaces a path's bulkId with the id of the resource it created; an unknown one is reported missing. */
+function resolvePath(path: string, ids: Map<string, string>, missing: Set<string>): string {
+  const m = PATH_REF.exec(path);
+  if (!m) return path;
+  const id = ids.get(m[2]!);
+  if (id === undefined) missing.add(m[2]!);
+  return id === undefined ? path : `${m[1]}${id}`;
+}
 
 /** Replaces every "bulkId:x" string in a value; returns the names it could not resolve. */
 function resolveRefs(value: unknown, ids: Map<string, string>, missing: Set<string>): unknown {
@@ -123,7 +139,9 @@ export async function runBulk(service: ScimService, ctx: RequestContext, body: u
     for (const i of pending) {
       if (errorsSeen >= failOnErrors) break;
       const op = ops[i]!;
-      const refs = refsIn([op.path, op.data], new Set());
+      const refs = refsIn(op.data, new Set());
+      const inPath = pathRef(op.path);
+      if (inPath) refs.add(inPath);
       const waiting = [...refs].filter((r) => !ids.has(r) && createdBy.has(r) && !results[ops.indexOf(createdBy.get(r)!)]);
       if (waiting.length) {
         next.push(i);
@@ -131,7 +149,7 @@ export async function runBulk(service: ScimService, ctx: RequestContext, body: u
       }
       progressed = true;
       const missing = new Set<string>();
-      const resolved: BulkOp = { ...op, path: resolveRefs(op.path, ids, missing) as string, data: resolveRefs(op.data, ids, missing) };
+      const resolved: BulkOp = { ...op, path: resolvePath(op.path, ids, missing), data: resolveRefs(op.data, ids, missing) };
       const head = { method: op.method, ...(op.bulkId ? { bulkId: op.bulkId } : {}) };
       try {
         if (missing.size) throw errors.invalidValue(`bulkId reference(s) ${[...missing].map((x) => `"${x}"`).join(', ')} could not be resolved`);
