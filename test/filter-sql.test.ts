@@ -430,6 +430,8 @@ test('compiles a non-indexed part beside an indexed one as a superset, and gives
   assert.deepEqual(c('not (title eq "boss")'), { exact: false });
   assert.deepEqual(c('not (userName eq "x" and title eq "boss")'), { exact: false });
   assert.deepEqual(c('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "Sales"'), { exact: false });
+  assert.deepEqual(c('schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"'), { exact: false });
+  assert.deepEqual(c('shoeSize eq "42"').exact, true, 'an unknown attribute matches nothing, which SQL can say exactly');
   const exact = c('userName eq "x" or emails[type eq "work"]');
   assert.ok(exact.where && exact.exact);
 });

@@ -1,7 +1,8 @@
 // Compiles a filter AST into a WHERE condition over the indexed columns of users/groups, agreeing with the in-memory
 // evaluator: `exact` means SQL alone is the answer; otherwise the condition is a superset the caller re-checks in memory.
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
-import { resolveAttribute, type ResourceTypeDef } from '../scim/schemas.js';
+import type { ResourceTypeDef } from '../scim/schemas.js';
+import { resolveFilterPath } from '../scim/filter/attributes.js';
 import type { AttrPath, CompValue, CompareOp, Filter } from '../scim/filter/ast.js';
 import { checkFilter } from '../scim/filter/check.js';
 import { filterString, isOrderOp, parseInstant, toBool } from '../scim/filter/values.js';
@@ -162,7 +163,7 @@ class Compiler {
   }
 
   private leaf(f: Filter & { kind: 'compare' | 'present' }): Compiled {
-    const r = resolveAttribute(this.rt, f.path.uri, f.path.attr, f.path.sub);
+    const r = resolveFilterPath(this.rt, f.path);
     if (!r) return NEVER;
     if (!r.core) return TRUE;
     const key = [r.def.name, r.sub?.name].filter(Boolean).join('.').toLowerCase();
@@ -185,7 +186,7 @@ class Compiler {
   }
 
   private valuePath(f: Filter & { kind: 'valuePath' }): Compiled {
-    const r = resolveAttribute(this.rt, f.path.uri, f.path.attr, f.path.sub);
+    const r = resolveFilterPath(this.rt, f.path);
     if (!r) return NEVER;
     const rows = r.core && !r.sub ? this.index.rows[r.def.name.toLowerCase()] : undefined;
     if (!rows) return TRUE;

@@ -1,7 +1,8 @@
 // Checks a parsed filter against a resource type for what the grammar cannot see: ordering a boolean, a date that
 // is not a date, comparing a complex attribute as a whole. Unknown attributes are not errors: they never match.
 import { errors, fail, ok, type Result } from '../errors.js';
-import { findAttr, resolveAttribute, type AttributeDef, type ResourceTypeDef } from '../schemas.js';
+import { findAttr, type AttributeDef, type ResourceTypeDef } from '../schemas.js';
+import { resolveFilterPath } from './attributes.js';
 import type { AttrPath, Filter } from './ast.js';
 import { printAttrPath } from './print.js';
 import { isOrderOp, parseInstant } from './values.js';
@@ -57,7 +58,7 @@ function elementAttr(parent: AttributeDef, p: AttrPath): AttributeDef | undefine
 /** Refuses (invalidFilter) a filter that is well-formed but meaningless for this resource type's attributes. */
 export function checkFilter(filter: Filter, rt: ResourceTypeDef): Result<void> {
   const problem = walk(filter, (p) => {
-    const r = resolveAttribute(rt, p.uri, p.attr, p.sub);
+    const r = resolveFilterPath(rt, p);
     return r && (r.sub ?? r.def);
   });
   return problem ? fail(errors.invalidFilter(problem)) : ok(undefined);

@@ -176,3 +176,28 @@ test('matchesElement applies a PATCH value filter to one element', () => {
   assert.ok(unknownSub.ok);
   assert.equal(matchesElement(unknownSub.value, { type: 'work' }, emails), false);
 });
+
+test('answers the example filters of RFC 7644 §3.4.2.2', () => {
+  const employee = { ...barbara, userType: 'Employee', title: 'Tour Guide', ims: [{ type: 'xmpp', value: 'babs@foo.com' }] };
+  const cases: [string, boolean][] = [
+    ['userName Eq "bjensen@example.com"', true],
+    ['name.familyName co "O\'Malley"', false],
+    ['userName sw "J"', false],
+    ['urn:ietf:params:scim:schemas:core:2.0:User:userName sw "b"', true],
+    ['title pr', true],
+    ['meta.lastModified gt "2011-05-13T04:42:34Z"', true],
+    ['meta.lastModified ge "2011-05-13T04:42:34Z"', true],
+    ['meta.lastModified lt "2011-05-13T04:42:34Z"', false],
+    ['meta.lastModified le "2011-05-13T04:42:34Z"', false],
+    ['title pr and userType eq "Employee"', true],
+    ['title pr or userType eq "Intern"', true],
+    [`schemas eq "${ENTERPRISE}"`, true],
+    ['schemas eq "urn:example:other"', false],
+    ['userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")', true],
+    ['userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")', false],
+    ['userType eq "Employee" and (emails.type eq "work")', true],
+    ['userType eq "Employee" and emails[type eq "work" and value co "@example.com"]', true],
+    ['emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"]', true],
+  ];
+  for (const [text, expected] of cases) assert.equal(matches(text, employee), expected, text);
+});

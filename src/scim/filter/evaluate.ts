@@ -1,7 +1,8 @@
 // Evaluates a filter AST against a resource in memory: the reference semantics the SQL compiler must agree with.
 // Unknown attributes never match; multi-valued attributes match when any element does; `ne` is the negation of `eq`,
 // and "" counts as absent, as it does for `pr` and in the store's indexed columns.
-import { findAttr, resolveAttribute, type AttributeDef, type ResourceTypeDef } from '../schemas.js';
+import { findAttr, type AttributeDef, type ResourceTypeDef } from '../schemas.js';
+import { resolveFilterPath } from './attributes.js';
 import type { AttrPath, CompValue, CompareOp, Filter } from './ast.js';
 import { compareOne, isPresent, isTypedValue } from './values.js';
 
@@ -57,7 +58,7 @@ function leaf(f: Filter & { kind: 'compare' | 'present' }, v: Values | undefined
 
 /** Finds an attribute of the resource: core ones at the top level, extension ones under their schema URN. */
 function locate(resource: Obj, rt: ResourceTypeDef, path: AttrPath): Values | undefined {
-  const r = resolveAttribute(rt, path.uri, path.attr, path.sub);
+  const r = resolveFilterPath(rt, path);
   if (!r) return undefined;
   const container = r.core ? resource : getKey(resource, r.schemaId);
   return valuesOf(container, r.def, r.sub);
