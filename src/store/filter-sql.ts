@@ -41,6 +41,9 @@ const common: Record<string, Column> = {
   'meta.lastmodified': { column: 'updated_at', type: 'dateTime' },
 };
 
+// Exactness rests on how users.ts derives these columns from the resource JSON, and on two habits of stored resources:
+// `active` is always a boolean (the column reads a missing one as 1), and every emails element has a value (only those
+// get a user_emails row, so `emails.type` conditions see only them).
 const INDEX: Record<ResourceTypeDef['id'], { table: 'users' | 'groups'; columns: Record<string, Column>; rows: Record<string, Rows> }> = {
   User: {
     table: 'users',
