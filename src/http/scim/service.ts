@@ -11,7 +11,7 @@ import { errors, ScimError } from '../../scim/errors.js';
 import { SCHEMA, userResourceType, groupResourceType } from '../../scim/schemas.js';
 import { renderUser, renderGroup, etagMatches, type StoredMeta } from '../../scim/render.js';
 import { normalizeResource } from '../../scim/resource.js';
-import { applyPatch } from '../../scim/patch/index.js';
+import { applyPatch, changedPaths } from '../../scim/patch/index.js';
 import type { ProvisioningHook, Pending } from '../../provisioning.js';
 
 export interface RequestContext {
@@ -170,7 +170,7 @@ export class ScimService {
         const after = await users.update(tx, ctx.tenant.id, existing, next, ctx.client?.id ?? null).catch((e) => uniquenessError('User', e));
         restored = true;
         await audit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: 'user.restore', resourceType: 'User', resourceId: existing.id });
-        pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'restore', before: existing, after, changedPaths: Object.keys(next) });
+        pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'restore', before: existing, after, changedPaths: changedPaths(existing.data, next, userResourceType) });
         return after;
       }
       const created = await users.insert(tx, ctx.tenant.id, data, ctx.client?.id ?? null).catch((e) => uniquenessError('User', e));
@@ -180,9 +180,9 @@ export class ScimService {
         action: 'user.create',
         resourceType: 'User',
         resourceId: created.id,
-        detail: { attributes: Object.keys(data).filter((k) => k !== 'schemas') },
+        detail: { attributes: changedPaths({}, data, userResourceType) },
       });
-      pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'create', after: created, changedPaths: Object.keys(data) });
+      pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'create', after: created, changedPaths: changedPaths({}, data, userResourceType) });
       return created;
     });
     await this.settle(pending);
@@ -195,8 +195,8 @@ export class ScimService {
       const prev = await users.get(tx, ctx.tenant.id, id);
       if (!prev) throw errors.notFound(`User ${id} not found`);
       checkIfMatch(pre, prev);
-      const data = unwrap(normalizeResource(body, userResourceType, 'replace', { id, ...prev.data }));
-      const changed = changedKeys(prev.data, data);
+      const { id: _id, ...data } = unwrap(normalizeResource(body, userResourceType, 'replace', { id, ...prev.data })) as Json;
+      const changed = changedPaths(prev.data, data, userResourceType);
       const after = await users.update(tx, ctx.tenant.id, prev, data, ctx.client?.id ?? null).catch((e) => uniquenessError('User', e));
       await audit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: 'user.replace', resourceType: 'User', resourceId: id, detail: { changed } });
       pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'replace', before: prev, after, changedPaths: changed });
@@ -340,7 +340,7 @@ export class ScimService {
       id,
       'replace',
       (prev) => {
-        const normalized = unwrap(normalizeResource(body, groupResourceType, 'replace', { id, ...prev.data }));
+        const { id: _id, ...normalized } = unwrap(normalizeResource(body, groupResourceType, 'replace', { id, ...prev.data })) as Json;
         const { data, members } = splitMembers(normalized);
         return { data, members, changed: true };
       },
@@ -379,10 +379,4 @@ export class ScimService {
     });
     await this.settle(pending);
   }
-}
-
-/** Top-level attribute names whose values differ between two stored resources (for the audit log and sync). */
-export function changedKeys(a: Json, b: Json): string[] {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].filter((k) => k !== 'schemas' && JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
 }

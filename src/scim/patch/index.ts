@@ -9,7 +9,8 @@
 // - JSON null as a value means "unassign" (Entra), for whole attributes and for sub-attributes inside an object.
 // - add/replace through a filter that selects nothing creates the element when the filter is made of `eq` and `and`
 //   (Entra's `emails[type eq "work"].value`); any other filter gives noTarget. remove through such a filter gives
-//   noTarget, as RFC 7644 §3.12 says. Removing members listed in `value` (Entra/JumpCloud) ignores absent ones.
+//   noTarget, as RFC 7644 §3.12 says, except for group members: removing an absent member (by filter, or listed in
+//   `value` as Entra/JumpCloud do) is a no-op, so a retried membership removal succeeds.
 // - Removing (or nulling) a required attribute or touching a readOnly one is mutability (RFC 7644 §3.5.2.2);
 //   writeOnly ones (password) are accepted and never stored.
 import type { ResourceTypeDef } from '../schemas.js';

@@ -174,6 +174,12 @@ describe('Entra ID', () => {
     assert.deepEqual(r.resource.members, [{ value: 'u-1', type: 'User' }]);
   });
 
+  it('treats a repeated members[value eq "<id>"] removal of an absent member as a no-op (Okta retries)', () => {
+    const r = applied(patchGroup([{ op: 'remove', path: 'members[value eq "u-404"]' }]));
+    assert.equal(r.changed, false);
+    assert.deepEqual(list(r.resource.members).map((m) => m.value), ['u-1', 'u-2']);
+  });
+
   it('sends member values with "$ref": null', () => {
     const r = applied(patchGroup([{ op: 'Add', path: 'members', value: [{ value: 'u-3', $ref: null }] }]));
     assert.deepEqual(list(r.resource.members)[2], { value: 'u-3' });

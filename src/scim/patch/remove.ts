@@ -39,7 +39,8 @@ export function applyRemove(work: Json, t: AttrTarget, value: unknown, opts: Rem
   }
   return updateList(work, t, (list) => {
     const chosen = selectElements(list, t);
-    if (chosen.length === 0 && t.filter && !opts.lenient) {
+    // A membership removal that finds nothing is a no-op, so an IdP retrying `members[value eq "x"]` succeeds.
+    if (chosen.length === 0 && t.filter && !opts.lenient && !isReferenceList(def)) {
       return fail(errors.noTarget(`No value of '${def.name}' matches '${t.label}'.`));
     }
     if (!sub) return ok(list.filter((el) => !chosen.includes(el)));
