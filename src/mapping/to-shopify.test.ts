@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { attr, type SchemaDef } from '../scim/schemas.js';
 import { mappingDocumentSchema, type MappingDocument, type MappingDocumentInput, type RuleInput } from './document.js';
+import { problemsToScimError } from './problems.js';
 import { mapToShopify } from './to-shopify.js';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -168,4 +169,15 @@ test('the applied state remembers managed tags, set targets and the fingerprint'
   assert.deepEqual(r.applied.tags, ['staff']);
   assert.deepEqual(r.applied.targets, ['field:firstName', 'field:lastName']);
   assert.match(r.applied.fingerprint ?? '', /^[0-9a-f]{64}$/);
+});
+
+test('the problems of a refused user become one SCIM invalidValue error naming each rule', () => {
+  const r = mapToShopify({ ...user, emails: [{ value: 'nope' }] }, [], doc([...names, { id: 'mail', source: 'emails.value', target: { kind: 'field', field: 'email' } }]));
+  assert.ok(!r.ok);
+  const err = problemsToScimError(r.problems);
+  assert.ok(err, 'an error is made');
+  assert.equal(err.status, 400);
+  assert.equal(err.scimType, 'invalidValue');
+  assert.equal(err.detail, `rule "mail" (emails.value -> email): the value has no '@' or nothing before it`);
+  assert.equal(problemsToScimError([{ severity: 'warning', code: 'invalidPhone', message: 'x' }]), undefined, 'warnings alone are no error');
 });
