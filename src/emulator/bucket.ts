@@ -46,7 +46,7 @@ export class CostBucket {
   /** Empties part of the bucket at once (fault injection: another app's burst). */
   drain(fraction: number): void {
     this.refill();
-    this.available = Math.max(0, this.available * (1 - Math.min(1, Math.max(0, fraction))));
+    this.available = Math.max(0, this.available - this.available * Math.min(1, Math.max(0, fraction)));
   }
 
   /** Fills the bucket (reset). */

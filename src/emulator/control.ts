@@ -140,7 +140,8 @@ export function makeControl(d: ControlDeps): EmulatorControl {
     },
     removeTags: (id, tags) => {
       const c = find(id);
-      return { customer: snapshot(c), userErrors: changeTags(d.shop, c, tags, 'remove') };
+      const userErrors = changeTags(d.shop, c, tags, 'remove');
+      return { customer: snapshot(c), userErrors };
     },
     placeOrder: (id, order) => {
       const c = find(id);
