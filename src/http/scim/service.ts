@@ -49,6 +49,15 @@ function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: ScimError }):
   return r.value;
 }
 
+/**
+ * Every stored user has a boolean `active`: a create without it is active, and a PUT or PATCH that leaves it out keeps
+ * the previous state (so a partial update never reactivates or deactivates anyone by accident).
+ */
+function withActive(data: Json, prev: Json | undefined): Json {
+  if (typeof data.active === 'boolean') return data;
+  return { ...data, active: typeof prev?.active === 'boolean' ? prev.active : true };
+}
+
 /** Splits a normalised group resource into its stored JSON and its member list. */
 function splitMembers(data: Json): { data: Json; members: Member[] } {
   const { members, ...rest } = data;
@@ -150,7 +159,7 @@ export class ScimService {
    * that user instead of failing, which is how Okta re-activates people.
    */
   async createUser(ctx: RequestContext, body: unknown): Promise<{ resource: Json; restored: boolean }> {
-    const data = unwrap(normalizeResource(body, userResourceType, 'create'));
+    const data = withActive(unwrap(normalizeResource(body, userResourceType, 'create')), undefined);
     let pending: Pending | undefined;
     let restored = false;
     const rec = await this.tx(async (tx) => {
@@ -195,7 +204,8 @@ export class ScimService {
       const prev = await users.get(tx, ctx.tenant.id, id);
       if (!prev) throw errors.notFound(`User ${id} not found`);
       checkIfMatch(pre, prev);
-      const { id: _id, ...data } = unwrap(normalizeResource(body, userResourceType, 'replace', { id, ...prev.data })) as Json;
+      const { id: _id, ...replaced } = unwrap(normalizeResource(body, userResourceType, 'replace', { id, ...prev.data })) as Json;
+      const data = withActive(replaced, prev.data);
       const changed = changedPaths(prev.data, data, userResourceType);
       const after = await users.update(tx, ctx.tenant.id, prev, data, ctx.client?.id ?? null).catch((e) => uniquenessError('User', e));
       await audit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: 'user.replace', resourceType: 'User', resourceId: id, detail: { changed } });
@@ -215,7 +225,8 @@ export class ScimService {
       const result = unwrap(applyPatch({ id, ...prev.data }, body, userResourceType));
       changed = result.changed;
       if (!result.changed) return;
-      const { id: _id, ...data } = result.resource as Json;
+      const { id: _id, ...patched } = result.resource as Json;
+      const data = withActive(patched, prev.data);
       const after = await users.update(tx, ctx.tenant.id, prev, data, ctx.client?.id ?? null).catch((e) => uniquenessError('User', e));
       await audit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: 'user.patch', resourceType: 'User', resourceId: id, detail: { changed: result.changedPaths } });
       pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'patch', before: prev, after, changedPaths: result.changedPaths });
