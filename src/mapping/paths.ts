@@ -24,12 +24,22 @@ export interface CompiledPath {
 
 export type PathResult = { ok: true; path: CompiledPath } | { ok: false; reason: string };
 
-/** The User resource type with the tenant's own extension schemas added, so their attributes resolve. */
-export function userTypeWith(extraSchemas: SchemaDef[] = []): ResourceTypeDef {
+const withExtras = new WeakMap<readonly SchemaDef[], ResourceTypeDef>();
+
+/**
+ * The User resource type with the tenant's own extension schemas added, so their attributes resolve. The same
+ * array gives the same object, so compiled paths stay cached across the users of a tenant.
+ */
+export function userTypeWith(extraSchemas: readonly SchemaDef[] = []): ResourceTypeDef {
   if (extraSchemas.length === 0) return userResourceType;
-  const known = new Set(userResourceType.extensions.map((e) => e.schema.id.toLowerCase()));
-  const extra = extraSchemas.filter((s) => !known.has(s.id.toLowerCase())).map((schema) => ({ schema, required: false }));
-  return { ...userResourceType, extensions: [...userResourceType.extensions, ...extra] };
+  let rt = withExtras.get(extraSchemas);
+  if (!rt) {
+    const known = new Set(userResourceType.extensions.map((e) => e.schema.id.toLowerCase()));
+    const extra = extraSchemas.filter((s) => !known.has(s.id.toLowerCase())).map((schema) => ({ schema, required: false }));
+    rt = { ...userResourceType, extensions: [...userResourceType.extensions, ...extra] };
+    withExtras.set(extraSchemas, rt);
+  }
+  return rt;
 }
 
 const cache = new WeakMap<ResourceTypeDef, Map<string, PathResult>>();
