@@ -191,3 +191,22 @@ test('subscriptions honour includeFields and filter, and can be listed and delet
     await rx.close();
   }
 });
+
+test('an email consent change fires customers/email_marketing_consent_update', async () => {
+  const t = await emulator({ clientSecret: SECRET });
+  const rx = await receiver();
+  try {
+    await subscribe(t, 'CUSTOMERS_EMAIL_MARKETING_CONSENT_UPDATE', rx.url);
+    const c = t.em.control.createCustomer({ email: 'consent@example.com' }).customer!;
+    await t.data(`mutation($id: ID!) { customerEmailMarketingConsentUpdate(input: { customerId: $id, emailMarketingConsent: { marketingState: SUBSCRIBED, marketingOptInLevel: CONFIRMED_OPT_IN } }) { userErrors { message } } }`, { id: c.id });
+    const [w] = await rx.waitFor(1);
+    assert.ok(verify(w));
+    assert.equal(w.headers['x-shopify-topic'], 'customers/email_marketing_consent_update');
+    assert.equal(w.json.customer_id, c.legacyResourceId);
+    assert.equal(w.json.email_address, 'consent@example.com');
+    assert.deepEqual([w.json.email_marketing_consent.state, w.json.email_marketing_consent.opt_in_level], ['subscribed', 'confirmed_opt_in']);
+  } finally {
+    await t.em.close();
+    await rx.close();
+  }
+});

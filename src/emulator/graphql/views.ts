@@ -82,6 +82,11 @@ function orderView(o: OrderRecord, c: CustomerRecord, ctx: ExecContext): View {
   };
 }
 
+/** CustomerMarketingConsentState says NEVER_SUBSCRIBED where the older enums say NOT_SUBSCRIBED. */
+function consentEnum(state: string | undefined): string {
+  return !state || state === 'NOT_SUBSCRIBED' ? 'NEVER_SUBSCRIBED' : state;
+}
+
 function money(amount: number, currency: string) {
   return { amount: amount.toFixed(1), currencyCode: currency };
 }
@@ -124,8 +129,8 @@ export function customerView(c: CustomerRecord, ctx: ExecContext): View {
           marketingState: c.smsMarketingConsent?.marketingState ?? 'NOT_SUBSCRIBED',
           marketingOptInLevel: c.smsMarketingConsent?.marketingOptInLevel ?? null,
           marketingUpdatedAt: c.smsMarketingConsent?.consentUpdatedAt ?? null,
-          smsMarketingConsent: { state: c.smsMarketingConsent?.marketingState ?? 'NOT_SUBSCRIBED', optInLevel: c.smsMarketingConsent?.marketingOptInLevel ?? null, updatedAt: c.smsMarketingConsent?.consentUpdatedAt ?? null },
-          whatsAppMarketingConsent: { state: 'NOT_SUBSCRIBED' },
+          smsMarketingConsent: { state: consentEnum(c.smsMarketingConsent?.marketingState), optInLevel: c.smsMarketingConsent?.marketingOptInLevel ?? null, updatedAt: c.smsMarketingConsent?.consentUpdatedAt ?? null, collectedFrom: 'OTHER' },
+          whatsAppMarketingConsent: { state: 'NEVER_SUBSCRIBED' },
         }
       : null,
     note: c.note,
