@@ -28,3 +28,4 @@ export { customerFingerprint, type FingerprintInput, type FingerprintOptions } f
 export { describeProblem, problemsToScimError, type Problem, type ProblemCode, type RuleTrace } from './problems.js';
 export type { DesiredCustomer, DesiredAddress, DesiredMetafield, MarketingConsent, ShopifyCustomerView } from './targets.js';
 export { normalizePhone } from './phone.js';
+export { metafieldDefinitions, type MetafieldDefinitionSpec } from './definitions.js';

@@ -73,9 +73,6 @@ function compile(text: string, rt: ResourceTypeDef): PathResult {
   if (filter && !(def.multiValued && def.type === 'complex')) {
     return { ok: false, reason: `"${def.name}" is not a multi-valued complex attribute, so it cannot take a [filter]` };
   }
-  if (path.sub && def.multiValued && def.type === 'complex' && !filter && !findAttr(def.subAttributes, path.sub)) {
-    return { ok: false, reason: `"${def.name}" has no sub-attribute "${path.sub}"` };
-  }
   let sub: AttributeDef | undefined;
   if (subName !== undefined) {
     sub = findAttr(def.subAttributes, subName);
