@@ -207,6 +207,8 @@ export class ScimService {
       const { id: _id, ...replaced } = unwrap(normalizeResource(body, userResourceType, 'replace', { id, ...prev.data })) as Json;
       const data = withActive(replaced, prev.data);
       const changed = changedPaths(prev.data, data, userResourceType);
+      // A PUT of what is already stored (periodic re-syncs) keeps the version and lastModified, as a no-op PATCH does.
+      if (changed.length === 0) return;
       const after = await users.update(tx, ctx.tenant.id, prev, data, ctx.client?.id ?? null).catch((e) => uniquenessError('User', e));
       await audit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: 'user.replace', resourceType: 'User', resourceId: id, detail: { changed } });
       pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'replace', before: prev, after, changedPaths: changed });
@@ -350,10 +352,11 @@ export class ScimService {
       ctx,
       id,
       'replace',
-      (prev) => {
+      (prev, current) => {
         const { id: _id, ...normalized } = unwrap(normalizeResource(body, groupResourceType, 'replace', { id, ...prev.data })) as Json;
         const { data, members } = splitMembers(normalized);
-        return { data, members, changed: true };
+        const sameMembers = members.length === current.length && members.every((m) => current.some((c) => c.value === m.value));
+        return { data, members, changed: !sameMembers || changedPaths(prev.data, data, groupResourceType).length > 0 };
       },
       pre,
     );
