@@ -59,6 +59,13 @@ describe('Groups: create, read, replace, patch, delete', () => {
     g = r.body;
   });
 
+  it('keeps the version when a PUT sends the group exactly as stored', async () => {
+    const same = await h.req('PUT', `/Groups/${g.id}`, { schemas: [URN.group], displayName: 'Sales EMEA', members: [{ value: ben.id }] });
+    assert.equal(same.status, 200, same.dump);
+    assert.equal(same.body.meta.version, g.meta.version, same.dump);
+    assert.equal(same.body.meta.lastModified, g.meta.lastModified, same.dump);
+  });
+
   it('patches a group with 204 and an ETag, or with 200 and the group when attributes are asked for', async () => {
     const r = await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: ann.id }] }));
     assert.equal(r.status, 204, r.dump);
