@@ -6,11 +6,16 @@ import { openStore, type Store } from './store/db.js';
 import { buildApp } from './http/app.js';
 import { Metrics } from './metrics.js';
 import { noProvisioning, type ProvisioningHook } from './provisioning.js';
+import pino from 'pino';
+import { SecretBox, loadOrCreateKey } from './security/secrets.js';
+import { createEngine, type Engine, type EngineOptions } from './sync/engine.js';
 
 export interface Bridge {
   app: FastifyInstance;
   store: Store;
   metrics: Metrics;
+  /** the sync engine (outbox worker, shop connections), unless the bridge runs with a hook of its own */
+  engine?: Engine;
   /** the address it listens on, e.g. http://127.0.0.1:8080 */
   url: string;
   close(): Promise<void>;
@@ -20,6 +25,8 @@ export interface StartOptions {
   config: Config;
   store?: Store;
   hook?: ProvisioningHook;
+  /** the sync engine is built and started unless a hook is given or this is false; the object tunes it */
+  engine?: false | Partial<Omit<EngineOptions, 'store' | 'syncWaitMs' | 'metrics'>>;
   listen?: boolean;
 }
 
@@ -28,9 +35,20 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
   const { config } = opts;
   const store = opts.store ?? (await openStore({ url: config.databaseUrl }));
   const metrics = new Metrics({ defaults: true });
+  const engine =
+    opts.hook || opts.engine === false
+      ? undefined
+      : createEngine({
+          store,
+          box: new SecretBox(loadOrCreateKey(config.dataDir, config.secretKey)),
+          syncWaitMs: config.syncWaitMs,
+          metrics,
+          log: pino({ level: config.logLevel, name: 'sync' }),
+          ...(opts.engine || {}),
+        });
   const app = await buildApp({
     store,
-    hook: opts.hook ?? noProvisioning,
+    hook: opts.hook ?? engine?.hook ?? noProvisioning,
     publicUrl: config.publicUrl,
     maxBodyBytes: config.maxBodyBytes,
     logLevel: config.logLevel,
@@ -44,12 +62,16 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     url = `http://${host}:${port}`;
   }
+  await engine?.start();
   return {
     app,
     store,
     metrics,
+    engine,
     url,
     async close() {
+      // Stop claiming first: running jobs finish (or give their leases back) while the store is still open.
+      await engine?.stop();
       await app.close();
       if (!opts.store) await store.close();
     },

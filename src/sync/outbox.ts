@@ -76,28 +76,34 @@ export function toJob(r: Selectable<OutboxJobsTable>): OutboxJob {
   };
 }
 
-/** Adds a job to the outbox (inside the caller's transaction when given one); returns its id. */
-export async function enqueue(db: Db, job: EnqueueOptions): Promise<number> {
+function toRow(job: EnqueueOptions) {
   const now = iso(job.now ?? Date.now());
   const runAfter = job.runAfter === undefined ? now : typeof job.runAfter === 'string' ? job.runAfter : job.runAfter.toISOString();
-  const row = await db
-    .insertInto('outbox_jobs')
-    .values({
-      tenant_id: job.tenantId,
-      queue: job.queue ?? 'shopify',
-      key: job.key,
-      kind: job.kind,
-      payload: JSON.stringify(job.payload ?? {}),
-      state: 'queued',
-      attempts: 0,
-      run_after: runAfter,
-      created_at: now,
-      updated_at: now,
-      origin_client: job.originClient ?? null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  return {
+    tenant_id: job.tenantId,
+    queue: job.queue ?? 'shopify',
+    key: job.key,
+    kind: job.kind,
+    payload: JSON.stringify(job.payload ?? {}),
+    state: 'queued' as const,
+    attempts: 0,
+    run_after: runAfter,
+    created_at: now,
+    updated_at: now,
+    origin_client: job.originClient ?? null,
+  };
+}
+
+/** Adds a job to the outbox (inside the caller's transaction when given one); returns its id. */
+export async function enqueue(db: Db, job: EnqueueOptions): Promise<number> {
+  const row = await db.insertInto('outbox_jobs').values(toRow(job)).returning('id').executeTakeFirstOrThrow();
   return Number(row.id);
+}
+
+/** Adds many jobs at once (a group change touching every member), in chunks; returns how many. */
+export async function enqueueMany(db: Db, jobs: EnqueueOptions[]): Promise<number> {
+  for (let i = 0; i < jobs.length; i += 200) await db.insertInto('outbox_jobs').values(jobs.slice(i, i + 200).map(toRow)).execute();
+  return jobs.length;
 }
 
 /** One job by id, or undefined. */

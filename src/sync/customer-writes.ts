@@ -1,0 +1,130 @@
+// What to send Shopify to turn a customer into the one the mapping wants: the create input, and for an existing
+// customer only the fields, address, metafields and consent that differ (tags go through diffTags, in provision.ts).
+import type { DesiredCustomer, DesiredMetafield } from '../mapping/index.js';
+import type { AddressInput, CustomerInput, MetafieldInput, ShopifyAddress, ShopifyCustomer, ShopifyDocument } from '../shopify/index.js';
+
+const FIELDS = ['firstName', 'lastName', 'email', 'phone', 'note', 'locale'] as const;
+
+const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+const same = (a: unknown, b: unknown, caseless = false) => {
+  if (blank(a) && blank(b)) return true;
+  if (blank(a) || blank(b)) return false;
+  const x = String(a).trim();
+  const y = String(b).trim();
+  return caseless ? x.toLowerCase() === y.toLowerCase() : x === y;
+};
+
+/** Shopify's address input from the mapping's default address; `province`/`country` are names Shopify still reads. */
+function addressInput(a: Record<string, string | null | undefined>): AddressInput {
+  const out: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(a)) if (v !== undefined) out[k] = v;
+  return out as AddressInput;
+}
+
+function fromShopifyAddress(a: ShopifyAddress): Record<string, string | null> {
+  const { id: _id, ...rest } = a;
+  return rest;
+}
+
+/** The metafields to write: those with a value (a null value means delete, see metafieldChanges). */
+export function metafieldInputs(list: readonly DesiredMetafield[]): MetafieldInput[] {
+  return list.filter((m) => m.value !== null).map((m) => ({ namespace: m.namespace, key: m.key, type: m.type, value: m.value as string }));
+}
+
+/** The customerCreate input for a desired customer with its managed tags and extra metafields (link, deactivation). */
+export function createInput(d: DesiredCustomer, tags: string[], extraMetafields: MetafieldInput[]): CustomerInput {
+  const input: CustomerInput = {};
+  for (const f of FIELDS) if (!blank(d[f])) input[f] = d[f] as string;
+  if (tags.length) input.tags = tags;
+  const metafields = [...metafieldInputs(d.metafields), ...extraMetafields];
+  if (metafields.length) input.metafields = dedupeMetafields(metafields);
+  if (d.defaultAddress && Object.values(d.defaultAddress).some((v) => !blank(v))) input.addresses = [addressInput(d.defaultAddress)];
+  if (d.emailMarketingConsent && input.email) input.emailMarketingConsent = { ...d.emailMarketingConsent };
+  return input;
+}
+
+function dedupeMetafields(list: MetafieldInput[]): MetafieldInput[] {
+  const m = new Map<string, MetafieldInput>();
+  for (const x of list) m.set(`${x.namespace}.${x.key}`, x);
+  return [...m.values()];
+}
+
+export interface UpdatePlan {
+  /** customerUpdate input with only what changed (metafields to write included), or undefined */
+  input?: CustomerInput;
+  /** names of what changed, for the audit log (never values) */
+  changed: string[];
+  /** metafields to delete */
+  removeMetafields: { namespace: string; key: string }[];
+  /** email consent to set separately (customerEmailMarketingConsentUpdate) */
+  emailConsent?: DesiredCustomer['emailMarketingConsent'];
+}
+
+/**
+ * The changes that make `current` match `d` (fields, default address, metafields, consent). An email change is left
+ * out unless `applyEmailChanges`; other addresses of the customer are kept.
+ */
+export function updatePlan(d: DesiredCustomer, current: ShopifyCustomer, extraMetafields: MetafieldInput[], opts: { applyEmailChanges: boolean }): UpdatePlan {
+  const input: CustomerInput = {};
+  const changed: string[] = [];
+  for (const f of FIELDS) {
+    const want = d[f];
+    if (want === undefined) continue;
+    if (f === 'email' && !opts.applyEmailChanges && !blank(current.email)) continue;
+    if (!same(want, current[f], f === 'email')) {
+      input[f] = blank(want) ? null : (want as string);
+      changed.push(f);
+    }
+  }
+
+  if (d.defaultAddress !== undefined) {
+    const cur = current.defaultAddress;
+    const others = current.addresses.filter((a) => !cur || a.id !== cur.id).map((a) => addressInput(fromShopifyAddress(a)));
+    if (d.defaultAddress === null || Object.values(d.defaultAddress).every(blank)) {
+      if (cur) {
+        input.addresses = others;
+        changed.push('defaultAddress');
+      }
+    } else {
+      // `country` (a name) cannot be read back reliably; it is compared through countryCode when both are mapped.
+      const differs = Object.entries(d.defaultAddress).some(([k, v]) => k !== 'country' && !same(v, cur ? (cur as unknown as Record<string, unknown>)[k] : undefined));
+      const onlyCountry = !cur && Object.entries(d.defaultAddress).some(([, v]) => !blank(v));
+      if (differs || onlyCountry) {
+        input.addresses = [addressInput({ ...(cur ? fromShopifyAddress(cur) : {}), ...d.defaultAddress }), ...others];
+        changed.push('defaultAddress');
+      }
+    }
+  }
+
+  const have = new Map(current.metafields.map((m) => [`${m.namespace}.${m.key}`, m]));
+  const toSet: MetafieldInput[] = [];
+  const removeMetafields: { namespace: string; key: string }[] = [];
+  for (const m of [...d.metafields.map((x) => ({ ...x })), ...extraMetafields]) {
+    const cur = have.get(`${m.namespace}.${m.key}`);
+    if (m.value === null) {
+      if (cur) removeMetafields.push({ namespace: m.namespace, key: m.key });
+    } else if (!cur || cur.value !== m.value) toSet.push({ namespace: m.namespace, key: m.key, type: m.type, value: m.value });
+  }
+  if (toSet.length) {
+    input.metafields = dedupeMetafields(toSet);
+    changed.push(...input.metafields.map((m) => `metafield ${m.namespace}.${m.key}`));
+  }
+  changed.push(...removeMetafields.map((m) => `metafield ${m.namespace}.${m.key}`));
+
+  let emailConsent: UpdatePlan['emailConsent'];
+  const wantConsent = d.emailMarketingConsent;
+  const email = input.email ?? current.email;
+  if (wantConsent && email && wantConsent.marketingState !== (current.emailMarketingState ?? '').toUpperCase()) {
+    emailConsent = wantConsent;
+    changed.push('emailMarketingConsent');
+  }
+  return { ...(Object.keys(input).length ? { input } : {}), changed, removeMetafields, ...(emailConsent ? { emailConsent } : {}) };
+}
+
+/** metafieldsDelete, which the connector's registry lacks; validated against the pinned schema in this module's test. */
+export const metafieldsDeleteDocument: ShopifyDocument = {
+  name: 'MetafieldsDelete',
+  text: `mutation MetafieldsDelete($metafields: [MetafieldIdentifierInput!]!) {
+  metafieldsDelete(metafields: $metafields) { deletedMetafields { key namespace ownerId } userErrors { field message } }
+}`,
+};

@@ -1,0 +1,59 @@
+// The sync engine of one process: the outbox worker with the Shopify job handlers registered, the tenants' shop
+// connections and the provisioning hook the SCIM service calls. Other modules register their job kinds on `worker`.
+import type { Store } from '../store/db.js';
+import type { Metrics } from '../metrics.js';
+import type { SecretBox } from '../security/secrets.js';
+import type { ProvisioningHook } from '../provisioning.js';
+import type { ThrottleStore } from '../shopify/index.js';
+import { Worker, type Logger, type WorkerOptions } from './worker.js';
+import { ShopConnections, type ShopConnectionsOptions } from './shops.js';
+import { createProvisioningHook } from './hook.js';
+import { syncUserJob, USER_SYNC } from './provision.js';
+import { deleteUserJob, eraseJob, USER_DELETE, USER_ERASE } from './deprovision.js';
+import { DbThrottleStore } from './throttle-store.js';
+import type { ProvisionDeps } from './failures.js';
+
+export interface EngineOptions {
+  store: Pick<Store, 'db' | 'dialect'>;
+  box: SecretBox;
+  /** SYNC_WAIT_MS: how long a SCIM request waits for its Shopify write */
+  syncWaitMs: number;
+  metrics?: Metrics;
+  log?: Logger;
+  /** worker settings (concurrency, poll interval, retry policy, lease, clock, instance id) */
+  worker?: Omit<WorkerOptions, 'store' | 'metrics' | 'logger'>;
+  /** Shopify client settings for every shop (timeouts, retries within one run) */
+  shopClient?: ShopConnectionsOptions['client'];
+  /** default: shared through the database on PostgreSQL, in memory on SQLite */
+  throttle?: ThrottleStore;
+}
+
+export interface Engine {
+  worker: Worker;
+  shops: ShopConnections;
+  hook: ProvisioningHook;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Builds the engine; nothing runs until start(). */
+export function createEngine(opts: EngineOptions): Engine {
+  const now = opts.worker?.now ?? Date.now;
+  const log = opts.log ?? { info() {}, warn() {}, error() {} };
+  const worker = new Worker({ ...opts.worker, store: opts.store, metrics: opts.metrics, logger: log });
+  const throttle = opts.throttle ?? (opts.store.dialect === 'postgres' ? new DbThrottleStore(opts.store.db) : undefined);
+  const shops = new ShopConnections({ box: opts.box, metrics: opts.metrics, client: opts.shopClient, ...(throttle ? { throttle } : {}) });
+  const deps: ProvisionDeps = { db: opts.store.db, shops, now, log };
+  worker
+    .register(USER_SYNC, ({ job }) => syncUserJob(deps, job), { coalesce: true })
+    .register(USER_DELETE, ({ job }) => deleteUserJob(deps, job))
+    .register(USER_ERASE, ({ job }) => eraseJob(deps, job));
+  const hook = createProvisioningHook({ db: opts.store.db, worker, syncWaitMs: opts.syncWaitMs, log });
+  return {
+    worker,
+    shops,
+    hook,
+    start: () => worker.start(),
+    stop: () => worker.stop(),
+  };
+}

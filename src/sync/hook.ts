@@ -1,0 +1,173 @@
+// The provisioning hook the SCIM service calls in every write transaction: it checks locally what the mapping can
+// check, queues the Shopify work in the same transaction, and after commit waits (bounded) for the outcome,
+// undoing the SCIM write when Shopify refuses it for good.
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../store/types.js';
+import type { Json } from '../store/users.js';
+import { UserRepository, audit, nowIso } from '../store/users.js';
+import type { Pending, ProvisioningHook, UserChange, GroupChange } from '../provisioning.js';
+import type { ScimError } from '../scim/errors.js';
+import { mapToShopify, problemsToScimError, type MappingDocument } from '../mapping/index.js';
+import { LinkRepository } from './links.js';
+import { enqueue, enqueueMany } from './outbox.js';
+import { readMapping, readPolicies, type Policies } from './policies.js';
+import { scimErrorFor } from './failures.js';
+import { USER_SYNC } from './provision.js';
+import { USER_DELETE } from './deprovision.js';
+import type { Logger, Worker } from './worker.js';
+
+export interface HookOptions {
+  db: Kysely<Database>;
+  worker: Worker;
+  /** how long a request waits for its Shopify write (SYNC_WAIT_MS); a tenant's policy may say otherwise */
+  syncWaitMs: number;
+  log?: Logger;
+}
+
+/** Codes of permanent refusals that undo the SCIM write when they come back within the wait. */
+const UNDOABLE = new Set(['EMAIL_TAKEN', 'PHONE_TAKEN', 'TAKEN', 'CUSTOM_ID_TAKEN', 'PHONE_INVALID', 'EMAIL_INVALID', 'CUSTOMER_NEEDS_IDENTITY', 'INVALID_INPUT', 'INVALID_VALUE']);
+
+const users = new UserRepository();
+const links = new LinkRepository();
+
+function settings(change: { tenant: { settings: Record<string, unknown> } }): { policies?: Policies; mapping?: MappingDocument } {
+  try {
+    return { policies: readPolicies(change.tenant.settings), mapping: readMapping(change.tenant.settings) };
+  } catch {
+    return {}; // the job reports invalid settings on the user's link; the SCIM write itself stands
+  }
+}
+
+/** The 400 a write gets when the mapping already knows Shopify would refuse the result (and the previous version was fine). */
+async function localCheck(tx: Transaction<Database>, change: UserChange, mapping: MappingDocument): Promise<ScimError | undefined> {
+  const after = change.after!;
+  const groups = (await users.groupsOf(tx, change.tenant.id, [after.id])).get(after.id) ?? [];
+  const plain: MappingDocument = { ...mapping, tags: { ...mapping.tags, deactivatedTag: '' } };
+  const now = mapToShopify({ id: after.id, ...after.data }, groups, plain);
+  if (now.ok) return undefined;
+  if (change.before) {
+    // A user that was already unmappable is not made worse by this write (e.g. a deactivation): let it through.
+    const was = mapToShopify({ id: change.before.id, ...change.before.data }, groups, plain);
+    if (!was.ok) return undefined;
+  }
+  return problemsToScimError(now.problems);
+}
+
+/** The Shopify engine as the SCIM service's provisioning hook. */
+export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
+  const { db, worker } = opts;
+
+  function waitMs(policies?: Policies): number {
+    return policies?.syncWaitMs ?? opts.syncWaitMs;
+  }
+
+  /** Takes back a write Shopify refused: deletes a created user, or puts the previous version back. */
+  async function undo(change: UserChange, error: ScimError): Promise<boolean> {
+    const after = change.after!;
+    const tenantId = change.tenant.id;
+    return db.transaction().execute(async (tx) => {
+      const cur = await users.get(tx, tenantId, after.id);
+      if (!cur || cur.version !== after.version) return false; // changed again since: the newer write decides
+      const actor = change.client?.id ?? 'admin';
+      if (change.op === 'create' || !change.before) {
+        await users.delete(tx, tenantId, after.id);
+        await links.delete(tx, tenantId, after.id);
+      } else {
+        await users.update(tx, tenantId, cur, change.before.data, change.client?.id ?? null);
+        await links.markPending(tx, tenantId, [after.id], nowIso());
+        await enqueue(tx, { tenantId, key: `user:${after.id}`, kind: USER_SYNC, payload: { userId: after.id, op: 'undo' }, originClient: change.client?.id ?? null });
+      }
+      await audit(tx, { tenantId, actor, action: `user.${change.op}.undone`, resourceType: 'User', resourceId: after.id, detail: { reason: error.detail } });
+      return true;
+    });
+  }
+
+  function pending(jobId: number, change: UserChange | undefined, policies?: Policies): Pending {
+    return {
+      async settle() {
+        worker.wake();
+        const r = await worker.waitFor(jobId, waitMs(policies), { firstAttempt: true });
+        if (!change || !r || r.state !== 'dead' || !r.error || !UNDOABLE.has(r.error.code)) return undefined;
+        const error = scimErrorFor(r.error.code, r.error.message, { adoption: policies?.adoption });
+        try {
+          if (await undo(change, error)) return error;
+        } catch (e) {
+          opts.log?.error({ err: e, userId: change.after?.id }, 'undoing a refused SCIM write failed');
+        }
+        return undefined;
+      },
+    };
+  }
+
+  return {
+    async userWritten(tx, change) {
+      const { tenant } = change;
+      const s = settings(change);
+      if (change.op === 'delete') {
+        const userId = change.before!.id;
+        const link = await links.get(tx, tenant.id, userId);
+        const id = await enqueue(tx, {
+          tenantId: tenant.id,
+          key: `user:${userId}`,
+          kind: USER_DELETE,
+          payload: { userId, customerId: link?.customerId ?? null },
+          originClient: change.client?.id ?? null,
+        });
+        return pending(id, undefined, s.policies);
+      }
+      const after = change.after!;
+      if (s.mapping) {
+        const refused = await localCheck(tx, change, s.mapping);
+        if (refused) throw refused;
+      }
+      await links.markPending(tx, tenant.id, [after.id], nowIso());
+      const id = await enqueue(tx, {
+        tenantId: tenant.id,
+        key: `user:${after.id}`,
+        kind: USER_SYNC,
+        payload: { userId: after.id, op: change.op, version: after.version },
+        originClient: change.client?.id ?? null,
+      });
+      return pending(id, change, s.policies);
+    },
+
+    async groupWritten(tx, change: GroupChange) {
+      const renamed = !!change.before && !!change.after && change.before.data.displayName !== change.after.data.displayName;
+      const externalChanged = !!change.before && !!change.after && change.before.data.externalId !== change.after.data.externalId;
+      const touched = change.op === 'delete' || renamed || externalChanged ? [...change.members, ...change.removed] : [...change.added, ...change.removed];
+      // Members were checked to exist by the service; a user deleted meanwhile makes its job a no-op.
+      const members = [...new Set(touched.filter((m) => m.type === 'User').map((m) => m.value))];
+      if (members.length === 0) return undefined;
+      await links.markPending(tx, change.tenant.id, members, nowIso());
+      await enqueueMany(
+        tx,
+        members.map((userId) => ({
+          tenantId: change.tenant.id,
+          key: `user:${userId}`,
+          kind: USER_SYNC,
+          payload: { userId, op: 'group', groupId: (change.after ?? change.before)?.id },
+          originClient: change.client?.id ?? null,
+        })),
+      );
+      return {
+        async settle() {
+          worker.wake();
+          return undefined;
+        },
+      };
+    },
+
+    async userExtensions(tenantId, ids) {
+      const out = new Map<string, Json>();
+      for (const [id, l] of await links.getMany(db, tenantId, ids)) {
+        const ext: Json = { syncState: l.syncState };
+        if (l.customerId) ext.customerId = l.customerId;
+        if (l.syncError) ext.syncError = l.syncError;
+        if (l.lastSyncedAt) ext.lastSyncedAt = l.lastSyncedAt;
+        if (l.customerId && l.managedTags.length) ext.tags = l.managedTags;
+        out.set(id, ext);
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,137 @@
+// Customer links: which Shopify customer each SCIM user is, and how its synchronisation stands (pending, synced,
+// failed with the reason), plus what the bridge last wrote (managed tags, fingerprint, the mapping's applied state).
+import type { Selectable } from 'kysely';
+import type { CustomerLinksTable } from '../store/types.js';
+import type { Db } from '../store/users.js';
+import type { AppliedState } from '../mapping/index.js';
+
+export type SyncState = CustomerLinksTable['sync_state'];
+
+export interface CustomerLink {
+  tenantId: string;
+  userId: string;
+  customerId: string | null;
+  syncState: SyncState;
+  syncError: string | null;
+  syncErrorCode: string | null;
+  lastAttemptAt: string | null;
+  lastSyncedAt: string | null;
+  syncedVersion: number | null;
+  fingerprint: string | null;
+  managedTags: string[];
+  shopifyUpdatedAt: string | null;
+  deprovisioned: string | null;
+  applied: AppliedState | null;
+}
+
+function parse<T>(text: string | null, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+const toLink = (r: Selectable<CustomerLinksTable>): CustomerLink => ({
+  tenantId: r.tenant_id,
+  userId: r.user_id,
+  customerId: r.customer_id,
+  syncState: r.sync_state,
+  syncError: r.sync_error,
+  syncErrorCode: r.sync_error_code,
+  lastAttemptAt: r.last_attempt_at,
+  lastSyncedAt: r.last_synced_at,
+  syncedVersion: r.synced_version === null ? null : Number(r.synced_version),
+  fingerprint: r.fingerprint,
+  managedTags: parse<string[]>(r.managed_tags, []),
+  shopifyUpdatedAt: r.shopify_updated_at,
+  deprovisioned: r.deprovisioned,
+  applied: parse<AppliedState | null>(r.applied_state, null),
+});
+
+/** The fields a sync run records; absent ones are left as they are. */
+export interface LinkUpdate {
+  customerId?: string | null;
+  syncState?: SyncState;
+  /** null clears the error */
+  error?: { code: string; message: string } | null;
+  lastAttemptAt?: string;
+  lastSyncedAt?: string;
+  syncedVersion?: number;
+  fingerprint?: string | null;
+  managedTags?: string[];
+  shopifyUpdatedAt?: string | null;
+  deprovisioned?: string | null;
+  applied?: AppliedState | null;
+}
+
+export class LinkRepository {
+  async get(db: Db, tenantId: string, userId: string): Promise<CustomerLink | undefined> {
+    const r = await db.selectFrom('customer_links').selectAll().where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
+    return r && toLink(r);
+  }
+
+  async getMany(db: Db, tenantId: string, userIds: string[]): Promise<Map<string, CustomerLink>> {
+    const out = new Map<string, CustomerLink>();
+    for (let i = 0; i < userIds.length; i += 500) {
+      const rows = await db
+        .selectFrom('customer_links')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', 'in', userIds.slice(i, i + 500))
+        .execute();
+      for (const r of rows) out.set(r.user_id, toLink(r));
+    }
+    return out;
+  }
+
+  /** The link holding a customer, if any (a customer belongs to one user per tenant). */
+  async byCustomer(db: Db, tenantId: string, customerId: string): Promise<CustomerLink | undefined> {
+    const r = await db.selectFrom('customer_links').selectAll().where('tenant_id', '=', tenantId).where('customer_id', '=', customerId).executeTakeFirst();
+    return r && toLink(r);
+  }
+
+  /** Marks users as waiting for a sync, creating their link rows on first sight. */
+  async markPending(db: Db, tenantId: string, userIds: string[], now: string): Promise<void> {
+    for (let i = 0; i < userIds.length; i += 500) {
+      const chunk = userIds.slice(i, i + 500);
+      await db
+        .insertInto('customer_links')
+        .values(chunk.map((user_id) => ({ tenant_id: tenantId, user_id, sync_state: 'pending' as const, managed_tags: '[]', updated_at: now })))
+        .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet({ sync_state: 'pending', updated_at: now }))
+        .execute();
+    }
+  }
+
+  /** Records the outcome of a sync run (creating the row if it went missing). */
+  async update(db: Db, tenantId: string, userId: string, u: LinkUpdate, now: string): Promise<void> {
+    const set: Partial<CustomerLinksTable> = { updated_at: now };
+    if (u.customerId !== undefined) set.customer_id = u.customerId;
+    if (u.syncState !== undefined) set.sync_state = u.syncState;
+    if (u.error !== undefined) {
+      set.sync_error = u.error?.message ?? null;
+      set.sync_error_code = u.error?.code ?? null;
+    }
+    if (u.lastAttemptAt !== undefined) set.last_attempt_at = u.lastAttemptAt;
+    if (u.lastSyncedAt !== undefined) set.last_synced_at = u.lastSyncedAt;
+    if (u.syncedVersion !== undefined) set.synced_version = u.syncedVersion;
+    if (u.fingerprint !== undefined) set.fingerprint = u.fingerprint;
+    if (u.managedTags !== undefined) set.managed_tags = JSON.stringify(u.managedTags);
+    if (u.shopifyUpdatedAt !== undefined) set.shopify_updated_at = u.shopifyUpdatedAt;
+    if (u.deprovisioned !== undefined) set.deprovisioned = u.deprovisioned;
+    if (u.applied !== undefined) set.applied_state = u.applied === null ? null : JSON.stringify(u.applied);
+    const r = await db.updateTable('customer_links').set(set).where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) {
+      await db
+        .insertInto('customer_links')
+        .values({ tenant_id: tenantId, user_id: userId, sync_state: 'pending', managed_tags: '[]', ...set, updated_at: now })
+        .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet(set))
+        .execute();
+    }
+  }
+
+  async delete(db: Db, tenantId: string, userId: string): Promise<void> {
+    await db.deleteFrom('customer_links').where('tenant_id', '=', tenantId).where('user_id', '=', userId).execute();
+  }
+}

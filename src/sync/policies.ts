@@ -1,0 +1,71 @@
+// A tenant's sync settings as the engine reads them: its provisioning policies (deprovisioning, deletion, adoption,
+// email changes, how long a request waits) with defaults, and its attribute mapping (a document or a preset name).
+import { z } from 'zod';
+import { mappingDocumentSchema, getPreset, type MappingDocument } from '../mapping/index.js';
+
+export const DEPROVISION_POLICIES = ['tag', 'delete', 'erase'] as const;
+export type DeprovisionPolicy = (typeof DEPROVISION_POLICIES)[number];
+
+export const policiesSchema = z.strictObject({
+  /** what `active=false` does to the customer */
+  deprovision: z.enum(DEPROVISION_POLICIES).default('tag'),
+  /** what a SCIM DELETE does: the same as deactivation, or its own policy */
+  delete: z.enum(['deprovision', ...DEPROVISION_POLICIES]).default('deprovision'),
+  /** on create, link an existing customer with the same email (or phone) instead of failing with 409 */
+  adoption: z.enum(['email', 'emailOrPhone', 'off']).default('email'),
+  /** apply email changes from the IdP to the customer (Shopify's uniqueness still holds) */
+  applyEmailChanges: z.boolean().default(true),
+  /** how long a SCIM request waits for its Shopify write (ms); default: SYNC_WAIT_MS */
+  syncWaitMs: z.number().int().min(0).max(30_000).optional(),
+  /** the tag a deactivated customer gets; default: the mapping's deactivatedTag */
+  deactivatedTag: z.string().min(1).max(255).optional(),
+  /** withdraw email marketing consent on deactivation (not restored on reactivation: the old consent is unknown) */
+  withdrawMarketingConsent: z.boolean().default(false),
+  /** the erase policy's grace period before the erasure request (ms) */
+  eraseGraceMs: z.number().int().min(0).default(30 * 24 * 3600_000),
+});
+
+export type Policies = z.output<typeof policiesSchema>;
+export type PoliciesInput = z.input<typeof policiesSchema>;
+
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+/** The tenant's policies (settings.policies) with defaults filled in; throws SettingsError naming each bad value. */
+export function readPolicies(settings: Record<string, unknown>): Policies {
+  const r = policiesSchema.safeParse(settings.policies ?? {});
+  if (r.success) return r.data;
+  throw new SettingsError(`invalid policies: ${r.error.issues.map((i) => `${i.path.join('.') || 'policies'} ${i.message}`).join('; ')}`);
+}
+
+/** The policy a SCIM DELETE applies. */
+export function deletePolicy(p: Policies): DeprovisionPolicy {
+  return p.delete === 'deprovision' ? p.deprovision : p.delete;
+}
+
+/**
+ * The tenant's mapping: settings.mapping as a document, or as a preset name (`"okta"` or `{ "preset": "okta" }`);
+ * the default preset when absent.
+ */
+export function readMapping(settings: Record<string, unknown>): MappingDocument {
+  const m = settings.mapping;
+  if (m === undefined || m === null) return getPreset('default')!;
+  const name = typeof m === 'string' ? m : typeof m === 'object' && !('rules' in m) && 'preset' in m ? (m as { preset: unknown }).preset : undefined;
+  if (name !== undefined) {
+    const p = typeof name === 'string' ? getPreset(name) : undefined;
+    if (!p) throw new SettingsError(`invalid mapping: no preset named ${JSON.stringify(name)}`);
+    return p;
+  }
+  const r = mappingDocumentSchema.safeParse(m);
+  if (r.success) return r.data;
+  throw new SettingsError(`invalid mapping: ${r.error.issues.map((i) => `${i.path.join('.') || 'mapping'} ${i.message}`).join('; ')}`);
+}
+
+/** The tag deactivated customers carry: the policy's, else the mapping's, else `scim-deactivated`. */
+export function deactivatedTag(p: Policies, mapping: MappingDocument): string {
+  return p.deactivatedTag ?? (mapping.tags.deactivatedTag || 'scim-deactivated');
+}

@@ -1,0 +1,263 @@
+// The user.sync job: makes the Shopify customer of one SCIM user match the user as stored now (state-based, so
+// runs coalesce and a repeat is harmless): find or adopt or create it, write what differs, apply deactivation.
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/types.js';
+import { UserRepository, GroupRepository, audit, type ResourceRecord } from '../store/users.js';
+import { TenantRepository, type Tenant } from '../store/tenants.js';
+import { mapToShopify, diffTags, customerFingerprint, describeProblem, uniqueTags, type AppliedState, type DesiredCustomer, type GroupRef, type MappingDocument } from '../mapping/index.js';
+import {
+  addTags,
+  createCustomer,
+  deleteCustomer,
+  findCustomerByCustomId,
+  findCustomerByEmail,
+  findCustomerByPhone,
+  getCustomer,
+  removeTags,
+  updateCustomer,
+  updateEmailMarketingConsent,
+  cancelDataErasure,
+  shopifyErrors,
+  type MetafieldInput,
+  type ShopifyClient,
+  type ShopifyCustomer,
+} from '../shopify/index.js';
+import { createInput, updatePlan } from './customer-writes.js';
+import { deleteMetafields, deprovisionMarker, USER_ERASE, type Deprovisioned } from './deprovision.js';
+import { LinkRepository, type CustomerLink } from './links.js';
+import { readMapping, readPolicies, deactivatedTag, type Policies } from './policies.js';
+import { enqueue, iso, type OutboxJob } from './outbox.js';
+import { failure, type ProvisionDeps } from './failures.js';
+import type { JobOutcome } from './worker.js';
+
+export const USER_SYNC = 'user.sync';
+
+const users = new UserRepository();
+const groups = new GroupRepository();
+const links = new LinkRepository();
+
+/** Everything one run needs, read once at its start. */
+export interface SyncContext {
+  tenant: Tenant;
+  user: ResourceRecord;
+  link?: CustomerLink;
+  policies: Policies;
+  mapping: MappingDocument;
+  client: ShopifyClient;
+  desired: DesiredCustomer;
+  applied: AppliedState;
+  active: boolean;
+  deactivatedTag: string;
+  metafieldKeys: string[];
+}
+
+async function groupRefs(db: Kysely<Database>, tenantId: string, userId: string, mapping: MappingDocument): Promise<GroupRef[]> {
+  const list = (await users.groupsOf(db, tenantId, [userId])).get(userId) ?? [];
+  if (mapping.tags.groupTagFrom !== 'externalId' || list.length === 0) return list;
+  const recs = new Map((await groups.getMany(db, tenantId, list.map((g) => g.id))).map((g) => [g.id, g]));
+  return list.map((g) => ({ ...g, externalId: (recs.get(g.id)?.data.externalId as string | undefined) ?? null }));
+}
+
+/** Runs user.sync for the job's user; a user that no longer exists is left to its user.delete job. */
+export async function syncUserJob(d: ProvisionDeps, job: OutboxJob): Promise<JobOutcome> {
+  const { userId } = job.payload as { userId: string };
+  const tenant = await new TenantRepository(d.db).byId(job.tenantId);
+  if (!tenant) return { outcome: 'done' };
+  const user = await users.get(d.db, tenant.id, userId);
+  if (!user) return { outcome: 'done' };
+  const at = iso(d.now());
+  try {
+    const client = d.shops.clientFor(tenant);
+    if (!client) {
+      const error = { code: 'SHOP_NOT_CONNECTED', message: 'no Shopify shop is connected to this tenant' };
+      await links.update(d.db, tenant.id, userId, { syncState: 'pending', error, lastAttemptAt: at }, at);
+      return { outcome: 'retry', error, delayMs: 60_000, keepAttempt: true };
+    }
+    const policies = readPolicies(tenant.settings);
+    const mapping = readMapping(tenant.settings);
+    // The deactivation tag follows the tenant's deprovisioning policy here, not the mapping's own rule.
+    const forMapping: MappingDocument = { ...mapping, tags: { ...mapping.tags, deactivatedTag: '' } };
+    const link = await links.get(d.db, tenant.id, userId);
+    const refs = await groupRefs(d.db, tenant.id, userId, mapping);
+    const m = mapToShopify({ id: user.id, ...user.data }, refs, forMapping, { previous: link?.applied ?? undefined });
+    if (!m.ok) {
+      const message = m.problems.filter((p) => p.severity === 'error').map(describeProblem).join('; ');
+      return await failure(d, tenant.id, userId, { code: 'INVALID_VALUE', message, permanent: true }, at);
+    }
+    const marker = deprovisionMarker(mapping);
+    const ctx: SyncContext = {
+      tenant,
+      user,
+      link,
+      policies,
+      mapping,
+      client,
+      desired: m.customer,
+      applied: m.applied,
+      active: user.data.active !== false,
+      deactivatedTag: deactivatedTag(policies, mapping),
+      metafieldKeys: uniqueTags([...m.customer.metafields.map((x) => `${x.namespace}.${x.key}`), `${marker.namespace}.${marker.key}`]),
+    };
+    await d.shops.ensureCustomId(client, mapping.customIdMetafield);
+    return await provision(d, ctx, at);
+  } catch (e) {
+    return failure(d, tenant.id, userId, e, at);
+  }
+}
+
+/** Finds the user's customer: the linked one, else the one carrying its custom id (a run that died after creating it). */
+async function locate(ctx: SyncContext): Promise<ShopifyCustomer | null> {
+  const opts = { metafieldKeys: ctx.metafieldKeys };
+  if (ctx.link?.customerId) {
+    const c = await getCustomer(ctx.client, ctx.link.customerId, opts);
+    if (c) return c;
+  }
+  const { namespace, key } = ctx.mapping.customIdMetafield;
+  return findCustomerByCustomId(ctx.client, { namespace, key, value: ctx.user.id }, opts);
+}
+
+/** An existing customer with the user's email (or phone) that the adoption policy lets us link, else null. */
+async function adoptable(d: ProvisionDeps, ctx: SyncContext): Promise<ShopifyCustomer | null> {
+  const { adoption } = ctx.policies;
+  if (adoption === 'off') return null;
+  const opts = { metafieldKeys: ctx.metafieldKeys };
+  let found: ShopifyCustomer | null = null;
+  if (ctx.desired.email) found = await findCustomerByEmail(ctx.client, ctx.desired.email, opts);
+  if (!found && adoption === 'emailOrPhone' && ctx.desired.phone) found = await findCustomerByPhone(ctx.client, ctx.desired.phone, opts);
+  if (!found) return null;
+  const owner = await links.byCustomer(d.db, ctx.tenant.id, found.id);
+  if (owner && owner.userId !== ctx.user.id) {
+    // Another SCIM user already owns that customer: adopting it would merge two people.
+    throw found.email && ctx.desired.email && found.email.toLowerCase() === ctx.desired.email.toLowerCase() ? shopifyErrors.emailTaken(['email']) : shopifyErrors.phoneTaken(['phone']);
+  }
+  return found;
+}
+
+async function provision(d: ProvisionDeps, ctx: SyncContext, at: string): Promise<JobOutcome> {
+  const { client, user, tenant } = ctx;
+  let customer = await locate(ctx);
+  let action: 'created' | 'adopted' | 'updated' = 'updated';
+  const policy = ctx.policies.deprovision;
+
+  // An inactive user whose policy removes the customer: nothing to create, or delete what is there when allowed.
+  if (!ctx.active && (policy === 'delete' || policy === 'erase') && !customer) {
+    return record(d, ctx, at, { customer: null, action: 'unchanged', deprovisioned: policy === 'delete' ? 'deleted' : ctx.link?.deprovisioned ?? null, tags: [], changed: [] });
+  }
+  if (!ctx.active && policy === 'delete' && customer?.canDelete) {
+    await deleteCustomer(client, customer.id);
+    return record(d, ctx, at, { customer: null, action: 'deleted', deprovisioned: 'deleted', tags: [], changed: [] });
+  }
+
+  const tagged = !ctx.active; // 'tag', 'erase' (until the erasure), and 'delete' refused by Shopify
+  const note = !ctx.active && policy === 'delete' ? 'Shopify refuses to delete a customer with orders: tagged instead' : undefined;
+  const wantTags = uniqueTags([...ctx.desired.tags, ...(tagged ? [ctx.deactivatedTag] : [])]);
+  const marker = deprovisionMarker(ctx.mapping);
+  const markerInput = (current: ShopifyCustomer | null): MetafieldInput[] => {
+    if (!tagged) return [];
+    const have = current?.metafields.find((x) => x.namespace === marker.namespace && x.key === marker.key);
+    return [{ ...marker, value: have?.value ?? JSON.stringify({ at, reason: 'deactivated in the identity provider', policy }) }];
+  };
+
+  const changed: string[] = [];
+  if (!customer) {
+    customer = await adoptable(d, ctx);
+    if (customer) action = 'adopted';
+  }
+  if (!customer) {
+    customer = await createCustomer(client, createInput(ctx.desired, wantTags, markerInput(null)), { metafieldKeys: ctx.metafieldKeys });
+    action = 'created';
+    // Linked at once: should this run die now, the next one finds the customer by link (or by its custom id).
+    await links.update(d.db, tenant.id, user.id, { customerId: customer.id }, at);
+  } else {
+    const plan = updatePlan(ctx.desired, customer, markerInput(customer), { applyEmailChanges: ctx.policies.applyEmailChanges || action === 'adopted' });
+    if (ctx.active && customer.metafields.some((x) => x.namespace === marker.namespace && x.key === marker.key)) plan.removeMetafields.push(marker);
+    if (plan.input) {
+      const updated = await updateCustomer(client, customer.id, plan.input, { metafieldKeys: ctx.metafieldKeys });
+      customer = { ...updated, tags: customer.tags };
+    }
+    if (plan.removeMetafields.length) await deleteMetafields(client, customer.id, plan.removeMetafields);
+    if (plan.emailConsent) await updateEmailMarketingConsent(client, customer.id, { ...plan.emailConsent });
+    // Only tags the bridge set may go; the deactivation tag is always the bridge's own.
+    const previous = [...(ctx.link?.managedTags ?? []), ...(ctx.active ? [ctx.deactivatedTag] : [])];
+    const diff = diffTags(customer.tags, previous, wantTags, ctx.mapping.tags.managedPrefix ? { managedPrefix: ctx.mapping.tags.managedPrefix } : {});
+    if (diff.remove.length) await removeTags(client, customer.id, diff.remove);
+    if (diff.add.length) await addTags(client, customer.id, diff.add);
+    changed.push(...plan.changed, ...(diff.add.length || diff.remove.length ? ['tags'] : []));
+  }
+
+  const deprovisioned = await applyLifecycle(d, ctx, customer, at);
+  if (!ctx.active && ctx.policies.withdrawMarketingConsent && !ctx.link?.deprovisioned && customer.email) {
+    await updateEmailMarketingConsent(client, customer.id, { marketingState: 'UNSUBSCRIBED' });
+    changed.push('emailMarketingConsent');
+  }
+  return record(d, ctx, at, { customer, action, deprovisioned, tags: wantTags, changed, note });
+}
+
+/** Schedules or reverses what the erase policy does beyond tagging. */
+async function applyLifecycle(d: ProvisionDeps, ctx: SyncContext, customer: ShopifyCustomer, at: string): Promise<Deprovisioned> {
+  const was = ctx.link?.deprovisioned ?? null;
+  if (ctx.active) {
+    if (was === 'erasure-requested') await cancelDataErasure(ctx.client, customer.id);
+    return null;
+  }
+  const policy = ctx.policies.deprovision;
+  if (policy === 'erase') {
+    if (was === 'erasure-scheduled' || was === 'erasure-requested') return was;
+    await enqueue(d.db, {
+      tenantId: ctx.tenant.id,
+      key: `erase:${ctx.user.id}`,
+      kind: USER_ERASE,
+      payload: { userId: ctx.user.id, customerId: customer.id },
+      runAfter: new Date(Date.parse(at) + ctx.policies.eraseGraceMs),
+      now: Date.parse(at),
+    });
+    return 'erasure-scheduled';
+  }
+  return policy === 'delete' ? 'tag (delete refused)' : 'tag';
+}
+
+interface Outcome {
+  customer: ShopifyCustomer | null;
+  action: 'created' | 'adopted' | 'updated' | 'unchanged' | 'deleted';
+  deprovisioned: Deprovisioned;
+  tags: string[];
+  changed: string[];
+  note?: string;
+}
+
+/** Records a successful run on the link and in the audit log. */
+async function record(d: ProvisionDeps, ctx: SyncContext, at: string, o: Outcome): Promise<JobOutcome> {
+  const action = o.action === 'updated' && o.changed.length === 0 ? 'unchanged' : o.action;
+  const fingerprint = o.customer ? customerFingerprint({ ...ctx.desired, tags: o.tags }) : null;
+  await d.db.transaction().execute(async (tx) => {
+    await links.update(
+      tx,
+      ctx.tenant.id,
+      ctx.user.id,
+      {
+        customerId: o.customer?.id ?? null,
+        syncState: 'synced',
+        error: o.note ? { code: 'DEPROVISION_FALLBACK', message: o.note } : null,
+        lastAttemptAt: at,
+        lastSyncedAt: at,
+        syncedVersion: ctx.user.version,
+        fingerprint,
+        managedTags: o.customer ? o.tags : [],
+        shopifyUpdatedAt: o.customer?.updatedAt ?? null,
+        deprovisioned: o.deprovisioned,
+        applied: o.customer ? { ...ctx.applied, tags: o.tags, fingerprint: fingerprint ?? undefined } : null,
+      },
+      at,
+    );
+    if (action !== 'unchanged' || o.note)
+      await audit(tx, {
+        tenantId: ctx.tenant.id,
+        actor: 'system',
+        action: `shopify.customer.${action}`,
+        resourceType: 'User',
+        resourceId: ctx.user.id,
+        detail: { customerId: o.customer?.id ?? null, changed: o.changed, version: ctx.user.version, ...(o.deprovisioned ? { deprovisioned: o.deprovisioned } : {}), ...(o.note ? { note: o.note } : {}) },
+      });
+  });
+  return { outcome: 'done' };
+}
