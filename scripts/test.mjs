@@ -33,8 +33,11 @@ function walk(dir, out = []) {
   return out;
 }
 const pick = (files) => files.filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
-const unit = pick(walk(join(root, 'src')));
-const integration = pick(walk(join(root, 'test')));
+// Suites under test/ that never open the database (the emulator and the connector over HTTP) run once, with the units.
+const dbFree = (f) => /\/test\/(emulator|shopify)\//.test(f);
+const testFiles = pick(walk(join(root, 'test')));
+const unit = [...pick(walk(join(root, 'src'))), ...testFiles.filter(dbFree)];
+const integration = testFiles.filter((f) => !dbFree(f));
 
 const pgUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 async function reachable(url) {

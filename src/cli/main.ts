@@ -8,6 +8,8 @@ import { openStore, type Store } from '../store/db.js';
 import { migrateToLatest } from '../store/migrations.js';
 import { TenantRepository, TenantError } from '../store/tenants.js';
 import { startBridge } from '../server.js';
+import { emulatorCommand } from './emulator.js';
+import { shopifyCommand } from './shopify.js';
 
 function config(): Config {
   try {
@@ -159,6 +161,8 @@ export function buildProgram(): Command {
       });
     });
 
+  program.addCommand(emulatorCommand());
+  program.addCommand(shopifyCommand());
   return program;
 }
 
