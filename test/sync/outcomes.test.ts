@@ -1,0 +1,118 @@
+// The synchronous outcome of a SCIM write: adoption of an existing customer, Shopify's permanent refusals turned
+// into SCIM errors with nothing half-made kept, and the pending state while Shopify fails, synced after recovery.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack, oktaUser, SHOPIFY_EXT, type Stack } from './harness.js';
+
+let s: Stack;
+before(async () => {
+  s = await startStack();
+});
+after(async () => {
+  await s?.close();
+});
+
+const userCount = async () => Number((await s.store.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+test('a create whose email matches an existing customer adopts it instead of making a second one', async () => {
+  const staff = s.emu.control.createCustomer({ email: 'Existing@Example.com', firstName: 'Old', tags: ['wholesale'] });
+  const cid = staff.customer!.id;
+  const before = s.emu.control.customers().length;
+  const r = await s.req('POST', '/Users', oktaUser('existing@example.com'));
+  assert.equal(r.status, 201, r.dump);
+  assert.equal(r.body[SHOPIFY_EXT].customerId, cid, 'linked to the existing customer');
+  assert.equal(s.emu.control.customers().length, before, 'no new customer');
+  const c = s.emu.control.customer(cid)!;
+  assert.equal(c.firstName, 'Ada', 'the IdP now owns the mapped fields');
+  assert.ok(c.tags.includes('wholesale') && c.tags.includes('scim-provisioned'), `${c.tags}`);
+  assert.equal(c.metafields.find((m) => m.key === 'scim_id')?.value, r.body.id);
+});
+
+test('with adoption off a taken email is 409 uniqueness and neither the SCIM user nor a customer is kept', async () => {
+  await s.setSettings({ policies: { adoption: 'off' } });
+  try {
+    s.emu.control.createCustomer({ email: 'taken@example.com', firstName: 'Someone' });
+    const customers = s.emu.control.customers().length;
+    const users = await userCount();
+    const r = await s.req('POST', '/Users', oktaUser('taken@example.com'));
+    assert.equal(r.status, 409, r.dump);
+    assert.equal(r.body.scimType, 'uniqueness', r.dump);
+    assert.match(r.body.detail, /already been taken/, r.dump);
+    assert.equal(await userCount(), users, 'the SCIM user was undone');
+    assert.equal(s.emu.control.customers().length, customers, 'no customer made');
+    const list = await s.req('GET', `/Users?filter=${encodeURIComponent('userName eq "taken@example.com"')}`);
+    assert.equal(list.body.totalResults, 0, list.dump);
+    const undone = await s.store.db.selectFrom('audit_log').select('action').where('action', '=', 'user.create.undone').execute();
+    assert.equal(undone.length, 1, 'the undo is audited');
+  } finally {
+    await s.setSettings({ policies: {} });
+  }
+});
+
+test('a phone Shopify refuses makes the create 400 invalidValue and nothing is kept', async () => {
+  const customers = s.emu.control.customers().length;
+  const users = await userCount();
+  // E.164 in form, so it passes the local check, but no such North American number exists.
+  const r = await s.req('POST', '/Users', oktaUser('phoney@example.com', { phoneNumbers: [{ value: '+10005550100', type: 'mobile', primary: true }] }));
+  assert.equal(r.status, 400, r.dump);
+  assert.equal(r.body.scimType, 'invalidValue', r.dump);
+  assert.match(r.body.detail, /Phone is invalid/, r.dump);
+  assert.equal(await userCount(), users);
+  assert.equal(s.emu.control.customers().length, customers);
+});
+
+test('a phone the mapping rejects locally is 400 before anything is stored or sent', async () => {
+  await s.setSettings({ mapping: 'custom' });
+  try {
+    const requests = s.emu.control.counters().requests;
+    const users = await userCount();
+    const r = await s.req('POST', '/Users', oktaUser('local@example.com', { phoneNumbers: [{ value: 'call me maybe', type: 'mobile' }] }));
+    assert.equal(r.status, 400, r.dump);
+    assert.equal(r.body.scimType, 'invalidValue', r.dump);
+    assert.match(r.body.detail, /phone/i, r.dump);
+    assert.equal(await userCount(), users);
+    assert.equal(s.emu.control.counters().requests, requests, 'Shopify was not called');
+  } finally {
+    await s.setSettings({ mapping: null });
+  }
+});
+
+test('an update Shopify refuses puts the previous version back and answers the error', async () => {
+  const a = await s.req('POST', '/Users', oktaUser('first@example.com'));
+  await s.req('POST', '/Users', oktaUser('second@example.com'));
+  const put = await s.req('PUT', `/Users/${a.body.id}`, oktaUser('first@example.com', { emails: [{ value: 'second@example.com', type: 'work', primary: true }] }));
+  assert.equal(put.status, 409, put.dump);
+  const got = await s.req('GET', `/Users/${a.body.id}`);
+  assert.equal(got.body.emails[0].value, 'first@example.com', got.dump);
+  const c = s.emu.control.customer(a.body[SHOPIFY_EXT].customerId)!;
+  assert.equal(c.email, 'first@example.com');
+  await s.until('the restored user to be synced again', async () => (await s.req('GET', `/Users/${a.body.id}`)).body[SHOPIFY_EXT]?.syncState === 'synced');
+});
+
+test('while Shopify answers 5xx the write succeeds as pending, and it is synced once Shopify recovers', async () => {
+  s.emu.control.setFaults({ errorRate: 1, status: 503 });
+  let r;
+  try {
+    r = await s.req('POST', '/Users', oktaUser('patient@example.com'));
+    assert.equal(r.status, 201, r.dump);
+    const ext = r.body[SHOPIFY_EXT];
+    assert.equal(ext.syncState, 'pending', r.dump);
+    assert.equal(ext.customerId, undefined);
+    const got = await s.until('the failure to be visible', async () => {
+      const g = await s.req('GET', `/Users/${r!.body.id}`);
+      return g.body[SHOPIFY_EXT]?.syncError ? g : undefined;
+    });
+    assert.match(got.body[SHOPIFY_EXT].syncError, /503/, got.dump);
+  } finally {
+    s.emu.control.clearFaults();
+  }
+  const synced = await s.until('the user to be synced after recovery', async () => {
+    const g = await s.req('GET', `/Users/${r.body.id}`);
+    return g.body[SHOPIFY_EXT]?.syncState === 'synced' ? g : undefined;
+  });
+  const c = s.emu.control.customer(synced.body[SHOPIFY_EXT].customerId);
+  assert.equal(c?.email, 'patient@example.com');
+  assert.equal(synced.body[SHOPIFY_EXT].syncError, undefined, 'the error is cleared');
+  const metrics = await s.bridge.metrics.registry.getSingleMetricAsString('scim_sync_jobs_total');
+  assert.match(metrics, /outcome="retry"/, metrics);
+});
