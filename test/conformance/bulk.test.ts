@@ -75,6 +75,20 @@ describe('Bulk: references between operations', () => {
     assert.equal((await h.req('GET', `/Users/${userId}`)).body.displayName, 'Carol P');
   });
 
+  it('resolves a forward reference in a path: a PATCH of a group the request creates further on', async () => {
+    const r = await h.req(
+      'POST',
+      '/Bulk',
+      bulk([
+        { method: 'PATCH', path: '/Groups/bulkId:late', data: patchOp({ op: 'replace', path: 'displayName', value: 'Renamed Later' }) },
+        postGroup('late', 'Created Second', []),
+      ]),
+    );
+    assert.deepEqual(r.body.Operations.map((o: any) => o.status), ['204', '201'], r.dump);
+    const g = await h.req('GET', r.body.Operations[1].location.replace(ORIGIN, ''));
+    assert.equal(g.body.displayName, 'Renamed Later', g.dump);
+  });
+
   it('reports circular references as 409 for each operation in the cycle and creates neither', async () => {
     const before = (await h.req('GET', '/Groups?count=0')).body.totalResults;
     const r = await h.req('POST', '/Bulk', bulk([postGroup('ga', 'Cycle A', []), postGroup('gb', 'Cycle B', [])].map((op, i) => ({

@@ -36,6 +36,11 @@ describe('Custom application: sign-up form', () => {
     assertCreated(h, r, 'Users');
   });
 
+  it('takes a JSON body from a fetch that forgot the Content-Type header (sent as text/plain)', async () => {
+    const r = await h.req('POST', '/Users', JSON.stringify(signUp('plain@shop.test', 'Pl', 'Ain')), { 'content-type': 'text/plain;charset=UTF-8' });
+    assertCreated(h, r, 'Users');
+  });
+
   it('accepts the token with a lower-case "bearer" scheme', async () => {
     const r = await h.reqAs(undefined, 'GET', '/Users?count=1', undefined, { authorization: `bearer ${h.token}` });
     assertList(r);

@@ -70,6 +70,11 @@ describe('Microsoft Entra ID: the tutorial requests', () => {
     assert.equal(r.body.startIndex, 1, r.dump);
   });
 
+  it('finds the user when the query string encodes spaces as "+"', async () => {
+    const r = await h.req('GET', `/Users?filter=userName+eq+%22${encodeURIComponent(userName)}%22`);
+    assert.equal(assertList(r, 1)[0].id, userId, r.dump);
+  });
+
   it('finds the user by externalId eq, quoted and unquoted', async () => {
     for (const f of [`externalId eq "${externalId}"`, `externalId eq ${externalId}`]) {
       const r = await h.req('GET', `/Users${withFilter(f)}`);
