@@ -64,8 +64,14 @@ const toRecord = (r: Pick<UsersTable | GroupsTable, 'id' | 'data' | 'created_at'
 });
 
 export class UserRepository {
-  async get(db: Db, tenantId: string, id: string): Promise<ResourceRecord | undefined> {
-    const r = await db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+  /**
+   * Reads one user. With `lock` (PostgreSQL, inside a write transaction) the row stays locked until commit, so
+   * concurrent read-modify-writes of the same user queue up instead of overwriting each other; SQLite already
+   * runs one writer at a time and has no row locks.
+   */
+  async get(db: Db, tenantId: string, id: string, lock = false): Promise<ResourceRecord | undefined> {
+    const q = db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id);
+    const r = await (lock ? q.forUpdate() : q).executeTakeFirst();
     return r && toRecord(r);
   }
 
@@ -189,8 +195,10 @@ export interface Member {
 }
 
 export class GroupRepository {
-  async get(db: Db, tenantId: string, id: string): Promise<ResourceRecord | undefined> {
-    const r = await db.selectFrom('groups').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+  /** Reads one group; `lock` as for users (the lock also guards its member rows, which are only written under it). */
+  async get(db: Db, tenantId: string, id: string, lock = false): Promise<ResourceRecord | undefined> {
+    const q = db.selectFrom('groups').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id);
+    const r = await (lock ? q.forUpdate() : q).executeTakeFirst();
     return r && toRecord(r);
   }
 
