@@ -10,6 +10,8 @@ import { TenantRepository, TenantError } from '../store/tenants.js';
 import { startBridge } from '../server.js';
 import { emulatorCommand } from './emulator.js';
 import { shopifyCommand } from './shopify.js';
+import { demoCommand } from './demo.js';
+import { connectTenantFromConfig } from '../sync/connect.js';
 
 function config(): Config {
   try {
@@ -51,9 +53,11 @@ export function buildProgram(): Command {
 
   program
     .command('serve', { isDefault: true })
-    .description('run the bridge (SCIM API, webhooks, admin API)')
-    .action(async () => {
+    .description('run the bridge (SCIM API, webhooks, admin API) and its sync worker')
+    .option('--tenant <name>', 'with SHOPIFY_* set: the tenant connected to that shop at start (created if missing)', 'default')
+    .action(async (o: { tenant: string }) => {
       const cfg = config();
+      if (cfg.shopify) await withStore((store) => connectTenantFromConfig(store.db, cfg, o.tenant));
       const bridge = await startBridge({ config: cfg });
       console.log(`shopify-scim listening on ${bridge.url} (database: ${bridge.store.dialect})`);
       const stop = async () => {
@@ -163,6 +167,7 @@ export function buildProgram(): Command {
 
   program.addCommand(emulatorCommand());
   program.addCommand(shopifyCommand());
+  program.addCommand(demoCommand());
   return program;
 }
 

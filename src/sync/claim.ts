@@ -135,13 +135,14 @@ type Finish =
 /** Records a run's outcome, only if this worker still holds the lease; returns whether it did. */
 export async function finishJob(db: Kysely<Database>, instanceId: string, id: number, f: Finish, now: number): Promise<boolean> {
   const at = iso(now);
-  const base = { lease_until: null, leased_by: null, updated_at: at };
+  // A finished job keeps leased_by: it tells which instance ran it last.
+  const base = { lease_until: null, updated_at: at };
   const set =
     f.state === 'done'
       ? { ...base, state: 'done' as const, finished_at: at, last_error: null, last_error_code: null }
       : f.state === 'dead'
         ? { ...base, state: 'dead' as const, finished_at: at, last_error: f.error.message, last_error_code: f.error.code }
-        : { ...base, state: 'queued' as const, run_after: iso(f.runAfter), last_error: f.error.message, last_error_code: f.error.code };
+        : { ...base, leased_by: null, state: 'queued' as const, run_after: iso(f.runAfter), last_error: f.error.message, last_error_code: f.error.code };
   const q = db.updateTable('outbox_jobs').where('id', '=', id).where('leased_by', '=', instanceId).where('state', '=', 'running');
   // A run that was cut short before it could try (e.g. the shop is not connected yet) does not use up an attempt.
   const r = await (f.state === 'queued' && f.keepAttempt ? q.set((eb) => ({ ...set, attempts: eb('attempts', '-', 1) })) : q.set(set)).executeTakeFirst();

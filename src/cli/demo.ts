@@ -1,0 +1,152 @@
+// `shopify-scim demo` (what `npm start` runs): with no shop configured, the bridge with the Shopify emulator
+// in-process, a tenant `demo` and a SCIM token, printed and saved to $DATA_DIR/demo-credentials.json; restarts keep both.
+import { mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import type { Config } from '../config.js';
+import { loadConfig, ConfigError } from '../config.js';
+import { openStore } from '../store/db.js';
+import { TenantRepository } from '../store/tenants.js';
+import { startBridge, type Bridge } from '../server.js';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { connectTenantShop } from '../sync/shops.js';
+import { connectTenantFromConfig, secretBoxFor } from '../sync/connect.js';
+
+export const DEMO_TENANT = 'demo';
+
+export interface DemoCredentials {
+  scimBaseUrl: string;
+  token: string;
+  adminUrl: string;
+  shopifyGraphqlUrl: string;
+  shopifyAccessToken: string;
+}
+
+export interface Demo {
+  bridge: Bridge;
+  /** absent when SHOPIFY_* points at a real shop */
+  emulator?: Emulator;
+  credentials: DemoCredentials;
+  file: string;
+  close(): Promise<void>;
+}
+
+function readCredentials(file: string): Partial<DemoCredentials> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Partial<DemoCredentials>;
+  } catch {
+    return {};
+  }
+}
+
+/** The emulator on PORT+1 when free (a stable address for scripts), else on any free port. */
+async function emulatorFor(config: Config, accessToken: string | undefined): Promise<Emulator> {
+  const persistFile = join(config.dataDir, 'emulator.json');
+  const base = { host: '127.0.0.1', persistFile, ...(accessToken ? { accessToken } : {}) };
+  if (config.port > 0 && config.port < 65535) {
+    try {
+      return await startEmulator({ ...base, port: config.port + 1 });
+    } catch {
+      // taken: fall through to a random port
+    }
+  }
+  return startEmulator({ ...base, port: 0 });
+}
+
+/** Starts the demo: emulator (unless a shop is configured), tenant, token, bridge with the engine. */
+export async function startDemo(config: Config): Promise<Demo> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const file = join(config.dataDir, 'demo-credentials.json');
+  const saved = readCredentials(file);
+  const emulator = config.shopify ? undefined : await emulatorFor(config, saved.shopifyAccessToken);
+  let token: string;
+  try {
+    const store = await openStore({ url: config.databaseUrl });
+    try {
+      const tenants = new TenantRepository(store.db);
+      let tenant = await tenants.byName(DEMO_TENANT);
+      if (emulator) {
+        tenant ??= await tenants.create(DEMO_TENANT, 'Demo store');
+        // The emulator's address may change between runs: connect again each time.
+        await connectTenantShop(store.db, tenant.id, { shop: emulator.shop, apiBaseUrl: emulator.url, accessToken: emulator.accessToken }, secretBoxFor(config));
+      } else {
+        tenant = await connectTenantFromConfig(store.db, config, DEMO_TENANT);
+      }
+      const auth = saved.token ? await tenants.authenticate(saved.token) : undefined;
+      token = auth && auth.tenant.id === tenant!.id ? saved.token! : (await tenants.createToken(tenant!.id, 'demo')).token;
+    } finally {
+      await store.close();
+    }
+  } catch (e) {
+    await emulator?.close();
+    throw e;
+  }
+  const bridge = await startBridge({ config });
+  const origin = config.publicUrl ?? bridge.url;
+  const credentials: DemoCredentials = {
+    scimBaseUrl: `${origin}/scim/v2/${DEMO_TENANT}`,
+    token,
+    adminUrl: `${origin}/admin`,
+    shopifyGraphqlUrl: emulator?.graphqlUrl ?? `https://${config.shopify!.shop}/admin/api/${config.shopify!.apiVersion}/graphql.json`,
+    shopifyAccessToken: emulator?.accessToken ?? '(configured in SHOPIFY_ACCESS_TOKEN)',
+  };
+  writeFileSync(file, JSON.stringify(credentials, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return {
+    bridge,
+    emulator,
+    credentials,
+    file,
+    async close() {
+      await bridge.close();
+      await emulator?.close();
+    },
+  };
+}
+
+/** What the command prints. */
+export function demoBanner(d: Demo): string {
+  const c = d.credentials;
+  return [
+    `shopify-scim demo${d.emulator ? ' (Shopify emulator in-process; set SHOPIFY_* to use a real shop)' : ''}`,
+    `  SCIM base URL     ${c.scimBaseUrl}`,
+    `  SCIM token        ${c.token}`,
+    `  admin             ${c.adminUrl}`,
+    `  Shopify GraphQL   ${c.shopifyGraphqlUrl}`,
+    `  Shopify token     ${c.shopifyAccessToken}`,
+    `  saved to          ${d.file}`,
+    '',
+    'Try it:',
+    `  curl -s -H "Authorization: Bearer ${c.token}" -H "Content-Type: application/scim+json" \\`,
+    `    -d '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ada@example.com","name":{"givenName":"Ada","familyName":"Lovelace"},"emails":[{"value":"ada@example.com","primary":true}]}' \\`,
+    `    ${c.scimBaseUrl}/Users`,
+  ].join('\n');
+}
+
+/** The `demo` command. */
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description('run the bridge with a built-in Shopify emulator, a demo tenant and a token (what `npm start` does)')
+    .option('--json', 'print the credentials as one JSON object')
+    .action(async (o: { json?: boolean }) => {
+      let config: Config;
+      try {
+        config = loadConfig();
+      } catch (e) {
+        if (e instanceof ConfigError) {
+          console.error(e.message);
+          process.exit(2);
+        }
+        throw e;
+      }
+      const demo = await startDemo(config);
+      console.log(o.json ? JSON.stringify(demo.credentials) : demoBanner(demo));
+      const stop = async () => {
+        await demo.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}
+
