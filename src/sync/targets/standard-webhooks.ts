@@ -23,11 +23,11 @@ export function signStandardWebhook(id: string, timestampSeconds: number, body: 
   return `v1,${mac}`;
 }
 
-export interface StandardWebhookHeaders {
+export type StandardWebhookHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 /** The three headers of one delivery attempt; the id stays the same across retries so receivers can de-duplicate. */
 export function standardWebhookHeaders(id: string, body: string, secret: string, nowMs = Date.now()): StandardWebhookHeaders {

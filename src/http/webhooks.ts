@@ -1,0 +1,55 @@
+// The Shopify webhook receiver, POST /webhooks/shopify/:tenant: checks the HMAC of the raw body with the tenant's
+// app secret, stores the delivery once per webhook id with its queued job, and answers at once (Shopify waits 5 s).
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Store } from '../store/db.js';
+import { TenantRepository, type Tenant } from '../store/tenants.js';
+import { verifyShopifyWebhook } from '../shopify/webhook-signature.js';
+import { storeWebhook } from '../sync/inbound/events.js';
+
+/** The secret Shopify signs a tenant's webhooks with (the app's client secret), in clear; undefined when unknown. */
+export type WebhookSecretSource = (tenant: Tenant) => string | undefined | Promise<string | undefined>;
+
+export interface WebhookRouteOptions {
+  store: Pick<Store, 'db'>;
+  webhookSecret: WebhookSecretSource;
+  /** called after a new delivery was stored, e.g. to wake the worker */
+  onStored?: (tenant: Tenant, topic: string) => void;
+}
+
+const header = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
+
+/** Shopify's webhook ids are UUIDs; anything this long or with other characters is not one of its deliveries. */
+const WEBHOOK_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+// One answer for every refusal: an unknown tenant, a missing secret and a wrong signature look the same from outside.
+const refuse = (reply: FastifyReply) => reply.code(401).send({ error: 'UNAUTHORIZED', message: 'the webhook signature is missing or invalid', status: 401 });
+
+/**
+ * The receiver as a Fastify plugin for buildApp's `plugins`.
+ * @example buildApp({ store, plugins: [shopifyWebhookRoutes({ store, webhookSecret: (t) => secretOf(t) })] })
+ */
+export function shopifyWebhookRoutes(opts: WebhookRouteOptions): (app: FastifyInstance) => Promise<void> {
+  const tenants = new TenantRepository(opts.store.db);
+  return async (app) => {
+    app.post<{ Params: { tenant: string } }>('/webhooks/shopify/:tenant', async (req, reply) => {
+      const raw = req.rawBody ?? Buffer.alloc(0);
+      const tenant = await tenants.byName(req.params.tenant);
+      const secret = tenant ? await opts.webhookSecret(tenant) : undefined;
+      if (!tenant || !secret || !verifyShopifyWebhook(raw, header(req.headers['x-shopify-hmac-sha256']), secret)) return refuse(reply);
+      const webhookId = header(req.headers['x-shopify-webhook-id']);
+      const topic = header(req.headers['x-shopify-topic']);
+      if (!webhookId || !WEBHOOK_ID.test(webhookId) || !topic) {
+        return reply.code(400).send({ error: 'BAD_REQUEST', message: 'X-Shopify-Webhook-Id and X-Shopify-Topic are required', status: 400 });
+      }
+      const result = await storeWebhook(opts.store.db, {
+        tenantId: tenant.id,
+        webhookId,
+        topic: topic.toLowerCase(),
+        triggeredAt: header(req.headers['x-shopify-triggered-at']) ?? null,
+        payload: raw.toString('utf8'),
+      });
+      if (result === 'stored') opts.onStored?.(tenant, topic);
+      return reply.code(200).send({ received: true, duplicate: result === 'duplicate' });
+    });
+  };
+}

@@ -1,0 +1,70 @@
+// Adds the two-way sync to a running engine: the webhook receiver route, the inbound and target job handlers, the
+// hook that fans SCIM writes out to targets, and the reconcile schedule. The server calls this once at start.
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../../store/db.js';
+import type { SecretBox } from '../../security/secrets.js';
+import type { ProvisioningHook } from '../../provisioning.js';
+import type { Engine } from '../engine.js';
+import type { Logger } from '../worker.js';
+import { readShopSettings } from '../shops.js';
+import { shopifyWebhookRoutes } from '../../http/webhooks.js';
+import { withTargets } from '../targets/hook.js';
+import { registerTargets } from '../targets/handlers.js';
+import type { ReconcileDeps } from '../reconcile.js';
+import { registerInbound } from './handlers.js';
+import { ensureReconcileSchedules, registerReconcile } from './schedule.js';
+
+export interface TwoWayOptions {
+  store: Pick<Store, 'db' | 'dialect'>;
+  box: SecretBox;
+  /** PUBLIC_URL: webhook callbacks and the meta.location of users in outbound events */
+  publicUrl?: string;
+  /** reconcile every tenant this often (ms); 0 or absent: no schedule */
+  reconcileIntervalMs?: number;
+  fullReconcileEveryMs?: number;
+  /** for outbound targets (tests) */
+  fetch?: typeof fetch;
+  /** bulk export polling during reconcile (tests shorten it) */
+  pollIntervalMs?: number;
+  log?: Logger;
+}
+
+export interface TwoWay {
+  /** the engine's hook with outbound targets added: pass it to buildApp */
+  hook: ProvisioningHook;
+  /** the webhook receiver: pass it in buildApp's plugins */
+  plugin: (app: FastifyInstance) => Promise<void>;
+  /** what import, reconcile and subscription management need */
+  deps: ReconcileDeps;
+  /** queues the reconcile schedule (call after migrations, before or after the worker starts) */
+  start(): Promise<void>;
+}
+
+/** Registers the two-way handlers on the engine's worker and returns what the HTTP app needs. */
+export function attachTwoWay(engine: Engine, opts: TwoWayOptions): TwoWay {
+  const db = opts.store.db;
+  const deps: ReconcileDeps = {
+    db,
+    clientFor: (t) => engine.shops.clientFor(t),
+    ensureCustomId: (c, ns) => engine.shops.ensureCustomId(c, ns),
+    fanout: { publicUrl: opts.publicUrl },
+    publicUrl: opts.publicUrl,
+    pollIntervalMs: opts.pollIntervalMs,
+  };
+  registerInbound(engine.worker, deps);
+  registerTargets(engine.worker, { db, secrets: opts.box, fetch: opts.fetch });
+  const interval = opts.reconcileIntervalMs ?? 0;
+  if (interval > 0) registerReconcile(engine.worker, deps, { intervalMs: interval, fullEveryMs: opts.fullReconcileEveryMs, log: opts.log });
+  return {
+    hook: withTargets(engine.hook, { publicUrl: opts.publicUrl }),
+    plugin: shopifyWebhookRoutes({
+      store: opts.store,
+      webhookSecret: (t) => readShopSettings(t.settings, opts.box)?.clientSecret,
+      onStored: () => engine.worker.wake(),
+    }),
+    deps,
+    async start() {
+      if (interval > 0) await ensureReconcileSchedules(db, interval);
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// Recognises a Shopify state the bridge itself wrote (or one equal to it): the customer fields the mapping controls,
+// as Shopify reports them, fingerprint the same as what the SCIM user maps to. Such an event changes nothing here.
+import type { AddressField, CustomerField, MappingDocument } from '../../mapping/document.js';
+import { customerFingerprint, type FingerprintInput } from '../../mapping/fingerprint.js';
+import { mapToShopify, type AppliedState } from '../../mapping/to-shopify.js';
+import type { ShopifyCustomerView } from '../../mapping/targets.js';
+import type { ResourceRecord } from '../../store/users.js';
+
+/** The customer fields and default-address fields the mapping writes (rules toShopify or both). */
+export function controlledFields(mapping: MappingDocument): { fields: Set<CustomerField>; address: Set<AddressField> } {
+  const fields = new Set<CustomerField>();
+  const address = new Set<AddressField>();
+  for (const r of mapping.rules) {
+    if (r.direction === 'toScim') continue;
+    if (r.target.kind === 'field') fields.add(r.target.field);
+    else if (r.target.kind === 'address') address.add(r.target.field);
+  }
+  return { fields, address };
+}
+
+/**
+ * The shape both sides are fingerprinted in: the controlled fields the observed view carries (a webhook payload has
+ * no locale, tags or metafields, so those cannot be compared and are left out on both sides).
+ */
+export function echoShape(view: ShopifyCustomerView, mapping: MappingDocument): FingerprintInput {
+  const { fields, address } = controlledFields(mapping);
+  const like: FingerprintInput = {};
+  for (const f of fields) if (Object.prototype.hasOwnProperty.call(view, f)) like[f] = '';
+  if (address.size && Object.prototype.hasOwnProperty.call(view, 'defaultAddress')) {
+    like.defaultAddress = Object.fromEntries([...address].map((k) => [k, '']));
+  }
+  return like;
+}
+
+/**
+ * True when the observed customer shows exactly what the user maps to in every field both can show: the event is
+ * our own write coming back (or a change that brings nothing new), so it is dropped.
+ */
+export function isEcho(view: ShopifyCustomerView, user: ResourceRecord, mapping: MappingDocument, previous?: AppliedState | null): boolean {
+  const like = echoShape(view, mapping);
+  if (Object.keys(like).length === 0) return false;
+  const desired = mapToShopify({ id: user.id, ...user.data }, [], mapping, previous ? { previous } : {});
+  if (!desired.ok) return false;
+  const opts = { like, withoutTags: true };
+  return customerFingerprint(view as FingerprintInput, opts) === customerFingerprint(desired.customer, opts);
+}

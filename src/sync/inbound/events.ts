@@ -1,0 +1,100 @@
+// Shopify webhook deliveries kept durably: stored once per X-Shopify-Webhook-Id (a redelivery changes nothing) with
+// a queued job keyed by customer, in one transaction, so acknowledging never waits for the work itself.
+import type { Kysely } from 'kysely';
+import type { Database } from '../../store/types.js';
+import type { Db } from '../../store/users.js';
+import { enqueue } from '../outbox.js';
+import { customerGid } from './payload.js';
+import { INBOUND_JOB, INBOUND_QUEUE, type InboundJob } from './jobs.js';
+
+export interface IncomingWebhook {
+  tenantId: string;
+  webhookId: string;
+  topic: string;
+  /** X-Shopify-Triggered-At, when sent */
+  triggeredAt?: string | null;
+  /** the body as received (verified bytes, as text) */
+  payload: string;
+}
+
+export interface StoredWebhook {
+  tenantId: string;
+  webhookId: string;
+  topic: string;
+  receivedAt: string;
+  triggeredAt: string | null;
+  body: unknown;
+  processedAt: string | null;
+  outcome: string | null;
+}
+
+/** The ordering key of an event's job: one customer's events apply one at a time, oldest delivery first. */
+export function inboundKey(topic: string, body: unknown): string {
+  const gid = customerGid(body);
+  return gid ? `customer:${gid}` : `topic:${topic}`;
+}
+
+/**
+ * Stores a verified delivery and queues its processing; `duplicate` when this webhook id was stored before
+ * (Shopify retries and the emulator's duplicate fault both resend the same id).
+ */
+export async function storeWebhook(db: Kysely<Database>, w: IncomingWebhook, now = Date.now()): Promise<'stored' | 'duplicate'> {
+  let body: unknown;
+  try {
+    body = JSON.parse(w.payload);
+  } catch {
+    body = null;
+  }
+  return db.transaction().execute(async (tx) => {
+    const r = await tx
+      .insertInto('webhook_events')
+      .values({
+        tenant_id: w.tenantId,
+        webhook_id: w.webhookId,
+        topic: w.topic,
+        received_at: new Date(now).toISOString(),
+        triggered_at: w.triggeredAt ?? null,
+        payload: w.payload,
+        processed_at: null,
+        outcome: null,
+      })
+      .onConflict((oc) => oc.columns(['tenant_id', 'webhook_id']).doNothing())
+      .executeTakeFirst();
+    if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) return 'duplicate';
+    const payload: InboundJob = { webhookId: w.webhookId };
+    await enqueue(tx, { tenantId: w.tenantId, queue: INBOUND_QUEUE, key: inboundKey(w.topic, body), kind: INBOUND_JOB, payload, now });
+    return 'stored';
+  });
+}
+
+/** One stored delivery, or undefined. */
+export async function loadWebhook(db: Db, tenantId: string, webhookId: string): Promise<StoredWebhook | undefined> {
+  const r = await db.selectFrom('webhook_events').selectAll().where('tenant_id', '=', tenantId).where('webhook_id', '=', webhookId).executeTakeFirst();
+  if (!r) return undefined;
+  let body: unknown = null;
+  try {
+    body = JSON.parse(r.payload);
+  } catch {
+    body = null;
+  }
+  return {
+    tenantId: r.tenant_id,
+    webhookId: r.webhook_id,
+    topic: r.topic,
+    receivedAt: r.received_at,
+    triggeredAt: r.triggered_at,
+    body,
+    processedAt: r.processed_at,
+    outcome: r.outcome,
+  };
+}
+
+/** Records that a delivery has been dealt with and how (applied, echo, stale, unlinked, …). */
+export async function markProcessed(db: Db, tenantId: string, webhookId: string, outcome: string, now = Date.now()): Promise<void> {
+  await db
+    .updateTable('webhook_events')
+    .set({ processed_at: new Date(now).toISOString(), outcome })
+    .where('tenant_id', '=', tenantId)
+    .where('webhook_id', '=', webhookId)
+    .execute();
+}

@@ -1,0 +1,85 @@
+// The worker's handlers for the inbound queue: one stored webhook delivery at a time (by topic), and the custom-id
+// metafield write for customers linked from Shopify's side. Registered on the engine's Worker by registerInbound.
+import { TenantRepository } from '../../store/tenants.js';
+import { readMapping } from '../policies.js';
+import { setMetafields } from '../../shopify/metafields.js';
+import { ShopifyError } from '../../shopify/errors.js';
+import { LinkRepository } from '../links.js';
+import type { JobContext, JobOutcome, Worker } from '../worker.js';
+import { applyCustomerState, type ApplyOutcome } from './apply.js';
+import type { InboundDeps } from './context.js';
+import { loadWebhook, markProcessed } from './events.js';
+import { CUSTOM_ID_JOB, INBOUND_JOB, type CustomIdJob, type InboundJob } from './jobs.js';
+import { customerGid, customerView, payloadUpdatedAt, tagList } from './payload.js';
+import { applyCustomerDeletion, applyTagChange } from './removal.js';
+
+const links = new LinkRepository();
+
+/** Applies one stored delivery and records its outcome on the event; returns that outcome. */
+export async function processWebhook(deps: InboundDeps, tenantId: string, webhookId: string): Promise<ApplyOutcome | 'ignored' | 'done-before'> {
+  const ev = await loadWebhook(deps.db, tenantId, webhookId);
+  if (!ev) return 'ignored';
+  if (ev.processedAt) return 'done-before';
+  const tenant = await new TenantRepository(deps.db).byId(tenantId);
+  if (!tenant) return 'ignored';
+  const gid = customerGid(ev.body);
+  const cause = { topic: ev.topic, webhookId };
+  let outcome: ApplyOutcome | 'ignored';
+  if (!gid) outcome = 'ignored';
+  else if (ev.topic === 'customers/delete') outcome = await applyCustomerDeletion(deps, tenant, gid, cause);
+  else if (ev.topic === 'customer_tags/removed') outcome = await applyTagChange(deps, tenant, gid, tagList(ev.body));
+  else if (ev.topic === 'customer_tags/added') outcome = 'unchanged';
+  else if (['customers/create', 'customers/update', 'customers/enable', 'customers/disable'].includes(ev.topic)) {
+    outcome = await applyCustomerState(deps, tenant, {
+      customerId: gid,
+      updatedAt: payloadUpdatedAt(ev.body),
+      view: customerView(ev.body),
+      created: ev.topic === 'customers/create',
+      cause,
+    });
+  } else outcome = 'ignored';
+  await markProcessed(deps.db, tenantId, webhookId, outcome, (deps.now ?? Date.now)());
+  return outcome;
+}
+
+/** Writes the custom-id metafield of a customer linked from Shopify's side, if the link still holds. */
+export async function writeCustomId(deps: InboundDeps, tenantId: string, job: CustomIdJob): Promise<'written' | 'skipped'> {
+  const tenant = await new TenantRepository(deps.db).byId(tenantId);
+  const link = tenant && (await links.get(deps.db, tenantId, job.userId));
+  if (!tenant || link?.customerId !== job.customerId) return 'skipped';
+  const client = deps.clientFor(tenant);
+  if (!client) throw new ShopifyError('retryable', 'SHOP_NOT_CONNECTED', 'the tenant has no Shopify connection');
+  const { namespace, key } = readMapping(tenant.settings).customIdMetafield;
+  await deps.ensureCustomId?.(client, { namespace, key });
+  await setMetafields(client, [{ ownerId: job.customerId, namespace, key, type: 'id', value: job.userId }]);
+  return 'written';
+}
+
+function outcomeOf(e: unknown): JobOutcome {
+  const err = e as { code?: string; message?: string; retryable?: boolean; retryAfterMs?: number };
+  const error = { code: typeof err?.code === 'string' ? err.code : 'INTERNAL', message: String(err?.message ?? e) };
+  if (err?.retryable === false) return { outcome: 'failed', error };
+  return { outcome: 'retry', error, ...(typeof err?.retryAfterMs === 'number' ? { delayMs: err.retryAfterMs } : {}) };
+}
+
+/** Registers the inbound handlers on a worker. */
+export function registerInbound(worker: Worker, deps: InboundDeps): void {
+  worker.register(INBOUND_JOB, async ({ job }: JobContext): Promise<JobOutcome> => {
+    try {
+      await processWebhook(deps, job.tenantId, (job.payload as InboundJob).webhookId);
+      return { outcome: 'done' };
+    } catch (e) {
+      return outcomeOf(e);
+    }
+  });
+  worker.register(CUSTOM_ID_JOB, async ({ job }: JobContext): Promise<JobOutcome> => {
+    try {
+      await writeCustomId(deps, job.tenantId, job.payload as CustomIdJob);
+      return { outcome: 'done' };
+    } catch (e) {
+      // The customer was deleted meanwhile: nothing to link.
+      if (e instanceof ShopifyError && e.kind === 'notFound') return { outcome: 'done' };
+      return outcomeOf(e);
+    }
+  });
+}
