@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse, validate } from 'graphql';
+import { loadAdminSchema } from '../shopify/schema.js';
+import type { ShopifyCustomer } from '../shopify/index.js';
+import type { DesiredCustomer } from '../mapping/index.js';
+import { createInput, updatePlan, metafieldsDeleteDocument } from './customer-writes.js';
+
+const customer = (over: Partial<ShopifyCustomer> = {}): ShopifyCustomer => ({
+  id: 'gid://shopify/Customer/1',
+  email: 'ada@example.com',
+  phone: null,
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  note: null,
+  locale: 'en',
+  tags: [],
+  state: 'DISABLED',
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+  canDelete: true,
+  numberOfOrders: 0,
+  emailMarketingState: 'NOT_SUBSCRIBED',
+  defaultAddress: null,
+  addresses: [],
+  metafields: [],
+  ...over,
+});
+const address = { id: 'gid://shopify/MailingAddress/9', firstName: null, lastName: null, company: null, address1: '1 Old Rd', address2: null, city: 'Paris', province: null, provinceCode: null, zip: '75001', countryCode: 'FR', phone: null };
+
+test('the create input carries the set fields, tags, metafields and address, and leaves out empty ones', () => {
+  const d: DesiredCustomer = {
+    firstName: 'Ada', lastName: null, email: 'ada@example.com', tags: ['a'],
+    metafields: [{ namespace: 'shopify_scim', key: 'scim_id', type: 'id', value: 'u1' }, { namespace: 'scim', key: 'gone', type: 'single_line_text_field', value: null }],
+    defaultAddress: { city: 'Paris', countryCode: 'FR' },
+  };
+  const input = createInput(d, ['a', 'scim-deactivated'], [{ namespace: 'shopify_scim', key: 'deprovisioned', type: 'json', value: '{}' }]);
+  assert.deepEqual(input, {
+    firstName: 'Ada',
+    email: 'ada@example.com',
+    tags: ['a', 'scim-deactivated'],
+    metafields: [
+      { namespace: 'shopify_scim', key: 'scim_id', type: 'id', value: 'u1' },
+      { namespace: 'shopify_scim', key: 'deprovisioned', type: 'json', value: '{}' },
+    ],
+    addresses: [{ city: 'Paris', countryCode: 'FR' }],
+  });
+});
+
+test('an update sends only what differs, compares email without case, and clears a field set to null', () => {
+  const d: DesiredCustomer = { firstName: 'Ada', lastName: null, email: 'ADA@example.com', note: 'vip', tags: [], metafields: [] };
+  const plan = updatePlan(d, customer(), [], { applyEmailChanges: true });
+  assert.deepEqual(plan.input, { lastName: null, note: 'vip' });
+  assert.deepEqual(plan.changed, ['lastName', 'note']);
+});
+
+test('an email change is left out when the tenant does not apply email changes', () => {
+  const d: DesiredCustomer = { email: 'new@example.com', tags: [], metafields: [] };
+  assert.equal(updatePlan(d, customer(), [], { applyEmailChanges: false }).input, undefined);
+  assert.deepEqual(updatePlan(d, customer(), [], { applyEmailChanges: true }).input, { email: 'new@example.com' });
+});
+
+test('a changed default address is replaced and the customer keeps its other addresses', () => {
+  const other = { ...address, id: 'gid://shopify/MailingAddress/10', address1: '2 Home St', city: 'Lyon' };
+  const c = customer({ defaultAddress: address, addresses: [address, other] });
+  const plan = updatePlan({ tags: [], metafields: [], defaultAddress: { city: 'Nice' } }, c, [], { applyEmailChanges: true });
+  assert.equal(plan.input?.addresses?.length, 2);
+  assert.equal(plan.input?.addresses?.[0]?.city, 'Nice');
+  assert.equal(plan.input?.addresses?.[0]?.address1, '1 Old Rd', 'fields the mapping does not set are kept');
+  assert.equal(plan.input?.addresses?.[1]?.city, 'Lyon');
+  assert.equal(updatePlan({ tags: [], metafields: [], defaultAddress: { city: 'Paris' } }, c, [], { applyEmailChanges: true }).input, undefined, 'no change, no write');
+});
+
+test('metafields are written when their value differs and deleted when the mapping empties them', () => {
+  const c = customer({ metafields: [{ namespace: 'scim', key: 'department', type: 'single_line_text_field', value: 'Sales' }, { namespace: 'scim', key: 'title', type: 'single_line_text_field', value: 'Rep' }] });
+  const d: DesiredCustomer = {
+    tags: [],
+    metafields: [
+      { namespace: 'scim', key: 'department', type: 'single_line_text_field', value: 'Support' },
+      { namespace: 'scim', key: 'title', type: 'single_line_text_field', value: null },
+      { namespace: 'scim', key: 'absent', type: 'single_line_text_field', value: null },
+    ],
+  };
+  const plan = updatePlan(d, c, [], { applyEmailChanges: true });
+  assert.deepEqual(plan.input?.metafields, [{ namespace: 'scim', key: 'department', type: 'single_line_text_field', value: 'Support' }]);
+  assert.deepEqual(plan.removeMetafields, [{ namespace: 'scim', key: 'title' }]);
+});
+
+test('a consent the mapping wants is set only when Shopify holds another one', () => {
+  const want: DesiredCustomer = { tags: [], metafields: [], emailMarketingConsent: { marketingState: 'SUBSCRIBED' } };
+  assert.deepEqual(updatePlan(want, customer(), [], { applyEmailChanges: true }).emailConsent, { marketingState: 'SUBSCRIBED' });
+  assert.equal(updatePlan(want, customer({ emailMarketingState: 'SUBSCRIBED' }), [], { applyEmailChanges: true }).emailConsent, undefined);
+});
+
+test('the metafieldsDelete document is valid against the pinned Admin schema', () => {
+  assert.deepEqual(validate(loadAdminSchema(), parse(metafieldsDeleteDocument.text)).map((e) => e.message), []);
+});

@@ -1,0 +1,92 @@
+// Demo mode as a user runs it (`shopify-scim demo`): credentials printed and saved (0600), a SCIM write reaches the
+// in-process emulator, and a restart keeps the users, the customers and the token.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { testDatabase } from '../helpers/db.js';
+import { oktaUser, SHOPIFY_EXT } from './harness.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'scim-demo-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Creds {
+  scimBaseUrl: string;
+  token: string;
+  adminUrl: string;
+  shopifyGraphqlUrl: string;
+  shopifyAccessToken: string;
+}
+
+/** Runs the demo command until `fn` is done, then stops it with SIGTERM and checks it exits cleanly. */
+async function withDemo(fn: (c: Creds) => Promise<void>): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'demo', '--json'], {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: '', SHOPIFY_SHOP: '', SHOPIFY_ACCESS_TOKEN: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  try {
+    const creds = await new Promise<Creds>((resolve, reject) => {
+      let out = '';
+      let err = '';
+      const timer = setTimeout(() => reject(new Error(`demo did not start: ${out}${err}`)), 30_000);
+      child.stderr!.on('data', (d) => (err += d));
+      child.stdout!.on('data', (d) => {
+        out += d;
+        const line = out.split('\n').find((l) => l.startsWith('{"scimBaseUrl"'));
+        if (line) {
+          clearTimeout(timer);
+          resolve(JSON.parse(line) as Creds);
+        }
+      });
+      void exited.then((code) => reject(new Error(`demo exited with ${code}: ${out}${err}`)));
+    });
+    await fn(creds);
+  } finally {
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, 'the demo stops cleanly');
+  }
+}
+
+const scim = async (c: Creds, method: string, path: string, body?: unknown) => {
+  const r = await fetch(c.scimBaseUrl + path, {
+    method,
+    headers: { authorization: `Bearer ${c.token}`, ...(body ? { 'content-type': 'application/scim+json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: r.status, body: (await r.json()) as any };
+};
+
+test('the demo prints and saves working credentials, and a restart keeps data and token', { skip: testDatabase !== 'sqlite', timeout: 120_000 }, async () => {
+  let first!: Creds;
+  let customerId = '';
+  await withDemo(async (c) => {
+    first = c;
+    const file = join(dir, 'demo-credentials.json');
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), c, 'the file holds what was printed');
+    assert.equal(statSync(file).mode & 0o777, 0o600, 'only the owner may read the token');
+    assert.match(c.scimBaseUrl, /\/scim\/v2\/demo$/);
+    assert.match(c.adminUrl, /\/admin$/);
+    const r = await scim(c, 'POST', '/Users', oktaUser('demo@example.com'));
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.equal(r.body[SHOPIFY_EXT].syncState, 'synced', JSON.stringify(r.body));
+    customerId = r.body[SHOPIFY_EXT].customerId;
+  });
+  await withDemo(async (c) => {
+    assert.equal(c.token, first.token, 'the token still works, so it is kept');
+    const list = await scim(c, 'GET', `/Users?filter=${encodeURIComponent('userName eq "demo@example.com"')}`);
+    assert.equal(list.body.totalResults, 1, JSON.stringify(list.body));
+    const gql = await fetch(c.shopifyGraphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-shopify-access-token': c.shopifyAccessToken },
+      body: JSON.stringify({ query: `{ customer(id: "${customerId}") { id defaultEmailAddress { emailAddress } } }` }),
+    });
+    const data = (await gql.json()) as { data?: { customer?: { defaultEmailAddress?: { emailAddress?: string } } } };
+    assert.equal(data.data?.customer?.defaultEmailAddress?.emailAddress, 'demo@example.com', 'the emulator kept its customers');
+  });
+});
