@@ -94,6 +94,28 @@ test('the echo of the bridge\'s own write is dropped: the SCIM user keeps its ve
   assert.ok(!seen.some((o) => o.endsWith(':applied')), JSON.stringify(seen));
 });
 
+test('a late delivery of an older state never overwrites the newer one', async () => {
+  const u = await provisioned('john.backus@example.com');
+  s.emu.control.updateCustomer(u.customerId, { firstName: 'Johnny' });
+  await s.until('the edit to arrive', async () => (await s.req('GET', `/Users/${u.id}`)).body?.name?.givenName === 'Johnny');
+  await s.settled();
+  const version = (await s.req('GET', `/Users/${u.id}`)).body.meta.version;
+  const n = u.customerId.slice(u.customerId.lastIndexOf('/') + 1);
+  const old = JSON.stringify({ id: Number(n), admin_graphql_api_id: u.customerId, first_name: 'Jack', last_name: 'Backus', email: 'john.backus@example.com', updated_at: '2020-01-01T00:00:00Z' });
+  const r = await fetch(`${s.url}/webhooks/shopify/acme`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-shopify-topic': 'customers/update', 'x-shopify-webhook-id': 'late-1', 'x-shopify-hmac-sha256': signShopifyWebhook(old, s.emu.clientSecret) },
+    body: old,
+  });
+  assert.equal(r.status, 200);
+  await s.settled();
+  const ev = await s.store.db.selectFrom('webhook_events').select('outcome').where('webhook_id', '=', 'late-1').executeTakeFirstOrThrow();
+  assert.equal(ev.outcome, 'stale');
+  const g = await s.req('GET', `/Users/${u.id}`);
+  assert.equal(g.body.name.givenName, 'Johnny', g.dump);
+  assert.equal(g.body.meta.version, version, g.dump);
+});
+
 test('duplicated and reordered deliveries of several quick edits end in Shopify\'s final state', async () => {
   const u = await provisioned('alan.turing@example.com');
   s.emu.control.setFaults({ duplicateWebhookRate: 1, reorderWebhooks: true });
