@@ -263,6 +263,25 @@ export const groupResourceType: ResourceTypeDef = {
 };
 
 export const resourceTypes: ResourceTypeDef[] = [userResourceType, groupResourceType];
+
+const userTypes = new WeakMap<readonly SchemaDef[], ResourceTypeDef>();
+
+/**
+ * The User resource type of a tenant: the built-in extensions plus the tenant's declared extension schemas (never
+ * required). The same array gives the same object, so per-type caches (compiled paths, filters) keep working.
+ */
+export function userResourceTypeFor(extra: readonly SchemaDef[]): ResourceTypeDef {
+  if (extra.length === 0) return userResourceType;
+  let rt = userTypes.get(extra);
+  if (!rt) {
+    const known = new Set(userResourceType.extensions.map((e) => e.schema.id.toLowerCase()));
+    const added = extra.filter((s) => !known.has(s.id.toLowerCase())).map((schema) => ({ schema, required: false }));
+    rt = { ...userResourceType, extensions: [...userResourceType.extensions, ...added] };
+    userTypes.set(extra, rt);
+  }
+  return rt;
+}
+
 export const allSchemas: SchemaDef[] = [userSchema, enterpriseSchema, shopifySchema, groupSchema];
 
 /** Where an attribute lives: the schema URN it belongs to (core or extension) and its definition. */

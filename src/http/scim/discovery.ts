@@ -68,3 +68,14 @@ export function listOf(resources: Record<string, unknown>[]): Record<string, unk
 
 export const allResourceTypes = resourceTypes;
 export const schemasServed = allSchemas;
+
+/** The resource types one tenant sees: its User type (with the extension schemas it declares) and Group. */
+export function resourceTypesFor(userType: ResourceTypeDef): ResourceTypeDef[] {
+  return resourceTypes.map((rt) => (rt.id === 'User' ? userType : rt));
+}
+
+/** The schemas one tenant sees: the server's own, then the extension schemas its User type adds. */
+export function schemasFor(userType: ResourceTypeDef): SchemaDef[] {
+  const known = new Set(allSchemas.map((s) => s.id.toLowerCase()));
+  return [...allSchemas, ...userType.extensions.map((e) => e.schema).filter((s) => !known.has(s.id.toLowerCase()))];
+}

@@ -5,9 +5,9 @@ import { errors, ScimError } from '../../scim/errors.js';
 import { SCHEMA, userResourceType, groupResourceType, type ResourceTypeDef } from '../../scim/schemas.js';
 import { projectResource } from '../../scim/projection.js';
 import { parseEtagList, etagOf } from '../../scim/render.js';
-import type { ScimService, RequestContext, Preconditions } from './service.js';
+import { userTypeFor, type ScimService, type RequestContext, type Preconditions } from './service.js';
 import { parseListParams, type ListParams } from './params.js';
-import { serviceProviderConfig, resourceTypeDoc, schemaDoc, listOf, allResourceTypes, schemasServed, type Limits } from './discovery.js';
+import { serviceProviderConfig, resourceTypeDoc, schemaDoc, listOf, resourceTypesFor, schemasFor, type Limits } from './discovery.js';
 import { runBulk } from './bulk.js';
 import type { TenantRepository } from '../../store/tenants.js';
 
@@ -78,7 +78,7 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
     (p.attributes.length > 0 && !p.attributes.some((a) => /(^|:)members(\.|$)/i.test(a)));
 
   async function list(rt: ResourceTypeDef, c: RequestContext, p: ListParams) {
-    if (rt === userResourceType) {
+    if (rt.id === 'User') {
       const r = await service.listUsers(c, p);
       return listResponse(r.total, p, r.resources, rt);
     }
@@ -92,16 +92,18 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
   };
 
   // ---- Users and Groups ------------------------------------------------------------------------------------------
-  for (const rt of [userResourceType, groupResourceType]) {
-    const isUser = rt === userResourceType;
-    const base = rt.endpoint;
+  // A tenant's User type carries the extension schemas it declares, so projection and filters know their attributes.
+  for (const builtIn of [userResourceType, groupResourceType]) {
+    const isUser = builtIn === userResourceType;
+    const base = builtIn.endpoint;
+    const typeOf = (req: FastifyRequest): ResourceTypeDef => (isUser ? userTypeFor(ctx(req).tenant) : builtIn);
 
-    app.get(base, async (req, reply) => send(reply, 200, await list(rt, ctx(req), parseListParams(req.query as Record<string, unknown>, limits))));
+    app.get(base, async (req, reply) => send(reply, 200, await list(typeOf(req), ctx(req), parseListParams(req.query as Record<string, unknown>, limits))));
 
     app.post(`${base}/.search`, async (req, reply) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       if (typeof body !== 'object' || Array.isArray(body)) throw errors.invalidSyntax('a search request must be a JSON object');
-      return send(reply, 200, await list(rt, ctx(req), parseListParams(body, limits, true)));
+      return send(reply, 200, await list(typeOf(req), ctx(req), parseListParams(body, limits, true)));
     });
 
     app.get(`${base}/:id`, async (req, reply) => {
@@ -112,7 +114,7 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
       const inm = parseEtagList(req.headers['if-none-match'] as string | undefined);
       if (etag) reply.header('etag', etag);
       if (inm && etag && (inm === 'any' || inm.includes(etag.replace(/^W\//, '').replace(/"/g, '')))) return reply.code(304).send();
-      return send(reply, 200, projectResource(resource, rt, p));
+      return send(reply, 200, projectResource(resource, typeOf(req), p));
     });
 
     app.post(base, async (req, reply) => {
@@ -120,7 +122,7 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
       const resource = isUser ? (await service.createUser(ctx(req), req.body)).resource : await service.createGroup(ctx(req), req.body);
       const meta = resource.meta as { location: string; version: string };
       reply.header('location', meta.location).header('etag', meta.version);
-      return send(reply, 201, projectResource(resource, rt, p));
+      return send(reply, 201, projectResource(resource, typeOf(req), p));
     });
 
     app.put(`${base}/:id`, async (req, reply) => {
@@ -130,7 +132,7 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
         ? await service.replaceUser(ctx(req), id, req.body, preconditions(req))
         : await service.replaceGroup(ctx(req), id, req.body, preconditions(req));
       reply.header('etag', versionOf(resource));
-      return send(reply, 200, projectResource(resource, rt, p));
+      return send(reply, 200, projectResource(resource, typeOf(req), p));
     });
 
     app.patch(`${base}/:id`, async (req, reply) => {
@@ -139,7 +141,7 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
       if (isUser) {
         const { resource } = await service.patchUser(ctx(req), id, req.body, preconditions(req));
         reply.header('etag', versionOf(resource));
-        return send(reply, 200, projectResource(resource, rt, p));
+        return send(reply, 200, projectResource(resource, typeOf(req), p));
       }
       await service.patchGroup(ctx(req), id, req.body, preconditions(req));
       const q = req.query as Record<string, unknown>;
@@ -151,7 +153,7 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
       }
       const resource = await service.getGroup(ctx(req), id, !membersExcluded(p));
       reply.header('etag', versionOf(resource));
-      return send(reply, 200, projectResource(resource, rt, p));
+      return send(reply, 200, projectResource(resource, builtIn, p));
     });
 
     app.delete(`${base}/:id`, async (req, reply) => {
@@ -183,7 +185,7 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
     const u = await service.listUsers(c, { ...p, startIndex: 1, count: want }).catch(skipUnknownAttr);
     const g = await service.listGroups(c, { ...p, startIndex: 1, count: want }).catch(skipUnknownAttr);
     const all = [
-      ...u.resources.map((r) => projectResource(r, userResourceType, p)),
+      ...u.resources.map((r) => projectResource(r, userTypeFor(c.tenant), p)),
       ...g.resources.map((r) => projectResource(r, groupResourceType, p)),
     ];
     const page = all.slice(p.startIndex - 1, p.startIndex - 1 + p.count);
@@ -195,17 +197,19 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
 
   // ---- discovery -----------------------------------------------------------------------------------------------
   app.get('/ServiceProviderConfig', async (req, reply) => send(reply, 200, serviceProviderConfig(ctx(req).baseUrl, limits)));
-  app.get('/ResourceTypes', async (req, reply) => send(reply, 200, listOf(allResourceTypes.map((rt) => resourceTypeDoc(rt, ctx(req).baseUrl)))));
+  app.get('/ResourceTypes', async (req, reply) =>
+    send(reply, 200, listOf(resourceTypesFor(userTypeFor(ctx(req).tenant)).map((rt) => resourceTypeDoc(rt, ctx(req).baseUrl)))),
+  );
   app.get('/ResourceTypes/:id', async (req, reply) => {
     const { id } = req.params as { id: string };
-    const rt = allResourceTypes.find((r) => r.id.toLowerCase() === id.toLowerCase());
+    const rt = resourceTypesFor(userTypeFor(ctx(req).tenant)).find((r) => r.id.toLowerCase() === id.toLowerCase());
     if (!rt) throw errors.notFound(`ResourceType ${id} not found`);
     return send(reply, 200, resourceTypeDoc(rt, ctx(req).baseUrl));
   });
-  app.get('/Schemas', async (req, reply) => send(reply, 200, listOf(schemasServed.map((s) => schemaDoc(s, ctx(req).baseUrl)))));
+  app.get('/Schemas', async (req, reply) => send(reply, 200, listOf(schemasFor(userTypeFor(ctx(req).tenant)).map((s) => schemaDoc(s, ctx(req).baseUrl)))));
   app.get('/Schemas/:id', async (req, reply) => {
     const { id } = req.params as { id: string };
-    const s = schemasServed.find((x) => x.id.toLowerCase() === id.toLowerCase());
+    const s = schemasFor(userTypeFor(ctx(req).tenant)).find((x) => x.id.toLowerCase() === id.toLowerCase());
     if (!s) throw errors.notFound(`Schema ${id} not found`);
     return send(reply, 200, schemaDoc(s, ctx(req).baseUrl));
   });

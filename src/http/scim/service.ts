@@ -8,7 +8,8 @@ import type { Tenant, Client } from '../../store/tenants.js';
 import { UserRepository, GroupRepository, audit, type Json, type ResourceRecord, type Member } from '../../store/users.js';
 import { listResources, type ListQuery } from '../../store/query.js';
 import { errors, ScimError } from '../../scim/errors.js';
-import { SCHEMA, userResourceType, groupResourceType } from '../../scim/schemas.js';
+import { SCHEMA, groupResourceType, userResourceTypeFor, type ResourceTypeDef } from '../../scim/schemas.js';
+import { readTenantSchemas } from '../../scim/tenant-schemas.js';
 import { renderUser, renderGroup, etagMatches, type StoredMeta } from '../../scim/render.js';
 import { normalizeResource } from '../../scim/resource.js';
 import { applyPatch, changedPaths } from '../../scim/patch/index.js';
@@ -29,6 +30,11 @@ export interface Preconditions {
 
 const users = new UserRepository();
 const groups = new GroupRepository();
+
+/** The User resource type as one tenant sees it: the built-in schemas plus the extension schemas it declares. */
+export function userTypeFor(tenant: Pick<Tenant, 'settings'>): ResourceTypeDef {
+  return userResourceTypeFor(readTenantSchemas(tenant.settings));
+}
 
 function checkIfMatch(pre: Preconditions | undefined, rec: ResourceRecord): void {
   if (pre?.ifMatch && !etagMatches(pre.ifMatch, rec.version))
@@ -96,10 +102,11 @@ export class ScimService {
       users.groupsOf(this.store.db, ctx.tenant.id, ids),
       this.hook.userExtensions(ctx.tenant.id, ids),
     ]);
+    const extensionUris = userTypeFor(ctx.tenant).extensions.map((e) => e.schema.id);
     return records.map((r) => {
       const e = ext.get(r.id);
       const data = e ? { ...r.data, [SCHEMA.shopify]: e } : r.data;
-      return renderUser({ ...(r as StoredMeta), data }, memberships.get(r.id) ?? [], `${ctx.baseUrl}/Users/${r.id}`);
+      return renderUser({ ...(r as StoredMeta), data }, memberships.get(r.id) ?? [], `${ctx.baseUrl}/Users/${r.id}`, extensionUris);
     });
   }
 
@@ -145,7 +152,7 @@ export class ScimService {
         db: this.store.db,
         dialect: this.store.dialect,
         tenantId: ctx.tenant.id,
-        rt: userResourceType,
+        rt: userTypeFor(ctx.tenant),
         table: 'users',
         materialize: (recs) => this.renderUsers(ctx, recs),
       },
@@ -159,7 +166,8 @@ export class ScimService {
    * that user instead of failing, which is how Okta re-activates people.
    */
   async createUser(ctx: RequestContext, body: unknown): Promise<{ resource: Json; restored: boolean }> {
-    const data = withActive(unwrap(normalizeResource(body, userResourceType, 'create')), undefined);
+    const rt = userTypeFor(ctx.tenant);
+    const data = withActive(unwrap(normalizeResource(body, rt, 'create')), undefined);
     let pending: Pending | undefined;
     let restored = false;
     const rec = await this.tx(async (tx) => {
@@ -179,7 +187,7 @@ export class ScimService {
         const after = await users.update(tx, ctx.tenant.id, existing, next, ctx.client?.id ?? null).catch((e) => uniquenessError('User', e));
         restored = true;
         await audit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: 'user.restore', resourceType: 'User', resourceId: existing.id });
-        pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'restore', before: existing, after, changedPaths: changedPaths(existing.data, next, userResourceType) });
+        pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'restore', before: existing, after, changedPaths: changedPaths(existing.data, next, rt) });
         return after;
       }
       const created = await users.insert(tx, ctx.tenant.id, data, ctx.client?.id ?? null).catch((e) => uniquenessError('User', e));
@@ -189,9 +197,9 @@ export class ScimService {
         action: 'user.create',
         resourceType: 'User',
         resourceId: created.id,
-        detail: { attributes: changedPaths({}, data, userResourceType) },
+        detail: { attributes: changedPaths({}, data, rt) },
       });
-      pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'create', after: created, changedPaths: changedPaths({}, data, userResourceType) });
+      pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'create', after: created, changedPaths: changedPaths({}, data, rt) });
       return created;
     });
     await this.settle(pending);
@@ -204,9 +212,10 @@ export class ScimService {
       const prev = await users.get(tx, ctx.tenant.id, id);
       if (!prev) throw errors.notFound(`User ${id} not found`);
       checkIfMatch(pre, prev);
-      const { id: _id, ...replaced } = unwrap(normalizeResource(body, userResourceType, 'replace', { id, ...prev.data })) as Json;
+      const rt = userTypeFor(ctx.tenant);
+      const { id: _id, ...replaced } = unwrap(normalizeResource(body, rt, 'replace', { id, ...prev.data })) as Json;
       const data = withActive(replaced, prev.data);
-      const changed = changedPaths(prev.data, data, userResourceType);
+      const changed = changedPaths(prev.data, data, rt);
       // A PUT of what is already stored (periodic re-syncs) keeps the version and lastModified, as a no-op PATCH does.
       if (changed.length === 0) return;
       const after = await users.update(tx, ctx.tenant.id, prev, data, ctx.client?.id ?? null).catch((e) => uniquenessError('User', e));
@@ -224,7 +233,7 @@ export class ScimService {
       const prev = await users.get(tx, ctx.tenant.id, id);
       if (!prev) throw errors.notFound(`User ${id} not found`);
       checkIfMatch(pre, prev);
-      const result = unwrap(applyPatch({ id, ...prev.data }, body, userResourceType));
+      const result = unwrap(applyPatch({ id, ...prev.data }, body, userTypeFor(ctx.tenant)));
       changed = result.changed;
       if (!result.changed) return;
       const { id: _id, ...patched } = result.resource as Json;
