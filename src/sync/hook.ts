@@ -8,6 +8,7 @@ import { UserRepository, audit, nowIso } from '../store/users.js';
 import type { Pending, ProvisioningHook, UserChange, GroupChange } from '../provisioning.js';
 import type { ScimError } from '../scim/errors.js';
 import { mapToShopify, problemsToScimError, type MappingDocument } from '../mapping/index.js';
+import { readTenantSchemas } from '../scim/tenant-schemas.js';
 import { LinkRepository } from './links.js';
 import { enqueue, enqueueMany } from './outbox.js';
 import { readMapping, readPolicies, type Policies } from './policies.js';
@@ -43,11 +44,13 @@ async function localCheck(tx: Transaction<Database>, change: UserChange, mapping
   const after = change.after!;
   const groups = (await users.groupsOf(tx, change.tenant.id, [after.id])).get(after.id) ?? [];
   const plain: MappingDocument = { ...mapping, tags: { ...mapping.tags, deactivatedTag: '' } };
-  const now = mapToShopify({ id: after.id, ...after.data }, groups, plain);
+  // the tenant's declared extension schemas, so rules reading their attributes resolve
+  const schemas = readTenantSchemas(change.tenant.settings);
+  const now = mapToShopify({ id: after.id, ...after.data }, groups, plain, { schemas });
   if (now.ok) return undefined;
   if (change.before) {
     // A user that was already unmappable is not made worse by this write (e.g. a deactivation): let it through.
-    const was = mapToShopify({ id: change.before.id, ...change.before.data }, groups, plain);
+    const was = mapToShopify({ id: change.before.id, ...change.before.data }, groups, plain, { schemas });
     if (!was.ok) return undefined;
   }
   return problemsToScimError(now.problems);

@@ -23,6 +23,12 @@ export const policiesSchema = z.strictObject({
   withdrawMarketingConsent: z.boolean().default(false),
   /** the erase policy's grace period before the erasure request (ms) */
   eraseGraceMs: z.number().int().min(0).default(30 * 24 * 3600_000),
+  // Changes that start in Shopify, read by inbound/settings.ts: listed here too so a tenant that sets them is not
+  // refused by this strict schema (which would stop every sync of that tenant).
+  /** customers created in Shopify (storefront sign-up, staff) become SCIM users */
+  importShopifyCreated: z.boolean().default(false),
+  /** what customers/delete does to the linked SCIM user */
+  shopifyDelete: z.enum(['deactivate', 'delete', 'ignore']).default('deactivate'),
 });
 
 export type Policies = z.output<typeof policiesSchema>;

@@ -23,6 +23,7 @@ import {
   type ShopifyCustomer,
 } from '../shopify/index.js';
 import { createInput, updatePlan } from './customer-writes.js';
+import { readTenantSchemas } from '../scim/tenant-schemas.js';
 import { deleteMetafields, deprovisionMarker, USER_ERASE, type Deprovisioned } from './deprovision.js';
 import { LinkRepository, type CustomerLink } from './links.js';
 import { readMapping, readPolicies, deactivatedTag, type Policies } from './policies.js';
@@ -79,7 +80,7 @@ export async function syncUserJob(d: ProvisionDeps, job: OutboxJob): Promise<Job
     const forMapping: MappingDocument = { ...mapping, tags: { ...mapping.tags, deactivatedTag: '' } };
     const link = await links.get(d.db, tenant.id, userId);
     const refs = await groupRefs(d.db, tenant.id, userId, mapping);
-    const m = mapToShopify({ id: user.id, ...user.data }, refs, forMapping, { previous: link?.applied ?? undefined });
+    const m = mapToShopify({ id: user.id, ...user.data }, refs, forMapping, { previous: link?.applied ?? undefined, schemas: readTenantSchemas(tenant.settings) });
     if (!m.ok) {
       const message = m.problems.filter((p) => p.severity === 'error').map(describeProblem).join('; ');
       return await failure(d, tenant.id, userId, { code: 'INVALID_VALUE', message, permanent: true }, at);

@@ -11,6 +11,7 @@ import { LinkRepository } from '../links.js';
 import { readMapping } from '../policies.js';
 import { customIdOf, isoNow, metafieldKeysFor, type InboundDeps } from './context.js';
 import { isEcho } from './echo.js';
+import { readTenantSchemas } from '../../scim/tenant-schemas.js';
 import { userDataFromCustomer, userNameFor, viewOfCustomer } from './customer-user.js';
 import { readInboundPolicies } from './settings.js';
 import { createUserFromShopify, patchUserFromShopify, type Tx, type WriteContext } from './user-writes.js';
@@ -65,11 +66,12 @@ export async function applyCustomerState(deps: InboundDeps, tenant: Tenant, stat
     const moved = later(link.shopifyUpdatedAt, state.updatedAt);
     // A SCIM change not yet written to Shopify wins: the engine's next write replaces this state anyway.
     if ((link.syncedVersion ?? 0) < user.version) return 'superseded';
-    if (isEcho(state.view, user, mapping, link.applied)) {
+    const schemas = readTenantSchemas(tenant.settings);
+    if (isEcho(state.view, user, mapping, link.applied, schemas)) {
       if (moved) await links.update(tx, tenant.id, user.id, { shopifyUpdatedAt: moved }, now);
       return 'echo';
     }
-    const reverse = mapFromShopify(state.view, mapping, { user: { id: user.id, ...user.data } });
+    const reverse = mapFromShopify(state.view, mapping, { user: { id: user.id, ...user.data }, schemas });
     const after = await patchUserFromShopify(tx, ctx, user, patchOperations(reverse.patch));
     if (after instanceof ScimError) return `rejected: ${after.detail}`;
     await links.update(tx, tenant.id, user.id, { ...(moved ? { shopifyUpdatedAt: moved } : {}), ...(after ? { syncedVersion: after.version } : {}) }, now);

@@ -5,6 +5,7 @@ import { customerFingerprint, type FingerprintInput } from '../../mapping/finger
 import { mapToShopify, type AppliedState } from '../../mapping/to-shopify.js';
 import type { ShopifyCustomerView } from '../../mapping/targets.js';
 import type { ResourceRecord } from '../../store/users.js';
+import type { SchemaDef } from '../../scim/schemas.js';
 
 /** The customer fields and default-address fields the mapping writes (rules toShopify or both). */
 export function controlledFields(mapping: MappingDocument): { fields: Set<CustomerField>; address: Set<AddressField> } {
@@ -36,10 +37,10 @@ export function echoShape(view: ShopifyCustomerView, mapping: MappingDocument): 
  * True when the observed customer shows exactly what the user maps to in every field both can show: the event is
  * our own write coming back (or a change that brings nothing new), so it is dropped.
  */
-export function isEcho(view: ShopifyCustomerView, user: ResourceRecord, mapping: MappingDocument, previous?: AppliedState | null): boolean {
+export function isEcho(view: ShopifyCustomerView, user: ResourceRecord, mapping: MappingDocument, previous?: AppliedState | null, schemas?: SchemaDef[]): boolean {
   const like = echoShape(view, mapping);
   if (Object.keys(like).length === 0) return false;
-  const desired = mapToShopify({ id: user.id, ...user.data }, [], mapping, previous ? { previous } : {});
+  const desired = mapToShopify({ id: user.id, ...user.data }, [], mapping, { ...(previous ? { previous } : {}), ...(schemas ? { schemas } : {}) });
   if (!desired.ok) return false;
   const opts = { like, withoutTags: true };
   return customerFingerprint(view as FingerprintInput, opts) === customerFingerprint(desired.customer, opts);

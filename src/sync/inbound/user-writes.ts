@@ -5,7 +5,8 @@ import type { Database } from '../../store/types.js';
 import type { Tenant } from '../../store/tenants.js';
 import { UserRepository, GroupRepository, audit, type Json, type ResourceRecord } from '../../store/users.js';
 import { applyPatch } from '../../scim/patch/index.js';
-import { userResourceType, SCHEMA } from '../../scim/schemas.js';
+import { userResourceTypeFor, SCHEMA } from '../../scim/schemas.js';
+import { readTenantSchemas } from '../../scim/tenant-schemas.js';
 import type { ScimError } from '../../scim/errors.js';
 import { enqueueTargetJobs, type FanoutOptions } from '../targets/fanout.js';
 
@@ -30,7 +31,7 @@ export interface WriteContext {
  */
 export async function patchUserFromShopify(tx: Tx, ctx: WriteContext, prev: ResourceRecord, ops: PatchOp[]): Promise<ResourceRecord | ScimError | undefined> {
   if (ops.length === 0) return undefined;
-  const r = applyPatch({ id: prev.id, ...prev.data }, { schemas: [SCHEMA.patchOp], Operations: ops }, userResourceType);
+  const r = applyPatch({ id: prev.id, ...prev.data }, { schemas: [SCHEMA.patchOp], Operations: ops }, userResourceTypeFor(readTenantSchemas(ctx.tenant.settings)));
   if (!r.ok) return r.error;
   if (!r.value.changed) return undefined;
   const { id: _id, ...data } = r.value.resource as Json;
