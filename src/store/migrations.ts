@@ -236,6 +236,42 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0005_mapping_versions': {
+      async up(db: Db) {
+        // Every saved mapping document of a tenant, so a merchant can see what changed and go back to an earlier one.
+        await db.schema
+          .createTable('mapping_versions')
+          .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('document', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('comment', 'text')
+          .addPrimaryKeyConstraint('mapping_versions_pk', ['tenant_id', 'version'])
+          .execute();
+        // A re-apply of the mapping to every linked customer: its jobs are listed so progress can be counted.
+        await db.schema
+          .createTable('mapping_reapply_runs')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+          .addColumn('mapping_version', 'integer', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('total', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('cursor', 'text')
+          .addColumn('error', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('mapping_reapply_runs_tenant').on('mapping_reapply_runs').columns(['tenant_id', 'created_at']).execute();
+        await db.schema
+          .createTable('mapping_reapply_jobs')
+          .addColumn('run_id', 'text', (c) => c.notNull().references('mapping_reapply_runs.id').onDelete('cascade'))
+          .addColumn('job_id', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('mapping_reapply_jobs_pk', ['run_id', 'job_id'])
+          .execute();
+      },
+    },
   };
 }
 

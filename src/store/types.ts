@@ -157,6 +157,41 @@ export interface ShopThrottleTable {
   updated_at: string;
 }
 
+export interface MappingVersionsTable {
+  tenant_id: string;
+  /** 1, 2, 3 … per tenant */
+  version: number;
+  /** JSON: the mapping document as saved (validated, defaults filled in) */
+  document: string;
+  created_at: string;
+  /** 'admin' or 'cli' */
+  actor: string;
+  /** how it was saved: 'put', 'preset:<name>', 'tags', 'import' */
+  source: string;
+  comment: string | null;
+}
+
+export interface MappingReapplyRunsTable {
+  id: string;
+  tenant_id: string;
+  /** the mapping version current when the run started */
+  mapping_version: number;
+  /** 'enqueuing' while jobs are being queued in batches, then 'enqueued'; 'failed' if queueing stopped */
+  state: string;
+  /** how many user.sync jobs were queued so far */
+  total: number;
+  /** the last user id queued, to continue in order */
+  cursor: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MappingReapplyJobsTable {
+  run_id: string;
+  job_id: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   clients: ClientsTable;
@@ -169,4 +204,7 @@ export interface Database {
   outbox_jobs: OutboxJobsTable;
   webhook_events: WebhookEventsTable;
   shop_throttle: ShopThrottleTable;
+  mapping_versions: MappingVersionsTable;
+  mapping_reapply_runs: MappingReapplyRunsTable;
+  mapping_reapply_jobs: MappingReapplyJobsTable;
 }
