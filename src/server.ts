@@ -9,6 +9,7 @@ import { noProvisioning, type ProvisioningHook } from './provisioning.js';
 import pino from 'pino';
 import { SecretBox, loadOrCreateKey } from './security/secrets.js';
 import { createEngine, type Engine, type EngineOptions } from './sync/engine.js';
+import { adminApi } from './http/admin/index.js';
 
 export interface Bridge {
   app: FastifyInstance;
@@ -35,17 +36,21 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
   const { config } = opts;
   const store = opts.store ?? (await openStore({ url: config.databaseUrl }));
   const metrics = new Metrics({ defaults: true });
-  const engine =
-    opts.hook || opts.engine === false
-      ? undefined
-      : createEngine({
-          store,
-          box: new SecretBox(loadOrCreateKey(config.dataDir, config.secretKey)),
-          syncWaitMs: config.syncWaitMs,
-          metrics,
-          log: pino({ level: config.logLevel, name: 'sync' }),
-          ...(opts.engine || {}),
-        });
+  const withEngine = !opts.hook && opts.engine !== false;
+  // One secret box for the engine and the admin API (which seals the credentials the engine opens).
+  const box =
+    (opts.engine && opts.engine.box) ||
+    (withEngine || config.adminToken ? new SecretBox(loadOrCreateKey(config.dataDir, config.secretKey)) : undefined);
+  const engine = withEngine
+    ? createEngine({
+        store,
+        box: box!,
+        syncWaitMs: config.syncWaitMs,
+        metrics,
+        log: pino({ level: config.logLevel, name: 'sync' }),
+        ...(opts.engine || {}),
+      })
+    : undefined;
   const app = await buildApp({
     store,
     hook: opts.hook ?? engine?.hook ?? noProvisioning,
@@ -53,6 +58,15 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
     maxBodyBytes: config.maxBodyBytes,
     logLevel: config.logLevel,
     metrics,
+    plugins: [
+      adminApi({
+        store,
+        adminToken: config.adminToken,
+        ...(box ? { box } : {}),
+        ...(engine ? { shops: engine.shops, wake: () => engine.worker.wake() } : {}),
+        publicUrl: config.publicUrl,
+      }),
+    ],
   });
   let url = '';
   if (opts.listen !== false) {

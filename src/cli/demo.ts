@@ -11,6 +11,7 @@ import { startBridge, type Bridge } from '../server.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { connectTenantShop } from '../sync/shops.js';
 import { connectTenantFromConfig, secretBoxFor } from '../sync/connect.js';
+import { generateToken } from '../security/tokens.js';
 
 export const DEMO_TENANT = 'demo';
 
@@ -18,6 +19,9 @@ export interface DemoCredentials {
   scimBaseUrl: string;
   token: string;
   adminUrl: string;
+  /** the admin JSON API and its bearer token (ADMIN_TOKEN when set, else one made for the demo and kept) */
+  adminApiUrl: string;
+  adminToken: string;
   shopifyGraphqlUrl: string;
   shopifyAccessToken: string;
 }
@@ -81,12 +85,15 @@ export async function startDemo(config: Config): Promise<Demo> {
     await emulator?.close();
     throw e;
   }
-  const bridge = await startBridge({ config });
+  const adminToken = config.adminToken ?? saved.adminToken ?? generateToken('adm_');
+  const bridge = await startBridge({ config: { ...config, adminToken } });
   const origin = config.publicUrl ?? bridge.url;
   const credentials: DemoCredentials = {
     scimBaseUrl: `${origin}/scim/v2/${DEMO_TENANT}`,
     token,
     adminUrl: `${origin}/admin`,
+    adminApiUrl: `${origin}/admin/api`,
+    adminToken,
     shopifyGraphqlUrl: emulator?.graphqlUrl ?? `https://${config.shopify!.shop}/admin/api/${config.shopify!.apiVersion}/graphql.json`,
     shopifyAccessToken: emulator?.accessToken ?? '(configured in SHOPIFY_ACCESS_TOKEN)',
   };
@@ -112,6 +119,7 @@ export function demoBanner(d: Demo): string {
     `  SCIM base URL     ${c.scimBaseUrl}`,
     `  SCIM token        ${c.token}`,
     `  admin             ${c.adminUrl}`,
+    `  admin API         ${c.adminApiUrl}  (Authorization: Bearer ${c.adminToken})`,
     `  Shopify GraphQL   ${c.shopifyGraphqlUrl}`,
     `  Shopify token     ${c.shopifyAccessToken}`,
     `  saved to          ${d.file}`,

@@ -1,0 +1,122 @@
+// A tenant's Shopify connection as the merchant edits it: the shop domain with a static token or client credentials
+// (sealed before they are stored, shown only as "set"), a check that says what works, and disconnecting.
+import { z } from 'zod';
+import type { Tenant } from '../store/tenants.js';
+import { connectTenantShop, readShopSettings, type ShopSettings } from '../sync/shops.js';
+import { checkShopify, type CheckReport } from '../shopify/check.js';
+import { normalizeShop } from '../shopify/index.js';
+import { adminErrors, issueLines } from './errors.js';
+import { updateSettings, type AdminDeps } from './context.js';
+
+export interface ShopView {
+  connected: boolean;
+  shop?: string;
+  apiBaseUrl?: string;
+  apiVersion?: string;
+  auth?: 'token' | 'clientCredentials';
+  clientId?: string;
+  accessToken?: 'set' | 'not set';
+  clientSecret?: 'set' | 'not set';
+}
+
+/** The connection without its secrets (read from the stored form, so no key is needed). */
+export function shopView(settings: Record<string, unknown>): ShopView {
+  const raw = settings.shopify as Record<string, unknown> | undefined;
+  if (!raw || typeof raw !== 'object' || typeof raw.shop !== 'string' || !raw.shop) return { connected: false };
+  const has = (k: string) => (typeof raw[k] === 'string' && raw[k] !== '' ? 'set' : 'not set');
+  const text = (k: string) => (typeof raw[k] === 'string' && raw[k] !== '' ? { [k]: raw[k] as string } : {});
+  return {
+    connected: true,
+    shop: raw.shop,
+    ...text('apiBaseUrl'),
+    ...text('apiVersion'),
+    auth: has('accessToken') === 'set' ? 'token' : 'clientCredentials',
+    ...text('clientId'),
+    accessToken: has('accessToken'),
+    clientSecret: has('clientSecret'),
+  };
+}
+
+const input = z.strictObject({
+  shop: z
+    .string()
+    .transform((s) => s.trim().replace(/^https?:\/\//i, '').replace(/\/+$/, '').toLowerCase())
+    .pipe(z.string().regex(/^[a-z0-9][a-z0-9-]*(\.myshopify\.com)?$/, 'must be the shop domain, e.g. my-store.myshopify.com')),
+  accessToken: z.string().min(1).optional(),
+  clientId: z.string().min(1).optional(),
+  clientSecret: z.string().min(1).optional(),
+  apiVersion: z.string().regex(/^\d{4}-\d{2}$|^unstable$/, 'must look like 2026-10').optional(),
+  /** another address for the Admin API, e.g. the emulator's http://127.0.0.1:8081 */
+  apiBaseUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+});
+
+/**
+ * Connects the tenant to a shop (replacing the connection). Credentials left out are kept when the shop stays the
+ * same, so changing the API version does not mean pasting the token again.
+ */
+export async function connectShop(deps: AdminDeps, tenant: Tenant, body: unknown): Promise<ShopView> {
+  const r = input.safeParse(body ?? {});
+  if (!r.success) {
+    const lines = issueLines(r.error.issues, 'shop');
+    throw adminErrors.invalidShop(`the shop connection has ${lines.length} problem${lines.length === 1 ? '' : 's'}: ${lines.join('; ')}`, { errors: lines });
+  }
+  const v = r.data;
+  if (v.accessToken && (v.clientId || v.clientSecret)) throw adminErrors.invalidShop('give an accessToken, or a clientId with its clientSecret, not both');
+  if (!deps.box) throw adminErrors.secretsUnavailable('the server has no secret key, so Shopify credentials cannot be stored; set SECRET_KEY or let the server create its key file');
+  const shop = normalizeShop(v.shop);
+  const next: ShopSettings = { shop };
+  if (v.apiBaseUrl) next.apiBaseUrl = v.apiBaseUrl;
+  if (v.apiVersion) next.apiVersion = v.apiVersion;
+  if (v.accessToken) next.accessToken = v.accessToken;
+  else if (v.clientId || v.clientSecret) {
+    const before = readShopSettings(tenant.settings, deps.box);
+    const keepSecret = !v.clientSecret && before?.shop === shop && before.clientId === v.clientId ? before.clientSecret : undefined;
+    if (!v.clientId || !(v.clientSecret ?? keepSecret)) throw adminErrors.invalidShop('client credentials need both clientId and clientSecret');
+    next.clientId = v.clientId;
+    next.clientSecret = v.clientSecret ?? keepSecret;
+  } else {
+    let before: ShopSettings | undefined;
+    try {
+      before = readShopSettings(tenant.settings, deps.box);
+    } catch {
+      before = undefined; // sealed with another key: the credentials must be given again
+    }
+    if (!before || before.shop !== shop || !(before.accessToken || (before.clientId && before.clientSecret))) {
+      throw adminErrors.invalidShop('give an accessToken, or a clientId with its clientSecret');
+    }
+    if (before.accessToken) next.accessToken = before.accessToken;
+    else Object.assign(next, { clientId: before.clientId, clientSecret: before.clientSecret });
+  }
+  await connectTenantShop(deps.db, tenant.id, next, deps.box);
+  const after = await deps.db.selectFrom('tenants').select('settings').where('id', '=', tenant.id).executeTakeFirstOrThrow();
+  return shopView(JSON.parse(after.settings) as Record<string, unknown>);
+}
+
+/** Forgets the shop connection; the engine stops writing to Shopify (jobs wait, retrying, until one is connected). */
+export async function disconnectShop(deps: AdminDeps, tenant: Tenant): Promise<void> {
+  await updateSettings(deps, tenant.id, (s) => {
+    if (!s.shopify) throw adminErrors.shopNotConnected(`tenant "${tenant.name}" has no shop connected`);
+    delete s.shopify;
+  });
+}
+
+/** Connects with the stored credentials and reports what works: scopes, API version, access to customer data. */
+export async function checkShop(deps: AdminDeps, tenant: Tenant, opts: { fetch?: typeof fetch } = {}): Promise<CheckReport> {
+  if (!shopView(tenant.settings).connected) throw adminErrors.shopNotConnected(`tenant "${tenant.name}" has no shop connected: PUT …/shop first`);
+  if (!deps.box) throw adminErrors.secretsUnavailable('the server has no secret key, so the stored credentials cannot be read');
+  let s: ShopSettings | undefined;
+  try {
+    s = readShopSettings(tenant.settings, deps.box);
+  } catch {
+    throw adminErrors.invalidShop('the stored credentials were sealed with another secret key: connect the shop again');
+  }
+  return checkShopify({
+    shop: s?.shop,
+    accessToken: s?.accessToken,
+    clientId: s?.clientId,
+    clientSecret: s?.clientSecret,
+    apiVersion: s?.apiVersion,
+    baseUrl: s?.apiBaseUrl,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
+}

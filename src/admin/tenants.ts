@@ -1,0 +1,94 @@
+// Tenants and their SCIM tokens as the admin API manages them, and the one-page summary of a tenant's settings
+// (never a secret: credentials show as "set" or "not set").
+import { TenantRepository, TenantError, type Tenant, type Client } from '../store/tenants.js';
+import { readTargets } from '../sync/targets/settings.js';
+import { adminErrors } from './errors.js';
+import type { AdminDeps } from './context.js';
+import { currentMapping } from './mapping.js';
+import { getPolicies } from './policies.js';
+import { shopView, type ShopView } from './shop.js';
+import { targetView } from './targets.js';
+import { readTenantSchemas } from '../scim/tenant-schemas.js';
+
+export interface TenantListEntry {
+  name: string;
+  displayName: string;
+  createdAt: string;
+  scimBaseUrl: string;
+}
+
+const scimUrl = (baseUrl: string, t: Tenant) => `${baseUrl}/scim/v2/${t.name}`;
+
+/** TenantError -> the admin error with the same meaning. */
+export function fromTenantError(e: unknown): never {
+  if (e instanceof TenantError) {
+    if (e.code === 'TENANT_EXISTS') throw adminErrors.tenantExists(e.message);
+    if (e.code === 'TENANT_NOT_FOUND') throw adminErrors.tenantNotFound(e.message);
+    if (e.code === 'CLIENT_NOT_FOUND') throw adminErrors.notFound(e.message);
+    throw adminErrors.invalidTenant(e.message);
+  }
+  throw e;
+}
+
+export async function listTenants(deps: Pick<AdminDeps, 'db'>, baseUrl: string): Promise<TenantListEntry[]> {
+  const list = await new TenantRepository(deps.db).list();
+  return list.map((t) => ({ name: t.name, displayName: t.displayName, createdAt: t.createdAt, scimBaseUrl: scimUrl(baseUrl, t) }));
+}
+
+export async function createTenant(deps: Pick<AdminDeps, 'db'>, body: unknown, baseUrl: string): Promise<TenantListEntry> {
+  const b = (body ?? {}) as { name?: unknown; displayName?: unknown };
+  if (typeof b.name !== 'string') throw adminErrors.invalidTenant('send {"name": "my-store"}: a name of lower-case letters, digits and dashes');
+  if (b.displayName !== undefined && (typeof b.displayName !== 'string' || b.displayName.length > 200)) throw adminErrors.invalidTenant('displayName must be text of at most 200 characters');
+  const t = await new TenantRepository(deps.db).create(b.name, b.displayName as string | undefined).catch(fromTenantError);
+  return { name: t.name, displayName: t.displayName, createdAt: t.createdAt, scimBaseUrl: scimUrl(baseUrl, t) };
+}
+
+export interface TenantSummary extends TenantListEntry {
+  shop: ShopView;
+  mapping: { version: number; source: string; preset: string | null; rules: number; savedAt: string | null };
+  policies: ReturnType<typeof getPolicies>;
+  targets: { list: ReturnType<typeof targetView>[]; problems: string[] };
+  schemas: { id: string; name: string; attributes: number }[];
+  tokens: { active: number; revoked: number };
+}
+
+/** Everything about a tenant on one page, secrets left out. */
+export async function tenantSummary(deps: Pick<AdminDeps, 'db'>, t: Tenant, baseUrl: string): Promise<TenantSummary> {
+  const [mapping, clients] = await Promise.all([currentMapping(deps, t).catch(() => undefined), new TenantRepository(deps.db).listClients(t.id)]);
+  const targets = readTargets(t.settings);
+  return {
+    name: t.name,
+    displayName: t.displayName,
+    createdAt: t.createdAt,
+    scimBaseUrl: scimUrl(baseUrl, t),
+    shop: shopView(t.settings),
+    mapping: mapping
+      ? { version: mapping.version, source: mapping.source, preset: mapping.document.preset ?? null, rules: mapping.document.rules.length, savedAt: mapping.savedAt }
+      : { version: 0, source: 'invalid', preset: null, rules: 0, savedAt: null },
+    policies: getPolicies(t),
+    targets: { list: targets.targets.map(targetView), problems: targets.problems },
+    schemas: readTenantSchemas(t.settings).map((s) => ({ id: s.id, name: s.name, attributes: s.attributes.length })),
+    tokens: { active: clients.filter((c) => !c.revokedAt).length, revoked: clients.filter((c) => c.revokedAt).length },
+  };
+}
+
+export async function listTokens(deps: Pick<AdminDeps, 'db'>, t: Tenant): Promise<Client[]> {
+  return new TenantRepository(deps.db).listClients(t.id);
+}
+
+/** Issues a token for a new client; the token is in this answer only. */
+export async function createToken(deps: Pick<AdminDeps, 'db'>, t: Tenant, body: unknown, baseUrl: string): Promise<{ client: Client; token: string; scimBaseUrl: string }> {
+  const label = (body as { label?: unknown } | undefined)?.label;
+  if (typeof label !== 'string') throw adminErrors.badRequest('send {"label": "okta"}: what the token is for');
+  const { client, token } = await new TenantRepository(deps.db).createToken(t.id, label).catch(fromTenantError);
+  return { client, token, scimBaseUrl: scimUrl(baseUrl, t) };
+}
+
+/** Revokes a token by its client id. */
+export async function revokeToken(deps: Pick<AdminDeps, 'db'>, t: Tenant, clientId: string): Promise<void> {
+  const clients = await new TenantRepository(deps.db).listClients(t.id);
+  const c = clients.find((x) => x.id === clientId);
+  if (!c) throw adminErrors.notFound(`tenant "${t.name}" has no token ${clientId}`);
+  if (c.revokedAt) return;
+  await new TenantRepository(deps.db).revoke(t.id, clientId).catch(fromTenantError);
+}

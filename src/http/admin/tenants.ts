@@ -1,0 +1,32 @@
+// Admin routes for tenants and their SCIM tokens: list, create, the settings summary (secrets never shown), and
+// tokens that are shown once when issued.
+import type { FastifyInstance } from 'fastify';
+import { requireTenant } from '../../admin/context.js';
+import { createTenant, createToken, listTenants, listTokens, revokeToken, tenantSummary } from '../../admin/tenants.js';
+import type { AdminRouteContext } from './index.js';
+
+type TenantParams = { t: string };
+
+export async function tenantRoutes(app: FastifyInstance, { deps, origin }: AdminRouteContext): Promise<void> {
+  app.get('/admin/api/tenants', async (req) => ({ tenants: await listTenants(deps, origin(req)) }));
+
+  app.post('/admin/api/tenants', async (req, reply) => {
+    const t = await createTenant(deps, req.body, origin(req));
+    return reply.code(201).send(t);
+  });
+
+  app.get<{ Params: TenantParams }>('/admin/api/tenants/:t', async (req) => tenantSummary(deps, await requireTenant(deps, req.params.t), origin(req)));
+
+  app.get<{ Params: TenantParams }>('/admin/api/tenants/:t/tokens', async (req) => ({ tokens: await listTokens(deps, await requireTenant(deps, req.params.t)) }));
+
+  app.post<{ Params: TenantParams }>('/admin/api/tenants/:t/tokens', async (req, reply) => {
+    const t = await requireTenant(deps, req.params.t);
+    const { client, token, scimBaseUrl } = await createToken(deps, t, req.body, origin(req));
+    return reply.code(201).send({ ...client, token, scimBaseUrl });
+  });
+
+  app.delete<{ Params: TenantParams & { id: string } }>('/admin/api/tenants/:t/tokens/:id', async (req, reply) => {
+    await revokeToken(deps, await requireTenant(deps, req.params.t), req.params.id);
+    return reply.code(204).send();
+  });
+}
