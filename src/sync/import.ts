@@ -9,7 +9,8 @@ import { LinkRepository } from './links.js';
 import { readMapping } from './policies.js';
 import { customIdOf, metafieldKeysFor, type InboundDeps } from './inbound/context.js';
 import { userDataFromCustomer, userNameFor, viewOfCustomer, customerNumber } from './inbound/customer-user.js';
-import { isEcho } from './inbound/echo.js';
+import { agreesWithUser } from './inbound/echo.js';
+import { readTenantSchemas } from '../scim/tenant-schemas.js';
 import { linkCustomer } from './inbound/linking.js';
 import { createUserFromShopify } from './inbound/user-writes.js';
 
@@ -46,6 +47,7 @@ export async function importCustomers(deps: ImportDeps, tenant: Tenant, opts: Im
   const client = deps.clientFor(tenant);
   if (!client) throw new Error(`tenant "${tenant.name}" has no Shopify shop connected`);
   const mapping = readMapping(tenant.settings);
+  const schemas = readTenantSchemas(tenant.settings);
   const report: ImportReport = { tenant: tenant.name, scanned: 0, alreadyLinked: 0, linkedByCustomId: 0, linkedByEmail: 0, linkedOutOfSync: 0, created: 0, unmatched: 0, skipped: [] };
   const cause = { source: 'import' };
 
@@ -83,7 +85,7 @@ export async function importCustomers(deps: ImportDeps, tenant: Tenant, opts: Im
           const link = await links.get(tx, tenant.id, m.userId);
           if (!user) return 'gone';
           if (link?.customerId && link.customerId !== c.id) return `the matching user is linked to ${link.customerId} already`;
-          const inSync = isEcho(view, user, mapping, link?.applied);
+          const inSync = agreesWithUser(view, user, mapping, link?.applied, schemas);
           await linkCustomer(tx, deps, tenant, { userId: user.id, version: user.version, customerId: c.id, updatedAt: c.updatedAt, inSync, needsCustomId: m.by !== 'customId' });
           return inSync ? 'linked' : 'linked-out-of-sync';
         });

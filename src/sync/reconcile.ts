@@ -12,7 +12,8 @@ import { applyCustomerState, createFromCustomer } from './inbound/apply.js';
 import { customIdOf, metafieldKeysFor, type InboundDeps } from './inbound/context.js';
 import { viewOfCustomer } from './inbound/customer-user.js';
 import { readCursor, writeCursor } from './inbound/cursors.js';
-import { isEcho } from './inbound/echo.js';
+import { agreesWithUser } from './inbound/echo.js';
+import { readTenantSchemas } from '../scim/tenant-schemas.js';
 import { linkCustomer } from './inbound/linking.js';
 import { applyCustomerDeletion } from './inbound/removal.js';
 import { readInboundPolicies } from './inbound/settings.js';
@@ -113,13 +114,26 @@ export async function reconcileTenant(deps: ReconcileDeps, tenant: Tenant, opts:
   const metafieldKeys = metafieldKeysFor(mapping);
   const importCreated = readInboundPolicies(tenant.settings).importShopifyCreated;
 
+  const schemas = readTenantSchemas(tenant.settings);
+  /** A linked customer whose content is not what its user maps to, while no SCIM change waits to be written. */
+  const differs = async (userId: string, view: ReturnType<typeof viewOfCustomer>) => {
+    const user = await users.get(deps.db, tenant.id, userId);
+    const l = await links.get(deps.db, tenant.id, userId);
+    if (!user || !l || (l.syncedVersion ?? 0) < user.version) return false;
+    return !agreesWithUser(view, user, mapping, l.applied, schemas);
+  };
+
   const visit = async (c: ShopifyCustomer) => {
     report.scanned++;
     seen.add(c.id);
     const view = viewOfCustomer(c);
     const link = linked.get(c.id);
     if (link) {
-      if (link.shopifyUpdatedAt && !(Date.parse(c.updatedAt) > Date.parse(link.shopifyUpdatedAt))) return;
+      const at = Date.parse(c.updatedAt);
+      const seenAt = link.shopifyUpdatedAt ? Date.parse(link.shopifyUpdatedAt) : NaN;
+      if (at < seenAt) return;
+      // The same second as the newest state seen: only the content can tell whether something was missed.
+      if (at === seenAt && !(await differs(link.userId, view))) return;
       const drift: Drift = { customerId: c.id, userId: link.userId };
       if (repair) drift.outcome = await applyCustomerState(deps, tenant, { customerId: c.id, updatedAt: c.updatedAt, view, fresh: true, cause });
       report.missedUpdates.push(drift);
@@ -146,7 +160,7 @@ export async function reconcileTenant(deps: ReconcileDeps, tenant: Tenant, opts:
     }
     const drift: Drift = { customerId: c.id, userId: user.id };
     if (repair) {
-      const inSync = isEcho(view, user, mapping, current?.applied);
+      const inSync = agreesWithUser(view, user, mapping, current?.applied, schemas);
       await deps.db.transaction().execute((tx) =>
         linkCustomer(tx, deps, tenant, { userId: user.id, version: user.version, customerId: c.id, updatedAt: c.updatedAt, inSync, needsCustomId: false }),
       );

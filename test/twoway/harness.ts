@@ -26,6 +26,8 @@ export interface TwoWayStack {
   engine: Engine;
   twoWay: TwoWay;
   box: SecretBox;
+  /** the hex key of `box`, as SECRET_KEY for a CLI run against the same database */
+  secretKey: string;
   url: string;
   tenant(): Promise<Tenant>;
   tenantId: string;
@@ -93,12 +95,15 @@ export interface TwoWayOptions {
   emulator?: EmulatorOptions;
   /** subscribe the receiver to the shop's webhooks (default true) */
   subscribe?: boolean;
+  /** run scheduled reconciliation this often (ms) */
+  reconcileIntervalMs?: number;
 }
 
 export async function startTwoWay(o: TwoWayOptions = {}): Promise<TwoWayStack> {
   const store = await openTestStore();
   const emu = await startEmulator({ bucketSize: 4000, restoreRate: 1000, webhookRetry: { attempts: 5, baseDelayMs: 100, timeoutMs: 3000 }, bulkStepMs: 5, ...o.emulator });
-  const box = new SecretBox(randomBytes(32));
+  const secretKey = randomBytes(32).toString('hex');
+  const box = new SecretBox(Buffer.from(secretKey, 'hex'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const engine = createEngine({
@@ -108,7 +113,7 @@ export async function startTwoWay(o: TwoWayOptions = {}): Promise<TwoWayStack> {
     worker: { pollMs: 50, retry: { baseDelayMs: 50, maxDelayMs: 400 } },
     shopClient: { timeoutMs: 2000, retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 100 } },
   });
-  const twoWay = attachTwoWay(engine, { store, box, publicUrl: url, pollIntervalMs: 20 });
+  const twoWay = attachTwoWay(engine, { store, box, publicUrl: url, pollIntervalMs: 20, reconcileIntervalMs: o.reconcileIntervalMs });
   const app = await buildApp({ store, hook: twoWay.hook, publicUrl: url, plugins: [twoWay.plugin] });
   await app.listen({ port, host: '127.0.0.1' });
 
@@ -118,6 +123,7 @@ export async function startTwoWay(o: TwoWayOptions = {}): Promise<TwoWayStack> {
   const { token, client } = await tenants.createToken(t.id, 'okta');
   const tenant = async () => (await tenants.byId(t.id))!;
   if (o.subscribe !== false) await ensureTenantWebhooks(twoWay.deps, await tenant());
+  await twoWay.start();
   await engine.start();
 
   const req: TwoWayStack['req'] = async (method, path, body, tok = token) => {
@@ -160,6 +166,7 @@ export async function startTwoWay(o: TwoWayOptions = {}): Promise<TwoWayStack> {
     engine,
     twoWay,
     box,
+    secretKey,
     url,
     tenant,
     tenantId: t.id,

@@ -33,15 +33,38 @@ export function echoShape(view: ShopifyCustomerView, mapping: MappingDocument): 
   return like;
 }
 
-/**
- * True when the observed customer shows exactly what the user maps to in every field both can show: the event is
- * our own write coming back (or a change that brings nothing new), so it is dropped.
- */
-export function isEcho(view: ShopifyCustomerView, user: ResourceRecord, mapping: MappingDocument, previous?: AppliedState | null, schemas?: SchemaDef[]): boolean {
-  const like = echoShape(view, mapping);
-  if (Object.keys(like).length === 0) return false;
+function compare(view: ShopifyCustomerView, user: ResourceRecord, mapping: MappingDocument, previous: AppliedState | null | undefined, schemas: SchemaDef[] | undefined, ignoreUnset: boolean): boolean {
   const desired = mapToShopify({ id: user.id, ...user.data }, [], mapping, { ...(previous ? { previous } : {}), ...(schemas ? { schemas } : {}) });
   if (!desired.ok) return false;
+  const like = echoShape(view, mapping);
+  if (ignoreUnset) {
+    const d = desired.customer as unknown as Record<string, unknown>;
+    for (const k of Object.keys(like)) if (k !== 'defaultAddress' && d[k] === undefined) delete (like as Record<string, unknown>)[k];
+    if (like.defaultAddress) {
+      const addr = desired.customer.defaultAddress ?? {};
+      like.defaultAddress = Object.fromEntries(Object.keys(like.defaultAddress).filter((k) => (addr as Record<string, unknown>)[k] !== undefined).map((k) => [k, '']));
+      if (Object.keys(like.defaultAddress).length === 0) delete like.defaultAddress;
+    }
+  }
+  // Nothing to compare: no echo can be recognised, and no write would be made.
+  if (Object.keys(like).length === 0) return ignoreUnset;
   const opts = { like, withoutTags: true };
   return customerFingerprint(view as FingerprintInput, opts) === customerFingerprint(desired.customer, opts);
+}
+
+/**
+ * True when the observed customer shows exactly what the user maps to in every field both can show: the event is
+ * our own write coming back (or a change that brings nothing new), so it is dropped. A value Shopify has where the
+ * user maps to nothing counts as a difference: a staff edit to flow back.
+ */
+export function isEcho(view: ShopifyCustomerView, user: ResourceRecord, mapping: MappingDocument, previous?: AppliedState | null, schemas?: SchemaDef[]): boolean {
+  return compare(view, user, mapping, previous, schemas, false);
+}
+
+/**
+ * True when writing the user to this customer would change nothing: like isEcho, but fields the user maps to
+ * nothing are Shopify's own (its default locale, a merchant's note), as the engine leaves them alone.
+ */
+export function agreesWithUser(view: ShopifyCustomerView, user: ResourceRecord, mapping: MappingDocument, previous?: AppliedState | null, schemas?: SchemaDef[]): boolean {
+  return compare(view, user, mapping, previous, schemas, true);
 }
