@@ -137,13 +137,26 @@ test('THROTTLED waits exactly as long as the bucket needs and never reaches the 
       extensions: { cost: { requestedQueryCost: 10, actualQueryCost: null, throttleStatus: { maximumAvailable: 100, currentlyAvailable: 2, restoreRate: 50 } } },
     });
   const s = scripted(throttled, data({ shop: { name: 'Demo' } }, cost(0, 10, 10)));
-  let t = 0;
-  const { c, sleeps, events } = client(s.fetch, { now: () => t });
+  // real time: the throttle's own timer does the waiting
+  const { c, events } = client(s.fetch, { sleep: undefined });
   const res = await c.request<{ shop: { name: string } }>(doc, {}, { cost: 10 });
   assert.equal(res.data.shop.name, 'Demo');
-  // 2 points left, 10 (+0.5 headroom) needed at 50/s: 170 ms
-  assert.deepEqual(sleeps, [170]);
   assert.ok(events.some((e) => e.type === 'throttled'));
+  // 2 points left, 10 (+1 headroom) needed at 50/s: 180 ms
+  const wait = events.find((e) => e.type === 'wait');
+  assert.ok(wait?.type === 'wait' && wait.waitMs >= 175 && wait.waitMs < 300, JSON.stringify(events));
+});
+
+test('THROTTLED answers have their own budget and fail the call once it is spent', async () => {
+  const throttled = () =>
+    ok({
+      errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }],
+      extensions: { cost: { requestedQueryCost: 1, actualQueryCost: null, throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 1000, restoreRate: 1000 } } },
+    });
+  const s = scripted(throttled);
+  const { c } = client(s.fetch, { retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, maxThrottledAttempts: 3 } });
+  await assert.rejects(c.request(doc), (e: ShopifyError) => e.code === 'THROTTLED' && e.retryable);
+  assert.equal(s.graphql().length, 3);
 });
 
 test('a refused grant token is renewed once on 401 and the call repeated', async () => {

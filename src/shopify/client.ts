@@ -14,10 +14,12 @@ export interface ShopifyDocument {
 }
 
 export interface RetryOptions {
-  /** Attempts in all, the first included. */
+  /** Attempts in all, the first included (THROTTLED answers are counted separately). */
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** THROTTLED answers tolerated for one call before it fails (each waits for the bucket; default 20). */
+  maxThrottledAttempts: number;
 }
 
 export type ClientEvent =
@@ -80,7 +82,7 @@ export interface ShopifyClient {
   fetchFile(url: string, opts?: { timeoutMs?: number }): Promise<Response>;
 }
 
-export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000 };
+export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, maxThrottledAttempts: 20 };
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
 /** `example` → `example.myshopify.com`; strips a scheme and a trailing slash. */
@@ -143,18 +145,20 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
 
   async function request<T>(doc: ShopifyDocument, variables: Record<string, unknown> = {}, ro: RequestOptions = {}) {
     let refreshedAfter401 = false;
+    let throttledCount = 0;
     for (let attempt = 1; ; attempt++) {
       const key = costKey(doc, variables);
       const cost = ro.cost ?? learned.get(key) ?? doc.cost ?? estimateCost(doc.text, variables);
+      const queued = now();
       const reservation = await throttle.reserve(shop, cost);
-      const waitMs = reservation.sendAt - now();
-      if (waitMs > 0) {
-        emit({ type: 'wait', operation: doc.name, waitMs, cost });
-        await sleep(waitMs);
-      }
+      const lateMs = reservation.sendAt - now();
+      if (lateMs > 0) await sleep(lateMs);
+      const waitMs = now() - queued;
+      if (waitMs > 0) emit({ type: 'wait', operation: doc.name, waitMs, cost });
       const started = now();
       let status: ThrottleStatus | undefined;
       let actual: number | undefined;
+      let throttledNow = false;
       let httpStatus: number | undefined;
       let delayMs = 0;
       try {
@@ -192,13 +196,19 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
       } catch (e) {
         const err = e instanceof ShopifyError ? e : shopifyErrors.internal(String(e), e);
         emit({ type: 'request', operation: doc.name, attempt, durationMs: now() - started, status: httpStatus, code: err.code });
-        if (err.code === 'THROTTLED') emit({ type: 'throttled', operation: doc.name, attempt, status });
-        if (!err.retryable || attempt >= retry.maxAttempts || ro.signal?.aborted) throw err;
+        if (err.code === 'THROTTLED') {
+          throttledNow = true;
+          throttledCount++;
+          emit({ type: 'throttled', operation: doc.name, attempt, status });
+        }
+        // THROTTLED has its own, larger budget: those retries wait for the bucket rather than guess.
+        const exhausted = throttledNow ? throttledCount >= retry.maxThrottledAttempts : attempt - throttledCount >= retry.maxAttempts;
+        if (!err.retryable || exhausted || ro.signal?.aborted) throw err;
         // THROTTLED waits in the next reservation, exactly as long as the bucket needs; the rest back off.
         delayMs = err.code === 'THROTTLED' ? 0 : (err.retryAfterMs ?? backoff(attempt, retry, random));
         emit({ type: 'retry', operation: doc.name, attempt, delayMs, code: err.code });
       } finally {
-        await throttle.settle(shop, reservation, { status, actualCost: actual });
+        await throttle.settle(shop, reservation, { status, actualCost: actual, throttled: throttledNow });
       }
       if (delayMs > 0) await sleep(delayMs);
     }
@@ -225,7 +235,7 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
 }
 
 /** Full-jitter exponential backoff: a random delay up to base × 2^(attempt−1), capped. */
-export function backoff(attempt: number, r: RetryOptions, random: () => number = Math.random): number {
+export function backoff(attempt: number, r: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>, random: () => number = Math.random): number {
   return Math.floor(random() * Math.min(r.maxDelayMs, r.baseDelayMs * 2 ** (attempt - 1)));
 }
 
@@ -292,7 +302,7 @@ function graphqlError(errs: GraphQLErrorBody[], status: ThrottleStatus | undefin
   if (codes.includes('ACCESS_DENIED')) return shopifyErrors.missingScope(messages.join('; '));
   if (codes.includes('MAX_COST_EXCEEDED')) return shopifyErrors.costExceeded(messages.join('; '));
   if (codes.includes('INTERNAL_SERVER_ERROR')) return shopifyErrors.serverError(messages.join('; '));
-  if (codes.includes('UNSUPPORTED') || messages.some((m) => /not supported by the emulator/i.test(m))) {
+  if (codes.includes('NOT_SUPPORTED_BY_EMULATOR') || messages.some((m) => /not supported by the .*emulator/i.test(m))) {
     return shopifyErrors.unsupported(messages.join('; '));
   }
   return shopifyErrors.graphqlInvalid(messages);

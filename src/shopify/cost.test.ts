@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { estimateCost } from './cost.js';
 import { documents } from './documents.js';
 
-test('a mutation costs 10 whatever it selects', () => {
-  assert.equal(estimateCost(documents.customerCreate.text, { input: {} }), 10);
-  assert.equal(estimateCost(documents.tagsAdd.text, { id: 'x', tags: [] }), 10);
+test('a mutation costs 10 plus the objects its payload selects', () => {
+  // tagsAdd { node { id } userErrors { … } }: 10 + node 1 + userErrors 1
+  assert.equal(estimateCost(documents.tagsAdd.text, { id: 'x', tags: [] }), 12);
+  assert.equal(estimateCost('mutation { a: tagsAdd(id: "1", tags: []) { userErrors { field } } b: tagsRemove(id: "1", tags: []) { userErrors { field } } }'), 22);
 });
 
 test('an object costs 1, a scalar nothing', () => {

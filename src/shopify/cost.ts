@@ -1,5 +1,6 @@
 // Estimates a GraphQL document's requested cost the way Shopify calculates it (object 1, scalar 0, connection
-// 2 + first × node, mutation 10), so the throttle can plan a call before Shopify's own figure is known.
+// 2 + first × node, mutation 10 plus what its payload selects), so the throttle can plan a call before Shopify's own
+// figure is known; the client then uses Shopify's figure for the same document.
 import { Kind, parse, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 
 export const MUTATION_COST = 10;
@@ -23,7 +24,15 @@ export function estimateCost(text: string, variables: Record<string, unknown> = 
   for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const op = doc.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
   if (!op || op.kind !== Kind.OPERATION_DEFINITION) return 1;
-  if (op.operation === 'mutation') return MUTATION_COST * Math.max(1, op.selectionSet.selections.length);
+  if (op.operation === 'mutation') {
+    // Counting the payload's objects too errs on the high side: a call may wait a little long, never get throttled.
+    let total = 0;
+    for (const s of op.selectionSet.selections) {
+      if (s.kind !== Kind.FIELD) continue;
+      total += MUTATION_COST + (s.selectionSet ? selectionCost(s.selectionSet, fragments, variables) : 0);
+    }
+    return Math.max(MUTATION_COST, total);
+  }
   return Math.max(1, selectionCost(op.selectionSet, fragments, variables));
 }
 

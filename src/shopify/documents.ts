@@ -191,6 +191,13 @@ ${CUSTOMER}`,
   currentAppInstallation { accessScopes { handle } }
 }`,
   ),
+  /** Reads one customer's protected fields: fails when the app lacks protected customer data access. */
+  customerAccessProbe: doc(
+    'CustomerAccessProbe',
+    `query CustomerAccessProbe {
+  customers(first: 1) { nodes { id firstName lastName defaultEmailAddress { emailAddress } defaultPhoneNumber { phoneNumber } defaultAddress { address1 } } }
+}`,
+  ),
 } satisfies Record<string, ShopifyDocument>;
 
 export type DocumentName = keyof typeof documents;

@@ -10,6 +10,7 @@ const cases: [string, Parameters<typeof fromUserErrors>[0], string, string][] = 
   ['customerCreate without identity', [{ field: null, message: 'Customer must have a name, phone number or email address' }], 'CUSTOMER_NEEDS_IDENTITY', 'invalid'],
   ['customerDelete with orders', [{ field: ['id'], message: 'Customer can’t be deleted because they have associated orders' }], 'CUSTOMER_HAS_ORDERS', 'conflict'],
   ['customerDelete of a gone customer', [{ field: ['id'], message: 'Customer does not exist' }], 'NOT_FOUND', 'notFound'],
+  ['customerUpdate of a gone customer', [{ field: ['id'], message: "Customer can't be found" }], 'NOT_FOUND', 'notFound'],
   ['customerSet TAKEN on email', [{ code: 'TAKEN', field: ['input', 'email'], message: 'Email has already been taken' }], 'EMAIL_TAKEN', 'conflict'],
   ['customerSet TAKEN on phone', [{ code: 'TAKEN', field: ['input', 'phone'], message: 'Phone has already been taken' }], 'PHONE_TAKEN', 'conflict'],
   ['customerSet INVALID phone', [{ code: 'INVALID', field: ['input', 'phone'], message: 'Phone is invalid' }], 'PHONE_INVALID', 'invalid'],

@@ -150,7 +150,7 @@ function classifyUserError(ue: ShopifyUserError): ShopifyError {
   }
   if (/must have a name, phone number or email/.test(msg)) return shopifyErrors.customerNeedsIdentity(field);
   if (/orders?\b/.test(msg) && /delete|deleted/.test(msg)) return shopifyErrors.customerHasOrders(field);
-  if (code === 'NOT_FOUND' || code === 'DOES_NOT_EXIST' || /does not exist|not found|couldn.t find/.test(msg)) {
+  if (code === 'NOT_FOUND' || code === 'DOES_NOT_EXIST' || /does not exist|not found|can.t be found|could(n.t| not) (be )?find|could not be found/.test(msg)) {
     return shopifyErrors.notFound(isCustomId ? 'The customer with this custom id' : 'The customer', field);
   }
   if (code === 'INVALID' || code === 'INVALID_VALUE' || /is invalid|not valid|invalid/.test(msg)) {

@@ -1,5 +1,5 @@
-// Cost-aware throttle: a local model of each shop's leaky bucket, fed by every response's throttleStatus, that makes
-// a caller wait exactly until the bucket holds its cost and reserves those points so concurrent callers never overspend.
+// Cost-aware throttle: a local model of each shop's leaky bucket, fed by every response's throttleStatus, that lets
+// a caller go exactly when the bucket holds its cost and reserves those points so concurrent callers never overspend.
 
 /** What Shopify reports in `extensions.cost.throttleStatus`. */
 export interface ThrottleStatus {
@@ -16,6 +16,8 @@ export interface ThrottleSnapshot {
   at: number;
   /** Points reserved by calls not yet answered. */
   outstanding: number;
+  /** Callers waiting for points. */
+  waiting: number;
 }
 
 /** Points held for one call; `sendAt` is when the bucket will hold them. */
@@ -31,11 +33,14 @@ export interface Settlement {
   status?: ThrottleStatus;
   /** The points Shopify actually charged (actualQueryCost; 0 when the call was throttled or refused). */
   actualCost?: number;
+  /** Shopify answered THROTTLED: our model was too hopeful, take its figure as it is. */
+  throttled?: boolean;
 }
 
 /**
- * Per-shop bucket state. Async so that a database-backed store shared by several processes can implement it;
- * `reserve` resolves with the reservation, whose `sendAt` the caller waits for.
+ * Per-shop bucket state. Async so that a database-backed store shared by several processes can implement it:
+ * `reserve` resolves with a reservation once the points are held; a store that cannot wake callers itself may
+ * resolve at once with a later `sendAt`, which the caller then waits for.
  */
 export interface ThrottleStore {
   reserve(shop: string, cost: number): Promise<Reservation>;
@@ -43,114 +48,144 @@ export interface ThrottleStore {
   snapshot(shop: string): Promise<ThrottleSnapshot | undefined>;
 }
 
-interface Pending {
-  reservation: Reservation;
+interface Waiter {
+  cost: number;
+  resolve: (r: Reservation) => void;
 }
 
 interface ShopBucket {
+  /** False until a response has told us the bucket's size, level and restore rate. */
+  known: boolean;
   level: number;
   maximum: number;
   restoreRate: number;
   at: number;
-  pending: Map<number, Pending>;
+  /** Granted, not yet settled: sent (or about to be) and not yet answered. */
+  pending: Map<number, Reservation>;
   /** The reservation whose throttleStatus last set the level: answers to calls sent before it are stale. */
   lastObservedId: number;
-  /** While the first call runs we know nothing: other callers wait for its answer instead of guessing. */
-  probe?: { id: number; done: Promise<void>; resolve: () => void };
+  /** Callers waiting for points, served in order. */
+  queue: Waiter[];
+  cancelTimer?: () => void;
 }
 
-/** Headroom kept against rounding between our clock and Shopify's (points). */
-const SAFETY_POINTS = 0.5;
+/** Headroom kept against rounding between our model and Shopify's integer figures (points). */
+const SAFETY_POINTS = 1;
 
-/** A ThrottleStore for one process; `now` is injectable so tests can drive time. */
+export interface MemoryThrottleOptions {
+  now?: () => number;
+  /** Runs `fn` after `ms`; returns a cancel function (tests drive it with a fake clock). */
+  schedule?: (fn: () => void, ms: number) => () => void;
+}
+
+/**
+ * A ThrottleStore for one process. Callers queue in order; the head is granted as soon as the model says the
+ * bucket holds its cost, so every answer (a refund, an exact cost, another app's use) immediately moves the queue.
+ */
 export class MemoryThrottleStore implements ThrottleStore {
   private readonly shops = new Map<string, ShopBucket>();
   private nextId = 1;
   private readonly now: () => number;
+  private readonly schedule: NonNullable<MemoryThrottleOptions['schedule']>;
 
-  constructor(opts: { now?: () => number } = {}) {
+  constructor(opts: MemoryThrottleOptions = {}) {
     this.now = opts.now ?? Date.now;
+    this.schedule =
+      opts.schedule ??
+      ((fn, ms) => {
+        const t = setTimeout(fn, ms);
+        return () => clearTimeout(t);
+      });
   }
 
-  async reserve(shop: string, cost: number): Promise<Reservation> {
-    for (;;) {
-      const b = this.shops.get(shop);
-      if (!b) {
-        // Nothing known yet: this call goes at once and the others wait for what it learns.
-        const id = this.nextId++;
-        let resolve!: () => void;
-        const done = new Promise<void>((r) => (resolve = r));
-        const reservation: Reservation = { id, cost, sendAt: this.now() };
-        this.shops.set(shop, {
-          level: 0,
-          maximum: Infinity,
-          restoreRate: 0,
-          at: this.now(),
-          pending: new Map([[id, { reservation }]]),
-          lastObservedId: 0,
-          probe: { id, done, resolve },
-        });
-        return reservation;
-      }
-      if (b.probe) {
-        await b.probe.done;
-        continue;
-      }
-      const now = this.now();
-      const level = levelAt(b, now);
-      const need = cost + SAFETY_POINTS - level;
-      const waitMs = need <= 0 ? 0 : b.restoreRate > 0 ? Math.ceil((need / b.restoreRate) * 1000) : 0;
-      // Deduct now, even into debt: the next caller sees the queue ahead of it and waits its turn.
-      b.level = level - cost;
-      b.at = now;
-      const reservation: Reservation = { id: this.nextId++, cost, sendAt: now + waitMs };
-      b.pending.set(reservation.id, { reservation });
-      return reservation;
-    }
+  reserve(shop: string, cost: number): Promise<Reservation> {
+    const b = this.bucket(shop);
+    return new Promise((resolve) => {
+      b.queue.push({ cost, resolve });
+      this.pump(b);
+    });
   }
 
   async settle(shop: string, reservation: Reservation, outcome: Settlement): Promise<void> {
     const b = this.shops.get(shop);
     if (!b || !b.pending.delete(reservation.id)) return;
     const now = this.now();
-    const probing = b.probe?.id === reservation.id;
-    // Reservations are sent in the order they are made (each waits at least as long as the one before), so ids
-    // order the calls as Shopify sees them.
-    if (outcome.status && (probing || reservation.id > b.lastObservedId)) {
-      // Shopify's figure counts every call sent before this one; calls sent later (or still waiting) it has not seen.
+    // Reservations are granted in the order they are sent, so ids order the answers: an older one is stale.
+    if (outcome.status && reservation.id > b.lastObservedId) {
+      // Shopify's figure counts the calls that reached it before this one. Every call still unanswered counts as
+      // not seen: exact when answers come back in the order calls were sent (those sent earlier are answered
+      // already), and on the safe side when a slow connection reorders them.
       let unseen = 0;
-      for (const p of b.pending.values()) if (p.reservation.id > reservation.id) unseen += p.reservation.cost;
+      for (const p of b.pending.values()) unseen += p.cost;
+      const observed = outcome.status.currentlyAvailable;
+      // Shopify reports whole points: within that rounding our own model is the finer figure; outside it (a refund,
+      // another client of the bucket, a THROTTLED answer) Shopify's figure wins.
+      const seen =
+        b.known && !outcome.throttled ? Math.min(Math.max(levelAt(b, now) + unseen, observed), observed + 1) : observed;
+      b.known = true;
       b.maximum = outcome.status.maximumAvailable;
       b.restoreRate = outcome.status.restoreRate;
-      b.level = outcome.status.currentlyAvailable - unseen;
+      b.level = seen - unseen;
       b.at = now;
       b.lastObservedId = reservation.id;
-    } else if (!probing) {
-      // A stale or missing status: only give back what Shopify did not charge. Without an answer we cannot
-      // know whether it charged, so we keep the points (the next status corrects it).
-      if (outcome.actualCost !== undefined) {
-        b.level = Math.min(b.maximum, levelAt(b, now) + Math.max(0, reservation.cost - outcome.actualCost));
-        b.at = now;
-      }
+    } else if (b.known && outcome.actualCost !== undefined) {
+      // A stale status: only give back what Shopify did not charge. Without an answer we cannot know whether it
+      // charged, so the points stay taken until the next status corrects the model.
+      b.level = Math.min(b.maximum, levelAt(b, now) + Math.max(0, reservation.cost - outcome.actualCost));
+      b.at = now;
     }
-    if (probing) {
-      const probe = b.probe!;
-      if (outcome.status) b.probe = undefined;
-      else {
-        // The first call learned nothing (network error, 5xx): let the next caller probe instead.
-        this.shops.delete(shop);
-      }
-      probe.resolve();
-    }
+    this.pump(b);
   }
 
   async snapshot(shop: string): Promise<ThrottleSnapshot | undefined> {
     const b = this.shops.get(shop);
-    if (!b || b.probe) return undefined;
+    if (!b || !b.known) return undefined;
     let outstanding = 0;
-    for (const p of b.pending.values()) outstanding += p.reservation.cost;
+    for (const p of b.pending.values()) outstanding += p.cost;
     const now = this.now();
-    return { level: levelAt(b, now), maximum: b.maximum, restoreRate: b.restoreRate, at: now, outstanding };
+    return { level: levelAt(b, now), maximum: b.maximum, restoreRate: b.restoreRate, at: now, outstanding, waiting: b.queue.length };
+  }
+
+  private bucket(shop: string): ShopBucket {
+    let b = this.shops.get(shop);
+    if (!b) {
+      b = { known: false, level: 0, maximum: Infinity, restoreRate: 0, at: this.now(), pending: new Map(), lastObservedId: 0, queue: [] };
+      this.shops.set(shop, b);
+    }
+    return b;
+  }
+
+  private grant(b: ShopBucket, cost: number): void {
+    const w = b.queue.shift()!;
+    const r: Reservation = { id: this.nextId++, cost, sendAt: this.now() };
+    b.pending.set(r.id, r);
+    w.resolve(r);
+  }
+
+  /** Grants waiting callers while the bucket holds their cost; otherwise wakes up when it will. */
+  private pump(b: ShopBucket): void {
+    b.cancelTimer?.();
+    b.cancelTimer = undefined;
+    while (b.queue.length > 0) {
+      if (!b.known) {
+        // Nothing known yet: one call goes alone and the others wait for what its answer says.
+        if (b.pending.size === 0) this.grant(b, b.queue[0].cost);
+        return;
+      }
+      const now = this.now();
+      const level = levelAt(b, now);
+      // A call larger than the bucket can only go when the bucket is full; waiting for more would be forever.
+      const cost = Math.min(b.queue[0].cost, b.maximum);
+      const need = Math.min(cost + SAFETY_POINTS, b.maximum) - level;
+      if (need <= 0) {
+        b.level = level - cost;
+        b.at = now;
+        this.grant(b, cost);
+        continue;
+      }
+      if (b.restoreRate > 0) b.cancelTimer = this.schedule(() => this.pump(b), Math.ceil((need / b.restoreRate) * 1000));
+      return;
+    }
   }
 }
 

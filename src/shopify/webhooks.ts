@@ -35,7 +35,7 @@ export async function listWebhookSubscriptions(client: ShopifyClient): Promise<W
   const out: WebhookSubscription[] = [];
   let after: string | null = null;
   for (;;) {
-    const { data }: { data: { webhookSubscriptions: Connection } } = await client.request(documents.webhookSubscriptions, { first: 100, after });
+    const { data }: { data: { webhookSubscriptions: Connection } } = await client.request(documents.webhookSubscriptions, { first: 25, after });
     out.push(...data.webhookSubscriptions.nodes.map(toSubscription));
     if (!data.webhookSubscriptions.pageInfo.hasNextPage) return out;
     after = data.webhookSubscriptions.pageInfo.endCursor;
