@@ -79,7 +79,8 @@ export async function previewUser(deps: AdminDeps, tenant: Tenant, body: unknown
     if (!isObj(body.user)) throw adminErrors.invalidUser('"user" must be a SCIM user as a JSON object');
     const n = normalizeResource(body.user, userResourceTypeFor(schemas), 'create');
     if (!n.ok) throw adminErrors.invalidUser(`the user is not a valid SCIM user: ${n.error.detail}`);
-    const user = { id: typeof body.user.id === 'string' ? body.user.id : 'preview', ...n.value };
+    // the id a create would assign is not known yet; the custom id metafield shows this placeholder
+    const user = { id: typeof body.user.id === 'string' ? body.user.id : '(new user id)', ...n.value };
     const p = previewMapping(user, groupsFromJson(body.user), mapping, { schemas });
     const out: ForwardPreview = { ...p, mappingVersion: version };
     if (p.ok && p.customer) out.shopify = { customerId: null, action: 'create', input: createInput(p.customer, p.customer.tags, []) };
