@@ -184,7 +184,16 @@ test('two bridge processes on one PostgreSQL database never run a job twice and 
   await admin.connect();
   await admin.query(`create database ${dbName}`);
   cleanups.push(async () => {
-    await admin.query(`drop database if exists ${dbName} with (force)`);
+    // Sessions of the stopped processes may take a moment to end; forcing them would hit whoever still holds one.
+    for (let i = 0; ; i++) {
+      try {
+        await admin.query(`drop database if exists ${dbName}`);
+        break;
+      } catch (e) {
+        if (i >= 20) throw e;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
     await admin.end();
   });
   const url = new URL(postgresUrl);
