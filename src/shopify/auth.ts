@@ -111,7 +111,7 @@ export function transportError(e: unknown, timeoutMs: number): ShopifyError {
   const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (err?.name === 'TimeoutError') return shopifyErrors.timeout(timeoutMs);
   const code = err?.cause?.code;
-  const detail = code ? `${code}${err.cause?.message ? ` (${err.cause.message})` : ''}` : (err?.message ?? String(e));
+  const detail = code ? `${code}${err.cause?.message ? ` (${err.cause.message})` : ''}` : (err?.cause?.message ?? err?.message ?? String(e));
   return shopifyErrors.network(detail, e);
 }
 

@@ -105,7 +105,7 @@ function explain(e: unknown, graphqlUrl: string, baseUrl: string, auth: 'token' 
     case 'NETWORK':
       if (/ENOTFOUND|EAI_AGAIN/.test(cause + e.message)) return `Cannot resolve ${host}: check the shop domain (SHOPIFY_SHOP) or SHOPIFY_API_BASE_URL.`;
       if (/ECONNREFUSED/.test(cause + e.message)) return `Nothing accepts connections at ${baseUrl} (connection refused): is the address right and the server running?`;
-      return `Cannot connect to ${baseUrl}: ${e.message}.`;
+      return `Cannot connect to ${baseUrl}: ${e.message.replace(/^Cannot reach Shopify: /, '')}.`;
     case 'TIMEOUT':
       return `No answer from ${graphqlUrl}: ${e.message}.`;
     case 'UNAUTHORIZED':
