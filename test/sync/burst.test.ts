@@ -66,8 +66,8 @@ test('500 writes during a Shopify outage all reach Shopify, in order per user, w
     assert.equal(c.email, `burst${u}@example.com`);
     assert.equal(c.lastName, `Step-${WRITES_PER_USER - 1}`, `user ${u} ends at its last write`);
   }
-  const dead = await s.store.db.selectFrom('outbox_jobs').select('id').where('state', '=', 'dead').execute();
-  assert.equal(dead.length, 0, 'nothing dead-lettered');
+  const dead = await s.store.db.selectFrom('outbox_jobs').select(['id', 'kind', 'last_error']).where('state', '=', 'dead').where('kind', 'in', ['user.sync', 'user.delete']).execute();
+  assert.deepEqual(dead, [], 'nothing dead-lettered');
   const coalesced = await s.store.db.selectFrom('outbox_jobs').select((eb) => eb.fn.countAll().as('n')).where('state', '=', 'coalesced').executeTakeFirstOrThrow();
   console.log(`burst: ${Date.now() - started} ms, ${faults.faultErrors} injected errors, ${faults.faultTimeouts} timeouts, ${coalesced.n} runs coalesced`);
 });
