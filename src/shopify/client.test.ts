@@ -188,6 +188,13 @@ test('404 means no Admin API at that address (wrong shop, base URL or version)',
   await assert.rejects(c.request(doc), (e: ShopifyError) => e.code === 'ENDPOINT_NOT_FOUND' && e.kind === 'notFound');
 });
 
+test('400 is an invalid document whatever the shape of its errors', async () => {
+  for (const body of ['{"errors":[{"message":"Parse error on \\"}\\""}]}', '{"errors":{"query":"Required parameter missing or invalid"}}']) {
+    const { c } = client(scripted(status(400, {}, body)).fetch);
+    await assert.rejects(c.request(doc), (e: ShopifyError) => e.code === 'GRAPHQL_INVALID' && !e.retryable && /Parse error|Required parameter/.test(e.message));
+  }
+});
+
 test('402 and 423 say the shop is unavailable', async () => {
   for (const code of [402, 423]) {
     const { c } = client(scripted(status(code)).fetch);

@@ -1,9 +1,10 @@
 // One Admin GraphQL client per shop: token, cost-aware throttle, timeouts and retries around every call, and a
 // ShopifyError for every failure, so the typed operations only describe documents and shapes.
-import { createTokenSource, retryAfterMs, transportError, type AccessTokenSource, type ShopifyAuth } from './auth.js';
+import { createTokenSource, transportError, type AccessTokenSource, type ShopifyAuth } from './auth.js';
 import { estimateCost } from './cost.js';
 import { ShopifyError, shopifyErrors } from './errors.js';
-import { MemoryThrottleStore, msUntilAvailable, type ThrottleSnapshot, type ThrottleStatus, type ThrottleStore } from './throttle.js';
+import { graphqlError, httpError, parseJson } from './response-errors.js';
+import { MemoryThrottleStore, type ThrottleSnapshot, type ThrottleStatus, type ThrottleStore } from './throttle.js';
 import { SHOPIFY_API_VERSION_DEFAULT } from './version.js';
 
 /** A GraphQL document of the registry: its operation name, its text and, when known, its requested cost. */
@@ -237,73 +238,4 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
 /** Full-jitter exponential backoff: a random delay up to base × 2^(attempt−1), capped. */
 export function backoff(attempt: number, r: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>, random: () => number = Math.random): number {
   return Math.floor(random() * Math.min(r.maxDelayMs, r.baseDelayMs * 2 ** (attempt - 1)));
-}
-
-interface GraphQLErrorBody {
-  message?: string;
-  extensions?: { code?: string; [k: string]: unknown };
-}
-
-interface GraphQLBody {
-  data?: unknown;
-  errors?: GraphQLErrorBody[];
-  extensions?: { cost?: CostExtension };
-}
-
-function parseJson(text: string): GraphQLBody {
-  try {
-    return JSON.parse(text) as GraphQLBody;
-  } catch {
-    throw shopifyErrors.internal('the response is not JSON');
-  }
-}
-
-function httpError(res: Response, text: string, now: number): ShopifyError | undefined {
-  const s = res.status;
-  if (s >= 200 && s < 300) return undefined;
-  if (s === 429) return shopifyErrors.rateLimited(retryAfterMs(res.headers.get('retry-after'), now));
-  if (s >= 500) return shopifyErrors.http5xx(s);
-  if (s === 402 || s === 423) return shopifyErrors.shopUnavailable(s);
-  if (s === 403) return shopifyErrors.forbidden(s, bodyMessage(text));
-  if (s === 404) return shopifyErrors.endpointNotFound(s, bodyMessage(text));
-  if (s === 400) {
-    // Shopify answers a malformed document with 400 and the usual errors array.
-    const msgs = (tryJson(text)?.errors ?? []).map((e) => e.message ?? '');
-    return shopifyErrors.graphqlInvalid(msgs.length ? msgs : [bodyMessage(text)]);
-  }
-  return shopifyErrors.internal(`HTTP ${s}: ${bodyMessage(text)}`);
-}
-
-function tryJson(text: string): GraphQLBody | undefined {
-  try {
-    const j = JSON.parse(text) as GraphQLBody;
-    return j && typeof j === 'object' ? j : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function bodyMessage(text: string): string {
-  const j = tryJson(text) as { errors?: unknown } | undefined;
-  if (j?.errors !== undefined) {
-    if (typeof j.errors === 'string') return j.errors;
-    if (Array.isArray(j.errors)) return j.errors.map((e) => (e as GraphQLErrorBody)?.message ?? String(e)).join('; ');
-    return JSON.stringify(j.errors).slice(0, 200);
-  }
-  return text.slice(0, 200);
-}
-
-function graphqlError(errs: GraphQLErrorBody[], status: ThrottleStatus | undefined, cost: number): ShopifyError {
-  const codes = errs.map((e) => e.extensions?.code ?? '');
-  const messages = errs.map((e) => e.message ?? '');
-  if (codes.includes('THROTTLED')) {
-    return shopifyErrors.throttled(status ? msUntilAvailable(status, cost) : undefined);
-  }
-  if (codes.includes('ACCESS_DENIED')) return shopifyErrors.missingScope(messages.join('; '));
-  if (codes.includes('MAX_COST_EXCEEDED')) return shopifyErrors.costExceeded(messages.join('; '));
-  if (codes.includes('INTERNAL_SERVER_ERROR')) return shopifyErrors.serverError(messages.join('; '));
-  if (codes.includes('NOT_SUPPORTED_BY_EMULATOR') || messages.some((m) => /not supported by the .*emulator/i.test(m))) {
-    return shopifyErrors.unsupported(messages.join('; '));
-  }
-  return shopifyErrors.graphqlInvalid(messages);
 }

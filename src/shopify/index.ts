@@ -40,6 +40,8 @@ export type { WebhookSubscription, EnsureWebhooksResult } from './webhooks.js';
 export { exportCustomers, startBulkQuery, getBulkOperation, waitForBulkOperation, readJsonl, assembleCustomers } from './bulk.js';
 export type { BulkOperationInfo, ExportCustomersOptions } from './bulk.js';
 export { shopInfo, missingScopes, REQUIRED_SCOPES } from './shop.js';
+export { checkShopify } from './check.js';
+export type { CheckInput, CheckReport, CheckProblem } from './check.js';
 export type { ShopInfo } from './shop.js';
 export { signShopifyWebhook, verifyShopifyWebhook } from './webhook-signature.js';
 export { SHOPIFY_API_VERSION_DEFAULT } from './version.js';
