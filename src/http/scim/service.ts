@@ -83,6 +83,14 @@ export class ScimService {
     private readonly hook: ProvisioningHook,
   ) {}
 
+  /**
+   * Writes read the resource with its row locked on PostgreSQL, so parallel requests for one resource (Entra sends
+   * membership changes for a group concurrently) apply one after another instead of overwriting each other.
+   */
+  private get lockRows(): boolean {
+    return this.store.dialect === 'postgres';
+  }
+
   private async tx<T>(fn: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
     return this.store.db.transaction().execute(fn);
   }
@@ -209,7 +217,7 @@ export class ScimService {
   async replaceUser(ctx: RequestContext, id: string, body: unknown, pre?: Preconditions): Promise<Json> {
     let pending: Pending | undefined;
     await this.tx(async (tx) => {
-      const prev = await users.get(tx, ctx.tenant.id, id);
+      const prev = await users.get(tx, ctx.tenant.id, id, this.lockRows);
       if (!prev) throw errors.notFound(`User ${id} not found`);
       checkIfMatch(pre, prev);
       const rt = userTypeFor(ctx.tenant);
@@ -230,7 +238,7 @@ export class ScimService {
     let pending: Pending | undefined;
     let changed = false;
     await this.tx(async (tx) => {
-      const prev = await users.get(tx, ctx.tenant.id, id);
+      const prev = await users.get(tx, ctx.tenant.id, id, this.lockRows);
       if (!prev) throw errors.notFound(`User ${id} not found`);
       checkIfMatch(pre, prev);
       const result = unwrap(applyPatch({ id, ...prev.data }, body, userTypeFor(ctx.tenant)));
@@ -249,7 +257,7 @@ export class ScimService {
   async deleteUser(ctx: RequestContext, id: string, pre?: Preconditions): Promise<void> {
     let pending: Pending | undefined;
     await this.tx(async (tx) => {
-      const prev = await users.get(tx, ctx.tenant.id, id);
+      const prev = await users.get(tx, ctx.tenant.id, id, this.lockRows);
       if (!prev) throw errors.notFound(`User ${id} not found`);
       checkIfMatch(pre, prev);
       const groupIds = (await users.groupsOf(tx, ctx.tenant.id, [id])).get(id)?.map((g) => g.id) ?? [];
@@ -329,7 +337,7 @@ export class ScimService {
     let pending: Pending | undefined;
     let changed = false;
     await this.tx(async (tx) => {
-      const prev = await groups.get(tx, ctx.tenant.id, id);
+      const prev = await groups.get(tx, ctx.tenant.id, id, this.lockRows);
       if (!prev) throw errors.notFound(`Group ${id} not found`);
       checkIfMatch(pre, prev);
       const current = await groups.members(tx, ctx.tenant.id, id);
@@ -391,7 +399,7 @@ export class ScimService {
   async deleteGroup(ctx: RequestContext, id: string, pre?: Preconditions): Promise<void> {
     let pending: Pending | undefined;
     await this.tx(async (tx) => {
-      const prev = await groups.get(tx, ctx.tenant.id, id);
+      const prev = await groups.get(tx, ctx.tenant.id, id, this.lockRows);
       if (!prev) throw errors.notFound(`Group ${id} not found`);
       checkIfMatch(pre, prev);
       const members = await groups.members(tx, ctx.tenant.id, id);
