@@ -441,6 +441,35 @@ describe('Microsoft Entra ID: group membership quirks', () => {
     assertError(await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'Add', path: 'members', value: [{ value: 'f648f8d5ea4e4cd38e9c' }] })), 400, 'invalidValue');
   });
 
+  it('keeps every member when membership PATCHes for one group arrive in parallel', async () => {
+    const users = [];
+    for (let i = 0; i < 6; i++) users.push(await entraUser(h, `parallel.${i}@contoso.test`));
+    const g = await createGroup(h, 'Parallel Adds');
+    const rs = await Promise.all(users.map((u) => h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'Add', path: 'members', value: [{ $ref: null, value: u.id }] }))));
+    for (const r of rs) assert.equal(r.status, 204, r.dump);
+    assert.deepEqual(await memberIds(h, g.id), users.map((u) => u.id).sort());
+    const grp = await h.req('GET', `/Groups/${g.id}`);
+    assert.equal(grp.body.meta.version, `W/"${1 + users.length}"`, `each add is its own version: ${grp.dump}`);
+  });
+
+  it('keeps every change when PATCHes for one user arrive in parallel', async () => {
+    const u = await entraUser(h, 'parallel.user@contoso.test');
+    const ops = [
+      { op: 'Replace', path: 'title', value: 'Lead' },
+      { op: 'Replace', path: 'displayName', value: 'Parallel User' },
+      { op: 'Add', path: 'phoneNumbers[type eq "mobile"].value', value: '+14255550111' },
+      { op: 'Replace', path: `${URN.enterprise}:department`, value: 'Retail' },
+    ];
+    const rs = await Promise.all(ops.map((op) => h.req('PATCH', `/Users/${u.id}`, patchOp(op))));
+    for (const r of rs) assert.equal(r.status, 200, r.dump);
+    const g = await h.req('GET', `/Users/${u.id}`);
+    assert.equal(g.body.meta.version, `W/"${1 + ops.length}"`, `each PATCH is its own version: ${g.dump}`);
+    assert.equal(g.body.title, 'Lead', g.dump);
+    assert.equal(g.body.displayName, 'Parallel User', g.dump);
+    assert.equal(g.body.phoneNumbers?.[0]?.value, '+14255550111', g.dump);
+    assert.equal(g.body[URN.enterprise]?.department, 'Retail', g.dump);
+  });
+
   it('answers 25 lookups in well under a second, the rate Entra expects of a gallery app', async () => {
     const started = performance.now();
     for (let i = 0; i < 25; i++) {
