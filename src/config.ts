@@ -10,7 +10,7 @@ const optionalUrl = z.url({ message: 'must be an absolute URL such as https://sc
 const schema = z
   .object({
     PORT: port.default(8080),
-    HOST: z.string().min(1).default('0.0.0.0'),
+    HOST: z.string().min(1).optional(),
     PUBLIC_URL: optionalUrl,
     DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_URL: z
@@ -50,6 +50,8 @@ function crossFieldProblems(v: Record<string, string | undefined>): string[] {
 export interface Config {
   port: number;
   host: string;
+  /** false when HOST was not set: serve listens on every interface, demo mode only on loopback */
+  hostGiven: boolean;
   publicUrl?: string;
   dataDir: string;
   databaseUrl: string;
@@ -87,7 +89,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const dataDir = resolve(v.DATA_DIR);
   return {
     port: v.PORT,
-    host: v.HOST,
+    host: v.HOST ?? '0.0.0.0',
+    hostGiven: v.HOST !== undefined,
     publicUrl: v.PUBLIC_URL?.replace(/\/+$/, ''),
     dataDir,
     databaseUrl: v.DATABASE_URL ?? `sqlite:${join(dataDir, 'shopify-scim.sqlite')}`,

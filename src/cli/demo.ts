@@ -86,7 +86,8 @@ export async function startDemo(config: Config): Promise<Demo> {
     throw e;
   }
   const adminToken = config.adminToken ?? saved.adminToken ?? generateToken('adm_');
-  const bridge = await startBridge({ config: { ...config, adminToken } });
+  // The demo prints its tokens: unless HOST says otherwise it listens on loopback only.
+  const bridge = await startBridge({ config: { ...config, adminToken, host: config.hostGiven ? config.host : '127.0.0.1' } });
   const origin = config.publicUrl ?? bridge.url;
   const credentials: DemoCredentials = {
     scimBaseUrl: `${origin}/scim/v2/${DEMO_TENANT}`,

@@ -44,7 +44,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: maxBody,
     trustProxy: true,
-    disableRequestLogging: false,
     logger:
       opts.logLevel && opts.logLevel !== 'silent'
         ? {
