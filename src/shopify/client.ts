@@ -125,8 +125,7 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
   const costKey = (doc: ShopifyDocument, vars: Record<string, unknown>) =>
     `${doc.name}|${Object.values(vars).filter((v) => typeof v === 'number').join(',')}`;
 
-  async function send(doc: ShopifyDocument, variables: Record<string, unknown>, signal: AbortSignal | undefined) {
-    const token = await tokens.get();
+  async function send(doc: ShopifyDocument, variables: Record<string, unknown>, token: string, signal: AbortSignal | undefined) {
     const timeout = AbortSignal.timeout(timeoutMs);
     let res: Response;
     let text: string;
@@ -141,7 +140,7 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
     } catch (e) {
       throw transportError(e, timeoutMs);
     }
-    return { token, res, text };
+    return { res, text };
   }
 
   async function request<T>(doc: ShopifyDocument, variables: Record<string, unknown> = {}, ro: RequestOptions = {}) {
@@ -162,8 +161,10 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
       let throttledNow = false;
       let httpStatus: number | undefined;
       let delayMs = 0;
+      let token: string | undefined;
       try {
-        const { token, res, text } = await send(doc, variables, ro.signal);
+        token = await tokens.get();
+        const { res, text } = await send(doc, variables, token, ro.signal);
         httpStatus = res.status;
         // A refused request (4xx) was not executed, so it cost nothing.
         if (res.status >= 400 && res.status < 500) actual = 0;
@@ -196,6 +197,8 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
         return { data: json.data as T, cost: ext, apiVersion: res.headers.get('x-shopify-api-version') ?? undefined };
       } catch (e) {
         const err = e instanceof ShopifyError ? e : shopifyErrors.internal(String(e), e);
+        // No token, no call: Shopify charged nothing.
+        if (token === undefined) actual = 0;
         emit({ type: 'request', operation: doc.name, attempt, durationMs: now() - started, status: httpStatus, code: err.code });
         if (err.code === 'THROTTLED') {
           throttledNow = true;
@@ -206,7 +209,7 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
         const exhausted = throttledNow ? throttledCount >= retry.maxThrottledAttempts : attempt - throttledCount >= retry.maxAttempts;
         if (!err.retryable || exhausted || ro.signal?.aborted) throw err;
         // THROTTLED waits in the next reservation, exactly as long as the bucket needs; the rest back off.
-        delayMs = err.code === 'THROTTLED' ? 0 : (err.retryAfterMs ?? backoff(attempt, retry, random));
+        delayMs = err.code === 'THROTTLED' ? 0 : (err.retryAfterMs ?? backoff(attempt - throttledCount, retry, random));
         emit({ type: 'retry', operation: doc.name, attempt, delayMs, code: err.code });
       } finally {
         await throttle.settle(shop, reservation, { status, actualCost: actual, throttled: throttledNow });
