@@ -11,6 +11,7 @@ import { startBridge } from '../server.js';
 import { emulatorCommand } from './emulator.js';
 import { shopifyCommand } from './shopify.js';
 import { demoCommand } from './demo.js';
+import { configCommands } from './config-commands.js';
 import { connectTenantFromConfig } from '../sync/connect.js';
 
 function config(): Config {
@@ -168,6 +169,7 @@ export function buildProgram(): Command {
   program.addCommand(emulatorCommand());
   program.addCommand(shopifyCommand());
   program.addCommand(demoCommand());
+  for (const c of configCommands()) program.addCommand(c);
   return program;
 }
 
