@@ -22,7 +22,7 @@ before(async () => {
 });
 after(async () => {
   await s?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 const users = new UserRepository();

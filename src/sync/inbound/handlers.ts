@@ -15,8 +15,17 @@ import { applyCustomerDeletion, applyTagChange } from './removal.js';
 
 const links = new LinkRepository();
 
-/** Applies one stored delivery and records its outcome on the event; returns that outcome. */
-export async function processWebhook(deps: InboundDeps, tenantId: string, webhookId: string): Promise<ApplyOutcome | 'ignored' | 'done-before'> {
+/**
+ * How many times a delivery waits for the engine to write a pending SCIM change before it is dropped as superseded
+ * (reconcile still compares later). Waiting lets a staff edit made just after the engine's write be applied.
+ */
+export const MAX_DEFERRALS = 8;
+
+/**
+ * Applies one stored delivery and records its outcome on the event; returns that outcome. With `defer`, a state
+ * superseded by a pending SCIM change is not recorded: the caller runs it again once the engine had its turn.
+ */
+export async function processWebhook(deps: InboundDeps, tenantId: string, webhookId: string, opts: { defer?: boolean } = {}): Promise<ApplyOutcome | 'ignored' | 'done-before' | 'deferred'> {
   const ev = await loadWebhook(deps.db, tenantId, webhookId);
   if (!ev) return 'ignored';
   if (ev.processedAt) return 'done-before';
@@ -38,6 +47,7 @@ export async function processWebhook(deps: InboundDeps, tenantId: string, webhoo
       cause,
     });
   } else outcome = 'ignored';
+  if (outcome === 'superseded' && opts.defer) return 'deferred';
   await markProcessed(deps.db, tenantId, webhookId, outcome, (deps.now ?? Date.now)());
   return outcome;
 }
@@ -66,7 +76,10 @@ function outcomeOf(e: unknown): JobOutcome {
 export function registerInbound(worker: Worker, deps: InboundDeps): void {
   worker.register(INBOUND_JOB, async ({ job }: JobContext): Promise<JobOutcome> => {
     try {
-      await processWebhook(deps, job.tenantId, (job.payload as InboundJob).webhookId);
+      const outcome = await processWebhook(deps, job.tenantId, (job.payload as InboundJob).webhookId, { defer: job.attempts <= MAX_DEFERRALS });
+      if (outcome === 'deferred') {
+        return { outcome: 'retry', delayMs: 250 * job.attempts, error: { code: 'SCIM_CHANGE_PENDING', message: 'waiting for the engine to write a newer SCIM change first' } };
+      }
       return { outcome: 'done' };
     } catch (e) {
       return outcomeOf(e);
