@@ -10,6 +10,7 @@ import pino from 'pino';
 import { SecretBox, loadOrCreateKey } from './security/secrets.js';
 import { createEngine, type Engine, type EngineOptions } from './sync/engine.js';
 import { adminApi } from './http/admin/index.js';
+import { attachTwoWay, type TwoWay } from './sync/inbound/attach.js';
 
 export interface Bridge {
   app: FastifyInstance;
@@ -17,6 +18,8 @@ export interface Bridge {
   metrics: Metrics;
   /** the sync engine (outbox worker, shop connections), unless the bridge runs with a hook of its own */
   engine?: Engine;
+  /** the two-way sync on the engine (webhook receiver, targets, reconcile), when the engine runs */
+  twoWay?: TwoWay;
   /** the address it listens on, e.g. http://127.0.0.1:8080 */
   url: string;
   close(): Promise<void>;
@@ -51,9 +54,11 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
         ...(opts.engine || {}),
       })
     : undefined;
+  // Shopify -> SCIM and outbound targets ride on the engine's worker; reconcile runs every 15 minutes per tenant.
+  const twoWay = engine ? attachTwoWay(engine, { store, box: box!, publicUrl: config.publicUrl, reconcileIntervalMs: 15 * 60_000, log: pino({ level: config.logLevel, name: 'twoway' }) }) : undefined;
   const app = await buildApp({
     store,
-    hook: opts.hook ?? engine?.hook ?? noProvisioning,
+    hook: opts.hook ?? twoWay?.hook ?? engine?.hook ?? noProvisioning,
     publicUrl: config.publicUrl,
     maxBodyBytes: config.maxBodyBytes,
     logLevel: config.logLevel,
@@ -66,6 +71,7 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
         ...(engine ? { shops: engine.shops, wake: () => engine.worker.wake() } : {}),
         publicUrl: config.publicUrl,
       }),
+      ...(twoWay ? [twoWay.plugin] : []),
     ],
   });
   let url = '';
@@ -76,12 +82,14 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     url = `http://${host}:${port}`;
   }
+  await twoWay?.start();
   await engine?.start();
   return {
     app,
     store,
     metrics,
     engine,
+    twoWay,
     url,
     async close() {
       // Stop claiming first: running jobs finish (or give their leases back) while the store is still open.

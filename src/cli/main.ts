@@ -13,6 +13,7 @@ import { shopifyCommand } from './shopify.js';
 import { demoCommand } from './demo.js';
 import { configCommands } from './config-commands.js';
 import { connectTenantFromConfig } from '../sync/connect.js';
+import { importCommand, reconcileCommand, webhooksCommand, ensureWebhooksAtStart } from './sync-commands.js';
 
 function config(): Config {
   try {
@@ -61,6 +62,7 @@ export function buildProgram(): Command {
       if (cfg.shopify) await withStore((store) => connectTenantFromConfig(store.db, cfg, o.tenant));
       const bridge = await startBridge({ config: cfg });
       console.log(`shopify-scim listening on ${bridge.url} (database: ${bridge.store.dialect})`);
+      if (cfg.shopify) await ensureWebhooksAtStart(bridge, o.tenant);
       const stop = async () => {
         await bridge.close();
         process.exit(0);
@@ -170,6 +172,9 @@ export function buildProgram(): Command {
   program.addCommand(shopifyCommand());
   program.addCommand(demoCommand());
   for (const c of configCommands()) program.addCommand(c);
+  program.addCommand(importCommand());
+  program.addCommand(reconcileCommand());
+  program.addCommand(webhooksCommand());
   return program;
 }
 

@@ -9,6 +9,7 @@ import { ShopConnections } from '../sync/shops.js';
 import { importCustomers, type ImportReport } from '../sync/import.js';
 import { reconcileTenant, driftCount, type ReconcileDeps, type ReconcileReport } from '../sync/reconcile.js';
 import { ensureTenantWebhooks, webhookCallbackUrl } from '../sync/inbound/subscriptions.js';
+import type { Bridge } from '../server.js';
 
 /** Where the commands get their configuration and database (tests hand in their own). */
 export interface CommandContext {
@@ -139,4 +140,20 @@ export function webhooksCommand(ctx: CommandContext = {}): Command {
       }
     });
   return webhooks;
+}
+
+/**
+ * At start, subscribes the webhooks of a tenant connected from the environment; a missing PUBLIC_URL or an
+ * unreachable shop is a warning (reconcile repairs subscriptions later), never a reason not to start.
+ */
+export async function ensureWebhooksAtStart(bridge: Bridge, tenantName: string, warn: (msg: string) => void = console.warn): Promise<void> {
+  if (!bridge.twoWay) return;
+  try {
+    const tenant = await new TenantRepository(bridge.store.db).byName(tenantName);
+    if (!tenant) return;
+    const r = await ensureTenantWebhooks(bridge.twoWay.deps, tenant);
+    if (r.created.length) console.log(`subscribed ${r.created.length} webhook topic(s) for tenant ${tenant.name}`);
+  } catch (e) {
+    warn(`webhooks not subscribed for tenant ${tenantName}: ${(e as Error).message}`);
+  }
 }
