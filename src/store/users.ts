@@ -202,9 +202,11 @@ export class GroupRepository {
     return r && toRecord(r);
   }
 
-  async getMany(db: Db, tenantId: string, ids: string[]): Promise<ResourceRecord[]> {
+  /** Reads several groups; with `lock` (PostgreSQL) their rows are locked in id order, the order every writer uses. */
+  async getMany(db: Db, tenantId: string, ids: string[], lock = false): Promise<ResourceRecord[]> {
     if (ids.length === 0) return [];
-    const rows = await db.selectFrom('groups').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
+    const q = db.selectFrom('groups').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids);
+    const rows = await (lock ? q.orderBy('id').forUpdate() : q).execute();
     return rows.map(toRecord);
   }
 
@@ -324,14 +326,20 @@ export class GroupRepository {
     return { added, removed };
   }
 
-  /** Which of the given ids exist as users and as groups of the tenant (to validate member references). */
-  async existing(db: Db, tenantId: string, ids: string[]): Promise<Map<string, 'User' | 'Group'>> {
+  /**
+   * Which of the given ids exist as users and as groups of the tenant (to validate member references). With `lock`
+   * (PostgreSQL) the rows are key-share locked until commit, so a concurrent delete cannot leave a member pointing at
+   * nothing, while ordinary updates of those rows (version bumps) are not held up.
+   */
+  async existing(db: Db, tenantId: string, ids: string[], lock = false): Promise<Map<string, 'User' | 'Group'>> {
     const out = new Map<string, 'User' | 'Group'>();
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
-      const users = await db.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', 'in', chunk).execute();
+      const uq = db.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', 'in', chunk);
+      const users = await (lock ? uq.orderBy('id').forKeyShare() : uq).execute();
       for (const u of users) out.set(u.id, 'User');
-      const groups = await db.selectFrom('groups').select('id').where('tenant_id', '=', tenantId).where('id', 'in', chunk).execute();
+      const gq = db.selectFrom('groups').select('id').where('tenant_id', '=', tenantId).where('id', 'in', chunk);
+      const groups = await (lock ? gq.orderBy('id').forKeyShare() : gq).execute();
       for (const g of groups) out.set(g.id, 'Group');
     }
     return out;

@@ -30,6 +30,8 @@ export interface Preconditions {
 
 const users = new UserRepository();
 const groups = new GroupRepository();
+/** How often a write aborted by a PostgreSQL deadlock is tried in all before the error reaches the client. */
+const MAX_TX_ATTEMPTS = 5;
 
 /** The User resource type as one tenant sees it: the built-in schemas plus the extension schemas it declares. */
 export function userTypeFor(tenant: Pick<Tenant, 'settings'>): ResourceTypeDef {
@@ -91,8 +93,21 @@ export class ScimService {
     return this.store.dialect === 'postgres';
   }
 
+  /**
+   * Runs one write in a transaction. PostgreSQL aborts one of two writes that lock the same rows in opposite orders
+   * (deleting a user while its group changes, say) with a deadlock or serialization error; as PostgreSQL advises,
+   * that write is simply run again (everything it did was rolled back, hook jobs included).
+   */
   private async tx<T>(fn: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
-    return this.store.db.transaction().execute(fn);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.db.transaction().execute(fn);
+      } catch (e) {
+        const code = (e as { code?: unknown })?.code;
+        if (attempt >= MAX_TX_ATTEMPTS || (code !== '40P01' && code !== '40001')) throw e;
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+      }
+    }
   }
 
   private async settle(pending: Pending | undefined): Promise<void> {
@@ -257,10 +272,14 @@ export class ScimService {
   async deleteUser(ctx: RequestContext, id: string, pre?: Preconditions): Promise<void> {
     let pending: Pending | undefined;
     await this.tx(async (tx) => {
+      // Groups are locked before the user, the order group writes take them in, so the two never deadlock.
+      const groupsOf = async () => (await users.groupsOf(tx, ctx.tenant.id, [id])).get(id)?.map((g) => g.id) ?? [];
+      const locked = await groups.getMany(tx, ctx.tenant.id, await groupsOf(), this.lockRows);
       const prev = await users.get(tx, ctx.tenant.id, id, this.lockRows);
       if (!prev) throw errors.notFound(`User ${id} not found`);
       checkIfMatch(pre, prev);
-      const groupIds = (await users.groupsOf(tx, ctx.tenant.id, [id])).get(id)?.map((g) => g.id) ?? [];
+      const groupIds = await groupsOf();
+      await groups.getMany(tx, ctx.tenant.id, groupIds.filter((g) => !locked.some((l) => l.id === g)), this.lockRows);
       await users.delete(tx, ctx.tenant.id, id);
       if (groupIds.length) await this.touchGroups(tx, ctx.tenant.id, groupIds);
       await audit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: 'user.delete', resourceType: 'User', resourceId: id });
@@ -301,7 +320,7 @@ export class ScimService {
   }
 
   private async checkMembers(tx: Transaction<Database>, tenantId: string, groupId: string | undefined, members: Member[]): Promise<Member[]> {
-    const found = await groups.existing(tx, tenantId, members.map((m) => m.value));
+    const found = await groups.existing(tx, tenantId, members.map((m) => m.value), this.lockRows);
     return members.map((m) => {
       const kind = found.get(m.value);
       if (!kind) throw errors.invalidValue(`member "${m.value}" is not a User or Group of this tenant`);
