@@ -154,15 +154,10 @@ describe('Bulk: errors, failOnErrors and limits', () => {
     const spc = await h.req('GET', '/ServiceProviderConfig');
     const max = spc.body.bulk.maxOperations;
     assert.ok(Number.isInteger(max) && max > 0, spc.dump);
-    const big = await startScim();
-    try {
-      const ops = Array.from({ length: max + 1 }, () => ({ method: 'DELETE', path: '/Users/x' }));
-      assertError(await big.req('POST', '/Bulk', bulk(ops)), 413);
-      const atLimit = Array.from({ length: Math.min(max, 3) }, () => ({ method: 'DELETE', path: '/Users/x' }));
-      assert.equal((await big.req('POST', '/Bulk', bulk(atLimit))).status, 200);
-    } finally {
-      await big.close();
-    }
+    const ops = Array.from({ length: max + 1 }, () => ({ method: 'DELETE', path: '/Users/x' }));
+    assertError(await h.req('POST', '/Bulk', bulk(ops)), 413);
+    const atLimit = Array.from({ length: Math.min(max, 3) }, () => ({ method: 'DELETE', path: '/Users/x' }));
+    assert.equal((await h.req('POST', '/Bulk', bulk(atLimit))).status, 200);
   });
 
   it('refuses a body larger than maxPayloadSize with 413 and advertises that size', async () => {

@@ -258,6 +258,34 @@ describe('Groups: User.groups is computed and readOnly', () => {
   });
 });
 
+describe('Groups: concurrent changes', () => {
+  let h: ScimHarness;
+  before(async () => {
+    h = await startScim();
+  });
+  after(async () => h.close());
+
+  it('answers parallel membership changes, user deletes and group deletes without a server error', async () => {
+    for (let round = 0; round < 4; round++) {
+      const us: any[] = [];
+      for (let i = 0; i < 3; i++) us.push(await createUser(h, userBody(`race${round}.${i}@groups.test`)));
+      const gs: any[] = [];
+      for (let i = 0; i < 3; i++) gs.push(await createGroup(h, `Race ${round}.${i}`, [us[0].id, us[1].id]));
+      const jobs = [
+        ...gs.flatMap((g) => us.map((u) => h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: u.id }] })))),
+        h.req('DELETE', `/Users/${us[0].id}`),
+        h.req('DELETE', `/Groups/${gs[2].id}`),
+        h.req('PATCH', `/Groups/${gs[0].id}`, patchOp({ op: 'replace', path: 'displayName', value: `Race ${round} renamed` })),
+        ...us.map((u) => h.req('PATCH', `/Users/${u.id}`, patchOp({ op: 'replace', path: 'title', value: 'Racer' }))),
+      ];
+      for (const r of await Promise.all(jobs)) assert.ok(r.status < 500, r.dump);
+      assertError(await h.req('GET', `/Users/${us[0].id}`), 404);
+      assert.ok(!(await memberIds(h, gs[0].id)).includes(us[0].id), 'a deleted user is in no group');
+      assert.deepEqual(await groupIdsOf(h, us[1].id), [gs[0].id, gs[1].id].sort());
+    }
+  });
+});
+
 describe('Groups: listing, filtering and members projection', () => {
   let h: ScimHarness;
   let user: any;
