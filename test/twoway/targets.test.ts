@@ -198,3 +198,26 @@ test('a webhook target receives signed events for SCIM and Shopify changes, retr
     await new Promise((r) => rx.server.close(r));
   }
 });
+
+test('a change Shopify refused, and the bridge undid, is never announced to a webhook target', async () => {
+  const secret = 'whsec_' + Buffer.from('another-secret-for-undone-events').toString('base64');
+  const rx = await receiver(() => false);
+  await s.setSettings({ targets: [{ id: 'undo-hooks', kind: 'webhook', url: rx.url, secret: s.box.seal(secret), events: ['user.updated'] }] });
+  try {
+    const a = await s.req('POST', '/Users', scimUser('first.user@example.com'));
+    const b = await s.req('POST', '/Users', scimUser('second.user@example.com'));
+    assert.equal(b.status, 201, b.dump);
+    const put = await s.req('PUT', `/Users/${a.body.id}`, scimUser('first.user@example.com', { emails: [{ value: 'second.user@example.com', type: 'work', primary: true }] }));
+    assert.equal(put.status, 409, put.dump);
+    const ok = await s.req('PATCH', `/Users/${a.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Engineer' }] });
+    assert.equal(ok.status, 200, ok.dump);
+    await drained('undo-hooks');
+    const sent = rx.got.map((r) => JSON.parse(r.body)).filter((e) => e.data.user.id === a.body.id);
+    assert.deepEqual(sent.map((e) => [e.type, e.data.user.title ?? null, e.data.user.emails[0].value]), [['user.updated', 'Engineer', 'first.user@example.com']], JSON.stringify(sent));
+    const skipped = await targetJobs('undo-hooks', a.body.id);
+    assert.equal(skipped.length, 2, 'both changes were queued; the refused one was dropped when it ran');
+  } finally {
+    await s.setSettings({ targets: [] });
+    await new Promise((r) => rx.server.close(r));
+  }
+});

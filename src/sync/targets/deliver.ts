@@ -14,7 +14,8 @@ import { standardWebhookHeaders } from './standard-webhooks.js';
 import type { ScimTargetJob, WebhookTargetJob } from './fanout.js';
 
 export interface Delivery {
-  outcome: 'done' | 'retry' | 'failed';
+  /** `wait`: not yet, and not a failure (the engine has not given Shopify's verdict on the change) */
+  outcome: 'done' | 'retry' | 'failed' | 'wait';
   error?: { code: string; message: string };
   /** what happened, for the log and tests: created, replaced, linked, deactivated, deleted, posted, skipped… */
   note?: string;
@@ -26,6 +27,14 @@ export interface DeliveryDeps {
   secrets?: SecretBox;
   fetch?: typeof fetch;
   now?: () => number;
+  /** how long after a SCIM write the engine may still undo it (the longest request wait, 30 s, and a margin) */
+  undoWindowMs?: number;
+}
+
+/** The outbox job being delivered: its id orders it after the engine's job for the same change. */
+export interface JobRef {
+  id: number;
+  createdAt: string;
 }
 
 const users = new UserRepository();
@@ -53,10 +62,51 @@ async function targetOf<T extends 'scim' | 'webhook'>(deps: DeliveryDeps, tenant
   return target as T extends 'scim' ? ScimTarget : WebhookTarget;
 }
 
+const WAIT: Delivery = { outcome: 'wait', note: "waiting for Shopify's verdict on the change" };
+/** After the engine's job failed for good, how long its undo may take to land. */
+const UNDO_LAG_MS = 2000;
+
+/**
+ * Whether a SCIM write may still be taken back. The engine undoes a write Shopify refuses within the request's
+ * wait (deleting a created user, or restoring the previous version, audited `user.<op>.undone`), after its job
+ * for the change ended: until then a target must not hear of it. Changes from Shopify have no such job.
+ */
+async function engineVerdict(deps: DeliveryDeps, tenantId: string, userId: string, ref: JobRef, since: string): Promise<'wait' | 'undone' | 'final'> {
+  const now = (deps.now ?? Date.now)();
+  const young = now - Date.parse(ref.createdAt) < (deps.undoWindowMs ?? 35_000);
+  const earlier = young
+    ? await deps.db
+        .selectFrom('outbox_jobs')
+        .select(['state', 'finished_at'])
+        .where('tenant_id', '=', tenantId)
+        .where('queue', '=', 'shopify')
+        .where('key', '=', `user:${userId}`)
+        .where('id', '<', ref.id)
+        .where('state', 'in', ['queued', 'running', 'dead'])
+        .execute()
+    : [];
+  if (earlier.some((j) => j.state !== 'dead')) return 'wait';
+  const undone = await deps.db
+    .selectFrom('audit_log')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('resource_id', '=', userId)
+    .where('action', 'like', 'user.%.undone')
+    .where('at', '>=', since)
+    .executeTakeFirst();
+  if (undone) return 'undone';
+  if (earlier.some((j) => j.finished_at && now - Date.parse(j.finished_at) < UNDO_LAG_MS)) return 'wait';
+  return 'final';
+}
+
 /** Delivers one user change to a SCIM target, always sending the user's current state (so retries converge). */
-export async function deliverScim(deps: DeliveryDeps, tenantId: string, job: ScimTargetJob): Promise<Delivery> {
+export async function deliverScim(deps: DeliveryDeps, tenantId: string, job: ScimTargetJob, ref: JobRef): Promise<Delivery> {
   const target = await targetOf(deps, tenantId, job.targetId, 'scim');
   if (!target) return { outcome: 'done', note: 'skipped: the target is gone or disabled' };
+  const verdict = await engineVerdict(deps, tenantId, job.userId, ref, ref.createdAt);
+  if (verdict === 'wait') return WAIT;
+  // The user is back as it was before, which the target already has.
+  if (verdict === 'undone') return { outcome: 'done', note: 'skipped: the change was undone' };
   try {
     const client = new ScimClient({ baseUrl: target.baseUrl, token: openCredential(deps.secrets, target.token, target.id), timeoutMs: target.timeoutMs, fetch: deps.fetch });
     let remote = await remoteIdOf(deps.db, tenantId, target.id, job.userId);
@@ -107,14 +157,15 @@ async function lookUp(client: ScimClient, userName: string): Promise<string | un
 }
 
 /** Posts one signed event to a webhook target. */
-export async function deliverWebhook(deps: DeliveryDeps, tenantId: string, job: WebhookTargetJob): Promise<Delivery> {
+export async function deliverWebhook(deps: DeliveryDeps, tenantId: string, job: WebhookTargetJob, ref: JobRef): Promise<Delivery> {
   const target = await targetOf(deps, tenantId, job.targetId, 'webhook');
   if (!target) return { outcome: 'done', note: 'skipped: the target is gone or disabled' };
-  // A change the engine undid (Shopify refused it inside the request) must not be announced.
   if (job.event.type !== 'user.deleted') {
     const rec = await users.get(deps.db, tenantId, job.userId);
     if (!rec || rec.version < job.version) return { outcome: 'done', note: 'skipped: the change was undone' };
   }
+  const verdict = await engineVerdict(deps, tenantId, job.userId, ref, job.event.timestamp);
+  if (verdict !== 'final') return verdict === 'wait' ? WAIT : { outcome: 'done', note: 'skipped: the change was undone' };
   const body = JSON.stringify(job.event);
   try {
     const secret = openCredential(deps.secrets, target.secret, target.id);

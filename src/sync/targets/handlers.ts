@@ -6,12 +6,13 @@ import { SCIM_TARGET_JOB, WEBHOOK_TARGET_JOB, type ScimTargetJob, type WebhookTa
 
 function toOutcome(d: Delivery): JobOutcome {
   if (d.outcome === 'done') return { outcome: 'done' };
+  if (d.outcome === 'wait') return { outcome: 'retry', delayMs: 200, keepAttempt: true, error: { code: 'TARGET_WAITING', message: d.note ?? 'waiting' } };
   const error = d.error ?? { code: 'TARGET_FAILED', message: d.note ?? 'the delivery failed' };
   return d.outcome === 'retry' ? { outcome: 'retry', error } : { outcome: 'failed', error };
 }
 
 /** Registers the target handlers on a worker. Target jobs are never coalesced: each carries its own event. */
 export function registerTargets(worker: Worker, deps: DeliveryDeps): void {
-  worker.register(SCIM_TARGET_JOB, async ({ job }: JobContext) => toOutcome(await deliverScim(deps, job.tenantId, job.payload as ScimTargetJob)));
-  worker.register(WEBHOOK_TARGET_JOB, async ({ job }: JobContext) => toOutcome(await deliverWebhook(deps, job.tenantId, job.payload as WebhookTargetJob)));
+  worker.register(SCIM_TARGET_JOB, async ({ job }: JobContext) => toOutcome(await deliverScim(deps, job.tenantId, job.payload as ScimTargetJob, job)));
+  worker.register(WEBHOOK_TARGET_JOB, async ({ job }: JobContext) => toOutcome(await deliverWebhook(deps, job.tenantId, job.payload as WebhookTargetJob, job)));
 }
