@@ -1,6 +1,5 @@
-// Discovery (RFC 7644 §4) through the real HTTP app, checked against behaviour: what ServiceProviderConfig, ResourceTypes
-// and Schemas advertise is exercised (patch, bulk, filter limits, sort, ETags, readOnly, caseExact, returned), plus
-// POST /.search at the root and per resource type (RFC 7644 §3.4.3).
+// Discovery (RFC 7644 §4) through the real HTTP app, each advertised feature exercised (patch, bulk, filter limits, sort,
+// ETags, readOnly, caseExact, returned), plus POST /.search at the root and per resource type (RFC 7644 §3.4.3).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startScim, userBody, type ScimHarness } from '../helpers/scim.js';

@@ -1,6 +1,5 @@
-// Microsoft Entra ID provisioning, replayed through the real HTTP app: the requests of Microsoft's "Develop and plan
-// provisioning for a SCIM endpoint" tutorial, then the quirks Entra is known for (capitalised ops, string booleans,
-// filtered paths that must create the element, URN paths, dotted keys, members removed through `value`).
+// Microsoft Entra ID through the real HTTP app: the requests of Microsoft's SCIM endpoint tutorial, then its known quirks
+// (capitalised ops, string booleans, filtered paths that create, URN paths, dotted keys, parallel requests).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startScim, type ScimHarness } from '../helpers/scim.js';

@@ -1,6 +1,5 @@
-// Okta, replayed through the real HTTP app: the requests of Okta's "SCIM 2.0 Protocol Reference" (existence check,
-// create, GET-then-PUT updates, PATCH and PUT deactivation, reactivation by POST, imports, group push and
-// membership) and the checks of Okta's Runscope spec test (JSON content type, upper-cased lookups, 401s, timing).
+// Okta through the real HTTP app: the requests of Okta's "SCIM 2.0 Protocol Reference" (user lifecycle, reactivation by
+// POST, imports, group push) and the checks of its Runscope spec test (JSON bodies, upper-cased lookups, 401s, timing).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startScim, type ScimHarness } from '../helpers/scim.js';
