@@ -11,12 +11,13 @@ import { updateSettings, type AdminDeps } from './context.js';
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** A target as the API shows it: the credential replaced by "set". */
+/** A target as the API shows it. */
 export type TargetView = Omit<Target, 'token' | 'secret'> & { token?: 'set'; secret?: 'set' };
 
 /** The credential key of each kind. */
 const SECRET_KEY = { scim: 'token', webhook: 'secret' } as const;
 
+/** A target as the API shows it: its credential replaced by "set". */
 export function targetView(t: Target): TargetView {
   const { ...copy } = t as Obj;
   const key = SECRET_KEY[t.kind];
@@ -30,6 +31,7 @@ export function listTargets(tenant: Pick<Tenant, 'settings'>): { targets: Target
   return { targets: r.targets.map(targetView), problems: r.problems };
 }
 
+/** One target by id, or 404. */
 export function getTarget(tenant: Tenant, id: string): TargetView {
   const t = readTargets(tenant.settings).targets.find((x) => x.id === id);
   if (!t) throw adminErrors.notFound(`tenant "${tenant.name}" has no target "${id}"`);

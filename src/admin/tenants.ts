@@ -30,11 +30,13 @@ export function fromTenantError(e: unknown): never {
   throw e;
 }
 
+/** Every tenant with its SCIM base URL, by name. */
 export async function listTenants(deps: Pick<AdminDeps, 'db'>, baseUrl: string): Promise<TenantListEntry[]> {
   const list = await new TenantRepository(deps.db).list();
   return list.map((t) => ({ name: t.name, displayName: t.displayName, createdAt: t.createdAt, scimBaseUrl: scimUrl(baseUrl, t) }));
 }
 
+/** Creates a tenant from `{name, displayName?}`; 409 when the name is taken. */
 export async function createTenant(deps: Pick<AdminDeps, 'db'>, body: unknown, baseUrl: string): Promise<TenantListEntry> {
   const b = (body ?? {}) as { name?: unknown; displayName?: unknown };
   if (typeof b.name !== 'string') throw adminErrors.invalidTenant('send {"name": "my-store"}: a name of lower-case letters, digits and dashes');
@@ -72,6 +74,7 @@ export async function tenantSummary(deps: Pick<AdminDeps, 'db'>, t: Tenant, base
   };
 }
 
+/** The tenant's SCIM clients (token prefixes only). */
 export async function listTokens(deps: Pick<AdminDeps, 'db'>, t: Tenant): Promise<Client[]> {
   return new TenantRepository(deps.db).listClients(t.id);
 }

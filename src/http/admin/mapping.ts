@@ -30,6 +30,7 @@ function unwrapDocument(body: unknown): { document: unknown; comment?: string } 
   return { document: body };
 }
 
+/** Registers the mapping routes. */
 export async function mappingRoutes(app: FastifyInstance, { deps }: AdminRouteContext): Promise<void> {
   app.get('/admin/api/presets', async () => ({ presets: PRESET_NAMES.map((name) => ({ name, description: presets[name].description ?? '' })) }));
 

@@ -12,6 +12,7 @@ import type { AdminRouteContext } from './index.js';
 type TenantParams = { t: string };
 type TargetParams = TenantParams & { id: string };
 
+/** Registers the policies, tags, targets, shop and schemas routes. */
 export async function settingsRoutes(app: FastifyInstance, { deps }: AdminRouteContext): Promise<void> {
   const tenant = (t: string) => requireTenant(deps, t);
 

@@ -7,6 +7,7 @@ import type { AdminRouteContext } from './index.js';
 
 type TenantParams = { t: string };
 
+/** Registers the tenant and token routes. */
 export async function tenantRoutes(app: FastifyInstance, { deps, origin }: AdminRouteContext): Promise<void> {
   app.get('/admin/api/tenants', async (req) => ({ tenants: await listTenants(deps, origin(req)) }));
 
