@@ -1,105 +1,143 @@
 // The Shopify cost bucket shared through the database (table shop_throttle), so several instances on one PostgreSQL
 // plan their calls from one view of each shop's budget. Same model as the connector's MemoryThrottleStore.
-import { randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/types.js';
 import type { Reservation, Settlement, ThrottleSnapshot, ThrottleStore } from '../shopify/index.js';
+import { emptyBucket, expirePending, grantInOrder, levelAt, parseBucket, settleCall, type BucketState } from './throttle-model.js';
 
-interface State {
-  /** false until a response told us the bucket's size and rate */
-  known: boolean;
-  level: number;
-  maximum: number;
-  restoreRate: number;
-  at: number;
-  /** calls reserved and not yet answered: [id, cost, sendAt, expiresAt] */
-  pending: [number, number, number, number][];
+export interface DbThrottleOptions {
+  now?: () => number;
+  /**
+   * Longest wait before a waiting call looks at the shared bucket again (ms, default 50): answers settled by other
+   * instances cannot wake it, so it looks for them this often.
+   */
+  pollMs?: number;
+  /** A reservation whose caller died is forgotten after this long (ms, default 60 s: longer than any call). */
+  pendingTtlMs?: number;
 }
 
-const EMPTY: State = { known: false, level: 0, maximum: 0, restoreRate: 0, at: 0, pending: [] };
-/** Headroom against rounding between our clock and Shopify's (points). */
-const SAFETY_POINTS = 0.5;
-/** A reservation whose caller died is forgotten after this long. */
-const PENDING_TTL_MS = 120_000;
+interface Waiter {
+  cost: number;
+  resolve: (r: Reservation) => void;
+  reject: (e: unknown) => void;
+}
 
-const levelAt = (s: State, now: number) => Math.min(s.maximum, s.level + (s.restoreRate * Math.max(0, now - s.at)) / 1000);
+/** This instance's callers for one shop, in order, and the loop that grants them from the shared bucket. */
+interface LocalQueue {
+  waiters: Waiter[];
+  running: boolean;
+  /** Ends the loop's current wait early (an answer settled here may let the head go). */
+  wake?: () => void;
+  /** An answer came while the loop was not waiting: look again before any wait. */
+  kicked: boolean;
+}
 
-/** A ThrottleStore over shop_throttle; every operation is one short transaction holding the shop's row lock. */
+/**
+ * A ThrottleStore over shop_throttle; every operation is one short transaction holding the shop's row lock.
+ * Each instance queues its own callers and lets the head ask the shared model for points, so a grant happens as
+ * soon as the bucket holds them and any answer, from any instance, moves the queue.
+ */
 export class DbThrottleStore implements ThrottleStore {
   private readonly now: () => number;
+  private readonly pollMs: number;
+  private readonly ttlMs: number;
+  private readonly queues = new Map<string, LocalQueue>();
 
   constructor(
     private readonly db: Kysely<Database>,
-    opts: { now?: () => number } = {},
+    opts: DbThrottleOptions = {},
   ) {
     this.now = opts.now ?? Date.now;
-  }
-
-  private async locked<T>(shop: string, fn: (s: State, now: number) => T): Promise<T> {
-    return this.db.transaction().execute(async (tx) => {
-      const now = this.now();
-      const stamp = new Date(now).toISOString();
-      await tx
-        .insertInto('shop_throttle')
-        .values({ shop, state: JSON.stringify(EMPTY), updated_at: stamp })
-        .onConflict((oc) => oc.column('shop').doNothing())
-        .execute();
-      const row = await tx.selectFrom('shop_throttle').select('state').where('shop', '=', shop).forUpdate().executeTakeFirstOrThrow();
-      let s: State;
-      try {
-        s = { ...EMPTY, ...(JSON.parse(row.state) as Partial<State>) };
-      } catch {
-        s = { ...EMPTY };
-      }
-      s.pending = s.pending.filter((p) => p[3] > now);
-      const result = fn(s, now);
-      await tx.updateTable('shop_throttle').set({ state: JSON.stringify(s), updated_at: stamp }).where('shop', '=', shop).execute();
-      return result;
-    });
+    this.pollMs = opts.pollMs ?? 50;
+    this.ttlMs = opts.pendingTtlMs ?? 60_000;
   }
 
   reserve(shop: string, cost: number): Promise<Reservation> {
-    return this.locked(shop, (s, now) => {
-      let waitMs = 0;
-      if (s.known) {
-        const level = levelAt(s, now);
-        const need = cost + SAFETY_POINTS - level;
-        waitMs = need <= 0 ? 0 : s.restoreRate > 0 ? Math.ceil((need / s.restoreRate) * 1000) : 0;
-        // Deduct now, even into debt: the next caller, in any process, sees the queue ahead of it.
-        s.level = level - cost;
-        s.at = now;
-      }
-      const r: Reservation = { id: randomInt(2 ** 47), cost, sendAt: now + waitMs };
-      s.pending.push([r.id, cost, r.sendAt, now + waitMs + PENDING_TTL_MS]);
-      return r;
+    const q = this.queue(shop);
+    return new Promise((resolve, reject) => {
+      q.waiters.push({ cost, resolve, reject });
+      // A caller joining a running loop waits behind its head; the loop serves it in turn.
+      if (!q.running) void this.pump(shop, q);
     });
   }
 
   async settle(shop: string, r: Reservation, outcome: Settlement): Promise<void> {
-    await this.locked(shop, (s, now) => {
-      s.pending = s.pending.filter((p) => p[0] !== r.id);
-      if (outcome.status) {
-        // Shopify's figure counts the calls sent before this one; those sent later it has not seen yet.
-        // A THROTTLED answer means the model was too hopeful: take Shopify's figure as it is.
-        const unseen = outcome.throttled ? 0 : s.pending.filter((p) => p[2] > r.sendAt).reduce((n, p) => n + p[1], 0);
-        s.known = true;
-        s.maximum = outcome.status.maximumAvailable;
-        s.restoreRate = outcome.status.restoreRate;
-        s.level = outcome.status.currentlyAvailable - unseen;
-        s.at = now;
-      } else if (s.known && outcome.actualCost !== undefined) {
-        s.level = Math.min(s.maximum, levelAt(s, now) + Math.max(0, r.cost - outcome.actualCost));
-        s.at = now;
-      }
-    });
+    await this.locked(shop, (s, now) => settleCall(s, r.id, outcome, now));
+    const q = this.queues.get(shop);
+    if (q?.wake) q.wake();
+    else if (q) q.kicked = true;
   }
 
   async snapshot(shop: string): Promise<ThrottleSnapshot | undefined> {
     const row = await this.db.selectFrom('shop_throttle').select('state').where('shop', '=', shop).executeTakeFirst();
     if (!row) return undefined;
-    const s = { ...EMPTY, ...(JSON.parse(row.state) as Partial<State>) };
+    const s = parseBucket(row.state);
     if (!s.known) return undefined;
     const now = this.now();
-    return { level: levelAt(s, now), maximum: s.maximum, restoreRate: s.restoreRate, at: now, outstanding: s.pending.reduce((n, p) => n + p[1], 0), waiting: 0 };
+    expirePending(s, now);
+    const outstanding = s.pending.reduce((n, p) => n + p.cost, 0);
+    return { level: levelAt(s, now), maximum: s.maximum, restoreRate: s.restoreRate, at: now, outstanding, waiting: this.queues.get(shop)?.waiters.length ?? 0 };
+  }
+
+  private queue(shop: string): LocalQueue {
+    let q = this.queues.get(shop);
+    if (!q) {
+      q = { waiters: [], running: false, kicked: false };
+      this.queues.set(shop, q);
+    }
+    return q;
+  }
+
+  /** Grants this instance's waiters in order while the shared bucket allows; sleeps until it might, or is woken. */
+  private async pump(shop: string, q: LocalQueue): Promise<void> {
+    q.running = true;
+    try {
+      while (q.waiters.length > 0) {
+        q.kicked = false;
+        const costs = q.waiters.map((w) => w.cost);
+        let granted: { ids: number[]; waitMs?: number; at: number };
+        try {
+          granted = await this.locked(shop, (s, now) => ({ ...grantInOrder(s, costs, now, this.ttlMs), at: now }));
+        } catch (e) {
+          // The database is unreachable: the callers fail now rather than wait for a bucket nobody can read.
+          for (const w of q.waiters.splice(0)) w.reject(e);
+          return;
+        }
+        for (const [i, id] of granted.ids.entries()) q.waiters[i].resolve({ id, cost: costs[i], sendAt: granted.at });
+        q.waiters.splice(0, granted.ids.length);
+        if (q.waiters.length === 0 || q.kicked) continue;
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(done, Math.max(1, Math.min(granted.waitMs ?? this.pollMs, this.pollMs)));
+          function done() {
+            clearTimeout(t);
+            q.wake = undefined;
+            resolve();
+          }
+          q.wake = done;
+        });
+      }
+    } finally {
+      q.running = false;
+    }
+  }
+
+  private async locked<T>(shop: string, fn: (s: BucketState, now: number) => T): Promise<T> {
+    return this.db.transaction().execute(async (tx) => {
+      const now = this.now();
+      const stamp = new Date(now).toISOString();
+      await tx
+        .insertInto('shop_throttle')
+        .values({ shop, state: JSON.stringify(emptyBucket()), updated_at: stamp })
+        .onConflict((oc) => oc.column('shop').doNothing())
+        .execute();
+      // Writing first takes the row's lock on either engine (SQLite has no FOR UPDATE) until the commit.
+      await tx.updateTable('shop_throttle').set({ updated_at: stamp }).where('shop', '=', shop).execute();
+      const row = await tx.selectFrom('shop_throttle').select('state').where('shop', '=', shop).executeTakeFirstOrThrow();
+      const s = parseBucket(row.state);
+      expirePending(s, now);
+      const result = fn(s, now);
+      await tx.updateTable('shop_throttle').set({ state: JSON.stringify(s) }).where('shop', '=', shop).execute();
+      return result;
+    });
   }
 }
