@@ -12,6 +12,11 @@ export type WebhookSecretSource = (tenant: Tenant) => string | undefined | Promi
 export interface WebhookRouteOptions {
   store: Pick<Store, 'db'>;
   webhookSecret: WebhookSecretSource;
+  /**
+   * The tenant's shop domain: a delivery naming another shop (X-Shopify-Shop-Domain) is refused, since one app's
+   * secret signs the webhooks of every shop it is installed in.
+   */
+  shopDomain?: (tenant: Tenant) => string | undefined;
   /** called after a new delivery was stored, e.g. to wake the worker */
   onStored?: (tenant: Tenant, topic: string) => void;
 }
@@ -36,6 +41,9 @@ export function shopifyWebhookRoutes(opts: WebhookRouteOptions): (app: FastifyIn
       const tenant = await tenants.byName(req.params.tenant);
       const secret = tenant ? await opts.webhookSecret(tenant) : undefined;
       if (!tenant || !secret || !verifyShopifyWebhook(raw, header(req.headers['x-shopify-hmac-sha256']), secret)) return refuse(reply);
+      const shop = opts.shopDomain?.(tenant);
+      const from = header(req.headers['x-shopify-shop-domain'])?.toLowerCase();
+      if (shop && from && from !== shop.toLowerCase()) return refuse(reply);
       const webhookId = header(req.headers['x-shopify-webhook-id']);
       const topic = header(req.headers['x-shopify-topic']);
       if (!webhookId || !WEBHOOK_ID.test(webhookId) || !topic) {

@@ -65,9 +65,11 @@ test('a delivery with a wrong or missing signature is refused with 401 and nothi
   assert.equal(missing.status, 401);
   const otherTenant = await post({ 'x-shopify-hmac-sha256': signShopifyWebhook(body, s.emu.clientSecret) }, 'nobody');
   assert.equal(otherTenant.status, 401);
+  const otherShop = await post({ 'x-shopify-hmac-sha256': signShopifyWebhook(body, s.emu.clientSecret), 'x-shopify-shop-domain': 'another-shop.myshopify.com' });
+  assert.equal(otherShop.status, 401, 'a delivery of another shop signed with the same app secret');
   assert.equal(await count(), n, 'a refused delivery leaves no trace');
 
-  const good = await post({ 'x-shopify-hmac-sha256': signShopifyWebhook(body, s.emu.clientSecret) });
+  const good = await post({ 'x-shopify-hmac-sha256': signShopifyWebhook(body, s.emu.clientSecret), 'x-shopify-shop-domain': s.emu.shop });
   assert.equal(good.status, 200, await good.text());
   const again = await post({ 'x-shopify-hmac-sha256': signShopifyWebhook(body, s.emu.clientSecret) });
   assert.deepEqual(await again.json(), { received: true, duplicate: true });

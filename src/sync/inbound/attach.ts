@@ -60,6 +60,7 @@ export function attachTwoWay(engine: Engine, opts: TwoWayOptions): TwoWay {
     plugin: shopifyWebhookRoutes({
       store: opts.store,
       webhookSecret: (t) => readShopSettings(t.settings, opts.box)?.clientSecret,
+      shopDomain: (t) => readShopSettings(t.settings, opts.box)?.shop,
       onStored: () => engine.worker.wake(),
     }),
     deps,
