@@ -1,5 +1,6 @@
 // Faults injected at run time through the control API: slow or failing GraphQL responses, hangs, another
 // app draining the bucket, and webhooks dropped, duplicated or reordered.
+import { getOperationAST, Kind, parse } from 'graphql';
 
 export interface Faults {
   /** extra delay before every GraphQL response, ms */
@@ -18,11 +19,18 @@ export interface Faults {
   duplicateWebhookRate: number;
   /** hold deliveries briefly and send them in reverse order */
   reorderWebhooks: boolean;
+  /**
+   * how many of the next mutations (of `lostResponseOf`, when set) are applied and their answers never sent: the
+   * client times out although the write landed, as when a connection drops on the way back
+   */
+  lostResponses: number;
+  /** root mutation field whose answers `lostResponses` loses (e.g. "customerCreate"); empty = any mutation */
+  lostResponseOf: string;
 }
 
 export const NO_FAULTS: Faults = {
   latencyMs: 0, errorRate: 0, status: 500, timeoutRate: 0, throttlePressure: 0,
-  dropWebhookRate: 0, duplicateWebhookRate: 0, reorderWebhooks: false,
+  dropWebhookRate: 0, duplicateWebhookRate: 0, reorderWebhooks: false, lostResponses: 0, lostResponseOf: '',
 };
 
 const RATES = ['errorRate', 'timeoutRate', 'throttlePressure', 'dropWebhookRate', 'duplicateWebhookRate'] as const;
@@ -40,6 +48,12 @@ export function mergeFaults(current: Faults, patch: Record<string, unknown>): Fa
     } else if (k === 'status') {
       if (v !== 500 && v !== 502 && v !== 503) throw new Error('status must be 500, 502 or 503');
       next.status = v;
+    } else if (k === 'lostResponses') {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Error('lostResponses must be a whole number ≥ 0');
+      next.lostResponses = v;
+    } else if (k === 'lostResponseOf') {
+      if (typeof v !== 'string' || !/^\w*$/.test(v)) throw new Error('lostResponseOf must be a mutation field name such as "customerCreate", or ""');
+      next.lostResponseOf = v;
     } else if (k === 'reorderWebhooks') {
       if (typeof v !== 'boolean') throw new Error('reorderWebhooks must be true or false');
       next.reorderWebhooks = v;
@@ -56,3 +70,15 @@ export const ERROR_BODIES: Record<number, Record<string, string>> = {
   502: { errors: 'Bad Gateway' },
   503: { errors: 'Service Unavailable' },
 };
+
+/** True when a GraphQL request body is a mutation whose answer the `lostResponses` fault should lose. */
+export function losesResponse(faults: Faults, body: { query?: unknown; operationName?: unknown } | undefined): boolean {
+  if (faults.lostResponses <= 0 || typeof body?.query !== 'string') return false;
+  try {
+    const op = getOperationAST(parse(body.query), typeof body.operationName === 'string' ? body.operationName : undefined);
+    if (op?.operation !== 'mutation') return false;
+    return !faults.lostResponseOf || op.selectionSet.selections.some((s) => s.kind === Kind.FIELD && s.name.value === faults.lostResponseOf);
+  } catch {
+    return false; // not a document: answered as Shopify would
+  }
+}

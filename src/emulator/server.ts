@@ -7,7 +7,7 @@ import { INVALID_TOKEN_BODY, SCOPES, type AppAuth } from './auth.js';
 import type { BulkRunner } from './bulk.js';
 import type { CostBucket } from './bucket.js';
 import type { EmulatorCounters } from './control.js';
-import { ERROR_BODIES, type Faults } from './faults.js';
+import { ERROR_BODIES, losesResponse, type Faults } from './faults.js';
 import { runGraphQL, type GraphQLBody } from './graphql/run.js';
 import type { Shop } from './shop.js';
 
@@ -70,7 +70,15 @@ export function buildServer(d: ServerDeps): FastifyInstance {
     const ctx = {
       shop: d.shop, apiVersion: req.params.version, scopes: SCOPES, baseUrl: d.baseUrl(), bulk: d.bulk, unbounded: false, searchWarnings: [],
     };
+    const lose = losesResponse(faults, req.body);
     const r = await runGraphQL(schema, d.bucket, d.counters, ctx, req.body ?? {});
+    if (lose && !('errors' in r.body) && d.faults.current.lostResponses > 0) {
+      // The write is done; its answer is lost on the way back, so the client times out not knowing it landed.
+      d.faults.current = { ...d.faults.current, lostResponses: d.faults.current.lostResponses - 1 };
+      d.counters.faultTimeouts++;
+      reply.hijack();
+      return;
+    }
     return reply.code(r.status).header('X-Shopify-API-Version', req.params.version).send(r.body);
   });
 
