@@ -13,11 +13,13 @@ import {
   findCustomerByEmail,
   findCustomerByPhone,
   getCustomer,
+  isShopifyError,
   removeTags,
   updateCustomer,
   updateEmailMarketingConsent,
   cancelDataErasure,
   shopifyErrors,
+  type CustomerInput,
   type MetafieldInput,
   type ShopifyClient,
   type ShopifyCustomer,
@@ -134,6 +136,27 @@ async function adoptable(d: ProvisionDeps, ctx: SyncContext): Promise<ShopifyCus
   return found;
 }
 
+/** Refusals a create of ours may meet when an earlier attempt of it landed and its answer was lost. */
+const TAKEN_CODES = ['EMAIL_TAKEN', 'PHONE_TAKEN', 'CUSTOM_ID_TAKEN', 'TAKEN'];
+
+/**
+ * Creates the user's customer. A create carries the user's custom id, so a uniqueness refusal may be our own earlier
+ * attempt that landed unanswered (a timed-out call retried): the customer holding that custom id is ours and is
+ * returned, `recovered`; only when there is none is the refusal a conflict.
+ */
+async function createOrRecover(ctx: SyncContext, input: CustomerInput): Promise<{ customer: ShopifyCustomer; recovered: boolean }> {
+  const opts = { metafieldKeys: ctx.metafieldKeys };
+  try {
+    return { customer: await createCustomer(ctx.client, input, opts), recovered: false };
+  } catch (e) {
+    if (!isShopifyError(e, ...TAKEN_CODES)) throw e;
+    const { namespace, key } = ctx.mapping.customIdMetafield;
+    const mine = await findCustomerByCustomId(ctx.client, { namespace, key, value: ctx.user.id }, opts);
+    if (!mine) throw e;
+    return { customer: mine, recovered: true };
+  }
+}
+
 async function provision(d: ProvisionDeps, ctx: SyncContext, at: string): Promise<JobOutcome> {
   const { client, user, tenant } = ctx;
   let customer = await locate(ctx);
@@ -164,13 +187,18 @@ async function provision(d: ProvisionDeps, ctx: SyncContext, at: string): Promis
     customer = await adoptable(d, ctx);
     if (customer) action = 'adopted';
   }
+  let fresh = false;
   if (!customer) {
-    customer = await createCustomer(client, createInput(ctx.desired, wantTags, markerInput(null)), { metafieldKeys: ctx.metafieldKeys });
+    const made = await createOrRecover(ctx, createInput(ctx.desired, wantTags, markerInput(null)));
+    customer = made.customer;
     action = 'created';
+    fresh = !made.recovered;
     // Linked at once: should this run die now, the next one finds the customer by link (or by its custom id).
     await links.update(d.db, tenant.id, user.id, { customerId: customer.id }, at);
-  } else {
-    const plan = updatePlan(ctx.desired, customer, markerInput(customer), { applyEmailChanges: ctx.policies.applyEmailChanges || action === 'adopted' });
+  }
+  // A recovered create is brought up to date like any found customer: the attempt that landed may be an older one.
+  if (!fresh) {
+    const plan = updatePlan(ctx.desired, customer, markerInput(customer), { applyEmailChanges: ctx.policies.applyEmailChanges || action !== 'updated' });
     if (ctx.active && customer.metafields.some((x) => x.namespace === marker.namespace && x.key === marker.key)) plan.removeMetafields.push(marker);
     if (plan.input) {
       const updated = await updateCustomer(client, customer.id, plan.input, { metafieldKeys: ctx.metafieldKeys });
