@@ -30,9 +30,11 @@ const schema = z
     SHOPIFY_ACCESS_TOKEN: z.string().min(1).optional(),
     SHOPIFY_CLIENT_ID: z.string().min(1).optional(),
     SHOPIFY_CLIENT_SECRET: z.string().min(1).optional(),
+    SHOPIFY_WEBHOOK_SECRET: z.string().min(1).optional(),
     SHOPIFY_API_VERSION: z.string().regex(/^\d{4}-\d{2}$|^unstable$/, 'must look like 2026-10').default(SHOPIFY_API_VERSION_DEFAULT),
     SHOPIFY_API_BASE_URL: optionalUrl,
     SYNC_WAIT_MS: z.coerce.number().int().min(0).max(30000).default(3000),
+    RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(15 * 60_000),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1048576),
   });
 
@@ -63,11 +65,15 @@ export interface Config {
     accessToken?: string;
     clientId?: string;
     clientSecret?: string;
+    /** the app's secret that signs its webhooks (the client secret; for a static token, the custom app's API secret) */
+    webhookSecret?: string;
     apiVersion: string;
     apiBaseUrl?: string;
   };
   shopifyApiVersion: string;
   syncWaitMs: number;
+  /** how often each tenant is reconciled with its shop; 0 turns the schedule off */
+  reconcileIntervalMs: number;
   maxBodyBytes: number;
 }
 
@@ -103,12 +109,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           accessToken: v.SHOPIFY_ACCESS_TOKEN,
           clientId: v.SHOPIFY_CLIENT_ID,
           clientSecret: v.SHOPIFY_CLIENT_SECRET,
+          webhookSecret: v.SHOPIFY_WEBHOOK_SECRET ?? v.SHOPIFY_CLIENT_SECRET,
           apiVersion: v.SHOPIFY_API_VERSION,
           apiBaseUrl: v.SHOPIFY_API_BASE_URL,
         }
       : undefined,
     shopifyApiVersion: v.SHOPIFY_API_VERSION,
     syncWaitMs: v.SYNC_WAIT_MS,
+    reconcileIntervalMs: v.RECONCILE_INTERVAL_MS,
     maxBodyBytes: v.MAX_BODY_BYTES,
   };
 }

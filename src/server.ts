@@ -54,8 +54,8 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
         ...(opts.engine || {}),
       })
     : undefined;
-  // Shopify -> SCIM and outbound targets ride on the engine's worker; reconcile runs every 15 minutes per tenant.
-  const twoWay = engine ? attachTwoWay(engine, { store, box: box!, publicUrl: config.publicUrl, reconcileIntervalMs: 15 * 60_000, log: pino({ level: config.logLevel, name: 'twoway' }) }) : undefined;
+  // Shopify -> SCIM and outbound targets ride on the engine's worker; reconcile runs every RECONCILE_INTERVAL_MS per tenant.
+  const twoWay = engine ? attachTwoWay(engine, { store, box: box!, publicUrl: config.publicUrl, reconcileIntervalMs: config.reconcileIntervalMs, log: pino({ level: config.logLevel, name: 'twoway' }) }) : undefined;
   const app = await buildApp({
     store,
     hook: opts.hook ?? twoWay?.hook ?? engine?.hook ?? noProvisioning,

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import type { Config } from '../config.js';
 import { loadConfig, ConfigError } from '../config.js';
 import { openStore } from '../store/db.js';
+import { ensureTenantWebhooks } from '../sync/inbound/subscriptions.js';
 import { TenantRepository } from '../store/tenants.js';
 import { startBridge, type Bridge } from '../server.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
@@ -72,7 +73,13 @@ export async function startDemo(config: Config): Promise<Demo> {
       if (emulator) {
         tenant ??= await tenants.create(DEMO_TENANT, 'Demo store');
         // The emulator's address may change between runs: connect again each time.
-        await connectTenantShop(store.db, tenant.id, { shop: emulator.shop, apiBaseUrl: emulator.url, accessToken: emulator.accessToken }, secretBoxFor(config));
+        // clientSecret is the app secret the emulator signs its webhooks with.
+        await connectTenantShop(
+          store.db,
+          tenant.id,
+          { shop: emulator.shop, apiBaseUrl: emulator.url, accessToken: emulator.accessToken, clientSecret: emulator.clientSecret },
+          secretBoxFor(config),
+        );
       } else {
         tenant = await connectTenantFromConfig(store.db, config, DEMO_TENANT);
       }
@@ -87,8 +94,16 @@ export async function startDemo(config: Config): Promise<Demo> {
   }
   const adminToken = config.adminToken ?? saved.adminToken ?? generateToken('adm_');
   // The demo prints its tokens: unless HOST says otherwise it listens on loopback only.
-  const bridge = await startBridge({ config: { ...config, adminToken, host: config.hostGiven ? config.host : '127.0.0.1' } });
-  const origin = config.publicUrl ?? bridge.url;
+  const host = config.hostGiven ? config.host : '127.0.0.1';
+  // Webhook callbacks and target events need an absolute address: the public URL, else the one the demo listens on.
+  const publicUrl = config.publicUrl ?? (config.port > 0 ? `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${config.port}` : undefined);
+  const bridge = await startBridge({ config: { ...config, adminToken, host, publicUrl } });
+  const origin = publicUrl ?? bridge.url;
+  if (emulator && bridge.twoWay) {
+    const demoTenant = await new TenantRepository(bridge.store.db).byName(DEMO_TENANT);
+    // Changes made in the emulator (staff edits through its control API) come back through webhooks, as with a real shop.
+    if (demoTenant) await ensureTenantWebhooks({ ...bridge.twoWay.deps, publicUrl: origin }, demoTenant);
+  }
   const credentials: DemoCredentials = {
     scimBaseUrl: `${origin}/scim/v2/${DEMO_TENANT}`,
     token,

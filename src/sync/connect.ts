@@ -25,7 +25,9 @@ export async function connectTenantFromConfig(db: Kysely<Database>, config: Conf
       shop: shop.shop,
       apiVersion: shop.apiVersion,
       ...(shop.apiBaseUrl ? { apiBaseUrl: shop.apiBaseUrl } : {}),
-      ...(shop.accessToken ? { accessToken: shop.accessToken } : { clientId: shop.clientId, clientSecret: shop.clientSecret }),
+      ...(shop.accessToken ? { accessToken: shop.accessToken } : { clientId: shop.clientId }),
+      // The app secret signs webhooks: with a static token it comes from SHOPIFY_WEBHOOK_SECRET.
+      ...(shop.webhookSecret ? { clientSecret: shop.webhookSecret } : {}),
     },
     secretBoxFor(config),
   );
