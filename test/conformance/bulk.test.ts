@@ -2,8 +2,8 @@
 // paths, failOnErrors, circular references, and the limits ServiceProviderConfig advertises (413 beyond them).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startScim, userBody, type ScimHarness } from '../helpers/scim.js';
-import { URN, ORIGIN, patchOp, assertError, assertScimJson, createUser, memberIds, groupIdsOf } from './support.js';
+import { userBody, type ScimHarness } from '../helpers/scim.js';
+import { URN, ORIGIN, patchOp, assertError, assertScimJson, createUser, memberIds, groupIdsOf, startSuite } from './support.js';
 
 function bulk(Operations: Record<string, unknown>[], extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { schemas: [URN.bulkRequest], Operations, ...extra };
@@ -20,7 +20,7 @@ const postGroup = (bulkId: string, displayName: string, members: string[]) => ({
 describe('Bulk: references between operations', () => {
   let h: ScimHarness;
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
   });
   after(async () => h.close());
 
@@ -123,7 +123,7 @@ describe('Bulk: references between operations', () => {
 describe('Bulk: errors, failOnErrors and limits', () => {
   let h: ScimHarness;
   before(async () => {
-    h = await startScim({ maxBodyBytes: 64 * 1024 });
+    h = await startSuite({ maxBodyBytes: 64 * 1024 });
   });
   after(async () => h.close());
 

@@ -2,8 +2,8 @@
 // and fetch examples do: POST /Users with a bearer token and a JSON body, and the answers such a developer relies on.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startScim, type ScimHarness } from '../helpers/scim.js';
-import { URN, withFilter, patchOp, assertError, assertList, assertCreated, assertScimJson } from './support.js';
+import type { ScimHarness } from '../helpers/scim.js';
+import { URN, withFilter, patchOp, assertError, assertList, assertCreated, assertScimJson, startSuite } from './support.js';
 
 /** The body of the sign-up example: the smallest useful user, without `schemas`. */
 function signUp(email: string, given: string, family: string, extra: Record<string, unknown> = {}) {
@@ -13,7 +13,7 @@ function signUp(email: string, given: string, family: string, extra: Record<stri
 describe('Custom application: sign-up form', () => {
   let h: ScimHarness;
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
   });
   after(async () => h.close());
 

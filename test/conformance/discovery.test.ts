@@ -2,9 +2,9 @@
 // ETags, readOnly, caseExact, returned), plus POST /.search at the root and per resource type (RFC 7644 §3.4.3).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startScim, userBody, type ScimHarness } from '../helpers/scim.js';
+import { userBody, type ScimHarness } from '../helpers/scim.js';
 import { randomUUID } from 'node:crypto';
-import { URN, ORIGIN, withFilter, patchOp, assertError, assertList, assertScimJson, createUser, createGroup } from './support.js';
+import { URN, ORIGIN, withFilter, patchOp, assertError, assertList, assertScimJson, createUser, createGroup, startSuite } from './support.js';
 
 const CHARACTERISTICS = ['name', 'type', 'multiValued', 'description', 'required', 'caseExact', 'mutability', 'returned', 'uniqueness'];
 
@@ -23,7 +23,7 @@ describe('Discovery: ServiceProviderConfig advertises what the server does', () 
   let h: ScimHarness;
   let spc: any;
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
     const r = await h.req('GET', '/ServiceProviderConfig');
     assert.equal(r.status, 200, r.dump);
     spc = r.body;
@@ -98,7 +98,7 @@ describe('Discovery: ServiceProviderConfig advertises what the server does', () 
 describe('Discovery: ResourceTypes', () => {
   let h: ScimHarness;
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
   });
   after(async () => h.close());
 
@@ -149,7 +149,7 @@ describe('Discovery: Schemas describe attributes as the server treats them', () 
   let schemas: Map<string, { attributes: AttrDoc[] }>;
   let user: any;
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
     const r = await h.req('GET', '/Schemas');
     schemas = new Map(assertList(r, 4).map((s) => [s.id, s]));
     user = await createUser(h, userBody('schema.user@discovery.test', { externalId: 'Ext-Case', password: 'Secret-1' }));
@@ -256,7 +256,7 @@ describe('Search with POST /.search', () => {
   let ann: any;
   let g: any;
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
     ann = await createUser(h, userBody('ann@search.test', { title: 'Buyer' }));
     await createUser(h, userBody('bob@search.test'));
     g = await createGroup(h, 'Buyers', [ann.id]);

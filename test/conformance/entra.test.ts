@@ -2,8 +2,8 @@
 // (capitalised ops, string booleans, filtered paths that create, URN paths, dotted keys, parallel requests).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startScim, type ScimHarness } from '../helpers/scim.js';
-import { URN, withFilter, patchOp, assertError, assertList, assertCreated, assertScimJson, createUser, createGroup, memberIds } from './support.js';
+import type { ScimHarness } from '../helpers/scim.js';
+import { URN, withFilter, patchOp, assertError, assertList, assertCreated, assertScimJson, createUser, createGroup, memberIds, startSuite } from './support.js';
 
 /** The tutorial's "Create User" request body. */
 function tutorialUser(userName: string, externalId: string): Record<string, unknown> {
@@ -38,7 +38,7 @@ describe('Microsoft Entra ID: the tutorial requests', () => {
   let userId: string;
   let groupId: string;
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
   });
   after(async () => h.close());
 
@@ -212,7 +212,7 @@ describe('Microsoft Entra ID: the tutorial requests', () => {
 describe('Microsoft Entra ID: attribute update quirks', () => {
   let h: ScimHarness;
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
   });
   after(async () => h.close());
 
@@ -402,7 +402,7 @@ describe('Microsoft Entra ID: attribute update quirks', () => {
 describe('Microsoft Entra ID: group membership quirks', () => {
   let h: ScimHarness;
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
   });
   after(async () => h.close());
 

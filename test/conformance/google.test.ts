@@ -2,8 +2,8 @@
 // connection is saved, creates and updates, suspension and deletion, and the periodic re-sync every few hours.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startScim, type ScimHarness } from '../helpers/scim.js';
-import { URN, withFilter, patchOp, assertError, assertList, assertCreated, createUser } from './support.js';
+import type { ScimHarness } from '../helpers/scim.js';
+import { URN, withFilter, patchOp, assertError, assertList, assertCreated, createUser, startSuite } from './support.js';
 
 function googleUser(email: string, given: string, family: string, extra: Record<string, unknown> = {}) {
   return {
@@ -20,7 +20,7 @@ function googleUser(email: string, given: string, family: string, extra: Record<
 describe('Google Workspace: the connection probe', () => {
   let h: ScimHarness;
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
   });
   after(async () => h.close());
 
@@ -45,7 +45,7 @@ describe('Google Workspace: the connection probe', () => {
 describe('Google Workspace: provisioning and re-sync', () => {
   let h: ScimHarness;
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
   });
   after(async () => h.close());
 

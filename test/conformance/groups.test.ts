@@ -2,8 +2,8 @@
 // computed and readOnly User.groups, renames and deletes seen from the members' side, and members projection.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startScim, userBody, type ScimHarness } from '../helpers/scim.js';
-import { URN, ORIGIN, withFilter, patchOp, assertError, assertList, assertCreated, assertScimJson, createUser, createGroup, memberIds, groupIdsOf } from './support.js';
+import { userBody, type ScimHarness } from '../helpers/scim.js';
+import { URN, ORIGIN, withFilter, patchOp, assertError, assertList, assertCreated, assertScimJson, createUser, createGroup, memberIds, groupIdsOf, startSuite } from './support.js';
 
 describe('Groups: create, read, replace, patch, delete', () => {
   let h: ScimHarness;
@@ -11,7 +11,7 @@ describe('Groups: create, read, replace, patch, delete', () => {
   let ben: any;
   let g: any;
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
     ann = await createUser(h, userBody('ann@groups.test'));
     ben = await createUser(h, userBody('ben@groups.test'));
   });
@@ -110,7 +110,7 @@ describe('Groups: membership in every form clients send', () => {
   let h: ScimHarness;
   let u: any[];
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
     u = [];
     for (let i = 0; i < 4; i++) u.push(await createUser(h, userBody(`member${i}@groups.test`)));
   });
@@ -179,7 +179,7 @@ describe('Groups: User.groups is computed and readOnly', () => {
   let user: any;
   let g: any;
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
     user = await createUser(h, userBody('carol@groups.test'));
     g = await createGroup(h, 'Engineering', [user.id]);
   });
@@ -261,7 +261,7 @@ describe('Groups: User.groups is computed and readOnly', () => {
 describe('Groups: concurrent changes', () => {
   let h: ScimHarness;
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
   });
   after(async () => h.close());
 
@@ -291,7 +291,7 @@ describe('Groups: listing, filtering and members projection', () => {
   let user: any;
   let g: any;
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
     user = await createUser(h, userBody('frank@groups.test'));
     g = await createGroup(h, 'Marketing', [user.id], { externalId: 'mkt-1' });
     await createGroup(h, 'Finance');

@@ -2,8 +2,8 @@
 // test group and deletes both (deactivating the user when DELETE is refused); members are removed Entra-style.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startScim, type ScimHarness } from '../helpers/scim.js';
-import { URN, withFilter, patchOp, assertError, assertList, assertCreated, createUser, createGroup, memberIds } from './support.js';
+import type { ScimHarness } from '../helpers/scim.js';
+import { URN, withFilter, patchOp, assertError, assertList, assertCreated, createUser, createGroup, memberIds, startSuite } from './support.js';
 
 /** A user as JumpCloud sends it: its own 24-hex id as externalId, core and enterprise attributes. */
 function jumpCloudUser(email: string, jcId: string, extra: Record<string, unknown> = {}) {
@@ -24,7 +24,7 @@ function jumpCloudUser(email: string, jcId: string, extra: Record<string, unknow
 describe('JumpCloud: Test Connection', () => {
   let h: ScimHarness;
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
   });
   after(async () => h.close());
 
@@ -62,7 +62,7 @@ describe('JumpCloud: Test Connection', () => {
 describe('JumpCloud: provisioning', () => {
   let h: ScimHarness;
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
   });
   after(async () => h.close());
 

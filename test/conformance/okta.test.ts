@@ -2,8 +2,8 @@
 // POST, imports, group push) and the checks of its Runscope spec test (JSON bodies, upper-cased lookups, 401s, timing).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startScim, type ScimHarness } from '../helpers/scim.js';
-import { URN, patchOp, assertError, assertList, assertCreated, assertScimJson, createUser, memberIds, groupIdsOf } from './support.js';
+import type { ScimHarness } from '../helpers/scim.js';
+import { URN, patchOp, assertError, assertList, assertCreated, assertScimJson, createUser, memberIds, groupIdsOf, startSuite } from './support.js';
 
 /** Headers of Okta's provisioning client; its spec test also sends these, with JSON bodies as application/json. */
 const OKTA = { 'user-agent': 'Okta SCIM Client 1.0.0', accept: 'application/scim+json', 'content-type': 'application/json' };
@@ -31,7 +31,7 @@ describe('Okta: the protocol reference, user lifecycle', () => {
   let h: ScimHarness;
   let id: string;
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
   });
   after(async () => h.close());
 
@@ -146,7 +146,7 @@ describe('Okta: the Runscope spec test', () => {
   let h: ScimHarness;
   const runscope = { 'accept-charset': 'utf-8', accept: 'application/scim+json', 'content-type': 'application/scim+json; charset=utf-8', 'user-agent': 'OKTA SCIM Integration' };
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
     await createUser(h, oktaUser('seed.user@okta.local', '00useed'));
   });
   after(async () => h.close());
@@ -210,7 +210,7 @@ describe('Okta: the Runscope spec test', () => {
 describe('Okta: imports', () => {
   let h: ScimHarness;
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
     for (let i = 0; i < 7; i++) await createUser(h, oktaUser(`import.${i}@okta.local`, `00uimport${i}`));
   });
   after(async () => h.close());
@@ -243,7 +243,7 @@ describe('Okta: group push', () => {
   let bob: any;
   let groupId: string;
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
     alice = await createUser(h, oktaUser('alice@okta.local', '00ualice'));
     bob = await createUser(h, oktaUser('bob@okta.local', '00ubob'));
   });

@@ -2,8 +2,8 @@
 // profile fields with empty strings, ops arrive in lower case, and group members are added and removed as arrays.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startScim, type ScimHarness } from '../helpers/scim.js';
-import { URN, withFilter, patchOp, assertError, assertList, assertCreated, createUser, createGroup, memberIds, groupIdsOf } from './support.js';
+import type { ScimHarness } from '../helpers/scim.js';
+import { URN, withFilter, patchOp, assertError, assertList, assertCreated, createUser, createGroup, memberIds, groupIdsOf, startSuite } from './support.js';
 
 /** What OneLogin's default SCIM JSON template renders for a user, blanks included for fields the profile lacks. */
 function oneLoginUser(email: string, first: string, last: string, profile: { title?: string; phone?: string; department?: string } = {}) {
@@ -21,7 +21,7 @@ function oneLoginUser(email: string, first: string, last: string, profile: { tit
 describe('OneLogin: users', () => {
   let h: ScimHarness;
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
   });
   after(async () => h.close());
 
@@ -86,7 +86,7 @@ describe('OneLogin: groups', () => {
   let h: ScimHarness;
   let users: any[];
   before(async () => {
-    h = await startScim();
+    h = await startSuite();
     users = [];
     for (const n of ['ann', 'bo', 'cy']) users.push(await createUser(h, oneLoginUser(`${n}@onelogin.test`, n, 'Member')));
   });

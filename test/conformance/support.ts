@@ -1,7 +1,27 @@
 // Assertions and request helpers the per-client conformance suites share: what every SCIM answer must look like
 // (media type, error body, list envelope, Created headers), so each suite can concentrate on its client's requests.
 import assert from 'node:assert/strict';
-import type { Res, ScimHarness } from '../helpers/scim.js';
+import { after } from 'node:test';
+import { startScim, type Res, type ScimHarness } from '../helpers/scim.js';
+import { openTestStore, type TestStore } from '../helpers/db.js';
+
+let store: Promise<TestStore> | undefined;
+let suites = 0;
+// Registered at import, on the file's root: the shared database is dropped once every suite of the file has run.
+after(async () => {
+  // A database that failed to open has already failed the suites that needed it; there is nothing to close.
+  const s = await store?.catch(() => undefined);
+  await s?.close();
+});
+
+/**
+ * Starts the HTTP app for one suite: every suite of a file shares one migrated database but gets its own tenant and
+ * token, so suites stay apart (tenants never see each other) without paying for a fresh database each.
+ */
+export async function startSuite(opts: { maxBodyBytes?: number } = {}): Promise<ScimHarness> {
+  store ??= openTestStore();
+  return startScim({ ...opts, store: await store, tenant: `suite-${++suites}` });
+}
 
 export const URN = {
   user: 'urn:ietf:params:scim:schemas:core:2.0:User',
