@@ -11,6 +11,8 @@ import { SecretBox, loadOrCreateKey } from './security/secrets.js';
 import { createEngine, type Engine, type EngineOptions } from './sync/engine.js';
 import { adminApi } from './http/admin/index.js';
 import { attachTwoWay, type TwoWay } from './sync/inbound/attach.js';
+import { ensureTenantWebhooks } from './sync/inbound/subscriptions.js';
+import type { Tenant } from './store/tenants.js';
 
 export interface Bridge {
   app: FastifyInstance;
@@ -70,6 +72,7 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
         ...(box ? { box } : {}),
         ...(engine ? { shops: engine.shops, wake: () => engine.worker.wake() } : {}),
         publicUrl: config.publicUrl,
+        ...(twoWay ? { onShopConnected: (t: Tenant) => ensureTenantWebhooks(twoWay.deps, t) } : {}),
       }),
       ...(twoWay ? [twoWay.plugin] : []),
     ],

@@ -17,7 +17,9 @@ export interface AdminDeps {
   shops?: ShopConnections;
   /** called after jobs were queued, so the worker runs them now rather than at its next poll */
   wake?: () => void;
-  /** recorded with each saved mapping version: 'admin' for the API, 'cli' for the commands */
+  /** subscribes a newly connected shop's webhooks (the two-way sync); its result is shown with the connection */
+  onShopConnected?: (tenant: Tenant) => Promise<unknown>;
+    /** recorded with each saved mapping version: 'admin' for the API, 'cli' for the commands */
   actor: string;
 }
 

@@ -17,6 +17,8 @@ export interface ShopView {
   clientId?: string;
   accessToken?: 'set' | 'not set';
   clientSecret?: 'set' | 'not set';
+  /** the outcome of subscribing the shop's customer webhooks right after connecting */
+  webhooks?: { ok: true; [k: string]: unknown } | { ok: false; error: string };
 }
 
 /** The connection without its secrets (read from the stored form, so no key is needed). */
@@ -45,6 +47,8 @@ const input = z.strictObject({
   accessToken: z.string().min(1).optional(),
   clientId: z.string().min(1).optional(),
   clientSecret: z.string().min(1).optional(),
+  /** with an accessToken: the custom app's API secret key, which signs the shop's webhooks */
+  webhookSecret: z.string().min(1).optional(),
   apiVersion: z.string().regex(/^\d{4}-\d{2}$|^unstable$/, 'must look like 2026-10').optional(),
   /** another address for the Admin API, e.g. the emulator's http://127.0.0.1:8081 */
   apiBaseUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
@@ -62,13 +66,17 @@ export async function connectShop(deps: AdminDeps, tenant: Tenant, body: unknown
   }
   const v = r.data;
   if (v.accessToken && (v.clientId || v.clientSecret)) throw adminErrors.invalidShop('give an accessToken, or a clientId with its clientSecret, not both');
+  if (v.webhookSecret && !v.accessToken) throw adminErrors.invalidShop('webhookSecret goes with an accessToken; with client credentials the clientSecret signs webhooks');
   if (!deps.box) throw adminErrors.secretsUnavailable('the server has no secret key, so Shopify credentials cannot be stored; set SECRET_KEY or let the server create its key file');
   const shop = normalizeShop(v.shop);
   const next: ShopSettings = { shop };
   if (v.apiBaseUrl) next.apiBaseUrl = v.apiBaseUrl;
   if (v.apiVersion) next.apiVersion = v.apiVersion;
-  if (v.accessToken) next.accessToken = v.accessToken;
-  else if (v.clientId || v.clientSecret) {
+  if (v.accessToken) {
+    next.accessToken = v.accessToken;
+    // Stored where client credentials keep their secret: it is the key webhooks are verified with.
+    if (v.webhookSecret) next.clientSecret = v.webhookSecret;
+  } else if (v.clientId || v.clientSecret) {
     const before = readShopSettings(tenant.settings, deps.box);
     const keepSecret = !v.clientSecret && before?.shop === shop && before.clientId === v.clientId ? before.clientSecret : undefined;
     if (!v.clientId || !(v.clientSecret ?? keepSecret)) throw adminErrors.invalidShop('client credentials need both clientId and clientSecret');
@@ -89,7 +97,17 @@ export async function connectShop(deps: AdminDeps, tenant: Tenant, body: unknown
   }
   await connectTenantShop(deps.db, tenant.id, next, deps.box);
   const after = await deps.db.selectFrom('tenants').select('settings').where('id', '=', tenant.id).executeTakeFirstOrThrow();
-  return shopView(JSON.parse(after.settings) as Record<string, unknown>);
+  const settings = JSON.parse(after.settings) as Record<string, unknown>;
+  const view = shopView(settings);
+  if (deps.onShopConnected) {
+    // Changes made in Shopify come back only through webhooks: subscribe now, and say so when it cannot be done.
+    try {
+      view.webhooks = { ok: true, ...((await deps.onShopConnected({ ...tenant, settings })) as Record<string, unknown>) };
+    } catch (e) {
+      view.webhooks = { ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
+  }
+  return view;
 }
 
 /** Forgets the shop connection; the engine stops writing to Shopify (jobs wait, retrying, until one is connected). */

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { openTestStore, type TestStore } from '../helpers/db.js';
 import { startEmulator, type Emulator, type EmulatorOptions, type CustomerSnapshot } from '../../src/emulator/index.js';
 import { loadConfig } from '../../src/config.js';
@@ -51,6 +52,17 @@ export interface AdminStackOptions {
   syncWaitMs?: number;
   emulator?: EmulatorOptions;
   worker?: { concurrency?: number };
+  /** listen on a known port and set PUBLIC_URL to it (webhook subscriptions need an absolute callback address) */
+  publicUrl?: boolean;
+}
+
+/** A port that is free right now, for a bridge that must know its own address before it listens. */
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
 }
 
 async function call(url: string, method: string, headers: Record<string, string>, body: unknown): Promise<Res> {
@@ -76,8 +88,10 @@ export async function startAdminStack(o: AdminStackOptions = {}): Promise<AdminS
   const key = randomBytes(32).toString('hex');
   const box = new SecretBox(Buffer.from(key, 'hex'));
   const adminToken = o.adminToken === null ? undefined : (o.adminToken ?? `adm_${randomBytes(24).toString('hex')}`);
+  const port = o.publicUrl ? await freePort() : 0;
   const config = loadConfig({
-    PORT: '0',
+    PORT: String(port),
+    ...(o.publicUrl ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
     HOST: '127.0.0.1',
     DATA_DIR: dir,
     LOG_LEVEL: 'silent',

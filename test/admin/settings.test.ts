@@ -7,6 +7,7 @@ import { readPolicies } from '../../src/sync/policies.js';
 import { readInboundPolicies } from '../../src/sync/inbound/settings.js';
 import { readTargets } from '../../src/sync/targets/settings.js';
 import { readShopSettings } from '../../src/sync/shops.js';
+import { createShopifyClient, listWebhookSubscriptions } from '../../src/shopify/index.js';
 import { SecretBox } from '../../src/security/secrets.js';
 
 const stack = await startAdminStack();
@@ -168,6 +169,39 @@ test('the shop connection is sealed, shown as "set", checked against the shop, a
   const drop = await stack.admin('DELETE', `/tenants/${t.name}/shop`);
   assert.equal(drop.status, 204, drop.dump);
   assert.equal((await settingsOf(t.id)).shopify, undefined);
+});
+
+test('connecting a shop without PUBLIC_URL keeps the connection and says why webhooks could not be subscribed', async () => {
+  const t = await stack.tenant('shop-nourl', { connect: false });
+  const put = await stack.admin('PUT', `/tenants/${t.name}/shop`, { shop: stack.emu.shop, apiBaseUrl: stack.emu.url, accessToken: stack.emu.accessToken });
+  assert.equal(put.status, 200, put.dump);
+  assert.equal(put.body.connected, true);
+  assert.equal(put.body.webhooks?.ok, false, put.dump);
+  assert.match(put.body.webhooks.error, /PUBLIC_URL/);
+});
+
+test('connecting a shop subscribes its customer webhooks, and a static token can bring the secret that signs them', async () => {
+  const stack = await startAdminStack({ publicUrl: true });
+  after(() => stack.close());
+  const t = await stack.tenant('shop-hooks', { connect: false });
+  const put = await stack.admin('PUT', `/tenants/${t.name}/shop`, {
+    shop: stack.emu.shop,
+    apiBaseUrl: stack.emu.url,
+    accessToken: stack.emu.accessToken,
+    webhookSecret: stack.emu.clientSecret,
+  });
+  assert.equal(put.status, 200, put.dump);
+  assert.deepEqual([put.body.auth, put.body.clientSecret], ['token', 'set'], put.dump);
+  assert.ok(!put.text.includes(stack.emu.clientSecret), 'the secret is never shown');
+  assert.equal(put.body.webhooks?.ok, true, put.dump);
+  const row = await stack.store.db.selectFrom('tenants').select('settings').where('id', '=', t.id).executeTakeFirstOrThrow();
+  assert.equal(readShopSettings(JSON.parse(row.settings), stack.box)?.clientSecret, stack.emu.clientSecret, 'the receiver verifies with it');
+  const client = createShopifyClient({ shop: stack.emu.shop, baseUrl: stack.emu.url, auth: { kind: 'token', accessToken: stack.emu.accessToken } });
+  const subs = await listWebhookSubscriptions(client);
+  const ours = subs.filter((x) => x.uri.endsWith(`/webhooks/shopify/${t.name}`));
+  assert.ok(ours.some((x) => x.topic === 'CUSTOMERS_UPDATE'), JSON.stringify(subs));
+  const odd = await stack.admin('PUT', `/tenants/${t.name}/shop`, { shop: stack.emu.shop, clientId: 'x', clientSecret: 'y', webhookSecret: 'z' });
+  assert.equal(odd.status, 400, odd.dump);
 });
 
 test('a shop connection with a malformed domain or mixed credentials is refused', async () => {

@@ -26,6 +26,8 @@ export interface AdminApiOptions {
   wake?: () => void;
   /** the bridge's public address, for the SCIM base URLs it shows; default: the request's own origin */
   publicUrl?: string;
+  /** subscribes a newly connected shop's webhooks */
+  onShopConnected?: AdminDeps['onShopConnected'];
 }
 
 /** What each route file gets: the admin operations' dependencies and the origin to build URLs with. */
@@ -66,6 +68,7 @@ export function adminApi(opts: AdminApiOptions): (app: FastifyInstance) => Promi
     ...(opts.box ? { box: opts.box } : {}),
     ...(opts.shops ? { shops: opts.shops } : {}),
     ...(opts.wake ? { wake: opts.wake } : {}),
+    ...(opts.onShopConnected ? { onShopConnected: opts.onShopConnected } : {}),
   };
   const ctx: AdminRouteContext = {
     deps,
