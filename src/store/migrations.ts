@@ -289,7 +289,13 @@ export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promis
   const migrationTableSchema =
     dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
   const migrator = new Migrator({ db, provider: new StaticProvider(migrations(dialect)), ...(migrationTableSchema ? { migrationTableSchema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    // Kysely looks for its bookkeeping table across every schema of the database; a schema dropped meanwhile by
+    // someone else (another tenant-per-schema deployment, a test) fails that look-up harmlessly: look again.
+    const code = (error as { code?: string }).code;
+    if (attempt < 5 && (code === '3F000' || code === '42P01')) continue;
+    throw error instanceof Error ? error : new Error(String(error));
+  }
 }

@@ -16,10 +16,26 @@ export interface TestStore extends Store {
   pgSchema?: string;
 }
 
+/**
+ * Runs fn while holding a PostgreSQL advisory lock shared by every test process: creating (migrating) and dropping test
+ * schemas never overlap, because Kysely's migrator reads the catalogue of every schema in the database.
+ */
+async function withSchemaLock<T>(fn: () => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: postgresUrl });
+  await c.connect();
+  try {
+    await c.query('select pg_advisory_lock(726543)');
+    return await fn();
+  } finally {
+    await c.query('select pg_advisory_unlock(726543)').catch(() => undefined);
+    await c.end();
+  }
+}
+
 export async function openTestStore(): Promise<TestStore> {
   if (testDatabase === 'postgres') {
     const pgSchema = `t_${randomBytes(6).toString('hex')}`;
-    const store = await openStore({ url: postgresUrl, pgSchema, poolSize: 5 });
+    const store = await withSchemaLock(() => openStore({ url: postgresUrl, pgSchema, poolSize: 5 }));
     return {
       ...store,
       url: postgresUrl,
@@ -28,7 +44,7 @@ export async function openTestStore(): Promise<TestStore> {
         await store.close();
         const c = new pg.Client({ connectionString: postgresUrl });
         await c.connect();
-        await c.query(`drop schema if exists ${pgSchema} cascade`);
+        await withSchemaLock(() => c.query(`drop schema if exists ${pgSchema} cascade`));
         await c.end();
       },
     };
