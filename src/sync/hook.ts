@@ -15,6 +15,7 @@ import { readMapping, readPolicies, type Policies } from './policies.js';
 import { scimErrorFor } from './failures.js';
 import { USER_SYNC } from './provision.js';
 import { USER_DELETE } from './deprovision.js';
+import { targetQueue } from './targets/settings.js';
 import type { Logger, Worker } from './worker.js';
 
 export interface HookOptions {
@@ -64,8 +65,26 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
     return policies?.syncWaitMs ?? opts.syncWaitMs;
   }
 
+  /**
+   * Closes the outbound target jobs queued with the write being undone (all of this user's target jobs after its
+   * engine job `jobId`: no newer write exists, or the undo would not run), so no target hears of it. A job already
+   * running is waiting for this very verdict; closed here, the worker drops what it reports.
+   */
+  async function neutraliseTargetJobs(tx: Transaction<Database>, tenantId: string, userId: string, jobId: number, error: ScimError): Promise<void> {
+    const now = nowIso();
+    await tx
+      .updateTable('outbox_jobs')
+      .set({ state: 'done', finished_at: now, updated_at: now, lease_until: null, leased_by: null, last_error_code: 'UNDONE', last_error: `the change was undone: ${error.detail}` })
+      .where('tenant_id', '=', tenantId)
+      .where('key', '=', `user:${userId}`)
+      .where('queue', 'like', `${targetQueue('')}%`)
+      .where('id', '>', jobId)
+      .where('state', 'in', ['queued', 'running'])
+      .execute();
+  }
+
   /** Takes back a write Shopify refused: deletes a created user, or puts the previous version back. */
-  async function undo(change: UserChange, error: ScimError): Promise<boolean> {
+  async function undo(change: UserChange, error: ScimError, jobId: number): Promise<boolean> {
     const after = change.after!;
     const tenantId = change.tenant.id;
     return db.transaction().execute(async (tx) => {
@@ -80,6 +99,7 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
         await links.markPending(tx, tenantId, [after.id], nowIso());
         await enqueue(tx, { tenantId, key: `user:${after.id}`, kind: USER_SYNC, payload: { userId: after.id, op: 'undo' }, originClient: change.client?.id ?? null });
       }
+      await neutraliseTargetJobs(tx, tenantId, after.id, jobId, error);
       await audit(tx, { tenantId, actor, action: `user.${change.op}.undone`, resourceType: 'User', resourceId: after.id, detail: { reason: error.detail } });
       return true;
     });
@@ -93,7 +113,7 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
         if (!change || !r || r.state !== 'dead' || !r.error || !UNDOABLE.has(r.error.code)) return undefined;
         const error = scimErrorFor(r.error.code, r.error.message, { adoption: policies?.adoption });
         try {
-          if (await undo(change, error)) return error;
+          if (await undo(change, error, jobId)) return error;
         } catch (e) {
           opts.log?.error({ err: e, userId: change.after?.id }, 'undoing a refused SCIM write failed');
         }

@@ -68,10 +68,11 @@ const UNDO_LAG_MS = 2000;
 
 /**
  * Whether a SCIM write may still be taken back. The engine undoes a write Shopify refuses within the request's
- * wait (deleting a created user, or restoring the previous version, audited `user.<op>.undone`), after its job
- * for the change ended: until then a target must not hear of it. Changes from Shopify have no such job.
+ * wait (deleting a created user, or restoring the previous version), after its job for the change ended, and in
+ * the same transaction closes the target jobs of that write: until then a target must not hear of it. A job the
+ * undo did not close is final. Changes from Shopify have no such job.
  */
-async function engineVerdict(deps: DeliveryDeps, tenantId: string, userId: string, ref: JobRef, since: string): Promise<'wait' | 'undone' | 'final'> {
+async function engineVerdict(deps: DeliveryDeps, tenantId: string, userId: string, ref: JobRef): Promise<'wait' | 'final'> {
   const now = (deps.now ?? Date.now)();
   const young = now - Date.parse(ref.createdAt) < (deps.undoWindowMs ?? 35_000);
   const earlier = young
@@ -86,15 +87,6 @@ async function engineVerdict(deps: DeliveryDeps, tenantId: string, userId: strin
         .execute()
     : [];
   if (earlier.some((j) => j.state !== 'dead')) return 'wait';
-  const undone = await deps.db
-    .selectFrom('audit_log')
-    .select('id')
-    .where('tenant_id', '=', tenantId)
-    .where('resource_id', '=', userId)
-    .where('action', 'like', 'user.%.undone')
-    .where('at', '>=', since)
-    .executeTakeFirst();
-  if (undone) return 'undone';
   if (earlier.some((j) => j.finished_at && now - Date.parse(j.finished_at) < UNDO_LAG_MS)) return 'wait';
   return 'final';
 }
@@ -103,10 +95,7 @@ async function engineVerdict(deps: DeliveryDeps, tenantId: string, userId: strin
 export async function deliverScim(deps: DeliveryDeps, tenantId: string, job: ScimTargetJob, ref: JobRef): Promise<Delivery> {
   const target = await targetOf(deps, tenantId, job.targetId, 'scim');
   if (!target) return { outcome: 'done', note: 'skipped: the target is gone or disabled' };
-  const verdict = await engineVerdict(deps, tenantId, job.userId, ref, ref.createdAt);
-  if (verdict === 'wait') return WAIT;
-  // The user is back as it was before, which the target already has.
-  if (verdict === 'undone') return { outcome: 'done', note: 'skipped: the change was undone' };
+  if ((await engineVerdict(deps, tenantId, job.userId, ref)) === 'wait') return WAIT;
   try {
     const client = new ScimClient({ baseUrl: target.baseUrl, token: openCredential(deps.secrets, target.token, target.id), timeoutMs: target.timeoutMs, fetch: deps.fetch });
     let remote = await remoteIdOf(deps.db, tenantId, target.id, job.userId);
@@ -164,8 +153,7 @@ export async function deliverWebhook(deps: DeliveryDeps, tenantId: string, job: 
     const rec = await users.get(deps.db, tenantId, job.userId);
     if (!rec || rec.version < job.version) return { outcome: 'done', note: 'skipped: the change was undone' };
   }
-  const verdict = await engineVerdict(deps, tenantId, job.userId, ref, job.event.timestamp);
-  if (verdict !== 'final') return verdict === 'wait' ? WAIT : { outcome: 'done', note: 'skipped: the change was undone' };
+  if ((await engineVerdict(deps, tenantId, job.userId, ref)) === 'wait') return WAIT;
   const body = JSON.stringify(job.event);
   try {
     const secret = openCredential(deps.secrets, target.secret, target.id);
