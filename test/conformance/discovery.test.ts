@@ -293,6 +293,10 @@ describe('Search with POST /.search', () => {
     assert.equal(a.length, 2);
     assert.equal(b.length, 1);
     assert.equal(new Set([...a, ...b].map((x) => x.id)).size, 3);
+    const c = await h.req('POST', '/.search', search({ startIndex: 2, count: 1 }));
+    assert.deepEqual(assertList(c, 3).map((x) => x.id), [a[1].id], c.dump);
+    const far = await h.req('POST', '/.search', search({ startIndex: 1_000_000, count: 1000 }));
+    assert.deepEqual(assertList(far, 3), [], far.dump);
   });
 
   it('sorts a root search by a user attribute without failing on the groups', async () => {

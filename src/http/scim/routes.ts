@@ -180,15 +180,17 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
     if (typeof body !== 'object' || Array.isArray(body)) throw errors.invalidSyntax('a search request must be a JSON object');
     const p = parseListParams(body, limits, true);
     const c = ctx(req);
-    // Both types are gathered (each bounded by startIndex+count) and then paged together, users first.
-    const want = p.startIndex - 1 + p.count;
-    const u = await service.listUsers(c, { ...p, startIndex: 1, count: want }).catch(skipUnknownAttr);
-    const g = await service.listGroups(c, { ...p, startIndex: 1, count: want }).catch(skipUnknownAttr);
-    const all = [
+    // Users come first, then groups, each in its own order; the page is cut from that sequence by asking each type
+    // only for its part of the window, so no request loads more than `count` resources whatever startIndex is.
+    const start = p.startIndex - 1;
+    const u = await service.listUsers(c, { ...p, startIndex: start + 1, count: p.count }).catch(skipUnknownAttr);
+    const g = await service
+      .listGroups(c, { ...p, startIndex: Math.max(0, start - u.total) + 1, count: p.count - u.resources.length })
+      .catch(skipUnknownAttr);
+    const page = [
       ...u.resources.map((r) => projectResource(r, userTypeFor(c.tenant), p)),
       ...g.resources.map((r) => projectResource(r, groupResourceType, p)),
     ];
-    const page = all.slice(p.startIndex - 1, p.startIndex - 1 + p.count);
     return send(reply, 200, { schemas: [SCHEMA.listResponse], totalResults: u.total + g.total, itemsPerPage: page.length, startIndex: p.startIndex, Resources: page });
   });
 
