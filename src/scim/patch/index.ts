@@ -5,7 +5,8 @@
 // - ops are case-insensitive; `schemas` may be omitted but, when present, must name the PatchOp message.
 // - A path-less add/replace takes an object read like a POST body: dotted keys, URN-qualified keys, extension
 //   objects, unknown names dropped. A readOnly attribute in it is ignored when it equals the stored value (Okta sends
-//   the group's own `id` with a rename; Okta sends `groups: []`), and is a mutability error otherwise.
+//   the group's own `id` with a rename; Okta sends `groups: []`), and is a mutability error otherwise. A key with a
+//   value filter (Entra's `emails[type eq "work"].value`) is applied exactly as the same op with that path.
 // - JSON null as a value means "unassign" (Entra), for whole attributes and for sub-attributes inside an object.
 // - add/replace through a filter that selects nothing creates the element when the filter is made of `eq` and `and`
 //   (Entra's `emails[type eq "work"].value`); any other filter gives noTarget. remove through such a filter gives
@@ -15,12 +16,13 @@
 //   writeOnly ones (password) are accepted and never stored.
 import type { ResourceTypeDef } from '../schemas.js';
 import { errors, fail, ok, ScimError, type Result } from '../errors.js';
-import { readEntries, type BodyEntry } from '../resource/keys.js';
+import type { BodyEntry } from '../resource/keys.js';
 import { allAttributes, canonicalize, checkRequired, getAttr, setAttr, type StoredResource } from '../resource/shape.js';
 import { coerceAttribute, countPrimaries, isObject, sameValue, tidyList, type Json } from '../resource/values.js';
 import { applyAdd } from './add.js';
 import { readPatchBody, type PatchOpName, type PatchOperation } from './body.js';
 import { changedPaths } from './diff.js';
+import { readValueParts } from './pathless.js';
 import { applyRemove } from './remove.js';
 import { applyReplace } from './replace.js';
 import { describeTarget, guardReadOnly, isWriteOnly, ok0 } from './shared.js';
@@ -99,10 +101,11 @@ function applyOperation(work: Json, o: PatchOperation, rt: ResourceTypeDef): Res
   if (!isObject(o.value)) {
     return fail(errors.invalidValue(`An "${o.op}" ${t.kind === 'resource' ? 'without a path' : `of '${t.schemaId}'`} needs an object of attributes as its value.`));
   }
-  const entries = readEntries(t.kind === 'resource' ? o.value : { [t.schemaId]: o.value }, rt);
-  if (!entries.ok) return entries;
-  for (const e of entries.value) {
-    const r = entry(work, o.op, e);
+  const parts = readValueParts(o.value, rt, t.kind === 'schema' ? t.schemaId : undefined);
+  if (!parts.ok) return parts;
+  for (const part of parts.value) {
+    // A filtered key (Entra) is the same operation with that path: it may create the element it describes.
+    const r = part.kind === 'entry' ? entry(work, o.op, part.entry) : applyOperation(work, { op: o.op, path: part.path, value: part.value }, rt);
     if (!r.ok) return r;
   }
   return ok0;

@@ -148,6 +148,55 @@ describe('Entra ID', () => {
     assert.deepEqual(inside.resource.name, { familyName: 'Lee', middleName: 'Q' });
   });
 
+  it('sends filtered keys inside a path-less replace value, applied as the same op with that path', () => {
+    const ops = (value: Record<string, unknown>) => [{ op: 'Replace', value }];
+    const keyed = applied(patch(ops({ 'emails[type eq "work"].value': 'a@b.c', 'phoneNumbers[type eq "mobile"].value': '+15550000001', 'name.givenName': 'Anne' })));
+    const pathed = applied(
+      patch([
+        { op: 'Replace', path: 'emails[type eq "work"].value', value: 'a@b.c' },
+        { op: 'Replace', path: 'phoneNumbers[type eq "mobile"].value', value: '+15550000001' },
+        { op: 'Replace', path: 'name.givenName', value: 'Anne' },
+      ]),
+    );
+    assert.deepEqual(keyed, pathed);
+    assert.deepEqual(list(keyed.resource.emails)[0], { value: 'a@b.c', type: 'work', primary: true });
+    assert.deepEqual(keyed.resource.phoneNumbers, [{ value: '+15550000001', type: 'mobile' }]);
+    assert.deepEqual(keyed.changedPaths, ['name.givenName', 'emails', 'phoneNumbers']);
+  });
+
+  it('creates the element a filtered key of a path-less value describes when the user has none', () => {
+    const res: Record<string, unknown> = { ...sampleUser(), emails: [{ value: 'ann@home.example', type: 'home' }] };
+    delete res.phoneNumbers;
+    const r = applied(patch([{ op: 'Add', value: { 'emails[type eq "work"].value': 'w@example.com', 'phoneNumbers[type eq "mobile"].value': '+15550000002' } }], res));
+    assert.deepEqual(r.resource.emails, [
+      { value: 'ann@home.example', type: 'home' },
+      { value: 'w@example.com', type: 'work' },
+    ]);
+    assert.deepEqual(r.resource.phoneNumbers, [{ value: '+15550000002', type: 'mobile' }]);
+  });
+
+  it('applies filtered keys of a path-less value in the order sent, with nulls unassigning and other spellings', () => {
+    const res = { ...sampleUser(), emails: [] };
+    const r = applied(
+      patch([{ op: 'replace', value: { 'emails[Type eq "work"].Primary': 'True', 'emails[type eq "work"].value': 'p@example.com', 'phoneNumbers[type eq "mobile"].value': null } }], res),
+    );
+    assert.deepEqual(r.resource.emails, [{ value: 'p@example.com', type: 'work', primary: true }]);
+    assert.equal('phoneNumbers' in r.resource, false, JSON.stringify(r.resource));
+  });
+
+  it('drops a filtered key of a path-less value whose attribute is unknown, and refuses one the same op would refuse', () => {
+    const r = applied(patch([{ op: 'Replace', value: { 'badges[type eq "x"].value': '1', displayName: 'Kept' } }]));
+    assert.equal(r.resource.displayName, 'Kept');
+    assert.deepEqual(r.changedPaths, ['displayName']);
+    rejected(patch([{ op: 'Replace', value: { 'emails[type gt "work"].value': 'x@example.com' } }]), 'noTarget');
+    rejected(patch([{ op: 'Replace', value: { 'name[type eq "x"].givenName': 'A' } }]), 'invalidPath', 'name');
+  });
+
+  it('reads filtered keys inside a value addressed to the core schema by its URN', () => {
+    const r = applied(patch([{ op: 'Replace', path: SCHEMA.user, value: { 'emails[type eq "work"].value': 'urn@example.com' } }]));
+    assert.equal(list(r.resource.emails)[0].value, 'urn@example.com');
+  });
+
   it('sends null through a filtered path that matches nothing, which changes nothing', () => {
     const r = applied(patch([{ op: 'Replace', path: 'phoneNumbers[type eq "work"].value', value: null }]));
     assert.equal(r.changed, false);
