@@ -6,7 +6,7 @@ import { openStore, type Store } from './store/db.js';
 import { buildApp } from './http/app.js';
 import { Metrics } from './metrics.js';
 import { noProvisioning, type ProvisioningHook } from './provisioning.js';
-import pino from 'pino';
+import { createLogger } from './logger.js';
 import { SecretBox, loadOrCreateKey } from './security/secrets.js';
 import { createEngine, type Engine, type EngineOptions } from './sync/engine.js';
 import { adminApi } from './http/admin/index.js';
@@ -52,12 +52,12 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
         box: box!,
         syncWaitMs: config.syncWaitMs,
         metrics,
-        log: pino({ level: config.logLevel, name: 'sync' }),
+        log: createLogger({ level: config.logLevel, name: 'sync' }),
         ...(opts.engine || {}),
       })
     : undefined;
   // Shopify -> SCIM and outbound targets ride on the engine's worker; reconcile runs every RECONCILE_INTERVAL_MS per tenant.
-  const twoWay = engine ? attachTwoWay(engine, { store, box: box!, publicUrl: config.publicUrl, reconcileIntervalMs: config.reconcileIntervalMs, log: pino({ level: config.logLevel, name: 'twoway' }) }) : undefined;
+  const twoWay = engine ? attachTwoWay(engine, { store, box: box!, publicUrl: config.publicUrl, reconcileIntervalMs: config.reconcileIntervalMs, log: createLogger({ level: config.logLevel, name: 'twoway' }) }) : undefined;
   const app = await buildApp({
     store,
     hook: opts.hook ?? twoWay?.hook ?? engine?.hook ?? noProvisioning,

@@ -9,6 +9,7 @@ import { scimRoutes, SCIM_CONTENT_TYPE } from './scim/routes.js';
 import type { Limits } from './scim/discovery.js';
 import { noProvisioning, type ProvisioningHook } from '../provisioning.js';
 import { healthRoutes, type Metrics } from './health.js';
+import { serializeError } from '../logger.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -51,6 +52,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
             redact: ['req.headers.authorization', 'req.headers["x-shopify-access-token"]'],
             serializers: {
               req: (req: FastifyRequest) => ({ method: req.method, url: redactUrl(req.url), id: req.id }),
+              err: serializeError,
             },
           }
         : false,
@@ -84,7 +86,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') scim = errors.unsupportedMediaType('send application/scim+json or application/json');
     else if (err.statusCode && err.statusCode < 500) scim = errors.badRequest(err.message);
     else {
-      req.log.error({ err: { message: err.message, stack: err.stack, code: err.code } }, 'request failed');
+      req.log.error({ err }, 'request failed');
       scim = errors.internal('the server could not complete the request; it has been logged');
     }
     for (const [k, v] of Object.entries(scim.headers)) reply.header(k, v);

@@ -1,5 +1,6 @@
 // The catalogue of every failure the Shopify connector can report: one factory per case, each with a stable code,
 // a kind the sync engine acts on (retry, conflict, invalid input, …) and a message that never carries personal data.
+import { redactPersonal } from '../security/redact.js';
 
 /** What a caller should do about a failure: retry later, report a conflict, reject the input, fix the credentials… */
 export type ShopifyErrorKind =
@@ -108,12 +109,7 @@ export const shopifyErrors = {
 };
 
 /** Removes what could identify a person (email addresses, long digit runs, quoted values) from a message. */
-export function redact(message: string): string {
-  return message
-    .replace(/[^\s@"'<>]+@[^\s@"'<>]+/g, '<email>')
-    .replace(/\+?\d[\d\s().-]{5,}\d/g, '<number>')
-    .replace(/"[^"]{1,200}"/g, '"…"');
-}
+export const redact = redactPersonal;
 
 /** One userError as every Admin API mutation returns it; `code` exists only on some payloads. */
 export interface ShopifyUserError {
