@@ -6,7 +6,7 @@ import { compileFilter } from './filter-sql.js';
 import { matchesFilter } from '../scim/filter/evaluate.js';
 import { resolveAttribute, splitUrnPath, type ResourceTypeDef } from '../scim/schemas.js';
 import { errors } from '../scim/errors.js';
-import type { Db, Json, ResourceRecord } from './users.js';
+import { toRecord, type Db, type Json, type ResourceRecord } from './users.js';
 import type { Dialect } from './db.js';
 
 export interface ListQuery {
@@ -94,14 +94,6 @@ export interface QueryContext {
   materialize(records: ResourceRecord[]): Promise<Json[]>;
 }
 
-const toRecord = (r: { id: string; data: string; created_at: string; updated_at: string; version: number; created_by: string | null }): ResourceRecord => ({
-  id: r.id,
-  data: JSON.parse(r.data) as Json,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  version: r.version,
-  createdBy: r.created_by,
-});
 
 /** Runs one list/search query and returns the requested page with the total count. */
 export async function listResources(ctx: QueryContext, q: ListQuery): Promise<ListPage> {

@@ -54,7 +54,25 @@ function emailRows(tenantId: string, userId: string, data: Json) {
     }));
 }
 
-const toRecord = (r: Pick<UsersTable | GroupsTable, 'id' | 'data' | 'created_at' | 'updated_at' | 'version' | 'created_by'>): ResourceRecord => ({
+/** Runs a query per chunk of ids (bound parameters stay well under every engine's limit) and concatenates the rows. */
+export async function inChunks<T>(ids: string[], run: (chunk: string[]) => Promise<T[]>, size = 500): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += size) out.push(...(await run(ids.slice(i, i + size))));
+  return out;
+}
+
+function groupBy<R, V>(rows: R[], key: (r: R) => string, value: (r: R) => V): Map<string, V[]> {
+  const out = new Map<string, V[]>();
+  for (const r of rows) {
+    const list = out.get(key(r)) ?? [];
+    list.push(value(r));
+    out.set(key(r), list);
+  }
+  return out;
+}
+
+/** A resource row as the rest of the code sees it (JSON parsed). */
+export const toRecord = (r: Pick<UsersTable | GroupsTable, 'id' | 'data' | 'created_at' | 'updated_at' | 'version' | 'created_by'>): ResourceRecord => ({
   id: r.id,
   data: JSON.parse(r.data) as Json,
   createdAt: r.created_at,
@@ -169,23 +187,17 @@ export class UserRepository {
 
   /** The groups each user belongs to (direct memberships), for the computed `groups` attribute. */
   async groupsOf(db: Db, tenantId: string, userIds: string[]): Promise<Map<string, { id: string; displayName: string }[]>> {
-    const out = new Map<string, { id: string; displayName: string }[]>();
-    for (let i = 0; i < userIds.length; i += 500) {
-      const rows = await db
+    const rows = await inChunks(userIds, (chunk) =>
+      db
         .selectFrom('group_members')
         .innerJoin('groups', (j) => j.onRef('groups.tenant_id', '=', 'group_members.tenant_id').onRef('groups.id', '=', 'group_members.group_id'))
         .select(['group_members.member_id', 'groups.id', 'groups.display_name'])
         .where('group_members.tenant_id', '=', tenantId)
-        .where('group_members.member_id', 'in', userIds.slice(i, i + 500))
+        .where('group_members.member_id', 'in', chunk)
         .orderBy('groups.display_name_lc')
-        .execute();
-      for (const r of rows) {
-        const list = out.get(r.member_id) ?? [];
-        list.push({ id: r.id, displayName: r.display_name });
-        out.set(r.member_id, list);
-      }
-    }
-    return out;
+        .execute(),
+    );
+    return groupBy(rows, (r) => r.member_id, (r) => ({ id: r.id, displayName: r.display_name }));
   }
 }
 
@@ -284,22 +296,16 @@ export class GroupRepository {
   }
 
   async membersOf(db: Db, tenantId: string, groupIds: string[]): Promise<Map<string, Member[]>> {
-    const out = new Map<string, Member[]>();
-    for (let i = 0; i < groupIds.length; i += 500) {
-      const rows = await db
+    const rows = await inChunks(groupIds, (chunk) =>
+      db
         .selectFrom('group_members')
         .select(['group_id', 'member_id', 'member_type'])
         .where('tenant_id', '=', tenantId)
-        .where('group_id', 'in', groupIds.slice(i, i + 500))
+        .where('group_id', 'in', chunk)
         .orderBy('member_id')
-        .execute();
-      for (const r of rows) {
-        const list = out.get(r.group_id) ?? [];
-        list.push({ value: r.member_id, type: r.member_type });
-        out.set(r.group_id, list);
-      }
-    }
-    return out;
+        .execute(),
+    );
+    return groupBy(rows, (r) => r.group_id, (r): Member => ({ value: r.member_id, type: r.member_type }));
   }
 
   /** Makes a group's member set exactly `next`; returns the member ids added and removed. */
