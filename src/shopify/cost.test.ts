@@ -26,6 +26,7 @@ test('fields under a false @include are not counted', () => {
 });
 
 test('a customer read with its fragment costs its objects and its address page', () => {
-  // customer 1, defaultEmailAddress 1, defaultPhoneNumber 1, defaultAddress 1, addressesV2(first:10) 2 + 10
-  assert.equal(estimateCost(documents.customer.text, { id: 'x' }), 16);
+  // customer 1, defaultEmailAddress 1, defaultPhoneNumber 1 and its smsMarketingConsent 1, defaultAddress 1,
+  // addressesV2(first:10) 2 + 10
+  assert.equal(estimateCost(documents.customer.text, { id: 'x' }), 17);
 });

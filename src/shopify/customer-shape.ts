@@ -31,7 +31,7 @@ export interface CustomerNode {
   canDelete?: boolean;
   numberOfOrders?: string | number;
   defaultEmailAddress?: { emailAddress: string; marketingState?: string | null } | null;
-  defaultPhoneNumber?: { phoneNumber: string } | null;
+  defaultPhoneNumber?: { phoneNumber: string; smsMarketingConsent?: { state?: string | null } | null } | null;
   defaultAddress?: AddressNode | null;
   addressesV2?: { nodes?: AddressNode[]; edges?: { node: AddressNode }[] };
   metafields?: { nodes?: ShopifyMetafield[]; edges?: { node: ShopifyMetafield }[] };
@@ -75,6 +75,7 @@ export function toCustomer(n: CustomerNode): ShopifyCustomer {
     canDelete: n.canDelete ?? false,
     numberOfOrders: Number(n.numberOfOrders ?? 0),
     emailMarketingState: n.defaultEmailAddress?.marketingState ?? null,
+    smsMarketingState: n.defaultPhoneNumber?.smsMarketingConsent?.state ?? null,
     defaultAddress: n.defaultAddress ? toAddress(n.defaultAddress) : null,
     addresses: addresses.map(toAddress),
     metafields: metafields.map((m) => ({ namespace: m.namespace, key: m.key, type: m.type, value: m.value })),

@@ -13,6 +13,7 @@ import type {
   EmailMarketingConsent,
   ReadOptions,
   ShopifyCustomer,
+  SmsMarketingConsent,
 } from './types.js';
 
 type CustomerPayload = { customer: CustomerNode | null; userErrors: { field?: string[] | null; message: string; code?: string | null }[] };
@@ -111,6 +112,17 @@ export async function updateEmailMarketingConsent(
     input: { customerId: id, emailMarketingConsent: consent },
   });
   return { marketingState: p.customer?.defaultEmailAddress?.marketingState ?? null };
+}
+
+/** Sets the SMS marketing consent of customer `id`, who must have a phone number. */
+export async function updateSmsMarketingConsent(client: ShopifyClient, id: string, consent: SmsMarketingConsent): Promise<{ marketingState: string | null }> {
+  const p = await runMutation<{
+    customer: { defaultPhoneNumber: { smsMarketingConsent: { state: string } | null } | null } | null;
+    userErrors: [];
+  }>(client, documents.customerSmsMarketingConsentUpdate, 'customerSmsMarketingConsentUpdate', {
+    input: { customerId: id, smsMarketingConsent: consent },
+  });
+  return { marketingState: p.customer?.defaultPhoneNumber?.smsMarketingConsent?.state ?? null };
 }
 
 /** Asks Shopify to erase the customer's personal data (GDPR); Shopify does it after its own delay. */

@@ -12,7 +12,7 @@ const CUSTOMER = /* GraphQL */ `
 fragment CustomerFields on Customer {
   id firstName lastName note locale tags state createdAt updatedAt canDelete numberOfOrders
   defaultEmailAddress { emailAddress marketingState }
-  defaultPhoneNumber { phoneNumber }
+  defaultPhoneNumber { phoneNumber smsMarketingConsent { state } }
   defaultAddress { ...AddressFields }
   addressesV2(first: 10) { nodes { ...AddressFields } }
   metafields(first: $metafieldCount, keys: $metafieldKeys) @include(if: $withMetafields) { nodes { namespace key type value } }
@@ -69,6 +69,15 @@ ${CUSTOMER}`,
     `mutation CustomerEmailMarketingConsentUpdate($input: CustomerEmailMarketingConsentUpdateInput!) {
   customerEmailMarketingConsentUpdate(input: $input) {
     customer { id defaultEmailAddress { emailAddress marketingState marketingOptInLevel marketingUpdatedAt } }
+    userErrors { code field message }
+  }
+}`,
+  ),
+  customerSmsMarketingConsentUpdate: doc(
+    'CustomerSmsMarketingConsentUpdate',
+    `mutation CustomerSmsMarketingConsentUpdate($input: CustomerSmsMarketingConsentUpdateInput!) {
+  customerSmsMarketingConsentUpdate(input: $input) {
+    customer { id defaultPhoneNumber { phoneNumber smsMarketingConsent { state optInLevel updatedAt } } }
     userErrors { code field message }
   }
 }`,

@@ -22,6 +22,7 @@ export {
   addTags,
   removeTags,
   updateEmailMarketingConsent,
+  updateSmsMarketingConsent,
   requestDataErasure,
   cancelDataErasure,
 } from './customers.js';

@@ -42,6 +42,8 @@ export interface ShopifyCustomer {
   numberOfOrders: number;
   /** Email marketing state (SUBSCRIBED, NOT_SUBSCRIBED, …) when the customer has an email. */
   emailMarketingState: string | null;
+  /** SMS marketing consent state (SUBSCRIBED, NEVER_SUBSCRIBED, UNSUBSCRIBED, …) when the customer has a phone number. */
+  smsMarketingState: string | null;
   defaultAddress: ShopifyAddress | null;
   addresses: ShopifyAddress[];
   /** Only the metafields asked for with `metafieldKeys`. */
@@ -55,8 +57,12 @@ export interface AddressInput {
   address1?: string | null;
   address2?: string | null;
   city?: string | null;
+  /** The region's name; deprecated by Shopify in favour of `provinceCode`, still read when no code is given. */
+  province?: string | null;
   provinceCode?: string | null;
   zip?: string | null;
+  /** The country's name; deprecated by Shopify in favour of `countryCode`, still read when no code is given. */
+  country?: string | null;
   /** ISO 3166-1 alpha-2. */
   countryCode?: string | null;
   phone?: string | null;
@@ -77,6 +83,15 @@ export interface EmailMarketingConsent {
   consentUpdatedAt?: string;
 }
 
+export type SmsMarketingState = 'SUBSCRIBED' | 'NOT_SUBSCRIBED' | 'UNSUBSCRIBED' | 'PENDING' | 'REDACTED';
+
+/** CustomerSmsMarketingConsentInput: SMS consent needs a phone on the customer (given in the same create). */
+export interface SmsMarketingConsent {
+  marketingState: SmsMarketingState;
+  marketingOptInLevel?: 'SINGLE_OPT_IN' | 'CONFIRMED_OPT_IN' | 'UNKNOWN';
+  consentUpdatedAt?: string;
+}
+
 /** Fields of customerCreate/customerUpdate; `null` clears a value, an absent key leaves it. `tags` replaces all tags. */
 export interface CustomerInput {
   email?: string | null;
@@ -88,6 +103,8 @@ export interface CustomerInput {
   tags?: string[];
   metafields?: MetafieldInput[];
   emailMarketingConsent?: EmailMarketingConsent;
+  /** On create only; an existing customer's consent changes through updateSmsMarketingConsent. */
+  smsMarketingConsent?: SmsMarketingConsent;
   /** Deprecated on CustomerInput from 2026-07 (still accepted); setCustomer carries addresses without deprecation. */
   addresses?: AddressInput[];
 }
