@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse, validate } from 'graphql';
 import { loadAdminSchema } from '../shopify/schema.js';
-import type { ShopifyCustomer } from '../shopify/index.js';
+import type { AddressInput, CustomerInput, ShopifyCustomer } from '../shopify/index.js';
 import type { DesiredCustomer } from '../mapping/index.js';
 import { createInput, updatePlan, metafieldsDeleteDocument } from './customer-writes.js';
 
@@ -21,6 +21,7 @@ const customer = (over: Partial<ShopifyCustomer> = {}): ShopifyCustomer => ({
   canDelete: true,
   numberOfOrders: 0,
   emailMarketingState: 'NOT_SUBSCRIBED',
+  smsMarketingState: null,
   defaultAddress: null,
   addresses: [],
   metafields: [],
@@ -90,6 +91,36 @@ test('a consent the mapping wants is set only when Shopify holds another one', (
   const want: DesiredCustomer = { tags: [], metafields: [], emailMarketingConsent: { marketingState: 'SUBSCRIBED' } };
   assert.deepEqual(updatePlan(want, customer(), [], { applyEmailChanges: true }).emailConsent, { marketingState: 'SUBSCRIBED' });
   assert.equal(updatePlan(want, customer({ emailMarketingState: 'SUBSCRIBED' }), [], { applyEmailChanges: true }).emailConsent, undefined);
+});
+
+test('SMS consent the mapping wants goes into the create with the phone it applies to, and never without one', () => {
+  const d: DesiredCustomer = { phone: '+14155550123', tags: [], metafields: [], smsMarketingConsent: { marketingState: 'SUBSCRIBED', marketingOptInLevel: 'SINGLE_OPT_IN' } };
+  const input: CustomerInput = createInput(d, [], []);
+  assert.deepEqual(input, { phone: '+14155550123', smsMarketingConsent: { marketingState: 'SUBSCRIBED', marketingOptInLevel: 'SINGLE_OPT_IN' } });
+  assert.deepEqual(createInput({ ...d, phone: null }, [], []), {}, 'Shopify refuses SMS consent on a customer without a phone');
+});
+
+test('SMS consent is updated only when Shopify holds another one and the customer has (or gets) a phone', () => {
+  const want: DesiredCustomer = { tags: [], metafields: [], smsMarketingConsent: { marketingState: 'UNSUBSCRIBED' } };
+  const withPhone = customer({ phone: '+14155550123', smsMarketingState: 'SUBSCRIBED' });
+  const plan = updatePlan(want, withPhone, [], { applyEmailChanges: true });
+  assert.deepEqual(plan.smsConsent, { marketingState: 'UNSUBSCRIBED' });
+  assert.deepEqual(plan.changed, ['smsMarketingConsent']);
+  assert.equal(updatePlan(want, customer({ phone: '+14155550123', smsMarketingState: 'UNSUBSCRIBED' }), [], { applyEmailChanges: true }).smsConsent, undefined);
+  assert.equal(updatePlan(want, customer(), [], { applyEmailChanges: true }).smsConsent, undefined, 'no phone, no SMS consent');
+  const gettingPhone = updatePlan({ ...want, phone: '+14155550124' }, customer(), [], { applyEmailChanges: true });
+  assert.deepEqual([gettingPhone.input?.phone, gettingPhone.smsConsent], ['+14155550124', { marketingState: 'UNSUBSCRIBED' }]);
+  assert.equal(updatePlan({ ...want, phone: null }, withPhone, [], { applyEmailChanges: true }).smsConsent, undefined, 'the phone is being cleared');
+});
+
+test('an address keeps the region and country names Shopify still reads (province, country) beside their codes', () => {
+  const d: DesiredCustomer = { tags: [], metafields: [], defaultAddress: { city: 'Toronto', province: 'Ontario', country: 'Canada' } };
+  const expected: AddressInput = { city: 'Toronto', province: 'Ontario', country: 'Canada' };
+  assert.deepEqual(createInput(d, [], []).addresses, [expected]);
+  const c = customer({ defaultAddress: { ...address, province: 'Île-de-France' }, addresses: [{ ...address, province: 'Île-de-France' }] });
+  const moved = updatePlan({ tags: [], metafields: [], defaultAddress: { province: 'Occitanie' } }, c, [], { applyEmailChanges: true });
+  assert.equal(moved.input?.addresses?.[0]?.province, 'Occitanie');
+  assert.equal(moved.input?.addresses?.[0]?.countryCode, 'FR', 'the stored country code is kept');
 });
 
 test('the metafieldsDelete document is valid against the pinned Admin schema', () => {

@@ -1,6 +1,6 @@
 // What to send Shopify to turn a customer into the one the mapping wants: the create input, and for an existing
 // customer only the fields, address, metafields and consent that differ (tags go through diffTags, in provision.ts).
-import type { DesiredCustomer, DesiredMetafield } from '../mapping/index.js';
+import type { DesiredAddress, DesiredCustomer, DesiredMetafield } from '../mapping/index.js';
 import type { AddressInput, CustomerInput, MetafieldInput, ShopifyAddress, ShopifyCustomer, ShopifyDocument } from '../shopify/index.js';
 
 const FIELDS = ['firstName', 'lastName', 'email', 'phone', 'note', 'locale'] as const;
@@ -14,14 +14,14 @@ const same = (a: unknown, b: unknown, caseless = false) => {
   return caseless ? x.toLowerCase() === y.toLowerCase() : x === y;
 };
 
-/** Shopify's address input from the mapping's default address; `province`/`country` are names Shopify still reads. */
-function addressInput(a: Record<string, string | null | undefined>): AddressInput {
-  const out: Record<string, string | null> = {};
-  for (const [k, v] of Object.entries(a)) if (v !== undefined) out[k] = v;
-  return out as AddressInput;
+/** Shopify's address input from the mapping's default address (or a stored address), its fields as they are. */
+function addressInput(a: DesiredAddress | Omit<ShopifyAddress, 'id'>): AddressInput {
+  const out: AddressInput = {};
+  for (const [k, v] of Object.entries(a) as [keyof AddressInput, string | null | undefined][]) if (v !== undefined) out[k] = v;
+  return out;
 }
 
-function fromShopifyAddress(a: ShopifyAddress): Record<string, string | null> {
+function fromShopifyAddress(a: ShopifyAddress): Omit<ShopifyAddress, 'id'> {
   const { id: _id, ...rest } = a;
   return rest;
 }
@@ -40,6 +40,8 @@ export function createInput(d: DesiredCustomer, tags: string[], extraMetafields:
   if (metafields.length) input.metafields = dedupeMetafields(metafields);
   if (d.defaultAddress && Object.values(d.defaultAddress).some((v) => !blank(v))) input.addresses = [addressInput(d.defaultAddress)];
   if (d.emailMarketingConsent && input.email) input.emailMarketingConsent = { ...d.emailMarketingConsent };
+  // Shopify takes SMS consent on a create only together with the phone it applies to.
+  if (d.smsMarketingConsent && input.phone) input.smsMarketingConsent = { ...d.smsMarketingConsent };
   return input;
 }
 
@@ -58,6 +60,8 @@ export interface UpdatePlan {
   removeMetafields: { namespace: string; key: string }[];
   /** email consent to set separately (customerEmailMarketingConsentUpdate) */
   emailConsent?: DesiredCustomer['emailMarketingConsent'];
+  /** SMS consent to set separately (customerSmsMarketingConsentUpdate), once the phone is written */
+  smsConsent?: DesiredCustomer['smsMarketingConsent'];
 }
 
 /**
@@ -118,7 +122,20 @@ export function updatePlan(d: DesiredCustomer, current: ShopifyCustomer, extraMe
     emailConsent = wantConsent;
     changed.push('emailMarketingConsent');
   }
-  return { ...(Object.keys(input).length ? { input } : {}), changed, removeMetafields, ...(emailConsent ? { emailConsent } : {}) };
+  let smsConsent: UpdatePlan['smsConsent'];
+  const wantSms = d.smsMarketingConsent;
+  const phone = input.phone === undefined ? current.phone : input.phone;
+  if (wantSms && phone && wantSms.marketingState !== (current.smsMarketingState ?? '').toUpperCase()) {
+    smsConsent = wantSms;
+    changed.push('smsMarketingConsent');
+  }
+  return {
+    ...(Object.keys(input).length ? { input } : {}),
+    changed,
+    removeMetafields,
+    ...(emailConsent ? { emailConsent } : {}),
+    ...(smsConsent ? { smsConsent } : {}),
+  };
 }
 
 /** metafieldsDelete, which the connector's registry lacks; validated against the pinned schema in this module's test. */

@@ -17,6 +17,7 @@ import {
   removeTags,
   updateCustomer,
   updateEmailMarketingConsent,
+  updateSmsMarketingConsent,
   cancelDataErasure,
   shopifyErrors,
   type CustomerInput,
@@ -206,6 +207,7 @@ async function provision(d: ProvisionDeps, ctx: SyncContext, at: string): Promis
     }
     if (plan.removeMetafields.length) await deleteMetafields(client, customer.id, plan.removeMetafields);
     if (plan.emailConsent) await updateEmailMarketingConsent(client, customer.id, { ...plan.emailConsent });
+    if (plan.smsConsent) await updateSmsMarketingConsent(client, customer.id, { ...plan.smsConsent });
     // Only tags the bridge set may go; the deactivation tag is always the bridge's own.
     const previous = [...(ctx.link?.managedTags ?? []), ...(ctx.active ? [ctx.deactivatedTag] : [])];
     const diff = diffTags(customer.tags, previous, wantTags, ctx.mapping.tags.managedPrefix ? { managedPrefix: ctx.mapping.tags.managedPrefix } : {});
