@@ -142,6 +142,7 @@ export class BulkRunner {
   /** Operations left RUNNING or CREATED by a previous process are finished again after a restart. */
   resume(): void {
     for (const op of this.deps.shop.data.bulkOperations) {
+      if (op.type !== 'QUERY') continue; // bulk mutations resume (or not) in bulk-mutation.ts
       if (op.status === 'CREATED') op.status = 'RUNNING';
       if (op.status === 'RUNNING') this.later(this.deps.stepMs, () => this.finish(op));
     }

@@ -32,7 +32,8 @@ export function registerControlRoutes(app: FastifyInstance, d: ControlRouteDeps)
   const { control } = d;
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!req.url.startsWith('/_emulator/') || req.url.startsWith('/_emulator/bulk/') || d.loopback) return;
+    // Bulk result files and staged-upload targets are signed URLs on Shopify: no access token there either.
+    if (!req.url.startsWith('/_emulator/') || req.url.startsWith('/_emulator/bulk/') || req.url.startsWith('/_emulator/uploads') || d.loopback) return;
     if (req.headers['x-shopify-access-token'] !== d.accessToken)
       return reply.code(401).send({ error: 'The control API needs the X-Shopify-Access-Token header when the emulator listens beyond loopback' });
   });

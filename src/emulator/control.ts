@@ -50,6 +50,8 @@ export interface StaffResult {
 }
 
 export interface EmulatorCounters extends RunCounters {
+  /** lines of bulk mutations run (each one mutation, uncharged) */
+  bulkMutationLines: number;
   unauthorized: number;
   faultErrors: number;
   faultTimeouts: number;
@@ -99,7 +101,7 @@ export interface ControlDeps {
   webhooks: WebhookDispatcher;
   counters: EmulatorCounters;
   faults: { current: Faults };
-  /** extra cleanup on reset (pending bulk runs) */
+  /** extra cleanup on reset (pending bulk runs, staged uploads) */
   onReset?: () => void;
 }
 

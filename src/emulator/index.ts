@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { SHOPIFY_API_VERSION_DEFAULT } from '../shopify/version.js';
 import { AppAuth, randomHex } from './auth.js';
 import { BulkRunner } from './bulk.js';
+import { BulkMutationRunner } from './bulk-mutation.js';
 import { CostBucket } from './bucket.js';
 import { makeControl, type EmulatorControl, type EmulatorCounters } from './control.js';
 import { registerControlRoutes } from './control-routes.js';
@@ -12,6 +13,7 @@ import { executePrepared, prepare } from './graphql/run.js';
 import { debounced, loadState, saveState } from './persist.js';
 import { buildServer, schemaFor } from './server.js';
 import { Shop } from './shop.js';
+import { StagedUploads } from './staged-uploads.js';
 import { WebhookDispatcher, type WebhookRetry } from './webhooks.js';
 
 export type { EmulatorControl, EmulatorCounters, CustomerSnapshot, StaffResult } from './control.js';
@@ -89,8 +91,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const bucket = new CostBucket(opts.bucketSize ?? 2000, opts.restoreRate ?? 100, clock);
   const faults: { current: Faults } = { current: { ...NO_FAULTS } };
   const counters: EmulatorCounters = {
-    requests: 0, throttled: 0, maxCostExceeded: 0, costRequested: 0, costSpent: 0, unauthorized: 0, faultErrors: 0,
-    faultTimeouts: 0, webhooksDelivered: 0, webhooksFailed: 0, webhooksDropped: 0, webhooksPending: 0,
+    requests: 0, throttled: 0, maxCostExceeded: 0, costRequested: 0, costSpent: 0, mutations: 0, bulkMutationLines: 0, unauthorized: 0,
+    faultErrors: 0, faultTimeouts: 0, webhooksDelivered: 0, webhooksFailed: 0, webhooksDropped: 0, webhooksPending: 0,
   };
   let baseUrl = '';
 
@@ -109,18 +111,31 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     faults: () => faults.current,
   });
   const schema = schemaFor(apiVersion)!;
+  const scopes = ['read_customers', 'write_customers'];
+  const uploads = new StagedUploads();
   const bulk: BulkRunner = new BulkRunner({
     shop, schema, stepMs: opts.bulkStepMs ?? 25,
     run: async (query) => {
       const p = prepare(schema, { query });
       if (!p.ok) return { prepareErrors: [JSON.stringify(p.result.body)] };
-      return executePrepared(schema, p.doc, p.op, p.variables, { shop, apiVersion, scopes: ['read_customers', 'write_customers'], baseUrl, bulk, unbounded: true, searchWarnings: [] });
+      return executePrepared(schema, p.doc, p.op, p.variables, { shop, apiVersion, scopes, baseUrl, bulk, bulkMutations, uploads, unbounded: true, searchWarnings: [] });
     },
   });
+  const bulkMutations: BulkMutationRunner = new BulkMutationRunner({
+    shop, schema, uploads, stepMs: opts.bulkStepMs ?? 25,
+    context: (version) => ({ shop, apiVersion: version, scopes, baseUrl, bulk, bulkMutations, uploads, unbounded: false, searchWarnings: [] }),
+    onLine: () => counters.bulkMutationLines++,
+  });
   bulk.resume();
+  bulkMutations.resume();
 
-  const control = makeControl({ shop, auth, bucket, webhooks, counters, faults, onReset: () => bulk.close() });
-  const app = buildServer({ shop, auth, bucket, bulk, counters, faults, baseUrl: () => baseUrl });
+  const onReset = () => {
+    bulk.close();
+    bulkMutations.close();
+    uploads.clear();
+  };
+  const control = makeControl({ shop, auth, bucket, webhooks, counters, faults, onReset });
+  const app = buildServer({ shop, auth, bucket, bulk, bulkMutations, uploads, counters, faults, baseUrl: () => baseUrl });
   const info = () => ({ shop: domain, apiVersion, graphqlUrl: `${baseUrl}/admin/api/${apiVersion}/graphql.json`, clientId: creds.clientId });
   registerControlRoutes(app, { control, shop, loopback: isLoopback(host), accessToken: creds.accessToken, info });
 
@@ -142,6 +157,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       closed = true;
       webhooks.close();
       bulk.close();
+      bulkMutations.close();
       await app.close();
       if (persist) saveState(persist, { version: 1, shop: shop.data, tokens: [...auth.tokens] });
     },

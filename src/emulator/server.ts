@@ -1,21 +1,25 @@
-// The emulator's HTTP face: Shopify's GraphQL endpoint per API version, the client-credentials token endpoint,
-// with run-time faults applied in front; the control routes are registered beside them.
+// The emulator's HTTP face: Shopify's GraphQL endpoint per API version, the client-credentials token endpoint and
+// the staged-upload targets, with run-time faults applied in front; the control routes are registered beside them.
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import { loadAdminSchema } from '../shopify/schema.js';
 import { INVALID_TOKEN_BODY, SCOPES, type AppAuth } from './auth.js';
 import type { BulkRunner } from './bulk.js';
+import type { BulkMutationRunner } from './bulk-mutation.js';
 import type { CostBucket } from './bucket.js';
 import type { EmulatorCounters } from './control.js';
 import { ERROR_BODIES, losesResponse, type Faults } from './faults.js';
 import { runGraphQL, type GraphQLBody } from './graphql/run.js';
 import type { Shop } from './shop.js';
+import { registerUploadRoutes, type StagedUploads } from './staged-uploads.js';
 
 export interface ServerDeps {
   shop: Shop;
   auth: AppAuth;
   bucket: CostBucket;
   bulk: BulkRunner;
+  bulkMutations: BulkMutationRunner;
+  uploads: StagedUploads;
   counters: EmulatorCounters;
   faults: { current: Faults };
   baseUrl: () => string;
@@ -68,7 +72,8 @@ export function buildServer(d: ServerDeps): FastifyInstance {
       return reply.code(401).send(INVALID_TOKEN_BODY);
     }
     const ctx = {
-      shop: d.shop, apiVersion: req.params.version, scopes: SCOPES, baseUrl: d.baseUrl(), bulk: d.bulk, unbounded: false, searchWarnings: [],
+      shop: d.shop, apiVersion: req.params.version, scopes: SCOPES, baseUrl: d.baseUrl(), bulk: d.bulk, bulkMutations: d.bulkMutations, uploads: d.uploads,
+      unbounded: false, searchWarnings: [],
     };
     const lose = losesResponse(faults, req.body);
     const r = await runGraphQL(schema, d.bucket, d.counters, ctx, req.body ?? {});
@@ -87,6 +92,9 @@ export function buildServer(d: ServerDeps): FastifyInstance {
     if (r.status === 200) d.shop.changed(); // issued tokens are persisted with the shop
     return reply.code(r.status).send(r.body);
   });
+
+  // Where stagedUploadsCreate's targets point: the stand-in for Shopify's staged-upload storage.
+  registerUploadRoutes(app, d.uploads);
 
   return app;
 }

@@ -1,8 +1,9 @@
-// Mutations around customers: metafields (set, delete, definitions), webhook subscriptions and bulk
-// operations, with Shopify's payloads and coded userErrors.
+// Mutations around customers: metafields (set, delete, definitions), webhook subscriptions, bulk operations and
+// the staged uploads that carry bulk mutation variables, with Shopify's payloads and coded userErrors.
 import { applyMetafieldWrite, checkMetafieldWrite, findDefinition, METAFIELD_TYPES, resolveNamespace, type MetafieldError, type MetafieldWrite } from '../metafields.js';
 import { parseGid, type CustomerRecord } from '../state.js';
 import { restTopic } from '../topics.js';
+import type { StagedUploadInput } from '../staged-uploads.js';
 import type { ExecContext } from './context.js';
 import type { RootResolver } from './query.js';
 import { bulkView, definitionView, metafieldView, subscriptionView, type Args } from './views.js';
@@ -150,6 +151,12 @@ export const otherMutations: Record<string, RootResolver> = {
   },
   bulkOperationRunQuery: (args, ctx) => {
     const r = ctx.bulk.start(args.query as string);
+    if ('error' in r) return { bulkOperation: null, userErrors: [r.error] };
+    return { bulkOperation: bulkView(r.op, ctx.baseUrl), userErrors: [] };
+  },
+  stagedUploadsCreate: (args, ctx) => ctx.uploads.create(args.input as StagedUploadInput[], ctx.baseUrl),
+  bulkOperationRunMutation: (args, ctx) => {
+    const r = ctx.bulkMutations.start({ mutation: args.mutation as string, stagedUploadPath: args.stagedUploadPath as string }, ctx.apiVersion);
     if ('error' in r) return { bulkOperation: null, userErrors: [r.error] };
     return { bulkOperation: bulkView(r.op, ctx.baseUrl), userErrors: [] };
   },

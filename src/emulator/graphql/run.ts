@@ -19,6 +19,8 @@ export interface RunCounters {
   maxCostExceeded: number;
   costRequested: number;
   costSpent: number;
+  /** mutation documents executed (a bulk mutation's lines are counted apart, as bulkMutationLines) */
+  mutations: number;
 }
 
 export interface GraphQLBody {
@@ -130,6 +132,7 @@ export async function runGraphQL(schema: GraphQLSchema, bucket: CostBucket, coun
     return errorsBody([throttledError()], { extensions: costExt(null) });
   }
   counters.costRequested += requested;
+  if (p.op.operation === 'mutation') counters.mutations++;
   const result = await executePrepared(schema, p.doc, p.op, p.variables, ctx);
   const actual = Math.min(requested, result.data ? operationCost(schema, p.op, p.fragments, p.variables, result.data as Record<string, unknown>) : 0);
   bucket.refund(requested - actual);
