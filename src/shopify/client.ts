@@ -81,6 +81,8 @@ export interface ShopifyClient {
   throttleSnapshot(): Promise<ThrottleSnapshot | undefined>;
   /** GET of a file Shopify links to (bulk results), with the client's fetch and a timeout. */
   fetchFile(url: string, opts?: { timeoutMs?: number }): Promise<Response>;
+  /** Sends a file to a staged upload target (bulk mutation variables), with the client's fetch and a timeout. */
+  uploadFile(url: string, init: { method: 'POST' | 'PUT'; body: FormData | Blob; headers?: Record<string, string> }, opts?: { timeoutMs?: number }): Promise<Response>;
 }
 
 export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, maxThrottledAttempts: 20 };
@@ -233,6 +235,18 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
         return res;
       } catch (e) {
         throw transportError(e, fo.timeoutMs ?? timeoutMs * 8);
+      }
+    },
+    async uploadFile(url, init, fo = {}) {
+      const limit = fo.timeoutMs ?? timeoutMs * 8;
+      try {
+        const res = await doFetch(url, { method: init.method, body: init.body, headers: init.headers, signal: AbortSignal.timeout(limit) });
+        if (res.status >= 500) throw shopifyErrors.http5xx(res.status);
+        // The storage service explains a refusal in its body (an XML error naming the bad field or signature).
+        if (!res.ok) throw shopifyErrors.internal(`uploading a staged file answered HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
+        return res;
+      } catch (e) {
+        throw transportError(e, limit);
       }
     },
   };

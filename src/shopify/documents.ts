@@ -191,6 +191,28 @@ ${CUSTOMER}`,
   bulkOperation(id: $id) { id status errorCode objectCount rootObjectCount fileSize url partialDataUrl createdAt completedAt }
 }`,
   ),
+  stagedUploadsCreate: doc(
+    'StagedUploadsCreate',
+    `mutation StagedUploadsCreate($input: [StagedUploadInput!]!) {
+  stagedUploadsCreate(input: $input) { stagedTargets { url resourceUrl parameters { name value } } userErrors { field message } }
+}`,
+  ),
+  bulkOperationRunMutation: doc(
+    'BulkOperationRunMutation',
+    `mutation BulkOperationRunMutation($mutation: String!, $stagedUploadPath: String!, $clientIdentifier: String) {
+  bulkOperationRunMutation(mutation: $mutation, stagedUploadPath: $stagedUploadPath, clientIdentifier: $clientIdentifier) {
+    bulkOperation { id status createdAt }
+    userErrors { code field message }
+  }
+}`,
+  ),
+  /** The mutation a bulk create runs once per JSONL line (self-contained: bulk mutations take the line's variables only). */
+  bulkCustomerCreate: doc(
+    'BulkCustomerCreate',
+    `mutation BulkCustomerCreate($input: CustomerInput!) {
+  customerCreate(input: $input) { customer { id updatedAt tags defaultEmailAddress { emailAddress } } userErrors { field message } }
+}`,
+  ),
 
   // shop
   shopInfo: doc(

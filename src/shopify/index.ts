@@ -40,6 +40,8 @@ export {
 export type { WebhookSubscription, EnsureWebhooksResult } from './webhooks.js';
 export { exportCustomers, startBulkQuery, getBulkOperation, waitForBulkOperation, readJsonl, assembleCustomers } from './bulk.js';
 export type { BulkOperationInfo, ExportCustomersOptions } from './bulk.js';
+export { runBulkMutation, stageBulkVariables, startBulkMutation, toJsonl, MAX_BULK_VARIABLES_BYTES } from './bulk-mutation.js';
+export type { BulkMutationOptions, BulkMutationResult } from './bulk-mutation.js';
 export { shopInfo, missingScopes, REQUIRED_SCOPES } from './shop.js';
 export { checkShopify } from './check.js';
 export type { CheckInput, CheckReport, CheckProblem } from './check.js';
