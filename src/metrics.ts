@@ -40,6 +40,11 @@ export class Metrics {
     help: 'Shopify query cost points actually spent',
     registers: [this.registry],
   });
+  readonly bulkCreatedCustomers = new Counter({
+    name: 'scim_shopify_bulk_created_customers_total',
+    help: 'Shopify customers created by bulk mutations (large provisioning batches)',
+    registers: [this.registry],
+  });
 
   constructor(opts: { defaults?: boolean } = {}) {
     if (opts.defaults) collectDefaultMetrics({ register: this.registry });

@@ -1,0 +1,103 @@
+// Which queued user.sync jobs a bulk create may take: the head job of its user's key (so per-user order holds), due,
+// for a user with no customer yet. Counting them per tenant, leasing them atomically and handing them back.
+import { sql, type Kysely } from 'kysely';
+import type { Dialect } from '../store/db.js';
+import type { Database } from '../store/types.js';
+import { iso, toJob, type OutboxJob } from './outbox.js';
+import { releaseLeases } from './claim.js';
+import { USER_SYNC } from './provision.js';
+
+/** Queued, due user.sync jobs heading their key, whose user has no customer and no deprovisioning history. */
+function candidates(db: Kysely<Database>, now: string) {
+  return db
+    .selectFrom('outbox_jobs as j')
+    .where('j.kind', '=', USER_SYNC)
+    .where('j.queue', '=', 'shopify')
+    .where('j.state', '=', 'queued')
+    .where('j.run_after', '<=', now)
+    .where('j.key', 'like', 'user:%')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('outbox_jobs as e')
+            .select('e.id')
+            .whereRef('e.tenant_id', '=', 'j.tenant_id')
+            .whereRef('e.key', '=', 'j.key')
+            .whereRef('e.queue', '=', 'j.queue')
+            .whereRef('e.id', '<', 'j.id')
+            .where('e.state', 'in', ['queued', 'running']),
+        ),
+      ),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('customer_links as l')
+            .select('l.user_id')
+            .whereRef('l.tenant_id', '=', 'j.tenant_id')
+            // the key is `user:<id>`: the user id starts at its sixth character
+            .where(sql<boolean>`l.user_id = substr(j.key, 6)`)
+            .where((eb) => eb.or([eb('l.customer_id', 'is not', null), eb('l.deprovisioned', 'is not', null)])),
+        ),
+      ),
+    );
+}
+
+/** Tenants with at least `threshold` jobs a bulk create could take now, and how many. */
+export async function tenantsWithBacklog(db: Kysely<Database>, now: number, threshold: number): Promise<Array<{ tenantId: string; jobs: number }>> {
+  const rows = await candidates(db, iso(now))
+    .select(['j.tenant_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('j.tenant_id')
+    .having((eb) => eb.fn.countAll(), '>=', threshold)
+    .execute();
+  return rows.map((r) => ({ tenantId: r.tenant_id, jobs: Number(r.n) }));
+}
+
+export interface LeaseOptions {
+  tenantId: string;
+  instanceId: string;
+  now: number;
+  leaseMs: number;
+  limit: number;
+}
+
+/**
+ * Leases up to `limit` of a tenant's candidate jobs, oldest first, exactly as the worker's claim does (running, an
+ * attempt counted, SKIP LOCKED on PostgreSQL), so no per-user run starts on them while the bulk create holds them.
+ */
+export async function leaseCandidates(db: Kysely<Database>, dialect: Dialect, o: LeaseOptions): Promise<OutboxJob[]> {
+  if (o.limit <= 0) return [];
+  const now = iso(o.now);
+  let ids = candidates(db, now).select('j.id').where('j.tenant_id', '=', o.tenantId).orderBy('j.id').limit(o.limit);
+  if (dialect === 'postgres') ids = ids.forUpdate().skipLocked();
+  const rows = await db
+    .updateTable('outbox_jobs')
+    .set((eb) => ({ state: 'running', attempts: eb('attempts', '+', 1), lease_until: iso(o.now + o.leaseMs), leased_by: o.instanceId, updated_at: now }))
+    .where('id', 'in', ids)
+    .where('state', '=', 'queued')
+    .returningAll()
+    .execute();
+  return rows.map(toJob).sort((a, b) => a.id - b.id);
+}
+
+/** Marks leased jobs done; returns the ids this instance still held (the others were taken over). */
+export async function finishLeased(db: Kysely<Database>, instanceId: string, ids: number[], now: number): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const at = iso(now);
+  const rows = await db
+    .updateTable('outbox_jobs')
+    .set({ state: 'done', lease_until: null, updated_at: at, finished_at: at, last_error: null, last_error_code: null })
+    .where('id', 'in', ids)
+    .where('leased_by', '=', instanceId)
+    .where('state', '=', 'running')
+    .returning('id')
+    .execute();
+  return rows.map((r) => Number(r.id));
+}
+
+/** Hands leased jobs back to the per-user path (queued, due now, the attempt not counted). */
+export async function releaseLeased(db: Kysely<Database>, instanceId: string, ids: number[], now: number): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < ids.length; i += 500) n += await releaseLeases(db, instanceId, ids.slice(i, i + 500), now);
+  return n;
+}

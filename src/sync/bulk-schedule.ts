@@ -1,0 +1,117 @@
+// Adds bulk creates to an engine: a watch on each tenant's backlog of users without a customer, and a worker of its
+// own for tenant.bulkCreate jobs (the main worker takes jobs oldest first, so one queued behind the backlog would wait).
+import type { Store } from '../store/db.js';
+import type { Metrics } from '../metrics.js';
+import type { Engine } from './engine.js';
+import { Worker, type Logger } from './worker.js';
+import { enqueue } from './outbox.js';
+import { tenantsWithBacklog } from './bulk-candidates.js';
+import { bulkCreateJob, TENANT_BULK_CREATE, type BulkCreateSettings, type BulkDeps } from './bulk-provision.js';
+
+export interface BulkCreateOptions extends Partial<BulkCreateSettings> {
+  store: Pick<Store, 'db' | 'dialect'>;
+  /** how often each tenant's backlog is looked at (ms); default 1 s */
+  scanMs?: number;
+  /** tenants' bulk creates running at once; default 2 */
+  concurrency?: number;
+  metrics?: Metrics;
+  log?: Logger;
+  now?: () => number;
+}
+
+export interface BulkCreate {
+  worker: Worker;
+  /** looks at every tenant's backlog now and queues a bulk create where it is large enough; returns how many */
+  scan(): Promise<number>;
+  /** after the engine's worker started (it requeues what a dead process left running; this worker does not) */
+  start(): Promise<void>;
+  /** before the engine's worker stops */
+  stop(): Promise<void>;
+}
+
+export const BULK_CREATE_DEFAULTS: BulkCreateSettings = {
+  threshold: 100,
+  maxBatch: 10_000,
+  leaseMs: 120_000,
+  pollIntervalMs: 1000,
+  timeoutMs: 3_600_000,
+  retryDelayMs: 60_000,
+};
+
+/** Registers bulk creates beside `engine`; nothing runs until start(). */
+export function attachBulkCreate(engine: Engine, opts: BulkCreateOptions): BulkCreate {
+  const db = opts.store.db;
+  const now = opts.now ?? Date.now;
+  const log = opts.log ?? { info() {}, warn() {}, error() {} };
+  const settings: BulkCreateSettings = {
+    threshold: opts.threshold ?? BULK_CREATE_DEFAULTS.threshold,
+    maxBatch: opts.maxBatch ?? BULK_CREATE_DEFAULTS.maxBatch,
+    leaseMs: opts.leaseMs ?? BULK_CREATE_DEFAULTS.leaseMs,
+    pollIntervalMs: opts.pollIntervalMs ?? BULK_CREATE_DEFAULTS.pollIntervalMs,
+    timeoutMs: opts.timeoutMs ?? BULK_CREATE_DEFAULTS.timeoutMs,
+    retryDelayMs: opts.retryDelayMs ?? BULK_CREATE_DEFAULTS.retryDelayMs,
+  };
+  if (!(settings.threshold >= 1) || !(settings.maxBatch >= settings.threshold))
+    throw new Error(`bulk create needs a threshold of at least 1 and a batch of at least the threshold (got ${settings.threshold} and ${settings.maxBatch})`);
+  const scanMs = opts.scanMs ?? 1000;
+  const worker = new Worker({
+    store: opts.store,
+    instanceId: `${engine.worker.instanceId}:bulk`,
+    concurrency: opts.concurrency ?? 2,
+    leaseMs: settings.leaseMs,
+    pollMs: scanMs,
+    now,
+    metrics: opts.metrics,
+    logger: log,
+    recoverOnStart: false,
+  });
+  const deps: BulkDeps = {
+    db,
+    dialect: opts.store.dialect,
+    shops: engine.shops,
+    now,
+    log,
+    instanceId: worker.instanceId,
+    settings,
+    metrics: opts.metrics,
+    onReleased: () => engine.worker.wake(),
+  };
+  worker.register(TENANT_BULK_CREATE, ({ job, signal }) => bulkCreateJob(deps, job, signal));
+
+  let timer: NodeJS.Timeout | undefined;
+  let scanning: Promise<number> | undefined;
+
+  async function scanOnce(): Promise<number> {
+    let queued = 0;
+    for (const { tenantId } of await tenantsWithBacklog(db, now(), settings.threshold)) {
+      const key = `bulk:${tenantId}`;
+      // One bulk create per tenant at a time: the next one looks at what is left when this one is done.
+      const open = await db.selectFrom('outbox_jobs').select('id').where('tenant_id', '=', tenantId).where('key', '=', key).where('state', 'in', ['queued', 'running']).executeTakeFirst();
+      if (open) continue;
+      await enqueue(db, { tenantId, key, kind: TENANT_BULK_CREATE, payload: {}, now: now() });
+      queued++;
+    }
+    if (queued) worker.wake();
+    return queued;
+  }
+
+  const scan = () => {
+    scanning ??= scanOnce().finally(() => (scanning = undefined));
+    return scanning;
+  };
+
+  return {
+    worker,
+    scan,
+    async start() {
+      await worker.start();
+      timer = setInterval(() => void scan().catch((e) => log.warn({ err: e }, 'looking for provisioning backlogs failed')), scanMs);
+      timer.unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      await scanning?.catch(() => undefined);
+      await worker.stop();
+    },
+  };
+}

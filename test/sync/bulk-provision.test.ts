@@ -1,0 +1,253 @@
+// Large initial provisionings through the whole bridge against the emulator's Standard-plan bucket: a backlog of
+// new users is created by one Shopify bulk mutation, the rest (taken emails, later writes) by the per-user path.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { openTestStore, type TestStore } from '../helpers/db.js';
+import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { loadConfig } from '../../src/config.js';
+import { startBridge, type Bridge } from '../../src/server.js';
+import { TenantRepository } from '../../src/store/tenants.js';
+import { SecretBox } from '../../src/security/secrets.js';
+import { connectTenantShop } from '../../src/sync/shops.js';
+import { attachBulkCreate, type BulkCreate } from '../../src/sync/bulk-schedule.js';
+import { leaseCandidates } from '../../src/sync/bulk-candidates.js';
+import { planCreates } from '../../src/sync/bulk-provision.js';
+import { readMapping } from '../../src/sync/policies.js';
+import { documents, runBulkMutation, createShopifyClient } from '../../src/shopify/index.js';
+
+const USER_EXT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+interface Stack {
+  store: TestStore;
+  emu: Emulator;
+  bridge: Bridge;
+  bulk?: BulkCreate;
+  tenantId: string;
+  req(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; dump: string }>;
+  close(): Promise<void>;
+}
+
+/** The bridge with its engine (sync wait 0), the emulator with its default Standard-plan bucket, and optionally bulk creates. */
+async function startStack(o: { bulk: boolean; store?: TestStore }): Promise<Stack> {
+  const dir = mkdtempSync(join(tmpdir(), 'scim-bulk-'));
+  const store = o.store ?? (await openTestStore());
+  const emu = await startEmulator({ bulkStepMs: 10 });
+  const key = randomBytes(32).toString('hex');
+  const box = new SecretBox(Buffer.from(key, 'hex'));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent', SECRET_KEY: key, SYNC_WAIT_MS: '0' });
+  const bridge = await startBridge({
+    config,
+    store,
+    engine: {
+      box,
+      worker: { pollMs: 50, concurrency: 8, retry: { baseDelayMs: 50, maxDelayMs: 400 } },
+      shopClient: { timeoutMs: 5000, retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 200 } },
+    },
+  });
+  const tenants = new TenantRepository(store.db);
+  const tenant = await tenants.create(`t${randomBytes(3).toString('hex')}`, 'Bulk Store', {});
+  await connectTenantShop(store.db, tenant.id, { shop: emu.shop, apiBaseUrl: emu.url, accessToken: emu.accessToken }, box);
+  const { token } = await tenants.createToken(tenant.id, 'okta');
+  const bulk = o.bulk ? attachBulkCreate(bridge.engine!, { store, threshold: 100, scanMs: 100, pollIntervalMs: 50, metrics: bridge.metrics }) : undefined;
+  await bulk?.start();
+  const base = `${bridge.url}/scim/v2/${tenant.name}`;
+  return {
+    store,
+    emu,
+    bridge,
+    bulk,
+    tenantId: tenant.id,
+    async req(method, path, body) {
+      const r = await fetch(base + path, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await r.text();
+      return { status: r.status, body: text ? JSON.parse(text) : undefined, dump: `${method} ${path} -> ${r.status} ${text.slice(0, 800)}` };
+    },
+    async close() {
+      await bulk?.stop();
+      await bridge.close();
+      await emu.close();
+      if (!o.store) await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const userBody = (run: string, i: number) => ({
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', USER_EXT],
+  userName: `${run}.u${i}@example.com`,
+  name: { givenName: `Given${i}`, familyName: `Family${i}` },
+  emails: [{ value: `${run}.u${i}@example.com`, type: 'work', primary: true }],
+  active: true,
+  [USER_EXT]: { department: `Dept${i % 7}` },
+});
+
+async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  await Promise.all(Array.from({ length: n }, async () => {
+    for (let t = queue.shift(); t !== undefined; t = queue.shift()) await fn(t);
+  }));
+}
+
+/** POSTs `count` users (16 at a time) and returns their SCIM ids by index. */
+async function provision(s: Stack, run: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  await pool([...Array(count).keys()], 16, async (i) => {
+    const r = await s.req('POST', '/Users', userBody(run, i));
+    assert.equal(r.status, 201, r.dump);
+    ids[i] = r.body.id;
+  });
+  return ids;
+}
+
+async function until(what: string, check: () => Promise<boolean>, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Resolves once every given user is synced at its current version. */
+async function allSynced(s: Stack, ids: string[], ms: number): Promise<void> {
+  let last = '';
+  await until(`every user to be synced (${ids.length})`, async () => {
+    const rows = await s.store.db
+      .selectFrom('customer_links')
+      .innerJoin('users', (j) => j.onRef('users.id', '=', 'customer_links.user_id').onRef('users.tenant_id', '=', 'customer_links.tenant_id'))
+      .select(['customer_links.sync_state', 'customer_links.synced_version', 'users.version', 'customer_links.customer_id'])
+      .where('users.tenant_id', '=', s.tenantId)
+      .execute();
+    const done = rows.filter((r) => r.sync_state === 'synced' && r.customer_id && Number(r.synced_version) === Number(r.version)).length;
+    last = `${done}/${ids.length} synced, states: ${JSON.stringify(rows.reduce<Record<string, number>>((a, r) => ({ ...a, [r.sync_state]: (a[r.sync_state] ?? 0) + 1 }), {}))}`;
+    return done === ids.length;
+  }, ms).catch((e) => {
+    throw new Error(`${(e as Error).message}: ${last}`);
+  });
+}
+
+const clientOf = (s: Stack) => createShopifyClient({ shop: s.emu.shop, baseUrl: s.emu.url, auth: { kind: 'token', accessToken: s.emu.accessToken } });
+
+const stacks: Stack[] = [];
+after(async () => {
+  for (const s of stacks) await s.close();
+});
+
+test('600 new users become customers through one bulk mutation; taken emails are adopted by the per-user path; no duplicates', { timeout: 60_000 }, async () => {
+  const s = await startStack({ bulk: true });
+  stacks.push(s);
+  const run = `b${randomBytes(3).toString('hex')}`;
+  // Five users already shop here: the per-user path must adopt their customers, not duplicate them.
+  const existing = [3, 150, 299, 451, 598].map((i) => s.emu.control.createCustomer({ email: `${run}.u${i}@example.com`, firstName: 'Existing' }).customer!);
+  const started = Date.now();
+  const ids = await provision(s, run, 600);
+  // A group added while the backlog is being worked off: its tag reaches its members through later user.sync jobs.
+  const members = ids.slice(200, 240);
+  const g = await s.req('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Engineering', members: members.map((value) => ({ value })) });
+  assert.equal(g.status, 201, g.dump);
+  await allSynced(s, ids, 50_000);
+  const elapsed = Date.now() - started;
+
+  const counters = s.emu.control.counters();
+  const customers = s.emu.control.customers().filter((c) => c.email?.startsWith(`${run}.`));
+  assert.equal(customers.length, 600, 'one customer per user, no duplicates');
+  assert.equal(new Set(customers.map((c) => c.email)).size, 600);
+  assert.ok(counters.bulkMutationLines >= 300, `most creates went through bulk mutations (${counters.bulkMutationLines} lines)`);
+  assert.ok(counters.mutations < 300, `far fewer GraphQL mutations than users (${counters.mutations} for 600 users)`);
+  // Read through a client of our own: it waits for the bucket, which the per-user path may have just emptied.
+  const { data: ops } = await clientOf(s).request<{ bulkOperations: { nodes: Array<{ status: string; objectCount: string }> } }>({
+    name: 'BulkMutations',
+    text: 'query BulkMutations { bulkOperations(first: 20, query: "type:mutation") { nodes { status objectCount } } }',
+  });
+  const nodes = ops.bulkOperations.nodes;
+  assert.ok(nodes.length >= 1 && nodes.every((o) => o.status === 'COMPLETED'), JSON.stringify(nodes));
+  assert.equal(nodes.reduce((n, o) => n + Number(o.objectCount), 0), counters.bulkMutationLines);
+
+  const byEmail = new Map(customers.map((c) => [c.email, c]));
+  for (const [i, id] of ids.entries()) {
+    const got = await s.req('GET', `/Users/${id}`);
+    const ext = got.body['urn:shopify-scim:params:scim:schemas:extension:shopify:2.0:User'];
+    assert.equal(ext?.syncState, 'synced', got.dump);
+    const c = byEmail.get(`${run}.u${i}@example.com`)!;
+    assert.equal(ext.customerId, c.id, `user ${i} is linked to its customer`);
+    assert.equal(c.lastName, `Family${i}`, `user ${i}'s fields reached Shopify`);
+    assert.ok(c.tags.includes('scim-provisioned'), `user ${i} carries the configured tag: ${c.tags}`);
+    assert.deepEqual(c.metafields.find((m) => m.namespace === 'shopify_scim' && m.key === 'scim_id')?.value, id, `user ${i} carries its custom id`);
+    assert.equal(c.metafields.find((m) => m.key === 'department')?.value, `Dept${i % 7}`, `user ${i} carries its mapped metafield`);
+    if (i >= 200 && i < 240) assert.ok(c.tags.includes('group:Engineering'), `member ${i} got its group tag: ${c.tags}`);
+  }
+  for (const e of existing) assert.equal(byEmail.get(e.email!)?.id, e.id, `the customer already there for ${e.email} was adopted`);
+  const adopted = await s.store.db.selectFrom('audit_log').select('resource_id').where('tenant_id', '=', s.tenantId).where('action', '=', 'shopify.customer.adopted').execute();
+  assert.equal(adopted.length, 5);
+  const bulkCreated = (await s.bridge.metrics.bulkCreatedCustomers.get()).values[0]?.value ?? 0;
+  assert.ok(bulkCreated >= counters.bulkMutationLines - 5, `the metric counts bulk-created customers (${bulkCreated})`);
+  const dead = await s.store.db.selectFrom('outbox_jobs').select(['kind', 'last_error']).where('tenant_id', '=', s.tenantId).where('state', '=', 'dead').execute();
+  assert.deepEqual(dead, []);
+  console.log(`bulk provisioning: 600 users in ${elapsed} ms; ${counters.bulkMutationLines} bulk lines, ${counters.mutations} GraphQL mutations, ${counters.requests} GraphQL requests`);
+});
+
+test('a small batch stays on the per-user path', async () => {
+  const s = await startStack({ bulk: true });
+  stacks.push(s);
+  const ids = await provision(s, `s${randomBytes(3).toString('hex')}`, 20);
+  await allSynced(s, ids, 20_000);
+  await s.bulk!.scan();
+  assert.equal(s.emu.control.counters().bulkMutationLines, 0);
+});
+
+test('a process that dies after its bulk mutation ran leaves no duplicates: the per-user path links the customers by custom id', { timeout: 60_000 }, async () => {
+  const s = await startStack({ bulk: false });
+  stacks.push(s);
+  const engine = s.bridge.engine!;
+  await engine.worker.stop(); // nothing runs the jobs while the "dead" process holds them
+  const ids = await provision(s, `c${randomBytes(3).toString('hex')}`, 150);
+  const tenant = (await new TenantRepository(s.store.db).byId(s.tenantId))!;
+  const leased = await leaseCandidates(s.store.db, s.store.dialect, { tenantId: s.tenantId, instanceId: 'dead-process', now: Date.now(), leaseMs: 500, limit: 1000 });
+  assert.equal(leased.length, 150);
+  const { creates } = await planCreates(s.store.db, tenant, readMapping(tenant.settings), leased);
+  const client = clientOf(s);
+  await engine.shops.ensureCustomId(engine.shops.clientFor(tenant)!, readMapping(tenant.settings).customIdMetafield);
+  let made = 0;
+  for await (const r of runBulkMutation<{ customerCreate: { customer: { id: string } | null } }>(client, { mutation: documents.bulkCustomerCreate, lines: creates.map((c) => ({ input: c.input })), pollIntervalMs: 20 }))
+    if (r.data?.customerCreate.customer) made++;
+  assert.equal(made, 150, 'the bulk mutation created every customer before the process died');
+  // The process is gone: its leases run out and the per-user path takes the jobs over.
+  await new Promise((r) => setTimeout(r, 600));
+  await engine.worker.start();
+  await allSynced(s, ids, 40_000);
+  const customers = s.emu.control.customers();
+  assert.equal(customers.length, 150, 'no customer was created twice');
+  const links = await s.store.db.selectFrom('customer_links').select(['user_id', 'customer_id']).where('tenant_id', '=', s.tenantId).execute();
+  for (const l of links) {
+    const c = customers.find((x) => x.id === l.customer_id)!;
+    assert.equal(c.metafields.find((m) => m.key === 'scim_id')?.value, l.user_id, 'each user is linked to the customer carrying its custom id');
+  }
+});
+
+// Opt-in (BULK_BENCH=1): without bulk creates, 600 users at the Standard plan's 100 points/s take minutes.
+test('with bulk creates, 600 users are provisioned several times faster than one by one', { skip: !process.env.BULK_BENCH, timeout: 600_000 }, async () => {
+  const timeFor = async (bulk: boolean) => {
+    const s = await startStack({ bulk });
+    try {
+      const started = Date.now();
+      const ids = await provision(s, `p${randomBytes(3).toString('hex')}`, 600);
+      await allSynced(s, ids, 540_000);
+      return { ms: Date.now() - started, counters: s.emu.control.counters() };
+    } finally {
+      await s.close();
+    }
+  };
+  const withBulk = await timeFor(true);
+  const oneByOne = await timeFor(false);
+  const ratio = oneByOne.ms / withBulk.ms;
+  console.log(`600 users: ${withBulk.ms} ms with bulk creates (${withBulk.counters.mutations} mutations, ${withBulk.counters.bulkMutationLines} bulk lines), ${oneByOne.ms} ms one by one (${oneByOne.counters.mutations} mutations): ${ratio.toFixed(1)}x`);
+  assert.equal(oneByOne.counters.bulkMutationLines, 0);
+  assert.ok(ratio > 2, `bulk creates are faster (${ratio.toFixed(2)}x)`);
+});
