@@ -1,6 +1,6 @@
 // Large initial provisionings through the whole bridge against the emulator's Standard-plan bucket: a backlog of
 // new users is created by one Shopify bulk mutation, the rest (taken emails, later writes) by the per-user path.
-import { test, after } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +13,10 @@ import { startBridge, type Bridge } from '../../src/server.js';
 import { TenantRepository } from '../../src/store/tenants.js';
 import { SecretBox } from '../../src/security/secrets.js';
 import { connectTenantShop } from '../../src/sync/shops.js';
-import { attachBulkCreate, type BulkCreate } from '../../src/sync/bulk-schedule.js';
-import { leaseCandidates } from '../../src/sync/bulk-candidates.js';
+import { attachBulkCreate, type BulkCreate, type BulkCreateOptions } from '../../src/sync/bulk-schedule.js';
+import { leaseCandidates, releaseLeased, tenantsWithBacklog } from '../../src/sync/bulk-candidates.js';
+import { enqueue, getJob } from '../../src/sync/outbox.js';
+import { LinkRepository } from '../../src/sync/links.js';
 import { planCreates } from '../../src/sync/bulk-provision.js';
 import { readMapping } from '../../src/sync/policies.js';
 import { documents, runBulkMutation, createShopifyClient } from '../../src/shopify/index.js';
@@ -32,10 +34,10 @@ interface Stack {
 }
 
 /** The bridge with its engine (sync wait 0), the emulator with its default Standard-plan bucket, and optionally bulk creates. */
-async function startStack(o: { bulk: boolean; store?: TestStore }): Promise<Stack> {
+async function startStack(o: { bulk: boolean | Partial<BulkCreateOptions>; bulkStepMs?: number }): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'scim-bulk-'));
-  const store = o.store ?? (await openTestStore());
-  const emu = await startEmulator({ bulkStepMs: 10 });
+  const store = await openTestStore();
+  const emu = await startEmulator({ bulkStepMs: o.bulkStepMs ?? 10 });
   const key = randomBytes(32).toString('hex');
   const box = new SecretBox(Buffer.from(key, 'hex'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent', SECRET_KEY: key, SYNC_WAIT_MS: '0' });
@@ -52,7 +54,8 @@ async function startStack(o: { bulk: boolean; store?: TestStore }): Promise<Stac
   const tenant = await tenants.create(`t${randomBytes(3).toString('hex')}`, 'Bulk Store', {});
   await connectTenantShop(store.db, tenant.id, { shop: emu.shop, apiBaseUrl: emu.url, accessToken: emu.accessToken }, box);
   const { token } = await tenants.createToken(tenant.id, 'okta');
-  const bulk = o.bulk ? attachBulkCreate(bridge.engine!, { store, threshold: 100, scanMs: 100, pollIntervalMs: 50, metrics: bridge.metrics }) : undefined;
+  const tuning = typeof o.bulk === 'object' ? o.bulk : {};
+  const bulk = o.bulk ? attachBulkCreate(bridge.engine!, { store, threshold: 100, scanMs: 100, pollIntervalMs: 50, metrics: bridge.metrics, ...tuning }) : undefined;
   await bulk?.start();
   const base = `${bridge.url}/scim/v2/${tenant.name}`;
   return {
@@ -74,7 +77,7 @@ async function startStack(o: { bulk: boolean; store?: TestStore }): Promise<Stac
       await bulk?.stop();
       await bridge.close();
       await emu.close();
-      if (!o.store) await store.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -135,14 +138,15 @@ async function allSynced(s: Stack, ids: string[], ms: number): Promise<void> {
 
 const clientOf = (s: Stack) => createShopifyClient({ shop: s.emu.shop, baseUrl: s.emu.url, auth: { kind: 'token', accessToken: s.emu.accessToken } });
 
-const stacks: Stack[] = [];
-after(async () => {
-  for (const s of stacks) await s.close();
-});
+/** A stack closed when test `t` ends. */
+async function stackFor(t: TestContext, o: Parameters<typeof startStack>[0]): Promise<Stack> {
+  const s = await startStack(o);
+  t.after(() => s.close());
+  return s;
+}
 
-test('600 new users become customers through one bulk mutation; taken emails are adopted by the per-user path; no duplicates', { timeout: 60_000 }, async () => {
-  const s = await startStack({ bulk: true });
-  stacks.push(s);
+test('600 new users become customers through one bulk mutation; taken emails are adopted by the per-user path; no duplicates', { timeout: 60_000 }, async (t) => {
+  const s = await stackFor(t, { bulk: true });
   const run = `b${randomBytes(3).toString('hex')}`;
   // Five users already shop here: the per-user path must adopt their customers, not duplicate them.
   const existing = [3, 150, 299, 451, 598].map((i) => s.emu.control.createCustomer({ email: `${run}.u${i}@example.com`, firstName: 'Existing' }).customer!);
@@ -193,18 +197,52 @@ test('600 new users become customers through one bulk mutation; taken emails are
   console.log(`bulk provisioning: 600 users in ${elapsed} ms; ${counters.bulkMutationLines} bulk lines, ${counters.mutations} GraphQL mutations, ${counters.requests} GraphQL requests`);
 });
 
-test('a small batch stays on the per-user path', async () => {
-  const s = await startStack({ bulk: true });
-  stacks.push(s);
+test('a bulk create takes only due user.sync jobs heading their key, for users with no customer, and hands them back as they were', async () => {
+  const store = await openTestStore();
+  try {
+    const tenant = await new TenantRepository(store.db).create(`k${randomBytes(3).toString('hex')}`, 'Keys', {});
+    const job = (key: string, extra: Partial<Parameters<typeof enqueue>[1]> = {}) =>
+      enqueue(store.db, { tenantId: tenant.id, key, kind: 'user.sync', payload: { userId: key.slice(5) }, ...extra });
+    const fresh = await job('user:fresh');
+    const behindDelete = await enqueue(store.db, { tenantId: tenant.id, key: 'user:deleting', kind: 'user.delete', payload: {} }).then(() => job('user:deleting'));
+    const runningHead = await job('user:busy');
+    await store.db.updateTable('outbox_jobs').set({ state: 'running', leased_by: 'worker', lease_until: new Date(Date.now() + 60_000).toISOString() }).where('id', '=', runningHead).execute();
+    const behindRunning = await job('user:busy');
+    const later = await job('user:later', { runAfter: new Date(Date.now() + 60_000) });
+    const linked = await job('user:linked');
+    await new LinkRepository().update(store.db, tenant.id, 'linked', { customerId: 'gid://shopify/Customer/9' }, new Date().toISOString());
+    const pendingLink = await job('user:pending');
+    await new LinkRepository().markPending(store.db, tenant.id, ['pending'], new Date().toISOString());
+    const otherQueue = await job('user:target', { queue: 'target:x' });
+
+    assert.deepEqual(await tenantsWithBacklog(store.db, Date.now(), 2), [{ tenantId: tenant.id, jobs: 2 }]);
+    assert.deepEqual(await tenantsWithBacklog(store.db, Date.now(), 3), []);
+    const leased = await leaseCandidates(store.db, store.dialect, { tenantId: tenant.id, instanceId: 'bulk', now: Date.now(), leaseMs: 60_000, limit: 100 });
+    assert.deepEqual(leased.map((j) => j.id), [fresh, pendingLink]);
+    assert.ok(leased.every((j) => j.state === 'running' && j.leasedBy === 'bulk' && j.attempts === 1));
+    for (const id of [behindDelete, behindRunning, later, linked, otherQueue]) assert.equal((await getJob(store.db, id))?.state, 'queued', `job ${id} was left alone`);
+    assert.deepEqual(await leaseCandidates(store.db, store.dialect, { tenantId: tenant.id, instanceId: 'other', now: Date.now(), leaseMs: 60_000, limit: 100 }), [], 'a leased job is taken once');
+
+    assert.equal(await releaseLeased(store.db, 'bulk', leased.map((j) => j.id), Date.now()), 2);
+    for (const id of [fresh, pendingLink]) {
+      const j = await getJob(store.db, id);
+      assert.deepEqual([j?.state, j?.attempts, j?.leasedBy], ['queued', 0, null], `job ${id} is back as it was`);
+    }
+  } finally {
+    await store.close();
+  }
+});
+
+test('a small batch stays on the per-user path', async (t) => {
+  const s = await stackFor(t, { bulk: true });
   const ids = await provision(s, `s${randomBytes(3).toString('hex')}`, 20);
   await allSynced(s, ids, 20_000);
   await s.bulk!.scan();
   assert.equal(s.emu.control.counters().bulkMutationLines, 0);
 });
 
-test('a process that dies after its bulk mutation ran leaves no duplicates: the per-user path links the customers by custom id', { timeout: 60_000 }, async () => {
-  const s = await startStack({ bulk: false });
-  stacks.push(s);
+test('a process that dies after its bulk mutation ran leaves no duplicates: the per-user path links the customers by custom id', { timeout: 60_000 }, async (t) => {
+  const s = await stackFor(t, { bulk: false });
   const engine = s.bridge.engine!;
   await engine.worker.stop(); // nothing runs the jobs while the "dead" process holds them
   const ids = await provision(s, `c${randomBytes(3).toString('hex')}`, 150);
@@ -229,6 +267,28 @@ test('a process that dies after its bulk mutation ran leaves no duplicates: the 
     const c = customers.find((x) => x.id === l.customer_id)!;
     assert.equal(c.metafields.find((m) => m.key === 'scim_id')?.value, l.user_id, 'each user is linked to the customer carrying its custom id');
   }
+});
+
+test('a bulk create that gives up waiting hands every user back; customers its operation still makes are linked by custom id, none twice', { timeout: 60_000 }, async (t) => {
+  // Shopify takes 1.5 s per status step here, so the operation is still waiting when the bulk create gives up.
+  const s = await stackFor(t, { bulk: { timeoutMs: 400, retryDelayMs: 600_000 }, bulkStepMs: 1500 });
+  const ids = await provision(s, `t${randomBytes(3).toString('hex')}`, 150);
+  await allSynced(s, ids, 50_000);
+  const client = clientOf(s);
+  await until('the abandoned operation to finish in Shopify', async () => {
+    const { data } = await client.request<{ bulkOperations: { nodes: Array<{ status: string }> } }>({
+      name: 'BulkMutations',
+      text: 'query BulkMutations { bulkOperations(first: 5, query: "type:mutation") { nodes { status } } }',
+    });
+    return data.bulkOperations.nodes.length > 0 && data.bulkOperations.nodes.every((n) => n.status === 'COMPLETED');
+  }, 20_000);
+  assert.ok(s.emu.control.counters().bulkMutationLines > 0, 'the abandoned operation ran in Shopify all the same');
+  const customers = s.emu.control.customers();
+  assert.equal(customers.length, 150, 'no customer was created twice');
+  const bulkJobs = await s.store.db.selectFrom('outbox_jobs').select(['state', 'last_error_code']).where('tenant_id', '=', s.tenantId).where('kind', '=', 'tenant.bulkCreate').execute();
+  assert.ok(bulkJobs.some((j) => j.state === 'queued' && j.last_error_code === 'TIMEOUT'), `the bulk create waits to be tried again: ${JSON.stringify(bulkJobs)}`);
+  const recovered = await s.store.db.selectFrom('customer_links').select('customer_id').where('tenant_id', '=', s.tenantId).execute();
+  assert.equal(new Set(recovered.map((r) => r.customer_id)).size, 150);
 });
 
 // Opt-in (BULK_BENCH=1): without bulk creates, 600 users at the Standard plan's 100 points/s take minutes.
