@@ -154,7 +154,7 @@ export class BulkMutationRunner {
   /** One line: its variables coerced as a single request's would be, then the mutation executed. */
   private async runLine(run: Running, variables: Record<string, unknown>): Promise<Record<string, unknown>> {
     const coerced = getVariableValues(this.deps.schema, run.operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
-    if (coerced.errors) return { errors: coerced.errors.map((e) => ({ message: e.message })) };
+    if (coerced.errors) return { errors: coerced.errors.map((e) => ({ message: e.message })), data: null };
     const result = await executePrepared(this.deps.schema, run.doc, run.operation, coerced.coerced, this.deps.context(run.apiVersion));
     return { ...(result.errors?.length ? { errors: result.errors.map((e) => e.toJSON()) } : {}), data: result.data ?? null };
   }
