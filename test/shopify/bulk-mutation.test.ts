@@ -2,9 +2,15 @@
 // and the result file, with each line behaving as a single customerCreate would (userErrors, custom id, webhooks).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator } from '../../src/emulator/index.js';
 import {
+  createShopifyClient,
   createWebhookSubscription,
   documents,
+  getBulkOperation,
   ensureCustomIdDefinition,
   isShopifyError,
   runBulkMutation,
@@ -187,4 +193,28 @@ test('no lines, no operation: nothing is sent', async () => {
   const before = h.em.control.counters().requests;
   assert.deepEqual(await collect(runBulkMutation(h.client, { mutation: documents.bulkCustomerCreate, lines: [] })), []);
   assert.equal(h.em.control.counters().requests, before);
+});
+
+test('a bulk mutation cut off by an emulator restart ends FAILED, since its staged file is gone', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bulk-persist-'));
+  const file = join(dir, 'shop.json');
+  try {
+    const first = await startEmulator({ persistFile: file, bulkStepMs: 60_000 });
+    const c1 = createShopifyClient({ shop: first.shop, baseUrl: first.url, auth: { kind: 'token', accessToken: first.accessToken } });
+    const path = await stageBulkVariables(c1, `${JSON.stringify({ input: { email: email('restart') } })}\n`);
+    const started = await startBulkMutation(c1, documents.bulkCustomerCreate, path);
+    await first.close();
+    const second = await startEmulator({ persistFile: file, accessToken: first.accessToken });
+    try {
+      const c2 = createShopifyClient({ shop: second.shop, baseUrl: second.url, auth: { kind: 'token', accessToken: second.accessToken } });
+      const op = await getBulkOperation(c2, started.id);
+      assert.deepEqual([op.status, op.errorCode], ['FAILED', 'INTERNAL_SERVER_ERROR']);
+      await assert.rejects(waitForBulkOperation(c2, started.id, { pollIntervalMs: 5 }), (e) => isShopifyError(e, 'BULK_FAILED'));
+      assert.equal(second.control.customers().length, 0, 'none of its lines ran');
+    } finally {
+      await second.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
