@@ -71,6 +71,8 @@ const UNDO_LAG_MS = 2000;
  * wait (deleting a created user, or restoring the previous version), after its job for the change ended, and in
  * the same transaction closes the target jobs of that write: until then a target must not hear of it. A job the
  * undo did not close is final. Changes from Shopify have no such job.
+ * Deliveries send the user's current state, so every engine job of the user counts, not only those before this
+ * delivery's own change: a later write still awaiting its verdict is already in that state.
  */
 async function engineVerdict(deps: DeliveryDeps, tenantId: string, userId: string, ref: JobRef): Promise<'wait' | 'final'> {
   const now = (deps.now ?? Date.now)();
@@ -82,7 +84,6 @@ async function engineVerdict(deps: DeliveryDeps, tenantId: string, userId: strin
         .where('tenant_id', '=', tenantId)
         .where('queue', '=', 'shopify')
         .where('key', '=', `user:${userId}`)
-        .where('id', '<', ref.id)
         .where('state', 'in', ['queued', 'running', 'dead'])
         .execute()
     : [];
