@@ -35,6 +35,7 @@ const schema = z
     SHOPIFY_API_BASE_URL: optionalUrl,
     SYNC_WAIT_MS: z.coerce.number().int().min(0).max(30000).default(3000),
     RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(15 * 60_000),
+    BULK_CREATE_THRESHOLD: z.coerce.number().int().min(0).default(100),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1048576),
   });
 
@@ -74,6 +75,8 @@ export interface Config {
   syncWaitMs: number;
   /** how often each tenant is reconciled with its shop; 0 turns the schedule off */
   reconcileIntervalMs: number;
+  /** from this many users waiting for a first customer, one Shopify bulk mutation creates them; 0 turns it off */
+  bulkCreateThreshold: number;
   maxBodyBytes: number;
 }
 
@@ -117,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shopifyApiVersion: v.SHOPIFY_API_VERSION,
     syncWaitMs: v.SYNC_WAIT_MS,
     reconcileIntervalMs: v.RECONCILE_INTERVAL_MS,
+    bulkCreateThreshold: v.BULK_CREATE_THRESHOLD,
     maxBodyBytes: v.MAX_BODY_BYTES,
   };
 }

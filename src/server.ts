@@ -11,6 +11,7 @@ import { SecretBox, loadOrCreateKey } from './security/secrets.js';
 import { createEngine, type Engine, type EngineOptions } from './sync/engine.js';
 import { adminApi } from './http/admin/index.js';
 import { attachTwoWay, type TwoWay } from './sync/inbound/attach.js';
+import { attachBulkCreate } from './sync/bulk-schedule.js';
 import { ensureTenantWebhooks } from './sync/inbound/subscriptions.js';
 import type { Tenant } from './store/tenants.js';
 
@@ -58,6 +59,11 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
     : undefined;
   // Shopify -> SCIM and outbound targets ride on the engine's worker; reconcile runs every RECONCILE_INTERVAL_MS per tenant.
   const twoWay = engine ? attachTwoWay(engine, { store, box: box!, publicUrl: config.publicUrl, reconcileIntervalMs: config.reconcileIntervalMs, log: createLogger({ level: config.logLevel, name: 'twoway' }) }) : undefined;
+  // Large backlogs of first-time creates go to Shopify as one bulk mutation, outside the cost bucket.
+  const bulk =
+    engine && config.bulkCreateThreshold > 0
+      ? attachBulkCreate(engine, { store, metrics, threshold: config.bulkCreateThreshold, log: createLogger({ level: config.logLevel, name: 'bulk' }) })
+      : undefined;
   const app = await buildApp({
     store,
     hook: opts.hook ?? twoWay?.hook ?? engine?.hook ?? noProvisioning,
@@ -87,6 +93,8 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
   }
   await twoWay?.start();
   await engine?.start();
+  // After the engine: on SQLite its start requeues jobs a previous process left running, which the bulk worker must not.
+  await bulk?.start();
   return {
     app,
     store,
@@ -96,6 +104,7 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
     url,
     async close() {
       // Stop claiming first: running jobs finish (or give their leases back) while the store is still open.
+      await bulk?.stop();
       await engine?.stop();
       await app.close();
       if (!opts.store) await store.close();

@@ -40,7 +40,8 @@ async function startStack(o: { bulk: boolean | Partial<BulkCreateOptions>; bulkS
   const emu = await startEmulator({ bulkStepMs: o.bulkStepMs ?? 10 });
   const key = randomBytes(32).toString('hex');
   const box = new SecretBox(Buffer.from(key, 'hex'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent', SECRET_KEY: key, SYNC_WAIT_MS: '0' });
+  // The bridge's own bulk worker is off: each test attaches one with its own tuning, or none.
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent', SECRET_KEY: key, SYNC_WAIT_MS: '0', BULK_CREATE_THRESHOLD: '0' });
   const bridge = await startBridge({
     config,
     store,
