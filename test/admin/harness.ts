@@ -1,24 +1,14 @@
 // The bridge as `serve` runs it (startBridge: engine, admin API, SCIM) on a fresh database, with the Shopify emulator,
 // driven over real HTTP: admin calls with the admin token, SCIM calls with a tenant's token.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
-import { openTestStore, type TestStore } from '../helpers/db.js';
-import { startEmulator, type Emulator, type EmulatorOptions, type CustomerSnapshot } from '../../src/emulator/index.js';
-import { loadConfig } from '../../src/config.js';
-import { startBridge, type Bridge } from '../../src/server.js';
-import { SecretBox } from '../../src/security/secrets.js';
+import type { TestStore } from '../helpers/db.js';
+import { call, freePort, until, type Check, type Res } from '../helpers/http.js';
+import { startBridgeStack, customerOf } from '../helpers/stack.js';
+import type { Emulator, EmulatorOptions, CustomerSnapshot } from '../../src/emulator/index.js';
+import type { Bridge } from '../../src/server.js';
+import type { SecretBox } from '../../src/security/secrets.js';
 
-export interface Res {
-  status: number;
-  headers: Headers;
-  body: any;
-  text: string;
-  /** for assertion messages */
-  dump: string;
-}
+export type { Res } from '../helpers/http.js';
 
 export interface TenantHandle {
   name: string;
@@ -42,7 +32,7 @@ export interface AdminStack {
   /** the customer linked to a SCIM user, per the emulator */
   customerOf(t: TenantHandle, userId: string): Promise<CustomerSnapshot | null>;
   /** resolves when `check` holds (polled), or fails naming `what` after `ms` */
-  until<T>(what: string, check: () => Promise<T | undefined | null | false> | T | undefined | null | false, ms?: number): Promise<T>;
+  until<T>(what: string, check: Check<T>, ms?: number): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -56,58 +46,22 @@ export interface AdminStackOptions {
   publicUrl?: boolean;
 }
 
-/** A port that is free right now, for a bridge that must know its own address before it listens. */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
-async function call(url: string, method: string, headers: Record<string, string>, body: unknown): Promise<Res> {
-  const r = await fetch(url, {
-    method,
-    headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await r.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  return { status: r.status, headers: r.headers, body: parsed, text, dump: `${method} ${new URL(url).pathname} -> ${r.status} ${text.slice(0, 2500)}` };
-}
-
 export async function startAdminStack(o: AdminStackOptions = {}): Promise<AdminStack> {
-  const dir = mkdtempSync(join(tmpdir(), 'scim-admin-'));
-  const store = await openTestStore();
-  const emu = await startEmulator({ bucketSize: 4000, restoreRate: 1000, ...o.emulator });
-  const key = randomBytes(32).toString('hex');
-  const box = new SecretBox(Buffer.from(key, 'hex'));
   const adminToken = o.adminToken === null ? undefined : (o.adminToken ?? `adm_${randomBytes(24).toString('hex')}`);
   const port = o.publicUrl ? await freePort() : 0;
-  const config = loadConfig({
-    PORT: String(port),
-    ...(o.publicUrl ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
-    HOST: '127.0.0.1',
-    DATA_DIR: dir,
-    LOG_LEVEL: 'silent',
-    SECRET_KEY: key,
-    SYNC_WAIT_MS: String(o.syncWaitMs ?? 5000),
-    ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}),
-  });
-  const bridge = await startBridge({
-    config,
-    store,
-    engine: {
-      box,
-      worker: { pollMs: 50, retry: { baseDelayMs: 50, maxDelayMs: 400 }, ...o.worker },
-      shopClient: { timeoutMs: 3000, retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 200 } },
+  const base = await startBridgeStack({
+    emulator: { bucketSize: 4000, restoreRate: 1000, ...o.emulator },
+    env: {
+      PORT: String(port),
+      ...(o.publicUrl ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
+      SYNC_WAIT_MS: String(o.syncWaitMs ?? 5000),
+      ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}),
     },
+    worker: o.worker,
+    shopClient: { timeoutMs: 3000, retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 200 } },
   });
+  const { store, emu, bridge, box } = base;
+  const json = (url: string, method: string, headers: Record<string, string>, body: unknown) => call(method, url, { headers, body, dumpChars: 2500 });
 
   const stack: AdminStack = {
     store,
@@ -117,10 +71,10 @@ export async function startAdminStack(o: AdminStackOptions = {}): Promise<AdminS
     adminToken,
     admin(method, path, body, opts = {}) {
       const token = opts.token === undefined ? adminToken : opts.token;
-      return call(`${bridge.url}/admin/api${path}`, method, { ...(token ? { authorization: `Bearer ${token}` } : {}), ...opts.headers }, body);
+      return json(`${bridge.url}/admin/api${path}`, method, { ...(token ? { authorization: `Bearer ${token}` } : {}), ...opts.headers }, body);
     },
     scim(t, method, path, body) {
-      return call(`${bridge.url}/scim/v2/${t.name}${path}`, method, { authorization: `Bearer ${t.token}` }, body);
+      return json(`${bridge.url}/scim/v2/${t.name}${path}`, method, { authorization: `Bearer ${t.token}` }, body);
     },
     async tenant(name, opts = {}) {
       const created = await stack.admin('POST', '/tenants', { name, displayName: `${name} store` });
@@ -134,31 +88,9 @@ export async function startAdminStack(o: AdminStackOptions = {}): Promise<AdminS
       const row = await store.db.selectFrom('tenants').select('id').where('name', '=', name).executeTakeFirstOrThrow();
       return { name, id: row.id, token: tok.body.token };
     },
-    async customerOf(t, userId) {
-      const link = await store.db.selectFrom('customer_links').select('customer_id').where('tenant_id', '=', t.id).where('user_id', '=', userId).executeTakeFirst();
-      return link?.customer_id ? emu.control.customer(link.customer_id) : null;
-    },
-    async until(what, check, ms = 15000) {
-      const end = Date.now() + ms;
-      let last: unknown;
-      for (;;) {
-        try {
-          const v = await check();
-          if (v) return v as never;
-          last = v;
-        } catch (e) {
-          last = e;
-        }
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-    async close() {
-      await bridge.close();
-      await emu.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    customerOf: (t, userId) => customerOf(base, t.id, userId),
+    until,
+    close: () => base.close(),
   };
   return stack;
 }

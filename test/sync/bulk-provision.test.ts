@@ -2,17 +2,13 @@
 // new users is created by one Shopify bulk mutation, the rest (taken emails, later writes) by the per-user path.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openTestStore, type TestStore } from '../helpers/db.js';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { loadConfig } from '../../src/config.js';
-import { startBridge, type Bridge } from '../../src/server.js';
+import { call, type Res } from '../helpers/http.js';
+import { startBridgeStack, connectedTenant } from '../helpers/stack.js';
 import { TenantRepository } from '../../src/store/tenants.js';
-import { SecretBox } from '../../src/security/secrets.js';
-import { connectTenantShop } from '../../src/sync/shops.js';
+import type { Emulator } from '../../src/emulator/index.js';
+import type { Bridge } from '../../src/server.js';
 import { attachBulkCreate, type BulkCreate, type BulkCreateOptions } from '../../src/sync/bulk-schedule.js';
 import { leaseCandidates, releaseLeased, tenantsWithBacklog } from '../../src/sync/bulk-candidates.js';
 import { enqueue, getJob } from '../../src/sync/outbox.js';
@@ -29,32 +25,21 @@ interface Stack {
   bridge: Bridge;
   bulk?: BulkCreate;
   tenantId: string;
-  req(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; dump: string }>;
+  req(method: string, path: string, body?: unknown): Promise<Res>;
   close(): Promise<void>;
 }
 
 /** The bridge with its engine (sync wait 0), the emulator with its default Standard-plan bucket, and optionally bulk creates. */
 async function startStack(o: { bulk: boolean | Partial<BulkCreateOptions>; bulkStepMs?: number }): Promise<Stack> {
-  const dir = mkdtempSync(join(tmpdir(), 'scim-bulk-'));
-  const store = await openTestStore();
-  const emu = await startEmulator({ bulkStepMs: o.bulkStepMs ?? 10 });
-  const key = randomBytes(32).toString('hex');
-  const box = new SecretBox(Buffer.from(key, 'hex'));
   // The bridge's own bulk worker is off: each test attaches one with its own tuning, or none.
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent', SECRET_KEY: key, SYNC_WAIT_MS: '0', BULK_CREATE_THRESHOLD: '0' });
-  const bridge = await startBridge({
-    config,
-    store,
-    engine: {
-      box,
-      worker: { pollMs: 50, concurrency: 8, retry: { baseDelayMs: 50, maxDelayMs: 400 } },
-      shopClient: { timeoutMs: 5000, retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 200 } },
-    },
+  const stack = await startBridgeStack({
+    emulator: { bulkStepMs: o.bulkStepMs ?? 10 },
+    env: { SYNC_WAIT_MS: '0', BULK_CREATE_THRESHOLD: '0' },
+    worker: { concurrency: 8 },
+    shopClient: { timeoutMs: 5000, retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 200 } },
   });
-  const tenants = new TenantRepository(store.db);
-  const tenant = await tenants.create(`t${randomBytes(3).toString('hex')}`, 'Bulk Store', {});
-  await connectTenantShop(store.db, tenant.id, { shop: emu.shop, apiBaseUrl: emu.url, accessToken: emu.accessToken }, box);
-  const { token } = await tenants.createToken(tenant.id, 'okta');
+  const { store, emu, bridge } = stack;
+  const { tenant, token } = await connectedTenant(stack, `t${randomBytes(3).toString('hex')}`, { displayName: 'Bulk Store' });
   const tuning = typeof o.bulk === 'object' ? o.bulk : {};
   const bulk = o.bulk ? attachBulkCreate(bridge.engine!, { store, threshold: 100, scanMs: 100, pollIntervalMs: 50, metrics: bridge.metrics, ...tuning }) : undefined;
   await bulk?.start();
@@ -65,21 +50,11 @@ async function startStack(o: { bulk: boolean | Partial<BulkCreateOptions>; bulkS
     bridge,
     bulk,
     tenantId: tenant.id,
-    async req(method, path, body) {
-      const r = await fetch(base + path, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await r.text();
-      return { status: r.status, body: text ? JSON.parse(text) : undefined, dump: `${method} ${path} -> ${r.status} ${text.slice(0, 800)}` };
-    },
+    req: (method, path, body) =>
+      call(method, base + path, { headers: { authorization: `Bearer ${token}` }, body, contentType: 'application/scim+json', label: path, dumpChars: 800 }),
     async close() {
       await bulk?.stop();
-      await bridge.close();
-      await emu.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await stack.close();
     },
   };
 }

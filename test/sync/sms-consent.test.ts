@@ -3,10 +3,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { getPreset } from '../../src/mapping/index.js';
+import { PATCH_OP } from '../helpers/http.js';
 import { startStack, oktaUser, SHOPIFY_EXT, type Stack } from './harness.js';
 
 const MKT = 'urn:example:params:scim:schemas:extension:marketing:2.0:User';
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 let s: Stack;
 before(async () => {

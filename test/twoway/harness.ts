@@ -1,23 +1,19 @@
 // The whole two-way stack for end-to-end tests: a fresh database, the Shopify emulator delivering webhooks over HTTP
 // to the bridge (engine + two-way handlers + receiver) on a real port, one tenant connected with its app secret.
-import { createServer as createNetServer } from 'node:net';
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { openTestStore, type TestStore } from '../helpers/db.js';
+import { call, until, freePort, type Check, type Res } from '../helpers/http.js';
+import { connectedTenant, mergeSettings, newSecretBox } from '../helpers/stack.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
 import { buildApp } from '../../src/http/app.js';
 import { TenantRepository, type Tenant } from '../../src/store/tenants.js';
-import { SecretBox } from '../../src/security/secrets.js';
-import { connectTenantShop } from '../../src/sync/shops.js';
+import type { SecretBox } from '../../src/security/secrets.js';
 import { createEngine, type Engine } from '../../src/sync/engine.js';
 import { attachTwoWay, type TwoWay } from '../../src/sync/inbound/attach.js';
 import { ensureTenantWebhooks } from '../../src/sync/inbound/subscriptions.js';
 
-export interface Res {
-  status: number;
-  body: any;
-  dump: string;
-}
+export { SHOPIFY_EXT, PATCH_OP } from '../helpers/http.js';
+export type { Res } from '../helpers/http.js';
 
 export interface TwoWayStack {
   store: TestStore;
@@ -38,42 +34,10 @@ export interface TwoWayStack {
   setSettings(patch: Record<string, unknown>): Promise<void>;
   /** an extra SCIM client of the tenant */
   newClient(label: string): Promise<{ id: string; token: string }>;
-  until<T>(what: string, check: () => Promise<T | undefined | null | false> | T | undefined | null | false, ms?: number): Promise<T>;
+  until<T>(what: string, check: Check<T>, ms?: number): Promise<T>;
   /** resolves when the emulator has delivered everything and the bridge has processed every stored event */
   settled(): Promise<void>;
   close(): Promise<void>;
-}
-
-export const SHOPIFY_EXT = 'urn:shopify-scim:params:scim:schemas:extension:shopify:2.0:User';
-export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-
-/** A free TCP port on the loopback interface (the receiver's URL must be known before it listens). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createNetServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-export async function until<T>(what: string, check: () => Promise<T | undefined | null | false> | T | undefined | null | false, ms = 15000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as T;
-      last = v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
 }
 
 /** A user body as an IdP sends it. */
@@ -102,8 +66,7 @@ export interface TwoWayOptions {
 export async function startTwoWay(o: TwoWayOptions = {}): Promise<TwoWayStack> {
   const store = await openTestStore();
   const emu = await startEmulator({ bucketSize: 4000, restoreRate: 1000, webhookRetry: { attempts: 5, baseDelayMs: 100, timeoutMs: 3000 }, bulkStepMs: 5, ...o.emulator });
-  const secretKey = randomBytes(32).toString('hex');
-  const box = new SecretBox(Buffer.from(secretKey, 'hex'));
+  const { secretKey, box } = newSecretBox();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const engine = createEngine({
@@ -118,29 +81,14 @@ export async function startTwoWay(o: TwoWayOptions = {}): Promise<TwoWayStack> {
   await app.listen({ port, host: '127.0.0.1' });
 
   const tenants = new TenantRepository(store.db);
-  const t = await tenants.create('acme', 'Acme Employee Store', o.settings ?? {});
-  await connectTenantShop(store.db, t.id, { shop: emu.shop, apiBaseUrl: emu.url, accessToken: emu.accessToken, clientSecret: emu.clientSecret }, box);
-  const { token, client } = await tenants.createToken(t.id, 'okta');
+  const { tenant: t, token, client } = await connectedTenant({ store, emu, box }, 'acme', { settings: o.settings, webhookSecret: true });
   const tenant = async () => (await tenants.byId(t.id))!;
   if (o.subscribe !== false) await ensureTenantWebhooks(twoWay.deps, await tenant());
   await twoWay.start();
   await engine.start();
 
-  const req: TwoWayStack['req'] = async (method, path, body, tok = token) => {
-    const r = await fetch(`${url}/scim/v2/acme${path}`, {
-      method,
-      headers: { authorization: `Bearer ${tok}`, ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    return { status: r.status, body: parsed, dump: `${method} ${path} -> ${r.status} ${text.slice(0, 1500)}` };
-  };
+  const req: TwoWayStack['req'] = (method, path, body, tok = token) =>
+    call(method, `${url}/scim/v2/acme${path}`, { headers: { authorization: `Bearer ${tok}` }, body, contentType: 'application/scim+json', label: path });
 
   const settled = async () => {
     await emu.control.webhooksIdle();
@@ -173,10 +121,7 @@ export async function startTwoWay(o: TwoWayOptions = {}): Promise<TwoWayStack> {
     token,
     clientId: client.id,
     req,
-    async setSettings(patch) {
-      const cur = await tenant();
-      await tenants.updateSettings(t.id, { ...cur.settings, ...patch });
-    },
+    setSettings: (patch) => mergeSettings(store, t.id, patch),
     async newClient(label) {
       const r = await tenants.createToken(t.id, label);
       return { id: r.client.id, token: r.token };

@@ -8,7 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.js';
 import { TenantRepository } from '../../src/store/tenants.js';
 import { openTestStore, type TestStore } from '../helpers/db.js';
-import { startTwoWay, scimUser, freePort, until, PATCH_OP, type TwoWayStack } from './harness.js';
+import { freePort, until, PATCH_OP } from '../helpers/http.js';
+import { startTwoWay, scimUser, type TwoWayStack } from './harness.js';
 
 let s: TwoWayStack;
 let other: { store: TestStore; app: FastifyInstance; base: string; token: string };

@@ -4,7 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { startTwoWay, scimUser, freePort, until, PATCH_OP, type TwoWayStack } from './harness.js';
+import { freePort, until, PATCH_OP } from '../helpers/http.js';
+import { startTwoWay, scimUser, type TwoWayStack } from './harness.js';
 
 interface Hit {
   method: string;
