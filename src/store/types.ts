@@ -157,6 +157,23 @@ export interface ShopThrottleTable {
   updated_at: string;
 }
 
+/** The remote id each user has on an outbound SCIM target (what its server answered on create). */
+export interface TargetLinksTable {
+  tenant_id: string;
+  target_id: string;
+  user_id: string;
+  remote_id: string;
+  updated_at: string;
+}
+
+/** Watermarks of the two-way sync per tenant, e.g. the updated_at up to which reconcile has compared. */
+export interface SyncCursorsTable {
+  tenant_id: string;
+  name: string;
+  value: string;
+  updated_at: string;
+}
+
 export interface MappingVersionsTable {
   tenant_id: string;
   /** 1, 2, 3 … per tenant */
@@ -204,6 +221,8 @@ export interface Database {
   outbox_jobs: OutboxJobsTable;
   webhook_events: WebhookEventsTable;
   shop_throttle: ShopThrottleTable;
+  target_links: TargetLinksTable;
+  sync_cursors: SyncCursorsTable;
   mapping_versions: MappingVersionsTable;
   mapping_reapply_runs: MappingReapplyRunsTable;
   mapping_reapply_jobs: MappingReapplyJobsTable;

@@ -100,8 +100,8 @@ test('a SCIM target that already has the userName is linked on 409, and a SCIM D
     const c = await s.req('POST', '/Users', scimUser('grace.hopper@example.com', { title: 'Rear Admiral' }));
     assert.equal(c.status, 201, c.dump);
     await until('the existing remote user to be updated', async () => (await remote('GET', `/Users/${pre.body.id}`)).body?.title === 'Rear Admiral');
-    const link = await s.store.db.selectFrom('target_links' as any).selectAll().where('user_id', '=', c.body.id).executeTakeFirst();
-    assert.equal((link as any)?.remote_id, pre.body.id, 'linked to the remote user found by userName');
+    const link = await s.store.db.selectFrom('target_links').selectAll().where('user_id', '=', c.body.id).executeTakeFirst();
+    assert.equal(link?.remote_id, pre.body.id, 'linked to the remote user found by userName');
     assert.equal((await remoteByName('grace.hopper@example.com'))?.length, 1, 'no duplicate was made');
 
     const del = await s.req('DELETE', `/Users/${c.body.id}`);
