@@ -1,5 +1,6 @@
 // Cost-aware throttle: a local model of each shop's leaky bucket, fed by every response's throttleStatus, that lets
 // a caller go exactly when the bucket holds its cost and reserves those points so concurrent callers never overspend.
+import { admit, applyAnswer, levelAt, type BucketModel } from './bucket.js';
 
 /** What Shopify reports in `extensions.cost.throttleStatus`. */
 export interface ThrottleStatus {
@@ -53,24 +54,13 @@ interface Waiter {
   resolve: (r: Reservation) => void;
 }
 
-interface ShopBucket {
-  /** False until a response has told us the bucket's size, level and restore rate. */
-  known: boolean;
-  level: number;
-  maximum: number;
-  restoreRate: number;
-  at: number;
+interface ShopBucket extends BucketModel {
   /** Granted, not yet settled: sent (or about to be) and not yet answered. */
   pending: Map<number, Reservation>;
-  /** The reservation whose throttleStatus last set the level: answers to calls sent before it are stale. */
-  lastObservedId: number;
   /** Callers waiting for points, served in order. */
   queue: Waiter[];
   cancelTimer?: () => void;
 }
-
-/** Headroom kept against rounding between our model and Shopify's integer figures (points). */
-const SAFETY_POINTS = 1;
 
 export interface MemoryThrottleOptions {
   now?: () => number;
@@ -109,31 +99,9 @@ export class MemoryThrottleStore implements ThrottleStore {
   async settle(shop: string, reservation: Reservation, outcome: Settlement): Promise<void> {
     const b = this.shops.get(shop);
     if (!b || !b.pending.delete(reservation.id)) return;
-    const now = this.now();
-    // Reservations are granted in the order they are sent, so ids order the answers: an older one is stale.
-    if (outcome.status && reservation.id > b.lastObservedId) {
-      // Shopify's figure counts the calls that reached it before this one. Every call still unanswered counts as
-      // not seen: exact when answers come back in the order calls were sent (those sent earlier are answered
-      // already), and on the safe side when a slow connection reorders them.
-      let unseen = 0;
-      for (const p of b.pending.values()) unseen += p.cost;
-      const observed = outcome.status.currentlyAvailable;
-      // Shopify reports whole points: within that rounding our own model is the finer figure; outside it (a refund,
-      // another client of the bucket, a THROTTLED answer) Shopify's figure wins.
-      const seen =
-        b.known && !outcome.throttled ? Math.min(Math.max(levelAt(b, now) + unseen, observed), observed + 1) : observed;
-      b.known = true;
-      b.maximum = outcome.status.maximumAvailable;
-      b.restoreRate = outcome.status.restoreRate;
-      b.level = seen - unseen;
-      b.at = now;
-      b.lastObservedId = reservation.id;
-    } else if (b.known && outcome.actualCost !== undefined) {
-      // A stale status: only give back what Shopify did not charge. Without an answer we cannot know whether it
-      // charged, so the points stay taken until the next status corrects the model.
-      b.level = Math.min(b.maximum, levelAt(b, now) + Math.max(0, reservation.cost - outcome.actualCost));
-      b.at = now;
-    }
+    let unseen = 0;
+    for (const p of b.pending.values()) unseen += p.cost;
+    applyAnswer(b, reservation, outcome, unseen, this.now());
     this.pump(b);
   }
 
@@ -174,23 +142,17 @@ export class MemoryThrottleStore implements ThrottleStore {
       }
       const now = this.now();
       const level = levelAt(b, now);
-      // A call larger than the bucket can only go when the bucket is full; waiting for more would be forever.
-      const cost = Math.min(b.queue[0].cost, b.maximum);
-      const need = Math.min(cost + SAFETY_POINTS, b.maximum) - level;
-      if (need <= 0) {
-        b.level = level - cost;
+      const a = admit(b, b.queue[0].cost, level);
+      if (a.cost !== undefined) {
+        b.level = level - a.cost;
         b.at = now;
-        this.grant(b, cost);
+        this.grant(b, a.cost);
         continue;
       }
-      if (b.restoreRate > 0) b.cancelTimer = this.schedule(() => this.pump(b), Math.ceil((need / b.restoreRate) * 1000));
+      if (a.waitMs !== undefined) b.cancelTimer = this.schedule(() => this.pump(b), a.waitMs);
       return;
     }
   }
-}
-
-function levelAt(b: ShopBucket, now: number): number {
-  return Math.min(b.maximum, b.level + (b.restoreRate * Math.max(0, now - b.at)) / 1000);
 }
 
 /** How long (ms) a bucket reported by `status` needs before it holds `cost` points. */

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { emptyBucket, grantInOrder, levelAt, parseBucket, settleCall, type BucketState } from './throttle-model.js';
+import { levelAt } from '../shopify/bucket.js';
+import { emptyBucket, grantInOrder, parseBucket, settleCall, type BucketState } from './throttle-model.js';
 
 const status = (currentlyAvailable: number) => ({ maximumAvailable: 100, currentlyAvailable, restoreRate: 50 });
 

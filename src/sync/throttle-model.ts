@@ -1,6 +1,7 @@
 // The shared cost-bucket model kept in shop_throttle, as pure functions over its JSON state: the same rules as the
 // connector's MemoryThrottleStore (grant only what the bucket holds, every answer corrects the model).
 import type { Settlement } from '../shopify/index.js';
+import { admit, applyAnswer, levelAt, type BucketModel } from '../shopify/bucket.js';
 
 /** Calls granted and not yet answered: sent (or about to be), so Shopify may not have seen them. */
 export interface PendingCall {
@@ -11,25 +12,13 @@ export interface PendingCall {
 }
 
 /** One shop's bucket as every instance sees it. */
-export interface BucketState {
+export interface BucketState extends BucketModel {
   /** Layout of the stored JSON; a row in another layout is started afresh. */
   v: 2;
-  /** False until a response has told us the bucket's size, level and restore rate. */
-  known: boolean;
-  /** Points at `at`, granted calls already deducted. */
-  level: number;
-  maximum: number;
-  restoreRate: number;
-  at: number;
   /** Ids are handed out in grant order, so they order the answers too. */
   nextId: number;
-  /** The call whose throttleStatus last set the level: answers to calls granted before it are stale. */
-  lastObservedId: number;
   pending: PendingCall[];
 }
-
-/** Headroom kept against rounding between our model and Shopify's integer figures (points). */
-const SAFETY_POINTS = 1;
 
 /** A bucket nobody has heard of yet. */
 export function emptyBucket(): BucketState {
@@ -45,11 +34,6 @@ export function parseBucket(text: string): BucketState {
     // fall through
   }
   return emptyBucket();
-}
-
-/** The bucket's level at `now`, restored since the last change and capped at its size. */
-export function levelAt(s: BucketState, now: number): number {
-  return Math.min(s.maximum, s.level + (s.restoreRate * Math.max(0, now - s.at)) / 1000);
 }
 
 /** Drops calls whose callers died holding points. */
@@ -76,48 +60,24 @@ export function grantInOrder(s: BucketState, costs: number[], now: number, ttlMs
   }
   let level = levelAt(s, now);
   for (const requested of costs) {
-    // A call larger than the bucket can only go when the bucket is full; waiting for more would be forever.
-    const cost = Math.min(requested, s.maximum);
-    const need = Math.min(cost + SAFETY_POINTS, s.maximum) - level;
-    if (need > 0) {
+    const a = admit(s, requested, level);
+    if (a.cost === undefined) {
       s.level = level;
       s.at = now;
-      return { ids, waitMs: s.restoreRate > 0 ? Math.ceil((need / s.restoreRate) * 1000) : undefined };
+      return { ids, waitMs: a.waitMs };
     }
-    level -= cost;
-    take(cost);
+    level -= a.cost;
+    take(a.cost);
   }
   s.level = level;
   s.at = now;
   return { ids, waitMs: 0 };
 }
 
-/**
- * Applies the answer to call `id`. Shopify's figure counts the calls that reached it before this one; every call
- * still unanswered counts as not seen (THROTTLED answers included): exact when answers come back in the order calls
- * were sent, and on the safe side when parallel connections reorder them.
- */
+/** Applies the answer to call `id`, by the rules of the shared bucket model (see applyAnswer). */
 export function settleCall(s: BucketState, id: number, outcome: Settlement, now: number): void {
   const i = s.pending.findIndex((p) => p.id === id);
   if (i < 0) return; // expired: its points were already forgotten
   const [call] = s.pending.splice(i, 1);
-  if (outcome.status && id > s.lastObservedId) {
-    const unseen = s.pending.reduce((n, p) => n + p.cost, 0);
-    const observed = outcome.status.currentlyAvailable;
-    // Shopify reports whole points: within that rounding our model is the finer figure; outside it (a refund,
-    // another app on the bucket, a THROTTLED answer) Shopify's figure wins.
-    const seen =
-      s.known && !outcome.throttled ? Math.min(Math.max(levelAt(s, now) + unseen, observed), observed + 1) : observed;
-    s.known = true;
-    s.maximum = outcome.status.maximumAvailable;
-    s.restoreRate = outcome.status.restoreRate;
-    s.level = seen - unseen;
-    s.at = now;
-    s.lastObservedId = id;
-  } else if (s.known && outcome.actualCost !== undefined) {
-    // A stale status or none: only give back what Shopify did not charge. Without an answer we cannot know whether
-    // it charged, so the points stay taken until the next status corrects the model.
-    s.level = Math.min(s.maximum, levelAt(s, now) + Math.max(0, call.cost - outcome.actualCost));
-    s.at = now;
-  }
+  applyAnswer(s, call, outcome, s.pending.reduce((n, p) => n + p.cost, 0), now);
 }

@@ -3,7 +3,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/types.js';
 import type { Reservation, Settlement, ThrottleSnapshot, ThrottleStore } from '../shopify/index.js';
-import { emptyBucket, expirePending, grantInOrder, levelAt, parseBucket, settleCall, type BucketState } from './throttle-model.js';
+import { levelAt } from '../shopify/bucket.js';
+import { emptyBucket, expirePending, grantInOrder, parseBucket, settleCall, type BucketState } from './throttle-model.js';
 
 export interface DbThrottleOptions {
   now?: () => number;
