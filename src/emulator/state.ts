@@ -1,7 +1,8 @@
 // The emulated shop's data: customers (with addresses, metafields, orders), metafield definitions, webhook
 // subscriptions and bulk operations, as plain JSON-able records so the whole shop can be persisted and reset.
+import type { CustomerState } from '../shopify/types.js';
 
-export type CustomerState = 'DISABLED' | 'INVITED' | 'ENABLED' | 'DECLINED';
+export type { CustomerState };
 
 export interface AddressRecord {
   id: number;

@@ -3,20 +3,8 @@
 import { shopifyErrors } from './errors.js';
 import type { CustomerState, ShopifyAddress, ShopifyCustomer, ShopifyMetafield } from './types.js';
 
-export interface AddressNode {
-  id?: string | null;
-  firstName?: string | null;
-  lastName?: string | null;
-  company?: string | null;
-  address1?: string | null;
-  address2?: string | null;
-  city?: string | null;
-  province?: string | null;
-  provinceCode?: string | null;
-  zip?: string | null;
-  countryCodeV2?: string | null;
-  phone?: string | null;
-}
+/** An Admin API MailingAddress as read: the flat address's fields, each optional, the country code under its API name. */
+export type AddressNode = Partial<Omit<ShopifyAddress, 'countryCode'>> & { countryCodeV2?: string | null };
 
 export interface CustomerNode {
   id: string;

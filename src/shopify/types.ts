@@ -68,39 +68,40 @@ export interface AddressInput {
   phone?: string | null;
 }
 
-export interface MetafieldInput {
-  namespace: string;
-  key: string;
-  type: string;
-  value: string;
-}
+/** A metafield to write: the same four fields a read returns. */
+export type MetafieldInput = ShopifyMetafield;
 
 export type MarketingState = 'SUBSCRIBED' | 'NOT_SUBSCRIBED' | 'UNSUBSCRIBED' | 'PENDING' | 'REDACTED' | 'INVALID';
 
-export interface EmailMarketingConsent {
-  marketingState: MarketingState;
+/** The consent fields Shopify's email and SMS consent inputs share; only the states each allows differ. */
+interface ConsentInput<State extends string> {
+  marketingState: State;
   marketingOptInLevel?: 'SINGLE_OPT_IN' | 'CONFIRMED_OPT_IN' | 'UNKNOWN';
   consentUpdatedAt?: string;
 }
+
+export type EmailMarketingConsent = ConsentInput<MarketingState>;
 
 export type SmsMarketingState = 'SUBSCRIBED' | 'NOT_SUBSCRIBED' | 'UNSUBSCRIBED' | 'PENDING' | 'REDACTED';
 
 /** CustomerSmsMarketingConsentInput: SMS consent needs a phone on the customer (given in the same create). */
-export interface SmsMarketingConsent {
-  marketingState: SmsMarketingState;
-  marketingOptInLevel?: 'SINGLE_OPT_IN' | 'CONFIRMED_OPT_IN' | 'UNKNOWN';
-  consentUpdatedAt?: string;
-}
+export type SmsMarketingConsent = ConsentInput<SmsMarketingState>;
 
-/** Fields of customerCreate/customerUpdate; `null` clears a value, an absent key leaves it. `tags` replaces all tags. */
-export interface CustomerInput {
+/** Customer fields customerCreate, customerUpdate and customerSet all take; `null` clears a value, an absent key leaves it. */
+interface CustomerFields {
   email?: string | null;
   phone?: string | null;
   firstName?: string | null;
   lastName?: string | null;
   note?: string | null;
   locale?: string | null;
+  /** replaces all tags */
   tags?: string[];
+  addresses?: AddressInput[];
+}
+
+/** Fields of customerCreate/customerUpdate. */
+export interface CustomerInput extends CustomerFields {
   metafields?: MetafieldInput[];
   emailMarketingConsent?: EmailMarketingConsent;
   /** On create only; an existing customer's consent changes through updateSmsMarketingConsent. */
@@ -110,16 +111,7 @@ export interface CustomerInput {
 }
 
 /** Fields of customerSet: no metafields, and any list given replaces the stored list. */
-export interface CustomerSetInput {
-  email?: string | null;
-  phone?: string | null;
-  firstName?: string | null;
-  lastName?: string | null;
-  note?: string | null;
-  locale?: string | null;
-  tags?: string[];
-  addresses?: AddressInput[];
-}
+export type CustomerSetInput = CustomerFields;
 
 /** A unique metafield value (a definition of type `id` with unique values) naming one customer. */
 export interface CustomIdValue {
