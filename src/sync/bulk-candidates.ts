@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../store/db.js';
 import type { Database } from '../store/types.js';
 import { iso, toJob, type OutboxJob } from './outbox.js';
-import { releaseLeases } from './claim.js';
+import { headsItsKey, leaseColumns, releaseLeases } from './claim.js';
 import { USER_SYNC } from './provision.js';
 
 /** Queued, due user.sync jobs heading their key, whose user has no customer and no deprovisioning history. */
@@ -16,19 +16,7 @@ function candidates(db: Kysely<Database>, now: string) {
     .where('j.state', '=', 'queued')
     .where('j.run_after', '<=', now)
     .where('j.key', 'like', 'user:%')
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('outbox_jobs as e')
-            .select('e.id')
-            .whereRef('e.tenant_id', '=', 'j.tenant_id')
-            .whereRef('e.key', '=', 'j.key')
-            .whereRef('e.queue', '=', 'j.queue')
-            .whereRef('e.id', '<', 'j.id')
-            .where('e.state', 'in', ['queued', 'running']),
-        ),
-      ),
-    )
+    .where(headsItsKey)
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -72,7 +60,7 @@ export async function leaseCandidates(db: Kysely<Database>, dialect: Dialect, o:
   if (dialect === 'postgres') ids = ids.forUpdate().skipLocked();
   const rows = await db
     .updateTable('outbox_jobs')
-    .set((eb) => ({ state: 'running', attempts: eb('attempts', '+', 1), lease_until: iso(o.now + o.leaseMs), leased_by: o.instanceId, updated_at: now }))
+    .set(leaseColumns(o))
     .where('id', 'in', ids)
     .where('state', '=', 'queued')
     .returningAll()

@@ -1,8 +1,8 @@
 // The outbox's claim protocol: which jobs may run now (the head of each key, ready, unleased or with an expired
 // lease), leasing them atomically (FOR UPDATE SKIP LOCKED on PostgreSQL), coalescing, and recording each outcome.
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Dialect } from '../store/db.js';
-import type { Database } from '../store/types.js';
+import type { Database, OutboxJobsTable } from '../store/types.js';
 import { iso, toJob, type OutboxJob } from './outbox.js';
 
 export interface ClaimOptions {
@@ -22,6 +22,35 @@ export interface Claimed {
   coalesced: number[];
 }
 
+/** Jobs read as `outbox_jobs as j`, the alias the head-of-key check refers to. */
+type JobsAsJ = Database & { j: OutboxJobsTable };
+
+/** Job `j` heads its key: no earlier job of the same tenant, queue and key is still queued or running. */
+export function headsItsKey({ not, exists, selectFrom }: ExpressionBuilder<JobsAsJ, 'j'>) {
+  return not(
+    exists(
+      selectFrom('outbox_jobs as e')
+        .select('e.id')
+        .whereRef('e.tenant_id', '=', 'j.tenant_id')
+        .whereRef('e.key', '=', 'j.key')
+        .whereRef('e.queue', '=', 'j.queue')
+        .whereRef('e.id', '<', 'j.id')
+        .where('e.state', 'in', ['queued', 'running']),
+    ),
+  );
+}
+
+/** The columns a lease sets: running for `instanceId` until `now + leaseMs`, one more attempt counted. */
+export function leaseColumns(o: { instanceId: string; now: number; leaseMs: number }) {
+  return (eb: ExpressionBuilder<Database, 'outbox_jobs'>) => ({
+    state: 'running' as const,
+    attempts: eb('attempts', '+', 1),
+    lease_until: iso(o.now + o.leaseMs),
+    leased_by: o.instanceId,
+    updated_at: iso(o.now),
+  });
+}
+
 /**
  * Leases up to `limit` runnable jobs: each the oldest unfinished job of its (tenant, queue, key), due, and either
  * queued or running under an expired lease (its worker died). Attempts count claims.
@@ -29,44 +58,23 @@ export interface Claimed {
 export async function claimJobs(db: Kysely<Database>, dialect: Dialect, o: ClaimOptions): Promise<Claimed[]> {
   if (o.limit <= 0 || o.kinds.length === 0) return [];
   const now = iso(o.now);
-  const heads = (() => {
-    let q = db
-      .selectFrom('outbox_jobs as j')
-      .select('j.id')
-      .where('j.kind', 'in', o.kinds)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('j.state', '=', 'queued'), eb('j.run_after', '<=', now)]),
-          eb.and([eb('j.state', '=', 'running'), eb('j.lease_until', '<', now)]),
-        ]),
-      )
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('outbox_jobs as e')
-              .select('e.id')
-              .whereRef('e.tenant_id', '=', 'j.tenant_id')
-              .whereRef('e.key', '=', 'j.key')
-              .whereRef('e.queue', '=', 'j.queue')
-              .whereRef('e.id', '<', 'j.id')
-              .where('e.state', 'in', ['queued', 'running']),
-          ),
-        ),
-      )
-      .orderBy('j.id')
-      .limit(o.limit);
-    if (dialect === 'postgres') q = q.forUpdate().skipLocked();
-    return q;
-  })();
+  let heads = db
+    .selectFrom('outbox_jobs as j')
+    .select('j.id')
+    .where('j.kind', 'in', o.kinds)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('j.state', '=', 'queued'), eb('j.run_after', '<=', now)]),
+        eb.and([eb('j.state', '=', 'running'), eb('j.lease_until', '<', now)]),
+      ]),
+    )
+    .where(headsItsKey)
+    .orderBy('j.id')
+    .limit(o.limit);
+  if (dialect === 'postgres') heads = heads.forUpdate().skipLocked();
   const rows = await db
     .updateTable('outbox_jobs')
-    .set((eb) => ({
-      state: 'running',
-      attempts: eb('attempts', '+', 1),
-      lease_until: iso(o.now + o.leaseMs),
-      leased_by: o.instanceId,
-      updated_at: now,
-    }))
+    .set(leaseColumns(o))
     .where('id', 'in', heads)
     .returningAll()
     .execute();
