@@ -11,6 +11,7 @@ import type { Shop } from './shop.js';
 import type { StagedUploads } from './staged-uploads.js';
 import { gid, type BulkOperationRecord } from './state.js';
 import type { UserErrorOut } from './validation.js';
+import { Timers } from './timers.js';
 
 /** Root fields a bulk mutation may not run: the bulk and upload machinery itself. */
 const NOT_IN_BULK = new Set(['bulkOperationRunMutation', 'bulkOperationRunQuery', 'bulkOperationCancel', 'stagedUploadsCreate']);
@@ -48,17 +49,9 @@ type Start = { op: BulkOperationRecord } | { error: UserErrorOut };
 const fail = (code: string, message: string, field: string[] | null = null): { error: UserErrorOut } => ({ error: { field, message, code } });
 
 export class BulkMutationRunner {
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Timers();
 
   constructor(private readonly deps: BulkMutationDeps) {}
-
-  private later(ms: number, fn: () => void | Promise<void>): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      void fn();
-    }, ms);
-    this.timers.add(t);
-  }
 
   /** bulkOperationRunMutation: checks the limit, the mutation and the staged file, records the operation, schedules its run. */
   start(args: { mutation: string; stagedUploadPath: string }, apiVersion: string): Start {
@@ -95,11 +88,11 @@ export class BulkMutationRunner {
     shop.data.bulkOperations.push(op);
     shop.changed();
     const run: Running = { op, doc: checked.doc, operation: checked.operation, lines, results: [], apiVersion };
-    this.later(this.deps.stepMs, () => {
+    this.timers.later(this.deps.stepMs, () => {
       if (op.status !== 'CREATED') return;
       op.status = 'RUNNING';
       shop.changed();
-      this.later(this.deps.stepMs, () => this.step(run));
+      this.timers.later(this.deps.stepMs, () => this.step(run));
     });
     return { op };
   }
@@ -137,7 +130,7 @@ export class BulkMutationRunner {
       if (op.status !== 'RUNNING') return;
     }
     if (run.results.length < run.lines.length) {
-      this.later(0, () => this.step(run));
+      this.timers.later(0, () => this.step(run));
       return;
     }
     op.result = run.results.length ? `${run.results.join('\n')}\n` : '';
@@ -174,7 +167,6 @@ export class BulkMutationRunner {
   }
 
   close(): void {
-    for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
   }
 }

@@ -4,6 +4,7 @@ import { Kind, parse, type DocumentNode, type ExecutionResult, type GraphQLSchem
 import type { Shop } from './shop.js';
 import { gid, type BulkOperationRecord } from './state.js';
 import type { UserErrorOut } from './validation.js';
+import { Timers } from './timers.js';
 
 /** Up to five bulk queries may run at once per shop from API 2026-01. */
 export const MAX_RUNNING_BULK = 5;
@@ -47,17 +48,9 @@ export function flatten(nodes: Array<Record<string, unknown>>, parentId: string 
 }
 
 export class BulkRunner {
-  private timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Timers();
 
   constructor(private readonly deps: BulkDeps) {}
-
-  private later(ms: number, fn: () => void | Promise<void>): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      void fn();
-    }, ms);
-    this.timers.add(t);
-  }
 
   /** bulkOperationRunQuery: checks the query, records the operation and schedules its run. */
   start(query: string): Start {
@@ -73,11 +66,11 @@ export class BulkRunner {
     };
     shop.data.bulkOperations.push(op);
     shop.changed();
-    this.later(this.deps.stepMs, () => {
+    this.timers.later(this.deps.stepMs, () => {
       if (op.status !== 'CREATED') return;
       op.status = 'RUNNING';
       shop.changed();
-      this.later(this.deps.stepMs, () => this.finish(op));
+      this.timers.later(this.deps.stepMs, () => this.finish(op));
     });
     return { op };
   }
@@ -144,12 +137,11 @@ export class BulkRunner {
     for (const op of this.deps.shop.data.bulkOperations) {
       if (op.type !== 'QUERY') continue; // bulk mutations resume (or not) in bulk-mutation.ts
       if (op.status === 'CREATED') op.status = 'RUNNING';
-      if (op.status === 'RUNNING') this.later(this.deps.stepMs, () => this.finish(op));
+      if (op.status === 'RUNNING') this.timers.later(this.deps.stepMs, () => this.finish(op));
     }
   }
 
   close(): void {
-    for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
   }
 }

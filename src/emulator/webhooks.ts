@@ -6,6 +6,7 @@ import { evaluate, matchText, compare, parseSearch, parseSearchDate } from './se
 import type { Shop, ShopEvent } from './shop.js';
 import { gid, type WebhookSubscriptionRecord } from './state.js';
 import { restTopic } from './topics.js';
+import { Timers } from './timers.js';
 
 export interface WebhookRetry {
   /** total attempts per delivery, the first included (default 8) */
@@ -82,7 +83,7 @@ export function passesFilter(filter: string | null, body: Record<string, unknown
 
 export class WebhookDispatcher {
   readonly deliveries: WebhookDelivery[] = [];
-  private timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Timers();
   private inFlight = 0;
   private reorderBuffer: WebhookDelivery[] = [];
   private idleWaiters: Array<() => void> = [];
@@ -137,12 +138,7 @@ export class WebhookDispatcher {
   }
 
   private later(ms: number, fn: () => void | Promise<void>): void {
-    if (this.closed) return;
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      void fn();
-    }, ms);
-    this.timers.add(t);
+    if (!this.closed) this.timers.later(ms, fn);
   }
 
   private async attempt(d: WebhookDelivery): Promise<void> {
@@ -205,7 +201,6 @@ export class WebhookDispatcher {
 
   /** Forgets every delivery and stops retries (reset). */
   clear(): void {
-    for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.reorderBuffer = [];
     this.deliveries.length = 0;
