@@ -2,15 +2,21 @@
 // pinned Admin schema: a typo or a field Shopify removed fails the suite here instead of a production call.
 import type { ShopifyDocument } from './client.js';
 
+// Selections several documents make; the bulk export cannot use fragments, so it spells them out from these.
+const ADDRESS_FIELDS = 'id firstName lastName company address1 address2 city province provinceCode zip countryCodeV2 phone';
+const CUSTOMER_SCALARS = 'id firstName lastName note locale tags state createdAt updatedAt canDelete numberOfOrders';
+const DEFINITION_FIELDS = 'id namespace key name ownerType type { name } capabilities { uniqueValues { enabled } }';
+const SUBSCRIPTION_FIELDS = 'id topic uri format includeFields filter apiVersion { handle } createdAt';
+
 const ADDRESS = /* GraphQL */ `
 fragment AddressFields on MailingAddress {
-  id firstName lastName company address1 address2 city province provinceCode zip countryCodeV2 phone
+  ${ADDRESS_FIELDS}
 }`;
 
 /** Uses $withMetafields, $metafieldCount and $metafieldKeys: every document that spreads it declares them. */
 const CUSTOMER = /* GraphQL */ `
 fragment CustomerFields on Customer {
-  id firstName lastName note locale tags state createdAt updatedAt canDelete numberOfOrders
+  ${CUSTOMER_SCALARS}
   defaultEmailAddress { emailAddress marketingState }
   defaultPhoneNumber { phoneNumber smsMarketingConsent { state } }
   defaultAddress { ...AddressFields }
@@ -135,7 +141,7 @@ ${CUSTOMER}`,
     'MetafieldDefinitions',
     `query MetafieldDefinitions($ownerType: MetafieldOwnerType!, $namespace: String, $key: String) {
   metafieldDefinitions(first: 1, ownerType: $ownerType, namespace: $namespace, key: $key) {
-    nodes { id namespace key name ownerType type { name } capabilities { uniqueValues { enabled } } }
+    nodes { ${DEFINITION_FIELDS} }
   }
 }`,
   ),
@@ -143,7 +149,7 @@ ${CUSTOMER}`,
     'MetafieldDefinitionCreate',
     `mutation MetafieldDefinitionCreate($definition: MetafieldDefinitionInput!) {
   metafieldDefinitionCreate(definition: $definition) {
-    createdDefinition { id namespace key name ownerType type { name } capabilities { uniqueValues { enabled } } }
+    createdDefinition { ${DEFINITION_FIELDS} }
     userErrors { code field message }
   }
 }`,
@@ -154,7 +160,7 @@ ${CUSTOMER}`,
     'WebhookSubscriptions',
     `query WebhookSubscriptions($first: Int!, $after: String) {
   webhookSubscriptions(first: $first, after: $after) {
-    nodes { id topic uri format includeFields filter apiVersion { handle } createdAt }
+    nodes { ${SUBSCRIPTION_FIELDS} }
     pageInfo { hasNextPage endCursor }
   }
 }`,
@@ -163,7 +169,7 @@ ${CUSTOMER}`,
     'WebhookSubscriptionCreate',
     `mutation WebhookSubscriptionCreate($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) {
   webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) {
-    webhookSubscription { id topic uri format includeFields filter apiVersion { handle } createdAt }
+    webhookSubscription { ${SUBSCRIPTION_FIELDS} }
     userErrors { field message }
   }
 }`,
@@ -246,11 +252,11 @@ export function bulkCustomersQuery(opts: { query?: string; metafieldKeys?: strin
   customers${args} {
     edges {
       node {
-        id firstName lastName note locale tags state createdAt updatedAt canDelete numberOfOrders
+        ${CUSTOMER_SCALARS}
         defaultEmailAddress { emailAddress marketingState }
         defaultPhoneNumber { phoneNumber }
-        defaultAddress { id firstName lastName company address1 address2 city province provinceCode zip countryCodeV2 phone }
-        addressesV2 { edges { node { id firstName lastName company address1 address2 city province provinceCode zip countryCodeV2 phone } } }
+        defaultAddress { ${ADDRESS_FIELDS} }
+        addressesV2 { edges { node { ${ADDRESS_FIELDS} } } }
         ${mf}
       }
     }
