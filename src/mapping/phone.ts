@@ -116,11 +116,11 @@ function checkLength(cc: string, nsn: string, plan: Plan | undefined): PhoneResu
 export function normalizePhone(raw: string, defaultCountry?: string): PhoneResult {
   const text = raw.trim();
   if (text === '') return { ok: false, reason: 'is empty' };
-  if (/[a-z]/i.test(text.replace(/^tel:/i, ''))) {
+  const body = text.replace(/^tel:/i, '');
+  if (/[a-z]/i.test(body)) {
     return { ok: false, reason: /(ext|x)\.?\s*\d+$/i.test(text) ? 'carries an extension, which E.164 cannot hold' : 'contains letters' };
   }
-  if (/[^\d\s+().\-/]/.test(text.replace(/^tel:/i, ''))) return { ok: false, reason: 'contains characters a phone number cannot have' };
-  const body = text.replace(/^tel:/i, '');
+  if (/[^\d\s+().\-/]/.test(body)) return { ok: false, reason: 'contains characters a phone number cannot have' };
   const plus = body.indexOf('+');
   if (plus > 0 || body.lastIndexOf('+') !== plus) return { ok: false, reason: "has a '+' that is not at the start" };
   let digits = body.replace(/\D/g, '');
