@@ -3,7 +3,8 @@
 import { errors, ScimError } from '../../scim/errors.js';
 import { SCHEMA } from '../../scim/schemas.js';
 import { parseEtagList } from '../../scim/render.js';
-import type { ScimService, RequestContext } from './service.js';
+import type { ScimService } from './service.js';
+import type { RequestContext } from './context.js';
 import type { Limits } from './discovery.js';
 
 interface BulkOp {
@@ -94,7 +95,7 @@ async function runOne(service: ScimService, ctx: RequestContext, op: BulkOp): Pr
   switch (op.method) {
     case 'POST': {
       if (id) throw errors.invalidPath('a POST addresses the collection, without an id');
-      const r = isUser ? (await service.createUser(ctx, op.data)).resource : await service.createGroup(ctx, op.data);
+      const r = isUser ? (await service.users.create(ctx, op.data)).resource : await service.groups.create(ctx, op.data);
       const meta = r.meta as { location: string; version: string };
       return { location: meta.location, version: meta.version, status: '201', id: r.id };
     }
@@ -103,19 +104,19 @@ async function runOne(service: ScimService, ctx: RequestContext, op: BulkOp): Pr
     case 'DELETE': {
       if (!id) throw errors.invalidPath(`a ${op.method} addresses one resource: ${op.path}/{id}`);
       if (op.method === 'DELETE') {
-        if (isUser) await service.deleteUser(ctx, id, pre);
-        else await service.deleteGroup(ctx, id, pre);
+        if (isUser) await service.users.delete(ctx, id, pre);
+        else await service.groups.delete(ctx, id, pre);
         return { location: location(id), status: '204' };
       }
       if (op.method === 'PUT') {
-        const r = isUser ? await service.replaceUser(ctx, id, op.data, pre) : await service.replaceGroup(ctx, id, op.data, pre);
+        const r = isUser ? await service.users.replace(ctx, id, op.data, pre) : await service.groups.replace(ctx, id, op.data, pre);
         return { location: location(id), version: (r.meta as { version: string }).version, status: '200' };
       }
       if (isUser) {
-        const { resource } = await service.patchUser(ctx, id, op.data, pre);
+        const { resource } = await service.users.patch(ctx, id, op.data, pre);
         return { location: location(id), version: (resource.meta as { version: string }).version, status: '200' };
       }
-      await service.patchGroup(ctx, id, op.data, pre);
+      await service.groups.patch(ctx, id, op.data, pre);
       return { location: location(id), status: '204' };
     }
     default:

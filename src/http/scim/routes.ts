@@ -5,7 +5,8 @@ import { errors, ScimError } from '../../scim/errors.js';
 import { SCHEMA, userResourceType, groupResourceType, type ResourceTypeDef } from '../../scim/schemas.js';
 import { projectResource } from '../../scim/projection.js';
 import { parseEtagList, etagOf } from '../../scim/render.js';
-import { userTypeFor, type ScimService, type RequestContext, type Preconditions } from './service.js';
+import type { ScimService } from './service.js';
+import { userTypeFor, type RequestContext, type Preconditions } from './context.js';
 import { parseListParams, type ListParams } from './params.js';
 import { serviceProviderConfig, resourceTypeDoc, schemaDoc, listOf, resourceTypesFor, schemasFor, type Limits } from './discovery.js';
 import { runBulk } from './bulk.js';
@@ -60,7 +61,13 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
     if (!auth || auth.tenant.name !== tenantName) throw errors.unauthorized('the bearer token is not valid for this SCIM endpoint');
     await tenants.touch(auth.client);
     const origin = opts.publicUrl ?? `${req.protocol}://${req.host}`;
-    req.scim = { tenant: auth.tenant, client: auth.client, baseUrl: `${origin}/scim/v2/${auth.tenant.name}`, actor: `client:${auth.client.id}` };
+    req.scim = {
+      tenant: auth.tenant,
+      client: auth.client,
+      userType: userTypeFor(auth.tenant),
+      baseUrl: `${origin}/scim/v2/${auth.tenant.name}`,
+      actor: `client:${auth.client.id}`,
+    };
   });
 
   const ctx = (req: FastifyRequest) => req.scim as RequestContext;
@@ -79,10 +86,10 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
 
   async function list(rt: ResourceTypeDef, c: RequestContext, p: ListParams) {
     if (rt.id === 'User') {
-      const r = await service.listUsers(c, p);
+      const r = await service.users.list(c, p);
       return listResponse(r.total, p, r.resources, rt);
     }
-    const r = await service.listGroups(c, p, !membersExcluded(p));
+    const r = await service.groups.list(c, p, !membersExcluded(p));
     return listResponse(r.total, p, r.resources, rt);
   }
 
@@ -96,7 +103,7 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
   for (const builtIn of [userResourceType, groupResourceType]) {
     const isUser = builtIn === userResourceType;
     const base = builtIn.endpoint;
-    const typeOf = (req: FastifyRequest): ResourceTypeDef => (isUser ? userTypeFor(ctx(req).tenant) : builtIn);
+    const typeOf = (req: FastifyRequest): ResourceTypeDef => (isUser ? ctx(req).userType : builtIn);
 
     app.get(base, async (req, reply) => send(reply, 200, await list(typeOf(req), ctx(req), parseListParams(req.query as Record<string, unknown>, limits))));
 
@@ -109,7 +116,7 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
     app.get(`${base}/:id`, async (req, reply) => {
       const { id } = req.params as { id: string };
       const p = single(req);
-      const resource = isUser ? await service.getUser(ctx(req), id) : await service.getGroup(ctx(req), id, !membersExcluded(p));
+      const resource = isUser ? await service.users.get(ctx(req), id) : await service.groups.get(ctx(req), id, !membersExcluded(p));
       const etag = versionOf(resource);
       const inm = parseEtagList(req.headers['if-none-match'] as string | undefined);
       if (etag) reply.header('etag', etag);
@@ -119,7 +126,7 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
 
     app.post(base, async (req, reply) => {
       const p = single(req);
-      const resource = isUser ? (await service.createUser(ctx(req), req.body)).resource : await service.createGroup(ctx(req), req.body);
+      const resource = isUser ? (await service.users.create(ctx(req), req.body)).resource : await service.groups.create(ctx(req), req.body);
       const meta = resource.meta as { location: string; version: string };
       reply.header('location', meta.location).header('etag', meta.version);
       return send(reply, 201, projectResource(resource, typeOf(req), p));
@@ -129,8 +136,8 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
       const { id } = req.params as { id: string };
       const p = single(req);
       const resource = isUser
-        ? await service.replaceUser(ctx(req), id, req.body, preconditions(req))
-        : await service.replaceGroup(ctx(req), id, req.body, preconditions(req));
+        ? await service.users.replace(ctx(req), id, req.body, preconditions(req))
+        : await service.groups.replace(ctx(req), id, req.body, preconditions(req));
       reply.header('etag', versionOf(resource));
       return send(reply, 200, projectResource(resource, typeOf(req), p));
     });
@@ -139,27 +146,27 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
       const { id } = req.params as { id: string };
       const p = single(req);
       if (isUser) {
-        const { resource } = await service.patchUser(ctx(req), id, req.body, preconditions(req));
+        const { resource } = await service.users.patch(ctx(req), id, req.body, preconditions(req));
         reply.header('etag', versionOf(resource));
         return send(reply, 200, projectResource(resource, typeOf(req), p));
       }
-      await service.patchGroup(ctx(req), id, req.body, preconditions(req));
+      await service.groups.patch(ctx(req), id, req.body, preconditions(req));
       const q = req.query as Record<string, unknown>;
       // A group PATCH answers 204 (members lists can be large) unless the client asked for attributes back.
       if (q.attributes === undefined && q.excludedAttributes === undefined) {
-        const v = await service.getGroupVersion(ctx(req), id);
+        const v = await service.groups.version(ctx(req), id);
         if (v !== undefined) reply.header('etag', etagOf(v));
         return reply.code(204).send();
       }
-      const resource = await service.getGroup(ctx(req), id, !membersExcluded(p));
+      const resource = await service.groups.get(ctx(req), id, !membersExcluded(p));
       reply.header('etag', versionOf(resource));
       return send(reply, 200, projectResource(resource, builtIn, p));
     });
 
     app.delete(`${base}/:id`, async (req, reply) => {
       const { id } = req.params as { id: string };
-      if (isUser) await service.deleteUser(ctx(req), id, preconditions(req));
-      else await service.deleteGroup(ctx(req), id, preconditions(req));
+      if (isUser) await service.users.delete(ctx(req), id, preconditions(req));
+      else await service.groups.delete(ctx(req), id, preconditions(req));
       return reply.code(204).send();
     });
 
@@ -183,12 +190,12 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
     // Users come first, then groups, each in its own order; the page is cut from that sequence by asking each type
     // only for its part of the window, so no request loads more than `count` resources whatever startIndex is.
     const start = p.startIndex - 1;
-    const u = await service.listUsers(c, { ...p, startIndex: start + 1, count: p.count }).catch(skipUnknownAttr);
-    const g = await service
-      .listGroups(c, { ...p, startIndex: Math.max(0, start - u.total) + 1, count: p.count - u.resources.length })
+    const u = await service.users.list(c, { ...p, startIndex: start + 1, count: p.count }).catch(skipUnknownAttr);
+    const g = await service.groups
+      .list(c, { ...p, startIndex: Math.max(0, start - u.total) + 1, count: p.count - u.resources.length })
       .catch(skipUnknownAttr);
     const page = [
-      ...u.resources.map((r) => projectResource(r, userTypeFor(c.tenant), p)),
+      ...u.resources.map((r) => projectResource(r, c.userType, p)),
       ...g.resources.map((r) => projectResource(r, groupResourceType, p)),
     ];
     return send(reply, 200, { schemas: [SCHEMA.listResponse], totalResults: u.total + g.total, itemsPerPage: page.length, startIndex: p.startIndex, Resources: page });
@@ -200,18 +207,18 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
   // ---- discovery -----------------------------------------------------------------------------------------------
   app.get('/ServiceProviderConfig', async (req, reply) => send(reply, 200, serviceProviderConfig(ctx(req).baseUrl, limits)));
   app.get('/ResourceTypes', async (req, reply) =>
-    send(reply, 200, listOf(resourceTypesFor(userTypeFor(ctx(req).tenant)).map((rt) => resourceTypeDoc(rt, ctx(req).baseUrl)))),
+    send(reply, 200, listOf(resourceTypesFor(ctx(req).userType).map((rt) => resourceTypeDoc(rt, ctx(req).baseUrl)))),
   );
   app.get('/ResourceTypes/:id', async (req, reply) => {
     const { id } = req.params as { id: string };
-    const rt = resourceTypesFor(userTypeFor(ctx(req).tenant)).find((r) => r.id.toLowerCase() === id.toLowerCase());
+    const rt = resourceTypesFor(ctx(req).userType).find((r) => r.id.toLowerCase() === id.toLowerCase());
     if (!rt) throw errors.notFound(`ResourceType ${id} not found`);
     return send(reply, 200, resourceTypeDoc(rt, ctx(req).baseUrl));
   });
-  app.get('/Schemas', async (req, reply) => send(reply, 200, listOf(schemasFor(userTypeFor(ctx(req).tenant)).map((s) => schemaDoc(s, ctx(req).baseUrl)))));
+  app.get('/Schemas', async (req, reply) => send(reply, 200, listOf(schemasFor(ctx(req).userType).map((s) => schemaDoc(s, ctx(req).baseUrl)))));
   app.get('/Schemas/:id', async (req, reply) => {
     const { id } = req.params as { id: string };
-    const s = schemasFor(userTypeFor(ctx(req).tenant)).find((x) => x.id.toLowerCase() === id.toLowerCase());
+    const s = schemasFor(ctx(req).userType).find((x) => x.id.toLowerCase() === id.toLowerCase());
     if (!s) throw errors.notFound(`Schema ${id} not found`);
     return send(reply, 200, schemaDoc(s, ctx(req).baseUrl));
   });

@@ -1,0 +1,94 @@
+// What the Users and Groups services share: writes run in one transaction (retried after a PostgreSQL deadlock) with
+// rows locked on PostgreSQL, the provisioning hook's verdict awaited after commit, and resources rendered in full.
+import type { Transaction } from 'kysely';
+import type { Store } from '../../store/db.js';
+import type { Database } from '../../store/types.js';
+import { UserRepository, GroupRepository, type Json, type ResourceRecord } from '../../store/users.js';
+import { SCHEMA } from '../../scim/schemas.js';
+import { renderUser, renderGroup, type StoredMeta } from '../../scim/render.js';
+import type { ProvisioningHook, Pending } from '../../provisioning.js';
+import type { RequestContext } from './context.js';
+
+export const users = new UserRepository();
+export const groups = new GroupRepository();
+/** How often a write aborted by a PostgreSQL deadlock is tried in all before the error reaches the client. */
+const MAX_TX_ATTEMPTS = 5;
+
+export abstract class ResourceService {
+  constructor(
+    protected readonly store: Store,
+    protected readonly hook: ProvisioningHook,
+  ) {}
+
+  /**
+   * Writes read the resource with its row locked on PostgreSQL, so parallel requests for one resource (Entra sends
+   * membership changes for a group concurrently) apply one after another instead of overwriting each other.
+   */
+  protected get lockRows(): boolean {
+    return this.store.dialect === 'postgres';
+  }
+
+  /**
+   * Runs one write in a transaction. PostgreSQL aborts one of two writes that lock the same rows in opposite orders
+   * (deleting a user while its group changes, say) with a deadlock or serialization error; as PostgreSQL advises,
+   * that write is simply run again (everything it did was rolled back, hook jobs included).
+   */
+  protected async tx<T>(fn: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.db.transaction().execute(fn);
+      } catch (e) {
+        const code = (e as { code?: unknown })?.code;
+        if (attempt >= MAX_TX_ATTEMPTS || (code !== '40P01' && code !== '40001')) throw e;
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+      }
+    }
+  }
+
+  /** Waits for what the hook made of a committed write; a refusal (e.g. Shopify's) becomes the request's error. */
+  protected async settle(pending: Pending | undefined): Promise<void> {
+    if (!pending) return;
+    const err = await pending.settle();
+    if (err) throw err;
+  }
+
+  /** Full representations of user records: computed groups and the server-maintained Shopify extension. */
+  protected async renderUsers(ctx: RequestContext, records: ResourceRecord[]): Promise<Json[]> {
+    const ids = records.map((r) => r.id);
+    const [memberships, ext] = await Promise.all([
+      users.groupsOf(this.store.db, ctx.tenant.id, ids),
+      this.hook.userExtensions(ctx.tenant.id, ids),
+    ]);
+    const extensionUris = ctx.userType.extensions.map((e) => e.schema.id);
+    return records.map((r) => {
+      const e = ext.get(r.id);
+      const data = e ? { ...r.data, [SCHEMA.shopify]: e } : r.data;
+      return renderUser({ ...(r as StoredMeta), data }, memberships.get(r.id) ?? [], `${ctx.baseUrl}/Users/${r.id}`, extensionUris);
+    });
+  }
+
+  /** Full representations of group records, members with their display names unless `withMembers` is false. */
+  protected async renderGroups(ctx: RequestContext, records: ResourceRecord[], withMembers = true): Promise<Json[]> {
+    const members = withMembers ? await groups.membersOf(this.store.db, ctx.tenant.id, records.map((r) => r.id)) : undefined;
+    let names = new Map<string, string>();
+    if (members) {
+      const all = [...new Set([...members.values()].flat().map((m) => m.value))];
+      names = await this.displayNames(ctx.tenant.id, all);
+    }
+    return records.map((r) =>
+      renderGroup(
+        r,
+        members ? (members.get(r.id) ?? []).map((m) => ({ ...m, display: names.get(m.value) })) : undefined,
+        `${ctx.baseUrl}/Groups/${r.id}`,
+      ),
+    );
+  }
+
+  private async displayNames(tenantId: string, ids: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const u of await users.getMany(this.store.db, tenantId, ids))
+      out.set(u.id, String(u.data.displayName ?? u.data.userName ?? ''));
+    for (const g of await groups.getMany(this.store.db, tenantId, ids)) out.set(g.id, String(g.data.displayName ?? ''));
+    return out;
+  }
+}

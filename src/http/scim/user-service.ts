@@ -1,0 +1,153 @@
+// The SCIM operations on one tenant's Users: validate with scim/, write with store/ in one transaction with the
+// provisioning hook, answer with the rendered resource. A POST may restore an inactive user instead of failing.
+import type { Transaction } from 'kysely';
+import type { Database } from '../../store/types.js';
+import { audit, type Json } from '../../store/users.js';
+import { listResources, type ListQuery } from '../../store/query.js';
+import { errors } from '../../scim/errors.js';
+import { normalizeResource } from '../../scim/resource.js';
+import { applyPatch, changedPaths } from '../../scim/patch/index.js';
+import type { Pending } from '../../provisioning.js';
+import { checkIfMatch, uniquenessError, unwrap, type Preconditions, type RequestContext } from './context.js';
+import { ResourceService, users, groups } from './resource-service.js';
+
+/**
+ * Every stored user has a boolean `active`: a create without it is active, and a PUT or PATCH that leaves it out keeps
+ * the previous state (so a partial update never reactivates or deactivates anyone by accident).
+ */
+function withActive(data: Json, prev: Json | undefined): Json {
+  if (typeof data.active === 'boolean') return data;
+  return { ...data, active: typeof prev?.active === 'boolean' ? prev.active : true };
+}
+
+export class UserService extends ResourceService {
+  async get(ctx: RequestContext, id: string): Promise<Json> {
+    const rec = await users.get(this.store.db, ctx.tenant.id, id);
+    if (!rec) throw errors.notFound(`User ${id} not found`);
+    return (await this.renderUsers(ctx, [rec]))[0]!;
+  }
+
+  async list(ctx: RequestContext, q: ListQuery): Promise<{ total: number; resources: Json[] }> {
+    const page = await listResources(
+      {
+        db: this.store.db,
+        dialect: this.store.dialect,
+        tenantId: ctx.tenant.id,
+        rt: ctx.userType,
+        table: 'users',
+        materialize: (recs) => this.renderUsers(ctx, recs),
+      },
+      q,
+    );
+    return { total: page.total, resources: await this.renderUsers(ctx, page.records) };
+  }
+
+  /**
+   * Creates a user. A POST whose userName (or externalId from the same client) matches an inactive user restores
+   * that user instead of failing, which is how Okta re-activates people.
+   */
+  async create(ctx: RequestContext, body: unknown): Promise<{ resource: Json; restored: boolean }> {
+    const rt = ctx.userType;
+    const data = withActive(unwrap(normalizeResource(body, rt, 'create')), undefined);
+    let pending: Pending | undefined;
+    let restored = false;
+    const rec = await this.tx(async (tx) => {
+      const sameName = await users.byUserName(tx, ctx.tenant.id, String(data.userName));
+      const sameExternal =
+        !sameName && typeof data.externalId === 'string' && ctx.client
+          ? await users.byExternalId(tx, ctx.tenant.id, ctx.client.id, data.externalId)
+          : undefined;
+      const existing = sameName ?? sameExternal;
+      if (existing) {
+        if (existing.data.active !== false) {
+          throw sameName
+            ? errors.uniqueness(`a User with userName "${String(data.userName)}" already exists`)
+            : errors.uniqueness('a User with this externalId already exists for this client');
+        }
+        const next = { ...data, active: data.active ?? true };
+        const after = await users.update(tx, ctx.tenant.id, existing, next, ctx.client?.id ?? null).catch((e) => uniquenessError('User', e));
+        restored = true;
+        await audit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: 'user.restore', resourceType: 'User', resourceId: existing.id });
+        pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'restore', before: existing, after, changedPaths: changedPaths(existing.data, next, rt) });
+        return after;
+      }
+      const created = await users.insert(tx, ctx.tenant.id, data, ctx.client?.id ?? null).catch((e) => uniquenessError('User', e));
+      await audit(tx, {
+        tenantId: ctx.tenant.id,
+        actor: ctx.actor,
+        action: 'user.create',
+        resourceType: 'User',
+        resourceId: created.id,
+        detail: { attributes: changedPaths({}, data, rt) },
+      });
+      pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'create', after: created, changedPaths: changedPaths({}, data, rt) });
+      return created;
+    });
+    await this.settle(pending);
+    return { resource: await this.get(ctx, rec.id), restored };
+  }
+
+  async replace(ctx: RequestContext, id: string, body: unknown, pre?: Preconditions): Promise<Json> {
+    let pending: Pending | undefined;
+    await this.tx(async (tx) => {
+      const prev = await users.get(tx, ctx.tenant.id, id, this.lockRows);
+      if (!prev) throw errors.notFound(`User ${id} not found`);
+      checkIfMatch(pre, prev);
+      const rt = ctx.userType;
+      const { id: _id, ...replaced } = unwrap(normalizeResource(body, rt, 'replace', { id, ...prev.data })) as Json;
+      const data = withActive(replaced, prev.data);
+      const changed = changedPaths(prev.data, data, rt);
+      // A PUT of what is already stored (periodic re-syncs) keeps the version and lastModified, as a no-op PATCH does.
+      if (changed.length === 0) return;
+      const after = await users.update(tx, ctx.tenant.id, prev, data, ctx.client?.id ?? null).catch((e) => uniquenessError('User', e));
+      await audit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: 'user.replace', resourceType: 'User', resourceId: id, detail: { changed } });
+      pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'replace', before: prev, after, changedPaths: changed });
+    });
+    await this.settle(pending);
+    return this.get(ctx, id);
+  }
+
+  async patch(ctx: RequestContext, id: string, body: unknown, pre?: Preconditions): Promise<{ resource: Json; changed: boolean }> {
+    let pending: Pending | undefined;
+    let changed = false;
+    await this.tx(async (tx) => {
+      const prev = await users.get(tx, ctx.tenant.id, id, this.lockRows);
+      if (!prev) throw errors.notFound(`User ${id} not found`);
+      checkIfMatch(pre, prev);
+      const result = unwrap(applyPatch({ id, ...prev.data }, body, ctx.userType));
+      changed = result.changed;
+      if (!result.changed) return;
+      const { id: _id, ...patched } = result.resource as Json;
+      const data = withActive(patched, prev.data);
+      const after = await users.update(tx, ctx.tenant.id, prev, data, ctx.client?.id ?? null).catch((e) => uniquenessError('User', e));
+      await audit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: 'user.patch', resourceType: 'User', resourceId: id, detail: { changed: result.changedPaths } });
+      pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'patch', before: prev, after, changedPaths: result.changedPaths });
+    });
+    await this.settle(pending);
+    return { resource: await this.get(ctx, id), changed };
+  }
+
+  async delete(ctx: RequestContext, id: string, pre?: Preconditions): Promise<void> {
+    let pending: Pending | undefined;
+    await this.tx(async (tx) => {
+      // Groups are locked before the user, the order group writes take them in, so the two never deadlock.
+      const groupsOf = async () => (await users.groupsOf(tx, ctx.tenant.id, [id])).get(id)?.map((g) => g.id) ?? [];
+      const locked = await groups.getMany(tx, ctx.tenant.id, await groupsOf(), this.lockRows);
+      const prev = await users.get(tx, ctx.tenant.id, id, this.lockRows);
+      if (!prev) throw errors.notFound(`User ${id} not found`);
+      checkIfMatch(pre, prev);
+      const groupIds = await groupsOf();
+      await groups.getMany(tx, ctx.tenant.id, groupIds.filter((g) => !locked.some((l) => l.id === g)), this.lockRows);
+      await users.delete(tx, ctx.tenant.id, id);
+      if (groupIds.length) await this.touchGroups(tx, ctx.tenant.id, groupIds);
+      await audit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: 'user.delete', resourceType: 'User', resourceId: id });
+      pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'delete', before: prev, changedPaths: [] });
+    });
+    await this.settle(pending);
+  }
+
+  /** A deleted member changes its groups: each gets a new version and lastModified. */
+  private async touchGroups(tx: Transaction<Database>, tenantId: string, ids: string[]): Promise<void> {
+    for (const g of await groups.getMany(tx, tenantId, ids)) await groups.update(tx, tenantId, g, g.data, null);
+  }
+}
