@@ -17,7 +17,7 @@ import { renewLeases } from './claim.js';
 import { finishLeased, leaseCandidates, releaseLeased } from './bulk-candidates.js';
 import { classify, type ProvisionDeps } from './failures.js';
 import { USER_SYNC } from './provision.js';
-import type { JobOutcome } from './worker.js';
+import type { JobOutcome } from './job-contract.js';
 
 export const TENANT_BULK_CREATE = 'tenant.bulkCreate';
 

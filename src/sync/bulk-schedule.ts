@@ -3,7 +3,8 @@
 import type { Store } from '../store/db.js';
 import type { Metrics } from '../metrics.js';
 import type { Engine } from './engine.js';
-import { Worker, type Logger } from './worker.js';
+import { Worker } from './worker.js';
+import type { Logger } from './job-contract.js';
 import { enqueue } from './outbox.js';
 import { tenantsWithBacklog } from './bulk-candidates.js';
 import { bulkCreateJob, TENANT_BULK_CREATE, type BulkCreateSettings, type BulkDeps } from './bulk-provision.js';

@@ -19,7 +19,7 @@ import { LinkRepository } from './links.js';
 import { deactivatedTag, deletePolicy, readMapping, readPolicies } from './policies.js';
 import { enqueue, iso, type OutboxJob } from './outbox.js';
 import { classify, type ProvisionDeps } from './failures.js';
-import type { JobOutcome } from './worker.js';
+import type { JobOutcome } from './job-contract.js';
 
 export const USER_DELETE = 'user.delete';
 export const USER_ERASE = 'user.erase';

@@ -7,7 +7,7 @@ import { errors, type ScimError } from '../scim/errors.js';
 import { ShopifyError } from '../shopify/index.js';
 import { LinkRepository } from './links.js';
 import type { ShopConnections } from './shops.js';
-import type { JobOutcome, Logger } from './worker.js';
+import type { JobOutcome, Logger } from './job-contract.js';
 
 /** What the job handlers need from the engine. */
 export interface ProvisionDeps {

@@ -16,7 +16,8 @@ import { scimErrorFor } from './failures.js';
 import { USER_SYNC } from './provision.js';
 import { USER_DELETE } from './deprovision.js';
 import { targetQueue } from './targets/settings.js';
-import type { Logger, Worker } from './worker.js';
+import type { Worker } from './worker.js';
+import type { Logger } from './job-contract.js';
 
 export interface HookOptions {
   db: Kysely<Database>;

@@ -32,7 +32,7 @@ import { LinkRepository, type CustomerLink } from './links.js';
 import { readMapping, readPolicies, deactivatedTag, type Policies } from './policies.js';
 import { enqueue, iso, type OutboxJob } from './outbox.js';
 import { failure, type ProvisionDeps } from './failures.js';
-import type { JobOutcome } from './worker.js';
+import type { JobOutcome } from './job-contract.js';
 
 export const USER_SYNC = 'user.sync';
 

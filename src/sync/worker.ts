@@ -4,57 +4,21 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/db.js';
 import type { Metrics } from '../metrics.js';
-import { claimJobs, finishJob, recoverOrphans, releaseLeases, renewLeases, type Claimed, type JobErrorInfo } from './claim.js';
-import { countByState, getJob, type OutboxJob } from './outbox.js';
-
-export type { JobErrorInfo } from './claim.js';
-
-/** What a handler reports: done, try again later (a transient failure), or failed for good (dead-lettered). */
-export type JobOutcome =
-  | { outcome: 'done' }
-  | { outcome: 'retry'; error: JobErrorInfo; /** at least this long (e.g. Retry-After) */ delayMs?: number; /** not a real attempt */ keepAttempt?: boolean }
-  | { outcome: 'failed'; error: JobErrorInfo };
-
-export interface JobContext {
-  job: OutboxJob;
-  /** ids of the later jobs this run covers (coalesced kinds only) */
-  coalesced: number[];
-  /** aborted when the worker stops and the job's lease is given back */
-  signal: AbortSignal;
-  now(): number;
-}
-
-export type JobHandler = (ctx: JobContext) => Promise<JobOutcome>;
-
-export interface HandlerOptions {
-  /** state-based jobs: queued jobs of the same key and kind collapse into one run */
-  coalesce?: boolean;
-}
-
-/** The end of a job as a waiter sees it; `queued` only when waiting for the first attempt (it will be retried). */
-export interface JobResult {
-  id: number;
-  /** the job whose run covered this one (itself, unless it was coalesced) */
-  ranAs: number;
-  state: 'done' | 'dead' | 'queued';
-  attempts: number;
-  error?: JobErrorInfo;
-}
-
-export interface RetryPolicy {
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** dead-letter after this many attempts… */
-  maxAttempts: number;
-  /** …or once the job is this old */
-  maxAgeMs: number;
-}
-
-export interface Logger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+import { claimJobs, finishJob, recoverOrphans, releaseLeases, renewLeases, type Claimed } from './claim.js';
+import { countByState } from './outbox.js';
+import {
+  DEFAULT_JOB_RETRY,
+  fromThrown,
+  nextState,
+  silentLogger,
+  type HandlerOptions,
+  type JobHandler,
+  type JobOutcome,
+  type JobResult,
+  type Logger,
+  type RetryPolicy,
+} from './job-contract.js';
+import { JobWaiters } from './job-waiters.js';
 
 export interface WorkerOptions {
   store: Pick<Store, 'db' | 'dialect'>;
@@ -75,23 +39,6 @@ export interface WorkerOptions {
   recoverOnStart?: boolean;
 }
 
-export const DEFAULT_JOB_RETRY: RetryPolicy = { baseDelayMs: 1000, maxDelayMs: 5 * 60_000, maxAttempts: 25, maxAgeMs: 24 * 3600_000 };
-
-/** Full-jitter exponential backoff: a random delay up to base × 2^(attempt−1), capped at maxDelayMs. */
-export function jobBackoff(attempt: number, r: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number = Math.random): number {
-  return Math.floor(random() * Math.min(r.maxDelayMs, r.baseDelayMs * 2 ** Math.max(0, attempt - 1)));
-}
-
-const silent: Logger = { info() {}, warn() {}, error() {} };
-
-/** Turns what a handler threw into an outcome: errors that say `retryable: false` fail, anything else is retried. */
-function fromThrown(e: unknown): JobOutcome {
-  const err = e as { code?: unknown; message?: unknown; retryable?: unknown; retryAfterMs?: unknown };
-  const error = { code: typeof err?.code === 'string' ? err.code : 'INTERNAL', message: String(err?.message ?? e) };
-  if (err?.retryable === false) return { outcome: 'failed', error };
-  return { outcome: 'retry', error, ...(typeof err?.retryAfterMs === 'number' ? { delayMs: err.retryAfterMs } : {}) };
-}
-
 interface Active {
   claimed: Claimed;
   abort: AbortController;
@@ -103,7 +50,7 @@ export class Worker {
   private readonly handlers = new Map<string, JobHandler>();
   private readonly coalescing = new Set<string>();
   private readonly active = new Map<number, Active>();
-  private readonly waiters = new Map<number, Set<(r: JobResult) => void>>();
+  private readonly waiters: JobWaiters;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly opts: Required<Omit<WorkerOptions, 'metrics' | 'logger' | 'retry' | 'instanceId' | 'recoverOnStart'>>;
   private readonly retry: RetryPolicy;
@@ -127,7 +74,8 @@ export class Worker {
       random: options.random ?? Math.random,
     };
     this.retry = { ...DEFAULT_JOB_RETRY, ...options.retry };
-    this.log = options.logger ?? silent;
+    this.log = options.logger ?? silentLogger;
+    this.waiters = new JobWaiters(options.store.db, this.log);
   }
 
   /** Registers the handler of a job kind; only registered kinds are claimed by this worker. */
@@ -200,58 +148,7 @@ export class Worker {
    * `timeoutMs`. With `firstAttempt`, also resolves when the first attempt failed and the job was requeued.
    */
   waitFor(jobId: number, timeoutMs: number, opts: { firstAttempt?: boolean } = {}): Promise<JobResult | undefined> {
-    return new Promise((resolve) => {
-      let settled = false;
-      let poll: NodeJS.Timeout | undefined;
-      const listeners = this.waiters.get(jobId) ?? new Set();
-      this.waiters.set(jobId, listeners);
-      const finish = (r: JobResult | undefined) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timeout);
-        clearTimeout(poll);
-        listeners.delete(onEvent);
-        if (listeners.size === 0) this.waiters.delete(jobId);
-        resolve(r);
-      };
-      const onEvent = (r: JobResult) => {
-        if (r.state !== 'queued' || opts.firstAttempt) finish(r);
-      };
-      listeners.add(onEvent);
-      const timeout = setTimeout(() => finish(undefined), timeoutMs);
-      // Another process may run the job: look at the row too, quickly at first.
-      let every = 25;
-      const check = async () => {
-        if (settled) return;
-        try {
-          const r = await this.lookup(jobId, !!opts.firstAttempt);
-          if (r) return finish(r);
-        } catch (e) {
-          this.log.warn({ err: e, jobId }, 'cannot read a job while waiting for it');
-        }
-        if (settled) return;
-        every = Math.min(250, every * 2);
-        poll = setTimeout(() => void check(), every);
-      };
-      void check();
-    });
-  }
-
-  private async lookup(jobId: number, firstAttempt: boolean): Promise<JobResult | undefined> {
-    let job = await getJob(this.opts.store.db, jobId);
-    for (let hops = 0; job?.state === 'coalesced' && job.coalescedInto !== null && hops < 10; hops++) {
-      job = await getJob(this.opts.store.db, job.coalescedInto);
-    }
-    if (!job) return undefined;
-    const error = job.lastErrorCode ? { code: job.lastErrorCode, message: job.lastError ?? '' } : undefined;
-    const base = { id: jobId, ranAs: job.id, attempts: job.attempts, ...(error ? { error } : {}) };
-    if (job.state === 'done' || job.state === 'dead') return { ...base, state: job.state };
-    if (firstAttempt && job.state === 'queued' && job.attempts > 0 && error) return { ...base, state: 'queued' };
-    return undefined;
-  }
-
-  private emit(ids: number[], r: Omit<JobResult, 'id'>): void {
-    for (const id of ids) for (const l of [...(this.waiters.get(id) ?? [])]) l({ ...r, id });
+    return this.waiters.wait(jobId, timeoutMs, opts);
   }
 
   private async loop(): Promise<void> {
@@ -317,40 +214,29 @@ export class Worker {
     const now = this.opts.now();
     const db = this.opts.store.db;
     const ids = [job.id, ...c.coalesced];
-    const count = (outcome: string) => this.options.metrics?.syncJobs.inc({ kind: job.kind, outcome });
-    if (out.outcome === 'done') {
+    const count = (outcome: string, n?: number) => this.options.metrics?.syncJobs.inc({ kind: job.kind, outcome }, n);
+    const next = nextState(c, out, this.retry, now, this.opts.random);
+    if (next.state === 'done') {
       if (await finishJob(db, this.instanceId, job.id, { state: 'done' }, now)) {
         count('done');
-        if (c.coalesced.length) this.options.metrics?.syncJobs.inc({ kind: job.kind, outcome: 'coalesced' }, c.coalesced.length);
-        this.emit(ids, { ranAs: job.id, state: 'done', attempts: job.attempts });
+        if (c.coalesced.length) count('coalesced', c.coalesced.length);
+        this.waiters.emit(ids, { ranAs: job.id, state: 'done', attempts: job.attempts });
       } else this.log.warn({ jobId: job.id }, 'a job finished after its lease was taken over');
       return;
     }
-    const error = out.error;
-    if (out.outcome === 'retry') {
-      const age = now - Date.parse(job.createdAt);
-      const attempts = out.keepAttempt ? job.attempts - 1 : job.attempts;
-      if (attempts < this.retry.maxAttempts && age < this.retry.maxAgeMs) {
-        const delay = Math.max(out.delayMs ?? 0, jobBackoff(Math.max(1, attempts), this.retry, this.opts.random));
-        if (await finishJob(db, this.instanceId, job.id, { state: 'queued', runAfter: now + delay, error, keepAttempt: out.keepAttempt }, now)) {
-          count('retry');
-          this.later(delay);
-          this.emit(ids, { ranAs: job.id, state: 'queued', attempts, error });
-        }
-        return;
-      }
-      const why = attempts >= this.retry.maxAttempts ? `${attempts} attempts` : `${Math.round(age / 1000)} s`;
-      const dead = { code: error.code, message: `gave up after ${why}: ${error.message}` };
-      if (await finishJob(db, this.instanceId, job.id, { state: 'dead', error: dead }, now)) {
-        count('dead');
-        this.log.warn({ jobId: job.id, kind: job.kind, code: error.code }, 'a job was dead-lettered after its retries ran out');
-        this.emit(ids, { ranAs: job.id, state: 'dead', attempts, error: dead });
+    const { attempts, error } = next;
+    if (next.state === 'queued') {
+      if (await finishJob(db, this.instanceId, job.id, { state: 'queued', runAfter: now + next.delayMs, error, keepAttempt: next.keepAttempt }, now)) {
+        count('retry');
+        this.later(next.delayMs);
+        this.waiters.emit(ids, { ranAs: job.id, state: 'queued', attempts, error });
       }
       return;
     }
     if (await finishJob(db, this.instanceId, job.id, { state: 'dead', error }, now)) {
-      count('failed');
-      this.emit(ids, { ranAs: job.id, state: 'dead', attempts: job.attempts, error });
+      count(next.gaveUp ? 'dead' : 'failed');
+      if (next.gaveUp) this.log.warn({ jobId: job.id, kind: job.kind, code: error.code }, 'a job was dead-lettered after its retries ran out');
+      this.waiters.emit(ids, { ranAs: job.id, state: 'dead', attempts, error });
     }
   }
 

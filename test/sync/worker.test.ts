@@ -6,7 +6,8 @@ import { openTestStore, testDatabase, type TestStore } from '../helpers/db.js';
 import { openStore } from '../../src/store/db.js';
 import { enqueue, getJob, retryDead, listDead } from '../../src/sync/outbox.js';
 import { claimJobs } from '../../src/sync/claim.js';
-import { Worker, jobBackoff, type JobHandler } from '../../src/sync/worker.js';
+import { Worker } from '../../src/sync/worker.js';
+import { jobBackoff, type JobHandler } from '../../src/sync/job-contract.js';
 
 const stores: TestStore[] = [];
 after(async () => {

@@ -5,7 +5,7 @@ import type { Store } from '../../store/db.js';
 import type { SecretBox } from '../../security/secrets.js';
 import type { ProvisioningHook } from '../../provisioning.js';
 import type { Engine } from '../engine.js';
-import type { Logger } from '../worker.js';
+import type { Logger } from '../job-contract.js';
 import { readShopSettings } from '../shops.js';
 import { shopifyWebhookRoutes } from '../../http/webhooks.js';
 import { withTargets } from '../targets/hook.js';

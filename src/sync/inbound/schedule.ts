@@ -4,7 +4,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../store/types.js';
 import { TenantRepository } from '../../store/tenants.js';
 import { enqueue } from '../outbox.js';
-import type { JobContext, JobOutcome, Logger, Worker } from '../worker.js';
+import type { Worker } from '../worker.js';
+import type { JobContext, JobOutcome, Logger } from '../job-contract.js';
 import { driftCount, reconcileTenant, type ReconcileDeps } from '../reconcile.js';
 import { readCursor, writeCursor } from './cursors.js';
 

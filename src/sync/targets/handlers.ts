@@ -1,6 +1,7 @@
 // The worker's handlers for outbound target queues: one job per change and target, in order per user, with the
 // worker's retries and dead letters. Registered on the engine's Worker by registerTargets.
-import type { JobContext, JobOutcome, Worker } from '../worker.js';
+import type { Worker } from '../worker.js';
+import type { JobContext, JobOutcome } from '../job-contract.js';
 import { deliverScim, deliverWebhook, type Delivery, type DeliveryDeps } from './deliver.js';
 import { SCIM_TARGET_JOB, WEBHOOK_TARGET_JOB, type ScimTargetJob, type WebhookTargetJob } from './fanout.js';
 

@@ -1,0 +1,89 @@
+// What a job handler is given and reports back, and how the worker turns a report into the job's next state:
+// retries with exponential backoff and full jitter, dead letters once the attempts or the age run out.
+import type { Claimed, JobErrorInfo } from './claim.js';
+import type { OutboxJob } from './outbox.js';
+
+/** What a handler reports: done, try again later (a transient failure), or failed for good (dead-lettered). */
+export type JobOutcome =
+  | { outcome: 'done' }
+  | { outcome: 'retry'; error: JobErrorInfo; /** at least this long (e.g. Retry-After) */ delayMs?: number; /** not a real attempt */ keepAttempt?: boolean }
+  | { outcome: 'failed'; error: JobErrorInfo };
+
+export interface JobContext {
+  job: OutboxJob;
+  /** ids of the later jobs this run covers (coalesced kinds only) */
+  coalesced: number[];
+  /** aborted when the worker stops and the job's lease is given back */
+  signal: AbortSignal;
+  now(): number;
+}
+
+export type JobHandler = (ctx: JobContext) => Promise<JobOutcome>;
+
+export interface HandlerOptions {
+  /** state-based jobs: queued jobs of the same key and kind collapse into one run */
+  coalesce?: boolean;
+}
+
+/** The end of a job as a waiter sees it; `queued` only when waiting for the first attempt (it will be retried). */
+export interface JobResult {
+  id: number;
+  /** the job whose run covered this one (itself, unless it was coalesced) */
+  ranAs: number;
+  state: 'done' | 'dead' | 'queued';
+  attempts: number;
+  error?: JobErrorInfo;
+}
+
+export interface RetryPolicy {
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** dead-letter after this many attempts… */
+  maxAttempts: number;
+  /** …or once the job is this old */
+  maxAgeMs: number;
+}
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+export const DEFAULT_JOB_RETRY: RetryPolicy = { baseDelayMs: 1000, maxDelayMs: 5 * 60_000, maxAttempts: 25, maxAgeMs: 24 * 3600_000 };
+
+/** Full-jitter exponential backoff: a random delay up to base × 2^(attempt−1), capped at maxDelayMs. */
+export function jobBackoff(attempt: number, r: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number = Math.random): number {
+  return Math.floor(random() * Math.min(r.maxDelayMs, r.baseDelayMs * 2 ** Math.max(0, attempt - 1)));
+}
+
+/** Turns what a handler threw into an outcome: errors that say `retryable: false` fail, anything else is retried. */
+export function fromThrown(e: unknown): JobOutcome {
+  const err = e as { code?: unknown; message?: unknown; retryable?: unknown; retryAfterMs?: unknown };
+  const error = { code: typeof err?.code === 'string' ? err.code : 'INTERNAL', message: String(err?.message ?? e) };
+  if (err?.retryable === false) return { outcome: 'failed', error };
+  return { outcome: 'retry', error, ...(typeof err?.retryAfterMs === 'number' ? { delayMs: err.retryAfterMs } : {}) };
+}
+
+/** Where a run leaves its job, decided from the handler's outcome and the retry policy. */
+export type NextState =
+  | { state: 'done' }
+  | { state: 'queued'; delayMs: number; attempts: number; error: JobErrorInfo; keepAttempt?: boolean }
+  | { state: 'dead'; attempts: number; error: JobErrorInfo; gaveUp: boolean };
+
+/** The state a claimed job moves to after `out`, at `now`. */
+export function nextState(c: Claimed, out: JobOutcome, retry: RetryPolicy, now: number, random: () => number): NextState {
+  const { job } = c;
+  if (out.outcome === 'done') return { state: 'done' };
+  if (out.outcome === 'failed') return { state: 'dead', attempts: job.attempts, error: out.error, gaveUp: false };
+  const age = now - Date.parse(job.createdAt);
+  const attempts = out.keepAttempt ? job.attempts - 1 : job.attempts;
+  if (attempts < retry.maxAttempts && age < retry.maxAgeMs) {
+    const delayMs = Math.max(out.delayMs ?? 0, jobBackoff(Math.max(1, attempts), retry, random));
+    return { state: 'queued', delayMs, attempts, error: out.error, keepAttempt: out.keepAttempt };
+  }
+  const why = attempts >= retry.maxAttempts ? `${attempts} attempts` : `${Math.round(age / 1000)} s`;
+  return { state: 'dead', attempts, error: { code: out.error.code, message: `gave up after ${why}: ${out.error.message}` }, gaveUp: true };
+}
