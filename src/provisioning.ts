@@ -2,7 +2,8 @@
 // transaction (to enqueue Shopify work atomically with the change) and after commit (to wait for the outcome).
 import type { Transaction } from 'kysely';
 import type { Database } from './store/types.js';
-import type { ResourceRecord, Member, Json } from './store/users.js';
+import type { Member } from './store/groups.js';
+import type { ResourceRecord, Json } from './store/resources.js';
 import type { Tenant, Client } from './store/tenants.js';
 import type { ScimError } from './scim/errors.js';
 

@@ -2,7 +2,7 @@
 // merchant can see what changed when, and put an earlier document back by saving it again.
 import type { Selectable } from 'kysely';
 import type { MappingVersionsTable } from '../store/types.js';
-import type { Db } from '../store/users.js';
+import type { Db } from '../store/resources.js';
 import type { MappingDocument } from '../mapping/index.js';
 
 export interface MappingVersion {

@@ -6,7 +6,7 @@ import { compileFilter } from './filter-sql.js';
 import { matchesFilter } from '../scim/filter/evaluate.js';
 import { resolveAttribute, splitUrnPath, type ResourceTypeDef } from '../scim/schemas.js';
 import { errors } from '../scim/errors.js';
-import { toRecord, type Db, type Json, type ResourceRecord } from './users.js';
+import { toRecord, type Db, type Json, type ResourceRecord } from './resources.js';
 import type { Dialect } from './db.js';
 
 export interface ListQuery {

@@ -1,6 +1,7 @@
 // Deprovisioning beyond user.sync: the user.delete job (a SCIM DELETE applies the tenant's delete policy to the
 // customer the user had) and the delayed user.erase job (the erase policy's GDPR request after its grace period).
-import { UserRepository, audit } from '../store/users.js';
+import { UserRepository } from '../store/users.js';
+import { audit } from '../store/resources.js';
 import { TenantRepository } from '../store/tenants.js';
 import type { MappingDocument } from '../mapping/index.js';
 import {

@@ -2,7 +2,7 @@
 // timeouts, 5xx, credentials) and failing for good (a value Shopify refuses), and the user's link says which.
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/types.js';
-import { audit } from '../store/users.js';
+import { audit } from '../store/resources.js';
 import { errors, type ScimError } from '../scim/errors.js';
 import { ShopifyError } from '../shopify/index.js';
 import { LinkRepository } from './links.js';

@@ -3,8 +3,8 @@
 // undoing the SCIM write when Shopify refuses it for good.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/types.js';
-import type { Json } from '../store/users.js';
-import { UserRepository, audit, nowIso } from '../store/users.js';
+import { UserRepository } from '../store/users.js';
+import { audit, nowIso, type Json } from '../store/resources.js';
 import type { Pending, ProvisioningHook, UserChange, GroupChange } from '../provisioning.js';
 import type { ScimError } from '../scim/errors.js';
 import { mapToShopify, problemsToScimError, type MappingDocument } from '../mapping/index.js';

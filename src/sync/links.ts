@@ -2,7 +2,7 @@
 // failed with the reason), plus what the bridge last wrote (managed tags, fingerprint, the mapping's applied state).
 import type { Selectable } from 'kysely';
 import type { CustomerLinksTable } from '../store/types.js';
-import type { Db } from '../store/users.js';
+import type { Db } from '../store/resources.js';
 import type { AppliedState } from '../mapping/index.js';
 
 export type SyncState = CustomerLinksTable['sync_state'];

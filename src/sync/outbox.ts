@@ -2,7 +2,7 @@
 // its Shopify work commit (or roll back) together. The worker (worker.ts) runs them; this module writes and reads.
 import type { Selectable } from 'kysely';
 import type { OutboxJobsTable } from '../store/types.js';
-import type { Db } from '../store/users.js';
+import type { Db } from '../store/resources.js';
 
 export type JobState = OutboxJobsTable['state'];
 

@@ -2,7 +2,9 @@
 // runs coalesce and a repeat is harmless): find or adopt or create it, write what differs, apply deactivation.
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/types.js';
-import { UserRepository, GroupRepository, audit, type ResourceRecord } from '../store/users.js';
+import { UserRepository } from '../store/users.js';
+import { GroupRepository } from '../store/groups.js';
+import { audit, type ResourceRecord } from '../store/resources.js';
 import { TenantRepository, type Tenant } from '../store/tenants.js';
 import { mapToShopify, diffTags, customerFingerprint, describeProblem, uniqueTags, type AppliedState, type DesiredCustomer, type GroupRef, type MappingDocument } from '../mapping/index.js';
 import {

@@ -2,7 +2,7 @@
 // preconditions it sent, plus the checks every write makes the same way (If-Match, uniqueness, validation results).
 import { isUniqueViolation } from '../../store/db.js';
 import type { Tenant, Client } from '../../store/tenants.js';
-import type { ResourceRecord } from '../../store/users.js';
+import type { ResourceRecord } from '../../store/resources.js';
 import { errors, ScimError } from '../../scim/errors.js';
 import { userResourceTypeFor, type ResourceTypeDef } from '../../scim/schemas.js';
 import { readTenantSchemas } from '../../scim/tenant-schemas.js';

@@ -2,7 +2,8 @@
 // rows, and every user whose memberships change is touched so its `groups` and version follow.
 import type { Transaction } from 'kysely';
 import type { Database } from '../../store/types.js';
-import { audit, type Json, type ResourceRecord, type Member } from '../../store/users.js';
+import type { Member } from '../../store/groups.js';
+import { audit, type Json, type ResourceRecord } from '../../store/resources.js';
 import { listResources, type ListQuery } from '../../store/query.js';
 import { errors } from '../../scim/errors.js';
 import { groupResourceType } from '../../scim/schemas.js';

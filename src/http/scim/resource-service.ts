@@ -3,7 +3,9 @@
 import type { Transaction } from 'kysely';
 import type { Store } from '../../store/db.js';
 import type { Database } from '../../store/types.js';
-import { UserRepository, GroupRepository, type Json, type ResourceRecord } from '../../store/users.js';
+import { UserRepository } from '../../store/users.js';
+import { GroupRepository } from '../../store/groups.js';
+import type { Json, ResourceRecord } from '../../store/resources.js';
 import { SCHEMA } from '../../scim/schemas.js';
 import { renderUser, renderGroup, type StoredMeta } from '../../scim/render.js';
 import type { ProvisioningHook, Pending } from '../../provisioning.js';

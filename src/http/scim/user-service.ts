@@ -2,7 +2,7 @@
 // provisioning hook, answer with the rendered resource. A POST may restore an inactive user instead of failing.
 import type { Transaction } from 'kysely';
 import type { Database } from '../../store/types.js';
-import { audit, type Json } from '../../store/users.js';
+import { audit, type Json } from '../../store/resources.js';
 import { listResources, type ListQuery } from '../../store/query.js';
 import { errors } from '../../scim/errors.js';
 import { normalizeResource } from '../../scim/resource.js';

@@ -1,7 +1,8 @@
 // Applies one Shopify customer state to its linked SCIM user, in order: older than what was seen is stale, a tie is
 // settled by reading Shopify, unsynced SCIM changes win, echoes of our own writes change nothing, the rest is mapped back.
 import type { Tenant } from '../../store/tenants.js';
-import { UserRepository, type Json } from '../../store/users.js';
+import { UserRepository } from '../../store/users.js';
+import type { Json } from '../../store/resources.js';
 import { ScimError } from '../../scim/errors.js';
 import { mapFromShopify, patchOperations } from '../../mapping/from-shopify.js';
 import type { ShopifyCustomerView } from '../../mapping/targets.js';

@@ -6,7 +6,7 @@ import type { ShopifyCustomerView } from '../../mapping/targets.js';
 import type { ShopifyCustomer } from '../../shopify/types.js';
 import { applyPatch } from '../../scim/patch/index.js';
 import { SCHEMA, userResourceType } from '../../scim/schemas.js';
-import type { Json } from '../../store/users.js';
+import type { Json } from '../../store/resources.js';
 
 /** The numeric part of a customer GID. */
 export const customerNumber = (gid: string): string => gid.slice(gid.lastIndexOf('/') + 1);

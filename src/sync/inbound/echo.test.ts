@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getPreset } from '../../mapping/presets.js';
-import type { ResourceRecord } from '../../store/users.js';
+import type { ResourceRecord } from '../../store/resources.js';
 import { agreesWithUser, controlledFields, isEcho } from './echo.js';
 import { userDataFromCustomer, userNameFor } from './customer-user.js';
 

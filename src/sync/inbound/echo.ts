@@ -4,7 +4,7 @@ import type { AddressField, CustomerField, MappingDocument } from '../../mapping
 import { customerFingerprint, type FingerprintInput } from '../../mapping/fingerprint.js';
 import { mapToShopify, type AppliedState } from '../../mapping/to-shopify.js';
 import type { ShopifyCustomerView } from '../../mapping/targets.js';
-import type { ResourceRecord } from '../../store/users.js';
+import type { ResourceRecord } from '../../store/resources.js';
 import type { SchemaDef } from '../../scim/schemas.js';
 
 /** The customer fields and default-address fields the mapping writes (rules toShopify or both). */

@@ -2,7 +2,7 @@
 // a queued job keyed by customer, in one transaction, so acknowledging never waits for the work itself.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/types.js';
-import type { Db } from '../../store/users.js';
+import type { Db } from '../../store/resources.js';
 import { enqueue } from '../outbox.js';
 import { customerGid } from './payload.js';
 import { INBOUND_JOB, INBOUND_QUEUE, type InboundJob } from './jobs.js';

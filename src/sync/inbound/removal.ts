@@ -1,7 +1,8 @@
 // customers/delete and the tag topics. A customer deleted in Shopify deactivates its SCIM user by default (or deletes
 // it, or only unlinks it, per tenant policy); tag events change no SCIM attribute, only what the bridge knows it manages.
 import type { Tenant } from '../../store/tenants.js';
-import { UserRepository, type Json } from '../../store/users.js';
+import { UserRepository } from '../../store/users.js';
+import type { Json } from '../../store/resources.js';
 import { ScimError } from '../../scim/errors.js';
 import { tagKey } from '../../mapping/tags.js';
 import { LinkRepository } from '../links.js';

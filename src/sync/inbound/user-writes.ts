@@ -3,7 +3,9 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../store/types.js';
 import type { Tenant } from '../../store/tenants.js';
-import { UserRepository, GroupRepository, audit, type Json, type ResourceRecord } from '../../store/users.js';
+import { UserRepository } from '../../store/users.js';
+import { GroupRepository } from '../../store/groups.js';
+import { audit, type Json, type ResourceRecord } from '../../store/resources.js';
 import { applyPatch } from '../../scim/patch/index.js';
 import { userResourceTypeFor, SCHEMA } from '../../scim/schemas.js';
 import { readTenantSchemas } from '../../scim/tenant-schemas.js';

@@ -1,6 +1,6 @@
 // What a change of a SCIM user means to the outside (created, updated, deactivated, reactivated, deleted), and the
 // JSON event a webhook target receives: Standard Webhooks' recommended envelope {type, timestamp, data}.
-import type { Json, ResourceRecord } from '../../store/users.js';
+import type { Json, ResourceRecord } from '../../store/resources.js';
 import type { WriteOp } from '../../provisioning.js';
 import { renderUser } from '../../scim/render.js';
 import { SCHEMA } from '../../scim/schemas.js';

@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../store/types.js';
-import { UserRepository, type ResourceRecord } from '../../store/users.js';
+import { UserRepository } from '../../store/users.js';
+import type { ResourceRecord } from '../../store/resources.js';
 import type { Tenant } from '../../store/tenants.js';
 import type { WriteOp } from '../../provisioning.js';
 import { enqueue } from '../outbox.js';

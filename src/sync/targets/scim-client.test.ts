@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ScimClient, filterString } from './scim-client.js';
 import { TargetError } from './errors.js';
 import { eventTypeOf, remoteUserResource } from './events.js';
-import type { ResourceRecord } from '../../store/users.js';
+import type { ResourceRecord } from '../../store/resources.js';
 
 type Call = { method: string; url: string; headers: Record<string, string>; body: unknown };
 
