@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addTags, createCustomer, MemoryThrottleStore } from '../../src/shopify/index.js';
-import { email, harness } from './helpers.js';
+import { email, harness, measureBurst } from './helpers.js';
 
 const BUCKET = 100;
 const RESTORE = 50;
@@ -10,20 +10,11 @@ const h = await harness({ bucketSize: BUCKET, restoreRate: RESTORE });
 test('a sustained burst of concurrent mutations uses at least 90% of the restore rate and no THROTTLED escapes', async () => {
   const { client, events, em } = h;
   const c = await createCustomer(client, { email: email('burst') });
-  // Let the bucket fill again so the burst starts from a known level.
-  await new Promise((r) => setTimeout(r, ((BUCKET - em.control.throttleStatus().currentlyAvailable) / RESTORE) * 1000 + 100));
-  const startLevel = em.control.throttleStatus().currentlyAvailable;
-  const spentBefore = em.control.counters().costSpent;
-  const throttledBefore = em.control.counters().throttled;
-  const started = Date.now();
   const n = 40; // 40 × 10 points: the full bucket, then 300 points at 50/s ≈ 6 s
-  const results = await Promise.allSettled(Array.from({ length: n }, (_, i) => addTags(client, c.id, [`burst-${i}`])));
-  const seconds = (Date.now() - started) / 1000;
-  const failures = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+  const { failures, spent, startLevel, seconds, sustained, throttled } = await measureBurst(em, { size: BUCKET, restoreRate: RESTORE }, () =>
+    Array.from({ length: n }, (_, i) => addTags(client, c.id, [`burst-${i}`])),
+  );
   assert.deepEqual(failures, [], 'every call succeeds');
-  const spent = em.control.counters().costSpent - spentBefore;
-  const sustained = (spent - startLevel) / seconds;
-  const throttled = em.control.counters().throttled - throttledBefore;
   assert.equal(em.control.customer(c.id)!.tags.length, n);
   assert.ok(sustained >= 0.9 * RESTORE, `spent ${spent} points in ${seconds.toFixed(2)} s from a level of ${startLevel}: ${sustained.toFixed(1)}/s`);
   assert.equal(throttled, 0, `Shopify throttled ${throttled} calls (the client retried them)`);

@@ -1,21 +1,11 @@
 // The cost bucket shared through the database: calls queue per shop, go when the shared model says the bucket holds
 // their cost, and every answer corrects that model, so clients of one shop use its budget fully and are not throttled.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openTestStore, type TestStore } from '../helpers/db.js';
-import { email, harness } from '../shopify/helpers.js';
+import { freshStore as store } from '../helpers/stores.js';
+import { email, harness, measureBurst } from '../shopify/helpers.js';
 import { addTags, createCustomer, type Reservation } from '../../src/shopify/index.js';
 import { DbThrottleStore } from '../../src/sync/throttle-store.js';
-
-const stores: TestStore[] = [];
-after(async () => {
-  for (const s of stores) await s.close();
-});
-async function store(): Promise<TestStore> {
-  const s = await openTestStore();
-  stores.push(s);
-  return s;
-}
 
 const BUCKET = 100;
 const RESTORE = 50;
@@ -89,20 +79,11 @@ for (const shape of ['one store shared by both clients', 'one store per client, 
     const c = await createCustomer(a.client, { email: email('db-burst') });
     // Both clients learn the bucket, then it refills so the burst starts from a known level.
     await addTags(b.client, c.id, ['warm']);
-    await new Promise((r) => setTimeout(r, ((BUCKET - em.control.throttleStatus().currentlyAvailable) / RESTORE) * 1000 + 100));
-    const startLevel = em.control.throttleStatus().currentlyAvailable;
-    const spentBefore = em.control.counters().costSpent;
-    const throttledBefore = em.control.counters().throttled;
-    const started = Date.now();
     const n = 34; // 34 × 10 points: the full bucket, then 240 points at 50/s ≈ 5 s
-    const calls = Array.from({ length: n }, (_, i) => addTags((i % 2 ? a : b).client, c.id, [`db-burst-${i}`]));
-    const results = await Promise.allSettled(calls);
-    const seconds = (Date.now() - started) / 1000;
-    const failures = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+    const { failures, spent, startLevel, seconds, sustained, throttled } = await measureBurst(em, { size: BUCKET, restoreRate: RESTORE }, () =>
+      Array.from({ length: n }, (_, i) => addTags((i % 2 ? a : b).client, c.id, [`db-burst-${i}`])),
+    );
     assert.deepEqual(failures, [], 'every call succeeds');
-    const spent = em.control.counters().costSpent - spentBefore;
-    const sustained = (spent - startLevel) / seconds;
-    const throttled = em.control.counters().throttled - throttledBefore;
     assert.equal(throttled, 0, `Shopify throttled ${throttled} calls (the clients retried them)`);
     assert.ok(sustained >= 0.9 * RESTORE, `spent ${spent} points in ${seconds.toFixed(2)} s from a level of ${startLevel}: ${sustained.toFixed(1)}/s`);
     assert.equal(em.control.customer(c.id)!.tags.length, n + 1);

@@ -1,23 +1,15 @@
 // The outbox and its worker against a real database: commit-bound enqueue, per-key order under concurrency,
 // retries and dead letters, coalescing, lease take-over and graceful stop; on PostgreSQL also two workers at once.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openTestStore, testDatabase, type TestStore } from '../helpers/db.js';
+import { testDatabase } from '../helpers/db.js';
+import { freshStore as store } from '../helpers/stores.js';
 import { openStore } from '../../src/store/db.js';
 import { enqueue, getJob, retryDead, listDead } from '../../src/sync/outbox.js';
 import { claimJobs } from '../../src/sync/claim.js';
 import { Worker } from '../../src/sync/worker.js';
 import { jobBackoff, type JobHandler } from '../../src/sync/job-contract.js';
 
-const stores: TestStore[] = [];
-after(async () => {
-  for (const s of stores) await s.close();
-});
-async function store(): Promise<TestStore> {
-  const s = await openTestStore();
-  stores.push(s);
-  return s;
-}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fast = { baseDelayMs: 5, maxDelayMs: 20 };
 
