@@ -27,14 +27,11 @@ export interface MarketingConsent {
   marketingOptInLevel?: OptInLevel;
 }
 
+/** The customer fields a rule can target directly (CUSTOMER_FIELDS), each a string or null. */
+type CustomerFieldValues = { [K in CustomerField]?: string | null };
+
 /** The Shopify customer a SCIM user should become, as far as the mapping decides it. */
-export interface DesiredCustomer {
-  firstName?: string | null;
-  lastName?: string | null;
-  email?: string | null;
-  phone?: string | null;
-  note?: string | null;
-  locale?: string | null;
+export interface DesiredCustomer extends CustomerFieldValues {
   /** undefined: no address rule ran; null: address rules ran and found nothing */
   defaultAddress?: DesiredAddress | null;
   /** the managed tags only; other tags on the customer are not the mapping's business (see diffTags) */
@@ -221,13 +218,7 @@ export function prepareTargetValue(t: Target, v: Value, defaultCountry?: string)
 // ---- reverse: reading a target from a customer as Shopify reports it
 
 /** A Shopify customer as the reverse mapping reads it (GraphQL or webhook shape, fields optional). */
-export interface ShopifyCustomerView {
-  firstName?: string | null;
-  lastName?: string | null;
-  email?: string | null;
-  phone?: string | null;
-  note?: string | null;
-  locale?: string | null;
+export interface ShopifyCustomerView extends CustomerFieldValues {
   tags?: string[];
   defaultAddress?: Partial<Record<AddressField, string | null>> | null;
   metafields?: { namespace: string; key: string; type?: string; value: string | null }[];
