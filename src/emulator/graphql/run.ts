@@ -64,21 +64,38 @@ function rootFields(op: OperationDefinitionNode, fragments: Record<string, Fragm
 
 const errorsBody = (errors: ShopifyGraphQLError[], extra: Record<string, unknown> = {}): RunResult => ({ status: 200, body: { errors, ...extra } });
 
+/** Valid documents already parsed, per schema and text: a client sends the same few documents over and over. */
+const validDocuments = new WeakMap<GraphQLSchema, Map<string, DocumentNode>>();
+
+/** The parsed document, or Shopify's error body when it does not parse or is not valid against the schema. */
+function checkDocument(schema: GraphQLSchema, query: string): { doc: DocumentNode } | { result: RunResult } {
+  let valid = validDocuments.get(schema);
+  if (!valid) validDocuments.set(schema, (valid = new Map()));
+  const known = valid.get(query);
+  if (known) return { doc: known };
+  let doc: DocumentNode;
+  try {
+    doc = parse(query);
+  } catch (e) {
+    const err = e as { message: string; locations?: Array<{ line: number; column: number }> };
+    return { result: errorsBody([{ message: err.message, locations: err.locations, extensions: { code: 'GRAPHQL_PARSE_FAILED' } }]) };
+  }
+  const invalid = validate(schema, doc);
+  if (invalid.length) return { result: errorsBody(invalid.map(shopifyValidationError)) };
+  if (valid.size >= 500) valid.clear();
+  valid.set(query, doc);
+  return { doc };
+}
+
 /** Parses and validates a document against the schema, answering Shopify's error body when it is not valid. */
 export function prepare(schema: GraphQLSchema, body: GraphQLBody):
   | { ok: true; doc: DocumentNode; op: OperationDefinitionNode; fragments: Record<string, FragmentDefinitionNode>; variables: Record<string, unknown> }
   | { ok: false; result: RunResult } {
   if (typeof body.query !== 'string' || body.query.trim() === '')
     return { ok: false, result: { status: 400, body: { errors: { query: 'Required parameter missing or invalid' } } } };
-  let doc: DocumentNode;
-  try {
-    doc = parse(body.query);
-  } catch (e) {
-    const err = e as { message: string; locations?: Array<{ line: number; column: number }> };
-    return { ok: false, result: errorsBody([{ message: err.message, locations: err.locations, extensions: { code: 'GRAPHQL_PARSE_FAILED' } }]) };
-  }
-  const invalid = validate(schema, doc);
-  if (invalid.length) return { ok: false, result: errorsBody(invalid.map(shopifyValidationError)) };
+  const checked = checkDocument(schema, body.query);
+  if ('result' in checked) return { ok: false, result: checked.result };
+  const { doc } = checked;
   const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
   const op = getOperationAST(doc, operationName);
   if (!op)
