@@ -59,11 +59,6 @@ export async function startReapply(deps: AdminDeps, tenant: Tenant): Promise<{ r
   return { runId, mappingVersion };
 }
 
-/** Resolves when this process has queued every job of the run (for tests and for shutting down cleanly). */
-export async function reapplyQueued(runId: string): Promise<void> {
-  await active.get(runId);
-}
-
 async function queueAll(deps: AdminDeps, tenantId: string, runId: string): Promise<void> {
   let cursor: string | null = null;
   let total = 0;

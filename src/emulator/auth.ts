@@ -12,11 +12,6 @@ export interface AppCredentials {
   tokenTtlSeconds: number;
 }
 
-export interface IssuedToken {
-  token: string;
-  expiresAt: number;
-}
-
 function same(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);

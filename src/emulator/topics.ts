@@ -22,9 +22,3 @@ export function restTopic(topic: string): string {
   const i = topic.indexOf('_');
   return i < 0 ? topic.toLowerCase() : `${topic.slice(0, i)}/${topic.slice(i + 1)}`.toLowerCase();
 }
-
-/** The topics the emulator fires. */
-export const FIRED_TOPICS = [
-  'CUSTOMERS_CREATE', 'CUSTOMERS_UPDATE', 'CUSTOMERS_DELETE', 'CUSTOMERS_ENABLE', 'CUSTOMERS_DISABLE',
-  'CUSTOMER_TAGS_ADDED', 'CUSTOMER_TAGS_REMOVED', 'CUSTOMERS_EMAIL_MARKETING_CONSENT_UPDATE', 'BULK_OPERATIONS_FINISH',
-];

@@ -94,7 +94,6 @@ export const transformSchema = z
   ])
   .meta({ id: 'Transform' });
 export type Transform = z.output<typeof transformSchema>;
-export type TransformOp = Transform['op'];
 
 // ---- targets: where a value lands on the Shopify customer
 const metafieldNamespace = z

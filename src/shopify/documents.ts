@@ -237,8 +237,6 @@ ${CUSTOMER}`,
   ),
 } satisfies Record<string, ShopifyDocument>;
 
-export type DocumentName = keyof typeof documents;
-
 /**
  * The query a bulk export of customers runs (a document of its own, validated like the others). Bulk queries take
  * no variables, so the metafield keys are written into it; connections use edges/node as bulk operations require.

@@ -32,7 +32,6 @@ export const policiesSchema = z.strictObject({
 });
 
 export type Policies = z.output<typeof policiesSchema>;
-export type PoliciesInput = z.input<typeof policiesSchema>;
 
 export class SettingsError extends Error {
   constructor(message: string) {

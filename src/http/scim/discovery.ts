@@ -66,9 +66,6 @@ export function listOf(resources: Record<string, unknown>[]): Record<string, unk
   return { schemas: [SCHEMA.listResponse], totalResults: resources.length, itemsPerPage: resources.length, startIndex: 1, Resources: resources };
 }
 
-export const allResourceTypes = resourceTypes;
-export const schemasServed = allSchemas;
-
 /** The resource types one tenant sees: its User type (with the extension schemas it declares) and Group. */
 export function resourceTypesFor(userType: ResourceTypeDef): ResourceTypeDef[] {
   return resourceTypes.map((rt) => (rt.id === 'User' ? userType : rt));

@@ -4,10 +4,6 @@ import type { ShopifyCustomerView } from '../../mapping/targets.js';
 
 type Obj = Record<string, unknown>;
 
-/** The customer topics the bridge acts on (REST spelling, as in X-Shopify-Topic). */
-export const CUSTOMER_TOPICS = ['customers/create', 'customers/update', 'customers/delete', 'customers/enable', 'customers/disable'] as const;
-export const TAG_TOPICS = ['customer_tags/added', 'customer_tags/removed'] as const;
-
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
 
