@@ -95,4 +95,16 @@ export async function receiver(): Promise<Receiver> {
   }) as Receiver;
 }
 
+/** Runs `fn` with a fresh emulator and a webhook receiver, closing both afterwards whatever happens. */
+export async function withReceiver(opts: EmulatorOptions, fn: (t: TestEmulator, rx: Receiver) => Promise<void>): Promise<void> {
+  const t = await emulator(opts);
+  const rx = await receiver();
+  try {
+    await fn(t, rx);
+  } finally {
+    await t.em.close();
+    await rx.close();
+  }
+}
+
 export const CUSTOMER_FIELDS = 'id email phone firstName lastName tags state updatedAt createdAt';

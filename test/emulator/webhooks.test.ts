@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { emulator, receiver, type ReceivedWebhook, type TestEmulator } from './helpers.js';
+import { withReceiver, type ReceivedWebhook, type TestEmulator } from './helpers.js';
 
 const SECRET = 'shpss_test_secret';
 
@@ -20,10 +20,8 @@ async function subscribe(t: TestEmulator, topic: string, uri: string, extra: Rec
   return d.webhookSubscriptionCreate.webhookSubscription;
 }
 
-test('a customer created through the API is announced by a signed customers/create webhook', async () => {
-  const t = await emulator({ clientSecret: SECRET, webhookRetry: { attempts: 3, baseDelayMs: 10 } });
-  const rx = await receiver();
-  try {
+test('a customer created through the API is announced by a signed customers/create webhook', () =>
+  withReceiver({ clientSecret: SECRET, webhookRetry: { attempts: 3, baseDelayMs: 10 } }, async (t, rx) => {
     await subscribe(t, 'CUSTOMERS_CREATE', rx.url);
     const c = (await t.data('mutation { customerCreate(input: { email: "hook@example.com", firstName: "Hook", tags: ["a"] }) { customer { id legacyResourceId } } }')).customerCreate.customer;
     const [w] = await rx.waitFor(1);
@@ -44,16 +42,10 @@ test('a customer created through the API is announced by a signed customers/crea
     assert.equal('email_marketing_consent' in w.json, false);
     await t.em.control.webhooksIdle();
     assert.equal(t.em.control.deliveries({ topic: 'customers/create' })[0].status, 'delivered');
-  } finally {
-    await t.em.close();
-    await rx.close();
-  }
-});
+  }));
 
-test('tag changes fire the tag topics with only the changed tags', async () => {
-  const t = await emulator({ clientSecret: SECRET });
-  const rx = await receiver();
-  try {
+test('tag changes fire the tag topics with only the changed tags', () =>
+  withReceiver({ clientSecret: SECRET }, async (t, rx) => {
     await subscribe(t, 'CUSTOMER_TAGS_ADDED', rx.url);
     await subscribe(t, 'CUSTOMER_TAGS_REMOVED', rx.url);
     await subscribe(t, 'CUSTOMERS_UPDATE', rx.url);
@@ -68,16 +60,10 @@ test('tag changes fire the tag topics with only the changed tags', async () => {
     assert.equal(byTopic['customer_tags/added'].customerId, c.id);
     assert.ok(byTopic['customer_tags/added'].occurredAt);
     assert.equal(byTopic['customers/update'].admin_graphql_api_id, c.id);
-  } finally {
-    await t.em.close();
-    await rx.close();
-  }
-});
+  }));
 
-test('merchant actions fire the same topics: staff edit, delete, sign-in and disable', async () => {
-  const t = await emulator({ clientSecret: SECRET });
-  const rx = await receiver();
-  try {
+test('merchant actions fire the same topics: staff edit, delete, sign-in and disable', () =>
+  withReceiver({ clientSecret: SECRET }, async (t, rx) => {
     for (const topic of ['CUSTOMERS_UPDATE', 'CUSTOMERS_DELETE', 'CUSTOMERS_ENABLE', 'CUSTOMERS_DISABLE']) await subscribe(t, topic, rx.url);
     const c = t.em.control.createCustomer({ email: 'staff@example.com' }).customer!;
     const r = await fetch(`${t.em.url}/_emulator/customers/${c.legacyResourceId}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ firstName: 'Edited' }) });
@@ -92,17 +78,11 @@ test('merchant actions fire the same topics: staff edit, delete, sign-in and dis
     assert.equal(enable.json.state, 'enabled');
     const del = rx.received.find((w) => w.headers['x-shopify-topic'] === 'customers/delete')!;
     assert.deepEqual([del.json.id, del.json.admin_graphql_api_id], [c.legacyResourceId, c.id]);
-  } finally {
-    await t.em.close();
-    await rx.close();
-  }
-});
+  }));
 
-test('a failing receiver is retried with backoff under the same webhook id until it answers 2xx', async () => {
-  const t = await emulator({ clientSecret: SECRET, webhookRetry: { attempts: 4, baseDelayMs: 20 } });
-  const rx = await receiver();
-  rx.script = [500, 503];
-  try {
+test('a failing receiver is retried with backoff under the same webhook id until it answers 2xx', () =>
+  withReceiver({ clientSecret: SECRET, webhookRetry: { attempts: 4, baseDelayMs: 20 } }, async (t, rx) => {
+    rx.script = [500, 503];
     await subscribe(t, 'CUSTOMERS_CREATE', rx.url);
     t.em.control.createCustomer({ email: 'retry@example.com' });
     const got = await rx.waitFor(3);
@@ -112,17 +92,11 @@ test('a failing receiver is retried with backoff under the same webhook id until
     const [d] = t.em.control.deliveries();
     assert.equal(d.status, 'delivered');
     assert.deepEqual(d.attempts.map((a) => a.status), [500, 503, 200]);
-  } finally {
-    await t.em.close();
-    await rx.close();
-  }
-});
+  }));
 
-test('a delivery that keeps failing or timing out is marked failed after the last attempt', async () => {
-  const t = await emulator({ clientSecret: SECRET, webhookRetry: { attempts: 2, baseDelayMs: 10, timeoutMs: 100 } });
-  const rx = await receiver();
-  rx.delayMs = 300;
-  try {
+test('a delivery that keeps failing or timing out is marked failed after the last attempt', () =>
+  withReceiver({ clientSecret: SECRET, webhookRetry: { attempts: 2, baseDelayMs: 10, timeoutMs: 100 } }, async (t, rx) => {
+    rx.delayMs = 300;
     await subscribe(t, 'CUSTOMERS_CREATE', rx.url);
     t.em.control.createCustomer({ email: 'slow@example.com' });
     await t.em.control.webhooksIdle();
@@ -130,16 +104,10 @@ test('a delivery that keeps failing or timing out is marked failed after the las
     assert.equal(d.status, 'failed');
     assert.deepEqual(d.attempts.map((a) => a.error), ['timeout', 'timeout']);
     assert.equal(t.em.control.counters().webhooksFailed, 1);
-  } finally {
-    await t.em.close();
-    await rx.close();
-  }
-});
+  }));
 
-test('faults drop or duplicate deliveries, and reorder them', async () => {
-  const t = await emulator({ clientSecret: SECRET });
-  const rx = await receiver();
-  try {
+test('faults drop or duplicate deliveries, and reorder them', () =>
+  withReceiver({ clientSecret: SECRET }, async (t, rx) => {
     await subscribe(t, 'CUSTOMERS_CREATE', rx.url);
     t.em.control.setFaults({ dropWebhookRate: 1 });
     t.em.control.createCustomer({ email: 'dropped@example.com' });
@@ -158,16 +126,10 @@ test('faults drop or duplicate deliveries, and reorder them', async () => {
     for (const n of [1, 2, 3]) t.em.control.createCustomer({ email: `order${n}@example.com` });
     const got = await rx.waitFor(3);
     assert.deepEqual(got.map((w) => w.json.email), ['order3@example.com', 'order2@example.com', 'order1@example.com']);
-  } finally {
-    await t.em.close();
-    await rx.close();
-  }
-});
+  }));
 
-test('subscriptions honour includeFields and filter, and can be listed and deleted', async () => {
-  const t = await emulator({ clientSecret: SECRET });
-  const rx = await receiver();
-  try {
+test('subscriptions honour includeFields and filter, and can be listed and deleted', () =>
+  withReceiver({ clientSecret: SECRET }, async (t, rx) => {
     const sub = await subscribe(t, 'CUSTOMERS_CREATE', rx.url, { includeFields: ['id', 'email'], filter: 'email:*@keep.example' });
     assert.deepEqual(sub.includeFields, ['id', 'email']);
     t.em.control.createCustomer({ email: 'no@other.example' });
@@ -186,16 +148,10 @@ test('subscriptions honour includeFields and filter, and can be listed and delet
     t.em.control.createCustomer({ email: 'yes2@keep.example', firstName: 'Kept' });
     const [w] = await rx.waitFor(1);
     assert.deepEqual(Object.keys(w.json).sort(), ['email', 'id']);
-  } finally {
-    await t.em.close();
-    await rx.close();
-  }
-});
+  }));
 
-test('an email consent change fires customers/email_marketing_consent_update', async () => {
-  const t = await emulator({ clientSecret: SECRET });
-  const rx = await receiver();
-  try {
+test('an email consent change fires customers/email_marketing_consent_update', () =>
+  withReceiver({ clientSecret: SECRET }, async (t, rx) => {
     await subscribe(t, 'CUSTOMERS_EMAIL_MARKETING_CONSENT_UPDATE', rx.url);
     const c = t.em.control.createCustomer({ email: 'consent@example.com' }).customer!;
     await t.data(`mutation($id: ID!) { customerEmailMarketingConsentUpdate(input: { customerId: $id, emailMarketingConsent: { marketingState: SUBSCRIBED, marketingOptInLevel: CONFIRMED_OPT_IN } }) { userErrors { message } } }`, { id: c.id });
@@ -205,8 +161,4 @@ test('an email consent change fires customers/email_marketing_consent_update', a
     assert.equal(w.json.customer_id, c.legacyResourceId);
     assert.equal(w.json.email_address, 'consent@example.com');
     assert.deepEqual([w.json.email_marketing_consent.state, w.json.email_marketing_consent.opt_in_level], ['subscribed', 'confirmed_opt_in']);
-  } finally {
-    await t.em.close();
-    await rx.close();
-  }
-});
+  }));
