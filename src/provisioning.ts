@@ -9,21 +9,20 @@ import type { ScimError } from './scim/errors.js';
 
 export type WriteOp = 'create' | 'replace' | 'patch' | 'delete' | 'restore';
 
-export interface UserChange {
+/** One write of a resource: who made it, and the record before (absent on create) and after (absent on delete). */
+interface ResourceChange {
   tenant: Tenant;
   client: Client | null;
   op: WriteOp;
   before?: ResourceRecord;
   after?: ResourceRecord;
+}
+
+export interface UserChange extends ResourceChange {
   changedPaths: string[];
 }
 
-export interface GroupChange {
-  tenant: Tenant;
-  client: Client | null;
-  op: WriteOp;
-  before?: ResourceRecord;
-  after?: ResourceRecord;
+export interface GroupChange extends ResourceChange {
   added: Member[];
   removed: Member[];
   /** all members after the change (before it, for a delete) */

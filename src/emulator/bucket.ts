@@ -1,11 +1,6 @@
 // The leaky bucket of cost points per app and shop: it refills continuously at the restore rate up to its size,
 // a request takes its requested cost up front and gets the unused part back once its actual cost is known.
-
-export interface ThrottleStatus {
-  maximumAvailable: number;
-  currentlyAvailable: number;
-  restoreRate: number;
-}
+import type { ThrottleStatus } from '../shopify/throttle.js';
 
 export class CostBucket {
   private available: number;

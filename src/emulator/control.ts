@@ -1,7 +1,8 @@
 // The control surface of the emulator (in-process and behind /_emulator/*): merchant actions that fire the same
 // webhooks as API writes, inspection of customers, deliveries and counters, reset, and fault injection.
 import type { AppAuth } from './auth.js';
-import type { CostBucket, ThrottleStatus } from './bucket.js';
+import type { CostBucket } from './bucket.js';
+import type { ThrottleStatus } from '../shopify/throttle.js';
 import { changeTags, createCustomer, deleteCustomer, placeOrder, setState, updateCustomer, type CustomerFields } from './customers.js';
 import { mergeFaults, NO_FAULTS, type Faults } from './faults.js';
 import type { RunCounters } from './graphql/run.js';

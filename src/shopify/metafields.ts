@@ -4,27 +4,20 @@ import type { ShopifyClient } from './client.js';
 import { documents } from './documents.js';
 import { ShopifyError, fromUserErrors, shopifyErrors, type ShopifyUserError } from './errors.js';
 import { chunk, runMutation } from './operation.js';
+import type { ShopifyMetafield } from './types.js';
 
 /** Shopify's limit of metafields per metafieldsSet call. */
 export const METAFIELDS_PER_CALL = 25;
 
-export interface MetafieldSet {
+export interface MetafieldSet extends ShopifyMetafield {
   ownerId: string;
-  namespace: string;
-  key: string;
-  type: string;
-  value: string;
   /** Write only if the stored value still has this digest (optimistic concurrency). */
   compareDigest?: string;
 }
 
-export interface SavedMetafield {
+export interface SavedMetafield extends ShopifyMetafield {
   id: string;
   ownerId: string | null;
-  namespace: string;
-  key: string;
-  type: string;
-  value: string;
 }
 
 type SetPayload = {

@@ -10,7 +10,7 @@ import { groupResourceType } from '../../scim/schemas.js';
 import { normalizeResource } from '../../scim/resource.js';
 import { applyPatch, changedPaths } from '../../scim/patch/index.js';
 import type { Pending } from '../../provisioning.js';
-import { checkIfMatch, uniquenessError, unwrap, type Preconditions, type RequestContext } from './context.js';
+import { uniquenessError, unwrap, type Preconditions, type RequestContext } from './context.js';
 import { ResourceService, users, groups } from './resource-service.js';
 
 /** Splits a normalised group resource into its stored JSON and its member list. */
@@ -93,9 +93,7 @@ export class GroupService extends ResourceService {
     let pending: Pending | undefined;
     let changed = false;
     await this.tx(async (tx) => {
-      const prev = await groups.get(tx, ctx.tenant.id, id, this.lockRows);
-      if (!prev) throw errors.notFound(`Group ${id} not found`);
-      checkIfMatch(pre, prev);
+      const prev = await this.current(tx, 'Group', ctx, id, pre);
       const current = await groups.members(tx, ctx.tenant.id, id);
       const n = next(prev, current);
       if (!n.changed) return;
@@ -155,9 +153,7 @@ export class GroupService extends ResourceService {
   async delete(ctx: RequestContext, id: string, pre?: Preconditions): Promise<void> {
     let pending: Pending | undefined;
     await this.tx(async (tx) => {
-      const prev = await groups.get(tx, ctx.tenant.id, id, this.lockRows);
-      if (!prev) throw errors.notFound(`Group ${id} not found`);
-      checkIfMatch(pre, prev);
+      const prev = await this.current(tx, 'Group', ctx, id, pre);
       const members = await groups.members(tx, ctx.tenant.id, id);
       await groups.delete(tx, ctx.tenant.id, id);
       await users.touch(tx, ctx.tenant.id, userIds(members));

@@ -9,7 +9,8 @@ import type { Json, ResourceRecord } from '../../store/resources.js';
 import { SCHEMA } from '../../scim/schemas.js';
 import { renderUser, renderGroup, type StoredMeta } from '../../scim/render.js';
 import type { ProvisioningHook, Pending } from '../../provisioning.js';
-import type { RequestContext } from './context.js';
+import { errors } from '../../scim/errors.js';
+import { checkIfMatch, type Preconditions, type RequestContext } from './context.js';
 
 export const users = new UserRepository();
 export const groups = new GroupRepository();
@@ -45,6 +46,14 @@ export abstract class ResourceService {
         await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
       }
     }
+  }
+
+  /** The resource a write changes, its row locked (PostgreSQL) and the request's If-Match checked against it. */
+  protected async current(tx: Transaction<Database>, kind: 'User' | 'Group', ctx: RequestContext, id: string, pre?: Preconditions): Promise<ResourceRecord> {
+    const rec = await (kind === 'User' ? users : groups).get(tx, ctx.tenant.id, id, this.lockRows);
+    if (!rec) throw errors.notFound(`${kind} ${id} not found`);
+    checkIfMatch(pre, rec);
+    return rec;
   }
 
   /** Waits for what the hook made of a committed write; a refusal (e.g. Shopify's) becomes the request's error. */

@@ -8,7 +8,7 @@ import { errors } from '../../scim/errors.js';
 import { normalizeResource } from '../../scim/resource.js';
 import { applyPatch, changedPaths } from '../../scim/patch/index.js';
 import type { Pending } from '../../provisioning.js';
-import { checkIfMatch, uniquenessError, unwrap, type Preconditions, type RequestContext } from './context.js';
+import { uniquenessError, unwrap, type Preconditions, type RequestContext } from './context.js';
 import { ResourceService, users, groups } from './resource-service.js';
 
 /**
@@ -90,9 +90,7 @@ export class UserService extends ResourceService {
   async replace(ctx: RequestContext, id: string, body: unknown, pre?: Preconditions): Promise<Json> {
     let pending: Pending | undefined;
     await this.tx(async (tx) => {
-      const prev = await users.get(tx, ctx.tenant.id, id, this.lockRows);
-      if (!prev) throw errors.notFound(`User ${id} not found`);
-      checkIfMatch(pre, prev);
+      const prev = await this.current(tx, 'User', ctx, id, pre);
       const rt = ctx.userType;
       const { id: _id, ...replaced } = unwrap(normalizeResource(body, rt, 'replace', { id, ...prev.data })) as Json;
       const data = withActive(replaced, prev.data);
@@ -111,9 +109,7 @@ export class UserService extends ResourceService {
     let pending: Pending | undefined;
     let changed = false;
     await this.tx(async (tx) => {
-      const prev = await users.get(tx, ctx.tenant.id, id, this.lockRows);
-      if (!prev) throw errors.notFound(`User ${id} not found`);
-      checkIfMatch(pre, prev);
+      const prev = await this.current(tx, 'User', ctx, id, pre);
       const result = unwrap(applyPatch({ id, ...prev.data }, body, ctx.userType));
       changed = result.changed;
       if (!result.changed) return;
@@ -133,9 +129,7 @@ export class UserService extends ResourceService {
       // Groups are locked before the user, the order group writes take them in, so the two never deadlock.
       const groupsOf = async () => (await users.groupsOf(tx, ctx.tenant.id, [id])).get(id)?.map((g) => g.id) ?? [];
       const locked = await groups.getMany(tx, ctx.tenant.id, await groupsOf(), this.lockRows);
-      const prev = await users.get(tx, ctx.tenant.id, id, this.lockRows);
-      if (!prev) throw errors.notFound(`User ${id} not found`);
-      checkIfMatch(pre, prev);
+      const prev = await this.current(tx, 'User', ctx, id, pre);
       const groupIds = await groupsOf();
       await groups.getMany(tx, ctx.tenant.id, groupIds.filter((g) => !locked.some((l) => l.id === g)), this.lockRows);
       await users.delete(tx, ctx.tenant.id, id);
