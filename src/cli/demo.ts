@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import type { Config } from '../config.js';
-import { loadConfig, ConfigError } from '../config.js';
+import { configOrExit } from './env.js';
 import { openStore } from '../store/db.js';
 import { ensureTenantWebhooks } from '../sync/inbound/subscriptions.js';
 import { TenantRepository } from '../store/tenants.js';
@@ -153,17 +153,7 @@ export function demoCommand(): Command {
     .description('run the bridge with a built-in Shopify emulator, a demo tenant and a token (what `npm start` does)')
     .option('--json', 'print the credentials as one JSON object')
     .action(async (o: { json?: boolean }) => {
-      let config: Config;
-      try {
-        config = loadConfig();
-      } catch (e) {
-        if (e instanceof ConfigError) {
-          console.error(e.message);
-          process.exit(2);
-        }
-        throw e;
-      }
-      const demo = await startDemo(config);
+      const demo = await startDemo(configOrExit());
       console.log(o.json ? JSON.stringify(demo.credentials) : demoBanner(demo));
       const stop = async () => {
         await demo.close();

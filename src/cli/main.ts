@@ -3,7 +3,8 @@
 // other modules contribute (emulator, shopify check). `--json` prints one JSON object for scripts.
 import 'dotenv/config';
 import { Command } from 'commander';
-import { loadConfig, ConfigError, type Config } from '../config.js';
+import type { Config } from '../config.js';
+import { configOrExit } from './env.js';
 import { openStore, type Store } from '../store/db.js';
 import { migrateToLatest } from '../store/migrations.js';
 import { TenantRepository, TenantError } from '../store/tenants.js';
@@ -15,20 +16,11 @@ import { configCommands } from './config-commands.js';
 import { connectTenantFromConfig } from '../sync/connect.js';
 import { importCommand, reconcileCommand, webhooksCommand, ensureWebhooksAtStart } from './sync-commands.js';
 
-function config(): Config {
-  try {
-    return loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(2);
-    }
-    throw e;
-  }
-}
+/** A tenant's SCIM base URL as clients must be given it. */
+const scimBaseUrl = (cfg: Config, tenant: string) => `${cfg.publicUrl ?? `http://localhost:${cfg.port}`}/scim/v2/${tenant}`;
 
 async function withStore<T>(fn: (store: Store, cfg: Config) => Promise<T>): Promise<T> {
-  const cfg = config();
+  const cfg = configOrExit();
   const store = await openStore({ url: cfg.databaseUrl });
   try {
     return await fn(store, cfg);
@@ -58,7 +50,7 @@ export function buildProgram(): Command {
     .description('run the bridge (SCIM API, webhooks, admin API) and its sync worker')
     .option('--tenant <name>', 'with SHOPIFY_* set: the tenant connected to that shop at start (created if missing)', 'default')
     .action(async (o: { tenant: string }) => {
-      const cfg = config();
+      const cfg = configOrExit();
       if (cfg.shopify) await withStore((store) => connectTenantFromConfig(store.db, cfg, o.tenant));
       const bridge = await startBridge({ config: cfg });
       console.log(`shopify-scim listening on ${bridge.url} (database: ${bridge.store.dialect})`);
@@ -92,8 +84,8 @@ export function buildProgram(): Command {
       await withStore(async (store, cfg) => {
         try {
           const t = await new TenantRepository(store.db).create(name, o.displayName);
-          const scimBaseUrl = `${cfg.publicUrl ?? `http://localhost:${cfg.port}`}/scim/v2/${t.name}`;
-          out(!!o.json, { id: t.id, name: t.name, displayName: t.displayName, scimBaseUrl }, `created tenant ${t.name}\nSCIM base URL: ${scimBaseUrl}`);
+          const url = scimBaseUrl(cfg, t.name);
+          out(!!o.json, { id: t.id, name: t.name, displayName: t.displayName, scimBaseUrl: url }, `created tenant ${t.name}\nSCIM base URL: ${url}`);
         } catch (e) {
           fail(e, !!o.json);
         }
@@ -124,9 +116,9 @@ export function buildProgram(): Command {
           const repo = new TenantRepository(store.db);
           const t = await repo.requireByName(o.tenant);
           const { client, token: secret } = await repo.createToken(t.id, o.label);
-          const scimBaseUrl = `${cfg.publicUrl ?? `http://localhost:${cfg.port}`}/scim/v2/${t.name}`;
-          out(!!o.json, { clientId: client.id, label: client.label, token: secret, tenant: t.name, scimBaseUrl },
-            `token for "${client.label}" (shown once, store it now):\n${secret}\nSCIM base URL: ${scimBaseUrl}`);
+          const url = scimBaseUrl(cfg, t.name);
+          out(!!o.json, { clientId: client.id, label: client.label, token: secret, tenant: t.name, scimBaseUrl: url },
+            `token for "${client.label}" (shown once, store it now):\n${secret}\nSCIM base URL: ${url}`);
         } catch (e) {
           fail(e, !!o.json);
         }
