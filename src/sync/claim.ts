@@ -171,14 +171,16 @@ export async function releaseLeases(db: Kysely<Database>, instanceId: string, id
 }
 
 /**
- * Requeues every running job at once. Only for SQLite, where a single process runs the worker: anything still
- * marked running when it starts belongs to a process that died, so waiting for its lease to expire would only delay.
+ * Requeues every running job at once, except those leased by `live` (the workers of this process that still run).
+ * Only for SQLite, where a single process runs the workers: anything else still marked running when a worker starts
+ * belongs to a process that died, so waiting for its lease to expire would only delay.
  */
-export async function recoverOrphans(db: Kysely<Database>, now: number): Promise<number> {
-  const r = await db
+export async function recoverOrphans(db: Kysely<Database>, now: number, live: readonly string[] = []): Promise<number> {
+  let q = db
     .updateTable('outbox_jobs')
     .set({ state: 'queued', lease_until: null, leased_by: null, run_after: iso(now), updated_at: iso(now) })
-    .where('state', '=', 'running')
-    .executeTakeFirst();
+    .where('state', '=', 'running');
+  if (live.length) q = q.where((eb) => eb.or([eb('leased_by', 'is', null), eb('leased_by', 'not in', [...live])]));
+  const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows);
 }

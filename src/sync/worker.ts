@@ -45,6 +45,9 @@ interface Active {
   done: Promise<void>;
 }
 
+/** Instance ids of the workers running in this process: their leases are never orphans. */
+const liveInstances = new Set<string>();
+
 export class Worker {
   readonly instanceId: string;
   private readonly handlers = new Map<string, JobHandler>();
@@ -95,10 +98,12 @@ export class Worker {
     if (this.running) return;
     const { db, dialect } = this.opts.store;
     if (this.options.recoverOnStart ?? dialect === 'sqlite') {
-      const n = await recoverOrphans(db, this.opts.now());
+      // A worker of this process restarting (or a second one starting) must not take the jobs another still holds.
+      const n = await recoverOrphans(db, this.opts.now(), [...liveInstances]);
       if (n > 0) this.log.warn({ jobs: n }, 'requeued jobs left running by a previous process');
     }
     this.running = true;
+    liveInstances.add(this.instanceId);
     this.heartbeat = setInterval(() => void this.renew(), Math.max(50, Math.floor(this.opts.leaseMs / 3)));
     this.heartbeat.unref();
     if (this.options.metrics) {
@@ -132,6 +137,7 @@ export class Worker {
       const n = await releaseLeases(this.opts.store.db, this.instanceId, ids, this.opts.now());
       this.log.warn({ jobs: n }, 'gave back the leases of jobs still running at stop');
     }
+    liveInstances.delete(this.instanceId);
   }
 
   /** Looks for due jobs now (after an enqueue was committed) instead of at the next poll. */

@@ -215,6 +215,39 @@ test('on SQLite a starting worker requeues jobs a killed process left running', 
   }
 });
 
+test('on SQLite a worker starting beside a running one leaves the jobs that one holds alone', { skip: testDatabase !== 'sqlite' }, async () => {
+  const s = await store();
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const runs: string[] = [];
+  const a = new Worker({ store: s, pollMs: 20, instanceId: 'a' }).register('t.held', async () => {
+    runs.push('a');
+    await gate;
+    return { outcome: 'done' };
+  });
+  const b = new Worker({ store: s, pollMs: 20, instanceId: 'b' }).register('t.held', async () => {
+    runs.push('b');
+    return { outcome: 'done' };
+  });
+  const id = await enqueue(s.db, { tenantId: 't', key: 'k', kind: 't.held' });
+  await a.start();
+  try {
+    for (let i = 0; i < 100 && runs.length === 0; i++) await sleep(20);
+    assert.deepEqual(runs, ['a']);
+    await b.start();
+    await sleep(150);
+    const row = await getJob(s.db, id);
+    assert.deepEqual([row?.state, row?.leasedBy, runs], ['running', 'a', ['a']]);
+    release();
+    assert.equal((await a.waitFor(id, 3000))?.state, 'done');
+    assert.deepEqual(runs, ['a']);
+  } finally {
+    release();
+    await b.stop();
+    await a.stop();
+  }
+});
+
 test('full-jitter backoff stays within the doubling cap', () => {
   const r = { baseDelayMs: 100, maxDelayMs: 1000 };
   assert.equal(jobBackoff(1, r, () => 0.999), 99);
