@@ -42,22 +42,15 @@ export async function requireTenant(deps: Pick<AdminDeps, 'db'>, name: string): 
 }
 
 /**
- * Changes a tenant's settings in one transaction (the row locked on PostgreSQL), so two admins editing different
+ * Changes a tenant's settings in one transaction (the row held from read to write), so two admins editing different
  * parts (policies and targets, say) never overwrite each other. `change` may throw to abandon the edit.
  */
 export async function updateSettings<T>(
-  deps: Pick<AdminDeps, 'db' | 'dialect'>,
+  deps: Pick<AdminDeps, 'db'>,
   tenantId: string,
   change: (settings: Record<string, unknown>, tx: Transaction<Database>) => T | Promise<T>,
 ): Promise<T> {
-  return deps.db.transaction().execute(async (tx) => {
-    let q = tx.selectFrom('tenants').select('settings').where('id', '=', tenantId);
-    if (deps.dialect === 'postgres') q = q.forUpdate();
-    const row = await q.executeTakeFirst();
-    if (!row) throw adminErrors.tenantNotFound('the tenant was deleted meanwhile');
-    const settings = JSON.parse(row.settings) as Record<string, unknown>;
-    const out = await change(settings, tx);
-    await tx.updateTable('tenants').set({ settings: JSON.stringify(settings) }).where('id', '=', tenantId).execute();
-    return out;
-  });
+  const r = await new TenantRepository(deps.db).changeSettings(tenantId, change);
+  if (!r) throw adminErrors.tenantNotFound('the tenant was deleted meanwhile');
+  return r.value;
 }

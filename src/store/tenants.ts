@@ -1,7 +1,7 @@
 // Tenants (one per shop) and their SCIM clients with bearer tokens. A token resolves to exactly one tenant and client;
 // nothing here ever returns a token in clear after it was created.
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database, TenantsTable, ClientsTable } from './types.js';
 import { generateToken, hashToken, safeEqual, tokenDisplayPrefix } from '../security/tokens.js';
 import { isUniqueViolation } from './db.js';
@@ -97,8 +97,25 @@ export class TenantRepository {
     return t;
   }
 
-  async updateSettings(id: string, settings: Record<string, unknown>): Promise<void> {
-    await this.db.updateTable('tenants').set({ settings: JSON.stringify(settings) }).where('id', '=', id).execute();
+  /**
+   * Changes a tenant's settings in one transaction that holds the tenant's row from the first read to the write, so
+   * two writers changing different parts (an admin's policies and a shop connection, say) never overwrite each other.
+   * `change` edits the settings in place and may throw to abandon the edit; undefined when the tenant does not exist.
+   */
+  async changeSettings<T>(
+    id: string,
+    change: (settings: Record<string, unknown>, tx: Transaction<Database>) => T | Promise<T>,
+  ): Promise<{ value: T } | undefined> {
+    return this.db.transaction().execute(async (tx) => {
+      // A write first: it takes the row lock on PostgreSQL and the write lock on SQLite before anything is read.
+      const touched = await tx.updateTable('tenants').set((eb) => ({ settings: eb.ref('settings') })).where('id', '=', id).executeTakeFirst();
+      if (Number(touched.numUpdatedRows) === 0) return undefined;
+      const row = await tx.selectFrom('tenants').select('settings').where('id', '=', id).executeTakeFirstOrThrow();
+      const settings = JSON.parse(row.settings) as Record<string, unknown>;
+      const value = await change(settings, tx);
+      await tx.updateTable('tenants').set({ settings: JSON.stringify(settings) }).where('id', '=', id).execute();
+      return { value };
+    });
   }
 
   async delete(id: string): Promise<void> {

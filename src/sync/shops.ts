@@ -2,7 +2,7 @@
 // shop and credentials, one throttle store shared by all of them, and connector events counted in the metrics.
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/types.js';
-import type { Tenant } from '../store/tenants.js';
+import { TenantRepository, type Tenant } from '../store/tenants.js';
 import { SecretBox } from '../security/secrets.js';
 import type { Metrics } from '../metrics.js';
 import {
@@ -63,12 +63,10 @@ export function readShopSettings(settings: Record<string, unknown>, box: SecretB
 /** Connects a tenant to a shop (replacing any earlier connection); secrets are sealed before they are stored. */
 export async function connectTenantShop(db: Kysely<Database>, tenantId: string, shop: ShopSettings, box: SecretBox): Promise<void> {
   if (!shop.accessToken && !(shop.clientId && shop.clientSecret)) throw new Error('a shop connection needs an access token, or a client id with its client secret');
-  await db.transaction().execute(async (tx) => {
-    const row = await tx.selectFrom('tenants').select('settings').where('id', '=', tenantId).executeTakeFirstOrThrow();
-    const settings = JSON.parse(row.settings) as Record<string, unknown>;
+  const r = await new TenantRepository(db).changeSettings(tenantId, (settings) => {
     settings.shopify = sealShopSettings(shop, box);
-    await tx.updateTable('tenants').set({ settings: JSON.stringify(settings) }).where('id', '=', tenantId).execute();
   });
+  if (!r) throw new Error(`no tenant with id ${tenantId}`);
 }
 
 export interface ShopConnectionsOptions {

@@ -103,8 +103,6 @@ export async function customerOf(s: Pick<BridgeStack, 'store' | 'emu'>, tenantId
 
 /** Merges `patch` into the tenant's stored settings (top-level keys replaced), as an admin edit would. */
 export async function mergeSettings(store: TestStore, tenantId: string, patch: Record<string, unknown>): Promise<void> {
-  const tenants = new TenantRepository(store.db);
-  const current = await tenants.byId(tenantId);
-  if (!current) throw new Error(`no tenant ${tenantId}`);
-  await tenants.updateSettings(tenantId, { ...current.settings, ...patch });
+  const r = await new TenantRepository(store.db).changeSettings(tenantId, (settings) => void Object.assign(settings, patch));
+  if (!r) throw new Error(`no tenant ${tenantId}`);
 }
