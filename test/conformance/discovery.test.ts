@@ -48,6 +48,9 @@ describe('Discovery: ServiceProviderConfig advertises what the server does', () 
     assert.equal(spc.authenticationSchemes.length, 1);
     assert.equal(spc.authenticationSchemes[0].type, 'oauthbearertoken');
     assert.equal(spc.authenticationSchemes[0].primary, true);
+    // Optional links are left out rather than pointing at pages a self-hosted bridge does not serve.
+    assert.equal(spc.documentationUri, undefined);
+    assert.equal(spc.authenticationSchemes[0].documentationUri, undefined);
   });
 
   it('answers requests without the advertised bearer token with 401 and a Bearer challenge', async () => {

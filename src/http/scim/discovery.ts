@@ -9,12 +9,9 @@ export interface Limits {
   bulkMaxPayloadSize: number;
 }
 
-const DOCS = 'https://github.com/shopify-scim/shopify-scim#readme';
-
 export function serviceProviderConfig(baseUrl: string, limits: Limits): Record<string, unknown> {
   return {
     schemas: [SCHEMA.serviceProviderConfig],
-    documentationUri: DOCS,
     patch: { supported: true },
     bulk: { supported: true, maxOperations: limits.bulkMaxOperations, maxPayloadSize: limits.bulkMaxPayloadSize },
     filter: { supported: true, maxResults: limits.maxResults },
@@ -27,8 +24,7 @@ export function serviceProviderConfig(baseUrl: string, limits: Limits): Record<s
         name: 'OAuth Bearer Token',
         description: 'A per-client bearer token issued by the bridge (shopify-scim token create), sent as "Authorization: Bearer <token>".',
         specUri: 'https://www.rfc-editor.org/info/rfc6750',
-        documentationUri: DOCS,
-        primary: true,
+            primary: true,
       },
     ],
     meta: { resourceType: 'ServiceProviderConfig', location: `${baseUrl}/ServiceProviderConfig` },
