@@ -2,6 +2,7 @@
 // operation result files. Open on a loopback address; elsewhere it asks for the app's static access token.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ControlError, type EmulatorControl } from './control.js';
+import type { AddressInput } from './addresses.js';
 import type { CustomerFields } from './customers.js';
 import type { Shop } from './shop.js';
 
@@ -56,6 +57,9 @@ export function registerControlRoutes(app: FastifyInstance, d: ControlRouteDeps)
       const added = control.addTags(req.params.id, body.add ?? []);
       return added.userErrors.length ? added : control.removeTags(req.params.id, body.remove ?? []);
     }),
+  );
+  app.post<IdParams & { Body: { address?: AddressInput; setAsDefault?: boolean } }>('/_emulator/customers/:id/addresses', async (req, reply) =>
+    send(reply, () => control.addAddress(req.params.id, req.body?.address ?? {}, { setAsDefault: req.body?.setAsDefault === true }), 201),
   );
   app.post<IdParams & { Body: { totalPrice?: string } }>('/_emulator/customers/:id/orders', async (req, reply) =>
     send(reply, () => control.placeOrder(req.params.id, req.body ?? {}), 201),

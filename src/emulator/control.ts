@@ -3,6 +3,8 @@
 import type { AppAuth } from './auth.js';
 import type { CostBucket } from './bucket.js';
 import type { ThrottleStatus } from '../shopify/throttle.js';
+import { addAddress } from './address-writes.js';
+import type { AddressInput } from './addresses.js';
 import { changeTags, createCustomer, deleteCustomer, placeOrder, setState, updateCustomer, type CustomerFields } from './customers.js';
 import { mergeFaults, NO_FAULTS, type Faults } from './faults.js';
 import type { RunCounters } from './graphql/run.js';
@@ -70,6 +72,8 @@ export interface EmulatorControl {
   /** delete as staff; refused with a user error while the customer has orders */
   deleteCustomer(id: string | number): { deletedCustomerId: string | null; userErrors: UserErrorOut[] };
   addTags(id: string | number, tags: string[]): StaffResult;
+  /** add an address as staff, the default one when asked or when it is the first (fires customers/update) */
+  addAddress(id: string | number, address: AddressInput, opts?: { setAsDefault?: boolean }): StaffResult;
   removeTags(id: string | number, tags: string[]): StaffResult;
   /** record an order, so that customerDelete is refused and canDelete is false */
   placeOrder(id: string | number, order?: { totalPrice?: string }): { orderId: string; customer: CustomerSnapshot };
@@ -140,6 +144,11 @@ export function makeControl(d: ControlDeps): EmulatorControl {
       const c = find(id);
       const userErrors = changeTags(d.shop, c, tags, 'add');
       return { customer: snapshot(c), userErrors };
+    },
+    addAddress: (id, address, opts) => {
+      const c = find(id);
+      const r = addAddress(d.shop, c, address, opts?.setAsDefault === true);
+      return { customer: r.userErrors.length ? null : snapshot(c), userErrors: r.userErrors };
     },
     removeTags: (id, tags) => {
       const c = find(id);

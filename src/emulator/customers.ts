@@ -1,17 +1,13 @@
 // Customer writes as the Admin API and the merchant's admin perform them: validate everything first, then apply
 // atomically, bump updatedAt only on a real change, and announce the webhook topics the change implies.
+import { checkAddress, type AddressFields, type AddressInput } from './addresses.js';
 import { applyMetafieldWrite, checkMetafieldWrite, type MetafieldWrite } from './metafields.js';
 import { customerDeletePayload, customerPayload, emailConsentPayload, tagsPayload } from './payloads.js';
 import type { Shop } from './shop.js';
 import type { AddressRecord, ConsentRecord, CustomerRecord, CustomerState } from './state.js';
 import { checkTags, isValidEmail, normalizePhone, normalizeTags, sortTags, type UserErrorOut } from './validation.js';
 
-export interface AddressInput {
-  firstName?: string | null; lastName?: string | null; company?: string | null;
-  address1?: string | null; address2?: string | null; city?: string | null;
-  province?: string | null; provinceCode?: string | null; country?: string | null; countryCode?: string | null;
-  zip?: string | null; phone?: string | null;
-}
+export type { AddressInput };
 
 export interface ConsentInput {
   marketingState: string;
@@ -42,17 +38,6 @@ export interface WriteResult {
   userErrors: UserErrorOut[];
 }
 
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
-
-function countryName(code: string | null | undefined): string | null {
-  if (!code) return null;
-  try {
-    return regionNames.of(code) ?? null;
-  } catch {
-    return null;
-  }
-}
-
 function blankToNull(v: string | null | undefined): string | null | undefined {
   if (v === undefined) return undefined;
   if (v === null) return null;
@@ -60,24 +45,9 @@ function blankToNull(v: string | null | undefined): string | null | undefined {
   return t === '' ? null : t;
 }
 
-/** A stored address from input (country name derived from the code when only the code is given). */
-export function makeAddress(shop: Shop, a: AddressInput, id = shop.nextId()): AddressRecord {
-  const countryCode = a.countryCode ?? null;
-  return {
-    id,
-    firstName: blankToNull(a.firstName) ?? null,
-    lastName: blankToNull(a.lastName) ?? null,
-    company: blankToNull(a.company) ?? null,
-    address1: blankToNull(a.address1) ?? null,
-    address2: blankToNull(a.address2) ?? null,
-    city: blankToNull(a.city) ?? null,
-    province: blankToNull(a.province) ?? null,
-    provinceCode: blankToNull(a.provinceCode) ?? null,
-    country: blankToNull(a.country) ?? countryName(countryCode),
-    countryCode,
-    zip: blankToNull(a.zip) ?? null,
-    phone: blankToNull(a.phone) ?? null,
-  };
+/** A new address record with the next id. */
+export function makeAddress(shop: Shop, fields: AddressFields, id = shop.nextId()): AddressRecord {
+  return { id, ...fields };
 }
 
 function consent(c: ConsentInput, now: string): ConsentRecord {
@@ -87,7 +57,7 @@ function consent(c: ConsentInput, now: string): ConsentRecord {
 interface Plan {
   errors: UserErrorOut[];
   patch: Partial<CustomerRecord>;
-  addresses?: AddressInput[];
+  addresses?: AddressFields[];
   metafields: MetafieldWrite[];
 }
 
@@ -151,13 +121,22 @@ function plan(shop: Shop, existing: CustomerRecord | null, input: CustomerFields
       errors.push({ field: f('smsMarketingConsent'), message: 'A phone number is required to set the SMS consent state.', code: 'INVALID' });
     patch.smsMarketingConsent = consent(input.smsMarketingConsent, now);
   }
+  let addresses: AddressFields[] | undefined;
+  if (input.addresses) {
+    addresses = [];
+    for (const [i, a] of input.addresses.entries()) {
+      const r = checkAddress(a, null, (name) => [...prefix, 'addresses', String(i), name]);
+      if (r.ok) addresses.push(r.fields);
+      else errors.push(...r.errors);
+    }
+  }
   const metafields: MetafieldWrite[] = [];
   (input.metafields ?? []).forEach((m, i) => {
     const r = checkMetafieldWrite(shop, existing, m, [...prefix, 'metafields', String(i)]);
     if (r.ok) metafields.push(r.write);
     else errors.push(...r.errors);
   });
-  return { errors, patch, addresses: input.addresses ?? undefined, metafields };
+  return { errors, patch, addresses, metafields };
 }
 
 const SNAPSHOT_KEYS: Array<keyof CustomerRecord> = [

@@ -4,7 +4,7 @@ import { parseFilter, parsePatchPath } from '../scim/filter/parser.js';
 import { getKey, matchesElement, matchesFilter } from '../scim/filter/evaluate.js';
 import { toBool } from '../scim/filter/values.js';
 import type { Filter } from '../scim/filter/ast.js';
-import { findAttr, resolveAttribute, userResourceType, type AttributeDef, type ResourceTypeDef, type SchemaDef } from '../scim/schemas.js';
+import { findAttr, resolveAttribute, userResourceType, userResourceTypeFor, type AttributeDef, type ResourceTypeDef, type SchemaDef } from '../scim/schemas.js';
 import { toValue, type Value } from './values.js';
 
 /** A source path resolved against the User schemas, ready to read from any user. */
@@ -24,22 +24,13 @@ export interface CompiledPath {
 
 export type PathResult = { ok: true; path: CompiledPath } | { ok: false; reason: string };
 
-const withExtras = new WeakMap<readonly SchemaDef[], ResourceTypeDef>();
-
 /**
- * The User resource type with the tenant's own extension schemas added, so their attributes resolve. The same
- * array gives the same object, so compiled paths stay cached across the users of a tenant.
+ * The User resource type with the tenant's own extension schemas added, so their attributes resolve: the SCIM
+ * layer's userResourceTypeFor, so the mapping and the SCIM writes of a tenant work with one and the same type (and
+ * the same array gives the same object, so compiled paths stay cached across the users of a tenant).
  */
 export function userTypeWith(extraSchemas: readonly SchemaDef[] = []): ResourceTypeDef {
-  if (extraSchemas.length === 0) return userResourceType;
-  let rt = withExtras.get(extraSchemas);
-  if (!rt) {
-    const known = new Set(userResourceType.extensions.map((e) => e.schema.id.toLowerCase()));
-    const extra = extraSchemas.filter((s) => !known.has(s.id.toLowerCase())).map((schema) => ({ schema, required: false }));
-    rt = { ...userResourceType, extensions: [...userResourceType.extensions, ...extra] };
-    withExtras.set(extraSchemas, rt);
-  }
-  return rt;
+  return userResourceTypeFor(extraSchemas);
 }
 
 const cache = new WeakMap<ResourceTypeDef, Map<string, PathResult>>();

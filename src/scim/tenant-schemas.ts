@@ -1,7 +1,7 @@
 // Extension schemas a tenant declares (settings.schemas) so an IdP can send attributes the core schema lacks: checked
 // when written (RFC 7643 §7 representation, URN ids that clash with nothing, valid names), read back once per settings text.
 import { z } from 'zod';
-import { attr, SCHEMA, type AttributeDef, type SchemaDef } from './schemas.js';
+import { attr, SCHEMA, userResourceTypeFor, type AttributeDef, type ResourceTypeDef, type SchemaDef } from './schemas.js';
 
 /** Limits that keep discovery documents and every request's schema lookups small. */
 export const MAX_TENANT_SCHEMAS = 20;
@@ -174,4 +174,21 @@ export function readTenantSchemas(settings: Record<string, unknown>): SchemaDef[
     memo.set(key, found);
   }
   return found;
+}
+
+/** A tenant's User resource type and the extension schemas it adds to the built-in ones. */
+export interface TenantUserType {
+  /** the tenant's declared extension schemas (what the mapping takes as `schemas`) */
+  schemas: SchemaDef[];
+  /** the User type with those extensions: what a user of the tenant is normalised and patched with */
+  type: ResourceTypeDef;
+}
+
+/**
+ * The User type every write of a tenant's users goes through, whether a SCIM request or a change that starts in
+ * Shopify (webhook, reconcile, import), so an attribute of a declared extension is kept on every path.
+ */
+export function tenantUserType(settings: Record<string, unknown>): TenantUserType {
+  const schemas = readTenantSchemas(settings);
+  return { schemas, type: userResourceTypeFor(schemas) };
 }

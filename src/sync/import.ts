@@ -8,9 +8,9 @@ import type { ShopifyCustomer } from '../shopify/types.js';
 import { LinkRepository } from './links.js';
 import { readMapping } from './policies.js';
 import { customIdOf, metafieldKeysFor, type InboundDeps } from './inbound/context.js';
-import { userDataFromCustomer, userNameFor, viewOfCustomer, customerNumber } from './inbound/customer-user.js';
+import { userNameFor, viewOfCustomer, customerNumber } from './inbound/customer-user.js';
 import { agreesWithUser } from './inbound/echo.js';
-import { readTenantSchemas } from '../scim/tenant-schemas.js';
+import { tenantUserType } from '../scim/tenant-schemas.js';
 import { linkCustomer } from './inbound/linking.js';
 import { createUserFromShopify } from './inbound/user-writes.js';
 
@@ -47,7 +47,7 @@ export async function importCustomers(deps: ImportDeps, tenant: Tenant, opts: Im
   const client = deps.clientFor(tenant);
   if (!client) throw new Error(`tenant "${tenant.name}" has no Shopify shop connected`);
   const mapping = readMapping(tenant.settings);
-  const schemas = readTenantSchemas(tenant.settings);
+  const { schemas } = tenantUserType(tenant.settings);
   const report: ImportReport = { tenant: tenant.name, scanned: 0, alreadyLinked: 0, linkedByCustomId: 0, linkedByEmail: 0, linkedOutOfSync: 0, created: 0, unmatched: 0, skipped: [] };
   const cause = { source: 'import' };
 
@@ -104,7 +104,7 @@ export async function importCustomers(deps: ImportDeps, tenant: Tenant, opts: Im
         let userName = userNameFor(view, c.id);
         if (await users.byUserName(tx, tenant.id, userName)) userName = `shopify-${customerNumber(c.id)}`;
         if (await users.byUserName(tx, tenant.id, userName)) return false;
-        const user = await createUserFromShopify(tx, { tenant, fanout: deps.fanout, cause }, userDataFromCustomer(view, mapping, userName));
+        const user = await createUserFromShopify(tx, { tenant, fanout: deps.fanout, cause }, view, userName, mapping);
         await linkCustomer(tx, deps, tenant, { userId: user.id, version: user.version, customerId: c.id, updatedAt: c.updatedAt, inSync: true, needsCustomId: true });
         return true;
       });

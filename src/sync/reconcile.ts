@@ -8,12 +8,13 @@ import { listCustomersUpdatedSince } from '../shopify/customer-list.js';
 import { getCustomer } from '../shopify/customers.js';
 import { LinkRepository } from './links.js';
 import { readMapping } from './policies.js';
+import { mapFromShopify } from '../mapping/from-shopify.js';
 import { applyCustomerState, createFromCustomer } from './inbound/apply.js';
 import { customIdOf, metafieldKeysFor, type InboundDeps } from './inbound/context.js';
 import { viewOfCustomer } from './inbound/customer-user.js';
 import { readCursor, writeCursor } from './inbound/cursors.js';
 import { agreesWithUser } from './inbound/echo.js';
-import { readTenantSchemas } from '../scim/tenant-schemas.js';
+import { tenantUserType } from '../scim/tenant-schemas.js';
 import { linkCustomer } from './inbound/linking.js';
 import { applyCustomerDeletion } from './inbound/removal.js';
 import { readInboundPolicies } from './inbound/settings.js';
@@ -114,13 +115,21 @@ export async function reconcileTenant(deps: ReconcileDeps, tenant: Tenant, opts:
   const metafieldKeys = metafieldKeysFor(mapping);
   const importCreated = readInboundPolicies(tenant.settings).importShopifyCreated;
 
-  const schemas = readTenantSchemas(tenant.settings);
-  /** A linked customer whose content is not what its user maps to, while no SCIM change waits to be written. */
+  const { schemas } = tenantUserType(tenant.settings);
+  // Rules that only map back (toScim): the user maps nothing to their fields, so agreeing with the user says nothing
+  // about them; whether the reverse mapping would change the user does.
+  const readBackOnly = { ...mapping, rules: mapping.rules.filter((r) => r.direction === 'toScim') };
+  /**
+   * A linked customer whose content is not what its user maps to, or that holds a value a rule only mapping back
+   * would carry to the user, while no SCIM change waits to be written.
+   */
   const differs = async (userId: string, view: ReturnType<typeof viewOfCustomer>) => {
     const user = await users.get(deps.db, tenant.id, userId);
     const l = await links.get(deps.db, tenant.id, userId);
     if (!user || !l || (l.syncedVersion ?? 0) < user.version) return false;
-    return !agreesWithUser(view, user, mapping, l.applied, schemas);
+    if (!agreesWithUser(view, user, mapping, l.applied, schemas)) return true;
+    if (readBackOnly.rules.length === 0) return false;
+    return Object.keys(mapFromShopify(view, readBackOnly, { user: { id: user.id, ...user.data }, schemas }).patch).length > 0;
   };
 
   const visit = async (c: ShopifyCustomer) => {

@@ -1,8 +1,10 @@
 // Customer mutations with Shopify's payload shapes and userErrors: create/update/delete/set, tags, marketing
 // consent, data erasure requests and the dedicated address mutations.
+import { addAddress, deleteAddress, setDefaultAddress, updateAddress } from '../address-writes.js';
+import type { AddressInput } from '../addresses.js';
 import {
-  changeTags, commitChange, createCustomer, deleteCustomer, makeAddress, updateCustomer,
-  type AddressInput, type CustomerFields,
+  changeTags, commitChange, createCustomer, deleteCustomer, updateCustomer,
+  type CustomerFields,
 } from '../customers.js';
 import { applyMetafieldWrite, checkMetafieldWrite, findDefinition, resolveNamespace } from '../metafields.js';
 import { normalizePhone } from '../phone.js';
@@ -13,6 +15,7 @@ import { customerByIdentifier, type RootResolver } from './query.js';
 import { addressView, customerView, type Args } from './views.js';
 
 const notFound = (field: string[] = ['id']): UserErrorOut[] => [{ field, message: 'Customer does not exist', code: 'NOT_FOUND' }];
+const noAddress: UserErrorOut[] = [{ field: ['addressId'], message: 'Address does not exist' }];
 
 function findCustomer(ctx: ExecContext, id: unknown): CustomerRecord | undefined {
   const n = parseGid(id, 'Customer');
@@ -138,41 +141,28 @@ export const customerMutations: Record<string, RootResolver> = {
   customerAddressCreate: (args, ctx) => {
     const { c } = addressOwner(ctx, args);
     if (!c) return { address: null, userErrors: notFound(['customerId']) };
-    const before = structuredClone(c);
-    const a = makeAddress(ctx.shop, args.address as AddressInput);
-    c.addresses.push(a);
-    if (args.setAsDefault || c.defaultAddressId === null) c.defaultAddressId = a.id;
-    commitChange(ctx.shop, c, before);
-    return { address: addressView(a), userErrors: [] };
+    const r = addAddress(ctx.shop, c, args.address as AddressInput, args.setAsDefault === true);
+    return { address: r.address && addressView(r.address), userErrors: r.userErrors };
   },
   customerAddressUpdate: (args, ctx) => {
     const { c, address } = addressOwner(ctx, args);
     if (!c) return { address: null, userErrors: notFound(['customerId']) };
-    if (!address) return { address: null, userErrors: [{ field: ['addressId'], message: 'Address does not exist' }] };
-    const before = structuredClone(c);
-    const merged = makeAddress(ctx.shop, { ...address, ...(args.address as AddressInput) }, address.id);
-    Object.assign(address, merged);
-    if (args.setAsDefault) c.defaultAddressId = address.id;
-    commitChange(ctx.shop, c, before);
-    return { address: addressView(address), userErrors: [] };
+    if (!address) return { address: null, userErrors: noAddress };
+    const r = updateAddress(ctx.shop, c, address, args.address as AddressInput, args.setAsDefault === true);
+    return { address: r.address && addressView(r.address), userErrors: r.userErrors };
   },
   customerAddressDelete: (args, ctx) => {
     const { c, address } = addressOwner(ctx, args);
     if (!c) return { deletedAddressId: null, userErrors: notFound(['customerId']) };
-    if (!address) return { deletedAddressId: null, userErrors: [{ field: ['addressId'], message: 'Address does not exist' }] };
-    const before = structuredClone(c);
-    c.addresses = c.addresses.filter((a) => a !== address);
-    if (c.defaultAddressId === address.id) c.defaultAddressId = c.addresses[0]?.id ?? null;
-    commitChange(ctx.shop, c, before);
-    return { deletedAddressId: `${gid('MailingAddress', address.id)}?model_name=CustomerAddress`, userErrors: [] };
+    if (!address) return { deletedAddressId: null, userErrors: noAddress };
+    const errors = deleteAddress(ctx.shop, c, address);
+    return { deletedAddressId: errors.length ? null : addressView(address).id, userErrors: errors };
   },
   customerUpdateDefaultAddress: (args, ctx) => {
     const { c, address } = addressOwner(ctx, args);
     if (!c) return { customer: null, userErrors: notFound(['customerId']) };
-    if (!address) return { customer: null, userErrors: [{ field: ['addressId'], message: 'Address does not exist' }] };
-    const before = structuredClone(c);
-    c.defaultAddressId = address.id;
-    commitChange(ctx.shop, c, before);
+    if (!address) return { customer: null, userErrors: noAddress };
+    setDefaultAddress(ctx.shop, c, address);
     return { customer: customerView(c, ctx), userErrors: [] };
   },
 };

@@ -4,8 +4,8 @@ import { isUniqueViolation } from '../../store/db.js';
 import type { Tenant, Client } from '../../store/tenants.js';
 import type { ResourceRecord } from '../../store/resources.js';
 import { errors, ScimError } from '../../scim/errors.js';
-import { userResourceTypeFor, type ResourceTypeDef } from '../../scim/schemas.js';
-import { readTenantSchemas } from '../../scim/tenant-schemas.js';
+import type { ResourceTypeDef } from '../../scim/schemas.js';
+import { tenantUserType } from '../../scim/tenant-schemas.js';
 import { etagMatches } from '../../scim/render.js';
 
 export interface RequestContext {
@@ -25,7 +25,7 @@ export interface Preconditions {
 
 /** The User resource type as one tenant sees it: the built-in schemas plus the extension schemas it declares. */
 export function userTypeFor(tenant: Pick<Tenant, 'settings'>): ResourceTypeDef {
-  return userResourceTypeFor(readTenantSchemas(tenant.settings));
+  return tenantUserType(tenant.settings).type;
 }
 
 /** Fails with 412 when the request's If-Match names no version the resource has. */

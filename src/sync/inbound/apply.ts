@@ -12,8 +12,8 @@ import { LinkRepository } from '../links.js';
 import { readMapping } from '../policies.js';
 import { customIdOf, isoNow, metafieldKeysFor, type InboundDeps } from './context.js';
 import { isEcho } from './echo.js';
-import { readTenantSchemas } from '../../scim/tenant-schemas.js';
-import { userDataFromCustomer, userNameFor, viewOfCustomer } from './customer-user.js';
+import { tenantUserType } from '../../scim/tenant-schemas.js';
+import { userNameFor, viewOfCustomer } from './customer-user.js';
 import { readInboundPolicies } from './settings.js';
 import { createUserFromShopify, patchUserFromShopify, type Tx, type WriteContext } from './user-writes.js';
 import { linkCustomer } from './linking.js';
@@ -67,7 +67,7 @@ export async function applyCustomerState(deps: InboundDeps, tenant: Tenant, stat
     const moved = later(link.shopifyUpdatedAt, state.updatedAt);
     // A SCIM change not yet written to Shopify wins: the engine's next write replaces this state anyway.
     if ((link.syncedVersion ?? 0) < user.version) return 'superseded';
-    const schemas = readTenantSchemas(tenant.settings);
+    const { schemas } = tenantUserType(tenant.settings);
     if (isEcho(state.view, user, mapping, link.applied, schemas)) {
       if (moved) await links.update(tx, tenant.id, user.id, { shopifyUpdatedAt: moved }, now);
       return 'echo';
@@ -117,8 +117,7 @@ export async function createFromCustomer(deps: InboundDeps, tenant: Tenant, stat
       let userName = userNameFor(view, state.customerId);
       if (await users.byUserName(tx, tenant.id, userName)) userName = `shopify-${state.customerId.slice(state.customerId.lastIndexOf('/') + 1)}`;
       if (await users.byUserName(tx, tenant.id, userName)) return 'skipped: its userName is taken';
-      const data = userDataFromCustomer(view, mapping, userName);
-      const created = await createUserFromShopify(tx, { tenant, fanout: deps.fanout, cause: state.cause }, data);
+      const created = await createUserFromShopify(tx, { tenant, fanout: deps.fanout, cause: state.cause }, view, userName, mapping);
       await linkCustomer(tx, deps, tenant, { userId: created.id, version: created.version, customerId: state.customerId, updatedAt: state.updatedAt, inSync: true, needsCustomId: true });
       return 'created' as const;
     });

@@ -5,7 +5,8 @@ import { mapFromShopify, patchOperations } from '../../mapping/from-shopify.js';
 import type { ShopifyCustomerView } from '../../mapping/targets.js';
 import type { ShopifyCustomer } from '../../shopify/types.js';
 import { applyPatch } from '../../scim/patch/index.js';
-import { SCHEMA, userResourceType } from '../../scim/schemas.js';
+import { SCHEMA } from '../../scim/schemas.js';
+import type { TenantUserType } from '../../scim/tenant-schemas.js';
 import type { Json } from '../../store/resources.js';
 
 /** The numeric part of a customer GID. */
@@ -22,14 +23,15 @@ export function userNameFor(view: ShopifyCustomerView, customerId: string): stri
 
 /**
  * The stored form of a user for `view`: attributes from the rules mapped back (toScim or both), active, and the
- * given userName. Values the schema refuses are left out rather than failing the whole user.
+ * given userName, shaped by the tenant's User type so attributes of its declared extensions are kept. Values the
+ * schema refuses are left out rather than failing the whole user.
  */
-export function userDataFromCustomer(view: ShopifyCustomerView, mapping: MappingDocument, userName: string): Json {
+export function userDataFromCustomer(view: ShopifyCustomerView, mapping: MappingDocument, userName: string, userType: TenantUserType): Json {
   const base = { schemas: [SCHEMA.user], userName, active: true };
-  const ops = patchOperations(mapFromShopify(view, mapping).patch).filter((op) => op.op === 'replace');
+  const ops = patchOperations(mapFromShopify(view, mapping, { schemas: userType.schemas }).patch).filter((op) => op.op === 'replace');
   let data: Json = base;
   for (const op of ops) {
-    const r = applyPatch({ ...data, id: 'new' }, { schemas: [SCHEMA.patchOp], Operations: [op] }, userResourceType);
+    const r = applyPatch({ ...data, id: 'new' }, { schemas: [SCHEMA.patchOp], Operations: [op] }, userType.type);
     if (r.ok) {
       const { id: _id, ...rest } = r.value.resource as Json;
       data = rest;

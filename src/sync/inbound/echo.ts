@@ -7,29 +7,38 @@ import type { ShopifyCustomerView } from '../../mapping/targets.js';
 import type { ResourceRecord } from '../../store/resources.js';
 import type { SchemaDef } from '../../scim/schemas.js';
 
-/** The customer fields and default-address fields the mapping writes (rules toShopify or both). */
-export function controlledFields(mapping: MappingDocument): { fields: Set<CustomerField>; address: Set<AddressField> } {
+type ConsentKind = 'emailMarketingConsent' | 'smsMarketingConsent';
+
+/**
+ * The customer fields, default-address fields and marketing consents the mapping writes or reads back (rules in
+ * any direction). A field only read back (toScim) has no value the user maps to, so a Shopify value there is never
+ * an echo: the reverse mapping decides what it changes.
+ */
+export function controlledFields(mapping: MappingDocument): { fields: Set<CustomerField>; address: Set<AddressField>; consent: Set<ConsentKind> } {
   const fields = new Set<CustomerField>();
   const address = new Set<AddressField>();
+  const consent = new Set<ConsentKind>();
   for (const r of mapping.rules) {
-    if (r.direction === 'toScim') continue;
     if (r.target.kind === 'field') fields.add(r.target.field);
     else if (r.target.kind === 'address') address.add(r.target.field);
+    else if (r.target.kind === 'emailMarketingConsent' || r.target.kind === 'smsMarketingConsent') consent.add(r.target.kind);
   }
-  return { fields, address };
+  return { fields, address, consent };
 }
 
 /**
- * The shape both sides are fingerprinted in: the controlled fields the observed view carries (a webhook payload has
- * no locale, tags or metafields, so those cannot be compared and are left out on both sides).
+ * The shape both sides are fingerprinted in: the controlled fields the observed view carries (a customers/update
+ * payload has no locale, tags, consent or metafields, so those cannot be compared and are left out on both sides).
  */
 export function echoShape(view: ShopifyCustomerView, mapping: MappingDocument): FingerprintInput {
-  const { fields, address } = controlledFields(mapping);
+  const { fields, address, consent } = controlledFields(mapping);
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(view, k);
   const like: FingerprintInput = {};
-  for (const f of fields) if (Object.prototype.hasOwnProperty.call(view, f)) like[f] = '';
-  if (address.size && Object.prototype.hasOwnProperty.call(view, 'defaultAddress')) {
+  for (const f of fields) if (has(f)) like[f] = '';
+  if (address.size && has('defaultAddress')) {
     like.defaultAddress = Object.fromEntries([...address].map((k) => [k, '']));
   }
+  for (const k of consent) if (has(k)) like[k] = { marketingState: 'SUBSCRIBED' };
   return like;
 }
 

@@ -1,5 +1,6 @@
 // SCIM writes that start in Shopify: the same repository writes, audit entries (actor 'shopify') and version bumps as
-// the SCIM service makes, fanned out to the outbound targets, but never handed to the Shopify engine (no ping-pong).
+// the SCIM service makes, with the tenant's User type (its declared extensions included), fanned out to the outbound
+// targets, but never handed to the Shopify engine (no ping-pong).
 import type { Transaction } from 'kysely';
 import type { Database } from '../../store/types.js';
 import type { Tenant } from '../../store/tenants.js';
@@ -7,9 +8,12 @@ import { UserRepository } from '../../store/users.js';
 import { GroupRepository } from '../../store/groups.js';
 import { audit, type Json, type ResourceRecord } from '../../store/resources.js';
 import { applyPatch } from '../../scim/patch/index.js';
-import { userResourceTypeFor, SCHEMA } from '../../scim/schemas.js';
-import { readTenantSchemas } from '../../scim/tenant-schemas.js';
+import { SCHEMA } from '../../scim/schemas.js';
+import { tenantUserType } from '../../scim/tenant-schemas.js';
 import type { ScimError } from '../../scim/errors.js';
+import type { MappingDocument } from '../../mapping/document.js';
+import type { ShopifyCustomerView } from '../../mapping/targets.js';
+import { userDataFromCustomer } from './customer-user.js';
 import { enqueueTargetJobs, type FanoutOptions } from '../targets/fanout.js';
 
 export const SHOPIFY_ACTOR = 'shopify';
@@ -33,7 +37,7 @@ export interface WriteContext {
  */
 export async function patchUserFromShopify(tx: Tx, ctx: WriteContext, prev: ResourceRecord, ops: PatchOp[]): Promise<ResourceRecord | ScimError | undefined> {
   if (ops.length === 0) return undefined;
-  const r = applyPatch({ id: prev.id, ...prev.data }, { schemas: [SCHEMA.patchOp], Operations: ops }, userResourceTypeFor(readTenantSchemas(ctx.tenant.settings)));
+  const r = applyPatch({ id: prev.id, ...prev.data }, { schemas: [SCHEMA.patchOp], Operations: ops }, tenantUserType(ctx.tenant.settings).type);
   if (!r.ok) return r.error;
   if (!r.value.changed) return undefined;
   const { id: _id, ...data } = r.value.resource as Json;
@@ -50,8 +54,12 @@ export async function patchUserFromShopify(tx: Tx, ctx: WriteContext, prev: Reso
   return after;
 }
 
-/** Creates a user for a customer that exists only in Shopify. */
-export async function createUserFromShopify(tx: Tx, ctx: WriteContext, data: Json): Promise<ResourceRecord> {
+/**
+ * Creates a user for a customer that exists only in Shopify: its attributes through the reverse mapping, shaped by
+ * the tenant's User type (see userDataFromCustomer).
+ */
+export async function createUserFromShopify(tx: Tx, ctx: WriteContext, view: ShopifyCustomerView, userName: string, mapping: MappingDocument): Promise<ResourceRecord> {
+  const data = userDataFromCustomer(view, mapping, userName, tenantUserType(ctx.tenant.settings));
   const created = await users.insert(tx, ctx.tenant.id, data, null);
   const attributes = Object.keys(data).filter((k) => k !== 'schemas');
   await audit(tx, { tenantId: ctx.tenant.id, actor: SHOPIFY_ACTOR, action: 'user.create', resourceType: 'User', resourceId: created.id, detail: { attributes, ...ctx.cause } });
