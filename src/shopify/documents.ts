@@ -88,6 +88,36 @@ ${CUSTOMER}`,
   }
 }`,
   ),
+  // customers: the dedicated address mutations (CustomerInput.addresses is deprecated from 2026-07)
+  customerAddressCreate: doc(
+    'CustomerAddressCreate',
+    `mutation CustomerAddressCreate($customerId: ID!, $address: MailingAddressInput!, $setAsDefault: Boolean) {
+  customerAddressCreate(customerId: $customerId, address: $address, setAsDefault: $setAsDefault) { address { ...AddressFields } userErrors { field message } }
+}
+${ADDRESS}`,
+  ),
+  customerAddressUpdate: doc(
+    'CustomerAddressUpdate',
+    `mutation CustomerAddressUpdate($customerId: ID!, $addressId: ID!, $address: MailingAddressInput!, $setAsDefault: Boolean) {
+  customerAddressUpdate(customerId: $customerId, addressId: $addressId, address: $address, setAsDefault: $setAsDefault) {
+    address { ...AddressFields }
+    userErrors { field message }
+  }
+}
+${ADDRESS}`,
+  ),
+  customerAddressDelete: doc(
+    'CustomerAddressDelete',
+    `mutation CustomerAddressDelete($customerId: ID!, $addressId: ID!) {
+  customerAddressDelete(customerId: $customerId, addressId: $addressId) { deletedAddressId userErrors { field message } }
+}`,
+  ),
+  customerUpdateDefaultAddress: doc(
+    'CustomerUpdateDefaultAddress',
+    `mutation CustomerUpdateDefaultAddress($customerId: ID!, $addressId: ID!) {
+  customerUpdateDefaultAddress(customerId: $customerId, addressId: $addressId) { customer { id updatedAt defaultAddress { id } } userErrors { field message } }
+}`,
+  ),
   customerRequestDataErasure: doc(
     'CustomerRequestDataErasure',
     `mutation CustomerRequestDataErasure($customerId: ID!) {
@@ -216,7 +246,7 @@ ${CUSTOMER}`,
   bulkCustomerCreate: doc(
     'BulkCustomerCreate',
     `mutation BulkCustomerCreate($input: CustomerInput!) {
-  customerCreate(input: $input) { customer { id updatedAt tags defaultEmailAddress { emailAddress } } userErrors { field message } }
+  customerCreate(input: $input) { customer { id updatedAt tags defaultEmailAddress { emailAddress } defaultAddress { id } } userErrors { field message } }
 }`,
   ),
 

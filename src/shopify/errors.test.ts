@@ -19,6 +19,9 @@ const cases: [string, Parameters<typeof fromUserErrors>[0], string, string][] = 
   ['customerSet INPUT_MISMATCH', [{ code: 'INPUT_MISMATCH', field: ['input', 'email'], message: 'The identifier value does not match' }], 'INVALID_INPUT', 'invalid'],
   ['erasure of an unknown customer', [{ code: 'DOES_NOT_EXIST', field: ['customerId'], message: 'Customer does not exist.' }], 'NOT_FOUND', 'notFound'],
   ['an unknown message', [{ field: ['note'], message: 'Note is too long' }], 'INVALID_INPUT', 'invalid'],
+  ['an address of an unknown country', [{ field: ['address', 'country'], message: 'Country is not a valid country' }], 'INVALID_INPUT', 'invalid'],
+  ['an address in no zone of its country', [{ field: ['addresses', '0', 'province'], message: 'Province is not a valid province in Canada' }], 'INVALID_INPUT', 'invalid'],
+  ['an address id that is gone', [{ field: ['addressId'], message: 'Address does not exist' }], 'NOT_FOUND', 'notFound'],
 ];
 
 for (const [name, userErrors, code, kind] of cases) {
@@ -31,6 +34,11 @@ for (const [name, userErrors, code, kind] of cases) {
     assert.deepEqual(e.field, userErrors[0].field ?? undefined);
   });
 }
+
+test('a gone address is named as an address, not as the customer', () => {
+  assert.equal(fromUserErrors([{ field: ['addressId'], message: 'Address does not exist' }]).message, 'The address was not found');
+  assert.equal(fromUserErrors([{ field: ['customerId'], message: 'Customer does not exist' }]).message, 'The customer was not found');
+});
 
 test('the most specific of several userErrors wins', () => {
   const e = fromUserErrors([

@@ -147,7 +147,8 @@ function classifyUserError(ue: ShopifyUserError): ShopifyError {
   if (/must have a name, phone number or email/.test(msg)) return shopifyErrors.customerNeedsIdentity(field);
   if (/orders?\b/.test(msg) && /delete|deleted/.test(msg)) return shopifyErrors.customerHasOrders(field);
   if (code === 'NOT_FOUND' || code === 'DOES_NOT_EXIST' || /does not exist|not found|can.t be found|could(n.t| not) (be )?find|could not be found/.test(msg)) {
-    return shopifyErrors.notFound(isCustomId ? 'The customer with this custom id' : 'The customer', field);
+    const what = isCustomId ? 'The customer with this custom id' : name === 'addressid' ? 'The address' : 'The customer';
+    return shopifyErrors.notFound(what, field);
   }
   if (code === 'INVALID' || code === 'INVALID_VALUE' || /is invalid|not valid|invalid/.test(msg)) {
     if (isEmail) return shopifyErrors.emailInvalid(field);

@@ -26,6 +26,7 @@ export {
   requestDataErasure,
   cancelDataErasure,
 } from './customers.js';
+export { createCustomerAddress, updateCustomerAddress, deleteCustomerAddress, setDefaultAddress } from './addresses.js';
 export { listCustomers, listCustomersUpdatedSince, updatedSinceQuery, MAX_PAGE_SIZE } from './customer-list.js';
 export type { CustomerPage, ListCustomersOptions, UpdatedSinceOptions } from './customer-list.js';
 export { setMetafields, ensureCustomIdDefinition, METAFIELDS_PER_CALL } from './metafields.js';

@@ -106,7 +106,10 @@ export interface CustomerInput extends CustomerFields {
   emailMarketingConsent?: EmailMarketingConsent;
   /** On create only; an existing customer's consent changes through updateSmsMarketingConsent. */
   smsMarketingConsent?: SmsMarketingConsent;
-  /** Deprecated on CustomerInput from 2026-07 (still accepted); setCustomer carries addresses without deprecation. */
+  /**
+   * Deprecated on CustomerInput from 2026-07 (still accepted): an existing customer's addresses change through the
+   * address mutations (src/shopify/addresses.ts); a create and a bulk create still send the first address here.
+   */
   addresses?: AddressInput[];
 }
 
