@@ -2,7 +2,7 @@
 // atomically, bump updatedAt only on a real change, and announce the webhook topics the change implies.
 import { checkAddress, type AddressFields, type AddressInput } from './addresses.js';
 import { applyMetafieldWrite, checkMetafieldWrite, type MetafieldWrite } from './metafields.js';
-import { customerDeletePayload, customerPayload, emailConsentPayload, tagsPayload } from './payloads.js';
+import { customerDeletePayload, customerPayload, emailConsentPayload, smsConsentPayload, tagsPayload } from './payloads.js';
 import type { Shop } from './shop.js';
 import type { AddressRecord, ConsentRecord, CustomerRecord, CustomerState } from './state.js';
 import { checkTags, isValidEmail, normalizePhone, normalizeTags, sortTags, type UserErrorOut } from './validation.js';
@@ -159,6 +159,8 @@ export function commitChange(shop: Shop, c: CustomerRecord, before: CustomerReco
   emitTagDiff(shop, c, before.tags, c.tags);
   if (JSON.stringify(before.emailMarketingConsent) !== JSON.stringify(c.emailMarketingConsent))
     shop.emit('customers/email_marketing_consent_update', emailConsentPayload(c));
+  if (JSON.stringify(before.smsMarketingConsent) !== JSON.stringify(c.smsMarketingConsent))
+    shop.emit('customers/marketing_consent_update', smsConsentPayload(c));
   if (before.state !== c.state) {
     if (c.state === 'ENABLED') shop.emit('customers/enable', customerPayload(c, shop.settings.currencyCode));
     if (c.state === 'DISABLED') shop.emit('customers/disable', customerPayload(c, shop.settings.currencyCode));
@@ -217,6 +219,7 @@ export function updateCustomer(shop: Shop, c: CustomerRecord, input: CustomerFie
   if (c.email === null) c.emailMarketingConsent = null;
   else if (!c.emailMarketingConsent) c.emailMarketingConsent = { marketingState: 'NOT_SUBSCRIBED', marketingOptInLevel: 'SINGLE_OPT_IN', consentUpdatedAt: null };
   if (c.phone === null) c.smsMarketingConsent = null;
+  else if (!c.smsMarketingConsent) c.smsMarketingConsent = { marketingState: 'NOT_SUBSCRIBED', marketingOptInLevel: 'SINGLE_OPT_IN', consentUpdatedAt: null };
   commitChange(shop, c, before);
   return { customer: c, userErrors: [] };
 }

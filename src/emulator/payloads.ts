@@ -1,5 +1,6 @@
 // Webhook bodies shaped like Shopify's REST resources (snake_case, numeric ids, admin_graphql_api_id), built at
-// the moment of a change. Since API 2025-01 customer payloads carry neither tags nor marketing consent.
+// the moment of a change. Since API 2025-01 customer payloads carry neither tags nor marketing consent: those have
+// topics of their own.
 import { gid, type AddressRecord, type CustomerRecord } from './state.js';
 
 function addressPayload(a: AddressRecord, customerId: number, isDefault: boolean): Record<string, unknown> {
@@ -64,6 +65,23 @@ export function customerDeletePayload(c: CustomerRecord): Record<string, unknown
 /** The body of customer_tags/added and customer_tags/removed: only the tags that changed. */
 export function tagsPayload(c: CustomerRecord, tags: string[], occurredAt: string): Record<string, unknown> {
   return { customerId: gid('Customer', c.id), tags, occurredAt };
+}
+
+/** The body of customers/marketing_consent_update (the SMS consent): `{id, phone, sms_marketing_consent}`. */
+export function smsConsentPayload(c: CustomerRecord): Record<string, unknown> {
+  const m = c.smsMarketingConsent;
+  return {
+    id: c.id,
+    phone: c.phone,
+    sms_marketing_consent: m
+      ? {
+          state: m.marketingState.toLowerCase(),
+          opt_in_level: m.marketingOptInLevel?.toLowerCase() ?? null,
+          consent_updated_at: m.consentUpdatedAt,
+          consent_collected_from: 'OTHER',
+        }
+      : null,
+  };
 }
 
 /** The body of customers/email_marketing_consent_update. */

@@ -116,3 +116,18 @@ test('consent maps back as the boolean of a tenant extension attribute', () => {
   const stored = { ...user, [acme.id]: { newsletter: true } };
   assert.deepEqual(mapFromShopify(view('SUBSCRIBED'), m, { schemas: [acme], user: stored }).patch, {}, 'unchanged');
 });
+
+test("SMS consent maps back like email consent, in the GraphQL states and the webhook's", () => {
+  const mkt: SchemaDef = { id: 'urn:acme:params:scim:schemas:extension:mkt:2.0:User', name: 'Mkt', description: '', attributes: [attr('smsOptIn', 'boolean')] };
+  const m = doc([both('sms', `${mkt.id}:smsOptIn`, { kind: 'smsMarketingConsent', optInLevel: 'SINGLE_OPT_IN' })]);
+  const back = (marketingState: string, stored?: Record<string, unknown>) =>
+    mapFromShopify({ smsMarketingConsent: { marketingState } }, m, { schemas: [mkt], ...(stored ? { user: stored } : {}) }).patch;
+  const path = `${mkt.id}:smsOptIn`;
+  assert.deepEqual(back('SUBSCRIBED'), { [path]: true });
+  assert.deepEqual(back('UNSUBSCRIBED'), { [path]: false });
+  assert.deepEqual(back('NEVER_SUBSCRIBED'), { [path]: false }, 'CustomerMarketingConsentState of the phone number (2026-10)');
+  assert.deepEqual(back('NOT_SUBSCRIBED'), { [path]: false }, 'the REST and older enums');
+  assert.deepEqual(back('PENDING'), {}, 'a pending double opt-in is not a yes or a no');
+  assert.deepEqual(back('SUBSCRIBED', { ...user, [mkt.id]: { smsOptIn: true } }), {}, 'the value the mapping sends anyway is unchanged');
+  assert.deepEqual(back('UNSUBSCRIBED', { ...user, [mkt.id]: { smsOptIn: true } }), { [path]: false });
+});

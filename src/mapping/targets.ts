@@ -272,7 +272,8 @@ export function readTarget(t: Target, c: ShopifyCustomerView): TargetRead {
       if (!has(c, t.kind)) return { present: false };
       const state = c[t.kind]?.marketingState?.toUpperCase();
       if (state === 'SUBSCRIBED') return { present: true, value: true };
-      if (state === 'UNSUBSCRIBED' || state === 'NOT_SUBSCRIBED') return { present: true, value: false };
+      // NOT_SUBSCRIBED in the email and REST enums, NEVER_SUBSCRIBED in CustomerMarketingConsentState (SMS, 2026-10)
+      if (state === 'UNSUBSCRIBED' || state === 'NOT_SUBSCRIBED' || state === 'NEVER_SUBSCRIBED') return { present: true, value: false };
       return { present: false };
     }
     case 'tag':

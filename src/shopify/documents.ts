@@ -5,6 +5,8 @@ import type { ShopifyDocument } from './client.js';
 // Selections several documents make; the bulk export cannot use fragments, so it spells them out from these.
 const ADDRESS_FIELDS = 'id firstName lastName company address1 address2 city province provinceCode zip countryCodeV2 phone';
 const CUSTOMER_SCALARS = 'id firstName lastName note locale tags state createdAt updatedAt canDelete numberOfOrders';
+/** The email and phone with their marketing consent (SMS consent under the phone's smsMarketingConsent since 2026-10). */
+const CUSTOMER_CONTACT = 'defaultEmailAddress { emailAddress marketingState } defaultPhoneNumber { phoneNumber smsMarketingConsent { state } }';
 const DEFINITION_FIELDS = 'id namespace key name ownerType type { name } capabilities { uniqueValues { enabled } }';
 const SUBSCRIPTION_FIELDS = 'id topic uri format includeFields filter apiVersion { handle } createdAt';
 
@@ -17,8 +19,7 @@ fragment AddressFields on MailingAddress {
 const CUSTOMER = /* GraphQL */ `
 fragment CustomerFields on Customer {
   ${CUSTOMER_SCALARS}
-  defaultEmailAddress { emailAddress marketingState }
-  defaultPhoneNumber { phoneNumber smsMarketingConsent { state } }
+  ${CUSTOMER_CONTACT}
   defaultAddress { ...AddressFields }
   addressesV2(first: 10) { nodes { ...AddressFields } }
   metafields(first: $metafieldCount, keys: $metafieldKeys) @include(if: $withMetafields) { nodes { namespace key type value } }
@@ -281,8 +282,7 @@ export function bulkCustomersQuery(opts: { query?: string; metafieldKeys?: strin
     edges {
       node {
         ${CUSTOMER_SCALARS}
-        defaultEmailAddress { emailAddress marketingState }
-        defaultPhoneNumber { phoneNumber }
+        ${CUSTOMER_CONTACT}
         defaultAddress { ${ADDRESS_FIELDS} }
         addressesV2 { edges { node { ${ADDRESS_FIELDS} } } }
         ${mf}

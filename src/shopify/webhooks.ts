@@ -4,7 +4,10 @@ import type { ShopifyClient } from './client.js';
 import { documents } from './documents.js';
 import { runMutation } from './operation.js';
 
-/** The customer topics the two-way sync listens to. */
+/**
+ * The customer topics the two-way sync listens to. Since API 2025-01 customer payloads carry neither tags nor
+ * marketing consent: those come on their own topics (CUSTOMERS_MARKETING_CONSENT_UPDATE is the SMS consent).
+ */
 export const CUSTOMER_WEBHOOK_TOPICS = [
   'CUSTOMERS_CREATE',
   'CUSTOMERS_UPDATE',
@@ -13,6 +16,8 @@ export const CUSTOMER_WEBHOOK_TOPICS = [
   'CUSTOMERS_DISABLE',
   'CUSTOMER_TAGS_ADDED',
   'CUSTOMER_TAGS_REMOVED',
+  'CUSTOMERS_EMAIL_MARKETING_CONSENT_UPDATE',
+  'CUSTOMERS_MARKETING_CONSENT_UPDATE',
 ] as const;
 
 export interface WebhookSubscription {

@@ -162,3 +162,27 @@ test('an email consent change fires customers/email_marketing_consent_update', (
     assert.equal(w.json.email_address, 'consent@example.com');
     assert.deepEqual([w.json.email_marketing_consent.state, w.json.email_marketing_consent.opt_in_level], ['subscribed', 'confirmed_opt_in']);
   }));
+
+test('an SMS consent change fires customers/marketing_consent_update, and reads back under the phone number', () =>
+  withReceiver({ clientSecret: SECRET }, async (t, rx) => {
+    await subscribe(t, 'CUSTOMERS_MARKETING_CONSENT_UPDATE', rx.url);
+    const c = t.em.control.createCustomer({ email: 'sms@example.com' }).customer!;
+    const read = async () =>
+      (await t.data('query($id: ID!) { customer(id: $id) { defaultPhoneNumber { phoneNumber smsMarketingConsent { state optInLevel updatedAt } } } }', { id: c.id })).customer.defaultPhoneNumber;
+    t.em.control.updateCustomer(c.id, { phone: '+14155550161' });
+    const [added] = await rx.waitFor(1);
+    assert.deepEqual(added.json.sms_marketing_consent, { state: 'not_subscribed', opt_in_level: 'single_opt_in', consent_updated_at: null, consent_collected_from: 'OTHER' }, 'a phone added later has a consent record, as on create');
+    assert.deepEqual((await read()).smsMarketingConsent, { state: 'NEVER_SUBSCRIBED', optInLevel: 'SINGLE_OPT_IN', updatedAt: null });
+    rx.received.length = 0;
+    await t.data(`mutation($id: ID!) { customerSmsMarketingConsentUpdate(input: { customerId: $id, smsMarketingConsent: { marketingState: SUBSCRIBED, marketingOptInLevel: CONFIRMED_OPT_IN } }) { userErrors { message } } }`, { id: c.id });
+    const [w] = await rx.waitFor(1);
+    assert.ok(verify(w));
+    assert.equal(w.headers['x-shopify-topic'], 'customers/marketing_consent_update');
+    assert.deepEqual(Object.keys(w.json).sort(), ['id', 'phone', 'sms_marketing_consent']);
+    assert.equal(w.json.id, c.legacyResourceId);
+    assert.equal(w.json.phone, '+14155550161');
+    assert.deepEqual([w.json.sms_marketing_consent.state, w.json.sms_marketing_consent.opt_in_level], ['subscribed', 'confirmed_opt_in']);
+    assert.ok(!Number.isNaN(Date.parse(w.json.sms_marketing_consent.consent_updated_at)));
+    const now = await read();
+    assert.deepEqual([now.smsMarketingConsent.state, now.smsMarketingConsent.optInLevel], ['SUBSCRIBED', 'CONFIRMED_OPT_IN']);
+  }));

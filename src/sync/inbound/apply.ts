@@ -30,6 +30,11 @@ export interface CustomerState {
   created?: boolean;
   /** the state was just read from Shopify, so it is the newest: no tie to settle */
   fresh?: boolean;
+  /**
+   * the delivery cannot be ordered against the customer's other changes (a consent topic has no updated_at): the
+   * customer is read to apply its current state of the same fields, as for a tie
+   */
+  unordered?: boolean;
   /** for the audit log: topic and webhook id, or 'reconcile' */
   cause: Json;
 }
@@ -63,7 +68,7 @@ export async function applyCustomerState(deps: InboundDeps, tenant: Tenant, stat
     const seen = time(link.shopifyUpdatedAt);
     if (at < seen) return 'stale';
     // Shopify's updated_at has one-second steps: two states of the same second cannot be ordered by it.
-    if (at === seen && !state.fresh) return 'tie';
+    if ((at === seen || state.unordered) && !state.fresh) return 'tie';
     const moved = later(link.shopifyUpdatedAt, state.updatedAt);
     // A SCIM change not yet written to Shopify wins: the engine's next write replaces this state anyway.
     if ((link.syncedVersion ?? 0) < user.version) return 'superseded';

@@ -72,5 +72,6 @@ export function viewOfCustomer(c: ShopifyCustomer): ShopifyCustomerView {
       : null,
     metafields: c.metafields.map((m) => ({ namespace: m.namespace, key: m.key, type: m.type, value: m.value })),
     ...(c.emailMarketingState ? { emailMarketingConsent: { marketingState: c.emailMarketingState } } : {}),
+    ...(c.smsMarketingState ? { smsMarketingConsent: { marketingState: c.smsMarketingState } } : {}),
   };
 }

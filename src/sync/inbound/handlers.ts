@@ -11,10 +11,16 @@ import { applyCustomerState, type ApplyOutcome } from './apply.js';
 import type { InboundDeps } from './context.js';
 import { loadWebhook, markProcessed } from './events.js';
 import { CUSTOM_ID_JOB, INBOUND_JOB, type CustomIdJob, type InboundJob } from './jobs.js';
-import { customerGid, customerView, payloadUpdatedAt, tagList } from './payload.js';
+import { consentView, customerGid, customerView, payloadUpdatedAt, tagList } from './payload.js';
 import { applyCustomerDeletion, applyTagChange } from './removal.js';
 
 const links = new LinkRepository();
+
+/** The consent topics (REST spelling) and the consent each one reports. */
+const CONSENT_TOPICS = new Map<string, 'emailMarketingConsent' | 'smsMarketingConsent'>([
+  ['customers/email_marketing_consent_update', 'emailMarketingConsent'],
+  ['customers/marketing_consent_update', 'smsMarketingConsent'],
+]);
 
 /**
  * How many times a delivery waits for the engine to write a pending SCIM change before it is dropped as superseded
@@ -47,6 +53,11 @@ export async function processWebhook(deps: InboundDeps, tenantId: string, webhoo
       created: ev.topic === 'customers/create',
       cause,
     });
+  } else if (CONSENT_TOPICS.has(ev.topic)) {
+    const kind = CONSENT_TOPICS.get(ev.topic)!;
+    // Only a rule that reads this consent back makes its delivery matter (and worth the read that orders it).
+    const readBack = readMapping(tenant.settings).rules.some((r) => r.direction !== 'toShopify' && r.target.kind === kind);
+    outcome = readBack ? await applyCustomerState(deps, tenant, { customerId: gid, view: consentView(ev.body), unordered: true, cause }) : 'skipped: no rule maps this consent back';
   } else outcome = 'ignored';
   if (outcome === 'superseded' && opts.defer) return 'deferred';
   await markProcessed(deps.db, tenantId, webhookId, outcome, (deps.now ?? Date.now)());

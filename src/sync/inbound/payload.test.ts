@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { customerGid, customerView, payloadUpdatedAt, tagList } from './payload.js';
+import { consentView, customerGid, customerView, payloadUpdatedAt, tagList } from './payload.js';
 import { inboundKey } from './events.js';
 import { readInboundPolicies } from './settings.js';
 
@@ -56,4 +56,17 @@ test('inbound policies default to no import and deactivation, and a wrong value 
   assert.deepEqual(readInboundPolicies({}), { importShopifyCreated: false, shopifyDelete: 'deactivate' });
   assert.deepEqual(readInboundPolicies({ policies: { importShopifyCreated: true, shopifyDelete: 'delete' } }), { importShopifyCreated: true, shopifyDelete: 'delete' });
   assert.deepEqual(readInboundPolicies({ policies: { importShopifyCreated: true, shopifyDelete: 'shred' } }), { importShopifyCreated: true, shopifyDelete: 'deactivate' });
+});
+
+test("consent topics' payloads give only the consent, its state in Shopify's upper-case enum spelling", () => {
+  const sms = { id: 1042, phone: '+14155550123', sms_marketing_consent: { state: 'unsubscribed', opt_in_level: 'single_opt_in', consent_updated_at: '2026-03-01T10:20:30-05:00', consent_collected_from: 'OTHER' } };
+  assert.deepEqual(consentView(sms), { smsMarketingConsent: { marketingState: 'UNSUBSCRIBED' } }, 'no phone: the payload cannot be ordered against other changes');
+  assert.equal(customerGid(sms), 'gid://shopify/Customer/1042');
+  const email = { customer_id: 1042, email_address: 'ada@example.com', email_marketing_consent: { state: 'subscribed', opt_in_level: 'confirmed_opt_in', consent_updated_at: null } };
+  assert.deepEqual(consentView(email), { emailMarketingConsent: { marketingState: 'SUBSCRIBED' } });
+  assert.equal(inboundKey('customers/marketing_consent_update', sms), inboundKey('customers/update', update), "one customer's consent and other events share an ordering key");
+  assert.deepEqual(consentView({ id: 1, sms_marketing_consent: null }), { smsMarketingConsent: null });
+  assert.deepEqual(consentView({ id: 1, sms_marketing_consent: { state: null, opt_in_level: null } }), { smsMarketingConsent: null });
+  assert.deepEqual(customerView({ ...update, sms_marketing_consent: { state: 'subscribed' } }).smsMarketingConsent, { marketingState: 'SUBSCRIBED' }, 'payloads of versions before 2025-01 carry the consent');
+  assert.ok(!('smsMarketingConsent' in customerView(update)));
 });

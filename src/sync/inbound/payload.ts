@@ -45,9 +45,22 @@ function addressView(a: unknown): ShopifyCustomerView['defaultAddress'] {
   };
 }
 
+/** A REST consent object (`{state: "subscribed", opt_in_level, consent_updated_at, …}`) as the mapping reads it. */
+function consentOf(c: unknown): { marketingState: string } | null {
+  if (!isObj(c) || typeof c.state !== 'string' || c.state === '') return null;
+  return { marketingState: c.state.toUpperCase() };
+}
+
+/** The REST payload key of each consent, and the view key it is read into. */
+const CONSENT_KEYS = [
+  ['email_marketing_consent', 'emailMarketingConsent'],
+  ['sms_marketing_consent', 'smsMarketingConsent'],
+] as const;
+
 /**
  * The customer of a customers/* payload as the mapping reads it. Only keys the payload has are set: since API
- * 2025-01 a customer payload carries no tags or marketing consent, and none carries metafields.
+ * 2025-01 a customer payload carries no tags or marketing consent (older versions' payloads still do, and are read),
+ * and none carries metafields.
  */
 export function customerView(body: unknown): ShopifyCustomerView {
   if (!isObj(body)) return {};
@@ -62,6 +75,20 @@ export function customerView(body: unknown): ShopifyCustomerView {
   if (has('default_address')) view.defaultAddress = addressView(body.default_address);
   if (Array.isArray(body.tags)) view.tags = body.tags.map(String);
   else if (typeof body.tags === 'string') view.tags = body.tags.split(',').map((t) => t.trim()).filter(Boolean);
+  Object.assign(view, consentView(body));
+  return view;
+}
+
+/**
+ * Only the marketing consent a payload carries: the whole of what customers/email_marketing_consent_update
+ * (`{customer_id, email_address, email_marketing_consent}`) and customers/marketing_consent_update (`{id, phone,
+ * sms_marketing_consent}`, the SMS consent) say about the customer. Their email and phone are left out: these
+ * payloads have no updated_at, so they cannot be ordered against the customer's other changes.
+ */
+export function consentView(body: unknown): ShopifyCustomerView {
+  if (!isObj(body)) return {};
+  const view: ShopifyCustomerView = {};
+  for (const [rest, key] of CONSENT_KEYS) if (Object.prototype.hasOwnProperty.call(body, rest)) view[key] = consentOf(body[rest]);
   return view;
 }
 
