@@ -10,6 +10,7 @@ import { getCustomer, type CustomerInput, type ShopifyCustomer } from '../shopif
 import { LinkRepository } from '../sync/links.js';
 import { readPolicies } from '../sync/policies.js';
 import { createInput, updatePlan } from '../sync/customer-writes.js';
+import type { AddressChange } from '../sync/default-address.js';
 import { adminErrors } from './errors.js';
 import { shopsOf, type AdminDeps } from './context.js';
 import { currentMapping } from './mapping.js';
@@ -26,6 +27,8 @@ export interface ShopifyWrites {
   /** create: no customer yet; update: only what differs from the customer now; unknown: the customer could not be read */
   action: 'create' | 'update' | 'unknown';
   input?: CustomerInput;
+  /** the default address's change, made with the address mutations (an update names the address it changes) */
+  address?: AddressChange;
   changed?: string[];
   removeMetafields?: { namespace: string; key: string }[];
   /** why the customer could not be read (no shop connected, Shopify unreachable) */
@@ -110,12 +113,20 @@ export async function previewUser(deps: AdminDeps, tenant: Tenant, body: unknown
   } catch {
     // invalid stored policies: the engine refuses to run until they are fixed; preview as the default would
   }
-  const plan = updatePlan(p.customer, customer, [], { applyEmailChanges });
+  const recorded = link.applied?.addressId;
+  const plan = updatePlan(p.customer, customer, [], { applyEmailChanges, ...(recorded ? { addressId: recorded } : {}) });
   const changed = [...plan.changed, ...(p.tagChanges && (p.tagChanges.add.length || p.tagChanges.remove.length) ? ['tags'] : [])];
   return {
     ...p,
     mappingVersion: version,
-    shopify: { customerId: customer.id, action: 'update', ...(plan.input ? { input: plan.input } : {}), changed, removeMetafields: plan.removeMetafields },
+    shopify: {
+      customerId: customer.id,
+      action: 'update',
+      ...(plan.input ? { input: plan.input } : {}),
+      ...(plan.address ? { address: plan.address } : {}),
+      changed,
+      removeMetafields: plan.removeMetafields,
+    },
   };
 }
 

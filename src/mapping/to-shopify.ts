@@ -22,6 +22,11 @@ export interface AppliedState {
   targets?: string[];
   /** customerFingerprint of what was written, to recognise its echo */
   fingerprint?: string;
+  /**
+   * The Shopify address (GID) the default address was written to, recorded by the sync engine: the bridge changes
+   * or deletes that address only, never another one the merchant added.
+   */
+  addressId?: string;
 }
 
 export interface MapContext {

@@ -62,7 +62,9 @@ export interface PlannedCreate {
   tags: string[];
 }
 
-type Created = { customerCreate: { customer: { id: string; updatedAt: string } | null; userErrors: Array<{ field: string[] | null; message: string }> } | null };
+/** A created customer as a bulk result line names it: with its default address, the one the mapping writes to. */
+type CreatedCustomer = { id: string; updatedAt: string; defaultAddress?: { id: string } | null };
+type Created = { customerCreate: { customer: CreatedCustomer | null; userErrors: Array<{ field: string[] | null; message: string }> } | null };
 
 async function groupRefsOf(db: Kysely<Database>, tenantId: string, userIds: string[], mapping: MappingDocument): Promise<Map<string, GroupRef[]>> {
   const byUser = await users.groupsOf(db, tenantId, userIds);
@@ -116,7 +118,7 @@ export async function planCreates(db: Kysely<Database>, tenant: Tenant, mapping:
  * managed tags, fingerprint, audit) and marks their jobs done, in one transaction per chunk. A job whose lease was
  * taken over is left to the run that took it (it finds the customer by its custom id).
  */
-export async function linkCreated(d: BulkDeps, tenantId: string, made: Array<{ plan: PlannedCreate; customer: { id: string; updatedAt: string } }>): Promise<number> {
+export async function linkCreated(d: BulkDeps, tenantId: string, made: Array<{ plan: PlannedCreate; customer: CreatedCustomer }>): Promise<number> {
   let linkedCount = 0;
   for (let i = 0; i < made.length; i += 200) {
     const chunk = made.slice(i, i + 200);
@@ -141,7 +143,7 @@ export async function linkCreated(d: BulkDeps, tenantId: string, made: Array<{ p
             managedTags: plan.tags,
             shopifyUpdatedAt: customer.updatedAt,
             deprovisioned: null,
-            applied: { ...plan.applied, tags: plan.tags, fingerprint },
+            applied: { ...plan.applied, tags: plan.tags, fingerprint, ...(customer.defaultAddress?.id ? { addressId: customer.defaultAddress.id } : {}) },
           },
           at,
         );
@@ -202,8 +204,8 @@ function abortableSleep(signal: AbortSignal) {
 }
 
 /** Runs the bulk mutation for the planned creates; returns each line's customer (or undefined when it was refused). */
-async function createAll(d: BulkDeps, client: ShopifyClient, plans: PlannedCreate[], signal: AbortSignal): Promise<Array<{ id: string; updatedAt: string } | undefined>> {
-  const out: Array<{ id: string; updatedAt: string } | undefined> = new Array(plans.length);
+async function createAll(d: BulkDeps, client: ShopifyClient, plans: PlannedCreate[], signal: AbortSignal): Promise<Array<CreatedCustomer | undefined>> {
+  const out: Array<CreatedCustomer | undefined> = new Array(plans.length);
   const results = runBulkMutation<Created>(client, {
     mutation: documents.bulkCustomerCreate,
     lines: plans.map((p) => ({ input: p.input })),

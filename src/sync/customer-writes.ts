@@ -1,7 +1,8 @@
 // What to send Shopify to turn a customer into the one the mapping wants: the create input, and for an existing
 // customer only the fields, address, metafields and consent that differ (tags go through diffTags, in provision.ts).
 import type { DesiredAddress, DesiredCustomer, DesiredMetafield } from '../mapping/index.js';
-import type { AddressInput, CustomerInput, MetafieldInput, ShopifyAddress, ShopifyCustomer, ShopifyDocument } from '../shopify/index.js';
+import type { AddressInput, CustomerInput, MetafieldInput, ShopifyCustomer, ShopifyDocument } from '../shopify/index.js';
+import { planAddress, type AddressChange } from './default-address.js';
 
 const FIELDS = ['firstName', 'lastName', 'email', 'phone', 'note', 'locale'] as const;
 
@@ -14,16 +15,11 @@ const same = (a: unknown, b: unknown, caseless = false) => {
   return caseless ? x.toLowerCase() === y.toLowerCase() : x === y;
 };
 
-/** Shopify's address input from the mapping's default address (or a stored address), its fields as they are. */
-function addressInput(a: DesiredAddress | Omit<ShopifyAddress, 'id'>): AddressInput {
+/** Shopify's address input from the mapping's default address: its set fields as they are. */
+function addressInput(a: DesiredAddress): AddressInput {
   const out: AddressInput = {};
-  for (const [k, v] of Object.entries(a) as [keyof AddressInput, string | null | undefined][]) if (v !== undefined) out[k] = v;
+  for (const [k, v] of Object.entries(a) as [keyof AddressInput, string | null | undefined][]) if (!blank(v)) out[k] = v;
   return out;
-}
-
-function fromShopifyAddress(a: ShopifyAddress): Omit<ShopifyAddress, 'id'> {
-  const { id: _id, ...rest } = a;
-  return rest;
 }
 
 /** The metafields to write: those with a value (a null value means delete, see metafieldChanges). */
@@ -31,7 +27,13 @@ export function metafieldInputs(list: readonly DesiredMetafield[]): MetafieldInp
   return list.filter((m) => m.value !== null).map((m) => ({ namespace: m.namespace, key: m.key, type: m.type, value: m.value as string }));
 }
 
-/** The customerCreate input for a desired customer with its managed tags and extra metafields (link, deactivation). */
+/**
+ * The customerCreate input for a desired customer with its managed tags and extra metafields (link, deactivation).
+ * The default address goes in the same call, through CustomerInput.addresses (deprecated, still accepted): the
+ * create stays one atomic call, so an address Shopify refuses leaves no customer behind, and customers/create (and
+ * Shopify Flow's "customer created") already carries the address. docs/shopify.md weighs this against
+ * customerAddressCreate; every later change goes through the address mutations (default-address.ts).
+ */
 export function createInput(d: DesiredCustomer, tags: string[], extraMetafields: MetafieldInput[]): CustomerInput {
   const input: CustomerInput = {};
   for (const f of FIELDS) if (!blank(d[f])) input[f] = d[f] as string;
@@ -54,6 +56,10 @@ function dedupeMetafields(list: MetafieldInput[]): MetafieldInput[] {
 export interface UpdatePlan {
   /** customerUpdate input with only what changed (metafields to write included), or undefined */
   input?: CustomerInput;
+  /** the default-address change, made with the address mutations before `input` (see default-address.ts) */
+  address?: AddressChange;
+  /** the mapped address once `address` is made: its id, null for none, undefined until a create makes it */
+  addressId: string | null | undefined;
   /** names of what changed, for the audit log (never values) */
   changed: string[];
   /** metafields to delete */
@@ -66,9 +72,15 @@ export interface UpdatePlan {
 
 /**
  * The changes that make `current` match `d` (fields, default address, metafields, consent). An email change is left
- * out unless `applyEmailChanges`; other addresses of the customer are kept.
+ * out unless `applyEmailChanges`; the address is the one recorded as `addressId` (else the default address), and
+ * the customer's other addresses are never part of the plan.
  */
-export function updatePlan(d: DesiredCustomer, current: ShopifyCustomer, extraMetafields: MetafieldInput[], opts: { applyEmailChanges: boolean }): UpdatePlan {
+export function updatePlan(
+  d: DesiredCustomer,
+  current: ShopifyCustomer,
+  extraMetafields: MetafieldInput[],
+  opts: { applyEmailChanges: boolean; addressId?: string },
+): UpdatePlan {
   const input: CustomerInput = {};
   const changed: string[] = [];
   for (const f of FIELDS) {
@@ -81,24 +93,8 @@ export function updatePlan(d: DesiredCustomer, current: ShopifyCustomer, extraMe
     }
   }
 
-  if (d.defaultAddress !== undefined) {
-    const cur = current.defaultAddress;
-    const others = current.addresses.filter((a) => !cur || a.id !== cur.id).map((a) => addressInput(fromShopifyAddress(a)));
-    if (d.defaultAddress === null || Object.values(d.defaultAddress).every(blank)) {
-      if (cur) {
-        input.addresses = others;
-        changed.push('defaultAddress');
-      }
-    } else {
-      // `country` (a name) cannot be read back reliably; it is compared through countryCode when both are mapped.
-      const differs = Object.entries(d.defaultAddress).some(([k, v]) => k !== 'country' && !same(v, cur ? (cur as unknown as Record<string, unknown>)[k] : undefined));
-      const onlyCountry = !cur && Object.entries(d.defaultAddress).some(([, v]) => !blank(v));
-      if (differs || onlyCountry) {
-        input.addresses = [addressInput({ ...(cur ? fromShopifyAddress(cur) : {}), ...d.defaultAddress }), ...others];
-        changed.push('defaultAddress');
-      }
-    }
-  }
+  const address = planAddress(d.defaultAddress, current, opts.addressId);
+  if (address.change) changed.push('defaultAddress');
 
   const have = new Map(current.metafields.map((m) => [`${m.namespace}.${m.key}`, m]));
   const toSet: MetafieldInput[] = [];
@@ -131,6 +127,8 @@ export function updatePlan(d: DesiredCustomer, current: ShopifyCustomer, extraMe
   }
   return {
     ...(Object.keys(input).length ? { input } : {}),
+    ...(address.change ? { address: address.change } : {}),
+    addressId: address.addressId,
     changed,
     removeMetafields,
     ...(emailConsent ? { emailConsent } : {}),

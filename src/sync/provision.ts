@@ -28,6 +28,7 @@ import {
   type ShopifyCustomer,
 } from '../shopify/index.js';
 import { createInput, updatePlan } from './customer-writes.js';
+import { applyAddressChange } from './default-address.js';
 import { readTenantSchemas } from '../scim/tenant-schemas.js';
 import { deleteMetafields, deprovisionMarker, USER_ERASE, type Deprovisioned } from './deprovision.js';
 import { LinkRepository, type CustomerLink } from './links.js';
@@ -199,10 +200,18 @@ async function provision(d: ProvisionDeps, ctx: SyncContext, at: string): Promis
     // Linked at once: should this run die now, the next one finds the customer by link (or by its custom id).
     await links.update(d.db, tenant.id, user.id, { customerId: customer.id }, at);
   }
+  // The address the mapping writes to, once this run is done (recorded, so later runs touch that address only).
+  let addressId: string | null | undefined = fresh ? customer.defaultAddress?.id : undefined;
   // A recovered create is brought up to date like any found customer: the attempt that landed may be an older one.
   if (!fresh) {
-    const plan = updatePlan(ctx.desired, customer, markerInput(customer), { applyEmailChanges: ctx.policies.applyEmailChanges || action !== 'updated' });
+    const recorded = ctx.link?.customerId === customer.id ? ctx.link.applied?.addressId : undefined;
+    const plan = updatePlan(ctx.desired, customer, markerInput(customer), {
+      applyEmailChanges: ctx.policies.applyEmailChanges || action !== 'updated',
+      ...(recorded ? { addressId: recorded } : {}),
+    });
     if (ctx.active && customer.metafields.some((x) => x.namespace === marker.namespace && x.key === marker.key)) plan.removeMetafields.push(marker);
+    // The address first: when Shopify refuses it, nothing else of this change has been written.
+    addressId = plan.address ? await applyAddressChange(client, customer.id, plan.address) : plan.addressId;
     if (plan.input) {
       const updated = await updateCustomer(client, customer.id, plan.input, { metafieldKeys: ctx.metafieldKeys });
       customer = { ...updated, tags: customer.tags };
@@ -223,7 +232,7 @@ async function provision(d: ProvisionDeps, ctx: SyncContext, at: string): Promis
     await updateEmailMarketingConsent(client, customer.id, { marketingState: 'UNSUBSCRIBED' });
     changed.push('emailMarketingConsent');
   }
-  return record(d, ctx, at, { customer, action, deprovisioned, tags: wantTags, changed, note });
+  return record(d, ctx, at, { customer, action, deprovisioned, tags: wantTags, changed, note, addressId });
 }
 
 /** Schedules or reverses what the erase policy does beyond tagging. */
@@ -256,6 +265,8 @@ interface Outcome {
   tags: string[];
   changed: string[];
   note?: string;
+  /** the Shopify address the default address is written to, when there is one */
+  addressId?: string | null;
 }
 
 /** Records a successful run on the link and in the audit log. */
@@ -278,7 +289,7 @@ async function record(d: ProvisionDeps, ctx: SyncContext, at: string, o: Outcome
         managedTags: o.customer ? o.tags : [],
         shopifyUpdatedAt: o.customer?.updatedAt ?? null,
         deprovisioned: o.deprovisioned,
-        applied: o.customer ? { ...ctx.applied, tags: o.tags, fingerprint: fingerprint ?? undefined } : null,
+        applied: o.customer ? { ...ctx.applied, tags: o.tags, fingerprint: fingerprint ?? undefined, ...(o.addressId ? { addressId: o.addressId } : {}) } : null,
       },
       at,
     );

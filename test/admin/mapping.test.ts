@@ -240,6 +240,31 @@ test('the preview of a stored, linked user compares with the customer as it is n
   assert.equal(missing.status, 404, missing.dump);
 });
 
+test('the preview of a linked user names the address mutation a changed address would make, on the same address', async () => {
+  const t = await stack.tenant('preview-address');
+  const city = { id: 'city', source: 'addresses[type eq "work"].locality', target: { kind: 'address', field: 'city' } };
+  const withCity = doc();
+  withCity.rules.push(city as never);
+  await stack.admin('PUT', `/tenants/${t.name}/mapping`, withCity);
+  const created = await stack.scim(t, 'POST', '/Users', {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+    userName: 'ada.address@example.com',
+    name: { givenName: 'Ada', familyName: 'Lovelace' },
+    emails: [{ value: 'ada.address@example.com', type: 'work', primary: true }],
+    addresses: [{ type: 'work', locality: 'Paris' }],
+  });
+  const userId = idOf(created);
+  const customer = await stack.until('the customer', () => stack.customerOf(t, userId));
+  const addressId = `gid://shopify/MailingAddress/${customer.defaultAddressId}?model_name=CustomerAddress`;
+  const draft = doc();
+  draft.rules.push({ ...city, transforms: [{ op: 'uppercase' }] } as never);
+  const r = await stack.admin('POST', `/tenants/${t.name}/mapping/preview`, { userId, mapping: draft });
+  assert.equal(r.status, 200, r.dump);
+  assert.deepEqual(r.body.shopify.changed, ['defaultAddress'], r.dump);
+  assert.deepEqual(r.body.shopify.address, { op: 'update', addressId, address: { city: 'PARIS' }, setAsDefault: false }, r.dump);
+  assert.equal(r.body.shopify.input, undefined, 'no address list in a customerUpdate');
+});
+
 test('the reverse preview shows the SCIM patch a Shopify customer would cause', async () => {
   const t = await stack.tenant('preview-reverse', { connect: false });
   await stack.admin('PUT', `/tenants/${t.name}/mapping`, doc());
