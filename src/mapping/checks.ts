@@ -44,6 +44,3 @@ export function normalizeLocale(value: string): string | undefined {
   }
   return out.length > 3 ? undefined : out.join('-');
 }
-
-/** True for an ISO 3166-1 alpha-2 code, which is what Shopify's CountryCode enum holds. */
-export const isCountryCode = (value: string): boolean => /^[A-Z]{2}$/.test(value);

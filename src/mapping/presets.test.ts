@@ -106,7 +106,7 @@ test('Entra ID: work email, mobile phone in E.164, preferredLanguage as locale, 
   assert.equal(customer.email, 'jane.doe@contoso.com');
   assert.equal(customer.phone, '+447700900123', 'the mobile number, read as a UK number');
   assert.equal(customer.locale, 'en-GB');
-  assert.deepEqual(customer.defaultAddress, { address1: '2 Kingdom St', city: 'London', zip: 'W2 6BD', country: 'United Kingdom' });
+  assert.deepEqual(customer.defaultAddress, { address1: '2 Kingdom St', city: 'London', zip: 'W2 6BD', countryCode: 'GB' });
   assert.equal(mf(customer, 'department'), 'Sales');
   assert.equal(mf(customer, 'employee_number'), 'E-77');
   assert.deepEqual(customer.tags, ['scim-provisioned', 'group:UK Sales']);

@@ -47,15 +47,14 @@ const locale = (source = 'locale', others = ['preferredLanguage']): RuleInput =>
 });
 
 /** The default address from one SCIM address (`addresses[type eq "work"]`, or `addresses` for the primary one). */
-const address = (base: string, country: 'countryCode' | 'country' = 'countryCode'): RuleInput[] => [
+const address = (base: string): RuleInput[] => [
   { id: 'address-line1', source: `${base}.streetAddress`, target: { kind: 'address', field: 'address1' }, transforms: [{ op: 'split', separator: '\n', index: 0 }] },
   { id: 'address-line2', source: `${base}.streetAddress`, target: { kind: 'address', field: 'address2' }, transforms: [{ op: 'split', separator: '\n', index: 1 }] },
   { id: 'address-city', source: `${base}.locality`, target: { kind: 'address', field: 'city' }, transforms: [{ op: 'trim' }] },
   { id: 'address-province', source: `${base}.region`, target: { kind: 'address', field: 'province' }, transforms: [{ op: 'trim' }] },
   { id: 'address-zip', source: `${base}.postalCode`, target: { kind: 'address', field: 'zip' }, transforms: [{ op: 'trim' }] },
-  country === 'countryCode'
-    ? { id: 'address-country', source: `${base}.country`, target: { kind: 'address', field: 'countryCode' }, transforms: [{ op: 'trim' }, { op: 'uppercase' }], onInvalid: 'skip' }
-    : { id: 'address-country', source: `${base}.country`, target: { kind: 'address', field: 'country' }, transforms: [{ op: 'trim' }] },
+  // A code or a name ("GB", "United Kingdom", "UK"); one Shopify does not know is left out rather than refusing the user.
+  { id: 'address-country', source: `${base}.country`, target: { kind: 'address', field: 'countryCode' }, onInvalid: 'skip' },
 ];
 
 const metafield = (id: string, source: string, key: string): RuleInput => ({
@@ -106,7 +105,7 @@ export const presets: Record<PresetName, MappingDocument> = {
     ...enterprise('department', 'employeeNumber', 'title'),
   ]),
   // Okta's SCIM 2.0 app: email is the primary work email, mobilePhone -> phoneNumbers[type eq "mobile"],
-  // primaryPhone -> [type eq "work"], address fields under addresses[type eq "work"], countryCode as ISO alpha-2.
+  // primaryPhone -> [type eq "work"], address fields under addresses[type eq "work"].
   okta: preset('okta', 'Okta (SCIM 2.0 app): primary email, mobile then work phone, work address, enterprise attributes.', [
     ...names(),
     email('emails[primary eq true].value', ['emails[type eq "work"].value']),
@@ -116,14 +115,14 @@ export const presets: Record<PresetName, MappingDocument> = {
     ...enterprise('department', 'employeeNumber', 'costCenter', 'title'),
   ]),
   // Entra ID: userName is the UPN (not always a mailbox), mail -> emails[type eq "work"], mobile ->
-  // phoneNumbers[type eq "mobile"], telephoneNumber -> [type eq "work"], country is free text (a name or a code).
+  // phoneNumbers[type eq "mobile"], telephoneNumber -> [type eq "work"]; country is free text, which the countryCode target reads as a name or a code.
   entra: preset('entra', 'Microsoft Entra ID: work email (mail), mobile then business phone, work address, department and employeeId.', [
     ...names(),
     // the UPN looks like an address but is often no mailbox (…@contoso.onmicrosoft.com): never use it as email
     email('emails[type eq "work"].value', ['emails[primary eq true].value'], false),
     phone('phoneNumbers[type eq "mobile"].value', ['phoneNumbers[type eq "work"].value']),
     locale('preferredLanguage', ['locale']),
-    ...address('addresses[type eq "work"]', 'country'),
+    ...address('addresses[type eq "work"]'),
     ...enterprise('department', 'employeeNumber', 'title'),
   ]),
   // OneLogin's SCIM JSON template sends one work email, untyped addresses and a work phone when mapped.

@@ -51,10 +51,13 @@ test('note joins a list with new lines', () => {
   assert.equal(ok(f('note'), ['line 1', 'line 2']), 'line 1\nline 2');
 });
 
-test('address fields: countryCode must be ISO alpha-2 (upper-cased), phone is E.164, others trimmed', () => {
+test('address fields: countryCode is a Shopify country code read from a code or a name, phone is E.164, others trimmed', () => {
   assert.equal(ok({ kind: 'address', field: 'countryCode' }, 'de'), 'DE');
-  const r = refused({ kind: 'address', field: 'countryCode' }, 'Germany');
-  assert.ok(!r.ok && r.code === 'invalidCountryCode');
+  assert.equal(ok({ kind: 'address', field: 'countryCode' }, 'Germany'), 'DE');
+  for (const bad of ['Atlantis', 'ZZ', 'XX']) {
+    const r = refused({ kind: 'address', field: 'countryCode' }, bad);
+    assert.ok(!r.ok && r.code === 'invalidCountryCode', bad);
+  }
   assert.equal(ok({ kind: 'address', field: 'phone' }, '030 901820', 'DE'), '+4930901820');
   assert.equal(ok({ kind: 'address', field: 'city' }, ' Berlin '), 'Berlin');
   assert.equal(ok({ kind: 'address', field: 'country' }, 'Germany'), 'Germany');

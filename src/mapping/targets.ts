@@ -2,7 +2,8 @@
 // for each kind of target, and how a target is read back from a Shopify customer for the reverse direction.
 import type { AddressField, CustomerField, MetafieldType, Target } from './document.js';
 import { OPT_IN_LEVELS } from './document.js';
-import { emailProblem, isCountryCode, normalizeLocale } from './checks.js';
+import { emailProblem, normalizeLocale } from './checks.js';
+import { countryCodeOf } from './countries.js';
 import { formatDate } from './dates.js';
 import { isE164, normalizePhone } from './phone.js';
 import type { ProblemCode } from './problems.js';
@@ -181,8 +182,9 @@ function address(f: AddressField, v: Value, defaultCountry: string | undefined):
   const s = text(v);
   if (s === undefined) return { ok: true, value: undefined };
   if (f === 'countryCode') {
-    const c = s.toUpperCase();
-    return isCountryCode(c) ? { ok: true, value: c } : bad('invalidCountryCode', 'the value is not a two-letter ISO 3166-1 country code');
+    // A code or a name ("US", "usa", "United States"): Shopify's CountryCode enum takes only the code.
+    const c = countryCodeOf(s);
+    return c ? { ok: true, value: c } : bad('invalidCountryCode', 'the value is neither a country code Shopify knows nor the name of one');
   }
   return { ok: true, value: s };
 }

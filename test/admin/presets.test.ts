@@ -97,7 +97,7 @@ test('Entra ID: the work mail (never the UPN), mobile phone, country as a name, 
     [ENT]: { employeeNumber: 'E-4410', department: 'Retail' },
   });
   assert.deepEqual([customer.email, customer.phone, customer.locale, customer.firstName], ['adele.vance@contoso.com', '+447700900123', 'en-GB', 'Adele']);
-  assert.equal(address(customer)?.country, 'United Kingdom');
+  assert.deepEqual([address(customer)?.countryCode, address(customer)?.country], ['GB', 'United Kingdom'], 'the name is sent as its code');
   assert.equal(address(customer)?.city, 'Reading');
   assert.deepEqual(metafields(customer), { 'shopify_scim.scim_id': userId, 'scim.department': 'Retail', 'scim.employee_number': 'E-4410', 'scim.job_title': 'Retail Manager' });
   const patch = await stack.scim(t, 'PATCH', `/Users/${userId}`, {
@@ -111,6 +111,28 @@ test('Entra ID: the work mail (never the UPN), mobile phone, country as a name, 
   const after = await stack.customerOf(t, userId);
   assert.equal(metafields(after!)['scim.department'], 'Wholesale', 'the metafield follows the IdP');
   assert.equal(after!.phone, '+447700900456');
+  // Entra's country is whatever the directory holds: "USA" is the United States.
+  const moved = await stack.scim(t, 'PATCH', `/Users/${userId}`, {
+    schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+    Operations: [
+      { op: 'Replace', path: 'addresses[type eq "work"].country', value: 'USA' },
+      { op: 'Replace', path: 'addresses[type eq "work"].region', value: 'NY' },
+      { op: 'Replace', path: 'addresses[type eq "work"].locality', value: 'New York' },
+    ],
+  });
+  assert.equal(moved.status, 200, moved.dump);
+  assert.deepEqual([address((await stack.customerOf(t, userId))!)?.countryCode, address((await stack.customerOf(t, userId))!)?.city], ['US', 'New York']);
+  // A country nobody knows is left out of the address rather than refusing the user's other changes.
+  const odd = await stack.scim(t, 'PATCH', `/Users/${userId}`, {
+    schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+    Operations: [
+      { op: 'Replace', path: 'addresses[type eq "work"].country', value: 'Atlantis' },
+      { op: 'Replace', path: 'title', value: 'Regional Manager' },
+    ],
+  });
+  assert.equal(odd.status, 200, odd.dump);
+  const last = (await stack.customerOf(t, userId))!;
+  assert.deepEqual([address(last)?.countryCode, metafields(last)['scim.job_title']], ['US', 'Regional Manager']);
 });
 
 test('OneLogin: the work email, a national phone read with the default country, the untyped address, division', async () => {
