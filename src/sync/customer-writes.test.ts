@@ -101,6 +101,17 @@ test('SMS consent the mapping wants goes into the create with the phone it appli
   assert.deepEqual(createInput({ ...d, phone: null }, [], []), {}, 'Shopify refuses SMS consent on a customer without a phone');
 });
 
+test('a "no" is held by every state without marketing: no unsubscription is written for a customer who never subscribed', () => {
+  const no: DesiredCustomer = { email: 'a@example.com', phone: '+14155550123', tags: [], metafields: [], emailMarketingConsent: { marketingState: 'UNSUBSCRIBED' }, smsMarketingConsent: { marketingState: 'UNSUBSCRIBED' } };
+  assert.deepEqual(createInput(no, [], []), { email: 'a@example.com', phone: '+14155550123' }, 'a new customer starts not subscribed');
+  for (const state of ['NOT_SUBSCRIBED', 'NEVER_SUBSCRIBED', 'UNSUBSCRIBED', 'REDACTED', 'INVALID']) {
+    const plan = updatePlan(no, customer({ email: 'a@example.com', phone: '+14155550123', emailMarketingState: state, smsMarketingState: state }), [], { applyEmailChanges: true });
+    assert.deepEqual([plan.emailConsent, plan.smsConsent], [undefined, undefined], state);
+  }
+  const subscribed = updatePlan(no, customer({ email: 'a@example.com', phone: '+14155550123', emailMarketingState: 'SUBSCRIBED', smsMarketingState: 'PENDING' }), [], { applyEmailChanges: true });
+  assert.deepEqual([subscribed.emailConsent, subscribed.smsConsent], [{ marketingState: 'UNSUBSCRIBED' }, { marketingState: 'UNSUBSCRIBED' }]);
+});
+
 test('SMS consent is updated only when Shopify holds another one and the customer has (or gets) a phone', () => {
   const want: DesiredCustomer = { tags: [], metafields: [], smsMarketingConsent: { marketingState: 'UNSUBSCRIBED' } };
   const withPhone = customer({ phone: '+14155550123', smsMarketingState: 'SUBSCRIBED' });

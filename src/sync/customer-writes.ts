@@ -41,10 +41,25 @@ export function createInput(d: DesiredCustomer, tags: string[], extraMetafields:
   const metafields = [...metafieldInputs(d.metafields), ...extraMetafields];
   if (metafields.length) input.metafields = dedupeMetafields(metafields);
   if (d.defaultAddress && Object.values(d.defaultAddress).some((v) => !blank(v))) input.addresses = [addressInput(d.defaultAddress)];
-  if (d.emailMarketingConsent && input.email) input.emailMarketingConsent = { ...d.emailMarketingConsent };
+  // A new customer starts not subscribed: "no" needs no write, which would record an opt-out that never happened.
+  if (d.emailMarketingConsent && input.email && !consentHeld(d.emailMarketingConsent.marketingState, 'NOT_SUBSCRIBED'))
+    input.emailMarketingConsent = { ...d.emailMarketingConsent };
   // Shopify takes SMS consent on a create only together with the phone it applies to.
-  if (d.smsMarketingConsent && input.phone) input.smsMarketingConsent = { ...d.smsMarketingConsent };
+  if (d.smsMarketingConsent && input.phone && !consentHeld(d.smsMarketingConsent.marketingState, 'NOT_SUBSCRIBED'))
+    input.smsMarketingConsent = { ...d.smsMarketingConsent };
   return input;
+}
+
+/** Shopify's states in which a customer gets no marketing: what a mapped "no" (UNSUBSCRIBED) already is. */
+const NOT_MARKETED = new Set(['UNSUBSCRIBED', 'NOT_SUBSCRIBED', 'NEVER_SUBSCRIBED', 'REDACTED', 'INVALID']);
+
+/**
+ * Whether Shopify's consent state already says what the mapping wants. A "no" is held by every state without
+ * marketing, so a customer who never subscribed is not given an unsubscription (a consent record of its own) by a sync.
+ */
+function consentHeld(want: string, current: string | null | undefined): boolean {
+  const cur = (current ?? '').toUpperCase();
+  return want === cur || (want === 'UNSUBSCRIBED' && NOT_MARKETED.has(cur));
 }
 
 function dedupeMetafields(list: MetafieldInput[]): MetafieldInput[] {
@@ -114,14 +129,14 @@ export function updatePlan(
   let emailConsent: UpdatePlan['emailConsent'];
   const wantConsent = d.emailMarketingConsent;
   const email = input.email ?? current.email;
-  if (wantConsent && email && wantConsent.marketingState !== (current.emailMarketingState ?? '').toUpperCase()) {
+  if (wantConsent && email && !consentHeld(wantConsent.marketingState, current.emailMarketingState)) {
     emailConsent = wantConsent;
     changed.push('emailMarketingConsent');
   }
   let smsConsent: UpdatePlan['smsConsent'];
   const wantSms = d.smsMarketingConsent;
   const phone = input.phone === undefined ? current.phone : input.phone;
-  if (wantSms && phone && wantSms.marketingState !== (current.smsMarketingState ?? '').toUpperCase()) {
+  if (wantSms && phone && !consentHeld(wantSms.marketingState, current.smsMarketingState)) {
     smsConsent = wantSms;
     changed.push('smsMarketingConsent');
   }

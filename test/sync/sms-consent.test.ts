@@ -60,6 +60,29 @@ test('SMS consent the mapping produces is written with the phone on create, and 
   assert.equal(s.emu.control.customer(created.id)!.smsMarketingConsent?.marketingState, 'UNSUBSCRIBED', 'an unrelated change leaves the consent alone');
 });
 
+test('a "no" to SMS marketing leaves a customer who never subscribed as never subscribed, on create and on later syncs', async () => {
+  const body = oktaUser('sms.never@example.com', {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', MKT],
+    phoneNumbers: [{ value: '+14155550143', type: 'mobile', primary: true }],
+    [MKT]: { smsOptIn: false },
+  });
+  const r = await s.req('POST', '/Users', body);
+  assert.equal(r.status, 201, r.dump);
+  assert.equal(r.body[SHOPIFY_EXT].syncState, 'synced', r.dump);
+  const id = r.body[SHOPIFY_EXT].customerId;
+  // Shopify records an unsubscription as an event of its own; a customer who never subscribed has nothing to undo.
+  assert.equal(s.emu.control.customer(id)!.smsMarketingConsent?.marketingState, 'NOT_SUBSCRIBED');
+  const p = await s.req('PATCH', `/Users/${r.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Clerk' }] });
+  assert.equal(p.body[SHOPIFY_EXT].syncState, 'synced', p.dump);
+  assert.equal(s.emu.control.customer(id)!.smsMarketingConsent?.marketingState, 'NOT_SUBSCRIBED', 'a later sync leaves it too');
+  const yes = await s.req('PATCH', `/Users/${r.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: `${MKT}:smsOptIn`, value: true }] });
+  assert.equal(yes.body[SHOPIFY_EXT].syncState, 'synced', yes.dump);
+  assert.equal(s.emu.control.customer(id)!.smsMarketingConsent?.marketingState, 'SUBSCRIBED');
+  const no = await s.req('PATCH', `/Users/${r.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: `${MKT}:smsOptIn`, value: false }] });
+  assert.equal(no.body[SHOPIFY_EXT].syncState, 'synced', no.dump);
+  assert.equal(s.emu.control.customer(id)!.smsMarketingConsent?.marketingState, 'UNSUBSCRIBED', 'a subscriber who says no is unsubscribed');
+});
+
 test("a work address's region reaches Shopify as the province name", async () => {
   const r = await s.req(
     'POST',
