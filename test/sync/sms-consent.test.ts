@@ -2,7 +2,7 @@
 // own consent mutation afterwards, and the address's region name carried as Shopify's `province`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { getPreset } from '../../src/mapping/index.js';
+import { smsConsentRule, withExtensionRule } from '../helpers/settings.js';
 import { PATCH_OP } from '../helpers/http.js';
 import { startStack, oktaUser, SHOPIFY_EXT, type Stack } from './harness.js';
 
@@ -10,21 +10,7 @@ const MKT = 'urn:example:params:scim:schemas:extension:marketing:2.0:User';
 
 let s: Stack;
 before(async () => {
-  const mapping = structuredClone(getPreset('default')!);
-  mapping.rules.push({
-    id: 'sms-consent',
-    source: `${MKT}:smsOptIn`,
-    target: { kind: 'smsMarketingConsent', optInLevel: 'SINGLE_OPT_IN' },
-    transforms: [],
-    direction: 'toShopify',
-    onInvalid: 'reject',
-  });
-  s = await startStack({
-    settings: {
-      schemas: [{ id: MKT, name: 'Marketing', description: 'What the shop may send', attributes: [{ name: 'smsOptIn', type: 'boolean' }] }],
-      mapping,
-    },
-  });
+  s = await startStack({ settings: withExtensionRule(MKT, [{ name: 'smsOptIn', type: 'boolean' }], smsConsentRule(MKT, 'toShopify')) });
 });
 after(async () => {
   await s?.close();

@@ -2,7 +2,7 @@
 // changes a SCIM user from Shopify's data: a webhook, reconcile, import, and a customer created in Shopify.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { getPreset } from '../../src/mapping/index.js';
+import { withExtensionRule } from '../helpers/settings.js';
 import { importCustomers } from '../../src/sync/import.js';
 import { reconcileTenant } from '../../src/sync/reconcile.js';
 import { startTwoWay, scimUser, SHOPIFY_EXT, type TwoWayStack } from './harness.js';
@@ -11,20 +11,15 @@ const ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User';
 
 let s: TwoWayStack;
 before(async () => {
-  const mapping = structuredClone(getPreset('default')!);
-  mapping.rules.push({
-    id: 'store-note',
-    source: `${ACME}:storeNote`,
-    target: { kind: 'field', field: 'note' },
-    transforms: [{ op: 'trim' }],
-    direction: 'toScim',
-    onInvalid: 'reject',
-  });
   s = await startTwoWay({
-    settings: {
-      schemas: [{ id: ACME, name: 'Acme', attributes: [{ name: 'storeNote', type: 'string' }, { name: 'badge', type: 'string' }] }],
-      mapping,
-    },
+    settings: withExtensionRule(ACME, [{ name: 'storeNote', type: 'string' }, { name: 'badge', type: 'string' }], {
+      id: 'store-note',
+      source: `${ACME}:storeNote`,
+      target: { kind: 'field', field: 'note' },
+      transforms: [{ op: 'trim' }],
+      direction: 'toScim',
+      onInvalid: 'reject',
+    }),
   });
 });
 after(async () => {

@@ -3,7 +3,7 @@
 // that webhook was lost.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { getPreset } from '../../src/mapping/index.js';
+import { smsConsentRule, withExtensionRule } from '../helpers/settings.js';
 import { reconcileTenant } from '../../src/sync/reconcile.js';
 import { startTwoWay, scimUser, SHOPIFY_EXT, type TwoWayStack } from './harness.js';
 
@@ -11,21 +11,7 @@ const MKT = 'urn:example:params:scim:schemas:extension:marketing:2.0:User';
 
 let s: TwoWayStack;
 before(async () => {
-  const mapping = structuredClone(getPreset('default')!);
-  mapping.rules.push({
-    id: 'sms-consent',
-    source: `${MKT}:smsOptIn`,
-    target: { kind: 'smsMarketingConsent', optInLevel: 'SINGLE_OPT_IN' },
-    transforms: [],
-    direction: 'both',
-    onInvalid: 'reject',
-  });
-  s = await startTwoWay({
-    settings: {
-      schemas: [{ id: MKT, name: 'Marketing', attributes: [{ name: 'smsOptIn', type: 'boolean' }] }],
-      mapping,
-    },
-  });
+  s = await startTwoWay({ settings: withExtensionRule(MKT, [{ name: 'smsOptIn', type: 'boolean' }], smsConsentRule(MKT, 'both')) });
 });
 after(async () => {
   await s?.close();
