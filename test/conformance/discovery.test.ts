@@ -305,6 +305,14 @@ describe('Search with POST /.search', () => {
   it('sorts a root search by a user attribute without failing on the groups', async () => {
     const r = await h.req('POST', '/.search', search({ sortBy: 'userName', filter: 'userName pr' }));
     assert.deepEqual(assertList(r, 2).map((x) => x.userName), ['ann@search.test', 'bob@search.test'], r.dump);
+    // Groups have no userName: they stay in the answer, after the users ascending and before them descending.
+    const asc = await h.req('POST', '/.search', search({ sortBy: 'userName' }));
+    assert.deepEqual(assertList(asc, 3).map((x) => x.userName ?? x.displayName), ['ann@search.test', 'bob@search.test', 'Buyers'], asc.dump);
+    const desc = await h.req('POST', '/.search', search({ sortBy: 'userName', sortOrder: 'descending' }));
+    assert.deepEqual(assertList(desc, 3).map((x) => x.userName ?? x.displayName), ['Buyers', 'bob@search.test', 'ann@search.test'], desc.dump);
+    const paged = await h.req('POST', '/.search', search({ sortBy: 'userName', sortOrder: 'descending', startIndex: 2, count: 1 }));
+    assert.deepEqual(assertList(paged, 3).map((x) => x.userName), ['bob@search.test'], paged.dump);
+    assertError(await h.req('POST', '/.search', search({ sortBy: 'favouriteColour' })), 400, 'invalidValue');
   });
 
   it('refuses a body whose schemas do not name the SearchRequest message, and a bad filter', async () => {

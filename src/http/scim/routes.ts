@@ -10,6 +10,7 @@ import { userTypeFor, type RequestContext, type Preconditions } from './context.
 import { parseListParams, type ListParams } from './params.js';
 import { serviceProviderConfig, resourceTypeDoc, schemaDoc, listOf, resourceTypesFor, schemasFor, type Limits } from './discovery.js';
 import { runBulk } from './bulk.js';
+import { sortKey } from '../../store/query.js';
 import type { TenantRepository } from '../../store/tenants.js';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
@@ -187,18 +188,30 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
     if (typeof body !== 'object' || Array.isArray(body)) throw errors.invalidSyntax('a search request must be a JSON object');
     const p = parseListParams(body, limits, true);
     const c = ctx(req);
-    // Users come first, then groups, each in its own order; the page is cut from that sequence by asking each type
-    // only for its part of the window, so no request loads more than `count` resources whatever startIndex is.
-    const start = p.startIndex - 1;
-    const u = await service.users.list(c, { ...p, startIndex: start + 1, count: p.count }).catch(skipUnknownAttr);
-    const g = await service.groups
-      .list(c, { ...p, startIndex: Math.max(0, start - u.total) + 1, count: p.count - u.resources.length })
-      .catch(skipUnknownAttr);
-    const page = [
-      ...u.resources.map((r) => projectResource(r, c.userType, p)),
-      ...g.resources.map((r) => projectResource(r, groupResourceType, p)),
-    ];
-    return send(reply, 200, { schemas: [SCHEMA.listResponse], totalResults: u.total + g.total, itemsPerPage: page.length, startIndex: p.startIndex, Resources: page });
+    // A sortBy only one type has (userName, say) sorts that type; the other's resources have no value for it and
+    // come after them ascending, before them descending, as missing values do within one type.
+    const types = [
+      { rt: c.userType, list: (q: ListParams) => service.users.list(c, q) },
+      { rt: groupResourceType, list: (q: ListParams) => service.groups.list(c, q) },
+    ].map((t) => ({ ...t, sorted: !p.sortBy || hasSortAttr(t.rt, p.sortBy) }));
+    if (p.sortBy && !types.some((t) => t.sorted)) throw errors.invalidValue(`sortBy "${p.sortBy}" is not an attribute of any resource type`);
+    const ordered = types.filter((t) => t.sorted);
+    const unsorted = types.filter((t) => !t.sorted);
+    const sequence = p.sortOrder === 'descending' ? [...unsorted, ...ordered] : [...ordered, ...unsorted];
+    // Each type in turn, then the next; the page is cut from that sequence by asking each type only for its part of
+    // the window, so no request loads more than `count` resources whatever startIndex is.
+    let skip = p.startIndex - 1;
+    let room = p.count;
+    let totalResults = 0;
+    const page: Record<string, unknown>[] = [];
+    for (const t of sequence) {
+      const r = await t.list({ ...p, ...(t.sorted ? {} : { sortBy: undefined }), startIndex: skip + 1, count: room });
+      page.push(...r.resources.map((x) => projectResource(x, t.rt, p)));
+      totalResults += r.total;
+      skip = Math.max(0, skip - r.total);
+      room -= r.resources.length;
+    }
+    return send(reply, 200, { schemas: [SCHEMA.listResponse], totalResults, itemsPerPage: page.length, startIndex: p.startIndex, Resources: page });
   });
 
   // ---- Bulk ----------------------------------------------------------------------------------------------------
@@ -224,8 +237,13 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
   });
 }
 
-/** In a cross-type search, a sortBy that one type lacks must not fail the whole search for the other. */
-function skipUnknownAttr(e: unknown): { total: number; resources: Record<string, unknown>[] } {
-  if (e instanceof ScimError && e.status === 400 && e.scimType === 'invalidValue' && /sortBy/.test(e.detail)) return { total: 0, resources: [] };
-  throw e;
+/** Whether `sortBy` names a sortable attribute of the resource type. */
+function hasSortAttr(rt: ResourceTypeDef, sortBy: string): boolean {
+  try {
+    sortKey(rt, sortBy);
+    return true;
+  } catch (e) {
+    if (e instanceof ScimError && e.status === 400) return false;
+    throw e;
+  }
 }
