@@ -149,6 +149,14 @@ export const tagSettingsSchema = z.strictObject({
   templates: z.array(z.string()).default([]).meta({ description: 'Tags built from attributes, e.g. "dept:{urn:…:User:department}".' }),
   groupPrefix: z.string().default('group:').meta({ description: "Put before each group's tag." }),
   groupTagFrom: z.enum(['displayName', 'externalId']).default('displayName'),
+  groupTags: z
+    .record(z.string(), z.string().nullable())
+    .default({})
+    .meta({
+      description:
+        "A group's tag chosen by hand: group id or displayName -> the tag its members get (as written, no prefix), or null for no tag. " +
+        'Groups not named here get the derived tag (groupPrefix + displayName or externalId).',
+    }),
   groupRename: z
     .enum(['retag', 'keep'])
     .default('retag')
@@ -157,7 +165,11 @@ export const tagSettingsSchema = z.strictObject({
   managedPrefix: z
     .string()
     .optional()
-    .meta({ description: 'Tags starting with this prefix belong to the bridge and are removed when no longer wanted.' }),
+    .meta({
+      description:
+        "Opt-in claim: every tag starting with this prefix is treated as the bridge's and removed when the mapping does not want it, " +
+        'including tags a merchant or another app set with that prefix. Leave it out and only tags the bridge applied are ever removed.',
+    }),
 });
 export type TagSettings = z.output<typeof tagSettingsSchema>;
 

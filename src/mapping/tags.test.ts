@@ -37,6 +37,39 @@ test("with groupRename 'keep' a renamed group's members keep the old tag beside 
   assert.deepEqual(groupTags([{ id: 'g1', displayName: 'Revenue' }], { ...settings, groupRename: 'retag' }, previous).byGroup, { g1: ['group:Revenue'] });
 });
 
+test('tags.groupTags chooses a group\'s tag by id or displayName (any case), null gives none, others keep the derived tag', () => {
+  const groups = [
+    { id: 'g1', displayName: 'Sales' },
+    { id: 'g2', displayName: 'Support', externalId: 'sup' },
+    { id: 'g3', displayName: 'Contractors' },
+    { id: 'g4', displayName: 'Legal' },
+  ];
+  const settings = { groupPrefix: 'group:', groupTagFrom: 'displayName' as const, groupRename: 'retag' as const };
+  const r = groupTags(groups, { ...settings, groupTags: { sales: 'wholesale', g2: 'team:support', Support: 'never-used', Contractors: null } });
+  assert.deepEqual(r.byGroup, { g1: ['wholesale'], g2: ['team:support'], g3: [], g4: ['group:Legal'] });
+  assert.deepEqual(r.notes, []);
+  // an explicit entry wins over groupTagFrom as well
+  assert.deepEqual(groupTags(groups.slice(1, 2), { ...settings, groupTagFrom: 'externalId', groupTags: { Support: 'helpdesk' } }).byGroup, { g2: ['helpdesk'] });
+});
+
+test("an explicit group tag is exactly that tag: groupRename 'keep' does not carry an old one into it", () => {
+  const keep = { groupPrefix: 'group:', groupTagFrom: 'displayName' as const, groupRename: 'keep' as const };
+  // the merchant re-maps the group: the old tag goes, even with 'keep'
+  assert.deepEqual(groupTags([{ id: 'g1', displayName: 'Sales' }], { ...keep, groupTags: { Sales: 'wholesale-2' } }, { g1: ['wholesale'] }).byGroup, { g1: ['wholesale-2'] });
+  // the group is renamed at the IdP and no entry names it any more: the derived tag, and 'keep' keeps the old one
+  assert.deepEqual(groupTags([{ id: 'g1', displayName: 'Revenue' }], { ...keep, groupTags: { Sales: 'wholesale' } }, { g1: ['wholesale'] }).byGroup, { g1: ['group:Revenue', 'wholesale'] });
+});
+
+test('a re-mapped group tag is removed as a managed tag, and a merchant tag of the old name stays on customers the bridge never gave it', () => {
+  const settings = { groupPrefix: 'group:', groupTagFrom: 'displayName' as const, groupRename: 'retag' as const };
+  const before = groupTags([{ id: 'g1', displayName: 'Sales' }], { ...settings, groupTags: { Sales: 'wholesale' } }).byGroup.g1;
+  const after = groupTags([{ id: 'g1', displayName: 'Sales' }], { ...settings, groupTags: { Sales: 'trade' } }).byGroup.g1;
+  // a member the bridge tagged 'wholesale' earlier: it is replaced, the merchant's 'vip' stays
+  assert.deepEqual(applyTagDiff(['vip', 'wholesale'], diffTags(['vip', 'wholesale'], before, after)), ['vip', 'trade']);
+  // a customer the merchant tagged 'wholesale' herself, whose managed tags never held it: it stays
+  assert.deepEqual(applyTagDiff(['wholesale'], diffTags(['wholesale'], ['group:Sales'], after)), ['wholesale', 'trade']);
+});
+
 test('the diff adds missing managed tags and removes only tags the bridge managed before', () => {
   const d = diffTags(['vip', 'group:Sales', 'scim-deactivated', 'newsletter'], ['group:Sales', 'scim-deactivated'], ['group:Support']);
   assert.deepEqual(d, { add: ['group:Support'], remove: ['group:Sales', 'scim-deactivated'] });
@@ -50,6 +83,13 @@ test('the diff compares without case and removes with the spelling the customer 
 test('a managedPrefix claims tags the bridge lost track of, and nothing else', () => {
   const d = diffTags(['scim:old', 'SCIM:older', 'merchant'], [], ['scim:new'], { managedPrefix: 'scim:' });
   assert.deepEqual(d, { add: ['scim:new'], remove: ['scim:old', 'SCIM:older'] });
+});
+
+test('without a managedPrefix a tag the bridge never applied stays, whatever it looks like; with one the claim is exactly the prefix', () => {
+  const current = ['scim:merchant', 'scim-merchant', 'scim', 'xscim:a', 'Scim:Other'];
+  assert.deepEqual(diffTags(current, [], []), { add: [], remove: [] });
+  assert.deepEqual(diffTags(current, ['group:gone'], ['group:new']).remove, []);
+  assert.deepEqual(diffTags(current, [], [], { managedPrefix: 'scim:' }).remove, ['scim:merchant', 'Scim:Other']);
 });
 
 // Tags drawn from a small alphabet with mixed case, so collisions (the interesting cases) are frequent.

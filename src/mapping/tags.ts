@@ -42,17 +42,39 @@ export interface GroupRef {
 }
 
 /**
- * The tag each group gives its members: prefix + displayName (or externalId, falling back to displayName when a
- * group has none). With groupRename 'keep', tags given earlier by the same group (by id) are kept alongside.
+ * The entry of `groupTags` that names a group: its id (exactly) first, then its displayName (without regard to case,
+ * as SCIM compares displayName). Undefined when the map names the group neither way.
+ */
+export function explicitGroupTag(group: GroupRef, explicit: Readonly<Record<string, string | null>> | undefined): { key: string; tag: string | null } | undefined {
+  if (!explicit) return undefined;
+  if (Object.hasOwn(explicit, group.id)) return { key: group.id, tag: explicit[group.id] ?? null };
+  const name = (group.displayName ?? '').toLowerCase();
+  for (const [key, tag] of Object.entries(explicit)) if (key.toLowerCase() === name) return { key, tag };
+  return undefined;
+}
+
+/**
+ * The tag each group gives its members. A group `groupTags` names (by id or displayName) gives exactly the tag written
+ * there, or none for null. Any other group gives prefix + displayName (or externalId, falling back to displayName
+ * when a group has none), and with groupRename 'keep' also the tags it gave before (by id), so a group renamed at
+ * the IdP leaves its old tag on its members.
  */
 export function groupTags(
   groups: readonly GroupRef[],
-  settings: Pick<TagSettings, 'groupPrefix' | 'groupTagFrom' | 'groupRename'>,
+  settings: Pick<TagSettings, 'groupPrefix' | 'groupTagFrom' | 'groupRename'> & { groupTags?: TagSettings['groupTags'] },
   previous?: Record<string, string[]>,
 ): { byGroup: Record<string, string[]>; notes: string[] } {
   const byGroup: Record<string, string[]> = {};
   const notes: string[] = [];
   for (const g of groups) {
+    const explicit = explicitGroupTag(g, settings.groupTags);
+    if (explicit) {
+      // Chosen by hand: exactly this tag (a mapping edit replaces the old one, whatever groupRename says).
+      const clean = explicit.tag === null ? undefined : cleanTag(explicit.tag);
+      if (clean && !clean.ok) notes.push(`group ${g.id} gives no tag: its tags.groupTags entry ${clean.reason}`);
+      byGroup[g.id] = clean?.ok ? [clean.tag] : [];
+      continue;
+    }
     const name = settings.groupTagFrom === 'externalId' && g.externalId ? g.externalId : g.displayName;
     if (settings.groupTagFrom === 'externalId' && !g.externalId) notes.push(`group ${g.id} has no externalId; its tag uses the displayName`);
     const clean = cleanTag(`${settings.groupPrefix}${name ?? ''}`);

@@ -88,7 +88,7 @@ test('rule ids must be unique', () => {
 });
 
 test('rules mapped back to SCIM need a writable source, once', () => {
-  has(errorsOf(mapping({ id: 'grp', source: 'groups.display', target: { kind: 'field', field: 'note' }, direction: 'both' })), /^rule "grp": maps back to "groups.display", which is read-only/);
+  has(errorsOf(mapping({ id: 'ro', source: 'meta.created', target: { kind: 'field', field: 'note' }, direction: 'both' })), /^rule "ro": maps back to "meta.created", which is read-only/);
   has(errorsOf(mapping({ id: 'const', target: { kind: 'field', field: 'note' }, transforms: [{ op: 'constant', value: 'x' }], direction: 'toScim' })), /^rule "const": maps back to SCIM but has no source/);
   has(errorsOf({ version: 1, rules: [{ ...first, direction: 'both' }, { id: 'again', source: 'Name.GivenName', target: { kind: 'address', field: 'firstName' }, direction: 'toScim' }] }), /^rule "again": writes back to the same attribute as rule "first"/);
   const w = validateMapping(mapping({ id: 'tpl', source: 'displayName', target: { kind: 'field', field: 'note' }, transforms: [{ op: 'template', template: '{name.givenName}' }], direction: 'both' }));
@@ -100,6 +100,30 @@ test('transform options are checked: default needs one of value or source, value
   has(errorsOf(mapping({ id: 'd2', source: 'title', target: { kind: 'field', field: 'note' }, transforms: [{ op: 'default', value: 'x', format: 'email' }] })), /format applies only with source/);
   has(errorsOf(mapping({ id: 'd3', source: 'title', target: { kind: 'field', field: 'note' }, transforms: [{ op: 'default', source: 'titel' }] })), /^rule "d3": default source: "titel"/);
   has(errorsOf(mapping({ id: 'vm', source: 'title', target: { kind: 'tag' }, transforms: [{ op: 'valueMap', map: {} }] })), /^rule "vm": valueMap has an empty map/);
+});
+
+test("a rule reading the user's groups is refused, naming the rule and pointing at the group tag settings", () => {
+  const constant = { target: { kind: 'tag' }, transforms: [{ op: 'constant', value: 'x' }] };
+  has(errorsOf(mapping({ id: 'grp', source: 'groups.display', target: { kind: 'tag' } })), /^rule "grp": source "groups.display" reads the user's groups, .*tags\.groupTags/);
+  has(errorsOf(mapping({ id: 'grp2', source: 'Groups[type eq "direct"].value', target: { kind: 'field', field: 'note' } })), /^rule "grp2": source .* reads the user's groups/);
+  has(errorsOf(mapping({ id: 'grp3', ...constant, when: 'groups[display eq "Sales"]' })), /^rule "grp3": condition reads the user's groups/);
+  has(errorsOf(mapping({ id: 'grp4', target: { kind: 'field', field: 'note' }, transforms: [{ op: 'template', template: 'in {groups.display}' }] })), /^rule "grp4": template placeholder \{groups.display\} reads the user's groups/);
+  has(errorsOf(mapping({ id: 'grp5', source: 'title', target: { kind: 'field', field: 'note' }, transforms: [{ op: 'default', source: 'groups.value' }] })), /^rule "grp5": default source "groups.value" reads the user's groups/);
+  has(errorsOf({ ...mapping(), tags: { templates: ['team:{groups.display}'] } }), /^tags\.templates\[0\]: template placeholder \{groups.display\} reads the user's groups/);
+  // an extension attribute that happens to be called groups is an ordinary attribute
+  const ext: SchemaDef = { id: 'urn:acme:params:scim:schemas:extension:acme:2.0:User', name: 'Acme', description: '', attributes: [attr('groups', 'string')] };
+  assert.ok(validateMapping(mapping({ id: 'extg', source: `${ext.id}:groups`, target: { kind: 'tag' } }), { schemas: [ext] }).ok);
+});
+
+test('tags.groupTags entries must name a group and give a tag Shopify keeps as written, or null', () => {
+  const v = validateMapping({ ...mapping(), tags: { groupTags: { Sales: 'wholesale', 'f3a1-group-id': 'team:support', Contractors: null } } });
+  assert.ok(v.ok, JSON.stringify(v));
+  assert.deepEqual(v.value.tags.groupTags, { Sales: 'wholesale', 'f3a1-group-id': 'team:support', Contractors: null });
+  has(errorsOf({ ...mapping(), tags: { groupTags: { Sales: 'a,b' } } }), /^tags\.groupTags\["Sales"\]: the tag "a,b" had commas/);
+  has(errorsOf({ ...mapping(), tags: { groupTags: { Sales: ' ' } } }), /^tags\.groupTags\["Sales"\]: the tag is empty/);
+  has(errorsOf({ ...mapping(), tags: { groupTags: { ' ': 'x' } } }), /^tags\.groupTags\[" "\]: name a group/);
+  has(errorsOf({ ...mapping(), tags: { groupTags: { Sales: 'x', SALES: 'y' } } }), /^tags\.groupTags\["SALES"\]: names the same group as "Sales"/);
+  has(errorsOf({ ...mapping(), tags: { groupTags: { Sales: 42 } } }), /^tags\.groupTags\.Sales: /);
 });
 
 test('tag settings must be tags Shopify keeps as written', () => {

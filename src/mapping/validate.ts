@@ -3,7 +3,7 @@
 import type { Filter } from '../scim/filter/ast.js';
 import { findAttr, resolveAttribute, type ResourceTypeDef, type SchemaDef } from '../scim/schemas.js';
 import { mappingDocumentSchema, type MappingDocument, type Rule, type Transform } from './document.js';
-import { compileCondition, compilePath, userTypeWith, writePath } from './paths.js';
+import { compileCondition, compilePath, userTypeWith, writePath, type CompiledPath } from './paths.js';
 import { knownPhoneCountry } from './phone.js';
 import { cleanTag } from './tags.js';
 import { singleTargetKey, targetLabel } from './targets.js';
@@ -26,6 +26,14 @@ export interface ValidateOptions {
 }
 
 const IDENTITY_FIELDS = new Set(['firstName', 'lastName', 'email', 'phone']);
+
+/**
+ * A user's `groups` are computed from group memberships when the user is served, never stored with the user, so a
+ * mapping that reads them would find nothing: group membership reaches Shopify through the tag settings instead.
+ */
+const GROUPS_UNREADABLE = "reads the user's groups, which the mapping never sees (they are computed from group memberships); map groups with tags.groupTags, groupPrefix and groupTagFrom";
+
+const readsGroups = (p: CompiledPath): boolean => p.core && p.def.name === 'groups';
 
 /** Every attribute path a filter names, with whether it is relative to an element of `parent`. */
 function filterPaths(f: Filter, out: { path: Filter & { kind: 'compare' | 'present' | 'valuePath' }; parent?: string }[] = [], parent?: string) {
@@ -59,6 +67,7 @@ function conditionProblem(text: string, rt: ResourceTypeDef): string | undefined
     if (parent === undefined) {
       parentDef = resolveAttribute(rt, p.uri, p.attr, p.sub);
       if (!parentDef) return `names "${p.uri ? `${p.uri}:` : ''}${p.attr}${p.sub ? `.${p.sub}` : ''}", which is not a User attribute`;
+      if (parentDef.core && parentDef.def.name === 'groups') return GROUPS_UNREADABLE;
     } else if (parentDef && !findAttr(parentDef.def.subAttributes, p.attr)) {
       return `names "${p.attr}" inside ${parent}[…], which has no such sub-attribute`;
     }
@@ -77,6 +86,7 @@ function checkTemplate(template: string, rt: ResourceTypeDef, allowValue: boolea
     }
     const p = compilePath(part.path, rt);
     if (!p.ok) return `template placeholder {${part.path}}: ${p.reason}`;
+    if (readsGroups(p.path)) return `template placeholder {${part.path}} ${GROUPS_UNREADABLE}`;
   }
   return undefined;
 }
@@ -91,6 +101,7 @@ function checkTransform(t: Transform, rt: ResourceTypeDef): string | undefined {
       if (t.source !== undefined) {
         const p = compilePath(t.source, rt);
         if (!p.ok) return `default source: ${p.reason}`;
+        if (readsGroups(p.path)) return `default source "${t.source}" ${GROUPS_UNREADABLE}`;
       }
       return undefined;
     }
@@ -134,6 +145,7 @@ function checkRules(doc: MappingDocument, rt: ResourceTypeDef, errors: MappingIs
     } else {
       source = compilePath(rule.source, rt);
       if (!source.ok) err('.source', `source "${rule.source}": ${source.reason}`);
+      else if (readsGroups(source.path)) err('.source', `source "${rule.source}" ${GROUPS_UNREADABLE}`);
     }
     if (rule.when !== undefined) {
       const why = conditionProblem(rule.when, rt);
@@ -245,6 +257,16 @@ export function validateMapping(doc: unknown, opts: ValidateOptions = {}): Mappi
     if (why) errors.push({ path: `tags.templates[${i}]`, message: `tags.templates[${i}]: ${why}` });
   });
   if (value.tags.groupPrefix.includes(',')) errors.push({ path: 'tags.groupPrefix', message: 'tags.groupPrefix: commas separate tags in Shopify' });
+  const groupKeys = new Map<string, string>();
+  for (const [key, tag] of Object.entries(value.tags.groupTags)) {
+    const at = `tags.groupTags[${JSON.stringify(key)}]`;
+    if (key.trim() === '') errors.push({ path: at, message: `${at}: name a group by its id or displayName` });
+    const other = groupKeys.get(key.toLowerCase());
+    if (other !== undefined) errors.push({ path: at, message: `${at}: names the same group as "${other}" (displayNames compare without regard to case)` });
+    else groupKeys.set(key.toLowerCase(), key);
+    const why = tag === null ? undefined : tagProblem(tag);
+    if (why) errors.push({ path: at, message: `${at}: ${why}` });
+  }
   const deactivated = value.tags.deactivatedTag === '' ? undefined : tagProblem(value.tags.deactivatedTag);
   if (deactivated) errors.push({ path: 'tags.deactivatedTag', message: `tags.deactivatedTag: ${deactivated}` });
   if (value.tags.managedPrefix !== undefined && value.tags.managedPrefix.trim().length < 2) {
