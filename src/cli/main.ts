@@ -14,14 +14,16 @@ import { shopifyCommand } from './shopify.js';
 import { demoCommand } from './demo.js';
 import { configCommands } from './config-commands.js';
 import { connectTenantFromConfig } from '../sync/connect.js';
+import { signupExamples } from '../admin/snippets.js';
 import { importCommand, reconcileCommand, webhooksCommand, ensureWebhooksAtStart } from './sync-commands.js';
+import { jobsCommand } from './jobs-commands.js';
 
 /** A tenant's SCIM base URL as clients must be given it. */
 const scimBaseUrl = (cfg: Config, tenant: string) => `${cfg.publicUrl ?? `http://localhost:${cfg.port}`}/scim/v2/${tenant}`;
 
-async function withStore<T>(fn: (store: Store, cfg: Config) => Promise<T>): Promise<T> {
+async function withStore<T>(fn: (store: Store, cfg: Config) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
   const cfg = configOrExit();
-  const store = await openStore({ url: cfg.databaseUrl });
+  const store = await openStore({ url: cfg.databaseUrl, migrate: opts.migrate });
   try {
     return await fn(store, cfg);
   } finally {
@@ -71,7 +73,7 @@ export function buildProgram(): Command {
       await withStore(async (store) => {
         const applied = await migrateToLatest(store.db, store.dialect);
         out(!!o.json, { applied }, applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
-      });
+      }, { migrate: false });
     });
 
   const tenant = program.command('tenant').description('manage tenants (one per shop)');
@@ -83,7 +85,7 @@ export function buildProgram(): Command {
     .action(async (name: string, o: { json?: boolean; displayName?: string }) => {
       await withStore(async (store, cfg) => {
         try {
-          const t = await new TenantRepository(store.db).create(name, o.displayName);
+          const t = await new TenantRepository(store.db, 'cli').create(name, o.displayName);
           const url = scimBaseUrl(cfg, t.name);
           out(!!o.json, { id: t.id, name: t.name, displayName: t.displayName, scimBaseUrl: url }, `created tenant ${t.name}\nSCIM base URL: ${url}`);
         } catch (e) {
@@ -113,12 +115,17 @@ export function buildProgram(): Command {
     .action(async (o: { tenant: string; label: string; json?: boolean }) => {
       await withStore(async (store, cfg) => {
         try {
-          const repo = new TenantRepository(store.db);
+          const repo = new TenantRepository(store.db, 'cli');
           const t = await repo.requireByName(o.tenant);
           const { client, token: secret } = await repo.createToken(t.id, o.label);
           const url = scimBaseUrl(cfg, t.name);
-          out(!!o.json, { clientId: client.id, label: client.label, token: secret, tenant: t.name, scimBaseUrl: url },
-            `token for "${client.label}" (shown once, store it now):\n${secret}\nSCIM base URL: ${url}`);
+          const examples = signupExamples(url, secret);
+          out(!!o.json, { clientId: client.id, label: client.label, token: secret, tenant: t.name, scimBaseUrl: url, examples },
+            [
+              `token for "${client.label}" (shown once, store it now):\n${secret}\nSCIM base URL: ${url}`,
+              `\nCreate a user from a shell:\n${examples.curl}`,
+              `\nOr from your server's code:\n${examples.fetch}`,
+            ].join('\n'));
         } catch (e) {
           fail(e, !!o.json);
         }
@@ -150,7 +157,7 @@ export function buildProgram(): Command {
     .action(async (client: string, o: { tenant: string; json?: boolean }) => {
       await withStore(async (store) => {
         try {
-          const repo = new TenantRepository(store.db);
+          const repo = new TenantRepository(store.db, 'cli');
           const t = await repo.requireByName(o.tenant);
           const n = await repo.revoke(t.id, client);
           out(!!o.json, { revoked: n }, `revoked ${n} token(s)`);
@@ -167,6 +174,7 @@ export function buildProgram(): Command {
   program.addCommand(importCommand());
   program.addCommand(reconcileCommand());
   program.addCommand(webhooksCommand());
+  program.addCommand(jobsCommand());
   return program;
 }
 
