@@ -137,13 +137,22 @@ export async function retryDead(db: Db, filter: DeadFilter = {}): Promise<number
   return Number(r.numUpdatedRows);
 }
 
-/** Dead-lettered jobs, newest first (for the admin view and the CLI). */
-export async function listDead(db: Db, filter: { tenantId?: string; queue?: string; limit?: number } = {}): Promise<OutboxJob[]> {
+/** Dead-lettered jobs, newest first (for the admin view and the CLI); `before` pages on by id. */
+export async function listDead(db: Db, filter: { tenantId?: string; queue?: string; limit?: number; before?: number } = {}): Promise<OutboxJob[]> {
   let q = db.selectFrom('outbox_jobs').selectAll().where('state', '=', 'dead');
   if (filter.tenantId) q = q.where('tenant_id', '=', filter.tenantId);
   if (filter.queue) q = q.where('queue', '=', filter.queue);
+  if (filter.before !== undefined) q = q.where('id', '<', filter.before);
   const rows = await q.orderBy('id', 'desc').limit(filter.limit ?? 100).execute();
   return rows.map(toJob);
+}
+
+/** How many jobs are dead-lettered (optionally for one tenant and queue). */
+export async function countDead(db: Db, filter: { tenantId?: string; queue?: string } = {}): Promise<number> {
+  let q = db.selectFrom('outbox_jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'dead');
+  if (filter.tenantId) q = q.where('tenant_id', '=', filter.tenantId);
+  if (filter.queue) q = q.where('queue', '=', filter.queue);
+  return Number((await q.executeTakeFirstOrThrow()).n);
 }
 
 /** How many jobs are in each state (optionally for one tenant), for metrics and health. */

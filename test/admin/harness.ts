@@ -7,6 +7,7 @@ import { startBridgeStack, customerOf } from '../helpers/stack.js';
 import type { Emulator, EmulatorOptions, CustomerSnapshot } from '../../src/emulator/index.js';
 import type { Bridge } from '../../src/server.js';
 import type { SecretBox } from '../../src/security/secrets.js';
+import type { EngineOptions } from '../../src/sync/engine.js';
 
 export type { Res } from '../helpers/http.js';
 
@@ -41,7 +42,8 @@ export interface AdminStackOptions {
   adminToken?: string | null;
   syncWaitMs?: number;
   emulator?: EmulatorOptions;
-  worker?: { concurrency?: number };
+  /** worker settings on top of the stack's quick polls and retries (concurrency, retry policy) */
+  worker?: EngineOptions['worker'];
   /** listen on a known port and set PUBLIC_URL to it (webhook subscriptions need an absolute callback address) */
   publicUrl?: boolean;
 }

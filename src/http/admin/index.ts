@@ -1,5 +1,6 @@
 // The admin JSON API under /admin/api, as a plugin for buildApp: one bearer token (ADMIN_TOKEN) compared in constant
-// time, JSON errors {error, message, details?}, and the routes for tenants, mapping and per-tenant settings.
+// time, JSON errors {error, message, details?}, and the routes for tenants, mapping, per-tenant settings and
+// dead-lettered jobs.
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Store } from '../../store/db.js';
 import type { SecretBox } from '../../security/secrets.js';
@@ -11,6 +12,7 @@ import type { AdminDeps } from '../../admin/context.js';
 import { tenantRoutes } from './tenants.js';
 import { mappingRoutes } from './mapping.js';
 import { settingsRoutes } from './settings.js';
+import { jobRoutes } from './jobs.js';
 
 export const ADMIN_PREFIX = '/admin/api';
 
@@ -22,7 +24,7 @@ export interface AdminApiOptions {
   box?: SecretBox;
   /** the engine's shop connections, shared so the admin's calls count against the same budget */
   shops?: ShopConnections;
-  /** wakes the worker after a re-apply queued jobs */
+  /** wakes the worker after a re-apply or a retry queued jobs */
   wake?: () => void;
   /** the bridge's public address, for the SCIM base URLs it shows; default: the request's own origin */
   publicUrl?: string;
@@ -93,5 +95,6 @@ export function adminApi(opts: AdminApiOptions): (app: FastifyInstance) => Promi
     await tenantRoutes(app, ctx);
     await mappingRoutes(app, ctx);
     await settingsRoutes(app, ctx);
+    await jobRoutes(app, ctx);
   };
 }
