@@ -16,6 +16,7 @@ import { AdminError, adminErrors } from './errors.js';
 import { shopsOf, updateSettings, type AdminDeps } from './context.js';
 import { MappingVersionRepository, type MappingVersion } from './mapping-versions.js';
 import { ensureDefinitions, type DefinitionOutcome } from './definitions.js';
+import { audit } from '../store/resources.js';
 
 const versions = new MappingVersionRepository();
 
@@ -94,6 +95,8 @@ export async function saveMapping(deps: AdminDeps, tenant: Tenant, input: unknow
     }
     const version = Math.max(current, await versions.latestNumber(tx, tenant.id)) + 1;
     await versions.insert(tx, tenant.id, { version, document, savedBy: deps.actor, source: opts.source, comment: opts.comment ?? null });
+    // the comment is the merchant's free text: it stays with the version, not in the log
+    await audit(tx, { tenantId: tenant.id, actor: deps.actor, action: 'mapping.save', resourceType: 'Mapping', resourceId: String(version), detail: { version, source: opts.source, rules: document.rules.length } });
     settings.mapping = document;
     settings.mappingVersion = version;
     return { version, settings };

@@ -4,6 +4,7 @@ import type { Tenant } from '../store/tenants.js';
 import { policiesSchema, readPolicies, SettingsError, type Policies } from '../sync/policies.js';
 import { adminErrors, issueLines } from './errors.js';
 import { updateSettings, type AdminDeps } from './context.js';
+import { audit } from '../store/resources.js';
 
 export interface PoliciesView {
   /** what the engine applies: the stored choices with defaults for the rest */
@@ -43,8 +44,9 @@ export function checkPolicies(input: unknown): Record<string, unknown> {
 /** Replaces the tenant's policies (keys left out take their defaults). */
 export async function putPolicies(deps: AdminDeps, tenant: Tenant, input: unknown): Promise<PoliciesView> {
   const value = checkPolicies(input);
-  const settings = await updateSettings(deps, tenant.id, (s) => {
+  const settings = await updateSettings(deps, tenant.id, async (s, tx) => {
     s.policies = value;
+    await audit(tx, { tenantId: tenant.id, actor: deps.actor, action: 'policies.replace', resourceType: 'Policies', resourceId: null, detail: { keys: Object.keys(value).sort() } });
     return s;
   });
   return getPolicies({ settings });

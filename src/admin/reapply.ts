@@ -10,6 +10,7 @@ import { USER_SYNC } from '../sync/provision.js';
 import { adminErrors } from './errors.js';
 import type { AdminDeps } from './context.js';
 import { mappingVersionOf } from './mapping.js';
+import { audit } from '../store/resources.js';
 
 /** Users queued per transaction. */
 export const REAPPLY_BATCH = 500;
@@ -54,6 +55,7 @@ export async function startReapply(deps: AdminDeps, tenant: Tenant): Promise<{ r
     .insertInto('mapping_reapply_runs')
     .values({ id: runId, tenant_id: tenant.id, mapping_version: mappingVersion, state: 'enqueuing', total: 0, cursor: null, error: null, created_at: now, updated_at: now })
     .execute();
+  await audit(deps.db, { tenantId: tenant.id, actor: deps.actor, action: 'mapping.reapply', resourceType: 'Mapping', resourceId: String(mappingVersion), detail: { runId, mappingVersion } });
   const work = queueAll(deps, tenant.id, runId).finally(() => active.delete(runId));
   active.set(runId, work);
   return { runId, mappingVersion };

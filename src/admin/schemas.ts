@@ -7,6 +7,7 @@ import { validateMapping } from '../mapping/index.js';
 import { readMapping } from '../sync/policies.js';
 import { adminErrors } from './errors.js';
 import { updateSettings, type AdminDeps } from './context.js';
+import { audit } from '../store/resources.js';
 
 /** The declared schemas, every characteristic filled in. */
 export function getSchemas(tenant: Pick<Tenant, 'settings'>): SchemaDef[] {
@@ -24,7 +25,7 @@ export async function putSchemas(deps: AdminDeps, tenant: Tenant, body: unknown)
     const n = v.errors.length;
     throw adminErrors.invalidSchemas(`the schemas have ${n} problem${n === 1 ? '' : 's'}: ${v.errors.map((e) => e.message).join('; ')}`, { errors: v.errors });
   }
-  await updateSettings(deps, tenant.id, (s) => {
+  await updateSettings(deps, tenant.id, async (s, tx) => {
     if (s.mapping !== undefined && s.mapping !== null) {
       let doc: unknown;
       try {
@@ -40,6 +41,7 @@ export async function putSchemas(deps: AdminDeps, tenant: Tenant, body: unknown)
       }
     }
     s.schemas = v.value;
+    await audit(tx, { tenantId: tenant.id, actor: deps.actor, action: 'schemas.replace', resourceType: 'Schemas', resourceId: null, detail: { schemas: v.value.map((x) => x.id) } });
   });
   return v.value;
 }

@@ -7,6 +7,7 @@ import { checkShopify, type CheckReport } from '../shopify/check.js';
 import { normalizeShop } from '../shopify/index.js';
 import { adminErrors, issueLines } from './errors.js';
 import { updateSettings, type AdminDeps } from './context.js';
+import { audit } from '../store/resources.js';
 
 export interface ShopView {
   connected: boolean;
@@ -99,6 +100,15 @@ export async function connectShop(deps: AdminDeps, tenant: Tenant, body: unknown
   const after = await deps.db.selectFrom('tenants').select('settings').where('id', '=', tenant.id).executeTakeFirstOrThrow();
   const settings = JSON.parse(after.settings) as Record<string, unknown>;
   const view = shopView(settings);
+  // which shop and how it authenticates; never the token or the secret
+  await audit(deps.db, {
+    tenantId: tenant.id,
+    actor: deps.actor,
+    action: 'shop.connect',
+    resourceType: 'Shop',
+    resourceId: shop,
+    detail: { shop, auth: view.auth ?? null, ...(next.apiVersion ? { apiVersion: next.apiVersion } : {}) },
+  });
   if (deps.onShopConnected) {
     // Changes made in Shopify come back only through webhooks: subscribe now, and say so when it cannot be done.
     try {
@@ -112,9 +122,11 @@ export async function connectShop(deps: AdminDeps, tenant: Tenant, body: unknown
 
 /** Forgets the shop connection; the engine stops writing to Shopify (jobs wait, retrying, until one is connected). */
 export async function disconnectShop(deps: AdminDeps, tenant: Tenant): Promise<void> {
-  await updateSettings(deps, tenant.id, (s) => {
+  await updateSettings(deps, tenant.id, async (s, tx) => {
     if (!s.shopify) throw adminErrors.shopNotConnected(`tenant "${tenant.name}" has no shop connected`);
+    const shop = (s.shopify as { shop?: unknown }).shop;
     delete s.shopify;
+    await audit(tx, { tenantId: tenant.id, actor: deps.actor, action: 'shop.disconnect', resourceType: 'Shop', resourceId: typeof shop === 'string' ? shop : null });
   });
 }
 

@@ -9,6 +9,7 @@ import { getPolicies } from './policies.js';
 import { shopView, type ShopView } from './shop.js';
 import { targetView } from './targets.js';
 import { readTenantSchemas } from '../scim/tenant-schemas.js';
+import { signupExamples, type SignupExamples } from './snippets.js';
 
 export interface TenantListEntry {
   name: string;
@@ -37,11 +38,11 @@ export async function listTenants(deps: Pick<AdminDeps, 'db'>, baseUrl: string):
 }
 
 /** Creates a tenant from `{name, displayName?}`; 409 when the name is taken. */
-export async function createTenant(deps: Pick<AdminDeps, 'db'>, body: unknown, baseUrl: string): Promise<TenantListEntry> {
+export async function createTenant(deps: Pick<AdminDeps, 'db' | 'actor'>, body: unknown, baseUrl: string): Promise<TenantListEntry> {
   const b = (body ?? {}) as { name?: unknown; displayName?: unknown };
   if (typeof b.name !== 'string') throw adminErrors.invalidTenant('send {"name": "my-store"}: a name of lower-case letters, digits and dashes');
   if (b.displayName !== undefined && (typeof b.displayName !== 'string' || b.displayName.length > 200)) throw adminErrors.invalidTenant('displayName must be text of at most 200 characters');
-  const t = await new TenantRepository(deps.db).create(b.name, b.displayName as string | undefined).catch(fromTenantError);
+  const t = await new TenantRepository(deps.db, deps.actor).create(b.name, b.displayName as string | undefined).catch(fromTenantError);
   return { name: t.name, displayName: t.displayName, createdAt: t.createdAt, scimBaseUrl: scimUrl(baseUrl, t) };
 }
 
@@ -79,19 +80,25 @@ export async function listTokens(deps: Pick<AdminDeps, 'db'>, t: Tenant): Promis
   return new TenantRepository(deps.db).listClients(t.id);
 }
 
-/** Issues a token for a new client; the token is in this answer only. */
-export async function createToken(deps: Pick<AdminDeps, 'db'>, t: Tenant, body: unknown, baseUrl: string): Promise<{ client: Client; token: string; scimBaseUrl: string }> {
+/** Issues a token for a new client; the token is in this answer only, with examples that create a user with it. */
+export async function createToken(
+  deps: Pick<AdminDeps, 'db' | 'actor'>,
+  t: Tenant,
+  body: unknown,
+  baseUrl: string,
+): Promise<{ client: Client; token: string; scimBaseUrl: string; examples: SignupExamples }> {
   const label = (body as { label?: unknown } | undefined)?.label;
   if (typeof label !== 'string') throw adminErrors.badRequest('send {"label": "okta"}: what the token is for');
-  const { client, token } = await new TenantRepository(deps.db).createToken(t.id, label).catch(fromTenantError);
-  return { client, token, scimBaseUrl: scimUrl(baseUrl, t) };
+  const { client, token } = await new TenantRepository(deps.db, deps.actor).createToken(t.id, label).catch(fromTenantError);
+  const scimBaseUrl = scimUrl(baseUrl, t);
+  return { client, token, scimBaseUrl, examples: signupExamples(scimBaseUrl, token) };
 }
 
 /** Revokes a token by its client id. */
-export async function revokeToken(deps: Pick<AdminDeps, 'db'>, t: Tenant, clientId: string): Promise<void> {
+export async function revokeToken(deps: Pick<AdminDeps, 'db' | 'actor'>, t: Tenant, clientId: string): Promise<void> {
   const clients = await new TenantRepository(deps.db).listClients(t.id);
   const c = clients.find((x) => x.id === clientId);
   if (!c) throw adminErrors.notFound(`tenant "${t.name}" has no token ${clientId}`);
   if (c.revokedAt) return;
-  await new TenantRepository(deps.db).revoke(t.id, clientId).catch(fromTenantError);
+  await new TenantRepository(deps.db, deps.actor).revoke(t.id, clientId).catch(fromTenantError);
 }

@@ -1,7 +1,7 @@
 // What the users and groups tables share: a resource as the code sees it (its JSON and bookkeeping), the store's
 // clock, the bookkeeping columns every insert and update writes, chunked reads, and the audit trail.
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, UsersTable, GroupsTable } from './types.js';
 
 export type Json = Record<string, unknown>;
@@ -105,4 +105,34 @@ export async function audit(db: Db, e: AuditEntry): Promise<void> {
       detail: JSON.stringify(e.detail ?? {}),
     })
     .execute();
+}
+
+/** An audit log entry as it is read back. */
+export interface AuditRecord {
+  /** increases with every entry: the cursor to page back with */
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  detail: Json;
+}
+
+/** A tenant's audit log, newest first: `before` pages back (entries with a smaller id), `actionPrefix` filters. */
+export async function readAudit(db: Db, tenantId: string, opts: { limit: number; before?: number; actionPrefix?: string }): Promise<AuditRecord[]> {
+  let q = db.selectFrom('audit_log').selectAll().where('tenant_id', '=', tenantId);
+  if (opts.before !== undefined) q = q.where('id', '<', opts.before);
+  // An exact prefix match on both engines: LIKE would read "_" and "%" as wildcards (and ignore case on SQLite).
+  if (opts.actionPrefix) q = q.where(sql<string>`substr(action, 1, ${sql.lit(opts.actionPrefix.length)})`, '=', opts.actionPrefix);
+  const rows = await q.orderBy('id', 'desc').limit(opts.limit).execute();
+  return rows.map((r) => ({
+    id: Number(r.id),
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    resourceType: r.resource_type,
+    resourceId: r.resource_id,
+    detail: JSON.parse(r.detail) as Json,
+  }));
 }

@@ -5,6 +5,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, TenantsTable, ClientsTable } from './types.js';
 import { generateToken, hashToken, safeEqual, tokenDisplayPrefix } from '../security/tokens.js';
 import { isUniqueViolation } from './db.js';
+import { audit } from './resources.js';
 
 export interface Tenant {
   id: string;
@@ -55,7 +56,11 @@ const toClient = (r: ClientsTable): Client => ({
 });
 
 export class TenantRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** `actor` is recorded in the audit log with each change made through this repository: 'admin', 'cli', 'system'. */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly actor = 'system',
+  ) {}
 
   /** Creates a tenant; its name becomes part of the SCIM base URL, so it is a lower-case slug. */
   async create(name: string, displayName?: string, settings: Record<string, unknown> = {}): Promise<Tenant> {
@@ -69,7 +74,10 @@ export class TenantRepository {
       settings: JSON.stringify(settings),
     };
     try {
-      await this.db.insertInto('tenants').values(row).execute();
+      await this.db.transaction().execute(async (tx) => {
+        await tx.insertInto('tenants').values(row).execute();
+        await audit(tx, { tenantId: row.id, actor: this.actor, action: 'tenant.create', resourceType: 'Tenant', resourceId: row.id, detail: { name } });
+      });
     } catch (e) {
       if (isUniqueViolation(e)) throw new TenantError('TENANT_EXISTS', `a tenant named "${name}" already exists`);
       throw e;
@@ -119,7 +127,10 @@ export class TenantRepository {
   }
 
   async delete(id: string): Promise<void> {
-    await this.db.deleteFrom('tenants').where('id', '=', id).execute();
+    await this.db.transaction().execute(async (tx) => {
+      const r = await tx.deleteFrom('tenants').where('id', '=', id).executeTakeFirst();
+      if (Number(r.numDeletedRows) > 0) await audit(tx, { tenantId: id, actor: this.actor, action: 'tenant.delete', resourceType: 'Tenant', resourceId: id });
+    });
   }
 
   /** Issues a token for a new client of a tenant. The token is returned once and only its hash is stored. */
@@ -137,7 +148,11 @@ export class TenantRepository {
       last_used_at: null,
       revoked_at: null,
     };
-    await this.db.insertInto('clients').values(row).execute();
+    await this.db.transaction().execute(async (tx) => {
+      await tx.insertInto('clients').values(row).execute();
+      // the label names the client ("okta"); the token, its hash and its prefix stay out of the log
+      await audit(tx, { tenantId, actor: this.actor, action: 'token.create', resourceType: 'Client', resourceId: row.id, detail: { label: clean } });
+    });
     return { client: toClient(row), token };
   }
 
@@ -149,14 +164,19 @@ export class TenantRepository {
   /** Revokes a client's token by client id or label; returns how many were revoked. */
   async revoke(tenantId: string, idOrLabel: string): Promise<number> {
     const now = new Date().toISOString();
-    const r = await this.db
-      .updateTable('clients')
-      .set({ revoked_at: now })
-      .where('tenant_id', '=', tenantId)
-      .where('revoked_at', 'is', null)
-      .where((eb) => eb.or([eb('id', '=', idOrLabel), eb('label', '=', idOrLabel)]))
-      .executeTakeFirst();
-    const n = Number(r.numUpdatedRows);
+    const n = await this.db.transaction().execute(async (tx) => {
+      const match = await tx
+        .selectFrom('clients')
+        .select(['id', 'label'])
+        .where('tenant_id', '=', tenantId)
+        .where('revoked_at', 'is', null)
+        .where((eb) => eb.or([eb('id', '=', idOrLabel), eb('label', '=', idOrLabel)]))
+        .execute();
+      if (match.length === 0) return 0;
+      await tx.updateTable('clients').set({ revoked_at: now }).where('tenant_id', '=', tenantId).where('revoked_at', 'is', null).where('id', 'in', match.map((c) => c.id)).execute();
+      for (const c of match) await audit(tx, { tenantId, actor: this.actor, action: 'token.revoke', resourceType: 'Client', resourceId: c.id, detail: { label: c.label } });
+      return match.length;
+    });
     if (n === 0) throw new TenantError('CLIENT_NOT_FOUND', `no active token "${idOrLabel}" in this tenant`);
     return n;
   }

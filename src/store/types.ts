@@ -81,7 +81,7 @@ export interface AuditLogTable {
   id: Generated<number>;
   tenant_id: string;
   at: string;
-  /** client id, 'admin', 'shopify' or 'system' */
+  /** 'client:<id>' (a SCIM client), 'admin' (the admin API), 'cli' (the commands), 'shopify' or 'system' */
   actor: string;
   action: string;
   resource_type: string;

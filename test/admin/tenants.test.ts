@@ -2,7 +2,11 @@
 // shown once, and a revoked token that stops working at once.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { startAdminStack } from './harness.js';
+
+const run = promisify(execFile);
 
 const stack = await startAdminStack();
 after(() => stack.close());
@@ -71,4 +75,25 @@ test('a token needs a label', async () => {
   const r = await stack.admin('POST', '/tenants/tokens/tokens', {});
   assert.equal(r.status, 400, r.dump);
   assert.match(r.body.message, /label/);
+});
+
+test('a new token comes with curl and fetch examples that, pasted as they are, create a user', async () => {
+  const byCurl = await stack.tenant('paste-curl');
+  const byFetch = await stack.tenant('paste-fetch');
+  for (const [t, kind] of [[byCurl, 'curl'], [byFetch, 'fetch']] as const) {
+    const issued = await stack.admin('POST', `/tenants/${t.name}/tokens`, { label: 'signup form' });
+    assert.equal(issued.status, 201, issued.dump);
+    const snippet: string = issued.body.examples[kind];
+    assert.ok(snippet.includes(`${stack.bridge.url}/scim/v2/${t.name}/Users`) && snippet.includes(issued.body.token), snippet);
+    const { stdout } =
+      kind === 'curl'
+        ? await run('sh', ['-c', snippet], { timeout: 20_000 })
+        : await run(process.execPath, ['--input-type=module', '-e', snippet], { timeout: 20_000 });
+    if (kind === 'curl') assert.equal(JSON.parse(stdout).userName, 'sam@example.com', stdout);
+    else assert.match(stdout, /^201 /, stdout);
+    const users = await stack.scim(t, 'GET', '/Users?filter=userName eq "sam@example.com"');
+    assert.equal(users.body.totalResults, 1, `the ${kind} example created the user: ${users.dump}`);
+    const id = users.body.Resources[0].id as string;
+    await stack.until(`the ${kind} example's customer in Shopify`, () => stack.customerOf(t, id));
+  }
 });

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { requireTenant } from '../../admin/context.js';
 import { createTenant, createToken, listTenants, listTokens, revokeToken, tenantSummary } from '../../admin/tenants.js';
+import { listAudit } from '../../admin/audit.js';
 import type { AdminRouteContext } from './index.js';
 
 type TenantParams = { t: string };
@@ -22,12 +23,16 @@ export async function tenantRoutes(app: FastifyInstance, { deps, origin }: Admin
 
   app.post<{ Params: TenantParams }>('/admin/api/tenants/:t/tokens', async (req, reply) => {
     const t = await requireTenant(deps, req.params.t);
-    const { client, token, scimBaseUrl } = await createToken(deps, t, req.body, origin(req));
-    return reply.code(201).send({ ...client, token, scimBaseUrl });
+    const { client, token, scimBaseUrl, examples } = await createToken(deps, t, req.body, origin(req));
+    return reply.code(201).send({ ...client, token, scimBaseUrl, examples });
   });
 
   app.delete<{ Params: TenantParams & { id: string } }>('/admin/api/tenants/:t/tokens/:id', async (req, reply) => {
     await revokeToken(deps, await requireTenant(deps, req.params.t), req.params.id);
     return reply.code(204).send();
   });
+
+  app.get<{ Params: TenantParams; Querystring: { limit?: string; before?: string; action?: string } }>('/admin/api/tenants/:t/audit', async (req) =>
+    listAudit(deps, await requireTenant(deps, req.params.t), req.query),
+  );
 }
