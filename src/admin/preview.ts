@@ -8,7 +8,7 @@ import { userResourceTypeFor } from '../scim/schemas.js';
 import { readTenantSchemas } from '../scim/tenant-schemas.js';
 import { getCustomer, type CustomerInput, type ShopifyCustomer } from '../shopify/index.js';
 import { LinkRepository } from '../sync/links.js';
-import { readPolicies } from '../sync/policies.js';
+import { asWritten, readPolicies } from '../sync/policies.js';
 import { createInput, updatePlan } from '../sync/customer-writes.js';
 import type { AddressChange } from '../sync/default-address.js';
 import { adminErrors } from './errors.js';
@@ -95,7 +95,8 @@ export async function previewUser(deps: AdminDeps, tenant: Tenant, body: unknown
   if (!rec) throw adminErrors.notFound(`tenant "${tenant.name}" has no user ${body.userId}`);
   const groups = (await users.groupsOf(deps.db, tenant.id, [rec.id])).get(rec.id) ?? [];
   const link = await links.get(deps.db, tenant.id, rec.id);
-  const user = { id: rec.id, ...rec.data };
+  // as the engine maps it: with the userName Shopify's values were written from, when userName changes are not applied
+  const user = { id: rec.id, ...asWritten(tenant.settings, rec, link?.applied?.userName).data };
   // A first run without the customer tells which rules fire and which metafields to read back for the comparison.
   const first = previewMapping(user, groups, mapping, { schemas, ...(link?.applied ? { previous: link.applied } : {}) });
   if (!first.ok || !first.customer) return { ...first, mappingVersion: version };

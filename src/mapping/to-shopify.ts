@@ -27,6 +27,11 @@ export interface AppliedState {
    * or deletes that address only, never another one the merchant added.
    */
   addressId?: string;
+  /**
+   * The userName the written values were computed from, so a tenant that does not apply userName changes
+   * (policy applyUserNameChanges) keeps computing them from it.
+   */
+  userName?: string;
 }
 
 export interface MapContext {
@@ -183,5 +188,7 @@ export function mapToShopify(user: Obj, groups: readonly GroupRef[], mapping: Ma
     targets: [...claimed.keys()],
     fingerprint: customerFingerprint(customer),
   };
+  const userName = getKey(user, 'userName');
+  if (typeof userName === 'string') applied.userName = userName;
   return { ok: true, customer, fired, trace, problems, applied };
 }

@@ -1,5 +1,5 @@
 // A tenant's sync settings as the engine reads them: its provisioning policies (deprovisioning, deletion, adoption,
-// email changes, how long a request waits) with defaults, and its attribute mapping (a document or a preset name).
+// email and userName changes, how long a request waits) with defaults, and its attribute mapping (a document or a preset name).
 import { z } from 'zod';
 import { mappingDocumentSchema, getPreset, type MappingDocument } from '../mapping/index.js';
 
@@ -15,6 +15,11 @@ export const policiesSchema = z.strictObject({
   adoption: z.enum(['email', 'emailOrPhone', 'off']).default('email'),
   /** apply email changes from the IdP to the customer (Shopify's uniqueness still holds) */
   applyEmailChanges: z.boolean().default(true),
+  /**
+   * apply userName changes from the IdP to what the customer holds from userName (every value the mapping computes
+   * from it); when false those values keep the userName they were last written with (see heldUserName)
+   */
+  applyUserNameChanges: z.boolean().default(true),
   /** how long a SCIM request waits for its Shopify write (ms); default: SYNC_WAIT_MS */
   syncWaitMs: z.number().int().min(0).max(30_000).optional(),
   /** the tag a deactivated customer gets; default: the mapping's deactivatedTag */
@@ -73,4 +78,48 @@ export function readMapping(settings: Record<string, unknown>): MappingDocument 
 /** The tag deactivated customers carry: the policy's, else the mapping's, else `scim-deactivated`. */
 export function deactivatedTag(p: Policies, mapping: MappingDocument): string {
   return p.deactivatedTag ?? (mapping.tags.deactivatedTag || 'scim-deactivated');
+}
+
+/**
+ * The userName the mapping reads for a sync: the user's own, unless the tenant does not apply userName changes and
+ * the customer was last written from another userName (recorded in the link's applied state); then that one, so
+ * every value computed from userName (a field, an email fallback, a tag, a metafield, a rule's condition) stays as
+ * Shopify holds it while the rest of the user is applied.
+ */
+export function heldUserName(p: Pick<Policies, 'applyUserNameChanges'>, user: Record<string, unknown>, appliedUserName: string | undefined): string | undefined {
+  if (p.applyUserNameChanges || appliedUserName === undefined) return undefined;
+  return appliedUserName === userNameOf(user) ? undefined : appliedUserName;
+}
+
+const userNameKey = (user: Record<string, unknown>) => Object.keys(user).find((k) => k.toLowerCase() === 'username');
+const userNameOf = (user: Record<string, unknown>) => {
+  const k = userNameKey(user);
+  return k === undefined ? undefined : user[k];
+};
+
+/** The user as the mapping reads it for a sync: with the held userName (heldUserName) in place of its own. */
+export function userForMapping(p: Pick<Policies, 'applyUserNameChanges'>, user: Record<string, unknown>, appliedUserName: string | undefined): Record<string, unknown> {
+  const held = heldUserName(p, user, appliedUserName);
+  if (held === undefined) return user;
+  const out = { ...user };
+  const k = userNameKey(out);
+  if (k !== undefined) delete out[k];
+  out.userName = held;
+  return out;
+}
+
+/**
+ * A stored user as Shopify was last written from it, for comparisons with what Shopify holds (echo, drift): its
+ * userName replaced by the held one (userForMapping) under the tenant's policy; as it is when the policies are invalid.
+ */
+export function asWritten<U extends { data: Record<string, unknown> }>(settings: Record<string, unknown>, user: U, appliedUserName: string | undefined): U {
+  let p: Policies;
+  try {
+    p = readPolicies(settings);
+  } catch (e) {
+    if (e instanceof SettingsError) return user;
+    throw e;
+  }
+  const data = userForMapping(p, user.data, appliedUserName);
+  return data === user.data ? user : { ...user, data };
 }

@@ -32,7 +32,7 @@ import { applyAddressChange } from './default-address.js';
 import { readTenantSchemas } from '../scim/tenant-schemas.js';
 import { deleteMetafields, deprovisionMarker, USER_ERASE, type Deprovisioned } from './deprovision.js';
 import { LinkRepository, type CustomerLink } from './links.js';
-import { readMapping, readPolicies, deactivatedTag, type Policies } from './policies.js';
+import { readMapping, readPolicies, deactivatedTag, userForMapping, type Policies } from './policies.js';
 import { enqueue, iso, type OutboxJob } from './outbox.js';
 import { failure, type ProvisionDeps } from './failures.js';
 import type { JobOutcome } from './job-contract.js';
@@ -86,7 +86,9 @@ export async function syncUserJob(d: ProvisionDeps, job: OutboxJob): Promise<Job
     const forMapping: MappingDocument = { ...mapping, tags: { ...mapping.tags, deactivatedTag: '' } };
     const link = await links.get(d.db, tenant.id, userId);
     const refs = await groupRefs(d.db, tenant.id, userId, mapping);
-    const m = mapToShopify({ id: user.id, ...user.data }, refs, forMapping, { previous: link?.applied ?? undefined, schemas: readTenantSchemas(tenant.settings) });
+    // Without applyUserNameChanges, what Shopify holds from userName keeps the userName it was written with.
+    const scimUser = userForMapping(policies, { id: user.id, ...user.data }, link?.applied?.userName);
+    const m = mapToShopify(scimUser, refs, forMapping, { previous: link?.applied ?? undefined, schemas: readTenantSchemas(tenant.settings) });
     if (!m.ok) {
       const message = m.problems.filter((p) => p.severity === 'error').map(describeProblem).join('; ');
       return await failure(d, tenant.id, userId, { code: 'INVALID_VALUE', message, permanent: true }, at);

@@ -7,7 +7,7 @@ import { exportCustomers } from '../shopify/bulk.js';
 import { listCustomersUpdatedSince } from '../shopify/customer-list.js';
 import { getCustomer } from '../shopify/customers.js';
 import { LinkRepository } from './links.js';
-import { readMapping } from './policies.js';
+import { asWritten, readMapping } from './policies.js';
 import { mapFromShopify } from '../mapping/from-shopify.js';
 import { applyCustomerState, createFromCustomer } from './inbound/apply.js';
 import { customIdOf, metafieldKeysFor, type InboundDeps } from './inbound/context.js';
@@ -127,7 +127,7 @@ export async function reconcileTenant(deps: ReconcileDeps, tenant: Tenant, opts:
     const user = await users.get(deps.db, tenant.id, userId);
     const l = await links.get(deps.db, tenant.id, userId);
     if (!user || !l || (l.syncedVersion ?? 0) < user.version) return false;
-    if (!agreesWithUser(view, user, mapping, l.applied, schemas)) return true;
+    if (!agreesWithUser(view, asWritten(tenant.settings, user, l.applied?.userName), mapping, l.applied, schemas)) return true;
     if (readBackOnly.rules.length === 0) return false;
     return Object.keys(mapFromShopify(view, readBackOnly, { user: { id: user.id, ...user.data }, schemas }).patch).length > 0;
   };

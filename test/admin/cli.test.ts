@@ -96,14 +96,17 @@ test('mapping preset saves a preset in one step; an unknown name lists the prese
 test('policies get shows the defaults; set replaces them from a file, refusing a wrong value by name', async () => {
   const got = await cli('policies', 'get', '--tenant', 'cli-a');
   assert.equal(JSON.parse(got.out).deprovision, 'tag');
-  const set = await cli('policies', 'set', '--tenant', 'cli-a', '--file', file('p.json', { deprovision: 'erase', eraseGraceMs: 3600000, adoption: 'off' }), '--json');
+  assert.equal(JSON.parse(got.out).applyUserNameChanges, true);
+  const set = await cli('policies', 'set', '--tenant', 'cli-a', '--file', file('p.json', { deprovision: 'erase', eraseGraceMs: 3600000, adoption: 'off', applyUserNameChanges: false }), '--json');
   assert.equal(set.code, 0, set.err);
   assert.equal(JSON.parse(set.out).eraseGraceMs, 3600000);
   const row = await store.db.selectFrom('tenants').select('settings').where('name', '=', 'cli-a').executeTakeFirstOrThrow();
   assert.equal(readPolicies(JSON.parse(row.settings)).deprovision, 'erase', 'the engine reads what the command saved');
-  const bad = await cli('policies', 'set', '--tenant', 'cli-a', '--file', file('pb.json', { deprovision: 'disable' }));
+  assert.equal(readPolicies(JSON.parse(row.settings)).applyUserNameChanges, false);
+  const bad = await cli('policies', 'set', '--tenant', 'cli-a', '--file', file('pb.json', { deprovision: 'disable', applyUserNameChanges: 'no' }));
   assert.equal(bad.code, 1);
   assert.match(bad.err, /- policies\.deprovision: /);
+  assert.match(bad.err, /- policies\.applyUserNameChanges: /);
   const out = join(dir, 'policies.json');
   await cli('policies', 'get', '--tenant', 'cli-a', '--file', out);
   assert.equal(JSON.parse(readFileSync(out, 'utf8')).adoption, 'off', 'the previous policies stand');

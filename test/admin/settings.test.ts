@@ -23,14 +23,15 @@ test('policies show their defaults, and a PUT is saved exactly where the engine 
   const before = await stack.admin('GET', `/tenants/${t.name}/policies`);
   assert.equal(before.status, 200, before.dump);
   assert.deepEqual(
-    [before.body.policies.deprovision, before.body.policies.adoption, before.body.policies.applyEmailChanges, before.body.policies.importShopifyCreated],
-    ['tag', 'email', true, false],
+    [before.body.policies.deprovision, before.body.policies.adoption, before.body.policies.applyEmailChanges, before.body.policies.applyUserNameChanges, before.body.policies.importShopifyCreated],
+    ['tag', 'email', true, true, false],
   );
   const put = await stack.admin('PUT', `/tenants/${t.name}/policies`, {
     deprovision: 'delete',
     delete: 'erase',
     adoption: 'emailOrPhone',
     applyEmailChanges: false,
+    applyUserNameChanges: false,
     importShopifyCreated: true,
     shopifyDelete: 'ignore',
     syncWaitMs: 1500,
@@ -39,18 +40,18 @@ test('policies show their defaults, and a PUT is saved exactly where the engine 
   assert.equal(put.body.policies.eraseGraceMs, 30 * 24 * 3600_000, 'keys left out take their defaults');
   const s = await settingsOf(t.id);
   const p = readPolicies(s);
-  assert.deepEqual([p.deprovision, p.delete, p.adoption, p.applyEmailChanges, p.syncWaitMs], ['delete', 'erase', 'emailOrPhone', false, 1500]);
+  assert.deepEqual([p.deprovision, p.delete, p.adoption, p.applyEmailChanges, p.applyUserNameChanges, p.syncWaitMs], ['delete', 'erase', 'emailOrPhone', false, false, 1500]);
   assert.deepEqual(readInboundPolicies(s), { importShopifyCreated: true, shopifyDelete: 'ignore' }, 'the inbound sync reads the same policies');
 });
 
 test('invalid policies are refused with every problem named, and nothing is saved', async () => {
   const t = await stack.tenant('pol-bad', { connect: false });
   await stack.admin('PUT', `/tenants/${t.name}/policies`, { adoption: 'off' });
-  const r = await stack.admin('PUT', `/tenants/${t.name}/policies`, { deprovision: 'disable', adoptt: 'email', syncWaitMs: -5 });
+  const r = await stack.admin('PUT', `/tenants/${t.name}/policies`, { deprovision: 'disable', adoptt: 'email', syncWaitMs: -5, applyUserNameChanges: 'no' });
   assert.equal(r.status, 400, r.dump);
   assert.equal(r.body.error, 'INVALID_POLICIES');
-  for (const word of ['deprovision', 'adoptt', 'syncWaitMs']) assert.match(r.body.message, new RegExp(word), r.dump);
-  assert.equal(r.body.details.errors.length, 3, r.dump);
+  for (const word of ['deprovision', 'adoptt', 'syncWaitMs', 'applyUserNameChanges']) assert.match(r.body.message, new RegExp(word), r.dump);
+  assert.equal(r.body.details.errors.length, 4, r.dump);
   assert.deepEqual((await settingsOf(t.id)).policies, { adoption: 'off' }, 'the previous policies stand');
 });
 

@@ -9,7 +9,7 @@ import type { ShopifyCustomerView } from '../../mapping/targets.js';
 import { getCustomer } from '../../shopify/customers.js';
 import { isUniqueViolation } from '../../store/db.js';
 import { LinkRepository } from '../links.js';
-import { readMapping } from '../policies.js';
+import { asWritten, readMapping } from '../policies.js';
 import { customIdOf, isoNow, metafieldKeysFor, type InboundDeps } from './context.js';
 import { isEcho } from './echo.js';
 import { tenantUserType } from '../../scim/tenant-schemas.js';
@@ -73,11 +73,14 @@ export async function applyCustomerState(deps: InboundDeps, tenant: Tenant, stat
     // A SCIM change not yet written to Shopify wins: the engine's next write replaces this state anyway.
     if ((link.syncedVersion ?? 0) < user.version) return 'superseded';
     const { schemas } = tenantUserType(tenant.settings);
-    if (isEcho(state.view, user, mapping, link.applied, schemas)) {
+    // Values held from an earlier userName (applyUserNameChanges false) are what the bridge wrote: neither a
+    // difference nor something to carry back to the user.
+    const written = asWritten(tenant.settings, user, link.applied?.userName);
+    if (isEcho(state.view, written, mapping, link.applied, schemas)) {
       if (moved) await links.update(tx, tenant.id, user.id, { shopifyUpdatedAt: moved }, now);
       return 'echo';
     }
-    const reverse = mapFromShopify(state.view, mapping, { user: { id: user.id, ...user.data }, schemas });
+    const reverse = mapFromShopify(state.view, mapping, { user: { id: user.id, ...written.data }, schemas });
     const after = await patchUserFromShopify(tx, ctx, user, patchOperations(reverse.patch));
     if (after instanceof ScimError) return `rejected: ${after.detail}`;
     await links.update(tx, tenant.id, user.id, { ...(moved ? { shopifyUpdatedAt: moved } : {}), ...(after ? { syncedVersion: after.version } : {}) }, now);
