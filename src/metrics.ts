@@ -29,6 +29,12 @@ export class Metrics {
     labelNames: ['state'],
     registers: [this.registry],
   });
+  readonly syncUsers = new Gauge({
+    name: 'scim_sync_users',
+    help: 'Users by Shopify sync state (pending, synced, failed), per tenant; read from the database at each scrape',
+    labelNames: ['tenant', 'state'],
+    registers: [this.registry],
+  });
   readonly shopifyCalls = new Counter({
     name: 'scim_shopify_calls_total',
     help: 'Shopify Admin API calls by outcome',

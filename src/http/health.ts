@@ -1,11 +1,19 @@
-// Liveness (/healthz), readiness (/readyz: the database answers) and Prometheus metrics (/metrics),
-// plus the request metrics hook that feeds them.
+// Liveness (/healthz), readiness (/readyz: the database answers) and Prometheus metrics (/metrics, with the users per
+// sync state read at each scrape), plus the request metrics hook that feeds them.
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Store } from '../store/db.js';
 import { Metrics } from '../metrics.js';
+import { countSyncStates, SYNC_STATES } from '../sync/links.js';
 
 export type { Metrics };
+
+/** Sets the users-per-sync-state gauge from one grouped query; tenants deleted since the last scrape drop out. */
+export async function refreshSyncUsers(store: Pick<Store, 'db'>, metrics: Metrics): Promise<void> {
+  const rows = await countSyncStates(store.db);
+  metrics.syncUsers.reset();
+  for (const { tenant, counts } of rows) for (const state of SYNC_STATES) metrics.syncUsers.set({ tenant, state }, counts[state]);
+}
 
 export async function healthRoutes(app: FastifyInstance, opts: { store: Store; metrics?: Metrics }): Promise<void> {
   const metrics = opts.metrics ?? new Metrics();
@@ -27,7 +35,8 @@ export async function healthRoutes(app: FastifyInstance, opts: { store: Store; m
     }
   });
 
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', async (req, reply) => {
+    await refreshSyncUsers(opts.store, metrics).catch((e: unknown) => req.log.warn({ err: e }, 'reading the users per sync state failed'));
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });

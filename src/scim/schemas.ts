@@ -187,6 +187,7 @@ export const shopifySchema: SchemaDef = {
     str('syncState', 'pending, synced or failed.', { ...ro, canonicalValues: ['pending', 'synced', 'failed'] }),
     str('syncError', 'Why the last attempt failed, when it did.', ro),
     attr('lastSyncedAt', 'dateTime', { description: 'When Shopify last accepted a change for this user.', ...ro }),
+    attr('lastAttemptAt', 'dateTime', { description: 'When the server last tried to write this user to Shopify, whatever the outcome.', ...ro }),
     str('tags', 'The tags the server manages on the customer.', { ...ro, multiValued: true }),
   ],
 };

@@ -188,6 +188,7 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
         if (l.customerId) ext.customerId = l.customerId;
         if (l.syncError) ext.syncError = l.syncError;
         if (l.lastSyncedAt) ext.lastSyncedAt = l.lastSyncedAt;
+        if (l.lastAttemptAt) ext.lastAttemptAt = l.lastAttemptAt;
         if (l.customerId && l.managedTags.length) ext.tags = l.managedTags;
         out.set(id, ext);
       }

@@ -135,3 +135,25 @@ export class LinkRepository {
     await db.deleteFrom('customer_links').where('tenant_id', '=', tenantId).where('user_id', '=', userId).execute();
   }
 }
+
+export const SYNC_STATES: readonly SyncState[] = ['pending', 'synced', 'failed'];
+
+/**
+ * How many users of each tenant are in each sync state, in one grouped query (for the metrics gauge); every tenant is
+ * listed, with zeros for the states none of its users is in.
+ */
+export async function countSyncStates(db: Db): Promise<{ tenant: string; counts: Record<SyncState, number> }[]> {
+  const rows = await db
+    .selectFrom('tenants as t')
+    .leftJoin('customer_links as l', 'l.tenant_id', 't.id')
+    .select(['t.name as tenant', 'l.sync_state as state', (eb) => eb.fn.count<number>('l.user_id').as('n')])
+    .groupBy(['t.name', 'l.sync_state'])
+    .execute();
+  const out = new Map<string, Record<SyncState, number>>();
+  for (const r of rows) {
+    const counts = out.get(r.tenant) ?? { pending: 0, synced: 0, failed: 0 };
+    out.set(r.tenant, counts);
+    if (r.state) counts[r.state] = Number(r.n);
+  }
+  return [...out].map(([tenant, counts]) => ({ tenant, counts }));
+}

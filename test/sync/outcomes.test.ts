@@ -116,3 +116,54 @@ test('while Shopify answers 5xx the write succeeds as pending, and it is synced 
   const metrics = await s.bridge.metrics.registry.getSingleMetricAsString('scim_sync_jobs_total');
   assert.match(metrics, /outcome="retry"/, metrics);
 });
+
+/** The `scim_sync_users` samples of a /metrics answer, as "tenant/state" -> value. */
+function syncUserSamples(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = /^scim_sync_users\{([^}]*)\} (\d+)$/.exec(line);
+    if (!m) continue;
+    const labels = Object.fromEntries([...m[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+    out.set(`${labels.tenant}/${labels.state}`, Number(m[2]));
+  }
+  return out;
+}
+
+test('a change Shopify refuses after the sync wait stays, failed with the reason and the last attempt; /metrics counts users per state', async () => {
+  await s.setSettings({ policies: { adoption: 'off', syncWaitMs: 50 } });
+  s.emu.control.setFaults({ latencyMs: 300 });
+  let id: string;
+  try {
+    s.emu.control.createCustomer({ email: 'late.refusal@example.com', firstName: 'Someone' });
+    const started = Date.now();
+    const r = await s.req('POST', '/Users', oktaUser('late.refusal@example.com'));
+    assert.equal(r.status, 201, `answered before Shopify's refusal: ${r.dump}`);
+    assert.equal(r.body[SHOPIFY_EXT].syncState, 'pending', r.dump);
+    id = r.body.id;
+    const got = await s.until('the refusal to be visible', async () => {
+      const g = await s.req('GET', `/Users/${id}`);
+      return g.body[SHOPIFY_EXT]?.syncState === 'failed' ? g : undefined;
+    });
+    const ext = got.body[SHOPIFY_EXT];
+    assert.match(ext.syncError, /already been taken/, got.dump);
+    assert.doesNotMatch(JSON.stringify(ext), /late\.refusal|example\.com|Lovelace/, 'no personal data in the reason');
+    assert.equal(ext.customerId, undefined, 'no customer linked');
+    const attempt = Date.parse(ext.lastAttemptAt);
+    assert.ok(attempt >= started - 1000 && attempt <= Date.now(), `lastAttemptAt ${ext.lastAttemptAt}`);
+    assert.equal(ext.lastSyncedAt, undefined, 'never synced');
+    const audited = await s.store.db.selectFrom('audit_log').select('detail').where('action', '=', 'shopify.customer.failed').where('resource_id', '=', id).execute();
+    assert.equal(audited.length, 1);
+    assert.doesNotMatch(audited[0]!.detail, /late\.refusal|example\.com/, audited[0]!.detail);
+  } finally {
+    s.emu.control.clearFaults();
+    await s.setSettings({ policies: {} });
+  }
+
+  const res = await fetch(`${s.bridge.url}/metrics`);
+  assert.equal(res.status, 200);
+  const samples = syncUserSamples(await res.text());
+  const rows = await s.store.db.selectFrom('customer_links').select(['sync_state', (eb) => eb.fn.countAll().as('n')]).where('tenant_id', '=', s.tenantId).groupBy('sync_state').execute();
+  const expected = new Map(['pending', 'synced', 'failed'].map((st) => [`acme/${st}`, Number(rows.find((r) => r.sync_state === st)?.n ?? 0)]));
+  assert.deepEqual(samples, expected, 'one sample per state of the tenant, as the database counts them');
+  assert.ok(expected.get('acme/failed')! >= 1 && expected.get('acme/synced')! >= 1, JSON.stringify([...expected]));
+});
