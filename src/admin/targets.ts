@@ -129,11 +129,6 @@ export async function deleteTarget(deps: AdminDeps, tenant: Tenant, id: string):
   });
 }
 
-/** The tenant's targets as a file to import elsewhere: each credential replaced by "set", so none leaves in clear. */
-export function exportTargets(tenant: Pick<Tenant, 'settings'>): { targets: TargetView[] } {
-  return { targets: listTargets(tenant).targets };
-}
-
 export interface ImportResult {
   created: string[];
   replaced: string[];

@@ -1,5 +1,5 @@
-// `shopify-scim mapping …` and `shopify-scim policies …`: a tenant's mapping and policies exported, imported and
-// chosen from the command line, through the same checks and messages as the admin API.
+// `shopify-scim mapping …`, `policies …` and `targets …`: a tenant's mapping, policies and outbound targets exported,
+// imported and chosen from the command line, through the same checks and messages as the admin API.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadConfig, ConfigError } from '../config.js';
@@ -9,6 +9,7 @@ import { AdminError, adminErrors } from '../admin/errors.js';
 import { requireTenant, type AdminDeps } from '../admin/context.js';
 import { currentMapping, listVersions, saveMapping, selectPreset, type SaveResult } from '../admin/mapping.js';
 import { getPolicies, putPolicies } from '../admin/policies.js';
+import { listTargets, importTargets } from '../admin/targets.js';
 
 export interface ConfigCommandOptions {
   /** opens the deployment's database (and secret box); default: from the environment, as every command does */
@@ -57,7 +58,7 @@ function describeSave(r: SaveResult): string {
   return lines.join('\n');
 }
 
-/** Builds the `mapping` and `policies` commands. */
+/** Builds the `mapping`, `policies` and `targets` commands. */
 export function configCommands(opts: ConfigCommandOptions = {}): Command[] {
   const print = opts.print ?? ((s: string) => console.log(s));
   const printErr = opts.printErr ?? ((s: string) => console.error(s));
@@ -78,9 +79,10 @@ export function configCommands(opts: ConfigCommandOptions = {}): Command[] {
       if (!(e instanceof AdminError)) throw e;
       if (json) print(JSON.stringify(e.toJSON()));
       else {
-        printErr(`error: ${e.code === 'INVALID_MAPPING' || e.code === 'INVALID_POLICIES' ? e.message.replace(/: .*$/, ':') : e.message}`);
+        const listed = e.code === 'INVALID_MAPPING' || e.code === 'INVALID_POLICIES' || e.code === 'INVALID_TARGET';
         const errs = (e.details as { errors?: (string | { message: string })[] } | undefined)?.errors;
-        if (errs && (e.code === 'INVALID_MAPPING' || e.code === 'INVALID_POLICIES')) for (const x of errs) printErr(`  - ${typeof x === 'string' ? x : x.message}`);
+        printErr(`error: ${listed && errs ? e.message.replace(/: .*$/, ':') : e.message}`);
+        if (errs && listed) for (const x of errs) printErr(`  - ${typeof x === 'string' ? x : x.message}`);
       }
       exit(1);
     } finally {
@@ -165,5 +167,35 @@ export function configCommands(opts: ConfigCommandOptions = {}): Command[] {
       })(),
     );
 
-  return [mapping, policies];
+  const targets = new Command('targets').description("a tenant's outbound targets: export, import (credentials never leave in clear)");
+  targets
+    .command('export')
+    .description('print the targets (JSON) with each credential shown as "set", or write them to a file')
+    .requiredOption('--tenant <name>', 'tenant name')
+    .option('--file <path>', 'write to this file instead of printing')
+    .action((o: { tenant: string; file?: string }) =>
+      run(false, async (deps) => {
+        const t = await requireTenant(deps, o.tenant);
+        const out = listTargets(t); // each credential shows as "set": none leaves in clear
+        for (const p of out.problems) printErr(`warning: a stored target cannot be read and is left out: ${p}`);
+        emit(print, { targets: out.targets }, o.file);
+      })(),
+    );
+  targets
+    .command('import')
+    .description('create or replace the targets of a file by id; a credential left out or "set" keeps the stored one')
+    .requiredOption('--tenant <name>', 'tenant name')
+    .requiredOption('--file <path>', 'the targets (JSON, as export writes them)')
+    .option('--json', 'print JSON')
+    .action((o: { tenant: string; file: string; json?: boolean }) =>
+      run(o.json, async (deps) => {
+        const r = await importTargets(deps, await requireTenant(deps, o.tenant), readJson(o.file));
+        if (o.json) return print(JSON.stringify(r));
+        const lines = [`created: ${r.created.join(', ') || 'none'}`, `replaced: ${r.replaced.join(', ') || 'none'}`];
+        for (const [id, secret] of Object.entries(r.secrets)) lines.push(`webhook secret of "${id}" (shown once, give it to the receiver): ${secret}`);
+        print(lines.join('\n'));
+      })(),
+    );
+
+  return [mapping, policies, targets];
 }
