@@ -10,6 +10,7 @@ import { createLogger } from './logger.js';
 import { SecretBox, loadOrCreateKey } from './security/secrets.js';
 import { createEngine, type Engine, type EngineOptions } from './sync/engine.js';
 import { adminApi } from './http/admin/index.js';
+import { adminLanding } from './http/admin/landing.js';
 import { attachTwoWay, type TwoWay } from './sync/inbound/attach.js';
 import { attachBulkCreate } from './sync/bulk-schedule.js';
 import { ensureTenantWebhooks } from './sync/inbound/subscriptions.js';
@@ -80,6 +81,7 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
         publicUrl: config.publicUrl,
         ...(twoWay ? { onShopConnected: (t: Tenant) => ensureTenantWebhooks(twoWay.deps, t) } : {}),
       }),
+      adminLanding(),
       ...(twoWay ? [twoWay.plugin] : []),
     ],
   });

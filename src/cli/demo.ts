@@ -1,4 +1,4 @@
-// `shopify-scim demo` (what `npm start` runs): with no shop configured, the bridge with the Shopify emulator
+// `shopify-scim demo` (what `npm start` runs when no shop is configured): the bridge with the Shopify emulator
 // in-process, a tenant `demo` and a SCIM token, printed and saved to $DATA_DIR/demo-credentials.json; restarts keep both.
 import { mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
@@ -148,19 +148,22 @@ export function demoBanner(d: Demo): string {
 }
 
 /** The `demo` command. */
+/** Runs the demo until SIGINT or SIGTERM, printing its credentials (as JSON with `json`). */
+export async function runDemo(config: Config, json: boolean): Promise<void> {
+  const demo = await startDemo(config);
+  const stop = async () => {
+    await demo.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  console.log(json ? JSON.stringify(demo.credentials) : demoBanner(demo));
+}
+
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('run the bridge with a built-in Shopify emulator, a demo tenant and a token (what `npm start` does)')
+    .description('run the bridge with a built-in Shopify emulator (or the shop SHOPIFY_* names), a demo tenant and a token')
     .option('--json', 'print the credentials as one JSON object')
-    .action(async (o: { json?: boolean }) => {
-      const demo = await startDemo(configOrExit());
-      console.log(o.json ? JSON.stringify(demo.credentials) : demoBanner(demo));
-      const stop = async () => {
-        await demo.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    .action((o: { json?: boolean }) => runDemo(configOrExit(), !!o.json));
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The shopify-scim command line: serve (default), demo, migrate, tenant and token management, and the commands
+// The shopify-scim command line: serve (default), start (what `npm start` runs), demo, migrate, tenant and token management, and the commands
 // other modules contribute (emulator, shopify check). `--json` prints one JSON object for scripts.
 import 'dotenv/config';
 import { Command } from 'commander';
@@ -11,7 +11,7 @@ import { TenantRepository, TenantError } from '../store/tenants.js';
 import { startBridge } from '../server.js';
 import { emulatorCommand } from './emulator.js';
 import { shopifyCommand } from './shopify.js';
-import { demoCommand } from './demo.js';
+import { demoCommand, runDemo } from './demo.js';
 import { configCommands } from './config-commands.js';
 import { connectTenantFromConfig } from '../sync/connect.js';
 import { signupExamples } from '../admin/snippets.js';
@@ -47,22 +47,33 @@ export function buildProgram(): Command {
   const program = new Command();
   program.name('shopify-scim').description('SCIM 2.0 bridge between identity providers and Shopify customers').version('0.1.0');
 
+  /** `serve`: the bridge and its worker until SIGINT or SIGTERM; with SHOPIFY_* set, `tenant` is connected to that shop. */
+  async function runServe(cfg: Config, tenantName: string): Promise<void> {
+    if (cfg.shopify) await withStore((store) => connectTenantFromConfig(store.db, cfg, tenantName));
+    const bridge = await startBridge({ config: cfg });
+    // Stoppable from the moment it serves: a signal during the start-up calls below still closes it cleanly.
+    const stop = async () => {
+      await bridge.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    console.log(`shopify-scim listening on ${bridge.url} (database: ${bridge.store.dialect})`);
+    if (cfg.shopify) await ensureWebhooksAtStart(bridge, tenantName);
+  }
+
   program
     .command('serve', { isDefault: true })
     .description('run the bridge (SCIM API, webhooks, admin API) and its sync worker')
     .option('--tenant <name>', 'with SHOPIFY_* set: the tenant connected to that shop at start (created if missing)', 'default')
-    .action(async (o: { tenant: string }) => {
+    .action((o: { tenant: string }) => runServe(configOrExit(), o.tenant));
+
+  program
+    .command('start')
+    .description('what `npm start` runs: `serve` when a shop is configured (SHOPIFY_*), else `demo` with the built-in emulator')
+    .action(() => {
       const cfg = configOrExit();
-      if (cfg.shopify) await withStore((store) => connectTenantFromConfig(store.db, cfg, o.tenant));
-      const bridge = await startBridge({ config: cfg });
-      console.log(`shopify-scim listening on ${bridge.url} (database: ${bridge.store.dialect})`);
-      if (cfg.shopify) await ensureWebhooksAtStart(bridge, o.tenant);
-      const stop = async () => {
-        await bridge.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      return cfg.shopify ? runServe(cfg, 'default') : runDemo(cfg, false);
     });
 
   program

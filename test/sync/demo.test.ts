@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testDatabase } from '../helpers/db.js';
+import { startEmulator } from '../../src/emulator/index.js';
 import { oktaUser, SHOPIFY_EXT } from './harness.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -72,6 +73,10 @@ test('the demo prints and saves working credentials, and a restart keeps data an
     assert.equal(statSync(file).mode & 0o777, 0o600, 'only the owner may read the token');
     assert.match(c.scimBaseUrl, /\/scim\/v2\/demo$/);
     assert.match(c.adminUrl, /\/admin$/);
+    const admin = await fetch(c.adminUrl);
+    assert.equal(admin.status, 200);
+    assert.match(admin.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(await admin.text(), /\/admin\/api/, 'the admin page says where the admin API is');
     const r = await scim(c, 'POST', '/Users', oktaUser('demo@example.com'));
     assert.equal(r.status, 201, JSON.stringify(r.body));
     assert.equal(r.body[SHOPIFY_EXT].syncState, 'synced', JSON.stringify(r.body));
@@ -89,4 +94,53 @@ test('the demo prints and saves working credentials, and a restart keeps data an
     const data = (await gql.json()) as { data?: { customer?: { defaultEmailAddress?: { emailAddress?: string } } } };
     assert.equal(data.data?.customer?.defaultEmailAddress?.emailAddress, 'demo@example.com', 'the emulator kept its customers');
   });
+});
+
+/** Runs `shopify-scim <args>` until its output matches `ready`, then stops it with SIGTERM; returns what it printed. */
+async function runUntil(args: string[], env: Record<string, string>, ready: RegExp): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: '', SHOPIFY_SHOP: '', SHOPIFY_ACCESS_TOKEN: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  let out = '';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let err = '';
+      const timer = setTimeout(() => reject(new Error(`no match for ${ready}: ${out}${err}`)), 30_000);
+      child.stderr!.on('data', (d) => (err += d));
+      child.stdout!.on('data', (d) => {
+        out += d;
+        if (ready.test(out)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      void exited.then((code) => reject(new Error(`exited with ${code}: ${out}${err}`)));
+    });
+  } finally {
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, 'it stops cleanly');
+  }
+  return out;
+}
+
+test('`start` (what npm start runs) is the demo without a shop, and serve with one', { skip: testDatabase !== 'sqlite', timeout: 120_000 }, async () => {
+  const demoDir = mkdtempSync(join(tmpdir(), 'scim-start-'));
+  const emu = await startEmulator({ port: 0 });
+  try {
+    const demo = await runUntil(['start'], { DATA_DIR: demoDir }, /Shopify token/);
+    assert.match(demo, /SCIM base URL\s+http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/demo/);
+    const served = await runUntil(
+      ['start'],
+      { DATA_DIR: join(demoDir, 'served'), SHOPIFY_SHOP: emu.shop, SHOPIFY_ACCESS_TOKEN: emu.accessToken, SHOPIFY_API_BASE_URL: emu.url },
+      /listening on/,
+    );
+    assert.match(served, /shopify-scim listening on http:\/\/127\.0\.0\.1:\d+ \(database: sqlite\)/);
+    assert.doesNotMatch(served, /SCIM token/, 'serve prints no demo credentials');
+  } finally {
+    await emu.close();
+    rmSync(demoDir, { recursive: true, force: true });
+  }
 });
