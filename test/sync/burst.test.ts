@@ -1,5 +1,6 @@
 // A burst of 500 SCIM writes while Shopify fails (5xx and requests that never answer) for a while: every write is
-// accepted, nothing is lost or duplicated, and once Shopify recovers each customer ends at its user's last write.
+// accepted, nothing is lost or duplicated, the writes Shopify accepts for a user land in the order they were made, and
+// once Shopify recovers each customer ends at its user's last write.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, oktaUser, SHOPIFY_EXT, type Stack } from './harness.js';
@@ -58,6 +59,34 @@ test('500 writes during a Shopify outage all reach Shopify, in order per user, w
     return rows.length === USERS && rows.every((r) => r.sync_state === 'synced' && Number(r.synced_version) === Number(r.version));
   }, 90_000);
 
+  // In order per user: each write Shopify accepted is audited with the user version it carried, in the order applied;
+  // those versions only ever increase (an older state never lands after a newer one) and end at the user's last.
+  const finalVersions = new Map(
+    (await s.store.db.selectFrom('users').select(['id', 'version']).where('id', 'in', ids).execute()).map((r) => [r.id, Number(r.version)]),
+  );
+  const applied = await s.store.db
+    .selectFrom('audit_log')
+    .select(['resource_id', 'action', 'detail'])
+    .where('tenant_id', '=', s.tenantId)
+    .where('action', 'like', 'shopify.customer.%')
+    .where('resource_id', 'in', ids)
+    .orderBy('id')
+    .execute();
+  const versions = new Map<string, number[]>(ids.map((id) => [id, []]));
+  for (const e of applied) {
+    const v = (JSON.parse(e.detail) as { version?: unknown }).version;
+    assert.equal(typeof v, 'number', `${e.action} of ${e.resource_id} names the version it applied: ${e.detail}`);
+    versions.get(e.resource_id!)!.push(v as number);
+  }
+  for (const [u, id] of ids.entries()) {
+    const list = versions.get(id)!;
+    assert.ok(list.length > 0, `user ${u} has applied writes`);
+    for (let i = 1; i < list.length; i++) assert.ok(list[i]! > list[i - 1]!, `user ${u}: version ${list[i]} applied after ${list[i - 1]} (${list.join(', ')})`);
+    assert.equal(list.at(-1), finalVersions.get(id), `user ${u}: the last write applied is its last version (${list.join(', ')})`);
+  }
+  const ordered = [...versions.values()].filter((l) => l.length > 1).length;
+  assert.ok(ordered >= USERS / 2, `most users had several writes applied, so their order was checked (${ordered} of ${USERS})`);
+
   const customers = s.emu.control.customers().filter((c) => c.email?.startsWith('burst'));
   assert.equal(customers.length, USERS, 'one customer per user, no duplicates');
   for (const [u, id] of ids.entries()) {
@@ -69,5 +98,5 @@ test('500 writes during a Shopify outage all reach Shopify, in order per user, w
   const dead = await s.store.db.selectFrom('outbox_jobs').select(['id', 'kind', 'last_error']).where('state', '=', 'dead').where('kind', 'in', ['user.sync', 'user.delete']).execute();
   assert.deepEqual(dead, [], 'nothing dead-lettered');
   const coalesced = await s.store.db.selectFrom('outbox_jobs').select((eb) => eb.fn.countAll().as('n')).where('state', '=', 'coalesced').executeTakeFirstOrThrow();
-  console.log(`burst: ${Date.now() - started} ms, ${faults.faultErrors} injected errors, ${faults.faultTimeouts} timeouts, ${coalesced.n} runs coalesced`);
+  console.log(`burst: ${Date.now() - started} ms, ${faults.faultErrors} injected errors, ${faults.faultTimeouts} timeouts, ${coalesced.n} runs coalesced, ${applied.length} writes applied in order`);
 });
