@@ -204,6 +204,8 @@ async function provision(d: ProvisionDeps, ctx: SyncContext, at: string): Promis
   }
   // The address the mapping writes to, once this run is done (recorded, so later runs touch that address only).
   let addressId: string | null | undefined = fresh ? customer.defaultAddress?.id : undefined;
+  // The tags this customer carries because the bridge set them (all of them on a customer it just created).
+  let claimed = wantTags;
   // A recovered create is brought up to date like any found customer: the attempt that landed may be an older one.
   if (!fresh) {
     const recorded = ctx.link?.customerId === customer.id ? ctx.link.applied?.addressId : undefined;
@@ -227,6 +229,11 @@ async function provision(d: ProvisionDeps, ctx: SyncContext, at: string): Promis
     if (diff.remove.length) await removeTags(client, customer.id, diff.remove);
     if (diff.add.length) await addTags(client, customer.id, diff.add);
     changed.push(...plan.changed, ...(diff.add.length || diff.remove.length ? ['tags'] : []));
+    // A wanted tag the customer already had, and the bridge never set, stays the merchant's: it is not claimed, so
+    // dropping it from the mapping later never removes it.
+    const had = new Set(customer.tags.map((t) => t.toLowerCase()));
+    const before = new Set((ctx.link?.customerId === customer.id ? (ctx.link?.managedTags ?? []) : []).map((t) => t.toLowerCase()));
+    claimed = wantTags.filter((t) => !had.has(t.toLowerCase()) || before.has(t.toLowerCase()));
   }
 
   const deprovisioned = await applyLifecycle(d, ctx, customer, at);
@@ -234,7 +241,7 @@ async function provision(d: ProvisionDeps, ctx: SyncContext, at: string): Promis
     await updateEmailMarketingConsent(client, customer.id, { marketingState: 'UNSUBSCRIBED' });
     changed.push('emailMarketingConsent');
   }
-  return record(d, ctx, at, { customer, action, deprovisioned, tags: wantTags, changed, note, addressId });
+  return record(d, ctx, at, { customer, action, deprovisioned, tags: wantTags, managed: claimed, changed, note, addressId });
 }
 
 /** Schedules or reverses what the erase policy does beyond tagging. */
@@ -265,6 +272,8 @@ interface Outcome {
   action: 'created' | 'adopted' | 'updated' | 'unchanged' | 'deleted';
   deprovisioned: Deprovisioned;
   tags: string[];
+  /** the tags the bridge set and may remove later (default: `tags`) */
+  managed?: string[];
   changed: string[];
   note?: string;
   /** the Shopify address the default address is written to, when there is one */
@@ -288,7 +297,7 @@ async function record(d: ProvisionDeps, ctx: SyncContext, at: string, o: Outcome
         lastSyncedAt: at,
         syncedVersion: ctx.user.version,
         fingerprint,
-        managedTags: o.customer ? o.tags : [],
+        managedTags: o.customer ? (o.managed ?? o.tags) : [],
         shopifyUpdatedAt: o.customer?.updatedAt ?? null,
         deprovisioned: o.deprovisioned,
         applied: o.customer ? { ...ctx.applied, tags: o.tags, fingerprint: fingerprint ?? undefined, ...(o.addressId ? { addressId: o.addressId } : {}) } : null,

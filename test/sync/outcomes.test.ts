@@ -2,6 +2,8 @@
 // into SCIM errors with nothing half-made kept, and the pending state while Shopify fails, synced after recovery.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { getPreset } from '../../src/mapping/index.js';
+import { PATCH_OP } from '../helpers/http.js';
 import { startStack, oktaUser, SHOPIFY_EXT, type Stack } from './harness.js';
 
 let s: Stack;
@@ -26,6 +28,27 @@ test('a create whose email matches an existing customer adopts it instead of mak
   assert.equal(c.firstName, 'Ada', 'the IdP now owns the mapped fields');
   assert.ok(c.tags.includes('wholesale') && c.tags.includes('scim-provisioned'), `${c.tags}`);
   assert.equal(c.metafields.find((m) => m.key === 'scim_id')?.value, r.body.id);
+});
+
+test('a tag an adopted customer already had stays the merchant\'s when the mapping wanted it too, and outlives the mapping dropping it', async () => {
+  const withVip = structuredClone(getPreset('default')!);
+  withVip.tags.static = [...withVip.tags.static, 'vip', 'staff-store'];
+  await s.setSettings({ mapping: withVip });
+  try {
+    const cid = s.emu.control.createCustomer({ email: 'vip@example.com', firstName: 'Old', tags: ['VIP'] }).customer!.id;
+    const r = await s.req('POST', '/Users', oktaUser('vip@example.com'));
+    assert.equal(r.body[SHOPIFY_EXT].customerId, cid, r.dump);
+    assert.ok(s.emu.control.customer(cid)!.tags.includes('staff-store'));
+    const without = structuredClone(getPreset('default')!);
+    await s.setSettings({ mapping: without });
+    const p = await s.req('PATCH', `/Users/${r.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Buyer' }] });
+    assert.equal(p.body[SHOPIFY_EXT].syncState, 'synced', p.dump);
+    const tags = s.emu.control.customer(cid)!.tags;
+    assert.ok(!tags.includes('staff-store'), `the tag the bridge added goes: ${tags}`);
+    assert.ok(tags.some((t) => t.toLowerCase() === 'vip'), `the merchant's tag stays: ${tags}`);
+  } finally {
+    await s.setSettings({ mapping: getPreset('default')! });
+  }
 });
 
 test('with adoption off a taken email is 409 uniqueness and neither the SCIM user nor a customer is kept', async () => {
