@@ -27,3 +27,19 @@ test('a shop needs credentials, and credentials need a shop', () => {
   assert.equal(c.shopify?.shop, 'my-store.myshopify.com');
   assert.equal(c.publicUrl, 'https://scim.example.com');
 });
+
+test('a number out of range, fractional or not a number gets one plain sentence naming the variable and the range', () => {
+  try {
+    loadConfig({ PORT: '70000', SYNC_WAIT_MS: 'soon', RECONCILE_INTERVAL_MS: '-1', BULK_CREATE_THRESHOLD: '2.5', MAX_BODY_BYTES: '10' });
+    assert.fail('should throw');
+  } catch (e) {
+    assert.ok(e instanceof ConfigError);
+    const text = e.problems.join('\n');
+    assert.match(text, /PORT.*must be a whole number from 0 to 65535/);
+    assert.match(text, /SYNC_WAIT_MS.*must be a whole number from 0 to 30000/);
+    assert.match(text, /RECONCILE_INTERVAL_MS.*must be a whole number of at least 0/);
+    assert.match(text, /BULK_CREATE_THRESHOLD.*must be a whole number of at least 0/);
+    assert.match(text, /MAX_BODY_BYTES.*must be a whole number of at least 1024/);
+    assert.doesNotMatch(text, /Invalid input|expected number|NaN|Too (big|small)/, text);
+  }
+});

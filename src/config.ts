@@ -4,7 +4,13 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { SHOPIFY_API_VERSION_DEFAULT } from './shopify/version.js';
 
-const port = z.coerce.number({ message: 'must be a whole number from 0 to 65535' }).int().min(0).max(65535);
+/** A whole number in [min, max], with one sentence for every way it can be wrong. */
+function wholeNumber(min: number, max?: number) {
+  const range = max === undefined ? `a whole number of at least ${min}` : `a whole number from ${min} to ${max}`;
+  const n = z.coerce.number({ message: `must be ${range}` }).int({ message: `must be ${range}` }).min(min, { message: `must be ${range}` });
+  return max === undefined ? n : n.max(max, { message: `must be ${range}` });
+}
+const port = wholeNumber(0, 65535);
 const optionalUrl = z.url({ message: 'must be an absolute URL such as https://scim.example.com' }).optional();
 
 const schema = z
@@ -33,10 +39,10 @@ const schema = z
     SHOPIFY_WEBHOOK_SECRET: z.string().min(1).optional(),
     SHOPIFY_API_VERSION: z.string().regex(/^\d{4}-\d{2}$|^unstable$/, 'must look like 2026-10').default(SHOPIFY_API_VERSION_DEFAULT),
     SHOPIFY_API_BASE_URL: optionalUrl,
-    SYNC_WAIT_MS: z.coerce.number().int().min(0).max(30000).default(3000),
-    RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(15 * 60_000),
-    BULK_CREATE_THRESHOLD: z.coerce.number().int().min(0).default(100),
-    MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1048576),
+    SYNC_WAIT_MS: wholeNumber(0, 30000).default(3000),
+    RECONCILE_INTERVAL_MS: wholeNumber(0).default(15 * 60_000),
+    BULK_CREATE_THRESHOLD: wholeNumber(0).default(100),
+    MAX_BODY_BYTES: wholeNumber(1024).default(1048576),
   });
 
 /** Rules between variables, checked even when single values are wrong so that every mistake is reported at once. */
