@@ -2,31 +2,14 @@
 // imported and chosen from the command line, through the same checks and messages as the admin API.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { loadConfig, ConfigError } from '../config.js';
-import { openStore } from '../store/db.js';
-import { secretBoxFor } from '../sync/connect.js';
-import { AdminError, adminErrors } from '../admin/errors.js';
-import { requireTenant, type AdminDeps } from '../admin/context.js';
+import { adminErrors } from '../admin/errors.js';
+import { requireTenant } from '../admin/context.js';
+import { adminCommandKit, type AdminCommandOptions } from './admin-session.js';
 import { currentMapping, listVersions, saveMapping, selectPreset, type SaveResult } from '../admin/mapping.js';
 import { getPolicies, putPolicies } from '../admin/policies.js';
 import { listTargets, importTargets } from '../admin/targets.js';
 
-export interface ConfigCommandOptions {
-  /** opens the deployment's database (and secret box); default: from the environment, as every command does */
-  open?: () => Promise<{ deps: AdminDeps; close(): Promise<void> }>;
-  /** where results go; default stdout */
-  print?: (text: string) => void;
-  /** where problems go; default stderr */
-  printErr?: (text: string) => void;
-  /** how a failure ends the command; default: exit code 1 once the command returns */
-  exit?: (code: number) => void;
-}
-
-async function openFromEnv(): Promise<{ deps: AdminDeps; close(): Promise<void> }> {
-  const config = loadConfig();
-  const store = await openStore({ url: config.databaseUrl });
-  return { deps: { db: store.db, dialect: store.dialect, box: secretBoxFor(config), actor: 'cli' }, close: () => store.close() };
-}
+export type ConfigCommandOptions = AdminCommandOptions;
 
 function readJson(file: string): unknown {
   let text: string;
@@ -60,35 +43,7 @@ function describeSave(r: SaveResult): string {
 
 /** Builds the `mapping`, `policies` and `targets` commands. */
 export function configCommands(opts: ConfigCommandOptions = {}): Command[] {
-  const print = opts.print ?? ((s: string) => console.log(s));
-  const printErr = opts.printErr ?? ((s: string) => console.error(s));
-  const exit = opts.exit ?? ((code: number) => void (process.exitCode = code));
-  const open = opts.open ?? openFromEnv;
-
-  /** Runs a command body with the store open; an AdminError becomes its message (and each detail line), exit 1. */
-  const run = (json: boolean | undefined, body: (deps: AdminDeps) => Promise<void>) => async () => {
-    let session: Awaited<ReturnType<typeof open>> | undefined;
-    try {
-      session = await open();
-      await body(session.deps);
-    } catch (e) {
-      if (e instanceof ConfigError) {
-        printErr(e.message);
-        return exit(2);
-      }
-      if (!(e instanceof AdminError)) throw e;
-      if (json) print(JSON.stringify(e.toJSON()));
-      else {
-        const listed = e.code === 'INVALID_MAPPING' || e.code === 'INVALID_POLICIES' || e.code === 'INVALID_TARGET';
-        const errs = (e.details as { errors?: (string | { message: string })[] } | undefined)?.errors;
-        printErr(`error: ${listed && errs ? e.message.replace(/: .*$/, ':') : e.message}`);
-        if (errs && listed) for (const x of errs) printErr(`  - ${typeof x === 'string' ? x : x.message}`);
-      }
-      exit(1);
-    } finally {
-      await session?.close();
-    }
-  };
+  const { print, printErr, run } = adminCommandKit(opts);
 
   const mapping = new Command('mapping').description("a tenant's attribute mapping: export, import, choose a preset, list versions");
   mapping

@@ -1,28 +1,12 @@
 // `shopify-scim jobs …`: a tenant's dead-lettered jobs listed and put back in the queue from the command line, through
 // the same operations and checks as the admin API. A running bridge's worker picks retried jobs up at its next poll.
 import { Command } from 'commander';
-import { loadConfig, ConfigError } from '../config.js';
-import { openStore } from '../store/db.js';
-import { AdminError, adminErrors } from '../admin/errors.js';
-import { requireTenant, type AdminDeps } from '../admin/context.js';
+import { adminErrors } from '../admin/errors.js';
+import { requireTenant } from '../admin/context.js';
+import { adminCommandKit, type AdminCommandOptions } from './admin-session.js';
 import { listDeadJobs, positiveInt, retryDeadJobs, type DeadJobView } from '../admin/jobs.js';
 
-export interface JobsCommandOptions {
-  /** opens the deployment's database; default: from the environment, as every command does */
-  open?: () => Promise<{ deps: AdminDeps; close(): Promise<void> }>;
-  /** where results go; default stdout */
-  print?: (text: string) => void;
-  /** where problems go; default stderr */
-  printErr?: (text: string) => void;
-  /** how a failure ends the command; default: exit code 1 (2 for a bad configuration) once the command returns */
-  exit?: (code: number) => void;
-}
-
-async function openFromEnv(): Promise<{ deps: AdminDeps; close(): Promise<void> }> {
-  const config = loadConfig();
-  const store = await openStore({ url: config.databaseUrl });
-  return { deps: { db: store.db, dialect: store.dialect, actor: 'cli' }, close: () => store.close() };
-}
+export type JobsCommandOptions = AdminCommandOptions;
 
 /** One line per job: id, when it died, kind, key, attempts, the error. */
 export function formatDead(jobs: DeadJobView[]): string {
@@ -31,29 +15,7 @@ export function formatDead(jobs: DeadJobView[]): string {
 
 /** Builds the `jobs` command (`dead`, `retry`). */
 export function jobsCommand(opts: JobsCommandOptions = {}): Command {
-  const print = opts.print ?? ((s: string) => console.log(s));
-  const printErr = opts.printErr ?? ((s: string) => console.error(s));
-  const exit = opts.exit ?? ((code: number) => void (process.exitCode = code));
-  const open = opts.open ?? openFromEnv;
-
-  const run = (json: boolean | undefined, body: (deps: AdminDeps) => Promise<void>) => async () => {
-    let session: Awaited<ReturnType<typeof open>> | undefined;
-    try {
-      session = await open();
-      await body(session.deps);
-    } catch (e) {
-      if (e instanceof ConfigError) {
-        printErr(e.message);
-        return exit(2);
-      }
-      if (!(e instanceof AdminError)) throw e;
-      if (json) print(JSON.stringify(e.toJSON()));
-      else printErr(`error: ${e.message}`);
-      exit(1);
-    } finally {
-      await session?.close();
-    }
-  };
+  const { print, run } = adminCommandKit(opts);
 
   const jobs = new Command('jobs').description("a tenant's dead-lettered sync jobs: list them, retry them once the cause is fixed");
   jobs
