@@ -24,6 +24,8 @@ export interface AppOptions {
   maxBodyBytes?: number;
   logLevel?: string;
   limits?: Partial<Limits>;
+  /** How many matches a filter evaluated in memory may hold before a list or search answers 400 tooMany (default 100,000). */
+  maxInMemoryMatches?: number;
   metrics?: Metrics;
   /** extra routes (webhook receiver, admin API) registered by the layers above */
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
@@ -103,7 +105,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   const tenants = new TenantRepository(opts.store.db);
-  const service = new ScimService(opts.store, opts.hook ?? noProvisioning);
+  const service = new ScimService(opts.store, opts.hook ?? noProvisioning, { maxInMemoryMatches: opts.maxInMemoryMatches });
   await app.register(scimRoutes, { prefix: '/scim/v2/:tenant', service, tenants, limits, publicUrl: opts.publicUrl });
   await app.register(healthRoutes, { store: opts.store, metrics: opts.metrics });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);

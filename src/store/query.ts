@@ -23,7 +23,7 @@ export interface ListPage {
   records: ResourceRecord[];
 }
 
-/** How many matches an in-memory evaluation may hold before the request is refused as tooMany. */
+/** How many matches an in-memory evaluation may hold, by default, before the request is refused as tooMany. */
 export const MAX_IN_MEMORY_MATCHES = 100_000;
 const BATCH = 500;
 
@@ -92,6 +92,8 @@ export interface QueryContext {
   table: Table;
   /** Builds full representations (with computed attributes) of candidates for in-memory evaluation. */
   materialize(records: ResourceRecord[]): Promise<Json[]>;
+  /** How many matches the in-memory evaluation may hold before the request is refused as tooMany (default MAX_IN_MEMORY_MATCHES). */
+  maxMatches?: number;
 }
 
 
@@ -104,6 +106,7 @@ export async function listResources(ctx: QueryContext, q: ListQuery): Promise<Li
   const descending = q.sortOrder === 'descending';
   const offset = Math.max(0, q.startIndex - 1);
   const limit = Math.max(0, q.count);
+  const maxMatches = ctx.maxMatches ?? MAX_IN_MEMORY_MATCHES;
 
   const base = () => {
     let b = (db as any).selectFrom(table).where('tenant_id', '=', tenantId);
@@ -147,8 +150,8 @@ export async function listResources(ctx: QueryContext, q: ListQuery): Promise<Li
       if (q.filter && !compiled.exact && !matchesFilter(q.filter, res, rt)) return;
       matches.push({ id: rec.id, key: sort ? sortValue(res, sort) : null, created: rec.createdAt });
     });
-    if (matches.length > MAX_IN_MEMORY_MATCHES)
-      throw errors.tooMany(`the filter matches more than ${MAX_IN_MEMORY_MATCHES} resources; narrow it (for example with userName, externalId or emails.value)`);
+    if (matches.length > maxMatches)
+      throw errors.tooMany(`the filter matches more than ${maxMatches} resources; narrow it (for example with userName, externalId or emails.value)`);
     const last = records[records.length - 1]!;
     after = { created: last.createdAt, id: last.id };
     if (rows.length < BATCH) break;

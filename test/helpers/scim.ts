@@ -28,9 +28,9 @@ export interface ScimHarness {
   close(): Promise<void>;
 }
 
-export async function startScim(opts: { hook?: ProvisioningHook; tenant?: string; maxBodyBytes?: number; store?: TestStore } = {}): Promise<ScimHarness> {
+export async function startScim(opts: { hook?: ProvisioningHook; tenant?: string; maxBodyBytes?: number; maxInMemoryMatches?: number; store?: TestStore } = {}): Promise<ScimHarness> {
   const store = opts.store ?? (await openTestStore());
-  const app = await buildApp({ store, hook: opts.hook, publicUrl: 'https://scim.example.test', maxBodyBytes: opts.maxBodyBytes });
+  const app = await buildApp({ store, hook: opts.hook, publicUrl: 'https://scim.example.test', maxBodyBytes: opts.maxBodyBytes, maxInMemoryMatches: opts.maxInMemoryMatches });
   const tenants = new TenantRepository(store.db);
   const tenantName = opts.tenant ?? 'acme';
   const tenant = await tenants.create(tenantName, 'Acme Employee Store');

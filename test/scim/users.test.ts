@@ -290,3 +290,42 @@ describe('SCIM request hygiene', () => {
     }
   });
 });
+
+describe('SCIM Users over HTTP: the in-memory match limit', () => {
+  let h: ScimHarness;
+  before(async () => {
+    h = await startScim({ maxInMemoryMatches: 5 });
+    for (let i = 1; i <= 7; i++) {
+      const r = await h.req('POST', '/Users', userBody(`eng.${i}@acme.test`, { title: 'Engineer' }));
+      assert.equal(r.status, 201, r.dump);
+    }
+    const m = await h.req('POST', '/Users', userBody('boss.one@acme.test', { title: 'Manager' }));
+    assert.equal(m.status, 201, m.dump);
+  });
+  after(async () => h.close());
+
+  it('refuses a filter evaluated in memory that matches more than the limit with 400 tooMany', async () => {
+    const r = await h.req('GET', `/Users?filter=${encodeURIComponent('title eq "Engineer"')}&count=2`);
+    assert.equal(r.status, 400, r.dump);
+    assert.deepEqual(r.body.schemas, [ERROR]);
+    assert.equal(r.body.status, '400');
+    assert.equal(r.body.scimType, 'tooMany');
+    assert.match(r.body.detail, /more than 5 resources/);
+    const s = await h.req('POST', '/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'title sw "eng"' });
+    assert.equal(s.status, 400, s.dump);
+    assert.equal(s.body.scimType, 'tooMany');
+  });
+
+  it('still answers an in-memory filter under the limit and an indexed filter over the same users', async () => {
+    const few = await h.req('GET', `/Users?filter=${encodeURIComponent('title eq "Manager"')}`);
+    assert.equal(few.status, 200, few.dump);
+    assert.equal(few.body.totalResults, 1, few.dump);
+    const indexed = await h.req('GET', `/Users?filter=${encodeURIComponent('userName sw "eng."')}&count=2&sortBy=userName`);
+    assert.equal(indexed.status, 200, indexed.dump);
+    assert.equal(indexed.body.totalResults, 7, indexed.dump);
+    assert.deepEqual(indexed.body.Resources.map((u: any) => u.userName), ['eng.1@acme.test', 'eng.2@acme.test']);
+    const all = await h.req('GET', '/Users?count=1');
+    assert.equal(all.status, 200, all.dump);
+    assert.equal(all.body.totalResults, 8, all.dump);
+  });
+});

@@ -49,6 +49,7 @@ export class GroupService extends ResourceService {
         rt: groupResourceType,
         table: 'groups',
         materialize: (recs) => this.renderGroups(ctx, recs, true),
+        maxMatches: this.options.maxInMemoryMatches,
       },
       q,
     );

@@ -17,10 +17,16 @@ export const groups = new GroupRepository();
 /** How often a write aborted by a PostgreSQL deadlock is tried in all before the error reaches the client. */
 const MAX_TX_ATTEMPTS = 5;
 
+export interface ServiceOptions {
+  /** How many matches a filter evaluated in memory may hold before a list or search is refused as tooMany. */
+  maxInMemoryMatches?: number;
+}
+
 export abstract class ResourceService {
   constructor(
     protected readonly store: Store,
     protected readonly hook: ProvisioningHook,
+    protected readonly options: ServiceOptions = {},
   ) {}
 
   /**

@@ -4,13 +4,14 @@ import type { Store } from '../../store/db.js';
 import type { ProvisioningHook } from '../../provisioning.js';
 import { UserService } from './user-service.js';
 import { GroupService } from './group-service.js';
+import type { ServiceOptions } from './resource-service.js';
 
 export class ScimService {
   readonly users: UserService;
   readonly groups: GroupService;
 
-  constructor(store: Store, hook: ProvisioningHook) {
-    this.users = new UserService(store, hook);
-    this.groups = new GroupService(store, hook);
+  constructor(store: Store, hook: ProvisioningHook, options: ServiceOptions = {}) {
+    this.users = new UserService(store, hook, options);
+    this.groups = new GroupService(store, hook, options);
   }
 }
