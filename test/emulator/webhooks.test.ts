@@ -80,6 +80,37 @@ test('merchant actions fire the same topics: staff edit, delete, sign-in and dis
     assert.deepEqual([del.json.id, del.json.admin_graphql_api_id], [c.legacyResourceId, c.id]);
   }));
 
+test('an order placed through the control API fires a signed customers/update, after which customerDelete is refused', () =>
+  withReceiver({ clientSecret: SECRET }, async (t, rx) => {
+    await subscribe(t, 'CUSTOMERS_UPDATE', rx.url);
+    await subscribe(t, 'CUSTOMERS_DELETE', rx.url);
+    const c = t.em.control.createCustomer({ email: 'buyer@example.com', firstName: 'Buyer' }).customer!;
+    await t.em.control.webhooksIdle();
+    rx.received.length = 0;
+    const placed = await fetch(`${t.em.url}/_emulator/customers/${c.legacyResourceId}/orders`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ totalPrice: '42.50' }) });
+    const out = (await placed.json()) as { orderId: string; customer: { numberOfOrders: number; canDelete: boolean } };
+    assert.equal(placed.status, 201, JSON.stringify(out));
+    assert.match(out.orderId, /^gid:\/\/shopify\/Order\/\d+$/);
+    assert.deepEqual([out.customer.numberOfOrders, out.customer.canDelete], [1, false]);
+    const [w] = await rx.waitFor(1);
+    assert.ok(verify(w), 'HMAC of the raw body with the client secret');
+    assert.equal(w.headers['x-shopify-topic'], 'customers/update');
+    assert.deepEqual([w.json.id, w.json.admin_graphql_api_id], [c.legacyResourceId, c.id]);
+    const read = await t.data('query($id: ID!) { customer(id: $id) { updatedAt numberOfOrders canDelete amountSpent { amount } } }', { id: c.id });
+    assert.equal(w.json.updated_at, read.customer.updatedAt, 'the payload carries the update the order made');
+    assert.deepEqual([read.customer.numberOfOrders, read.customer.canDelete, Number(read.customer.amountSpent.amount)], ['1', false, 42.5]);
+
+    const del = await t.data('mutation($id: ID!) { customerDelete(input: { id: $id }) { deletedCustomerId userErrors { field message } } }', { id: c.id });
+    assert.equal(del.customerDelete.deletedCustomerId, null);
+    assert.deepEqual(del.customerDelete.userErrors.map((e: { field: string[] }) => e.field), [['id']]);
+    assert.match(del.customerDelete.userErrors[0].message, /associated orders/);
+    const staff = await fetch(`${t.em.url}/_emulator/customers/${c.legacyResourceId}`, { method: 'DELETE' });
+    assert.equal(staff.status, 422, await staff.clone().text());
+    assert.ok((await t.data('query($id: ID!) { customer(id: $id) { id } }', { id: c.id })).customer, 'the customer is still there');
+    await t.em.control.webhooksIdle();
+    assert.deepEqual(rx.received.map((x) => x.headers['x-shopify-topic']), ['customers/update'], 'no customers/delete');
+  }));
+
 test('a failing receiver is retried with backoff under the same webhook id until it answers 2xx', () =>
   withReceiver({ clientSecret: SECRET, webhookRetry: { attempts: 4, baseDelayMs: 20 } }, async (t, rx) => {
     rx.script = [500, 503];
