@@ -1,4 +1,4 @@
-// Faults injected at run time through the control API: slow or failing GraphQL responses, hangs, another
+// Faults injected at run time through the control API: slow, failing or rate-limited GraphQL responses, hangs, another
 // app draining the bucket, and webhooks dropped, duplicated or reordered.
 import { getOperationAST, Kind, parse } from 'graphql';
 
@@ -7,8 +7,10 @@ export interface Faults {
   latencyMs: number;
   /** fraction (0..1) of GraphQL requests answered with `status` */
   errorRate: number;
-  /** the 5xx status used by errorRate */
-  status: 500 | 502 | 503;
+  /** the status used by errorRate: a 5xx, or 429 (Too Many Requests, with Retry-After) as under REST-style limits */
+  status: 500 | 502 | 503 | 429;
+  /** the Retry-After a 429 answer carries, in seconds */
+  retryAfterSeconds: number;
   /** fraction of GraphQL requests that never answer (the client must time out) */
   timeoutRate: number;
   /** fraction (0..1): drains that share of the bucket now and takes that share of its restore rate */
@@ -29,7 +31,7 @@ export interface Faults {
 }
 
 export const NO_FAULTS: Faults = {
-  latencyMs: 0, errorRate: 0, status: 500, timeoutRate: 0, throttlePressure: 0,
+  latencyMs: 0, errorRate: 0, status: 500, retryAfterSeconds: 2, timeoutRate: 0, throttlePressure: 0,
   dropWebhookRate: 0, duplicateWebhookRate: 0, reorderWebhooks: false, lostResponses: 0, lostResponseOf: '',
 };
 
@@ -46,8 +48,11 @@ export function mergeFaults(current: Faults, patch: Record<string, unknown>): Fa
       if (typeof v !== 'number' || v < 0) throw new Error('latencyMs must be a number ≥ 0');
       next.latencyMs = v;
     } else if (k === 'status') {
-      if (v !== 500 && v !== 502 && v !== 503) throw new Error('status must be 500, 502 or 503');
+      if (v !== 500 && v !== 502 && v !== 503 && v !== 429) throw new Error('status must be 500, 502, 503 or 429');
       next.status = v;
+    } else if (k === 'retryAfterSeconds') {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 3600) throw new Error('retryAfterSeconds must be a number of seconds between 0 and 3600');
+      next.retryAfterSeconds = v;
     } else if (k === 'lostResponses') {
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Error('lostResponses must be a whole number ≥ 0');
       next.lostResponses = v;
@@ -64,12 +69,18 @@ export function mergeFaults(current: Faults, patch: Record<string, unknown>): Fa
   return next;
 }
 
-/** Bodies Shopify's edge answers with for 5xx statuses. */
+/** Bodies Shopify answers with for the fault statuses (5xx from its edge, 429 from a REST-style rate limit). */
 export const ERROR_BODIES: Record<number, Record<string, string>> = {
+  429: { errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' },
   500: { errors: 'Internal Server Error' },
   502: { errors: 'Bad Gateway' },
   503: { errors: 'Service Unavailable' },
 };
+
+/** The Retry-After header of a 429 fault, written as Shopify writes it ("2.0"). */
+export function retryAfterHeader(seconds: number): string {
+  return Number.isInteger(seconds) ? seconds.toFixed(1) : String(seconds);
+}
 
 /** True when a GraphQL request body is a mutation whose answer the `lostResponses` fault should lose. */
 export function losesResponse(faults: Faults, body: { query?: unknown; operationName?: unknown } | undefined): boolean {

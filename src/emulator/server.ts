@@ -8,7 +8,7 @@ import type { BulkRunner } from './bulk.js';
 import type { BulkMutationRunner } from './bulk-mutation.js';
 import type { CostBucket } from './bucket.js';
 import type { EmulatorCounters } from './control.js';
-import { ERROR_BODIES, losesResponse, type Faults } from './faults.js';
+import { ERROR_BODIES, losesResponse, retryAfterHeader, type Faults } from './faults.js';
 import { runGraphQL, type GraphQLBody } from './graphql/run.js';
 import type { Shop } from './shop.js';
 import { registerUploadRoutes, type StagedUploads } from './staged-uploads.js';
@@ -63,6 +63,7 @@ export function buildServer(d: ServerDeps): FastifyInstance {
     }
     if (faults.errorRate > 0 && Math.random() < faults.errorRate) {
       d.counters.faultErrors++;
+      if (faults.status === 429) reply.header('Retry-After', retryAfterHeader(faults.retryAfterSeconds));
       return reply.code(faults.status).send(ERROR_BODIES[faults.status]);
     }
     const schema = schemaFor(req.params.version);

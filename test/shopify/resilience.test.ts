@@ -71,6 +71,51 @@ test('5xx answers are retried until Shopify recovers', async () => {
   }
 });
 
+test('a 429 with Retry-After is waited out as Shopify says and then succeeds, without counting as THROTTLED', async () => {
+  const faults = (method: string, body?: unknown) =>
+    fetch(`${em.url}/_emulator/faults`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const bad = await faults('PATCH', { status: 429, retryAfterSeconds: -1 });
+  assert.equal(bad.status, 400, await bad.text());
+  const set = await faults('PUT', { errorRate: 1, status: 429, retryAfterSeconds: 0.4 });
+  assert.equal(set.status, 200, await set.text());
+  const sleeps: number[] = [];
+  let retries = 0;
+  const { client, events } = h.newClient({
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      await new Promise((r) => setTimeout(r, ms));
+    },
+    onEvent: (e) => {
+      if (e.type === 'retry' && ++retries === 2) em.control.clearFaults();
+    },
+  });
+  const before = em.control.counters();
+  try {
+    const raw = await fetch(`${em.url}/admin/api/2026-10/graphql.json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-shopify-access-token': em.accessToken },
+      body: JSON.stringify({ query: '{ shop { name } }' }),
+    });
+    assert.equal(raw.status, 429);
+    assert.equal(raw.headers.get('retry-after'), '0.4');
+    assert.match(((await raw.json()) as { errors: string }).errors, /Exceeded 2 calls per second/);
+
+    const started = Date.now();
+    assert.equal((await shopInfo(client)).myshopifyDomain, em.shop);
+    const elapsed = Date.now() - started;
+    const retried = events.filter((e) => e.type === 'retry') as Extract<(typeof events)[number], { type: 'retry' }>[];
+    assert.deepEqual(retried.map((e) => [e.code, e.delayMs]), [['RATE_LIMITED', 400], ['RATE_LIMITED', 400]]);
+    assert.deepEqual(sleeps.filter((ms) => ms > 0), [400, 400], 'each wait is what Retry-After said');
+    assert.ok(elapsed >= 800, `waited ${elapsed} ms`);
+    assert.equal(events.filter((e) => e.type === 'throttled').length, 0, 'a 429 is not a THROTTLED GraphQL error');
+    const after = em.control.counters();
+    assert.equal(after.faultErrors - before.faultErrors, 3, 'the raw call and two of the client\'s');
+    assert.equal(after.throttled, before.throttled);
+  } finally {
+    em.control.clearFaults();
+  }
+});
+
 test('a 5xx that outlasts the attempts is a retryable HTTP_5XX for the caller to queue', async () => {
   const { client } = h.newClient({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
   em.control.setFaults({ errorRate: 1, status: 502 });
