@@ -1,5 +1,7 @@
 // What a job handler is given and reports back, and how the worker turns a report into the job's next state:
 // retries with exponential backoff and full jitter, dead letters once the attempts or the age run out.
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/types.js';
 import type { Claimed, JobErrorInfo } from './claim.js';
 import type { OutboxJob } from './outbox.js';
 
@@ -20,9 +22,27 @@ export interface JobContext {
 
 export type JobHandler = (ctx: JobContext) => Promise<JobOutcome>;
 
+/** A job being dead-lettered, as its kind's `onDead` hook sees it. */
+export interface DeadLetter {
+  job: OutboxJob;
+  /** attempts used, this one included */
+  attempts: number;
+  /** the error recorded on the job (when `gaveUp`, its message starts with "gave up after …") */
+  error: JobErrorInfo;
+  /** its retries or its age ran out (a transient failure), rather than the handler failing it for good */
+  gaveUp: boolean;
+  now: number;
+}
+
 export interface HandlerOptions {
   /** state-based jobs: queued jobs of the same key and kind collapse into one run */
   coalesce?: boolean;
+  /**
+   * Runs in the transaction that dead-letters a job of this kind, to record what that means for what the job is
+   * about (e.g. a user's sync state): both commit or neither does. Throwing leaves the job running under its lease,
+   * so it is taken over and decided again once the lease runs out.
+   */
+  onDead?: (tx: Transaction<Database>, dead: DeadLetter) => Promise<void>;
 }
 
 /** The end of a job as a waiter sees it; `queued` only when waiting for the first attempt (it will be retried). */

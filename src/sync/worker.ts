@@ -11,6 +11,7 @@ import {
   fromThrown,
   nextState,
   silentLogger,
+  type DeadLetter,
   type HandlerOptions,
   type JobHandler,
   type JobOutcome,
@@ -52,6 +53,7 @@ export class Worker {
   readonly instanceId: string;
   private readonly handlers = new Map<string, JobHandler>();
   private readonly coalescing = new Set<string>();
+  private readonly deadHooks = new Map<string, NonNullable<HandlerOptions['onDead']>>();
   private readonly active = new Map<number, Active>();
   private readonly waiters: JobWaiters;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -86,6 +88,8 @@ export class Worker {
     this.handlers.set(kind, handler);
     if (opts.coalesce) this.coalescing.add(kind);
     else this.coalescing.delete(kind);
+    if (opts.onDead) this.deadHooks.set(kind, opts.onDead);
+    else this.deadHooks.delete(kind);
     return this;
   }
 
@@ -239,11 +243,27 @@ export class Worker {
       }
       return;
     }
-    if (await finishJob(db, this.instanceId, job.id, { state: 'dead', error }, now)) {
+    if (await this.deadLetter(c, { job, attempts, error, gaveUp: next.gaveUp, now })) {
       count(next.gaveUp ? 'dead' : 'failed');
       if (next.gaveUp) this.log.warn({ jobId: job.id, kind: job.kind, code: error.code }, 'a job was dead-lettered after its retries ran out');
       this.waiters.emit(ids, { ranAs: job.id, state: 'dead', attempts, error });
     }
+  }
+
+  /**
+   * Dead-letters the job and, in the same transaction, runs its kind's onDead hook: a crash (or a failing hook) leaves
+   * neither, and the job is decided again when its lease runs out. Returns whether this worker still held the lease.
+   */
+  private async deadLetter(c: Claimed, dead: DeadLetter): Promise<boolean> {
+    const db = this.opts.store.db;
+    const finish = { state: 'dead' as const, error: dead.error };
+    const onDead = this.deadHooks.get(c.job.kind);
+    if (!onDead) return finishJob(db, this.instanceId, c.job.id, finish, dead.now);
+    return db.transaction().execute(async (tx) => {
+      if (!(await finishJob(tx, this.instanceId, c.job.id, finish, dead.now))) return false;
+      await onDead(tx, dead);
+      return true;
+    });
   }
 
   /** Looks again when a retry falls due, rather than at the next poll. */

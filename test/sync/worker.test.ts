@@ -116,6 +116,41 @@ test('a job whose retries run out is dead-lettered with the reason, and retryDea
   }
 });
 
+test("a kind's onDead hook runs in the transaction that dead-letters its job: a failing hook leaves the job undecided until its lease runs out", async () => {
+  const s = await store();
+  const seen: { attempts: number; gaveUp: boolean; code: string }[] = [];
+  let fail = true;
+  const w = new Worker({ store: s, pollMs: 20, leaseMs: 150, retry: { ...fast, maxAttempts: 2 } }).register(
+    't.doomed',
+    async () => ({ outcome: 'retry', error: { code: 'HTTP_5XX', message: 'Shopify answered HTTP 503' } }),
+    {
+      onDead: async (tx, dead) => {
+        await enqueue(tx, { tenantId: 't', key: 'marks', kind: 't.mark', payload: { of: dead.job.id } });
+        seen.push({ attempts: dead.attempts, gaveUp: dead.gaveUp, code: dead.error.code });
+        if (fail) {
+          fail = false;
+          throw new Error('the hook broke');
+        }
+      },
+    },
+  );
+  const id = await enqueue(s.db, { tenantId: 't', key: 'k', kind: 't.doomed' });
+  const marks = async () => (await s.db.selectFrom('outbox_jobs').select('id').where('kind', '=', 't.mark').execute()).length;
+  await w.start();
+  try {
+    const r = await w.waitFor(id, 5000);
+    assert.equal(r?.state, 'dead', JSON.stringify(r));
+    assert.deepEqual(seen, [
+      { attempts: 2, gaveUp: true, code: 'HTTP_5XX' },
+      { attempts: 3, gaveUp: true, code: 'HTTP_5XX' },
+    ], 'the broken hook left the job running; it was taken over when the lease ran out and dead-lettered again');
+    assert.equal(await marks(), 1, "the broken hook's write was rolled back with the dead-lettering");
+    assert.equal((await getJob(s.db, id))?.state, 'dead');
+  } finally {
+    await w.stop();
+  }
+});
+
 test('a permanent failure is dead-lettered at once and does not block later jobs of its key', async () => {
   const s = await store();
   const w = new Worker({ store: s, pollMs: 20 }).register('t.check', async ({ job }) =>
