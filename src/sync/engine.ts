@@ -12,7 +12,7 @@ import { createProvisioningHook } from './hook.js';
 import { syncUserJob, USER_SYNC } from './provision.js';
 import { deleteUserJob, eraseJob, USER_DELETE, USER_ERASE } from './deprovision.js';
 import { DbThrottleStore } from './throttle-store.js';
-import type { ProvisionDeps } from './failures.js';
+import { userSyncDead, type ProvisionDeps } from './failures.js';
 
 export interface EngineOptions {
   store: Pick<Store, 'db' | 'dialect'>;
@@ -46,7 +46,7 @@ export function createEngine(opts: EngineOptions): Engine {
   const shops = new ShopConnections({ box: opts.box, metrics: opts.metrics, client: opts.shopClient, ...(throttle ? { throttle } : {}) });
   const deps: ProvisionDeps = { db: opts.store.db, shops, now, log };
   worker
-    .register(USER_SYNC, ({ job }) => syncUserJob(deps, job), { coalesce: true })
+    .register(USER_SYNC, ({ job }) => syncUserJob(deps, job), { coalesce: true, onDead: userSyncDead })
     .register(USER_DELETE, ({ job }) => deleteUserJob(deps, job))
     .register(USER_ERASE, ({ job }) => eraseJob(deps, job));
   const hook = createProvisioningHook({ db: opts.store.db, worker, syncWaitMs: opts.syncWaitMs, log });

@@ -1,13 +1,15 @@
 // How a failed sync run is classified and recorded: Shopify's verdict decides between retrying later (throttling,
-// timeouts, 5xx, credentials) and failing for good (a value Shopify refuses), and the user's link says which.
-import type { Kysely } from 'kysely';
+// timeouts, 5xx, credentials) and failing for good (a value Shopify refuses), and the user's link says which; once the
+// retries run out and the job is dead-lettered, the link says failed too.
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/types.js';
 import { audit } from '../store/resources.js';
 import { errors, type ScimError } from '../scim/errors.js';
 import { ShopifyError } from '../shopify/index.js';
 import { LinkRepository } from './links.js';
 import type { ShopConnections } from './shops.js';
-import type { JobOutcome, Logger } from './job-contract.js';
+import { iso } from './outbox.js';
+import type { DeadLetter, JobOutcome, Logger } from './job-contract.js';
 
 /** What the job handlers need from the engine. */
 export interface ProvisionDeps {
@@ -56,6 +58,42 @@ export async function failure(d: ProvisionDeps, tenantId: string, userId: string
   if (f.permanent) return { outcome: 'failed', error };
   const retryAfter = e instanceof ShopifyError ? e.retryAfterMs : undefined;
   return { outcome: 'retry', error, ...(retryAfter !== undefined ? { delayMs: retryAfter } : {}) };
+}
+
+/**
+ * The onDead hook of user.sync: when its retries run out, the user's link turns `failed` with a reason naming the
+ * attempts and the last error's code (never its message, which may quote personal data), in the transaction that
+ * dead-letters the job. A refusal needs nothing here: its run already recorded it. A user with a later sync still to
+ * run stays pending (that run decides), and a user without a link (deleted since) gets none.
+ */
+export async function userSyncDead(tx: Transaction<Database>, dead: DeadLetter): Promise<void> {
+  const { job, attempts, error } = dead;
+  const userId = (job.payload as { userId?: unknown } | null)?.userId;
+  if (!dead.gaveUp || typeof userId !== 'string') return;
+  const at = iso(dead.now);
+  const reason = `gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}; the last error was ${error.code}`;
+  const r = await tx
+    .updateTable('customer_links')
+    .set({ sync_state: 'failed', sync_error: reason, sync_error_code: error.code, updated_at: at })
+    .where('tenant_id', '=', job.tenantId)
+    .where('user_id', '=', userId)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('outbox_jobs')
+            .select('id')
+            .where('tenant_id', '=', job.tenantId)
+            .where('queue', '=', job.queue)
+            .where('key', '=', job.key)
+            .where('kind', '=', job.kind)
+            .where('id', '>', job.id)
+            .where('state', 'in', ['queued', 'running']),
+        ),
+      ),
+    )
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) return;
+  await audit(tx, { tenantId: job.tenantId, actor: 'system', action: 'shopify.customer.failed', resourceType: 'User', resourceId: userId, detail: { code: error.code, reason, attempts } });
 }
 
 const UNIQUE = new Set(['EMAIL_TAKEN', 'PHONE_TAKEN', 'TAKEN', 'CUSTOM_ID_TAKEN']);

@@ -1,6 +1,7 @@
-// Dead letters end to end: while Shopify answers errors a user's sync runs out of attempts and is dead-lettered; the
-// admin API lists it (paged, no personal data) and, once Shopify is back, a retry through HTTP syncs the user. The
-// `jobs` commands do the same from the command line.
+// Dead letters end to end: while Shopify answers errors a user's sync runs out of attempts and is dead-lettered, and the
+// user shows `failed` with the reason (counted so by /metrics); the admin API lists it (paged, no personal data) and,
+// once Shopify is back, a retry through HTTP makes the user pending and then synced. The `jobs` commands do the same
+// from the command line.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Command } from 'commander';
@@ -45,7 +46,18 @@ async function deadUsers(emails: string[]): Promise<string[]> {
 
 const syncState = async (id: string) => (await s.scim(t, 'GET', `/Users/${id}`)).body?.[SHOPIFY_EXT]?.syncState;
 
-test('a sync that runs out of attempts is listed as dead with its reason, and a retry through HTTP syncs the user once Shopify is back', { timeout: 60_000 }, async () => {
+/** The tenant's `scim_sync_users` samples from /metrics, as state -> value. */
+async function syncUserGauge(tenant: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${s.bridge.url}/metrics`)).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^scim_sync_users\{([^}]*)\} (\d+)$/gm)) {
+    const labels = Object.fromEntries([...m[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+    if (labels.tenant === tenant) out[labels.state!] = Number(m[2]);
+  }
+  return out;
+}
+
+test('a sync that runs out of attempts is listed as dead and shows failed with its reason; a retry through HTTP makes it pending, then synced once Shopify is back', { timeout: 60_000 }, async () => {
   let userId: string;
   try {
     [userId] = await deadUsers(['dead.letter@example.com']);
@@ -63,13 +75,30 @@ test('a sync that runs out of attempts is listed as dead with its reason, and a 
   assert.doesNotMatch(list.text, /dead\.letter|example\.com|Grace|Hopper/, 'no personal data in the list');
   assert.ok(!Number.isNaN(Date.parse(job.deadAt)) && job.deadAt >= job.createdAt, list.dump);
   assert.equal(list.body.nextBefore, null);
-  assert.equal(await syncState(userId!), 'pending', 'the user waits for Shopify meanwhile');
+  const gaveUp = await s.scim(t, 'GET', `/Users/${userId!}`);
+  const ext = gaveUp.body?.[SHOPIFY_EXT];
+  assert.equal(ext?.syncState, 'failed', `the bridge has given up on the user: ${gaveUp.dump}`);
+  assert.equal(ext.syncError, `gave up after 3 attempts; the last error was ${job.lastErrorCode}`, gaveUp.dump);
+  assert.doesNotMatch(ext.syncError, /dead\.letter|example\.com|Grace|Hopper/, 'no personal data in the reason');
   assert.equal(await s.customerOf(t, userId!), null, 'no customer while Shopify failed');
+  assert.deepEqual(await syncUserGauge(t.name), { pending: 0, synced: 0, failed: 1 }, '/metrics counts the user as failed');
+  const audited = await s.store.db.selectFrom('audit_log').select('detail').where('action', '=', 'shopify.customer.failed').where('resource_id', '=', userId!).execute();
+  assert.deepEqual(audited.map((a) => JSON.parse(a.detail)), [{ code: job.lastErrorCode, reason: ext.syncError, attempts: 3 }]);
 
-  const retried = await s.admin('POST', `/tenants/${t.name}/jobs/dead/${job.id}/retry`);
-  assert.equal(retried.status, 200, retried.dump);
-  assert.deepEqual(retried.body, { retried: 1, ids: [job.id] });
-  await s.until('the retried user to be synced', async () => (await syncState(userId!)) === 'synced');
+  // Shopify answers again, slowly: the retried sync is seen pending while it runs, then synced.
+  s.emu.control.setFaults({ latencyMs: 600 });
+  try {
+    const retried = await s.admin('POST', `/tenants/${t.name}/jobs/dead/${job.id}/retry`);
+    assert.equal(retried.status, 200, retried.dump);
+    assert.deepEqual(retried.body, { retried: 1, ids: [job.id] });
+    assert.equal(await syncState(userId!), 'pending', 'pending again once retried');
+    assert.deepEqual(await syncUserGauge(t.name), { pending: 1, synced: 0, failed: 0 });
+    await s.until('the retried user to be synced', async () => (await syncState(userId!)) === 'synced', 30_000);
+  } finally {
+    s.emu.control.clearFaults();
+  }
+  assert.equal((await s.scim(t, 'GET', `/Users/${userId!}`)).body?.[SHOPIFY_EXT]?.syncError, undefined, 'the reason is cleared');
+  assert.deepEqual(await syncUserGauge(t.name), { pending: 0, synced: 1, failed: 0 });
   assert.equal((await s.customerOf(t, userId!))?.email, 'dead.letter@example.com', 'the customer exists in Shopify');
   assert.equal((await s.admin('GET', `/tenants/${t.name}/jobs/dead`)).body.total, 0, 'nothing dead any more');
   const again = await s.admin('POST', `/tenants/${t.name}/jobs/dead/${job.id}/retry`);
@@ -159,7 +188,7 @@ test('jobs dead lists the dead letters and jobs retry requeues them; the worker 
   assert.equal(JSON.parse(missing.out).error, 'NOT_FOUND');
   const noTenant = await cli('jobs', 'dead', '--tenant', 'nobody');
   assert.deepEqual([noTenant.code, noTenant.err], [1, 'error: no tenant named "nobody"']);
-  assert.equal(await syncState(userId!), 'pending', 'nothing was retried by the refused commands');
+  assert.equal(await syncState(userId!), 'failed', 'nothing was retried by the refused commands');
 
   const r = await cli('jobs', 'retry', '--tenant', t.name, '--id', String(job.id));
   assert.equal(r.code, 0, r.err);
