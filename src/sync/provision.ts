@@ -194,7 +194,12 @@ async function provision(d: ProvisionDeps, ctx: SyncContext, at: string): Promis
     if (customer) action = 'adopted';
   }
   let fresh = false;
+  // The tags a write is about to set are recorded as the bridge's first: should the run die after Shopify took them
+  // and before the link says so, the next run still knows them as its own (and not as tags the customer had).
+  const claimAhead = (tags: string[]) =>
+    links.update(d.db, tenant.id, user.id, { managedTags: uniqueTags([...(ctx.link?.managedTags ?? []), ...tags]) }, at);
   if (!customer) {
+    if (wantTags.length) await claimAhead(wantTags);
     const made = await createOrRecover(ctx, createInput(ctx.desired, wantTags, markerInput(null)));
     customer = made.customer;
     action = 'created';
@@ -227,12 +232,15 @@ async function provision(d: ProvisionDeps, ctx: SyncContext, at: string): Promis
     const previous = [...(ctx.link?.managedTags ?? []), ...(ctx.active ? [ctx.deactivatedTag] : [])];
     const diff = diffTags(customer.tags, previous, wantTags, ctx.mapping.tags.managedPrefix ? { managedPrefix: ctx.mapping.tags.managedPrefix } : {});
     if (diff.remove.length) await removeTags(client, customer.id, diff.remove);
-    if (diff.add.length) await addTags(client, customer.id, diff.add);
+    if (diff.add.length) {
+      await claimAhead(diff.add);
+      await addTags(client, customer.id, diff.add);
+    }
     changed.push(...plan.changed, ...(diff.add.length || diff.remove.length ? ['tags'] : []));
-    // A wanted tag the customer already had, and the bridge never set, stays the merchant's: it is not claimed, so
-    // dropping it from the mapping later never removes it.
+    // A wanted tag the customer already had, and the bridge never set (nor was about to set in an earlier run), stays
+    // the merchant's: it is not claimed, so dropping it from the mapping later never removes it.
     const had = new Set(customer.tags.map((t) => t.toLowerCase()));
-    const before = new Set((ctx.link?.customerId === customer.id ? (ctx.link?.managedTags ?? []) : []).map((t) => t.toLowerCase()));
+    const before = new Set((ctx.link?.managedTags ?? []).map((t) => t.toLowerCase()));
     claimed = wantTags.filter((t) => !had.has(t.toLowerCase()) || before.has(t.toLowerCase()));
   }
 

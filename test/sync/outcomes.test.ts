@@ -51,6 +51,24 @@ test('a tag an adopted customer already had stays the merchant\'s when the mappi
   }
 });
 
+test('a tag whose answer was lost stays the bridge\'s: the run that finds it already there still claims it, and it goes when the group does', async () => {
+  const r = await s.req('POST', '/Users', oktaUser('lost.tag@example.com'));
+  assert.equal(r.body[SHOPIFY_EXT].syncState, 'synced', r.dump);
+  const cid = r.body[SHOPIFY_EXT].customerId;
+  // Both of the client's tries of tagsAdd land in Shopify but their answers are lost: the run fails and is retried.
+  s.emu.control.setFaults({ lostResponses: 2, lostResponseOf: 'tagsAdd' });
+  const g = await s.req('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Night Shift', members: [{ value: r.body.id }] });
+  assert.equal(g.status, 201, g.dump);
+  await s.until('the retried run recorded the group tag', async () => {
+    const link = await s.store.db.selectFrom('customer_links').select(['managed_tags', 'sync_state']).where('user_id', '=', r.body.id).executeTakeFirst();
+    return link?.sync_state === 'synced' && s.emu.control.faults().lostResponses === 0 && JSON.parse(link.managed_tags).includes('group:Night Shift');
+  }, 20_000);
+  assert.ok(s.emu.control.customer(cid)!.tags.includes('group:Night Shift'));
+  const left = await s.req('PATCH', `/Groups/${g.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'remove', path: `members[value eq "${r.body.id}"]` }] });
+  assert.ok(left.status === 200 || left.status === 204, left.dump);
+  await s.until('the tag goes with the membership', async () => !s.emu.control.customer(cid)!.tags.includes('group:Night Shift'), 20_000);
+});
+
 test('with adoption off a taken email is 409 uniqueness and neither the SCIM user nor a customer is kept', async () => {
   await s.setSettings({ policies: { adoption: 'off' } });
   try {
