@@ -3,20 +3,14 @@
 // no token, access token, client secret or target credential ever appears in an entry.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import type { AuditRecord } from '../../src/store/resources.js';
 import { startAdminStack, idOf } from './harness.js';
 
 const stack = await startAdminStack();
 after(() => stack.close());
 
-interface Entry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  resourceType: string;
-  resourceId: string | null;
-  detail: Record<string, unknown>;
-}
+/** An entry as the API answers it: the store's record, its detail an object. */
+type Entry = Omit<AuditRecord, 'detail'> & { detail: Record<string, unknown> };
 
 /** Every entry of a tenant's log, walking the pages back with `before`. */
 async function wholeLog(tenant: string, query = ''): Promise<Entry[]> {
