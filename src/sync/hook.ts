@@ -11,7 +11,7 @@ import { mapToShopify, problemsToScimError, type MappingDocument } from '../mapp
 import { readTenantSchemas } from '../scim/tenant-schemas.js';
 import { LinkRepository } from './links.js';
 import { enqueue, enqueueMany } from './outbox.js';
-import { readMapping, readPolicies, type Policies } from './policies.js';
+import { readMapping, readPolicies, userForMapping, type Policies } from './policies.js';
 import { scimErrorFor } from './failures.js';
 import { USER_SYNC } from './provision.js';
 import { USER_DELETE } from './deprovision.js';
@@ -42,17 +42,20 @@ function settings(change: { tenant: { settings: Record<string, unknown> } }): { 
 }
 
 /** The 400 a write gets when the mapping already knows Shopify would refuse the result (and the previous version was fine). */
-async function localCheck(tx: Transaction<Database>, change: UserChange, mapping: MappingDocument): Promise<ScimError | undefined> {
+async function localCheck(tx: Transaction<Database>, change: UserChange, mapping: MappingDocument, policies: Policies | undefined): Promise<ScimError | undefined> {
   const after = change.after!;
   const groups = (await users.groupsOf(tx, change.tenant.id, [after.id])).get(after.id) ?? [];
   const plain: MappingDocument = { ...mapping, tags: { ...mapping.tags, deactivatedTag: '' } };
   // the tenant's declared extension schemas, so rules reading their attributes resolve
   const schemas = readTenantSchemas(change.tenant.settings);
-  const now = mapToShopify({ id: after.id, ...after.data }, groups, plain, { schemas });
+  // The user as the engine will map it: without applyUserNameChanges, with the userName Shopify was written from.
+  const held = policies ? (await links.get(tx, change.tenant.id, after.id))?.applied?.userName : undefined;
+  const asMapped = (u: { id: string; data: Record<string, unknown> }) => (policies ? userForMapping(policies, { id: u.id, ...u.data }, held) : { id: u.id, ...u.data });
+  const now = mapToShopify(asMapped(after), groups, plain, { schemas });
   if (now.ok) return undefined;
   if (change.before) {
     // A user that was already unmappable is not made worse by this write (e.g. a deactivation): let it through.
-    const was = mapToShopify({ id: change.before.id, ...change.before.data }, groups, plain, { schemas });
+    const was = mapToShopify(asMapped(change.before), groups, plain, { schemas });
     if (!was.ok) return undefined;
   }
   return problemsToScimError(now.problems);
@@ -141,7 +144,7 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
       }
       const after = change.after!;
       if (s.mapping) {
-        const refused = await localCheck(tx, change, s.mapping);
+        const refused = await localCheck(tx, change, s.mapping, s.policies);
         if (refused) throw refused;
       }
       await links.markPending(tx, tenant.id, [after.id], nowIso());

@@ -115,6 +115,28 @@ test('with applyUserNameChanges false a userName change leaves what Shopify hold
   });
 });
 
+test('with applyUserNameChanges false a new userName the mapping could not write is held, not refused; with it on, it is refused', async () => {
+  const emailIsUserName = { version: 1, rules: [{ id: 'email', source: 'userName', target: { kind: 'field', field: 'email' } }], tags: {} };
+  await withSettings({ mapping: emailIsUserName, policies: { applyUserNameChanges: false } }, async () => {
+    const r = await s.req('POST', '/Users', oktaUser('held-login@example.com', { emails: [] }));
+    assert.equal(r.status, 201, r.dump);
+    const cid = r.body[SHOPIFY_EXT].customerId;
+    // "jdoe" is no email address: Shopify could not take it, but under this policy it never reaches Shopify.
+    const held = await s.req('PATCH', `/Users/${r.body.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'userName', value: 'jdoe' }] });
+    assert.equal(held.status, 200, held.dump);
+    assert.equal(held.body.userName, 'jdoe');
+    assert.equal(held.body[SHOPIFY_EXT].syncState, 'synced', held.dump);
+    assert.equal(s.emu.control.customer(cid)!.email, 'held-login@example.com');
+
+    await s.setSettings({ policies: {} });
+    const refused = await s.req('PATCH', `/Users/${r.body.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'userName', value: 'jdoe2' }] });
+    assert.equal(refused.status, 400, refused.dump);
+    assert.equal(refused.body.scimType, 'invalidValue', refused.dump);
+    const now = await s.req('GET', `/Users/${r.body.id}`);
+    assert.equal(now.body.userName, 'jdoe', 'the refused write changed nothing');
+  });
+});
+
 test('by default a userName change reaches everything the mapping takes from userName', async () => {
   await withSettings({ mapping: fromUserName }, async () => {
     const r = await s.req('POST', '/Users', oktaUser('name-a@example.com', { emails: [] }));
