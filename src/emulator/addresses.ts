@@ -1,7 +1,6 @@
 // Mailing addresses as Shopify stores them: the country resolved from its code (or its deprecated name), the region
 // checked against the country's zones where the emulator knows them, and each name filled in from its code.
-import type { GraphQLEnumType } from 'graphql';
-import { loadAdminSchema } from '../shopify/schema.js';
+import { countryCodeByName, countryName } from '../shopify/countries.js';
 import type { AddressRecord } from './state.js';
 import type { UserErrorOut } from './validation.js';
 
@@ -13,33 +12,6 @@ export interface AddressInput {
 }
 
 export type AddressFields = Omit<AddressRecord, 'id'>;
-
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
-
-/** The country's English name, as Shopify returns it beside the code. */
-export function countryName(code: string | null | undefined): string | null {
-  if (!code) return null;
-  try {
-    return regionNames.of(code) ?? null;
-  } catch {
-    return null;
-  }
-}
-
-let countries: Map<string, string> | undefined;
-/** Upper-cased code or English name -> code, for the codes of Shopify's CountryCode enum. */
-function countryIndex(): Map<string, string> {
-  if (!countries) {
-    countries = new Map();
-    const codes = (loadAdminSchema().getType('CountryCode') as GraphQLEnumType).getValues().map((v) => v.name);
-    for (const code of codes) {
-      countries.set(code, code);
-      const name = countryName(code);
-      if (name && !countries.has(name.toUpperCase())) countries.set(name.toUpperCase(), code);
-    }
-  }
-  return countries;
-}
 
 // Zones of the countries whose addresses Shopify requires a known region for (code, name).
 const ZONES: Record<string, Array<[string, string]>> = {
@@ -102,7 +74,7 @@ export function checkAddress(
     out.countryCode = code === null ? null : code.toUpperCase();
     out.country = countryName(out.countryCode);
   } else if (name !== undefined) {
-    const resolved = name === null ? null : countryIndex().get(name.toUpperCase());
+    const resolved = name === null ? null : countryCodeByName(name);
     if (name !== null && !resolved) errors.push({ field: field('country'), message: 'Country is not a valid country', code: 'INVALID' });
     out.countryCode = resolved ?? null;
     out.country = resolved ? countryName(resolved) : null;

@@ -1,24 +1,10 @@
-// Countries as Shopify knows them: the codes of its CountryCode enum (a test keeps this list equal to the pinned
-// schema, without its ZZ "unknown region"), and a reading of what identity providers put in `addresses.country`:
-// a code, an English name in any case or accents, or one of the common other spellings ("USA", "UK", "Holland").
-// US territories such as Puerto Rico are provinces of the United States in Shopify, so their names are not
-// countries here.
+// Countries as Shopify knows them (src/shopify/countries.ts) without its ZZ "unknown region", and a reading of what
+// identity providers put in `addresses.country`: a code, an English name in any case or accents, or one of the
+// common other spellings ("USA", "UK", "Holland"). US territories such as Puerto Rico are provinces of the United
+// States in Shopify, so their names are not countries here.
+import { COUNTRY_CODES, countryName } from '../shopify/countries.js';
 
-export const SHOPIFY_COUNTRY_CODES: ReadonlySet<string> = new Set(
-  `AC AD AE AF AG AI AL AM AN AO AR AT AU AW AX AZ BA BB BD BE
-  BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD
-  CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM
-  DO DZ EC EE EG EH ER ES ET FI FJ FK FO FR GA GB GD GE GF GG
-  GH GI GL GM GN GP GQ GR GS GT GW GY HK HM HN HR HT HU ID IE
-  IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR
-  KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG
-  MK ML MM MN MO MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG
-  NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PS PT PY
-  QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO
-  SR SS ST SV SX SY SZ TA TC TD TF TG TH TJ TK TL TM TN TO TR
-  TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VN VU WF WS XK YE
-  YT ZA ZM ZW`.split(/\s+/),
-);
+export const SHOPIFY_COUNTRY_CODES: ReadonlySet<string> = new Set([...COUNTRY_CODES].filter((c) => c !== 'ZZ'));
 
 /** Other spellings people and directories use, by the key `nameKey` makes of them. */
 const ALIASES: Record<string, string> = {
@@ -53,9 +39,8 @@ let names: Map<string, string> | undefined;
 function byName(): Map<string, string> {
   if (names) return names;
   names = new Map();
-  const display = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
   for (const code of SHOPIFY_COUNTRY_CODES) {
-    const name = display.of(code);
+    const name = countryName(code);
     if (!name) continue;
     names.set(nameKey(name), code);
     // "Myanmar (Burma)", "Hong Kong SAR China", "Congo - Kinshasa": the plain name reads too.
