@@ -23,7 +23,7 @@ export { mapToShopify, type AppliedState, type MapContext, type MapResult } from
 export { mapFromShopify, patchOperations, type ReverseContext, type ReverseResult } from './from-shopify.js';
 export { previewMapping, previewReverse, type Preview, type PreviewOptions, type ReversePreview } from './preview.js';
 export { presets, getPreset, PRESET_NAMES, type PresetName } from './presets.js';
-export { diffTags, managedTags, applyTagDiff, cleanTag, uniqueTags, groupTags, type GroupRef, type TagDiff } from './tags.js';
+export { diffTags, claimedTags, managedTags, applyTagDiff, cleanTag, uniqueTags, groupTags, type GroupRef, type TagDiff } from './tags.js';
 export { customerFingerprint, type FingerprintInput, type FingerprintOptions } from './fingerprint.js';
 export { describeProblem, problemsToScimError, type Problem, type ProblemCode, type RuleTrace } from './problems.js';
 export type { DesiredCustomer, DesiredAddress, DesiredMetafield, MarketingConsent, ShopifyCustomerView } from './targets.js';

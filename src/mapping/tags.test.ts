@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { applyTagDiff, cleanTag, diffTags, groupTags, managedTags, tagKey, uniqueTags } from './tags.js';
+import { applyTagDiff, cleanTag, diffTags, claimedTags, groupTags, managedTags, tagKey, uniqueTags } from './tags.js';
 
 test('tags are cleaned as Shopify stores them: commas become spaces, space collapses, 255 characters at most', () => {
   assert.deepEqual(cleanTag('  Sales ,  EMEA '), { ok: true, tag: 'Sales EMEA', note: 'had commas, which Shopify reads as tag separators; they became spaces' });
@@ -139,4 +139,10 @@ test('property: applying the diff twice changes nothing the second time', () => 
       assert.deepEqual(diffTags(once, desired, desired), { add: [], remove: [] });
     }),
   );
+});
+
+test('claimedTags leaves a desired tag the customer already had to its owner, unless the bridge set it before', () => {
+  assert.deepEqual(claimedTags(['VIP', 'other'], [], ['vip', 'group:Sales']), ['group:Sales']);
+  assert.deepEqual(claimedTags(['vip', 'group:Sales'], ['group:sales'], ['vip', 'group:Sales']), ['group:Sales']);
+  assert.deepEqual(claimedTags([], [], ['vip']), ['vip']);
 });

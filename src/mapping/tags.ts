@@ -129,6 +129,18 @@ export function diffTags(
   return { add, remove };
 }
 
+/**
+ * The desired tags the bridge may call its own once a diff is applied: those the customer did not have before, and
+ * those it had because the bridge set them (previously managed). A desired tag the customer already carried for
+ * another reason (a merchant's `vip` on an adopted customer) stays theirs, so dropping it later never removes it.
+ * @example claimedTags(['vip'], [], ['vip', 'group:Sales']) // ['group:Sales']
+ */
+export function claimedTags(currentShopifyTags: readonly string[], previouslyManaged: readonly string[], desiredManaged: readonly string[]): string[] {
+  const had = new Set(currentShopifyTags.map(tagKey));
+  const managed = new Set(previouslyManaged.map(tagKey));
+  return desiredManaged.filter((t) => !had.has(tagKey(t)) || managed.has(tagKey(t)));
+}
+
 /** The tags a customer ends with after a diff is applied (used by the preview and by tests of the diff). */
 export function applyTagDiff(current: readonly string[], diff: TagDiff): string[] {
   const gone = new Set(diff.remove.map(tagKey));

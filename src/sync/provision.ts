@@ -6,7 +6,7 @@ import { UserRepository } from '../store/users.js';
 import { GroupRepository } from '../store/groups.js';
 import { audit, type ResourceRecord } from '../store/resources.js';
 import { TenantRepository, type Tenant } from '../store/tenants.js';
-import { mapToShopify, diffTags, customerFingerprint, describeProblem, uniqueTags, type AppliedState, type DesiredCustomer, type GroupRef, type MappingDocument } from '../mapping/index.js';
+import { mapToShopify, diffTags, claimedTags, customerFingerprint, describeProblem, uniqueTags, type AppliedState, type DesiredCustomer, type GroupRef, type MappingDocument } from '../mapping/index.js';
 import {
   addTags,
   createCustomer,
@@ -238,10 +238,8 @@ async function provision(d: ProvisionDeps, ctx: SyncContext, at: string): Promis
     }
     changed.push(...plan.changed, ...(diff.add.length || diff.remove.length ? ['tags'] : []));
     // A wanted tag the customer already had, and the bridge never set (nor was about to set in an earlier run), stays
-    // the merchant's: it is not claimed, so dropping it from the mapping later never removes it.
-    const had = new Set(customer.tags.map((t) => t.toLowerCase()));
-    const before = new Set((ctx.link?.managedTags ?? []).map((t) => t.toLowerCase()));
-    claimed = wantTags.filter((t) => !had.has(t.toLowerCase()) || before.has(t.toLowerCase()));
+    // the merchant's.
+    claimed = claimedTags(customer.tags, ctx.link?.managedTags ?? [], wantTags);
   }
 
   const deprovisioned = await applyLifecycle(d, ctx, customer, at);
