@@ -49,7 +49,8 @@ async function localCheck(tx: Transaction<Database>, change: UserChange, mapping
   // the tenant's declared extension schemas, so rules reading their attributes resolve
   const schemas = readTenantSchemas(change.tenant.settings);
   // The user as the engine will map it: without applyUserNameChanges, with the userName Shopify was written from.
-  const held = policies ? (await links.get(tx, change.tenant.id, after.id))?.applied?.userName : undefined;
+  // (the link is read only when the policy holds a userName back: no extra query on the common write path)
+  const held = policies && !policies.applyUserNameChanges ? (await links.get(tx, change.tenant.id, after.id))?.applied?.userName : undefined;
   const asMapped = (u: { id: string; data: Record<string, unknown> }) => (policies ? userForMapping(policies, { id: u.id, ...u.data }, held) : { id: u.id, ...u.data });
   const now = mapToShopify(asMapped(after), groups, plain, { schemas });
   if (now.ok) return undefined;
