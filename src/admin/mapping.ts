@@ -17,6 +17,7 @@ import { shopsOf, updateSettings, type AdminDeps } from './context.js';
 import { MappingVersionRepository, type MappingVersion } from './mapping-versions.js';
 import { ensureDefinitions, type DefinitionOutcome } from './definitions.js';
 import { audit } from '../store/resources.js';
+import { requeueHeldUsers } from '../sync/refusals.js';
 
 const versions = new MappingVersionRepository();
 
@@ -99,8 +100,11 @@ export async function saveMapping(deps: AdminDeps, tenant: Tenant, input: unknow
     await audit(tx, { tenantId: tenant.id, actor: deps.actor, action: 'mapping.save', resourceType: 'Mapping', resourceId: String(version), detail: { version, source: opts.source, rules: document.rules.length } });
     settings.mapping = document;
     settings.mappingVersion = version;
+    // Users Shopify could not take may be taken now: their syncs run again.
+    await requeueHeldUsers(tx, tenant.id, 'mapping');
     return { version, settings };
   });
+  deps.wake?.();
   const result: SaveResult = { version: saved.version, document, warnings };
   const shops = shopsOf(deps);
   const client = shops?.clientFor({ settings: saved.settings });

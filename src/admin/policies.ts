@@ -5,6 +5,7 @@ import { policiesSchema, readPolicies, SettingsError, type Policies } from '../s
 import { adminErrors, issueLines } from './errors.js';
 import { updateSettings, type AdminDeps } from './context.js';
 import { audit } from '../store/resources.js';
+import { requeueHeldUsers } from '../sync/refusals.js';
 
 export interface PoliciesView {
   /** what the engine applies: the stored choices with defaults for the rest */
@@ -46,8 +47,11 @@ export async function putPolicies(deps: AdminDeps, tenant: Tenant, input: unknow
   const value = checkPolicies(input);
   const settings = await updateSettings(deps, tenant.id, async (s, tx) => {
     s.policies = value;
+    // Users Shopify could not take may be taken now: their syncs run again.
+    await requeueHeldUsers(tx, tenant.id, 'policies');
     await audit(tx, { tenantId: tenant.id, actor: deps.actor, action: 'policies.replace', resourceType: 'Policies', resourceId: null, detail: { keys: Object.keys(value).sort() } });
     return s;
   });
+  deps.wake?.();
   return getPolicies({ settings });
 }

@@ -8,6 +8,7 @@ import { readMapping } from '../sync/policies.js';
 import { adminErrors } from './errors.js';
 import { updateSettings, type AdminDeps } from './context.js';
 import { audit } from '../store/resources.js';
+import { requeueHeldUsers } from '../sync/refusals.js';
 
 /** The declared schemas, every characteristic filled in. */
 export function getSchemas(tenant: Pick<Tenant, 'settings'>): SchemaDef[] {
@@ -41,7 +42,10 @@ export async function putSchemas(deps: AdminDeps, tenant: Tenant, body: unknown)
       }
     }
     s.schemas = v.value;
+    // Users Shopify could not take may be taken now: their syncs run again.
+    await requeueHeldUsers(tx, tenant.id, 'schemas');
     await audit(tx, { tenantId: tenant.id, actor: deps.actor, action: 'schemas.replace', resourceType: 'Schemas', resourceId: null, detail: { schemas: v.value.map((x) => x.id) } });
   });
+  deps.wake?.();
   return v.value;
 }

@@ -82,9 +82,10 @@ function multi(name: string, description: string, valueType: AttributeType, type
     description,
     ...o,
     subAttributes: [
-      attr('value', valueType, { description: `The value of the ${name} entry.` }),
+      // every reference declares what it points at (RFC 7643 §7): these are URLs outside this server
+      attr('value', valueType, { description: `The value of the ${name} entry.`, ...(valueType === 'reference' ? { referenceTypes: ['external'] } : {}) }),
       str('display', 'A human-readable name, primarily used for display purposes.'),
-      str('type', `A label indicating the attribute's function.`, { canonicalValues: types }),
+      str('type', `A label indicating the attribute's function.`, types.length ? { canonicalValues: types } : {}),
       attr('primary', 'boolean', { description: 'Whether this is the primary value.' }),
       ...extra,
     ],
@@ -184,8 +185,12 @@ export const shopifySchema: SchemaDef = {
   description: 'The Shopify customer this user is linked to and the state of its synchronisation. Maintained by the server.',
   attributes: [
     str('customerId', 'The GID of the linked Shopify customer, e.g. gid://shopify/Customer/1.', { ...ro, caseExact: true }),
-    str('syncState', 'pending, synced or failed.', { ...ro, canonicalValues: ['pending', 'synced', 'failed'] }),
-    str('syncError', 'Why the last attempt failed, when it did.', ro),
+    str('syncState', 'pending (a write is on its way), synced (Shopify holds the user as it is), or failed (Shopify cannot take the user as it stands, or the retries ran out; syncError says why).', {
+      ...ro,
+      canonicalValues: ['pending', 'synced', 'failed'],
+    }),
+    str('syncError', 'Why the last attempt failed, when it did, without personal data.', ro),
+    str('syncErrorCode', 'A stable code for syncError, e.g. CUSTOMER_NEEDS_IDENTITY, EMAIL_INVALID, EMAIL_TAKEN, PHONE_INVALID.', { ...ro, caseExact: true }),
     attr('lastSyncedAt', 'dateTime', { description: 'When Shopify last accepted a change for this user.', ...ro }),
     attr('lastAttemptAt', 'dateTime', { description: 'When the server last tried to write this user to Shopify, whatever the outcome.', ...ro }),
     str('tags', 'The tags the server manages on the customer.', { ...ro, multiValued: true }),

@@ -272,6 +272,16 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0007_external_id_not_unique': {
+      async up(db: Db) {
+        // RFC 7643 leaves externalId to the client: it may repeat (Entra maps mailNickname to it). Uniqueness per
+        // client is the opt-in uniqueExternalId policy, checked by the SCIM service, so the indexes only serve lookups.
+        for (const table of ['users', 'groups'] as const) {
+          await db.schema.dropIndex(`${table}_external_id`).execute();
+          await db.schema.createIndex(`${table}_external_id`).on(table).columns(['tenant_id', 'external_id_client', 'external_id']).execute();
+        }
+      },
+    },
   };
 }
 

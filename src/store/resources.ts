@@ -54,6 +54,32 @@ export function nextRow(prev: ResourceRecord, data: Json, clientId: string | nul
   };
 }
 
+/**
+ * Another resource of `table` whose externalId, set by this client, is `externalId` (the uniqueExternalId policy);
+ * `exceptId` leaves out the resource being written.
+ */
+export async function externalIdHolder(
+  db: Db,
+  table: 'users' | 'groups',
+  tenantId: string,
+  clientId: string | null,
+  externalId: string,
+  exceptId?: string,
+): Promise<string | undefined> {
+  let q = db.selectFrom(table).select('id').where('tenant_id', '=', tenantId).where('external_id', '=', externalId);
+  q = clientId === null ? q.where('external_id_client', 'is', null) : q.where('external_id_client', '=', clientId);
+  if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
+  return (await q.limit(1).executeTakeFirst())?.id;
+}
+
+/**
+ * Holds a named lock until the transaction ends (PostgreSQL advisory lock), so checks of what no row holds yet (an
+ * externalId no resource has) cannot race. SQLite needs none: it runs one writer at a time.
+ */
+export async function lockName(db: Db, name: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${name}))`.execute(db);
+}
+
 /** Runs a query per chunk of ids (bound parameters stay well under every engine's limit) and concatenates the rows. */
 export async function inChunks<T>(ids: string[], run: (chunk: string[]) => Promise<T[]>, size = 500): Promise<T[]> {
   const out: T[] = [];

@@ -136,7 +136,7 @@ export async function renewLeases(db: Kysely<Database>, instanceId: string, ids:
 }
 
 type Finish =
-  | { state: 'done' }
+  | { state: 'done'; /** a refusal the job ended with */ error?: JobErrorInfo }
   | { state: 'queued'; runAfter: number; error: JobErrorInfo; keepAttempt?: boolean }
   | { state: 'dead'; error: JobErrorInfo };
 
@@ -147,7 +147,7 @@ export async function finishJob(db: Kysely<Database>, instanceId: string, id: nu
   const base = { lease_until: null, updated_at: at };
   const set =
     f.state === 'done'
-      ? { ...base, state: 'done' as const, finished_at: at, last_error: null, last_error_code: null }
+      ? { ...base, state: 'done' as const, finished_at: at, last_error: f.error?.message ?? null, last_error_code: f.error?.code ?? null }
       : f.state === 'dead'
         ? { ...base, state: 'dead' as const, finished_at: at, last_error: f.error.message, last_error_code: f.error.code }
         : { ...base, leased_by: null, state: 'queued' as const, run_after: iso(f.runAfter), last_error: f.error.message, last_error_code: f.error.code };

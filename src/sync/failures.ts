@@ -55,7 +55,8 @@ export async function failure(d: ProvisionDeps, tenantId: string, userId: string
   } catch (dbErr) {
     d.log.warn({ err: dbErr, tenantId, userId }, 'cannot record a sync failure');
   }
-  if (f.permanent) return { outcome: 'failed', error };
+  // A refusal is the user's state, not a dead letter: the next change of the user, the mapping or the policies runs it again.
+  if (f.permanent) return { outcome: 'refused', error };
   const retryAfter = e instanceof ShopifyError ? e.retryAfterMs : undefined;
   return { outcome: 'retry', error, ...(retryAfter !== undefined ? { delayMs: retryAfter } : {}) };
 }

@@ -1,6 +1,6 @@
-// The provisioning hook the SCIM service calls in every write transaction: it checks locally what the mapping can
-// check, queues the Shopify work in the same transaction, and after commit waits (bounded) for the outcome,
-// undoing the SCIM write when Shopify refuses it for good.
+// The provisioning hook the SCIM service calls in every write transaction: it queues the Shopify work in the same
+// transaction and after commit waits (bounded) for the outcome. A refusal by Shopify is the user's sync state; only a
+// tenant whose policy is onShopifyRefusal "reject" has the write checked first and undone when Shopify refuses it.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/types.js';
 import { UserRepository } from '../store/users.js';
@@ -27,7 +27,7 @@ export interface HookOptions {
   log?: Logger;
 }
 
-/** Codes of permanent refusals that undo the SCIM write when they come back within the wait. */
+/** Codes of permanent refusals that undo the SCIM write (onShopifyRefusal "reject") when they come back within the wait. */
 const UNDOABLE = new Set(['EMAIL_TAKEN', 'PHONE_TAKEN', 'TAKEN', 'CUSTOM_ID_TAKEN', 'PHONE_INVALID', 'EMAIL_INVALID', 'CUSTOMER_NEEDS_IDENTITY', 'INVALID_INPUT', 'INVALID_VALUE']);
 
 const users = new UserRepository();
@@ -115,7 +115,8 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
       async settle() {
         worker.wake();
         const r = await worker.waitFor(jobId, waitMs(policies), { firstAttempt: true });
-        if (!change || !r || r.state !== 'dead' || !r.error || !UNDOABLE.has(r.error.code)) return undefined;
+        // Held (the default): the answer shows the refusal as the user's sync state, and the write stands.
+        if (!change || policies?.onShopifyRefusal !== 'reject' || !r || r.state === 'queued' || !r.error || !UNDOABLE.has(r.error.code)) return undefined;
         const error = scimErrorFor(r.error.code, r.error.message, { adoption: policies?.adoption });
         try {
           if (await undo(change, error, jobId)) return error;
@@ -144,7 +145,7 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
         return pending(id, undefined, s.policies);
       }
       const after = change.after!;
-      if (s.mapping) {
+      if (s.mapping && s.policies?.onShopifyRefusal === 'reject') {
         const refused = await localCheck(tx, change, s.mapping, s.policies);
         if (refused) throw refused;
       }
@@ -191,6 +192,7 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
         const ext: Json = { syncState: l.syncState };
         if (l.customerId) ext.customerId = l.customerId;
         if (l.syncError) ext.syncError = l.syncError;
+        if (l.syncError && l.syncErrorCode) ext.syncErrorCode = l.syncErrorCode;
         if (l.lastSyncedAt) ext.lastSyncedAt = l.lastSyncedAt;
         if (l.lastAttemptAt) ext.lastAttemptAt = l.lastAttemptAt;
         if (l.customerId && l.managedTags.length) ext.tags = l.managedTags;

@@ -5,9 +5,14 @@ import type { Database } from '../store/types.js';
 import type { Claimed, JobErrorInfo } from './claim.js';
 import type { OutboxJob } from './outbox.js';
 
-/** What a handler reports: done, try again later (a transient failure), or failed for good (dead-lettered). */
+/**
+ * What a handler reports: done; refused (done, but what the job is about cannot be carried out as it stands, e.g.
+ * Shopify refuses the customer: the subject records why, the job keeps the error, nothing is dead-lettered, and a
+ * later change runs it again); try again later (a transient failure); or failed for good (dead-lettered).
+ */
 export type JobOutcome =
   | { outcome: 'done' }
+  | { outcome: 'refused'; error: JobErrorInfo }
   | { outcome: 'retry'; error: JobErrorInfo; /** at least this long (e.g. Retry-After) */ delayMs?: number; /** not a real attempt */ keepAttempt?: boolean }
   | { outcome: 'failed'; error: JobErrorInfo };
 
@@ -45,7 +50,10 @@ export interface HandlerOptions {
   onDead?: (tx: Transaction<Database>, dead: DeadLetter) => Promise<void>;
 }
 
-/** The end of a job as a waiter sees it; `queued` only when waiting for the first attempt (it will be retried). */
+/**
+ * The end of a job as a waiter sees it; `queued` only when waiting for the first attempt (it will be retried). A
+ * `done` job with an `error` was refused.
+ */
 export interface JobResult {
   id: number;
   /** the job whose run covered this one (itself, unless it was coalesced) */
@@ -89,7 +97,7 @@ export function fromThrown(e: unknown): JobOutcome {
 
 /** Where a run leaves its job, decided from the handler's outcome and the retry policy. */
 export type NextState =
-  | { state: 'done' }
+  | { state: 'done'; error?: JobErrorInfo }
   | { state: 'queued'; delayMs: number; attempts: number; error: JobErrorInfo; keepAttempt?: boolean }
   | { state: 'dead'; attempts: number; error: JobErrorInfo; gaveUp: boolean };
 
@@ -97,6 +105,7 @@ export type NextState =
 export function nextState(c: Claimed, out: JobOutcome, retry: RetryPolicy, now: number, random: () => number): NextState {
   const { job } = c;
   if (out.outcome === 'done') return { state: 'done' };
+  if (out.outcome === 'refused') return { state: 'done', error: out.error };
   if (out.outcome === 'failed') return { state: 'dead', attempts: job.attempts, error: out.error, gaveUp: false };
   const age = now - Date.parse(job.createdAt);
   const attempts = out.keepAttempt ? job.attempts - 1 : job.attempts;

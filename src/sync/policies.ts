@@ -11,6 +11,18 @@ export const policiesSchema = z.strictObject({
   deprovision: z.enum(DEPROVISION_POLICIES).default('tag'),
   /** what a SCIM DELETE does: the same as deactivation, or its own policy */
   delete: z.enum(['deprovision', ...DEPROVISION_POLICIES]).default('deprovision'),
+  /**
+   * what a permanent Shopify refusal (no name/email/phone, an invalid or taken value) does to the SCIM write: `hold`
+   * keeps the resource as SCIM says and shows the refusal as its sync state (retried when the user, mapping or policies
+   * change); `reject` answers the SCIM error within the sync wait and keeps nothing of the write
+   */
+  onShopifyRefusal: z.enum(['hold', 'reject']).default('hold'),
+  /** a POST whose userName (or externalId from the same client) names an inactive user restores it instead of 409 */
+  reactivateOnPost: z.boolean().default(false),
+  /** refuse (409) a User or Group whose externalId another resource of the same client already has */
+  uniqueExternalId: z.boolean().default(false),
+  /** what a Group PATCH answers: `resource` (200 with the group) or `noContent` (204 with its ETag) */
+  groupPatchResponse: z.enum(['resource', 'noContent']).default('resource'),
   /** on create, link an existing customer with the same email (or phone) instead of failing with 409 */
   adoption: z.enum(['email', 'emailOrPhone', 'off']).default('email'),
   /** apply email changes from the IdP to the customer (Shopify's uniqueness still holds) */

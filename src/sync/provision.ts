@@ -6,7 +6,7 @@ import { UserRepository } from '../store/users.js';
 import { GroupRepository } from '../store/groups.js';
 import { audit, type ResourceRecord } from '../store/resources.js';
 import { TenantRepository, type Tenant } from '../store/tenants.js';
-import { mapToShopify, diffTags, claimedTags, customerFingerprint, describeProblem, uniqueTags, type AppliedState, type DesiredCustomer, type GroupRef, type MappingDocument } from '../mapping/index.js';
+import { mapToShopify, diffTags, claimedTags, customerFingerprint, describeProblem, uniqueTags, type AppliedState, type DesiredCustomer, type GroupRef, type MappingDocument, type Problem } from '../mapping/index.js';
 import {
   addTags,
   createCustomer,
@@ -21,6 +21,7 @@ import {
   updateEmailMarketingConsent,
   updateSmsMarketingConsent,
   cancelDataErasure,
+  setMetafields,
   shopifyErrors,
   type CustomerInput,
   type MetafieldInput,
@@ -34,7 +35,7 @@ import { deleteMetafields, deprovisionMarker, USER_ERASE, type Deprovisioned } f
 import { LinkRepository, type CustomerLink } from './links.js';
 import { readMapping, readPolicies, deactivatedTag, userForMapping, type Policies } from './policies.js';
 import { enqueue, iso, type OutboxJob } from './outbox.js';
-import { failure, type ProvisionDeps } from './failures.js';
+import { failure, type KnownFailure, type ProvisionDeps } from './failures.js';
 import type { JobOutcome } from './job-contract.js';
 
 export const USER_SYNC = 'user.sync';
@@ -73,14 +74,9 @@ export async function syncUserJob(d: ProvisionDeps, job: OutboxJob): Promise<Job
   const user = await users.get(d.db, tenant.id, userId);
   if (!user) return { outcome: 'done' };
   const at = iso(d.now());
+  let policies: Policies | undefined;
   try {
-    const client = d.shops.clientFor(tenant);
-    if (!client) {
-      const error = { code: 'SHOP_NOT_CONNECTED', message: 'no Shopify shop is connected to this tenant' };
-      await links.update(d.db, tenant.id, userId, { syncState: 'pending', error, lastAttemptAt: at }, at);
-      return { outcome: 'retry', error, delayMs: 60_000, keepAttempt: true };
-    }
-    const policies = readPolicies(tenant.settings);
+    policies = readPolicies(tenant.settings);
     const mapping = readMapping(tenant.settings);
     // The deactivation tag follows the tenant's deprovisioning policy here, not the mapping's own rule.
     const forMapping: MappingDocument = { ...mapping, tags: { ...mapping.tags, deactivatedTag: '' } };
@@ -89,9 +85,18 @@ export async function syncUserJob(d: ProvisionDeps, job: OutboxJob): Promise<Job
     // Without applyUserNameChanges, what Shopify holds from userName keeps the userName it was written with.
     const scimUser = userForMapping(policies, { id: user.id, ...user.data }, link?.applied?.userName);
     const m = mapToShopify(scimUser, refs, forMapping, { previous: link?.applied ?? undefined, schemas: readTenantSchemas(tenant.settings) });
+    // What Shopify would refuse is known before anything is sent (and without a shop connected). A deactivation still
+    // reaches the customer the user already has: a person removed in the IdP is deprovisioned whatever their profile.
     if (!m.ok) {
-      const message = m.problems.filter((p) => p.severity === 'error').map(describeProblem).join('; ');
-      return await failure(d, tenant.id, userId, { code: 'INVALID_VALUE', message, permanent: true }, at);
+      const refusal = mappingRefusal(m.problems);
+      if (user.data.active !== false || !link?.customerId) return await failure(d, tenant.id, userId, refusal, at);
+      return await deprovisionUnmapped(d, { tenant, userId, customerId: link.customerId, policies, mapping, refusal }, at);
+    }
+    const client = d.shops.clientFor(tenant);
+    if (!client) {
+      const error = { code: 'SHOP_NOT_CONNECTED', message: 'no Shopify shop is connected to this tenant' };
+      await links.update(d.db, tenant.id, userId, { syncState: 'pending', error, lastAttemptAt: at }, at);
+      return { outcome: 'retry', error, delayMs: 60_000, keepAttempt: true };
     }
     const marker = deprovisionMarker(mapping);
     const ctx: SyncContext = {
@@ -110,8 +115,54 @@ export async function syncUserJob(d: ProvisionDeps, job: OutboxJob): Promise<Job
     await d.shops.ensureCustomId(client, mapping.customIdMetafield);
     return await provision(d, ctx, at);
   } catch (e) {
+    // A taken email is often an existing customer the tenant chose not to adopt: say so, it is the likely fix.
+    if (policies?.adoption === 'off' && isShopifyError(e, 'EMAIL_TAKEN'))
+      return failure(d, tenant.id, userId, { code: 'EMAIL_TAKEN', message: `${(e as Error).message} (this tenant does not adopt existing customers)`, permanent: true }, at);
     return failure(d, tenant.id, userId, e, at);
   }
+}
+
+/** The codes of the mapping's refusals, named like Shopify's own refusals of the same values. */
+const PROBLEM_CODES: Partial<Record<Problem['code'], string>> = {
+  missingIdentity: 'CUSTOMER_NEEDS_IDENTITY',
+  invalidEmail: 'EMAIL_INVALID',
+  invalidPhone: 'PHONE_INVALID',
+};
+
+/** What a user the mapping already knows Shopify would refuse is recorded with: the first problem's code, every problem named. */
+function mappingRefusal(problems: readonly Problem[]): KnownFailure {
+  const errs = problems.filter((p) => p.severity === 'error');
+  return { code: PROBLEM_CODES[errs[0]?.code ?? 'invalidRule'] ?? 'INVALID_VALUE', message: errs.map(describeProblem).join('; '), permanent: true };
+}
+
+/**
+ * Deprovisions the customer of an inactive user whose profile the mapping refuses: nothing of the profile is written,
+ * only the tenant's policy (deleted when it says delete and Shopify allows, else the deactivation tag and marker).
+ * The user stays failed with the mapping's reason, its deprovisioning recorded; a reactivation that maps again undoes
+ * it through the ordinary sync.
+ */
+async function deprovisionUnmapped(
+  d: ProvisionDeps,
+  u: { tenant: Tenant; userId: string; customerId: string; policies: Policies; mapping: MappingDocument; refusal: KnownFailure },
+  at: string,
+): Promise<JobOutcome> {
+  const client = d.shops.clientFor(u.tenant);
+  if (!client) return { outcome: 'retry', error: { code: 'SHOP_NOT_CONNECTED', message: 'no Shopify shop is connected to this tenant' }, delayMs: 60_000, keepAttempt: true };
+  const customer = await getCustomer(client, u.customerId);
+  const link = await links.get(d.db, u.tenant.id, u.userId);
+  let deprovisioned: Deprovisioned = link?.deprovisioned ?? null;
+  if (customer && u.policies.deprovision === 'delete' && customer.canDelete) {
+    await deleteCustomer(client, customer.id);
+    deprovisioned = 'deleted';
+  } else if (customer && !deprovisioned) {
+    const tag = deactivatedTag(u.policies, u.mapping);
+    await links.update(d.db, u.tenant.id, u.userId, { managedTags: uniqueTags([...(link?.managedTags ?? []), tag]) }, at);
+    await addTags(client, customer.id, [tag]);
+    await setMetafields(client, [{ ownerId: customer.id, ...deprovisionMarker(u.mapping), value: JSON.stringify({ at, reason: 'deactivated in the identity provider', policy: u.policies.deprovision }) }]);
+    deprovisioned = u.policies.deprovision === 'delete' ? 'tag (delete refused)' : 'tag';
+  }
+  await links.update(d.db, u.tenant.id, u.userId, { deprovisioned, ...(deprovisioned === 'deleted' || !customer ? { customerId: null } : {}) }, at);
+  return failure(d, u.tenant.id, u.userId, u.refusal, at);
 }
 
 /** Finds the user's customer: the linked one, else the one carrying its custom id (a run that died after creating it). */

@@ -227,10 +227,10 @@ export class Worker {
     const count = (outcome: string, n?: number) => this.options.metrics?.syncJobs.inc({ kind: job.kind, outcome }, n);
     const next = nextState(c, out, this.retry, now, this.opts.random);
     if (next.state === 'done') {
-      if (await finishJob(db, this.instanceId, job.id, { state: 'done' }, now)) {
-        count('done');
+      if (await finishJob(db, this.instanceId, job.id, { state: 'done', ...(next.error ? { error: next.error } : {}) }, now)) {
+        count(next.error ? 'refused' : 'done');
         if (c.coalesced.length) count('coalesced', c.coalesced.length);
-        this.waiters.emit(ids, { ranAs: job.id, state: 'done', attempts: job.attempts });
+        this.waiters.emit(ids, { ranAs: job.id, state: 'done', attempts: job.attempts, ...(next.error ? { error: next.error } : {}) });
       } else this.log.warn({ jobId: job.id }, 'a job finished after its lease was taken over');
       return;
     }

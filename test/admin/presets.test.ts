@@ -198,7 +198,7 @@ test('Google Workspace: the minimal profile Google sends becomes a customer; sus
   assert.deepEqual((await stack.customerOf(t, userId))!.tags.sort(), ['scim-deactivated', 'scim-provisioned']);
 });
 
-test('Custom app: a sign-up form posts a customer with phone and locale; an impossible phone refuses the sign-up', async () => {
+test('Custom app: a sign-up form posts a customer with phone and locale; an impossible phone is held with the rule named, and refuses the sign-up under onShopifyRefusal reject', async () => {
   const t = await withPreset('custom', 'custom');
   const { customer } = await provision(t, {
     schemas: [CORE],
@@ -210,13 +210,22 @@ test('Custom app: a sign-up form posts a customer with phone and locale; an impo
   });
   assert.deepEqual([customer.firstName, customer.email, customer.phone, customer.locale], ['Chloé', 'new.customer@shop.example', '+16505550199', 'fr-CA']);
   assert.deepEqual(customer.tags, ['scim-app']);
-  const refused = await stack.scim(t, 'POST', '/Users', {
+  const typo = (userName: string) => ({
     schemas: [CORE],
-    userName: 'typo@shop.example',
+    userName,
     name: { givenName: 'Ty', familyName: 'Po' },
-    emails: [{ value: 'typo@shop.example', primary: true }],
+    emails: [{ value: userName, primary: true }],
     phoneNumbers: [{ value: '+1 650 555' }],
   });
+  const held = await stack.scim(t, 'POST', '/Users', typo('held.typo@shop.example'));
+  assert.equal(held.status, 201, held.dump);
+  const ext = held.body['urn:shopify-scim:params:scim:schemas:extension:shopify:2.0:User'];
+  assert.equal(ext.syncState, 'failed', held.dump);
+  assert.equal(ext.syncErrorCode, 'PHONE_INVALID', held.dump);
+  assert.match(ext.syncError, /rule "phone"/, held.dump);
+  const put = await stack.admin('PUT', `/tenants/${t.name}/policies`, { onShopifyRefusal: 'reject' });
+  assert.equal(put.status, 200, put.dump);
+  const refused = await stack.scim(t, 'POST', '/Users', typo('typo@shop.example'));
   assert.equal(refused.status, 400, refused.dump);
   assert.equal(refused.body.scimType, 'invalidValue');
   assert.match(refused.body.detail, /rule "phone"/, 'the site can show which field is wrong');

@@ -183,7 +183,7 @@ describe('Discovery: Schemas describe attributes as the server treats them', () 
 
   it('describes the Shopify extension as maintained by the server: every attribute readOnly', () => {
     const ext = schemas.get(URN.shopify)!;
-    assert.deepEqual(ext.attributes.map((a) => a.name).sort(), ['customerId', 'lastAttemptAt', 'lastSyncedAt', 'syncError', 'syncState', 'tags']);
+    assert.deepEqual(ext.attributes.map((a) => a.name).sort(), ['customerId', 'lastAttemptAt', 'lastSyncedAt', 'syncError', 'syncErrorCode', 'syncState', 'tags']);
     for (const a of ext.attributes) assert.equal(a.mutability, 'readOnly', a.name);
   });
 

@@ -66,16 +66,41 @@ describe('Groups: create, read, replace, patch, delete', () => {
     assert.equal(same.body.meta.lastModified, g.meta.lastModified, same.dump);
   });
 
-  it('patches a group with 204 and an ETag, or with 200 and the group when attributes are asked for', async () => {
+  it('patches a group with 200 and the group, its ETag the new version, projected as asked (RFC 7644 §3.5.2)', async () => {
     const r = await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: ann.id }] }));
-    assert.equal(r.status, 204, r.dump);
+    assert.equal(r.status, 200, r.dump);
+    assert.deepEqual(r.body.members.map((m: any) => m.value).sort(), [ann.id, ben.id].sort(), r.dump);
     const after = await h.req('GET', `/Groups/${g.id}`);
-    assert.equal(r.headers.etag, after.body.meta.version, 'the 204 carries the new version');
+    assert.equal(r.headers.etag, after.body.meta.version, 'the answer carries the new version');
+    assert.deepEqual(r.body, after.body, 'the answer is the group as stored');
     const withBody = await h.req('PATCH', `/Groups/${g.id}?attributes=displayName,members`, patchOp({ op: 'replace', path: 'displayName', value: 'Sales World' }));
     assert.equal(withBody.status, 200, withBody.dump);
     assert.equal(withBody.body.displayName, 'Sales World', withBody.dump);
     assert.equal(withBody.body.members.length, 2, withBody.dump);
     assert.equal(withBody.body.meta, undefined, 'only what was asked for, plus id and schemas');
+    const lean = await h.req('PATCH', `/Groups/${g.id}?excludedAttributes=members`, patchOp({ op: 'replace', path: 'displayName', value: 'Sales' }));
+    assert.equal(lean.status, 200, lean.dump);
+    assert.equal(lean.body.members, undefined, lean.dump);
+    assert.equal(lean.body.displayName, 'Sales', lean.dump);
+  });
+
+  it('answers a group PATCH with 204 and the ETag when the projection leaves nothing but the id, or when the tenant chooses noContent', async () => {
+    const bare = await h.req('PATCH', `/Groups/${g.id}?attributes=id`, patchOp({ op: 'replace', path: 'displayName', value: 'Sales Bare' }));
+    assert.equal(bare.status, 204, bare.dump);
+    assert.equal(bare.headers.etag, (await h.req('GET', `/Groups/${g.id}`)).body.meta.version);
+    await h.setPolicies({ groupPatchResponse: 'noContent' });
+    try {
+      const r = await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Sales Quiet' }));
+      assert.equal(r.status, 204, r.dump);
+      assert.equal(r.text, '', 'no body');
+      const got = await h.req('GET', `/Groups/${g.id}`);
+      assert.equal(got.body.displayName, 'Sales Quiet', got.dump);
+      assert.equal(r.headers.etag, got.body.meta.version, 'the 204 carries the new version');
+      const asked = await h.req('PATCH', `/Groups/${g.id}?attributes=displayName`, patchOp({ op: 'replace', path: 'displayName', value: 'Sales' }));
+      assert.equal(asked.status, 200, `a client that asks for attributes gets them: ${asked.dump}`);
+    } finally {
+      await h.setPolicies({});
+    }
   });
 
   it('patches a group only if its ETag still matches', async () => {
@@ -83,7 +108,7 @@ describe('Groups: create, read, replace, patch, delete', () => {
     assertError(stale, 412);
   });
 
-  it('patches a user with 200 and the user, the group counterpart of which answers 204', async () => {
+  it('patches a user with 200 and the user, as a group PATCH answers', async () => {
     const r = await h.req('PATCH', `/Users/${ann.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Ann' }));
     assert.equal(r.status, 200, r.dump);
     assert.equal(r.body.displayName, 'Ann', r.dump);
@@ -116,7 +141,10 @@ describe('Groups: membership in every form clients send', () => {
   });
   after(async () => h.close());
 
-  const ok = (r: { status: number; dump: string }) => assert.equal(r.status, 204, r.dump);
+  const ok = (r: { status: number; body: any; dump: string }) => {
+    assert.equal(r.status, 200, r.dump);
+    assert.deepEqual(r.body.schemas, [URN.group], r.dump);
+  };
 
   it('adds with a members array, a single member object, and a path-less add of members', async () => {
     const g = await createGroup(h, 'Forms Add');
@@ -139,7 +167,7 @@ describe('Groups: membership in every form clients send', () => {
     const g = await createGroup(h, 'Forms NoTarget', [u[0].id]);
     const before = await h.req('GET', `/Groups/${g.id}`);
     const r = await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'remove', path: `members[value eq "${u[3].id}"]` }));
-    assert.equal(r.status, 204, r.dump);
+    assert.equal(r.status, 200, r.dump);
     assert.deepEqual(await memberIds(h, g.id), [u[0].id]);
     assert.equal((await h.req('GET', `/Groups/${g.id}`)).body.meta.version, before.body.meta.version, 'nothing changed');
   });
@@ -233,7 +261,7 @@ describe('Groups: User.groups is computed and readOnly', () => {
   it('shows a group rename in the members\' groups and bumps their version', async () => {
     const before = (await h.req('GET', `/Users/${user.id}`)).body.meta.version;
     const r = await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Platform Engineering' }));
-    assert.equal(r.status, 204, r.dump);
+    assert.equal(r.status, 200, r.dump);
     const u = await h.req('GET', `/Users/${user.id}`);
     assert.equal(u.body.groups[0].display, 'Platform Engineering', u.dump);
     assert.notEqual(u.body.meta.version, before, 'a rename changes what the user looks like');

@@ -116,29 +116,62 @@ describe('Okta: the protocol reference, user lifecycle', () => {
     assert.equal(r.body.active, false, r.dump);
   });
 
-  it('reactivates by a new POST with the same userName, restoring the same record instead of answering 409', async () => {
+  it('answers a new POST with the userName of an inactive user 409 uniqueness, changing nothing (Okta re-activates by PATCH)', async () => {
+    const before = await h.req('GET', `/Users/${id}`, undefined, OKTA);
     const r = await h.req('POST', '/Users', oktaUser('TEST.USER@okta.local', '00ujl29u0le5T6Aj10h7', { name: { givenName: 'Back', familyName: 'Again' } }), OKTA);
-    assert.equal(r.status, 201, r.dump);
-    assert.equal(r.body.id, id, r.dump);
-    assert.equal(r.body.active, true, r.dump);
-    assert.equal(r.body.name.givenName, 'Back', r.dump);
-    const list = await h.req('GET', '/Users?startIndex=1&count=100', undefined, OKTA);
-    assert.equal(assertList(list).filter((u) => u.userName.toLowerCase() === 'test.user@okta.local').length, 1, list.dump);
+    assertError(r, 409, 'uniqueness');
+    const after = await h.req('GET', `/Users/${id}`, undefined, OKTA);
+    assert.deepEqual(after.body, before.body, 'the inactive user is as it was');
   });
 
-  it('reactivates by a new POST with the same externalId under a changed userName', async () => {
+  it('with reactivateOnPost, restores the same record on a new POST with the same userName instead of answering 409', async () => {
+    await h.setPolicies({ reactivateOnPost: true });
+    try {
+      const r = await h.req('POST', '/Users', oktaUser('TEST.USER@okta.local', '00ujl29u0le5T6Aj10h7', { name: { givenName: 'Back', familyName: 'Again' } }), OKTA);
+      assert.equal(r.status, 201, r.dump);
+      assert.equal(r.body.id, id, r.dump);
+      assert.equal(r.body.active, true, r.dump);
+      assert.equal(r.body.name.givenName, 'Back', r.dump);
+      const list = await h.req('GET', '/Users?startIndex=1&count=100', undefined, OKTA);
+      assert.equal(assertList(list).filter((u) => u.userName.toLowerCase() === 'test.user@okta.local').length, 1, list.dump);
+      assertError(await h.req('POST', '/Users', oktaUser('test.user@okta.local', '00ujl29u0le5T6Aj10h7'), OKTA), 409, 'uniqueness');
+    } finally {
+      await h.setPolicies({});
+    }
+  });
+
+  it('with reactivateOnPost, restores by a new POST with the same externalId under a changed userName', async () => {
     const first = await createUser(h, oktaUser('renamed.before@okta.local', '00uRENAMED'));
     await h.req('PATCH', `/Users/${first.id}`, patchOp({ op: 'replace', value: { active: false } }), OKTA);
-    const r = await h.req('POST', '/Users', oktaUser('renamed.after@okta.local', '00uRENAMED'), OKTA);
-    assert.equal(r.status, 201, r.dump);
-    assert.equal(r.body.id, first.id, r.dump);
-    assert.equal(r.body.userName, 'renamed.after@okta.local', r.dump);
-    assert.equal(r.body.active, true, r.dump);
+    await h.setPolicies({ reactivateOnPost: true });
+    try {
+      const r = await h.req('POST', '/Users', oktaUser('renamed.after@okta.local', '00uRENAMED'), OKTA);
+      assert.equal(r.status, 201, r.dump);
+      assert.equal(r.body.id, first.id, r.dump);
+      assert.equal(r.body.userName, 'renamed.after@okta.local', r.dump);
+      assert.equal(r.body.active, true, r.dump);
+    } finally {
+      await h.setPolicies({});
+    }
   });
 
-  it('still refuses a POST whose externalId belongs to an active user', async () => {
-    await createUser(h, oktaUser('ext.owner@okta.local', '00uTAKEN'));
-    assertError(await h.req('POST', '/Users', oktaUser('ext.other@okta.local', '00uTAKEN'), OKTA), 409, 'uniqueness');
+  it('takes a POST whose externalId another user has (RFC 7643: externalId is the client\'s), and refuses it under uniqueExternalId', async () => {
+    const owner = await createUser(h, oktaUser('ext.owner@okta.local', '00uTAKEN'));
+    const twin = await h.req('POST', '/Users', oktaUser('ext.other@okta.local', '00uTAKEN'), OKTA);
+    assert.equal(twin.status, 201, twin.dump);
+    const both = await h.req('GET', `/Users?filter=${encodeURIComponent('externalId eq "00uTAKEN"')}`, undefined, OKTA);
+    assert.deepEqual(assertList(both, 2).map((u) => u.id).sort(), [owner.id, twin.body.id].sort(), 'a filter on externalId returns every match');
+    await h.setPolicies({ uniqueExternalId: true });
+    try {
+      assertError(await h.req('POST', '/Users', oktaUser('ext.third@okta.local', '00uTAKEN'), OKTA), 409, 'uniqueness');
+      const moved = await h.req('PATCH', `/Users/${twin.body.id}`, patchOp({ op: 'replace', path: 'externalId', value: '00uOWNED' }), OKTA);
+      assert.equal(moved.status, 200, moved.dump);
+      assertError(await h.req('PATCH', `/Users/${twin.body.id}`, patchOp({ op: 'replace', path: 'externalId', value: '00uTAKEN' }), OKTA), 409, 'uniqueness');
+      const kept = await h.req('PATCH', `/Users/${owner.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Owner' }), OKTA);
+      assert.equal(kept.status, 200, `an unchanged externalId is never refused: ${kept.dump}`);
+    } finally {
+      await h.setPolicies({});
+    }
   });
 });
 

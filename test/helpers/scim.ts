@@ -25,6 +25,8 @@ export interface ScimHarness {
   req(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Res>;
   /** Same, with another token (or none). */
   reqAs(token: string | undefined, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Res>;
+  /** Replaces the tenant's policies (as the admin API stores them); `{}` is every default. */
+  setPolicies(policies: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,11 @@ export async function startScim(opts: { hook?: ProvisioningHook; tenant?: string
     base,
     req: (m, p, b, h) => reqAs(token, m, p, b, h),
     reqAs,
+    async setPolicies(policies) {
+      await tenants.changeSettings(tenant.id, (s) => {
+        s.policies = policies;
+      });
+    },
     async close() {
       await app.close();
       if (!opts.store) await store.close();

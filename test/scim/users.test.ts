@@ -165,13 +165,21 @@ describe('SCIM Users over HTTP', () => {
     assert.equal(f.body.totalResults, 1, f.dump);
   });
 
-  it('restores an inactive user when Okta posts the same userName again', async () => {
+  it('answers a POST of an inactive user\'s userName 409, and restores that user instead when the tenant opts in (reactivateOnPost)', async () => {
     const c = await h.req('POST', '/Users', userBody('okta.back@acme.test', { externalId: 'okta-1' }));
     await h.req('PATCH', `/Users/${c.body.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] });
-    const again = await h.req('POST', '/Users', userBody('okta.back@acme.test', { externalId: 'okta-1', active: true }));
-    assert.equal(again.status, 201, again.dump);
-    assert.equal(again.body.id, c.body.id);
-    assert.equal(again.body.active, true);
+    const refused = await h.req('POST', '/Users', userBody('okta.back@acme.test', { externalId: 'okta-1', active: true }));
+    assert.equal(refused.status, 409, refused.dump);
+    assert.equal(refused.body.scimType, 'uniqueness', refused.dump);
+    await h.setPolicies({ reactivateOnPost: true });
+    try {
+      const again = await h.req('POST', '/Users', userBody('okta.back@acme.test', { externalId: 'okta-1', active: true }));
+      assert.equal(again.status, 201, again.dump);
+      assert.equal(again.body.id, c.body.id);
+      assert.equal(again.body.active, true);
+    } finally {
+      await h.setPolicies({});
+    }
   });
 
   it('a PATCH that fails part-way changes nothing', async () => {

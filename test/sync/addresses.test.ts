@@ -1,6 +1,7 @@
 // The default address end to end (HTTP -> store -> worker -> emulator): a create carries it, later changes go through
 // the address mutations on the same Shopify address, the merchant's own addresses are never touched, a removal deletes
-// it, a refused address is a SCIM error with nothing half-made, and lost answers never duplicate an address.
+// it, a refused address holds the user (or, under onShopifyRefusal reject, is a SCIM error with nothing half-made),
+// and lost answers never duplicate an address.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, oktaUser, SHOPIFY_EXT, type Stack } from './harness.js';
@@ -116,7 +117,9 @@ test('removing every mapped address field deletes the customer’s only address'
   assert.deepEqual([back.addresses.length, defaultOf(back)?.city], [1, 'Hamilton'], 'a new address, the default');
 });
 
-test('an address Shopify refuses on a create is a SCIM 400 and leaves neither a user nor a customer', async () => {
+test('under onShopifyRefusal reject, an address Shopify refuses on a create is a SCIM 400 and leaves neither a user nor a customer', async () => {
+  await s.setSettings({ policies: { onShopifyRefusal: 'reject' } });
+  try {
   const customers = s.emu.control.customers().length;
   const r = await s.req('POST', '/Users', oktaUser('addr.refused@example.com', { addresses: [work({ region: 'Narnia', country: 'US' })] }));
   assert.equal(r.status, 400, r.dump);
@@ -126,10 +129,15 @@ test('an address Shopify refuses on a create is a SCIM 400 and leaves neither a 
   assert.equal(list.body.totalResults, 0, list.dump);
   assert.equal(s.emu.control.customers().length, customers, 'no customer without its address either');
   assert.ok(!s.emu.control.customers().some((c) => c.email === 'addr.refused@example.com'));
+  } finally {
+    await s.setSettings({ policies: {} });
+  }
 });
 
-test('an address Shopify refuses on an update is a SCIM 400; neither the address nor the rest of that change is written', async () => {
+test('under onShopifyRefusal reject, an address Shopify refuses on an update is a SCIM 400; neither the address nor the rest of that change is written', async () => {
   const { id, cid } = await create('addr.badupdate@example.com');
+  await s.setSettings({ policies: { onShopifyRefusal: 'reject' } });
+  try {
   const before = s.emu.control.customer(cid)!;
   const r = await patch(id, [
     { op: 'replace', path: 'name.familyName', value: 'Refused' },
@@ -141,6 +149,33 @@ test('an address Shopify refuses on an update is a SCIM 400; neither the address
   assert.deepEqual([after.lastName, after.addresses, after.updatedAt], [before.lastName, before.addresses, before.updatedAt], 'Shopify is as it was');
   const u = await s.req('GET', `/Users/${id}`);
   assert.deepEqual([u.body.name.familyName, u.body.addresses[0].region], ['Lovelace', 'ON'], `the SCIM user is put back: ${u.dump}`);
+  } finally {
+    await s.setSettings({ policies: {} });
+  }
+});
+
+test('an address Shopify refuses holds the user: 201 failed with the reason, no customer, and a corrected address makes one', async () => {
+  const r = await s.req('POST', '/Users', oktaUser('addr.held@example.com', { addresses: [work({ region: 'Narnia', country: 'US' })] }));
+  assert.equal(r.status, 201, r.dump);
+  assert.equal(r.body[SHOPIFY_EXT].syncState, 'failed', r.dump);
+  assert.match(r.body[SHOPIFY_EXT].syncError, /not a valid province/, r.dump);
+  assert.equal(r.body.addresses[0].region, 'Narnia', 'the SCIM user is stored as sent');
+  assert.ok(!s.emu.control.customers().some((c) => c.email === 'addr.held@example.com'), 'no customer without its address');
+  const fixed = await patch(r.body.id, [{ op: 'replace', path: 'addresses[type eq "work"].region', value: 'NY' }]);
+  const c = s.emu.control.customer(fixed.body[SHOPIFY_EXT].customerId)!;
+  assert.equal(defaultOf(c)?.provinceCode, 'NY', JSON.stringify(c.addresses));
+  assert.equal(s.emu.control.customers().filter((x) => x.email === 'addr.held@example.com').length, 1);
+});
+
+test('an address Shopify refuses on an update holds the user failed; Shopify keeps the customer as it was', async () => {
+  const { id, cid } = await create('addr.heldupdate@example.com');
+  const before = s.emu.control.customer(cid)!;
+  const r = await s.req('PATCH', `/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'name.familyName', value: 'Held' }, { op: 'replace', path: 'addresses[type eq "work"].region', value: 'Texas' }] });
+  assert.equal(r.status, 200, r.dump);
+  assert.equal(r.body[SHOPIFY_EXT].syncState, 'failed', r.dump);
+  assert.equal(r.body.name.familyName, 'Held', 'the SCIM user is changed as the client asked');
+  const after = s.emu.control.customer(cid)!;
+  assert.deepEqual([after.lastName, after.addresses], [before.lastName, before.addresses], 'Shopify is as it was');
 });
 
 test('an address update whose answer is lost is not made twice, nor into a new address', async () => {

@@ -69,8 +69,10 @@ test('a tag whose answer was lost stays the bridge\'s: the run that finds it alr
   await s.until('the tag goes with the membership', async () => !s.emu.control.customer(cid)!.tags.includes('group:Night Shift'), 20_000);
 });
 
-test('with adoption off a taken email is 409 uniqueness and neither the SCIM user nor a customer is kept', async () => {
-  await s.setSettings({ policies: { adoption: 'off' } });
+const deadJobs = async () => Number((await s.store.db.selectFrom('outbox_jobs').select((eb) => eb.fn.countAll().as('n')).where('state', '=', 'dead').executeTakeFirstOrThrow()).n);
+
+test('under onShopifyRefusal reject, with adoption off a taken email is 409 uniqueness and neither the SCIM user, a customer nor a dead letter is kept', async () => {
+  await s.setSettings({ policies: { adoption: 'off', onShopifyRefusal: 'reject' } });
   try {
     s.emu.control.createCustomer({ email: 'taken@example.com', firstName: 'Someone' });
     const customers = s.emu.control.customers().length;
@@ -85,25 +87,34 @@ test('with adoption off a taken email is 409 uniqueness and neither the SCIM use
     assert.equal(list.body.totalResults, 0, list.dump);
     const undone = await s.store.db.selectFrom('audit_log').select('action').where('action', '=', 'user.create.undone').execute();
     assert.equal(undone.length, 1, 'the undo is audited');
+    assert.equal(await deadJobs(), 0, 'nothing of the undone write is dead-lettered');
+    const left = await s.store.db.selectFrom('outbox_jobs').select('state').where('state', 'in', ['queued', 'running']).execute();
+    assert.equal(left.length, 0, 'nor queued');
   } finally {
     await s.setSettings({ policies: {} });
   }
 });
 
-test('a phone Shopify refuses makes the create 400 invalidValue and nothing is kept', async () => {
-  const customers = s.emu.control.customers().length;
-  const users = await userCount();
-  // E.164 in form, so it passes the local check, but no such North American number exists.
-  const r = await s.req('POST', '/Users', oktaUser('phoney@example.com', { phoneNumbers: [{ value: '+10005550100', type: 'mobile', primary: true }] }));
-  assert.equal(r.status, 400, r.dump);
-  assert.equal(r.body.scimType, 'invalidValue', r.dump);
-  assert.match(r.body.detail, /Phone is invalid/, r.dump);
-  assert.equal(await userCount(), users);
-  assert.equal(s.emu.control.customers().length, customers);
+test('under onShopifyRefusal reject, a phone Shopify refuses makes the create 400 invalidValue and nothing is kept', async () => {
+  await s.setSettings({ policies: { onShopifyRefusal: 'reject' } });
+  try {
+    const customers = s.emu.control.customers().length;
+    const users = await userCount();
+    // E.164 in form, so it passes the local check, but no such North American number exists.
+    const r = await s.req('POST', '/Users', oktaUser('phoney@example.com', { phoneNumbers: [{ value: '+10005550100', type: 'mobile', primary: true }] }));
+    assert.equal(r.status, 400, r.dump);
+    assert.equal(r.body.scimType, 'invalidValue', r.dump);
+    assert.match(r.body.detail, /Phone is invalid/, r.dump);
+    assert.equal(await userCount(), users);
+    assert.equal(s.emu.control.customers().length, customers);
+    assert.equal(await deadJobs(), 0, 'no dead letter for a user that no longer exists');
+  } finally {
+    await s.setSettings({ policies: {} });
+  }
 });
 
-test('a phone the mapping rejects locally is 400 before anything is stored or sent', async () => {
-  await s.setSettings({ mapping: 'custom' });
+test('under onShopifyRefusal reject, a phone the mapping rejects locally is 400 before anything is stored or sent', async () => {
+  await s.setSettings({ mapping: 'custom', policies: { onShopifyRefusal: 'reject' } });
   try {
     const requests = s.emu.control.counters().requests;
     const users = await userCount();
@@ -114,20 +125,25 @@ test('a phone the mapping rejects locally is 400 before anything is stored or se
     assert.equal(await userCount(), users);
     assert.equal(s.emu.control.counters().requests, requests, 'Shopify was not called');
   } finally {
-    await s.setSettings({ mapping: null });
+    await s.setSettings({ mapping: null, policies: {} });
   }
 });
 
-test('an update Shopify refuses puts the previous version back and answers the error', async () => {
-  const a = await s.req('POST', '/Users', oktaUser('first@example.com'));
-  await s.req('POST', '/Users', oktaUser('second@example.com'));
-  const put = await s.req('PUT', `/Users/${a.body.id}`, oktaUser('first@example.com', { emails: [{ value: 'second@example.com', type: 'work', primary: true }] }));
-  assert.equal(put.status, 409, put.dump);
-  const got = await s.req('GET', `/Users/${a.body.id}`);
-  assert.equal(got.body.emails[0].value, 'first@example.com', got.dump);
-  const c = s.emu.control.customer(a.body[SHOPIFY_EXT].customerId)!;
-  assert.equal(c.email, 'first@example.com');
-  await s.until('the restored user to be synced again', async () => (await s.req('GET', `/Users/${a.body.id}`)).body[SHOPIFY_EXT]?.syncState === 'synced');
+test('under onShopifyRefusal reject, an update Shopify refuses puts the previous version back and answers the error', async () => {
+  await s.setSettings({ policies: { onShopifyRefusal: 'reject' } });
+  try {
+    const a = await s.req('POST', '/Users', oktaUser('first@example.com'));
+    await s.req('POST', '/Users', oktaUser('second@example.com'));
+    const put = await s.req('PUT', `/Users/${a.body.id}`, oktaUser('first@example.com', { emails: [{ value: 'second@example.com', type: 'work', primary: true }] }));
+    assert.equal(put.status, 409, put.dump);
+    const got = await s.req('GET', `/Users/${a.body.id}`);
+    assert.equal(got.body.emails[0].value, 'first@example.com', got.dump);
+    const c = s.emu.control.customer(a.body[SHOPIFY_EXT].customerId)!;
+    assert.equal(c.email, 'first@example.com');
+    await s.until('the restored user to be synced again', async () => (await s.req('GET', `/Users/${a.body.id}`)).body[SHOPIFY_EXT]?.syncState === 'synced');
+  } finally {
+    await s.setSettings({ policies: {} });
+  }
 });
 
 test('while Shopify answers 5xx the write succeeds as pending, and it is synced once Shopify recovers', async () => {

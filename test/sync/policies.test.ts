@@ -40,7 +40,9 @@ test('adoption emailOrPhone links the existing customer with the same phone; ado
   const other = s.emu.control.createCustomer({ firstName: 'Other', phone: '+14155550178' }).customer!;
   const count = s.emu.control.customers().length;
   const r = await s.req('POST', '/Users', oktaUser('no-phone-adoption@example.com', { phoneNumbers: [{ value: '+14155550178', type: 'mobile', primary: true }] }));
-  assert.equal(r.status, 409, r.dump);
+  assert.equal(r.status, 201, r.dump);
+  assert.equal(r.body[SHOPIFY_EXT].syncState, 'failed', r.dump);
+  assert.equal(r.body[SHOPIFY_EXT].syncErrorCode, 'PHONE_TAKEN', r.dump);
   const c = s.emu.control.customer(other.id)!;
   assert.deepEqual([c.email, c.firstName], [null, 'Other'], 'the customer with that phone is left as it was');
   assert.equal(mf(c, 'shopify_scim.scim_id'), undefined);
@@ -115,7 +117,7 @@ test('with applyUserNameChanges false a userName change leaves what Shopify hold
   });
 });
 
-test('with applyUserNameChanges false a new userName the mapping could not write is held, not refused; with it on, it is refused', async () => {
+test('with applyUserNameChanges false a new userName the mapping could not write is kept from Shopify; with it on, it is refused under onShopifyRefusal reject and held otherwise', async () => {
   const emailIsUserName = { version: 1, rules: [{ id: 'email', source: 'userName', target: { kind: 'field', field: 'email' } }], tags: {} };
   await withSettings({ mapping: emailIsUserName, policies: { applyUserNameChanges: false } }, async () => {
     const r = await s.req('POST', '/Users', oktaUser('held-login@example.com', { emails: [] }));
@@ -128,12 +130,20 @@ test('with applyUserNameChanges false a new userName the mapping could not write
     assert.equal(held.body[SHOPIFY_EXT].syncState, 'synced', held.dump);
     assert.equal(s.emu.control.customer(cid)!.email, 'held-login@example.com');
 
-    await s.setSettings({ policies: {} });
+    await s.setSettings({ policies: { onShopifyRefusal: 'reject' } });
     const refused = await s.req('PATCH', `/Users/${r.body.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'userName', value: 'jdoe2' }] });
     assert.equal(refused.status, 400, refused.dump);
     assert.equal(refused.body.scimType, 'invalidValue', refused.dump);
     const now = await s.req('GET', `/Users/${r.body.id}`);
     assert.equal(now.body.userName, 'jdoe', 'the refused write changed nothing');
+
+    await s.setSettings({ policies: {} });
+    const kept = await s.req('PATCH', `/Users/${r.body.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'userName', value: 'jdoe3' }] });
+    assert.equal(kept.status, 200, kept.dump);
+    assert.equal(kept.body.userName, 'jdoe3');
+    assert.equal(kept.body[SHOPIFY_EXT].syncState, 'failed', kept.dump);
+    assert.equal(kept.body[SHOPIFY_EXT].syncErrorCode, 'EMAIL_INVALID', kept.dump);
+    assert.equal(s.emu.control.customer(cid)!.email, 'held-login@example.com', 'Shopify keeps the last email it took');
   });
 });
 
@@ -152,7 +162,8 @@ test('by default a userName change reaches everything the mapping takes from use
 
 const deactivate = (id: string) => s.req('PATCH', `/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] });
 
-test('Okta reactivation by a new POST of the inactive userName takes the deactivation tag away (policy tag)', async () => {
+test('reactivation by a new POST of the inactive userName (policy reactivateOnPost) takes the deactivation tag away (policy tag)', async () => {
+  await s.setSettings({ policies: { reactivateOnPost: true } });
   const r = await s.req('POST', '/Users', oktaUser('okta-back@example.com'));
   assert.equal(r.status, 201, r.dump);
   const cid = r.body[SHOPIFY_EXT].customerId;
@@ -167,10 +178,11 @@ test('Okta reactivation by a new POST of the inactive userName takes the deactiv
   const c = s.emu.control.customer(cid)!;
   assert.ok(!c.tags.includes('scim-deactivated'), `the deactivation tag is gone: ${c.tags}`);
   assert.equal(mf(c, 'shopify_scim.deprovisioned'), undefined, 'and so is the deactivation record');
+  await s.setSettings({ policies: {} });
 });
 
-test('Okta reactivation by a new POST under the delete policy creates a new customer and links it', async () => {
-  await withSettings({ policies: { deprovision: 'delete' } }, async () => {
+test('reactivation by a new POST (policy reactivateOnPost) under the delete policy creates a new customer and links it', async () => {
+  await withSettings({ policies: { deprovision: 'delete', reactivateOnPost: true } }, async () => {
     const r = await s.req('POST', '/Users', oktaUser('okta-del@example.com'));
     assert.equal(r.status, 201, r.dump);
     const cid = r.body[SHOPIFY_EXT].customerId;

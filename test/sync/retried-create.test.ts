@@ -59,8 +59,10 @@ test('a customer holding the email but not our custom id is still a conflict', a
   try {
     s.emu.control.createCustomer({ email: 'someone.else@example.com', firstName: 'Someone' });
     const r = await s.req('POST', '/Users', oktaUser('someone.else@example.com'));
-    assert.equal(r.status, 409, r.dump);
-    assert.equal(r.body.scimType, 'uniqueness', r.dump);
+    assert.equal(r.status, 201, r.dump);
+    assert.equal(r.body[SHOPIFY_EXT].syncState, 'failed', r.dump);
+    assert.equal(r.body[SHOPIFY_EXT].syncErrorCode, 'EMAIL_TAKEN', r.dump);
+    assert.equal(r.body[SHOPIFY_EXT].customerId, undefined, 'not linked to the other customer');
     assert.equal(withEmail('someone.else@example.com').length, 1);
   } finally {
     await s.setSettings({ policies: {} });

@@ -200,10 +200,10 @@ test('a webhook target receives signed events for SCIM and Shopify changes, retr
   }
 });
 
-test('a change Shopify refused, and the bridge undid, is never announced to a webhook target', async () => {
+test('under onShopifyRefusal reject, a change Shopify refused, and the bridge undid, is never announced to a webhook target', async () => {
   const secret = 'whsec_' + Buffer.from('another-secret-for-undone-events').toString('base64');
   const rx = await receiver(() => false);
-  await s.setSettings({ targets: [{ id: 'undo-hooks', kind: 'webhook', url: rx.url, secret: s.box.seal(secret), events: ['user.updated'] }] });
+  await s.setSettings({ policies: { onShopifyRefusal: 'reject' }, targets: [{ id: 'undo-hooks', kind: 'webhook', url: rx.url, secret: s.box.seal(secret), events: ['user.updated'] }] });
   try {
     const a = await s.req('POST', '/Users', scimUser('first.user@example.com'));
     const b = await s.req('POST', '/Users', scimUser('second.user@example.com'));

@@ -86,8 +86,8 @@ async function drained() {
 /** Everything the targets were sent that mentions `text` (a userName, an email). */
 const sentAbout = (text: string) => rx.hits.filter((h) => JSON.stringify(h.body ?? '').includes(text) || h.path.includes(encodeURIComponent(text)));
 
-test('a refused create leaves its target jobs neutralised by the undo, and no target hears of the user', async () => {
-  await s.setSettings({ policies: { adoption: 'off' } });
+test('under onShopifyRefusal reject, a refused create leaves its target jobs neutralised by the undo, and no target hears of the user', async () => {
+  await s.setSettings({ policies: { adoption: 'off', onShopifyRefusal: 'reject' } });
   try {
     s.emu.control.createCustomer({ email: 'held.elsewhere@example.com', firstName: 'Someone' });
     const r = await s.req('POST', '/Users', scimUser('held.elsewhere@example.com'));
@@ -109,7 +109,9 @@ test('a refused create leaves its target jobs neutralised by the undo, and no ta
   }
 });
 
-test('a refused update is never sent to a target, while the accepted change just before it reaches both', async () => {
+test('under onShopifyRefusal reject, a refused update is never sent to a target, while the accepted change just before it reaches both', async () => {
+  await s.setSettings({ policies: { onShopifyRefusal: 'reject' } });
+  try {
   const a = await s.req('POST', '/Users', scimUser('first.person@example.com'));
   const b = await s.req('POST', '/Users', scimUser('second.person@example.com'));
   assert.equal(a.status, 201, a.dump);
@@ -133,4 +135,7 @@ test('a refused update is never sent to a target, while the accepted change just
     scim.every((h) => h.body.emails[0].value === 'first.person@example.com'),
     `the refused email never reached the SCIM target: ${JSON.stringify(scim)}`,
   );
+  } finally {
+    await s.setSettings({ policies: {} });
+  }
 });

@@ -2,7 +2,7 @@
 // to the ids of resources created earlier in the request, and stopping after failOnErrors errors.
 import { errors, ScimError } from '../../scim/errors.js';
 import { SCHEMA } from '../../scim/schemas.js';
-import { parseEtagList } from '../../scim/render.js';
+import { etagOf, parseEtagList } from '../../scim/render.js';
 import type { ScimService } from './service.js';
 import type { RequestContext } from './context.js';
 import type { Limits } from './discovery.js';
@@ -117,7 +117,9 @@ async function runOne(service: ScimService, ctx: RequestContext, op: BulkOp): Pr
         return { location: location(id), version: (resource.meta as { version: string }).version, status: '200' };
       }
       await service.groups.patch(ctx, id, op.data, pre);
-      return { location: location(id), status: '204' };
+      if (ctx.policies.groupPatchResponse === 'noContent') return { location: location(id), status: '204' };
+      const v = await service.groups.version(ctx, id);
+      return { location: location(id), ...(v !== undefined ? { version: etagOf(v) } : {}), status: '200' };
     }
     default:
       throw errors.invalidSyntax(`bulk method "${op.method}" is not one of POST, PUT, PATCH, DELETE`);

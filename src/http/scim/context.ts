@@ -7,6 +7,7 @@ import { errors, ScimError } from '../../scim/errors.js';
 import type { ResourceTypeDef } from '../../scim/schemas.js';
 import { tenantUserType } from '../../scim/tenant-schemas.js';
 import { etagMatches } from '../../scim/render.js';
+import { readPolicies, policiesSchema, type Policies } from '../../sync/policies.js';
 
 export interface RequestContext {
   tenant: Tenant;
@@ -17,6 +18,8 @@ export interface RequestContext {
   baseUrl: string;
   /** actor recorded in the audit log */
   actor: string;
+  /** the tenant's policies, read once per request (the SCIM-level ones: reactivateOnPost, uniqueExternalId, …) */
+  policies: Policies;
 }
 
 export interface Preconditions {
@@ -26,6 +29,18 @@ export interface Preconditions {
 /** The User resource type as one tenant sees it: the built-in schemas plus the extension schemas it declares. */
 export function userTypeFor(tenant: Pick<Tenant, 'settings'>): ResourceTypeDef {
   return tenantUserType(tenant.settings).type;
+}
+
+/**
+ * The tenant's policies for its SCIM requests; defaults when the stored ones cannot be read (the admin API refuses
+ * invalid policies, so only a hand-edited database gets here, and the engine reports it on every sync).
+ */
+export function policiesFor(tenant: Pick<Tenant, 'settings'>): Policies {
+  try {
+    return readPolicies(tenant.settings);
+  } catch {
+    return policiesSchema.parse({});
+  }
 }
 
 /** Fails with 412 when the request's If-Match names no version the resource has. */

@@ -72,6 +72,7 @@ export class GroupService extends ResourceService {
     let pending: Pending | undefined;
     const rec = await this.tx(async (tx) => {
       const checked = await this.checkMembers(tx, ctx.tenant.id, undefined, members);
+      await this.checkExternalId(tx, 'Group', ctx, data);
       const created = await groups.insert(tx, ctx.tenant.id, data, ctx.client?.id ?? null).catch((e) => uniquenessError('Group', e));
       const { added } = await groups.setMembers(tx, ctx.tenant.id, created.id, checked);
       await users.touch(tx, ctx.tenant.id, userIds(added));
@@ -100,6 +101,7 @@ export class GroupService extends ResourceService {
       if (!n.changed) return;
       changed = true;
       const checked = await this.checkMembers(tx, ctx.tenant.id, id, n.members);
+      await this.checkExternalId(tx, 'Group', ctx, n.data, prev);
       const after = await groups.update(tx, ctx.tenant.id, prev, n.data, ctx.client?.id ?? null).catch((e) => uniquenessError('Group', e));
       const { added, removed } = await groups.setMembers(tx, ctx.tenant.id, id, checked);
       const renamed = prev.data.displayName !== n.data.displayName;

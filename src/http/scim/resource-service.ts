@@ -5,7 +5,7 @@ import type { Store } from '../../store/db.js';
 import type { Database } from '../../store/types.js';
 import { UserRepository } from '../../store/users.js';
 import { GroupRepository } from '../../store/groups.js';
-import type { Json, ResourceRecord } from '../../store/resources.js';
+import { externalIdHolder, lockName, type Json, type ResourceRecord } from '../../store/resources.js';
 import { SCHEMA } from '../../scim/schemas.js';
 import { renderUser, renderGroup, type StoredMeta } from '../../scim/render.js';
 import type { ProvisioningHook, Pending } from '../../provisioning.js';
@@ -60,6 +60,20 @@ export abstract class ResourceService {
     if (!rec) throw errors.notFound(`${kind} ${id} not found`);
     checkIfMatch(pre, rec);
     return rec;
+  }
+
+  /**
+   * Under the tenant's uniqueExternalId policy, a write may not give a resource an externalId that another resource of
+   * the same client holds (409). RFC 7643 leaves externalId to the client, so by default it may repeat; an unchanged
+   * externalId is never refused (it introduces no duplicate).
+   */
+  protected async checkExternalId(tx: Transaction<Database>, kind: 'User' | 'Group', ctx: RequestContext, data: Json, prev?: ResourceRecord): Promise<void> {
+    const ext = data.externalId;
+    if (!ctx.policies.uniqueExternalId || typeof ext !== 'string' || ext === '' || prev?.data.externalId === ext) return;
+    const clientId = ctx.client?.id ?? null;
+    if (this.lockRows) await lockName(tx, `externalId:${kind}:${ctx.tenant.id}:${clientId ?? ''}:${ext}`);
+    if (await externalIdHolder(tx, kind === 'User' ? 'users' : 'groups', ctx.tenant.id, clientId, ext, prev?.id))
+      throw errors.uniqueness(`another ${kind} from this client already has this externalId`);
   }
 
   /** Waits for what the hook made of a committed write; a refusal (e.g. Shopify's) becomes the request's error. */

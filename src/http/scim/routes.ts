@@ -6,7 +6,7 @@ import { SCHEMA, userResourceType, groupResourceType, type ResourceTypeDef } fro
 import { projectResource } from '../../scim/projection.js';
 import { parseEtagList, etagOf } from '../../scim/render.js';
 import type { ScimService } from './service.js';
-import { userTypeFor, type RequestContext, type Preconditions } from './context.js';
+import { userTypeFor, policiesFor, type RequestContext, type Preconditions } from './context.js';
 import { parseListParams, type ListParams } from './params.js';
 import { serviceProviderConfig, resourceTypeDoc, schemaDoc, listOf, resourceTypesFor, schemasFor, type Limits } from './discovery.js';
 import { runBulk } from './bulk.js';
@@ -68,6 +68,7 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
       userType: userTypeFor(auth.tenant),
       baseUrl: `${origin}/scim/v2/${auth.tenant.name}`,
       actor: `client:${auth.client.id}`,
+      policies: policiesFor(auth.tenant),
     };
   });
 
@@ -153,15 +154,21 @@ export async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions): 
       }
       await service.groups.patch(ctx(req), id, req.body, preconditions(req));
       const q = req.query as Record<string, unknown>;
-      // A group PATCH answers 204 (members lists can be large) unless the client asked for attributes back.
-      if (q.attributes === undefined && q.excludedAttributes === undefined) {
+      const asked = q.attributes !== undefined || q.excludedAttributes !== undefined;
+      // 200 with the group, as for a User (RFC 7644 §3.5.2), projected as asked (excludedAttributes=members keeps large
+      // groups cheap); 204 when the tenant chose it for clients that send no projection, or when the projection
+      // leaves nothing beyond the id.
+      const noContent = async () => {
         const v = await service.groups.version(ctx(req), id);
         if (v !== undefined) reply.header('etag', etagOf(v));
         return reply.code(204).send();
-      }
+      };
+      if (!asked && ctx(req).policies.groupPatchResponse === 'noContent') return noContent();
       const resource = await service.groups.get(ctx(req), id, !membersExcluded(p));
+      const projected = projectResource(resource, builtIn, p);
+      if (Object.keys(projected).every((k) => k === 'schemas' || k === 'id')) return noContent();
       reply.header('etag', versionOf(resource));
-      return send(reply, 200, projectResource(resource, builtIn, p));
+      return send(reply, 200, projected);
     });
 
     app.delete(`${base}/:id`, async (req, reply) => {

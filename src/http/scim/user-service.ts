@@ -1,5 +1,5 @@
 // The SCIM operations on one tenant's Users: validate with scim/, write with store/ in one transaction with the
-// provisioning hook, answer with the rendered resource. A POST may restore an inactive user instead of failing.
+// provisioning hook, answer with the rendered resource. A POST may restore an inactive user, if the tenant says so.
 import type { Transaction } from 'kysely';
 import type { Database } from '../../store/types.js';
 import { audit, type Json } from '../../store/resources.js';
@@ -44,8 +44,9 @@ export class UserService extends ResourceService {
   }
 
   /**
-   * Creates a user. A POST whose userName (or externalId from the same client) matches an inactive user restores
-   * that user instead of failing, which is how Okta re-activates people.
+   * Creates a user. A userName already taken is 409 uniqueness, also when its user is inactive (RFC 7644), unless the
+   * tenant's reactivateOnPost policy restores an inactive user whose userName (or externalId from the same client)
+   * the POST names: how some IdPs re-activate people.
    */
   async create(ctx: RequestContext, body: unknown): Promise<{ resource: Json; restored: boolean }> {
     const rt = ctx.userType;
@@ -54,17 +55,15 @@ export class UserService extends ResourceService {
     let restored = false;
     const rec = await this.tx(async (tx) => {
       const sameName = await users.byUserName(tx, ctx.tenant.id, String(data.userName));
+      if (sameName && (sameName.data.active !== false || !ctx.policies.reactivateOnPost))
+        throw errors.uniqueness(`a User with userName "${String(data.userName)}" already exists`);
       const sameExternal =
-        !sameName && typeof data.externalId === 'string' && ctx.client
+        !sameName && ctx.policies.reactivateOnPost && typeof data.externalId === 'string' && ctx.client
           ? await users.byExternalId(tx, ctx.tenant.id, ctx.client.id, data.externalId)
           : undefined;
-      const existing = sameName ?? sameExternal;
+      const existing = sameName ?? (sameExternal?.data.active === false ? sameExternal : undefined);
+      await this.checkExternalId(tx, 'User', ctx, data, existing);
       if (existing) {
-        if (existing.data.active !== false) {
-          throw sameName
-            ? errors.uniqueness(`a User with userName "${String(data.userName)}" already exists`)
-            : errors.uniqueness('a User with this externalId already exists for this client');
-        }
         const next = { ...data, active: data.active ?? true };
         const after = await users.update(tx, ctx.tenant.id, existing, next, ctx.client?.id ?? null).catch((e) => uniquenessError('User', e));
         restored = true;
@@ -98,6 +97,7 @@ export class UserService extends ResourceService {
       const changed = changedPaths(prev.data, data, rt);
       // A PUT of what is already stored (periodic re-syncs) keeps the version and lastModified, as a no-op PATCH does.
       if (changed.length === 0) return;
+      await this.checkExternalId(tx, 'User', ctx, data, prev);
       const after = await users.update(tx, ctx.tenant.id, prev, data, ctx.client?.id ?? null).catch((e) => uniquenessError('User', e));
       await audit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: 'user.replace', resourceType: 'User', resourceId: id, detail: { changed } });
       pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'replace', before: prev, after, changedPaths: changed });
@@ -116,6 +116,7 @@ export class UserService extends ResourceService {
       if (!result.changed) return;
       const { id: _id, ...patched } = result.resource as Json;
       const data = withActive(patched, prev.data);
+      await this.checkExternalId(tx, 'User', ctx, data, prev);
       const after = await users.update(tx, ctx.tenant.id, prev, data, ctx.client?.id ?? null).catch((e) => uniquenessError('User', e));
       await audit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: 'user.patch', resourceType: 'User', resourceId: id, detail: { changed: result.changedPaths } });
       pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'patch', before: prev, after, changedPaths: result.changedPaths });
