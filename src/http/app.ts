@@ -47,6 +47,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: maxBody,
     trustProxy: true,
+    // SCIM clients differ in how they spell endpoints: `/Users/?filter=…`, `/users`, `/serviceproviderconfig` all
+    // mean the same resource (path parameters keep their case).
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
     logger:
       opts.logLevel && opts.logLevel !== 'silent'
         ? {

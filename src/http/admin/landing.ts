@@ -23,10 +23,9 @@ admin JSON API at <a href="${api}"><code>${api}</code></a>, authenticated with t
 export function adminLanding() {
   return async (app: FastifyInstance): Promise<void> => {
     const html = page(ADMIN_PREFIX);
-    for (const url of ['/admin', '/admin/']) {
-      app.get(url, async (_req, reply) =>
-        reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').header('x-content-type-options', 'nosniff').send(html),
-      );
-    }
+    // `/admin/` too: the router ignores trailing slashes
+    app.get('/admin', async (_req, reply) =>
+      reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').header('x-content-type-options', 'nosniff').send(html),
+    );
   };
 }
