@@ -96,7 +96,7 @@ function SignedIn({ session, onSignedOut }: { session: SessionInfo; onSignedOut:
   if (!tenants.data && !tenants.error) return <Loading />;
   return (
     <Ctx.Provider value={state}>
-      <Shell onSignedOut={onSignedOut}>
+      <Shell onSignedOut={onSignedOut} toast={toastMsg ? <Toast content={toastMsg.message} error={toastMsg.error} onDismiss={() => setToast(null)} /> : null}>
         <Routes>
           <Route path="/" element={state.tenants.length ? <Navigate to={`/stores/${state.tenants[0]!.name}/dashboard`} replace /> : <Navigate to="/welcome" replace />} />
           <Route path="/setup" element={<Navigate to="/" replace />} />
@@ -115,7 +115,6 @@ function SignedIn({ session, onSignedOut }: { session: SessionInfo; onSignedOut:
           <Route path="*" element={<NotFound />} />
         </Routes>
       </Shell>
-      {toastMsg ? <Toast content={toastMsg.message} error={toastMsg.error} onDismiss={() => setToast(null)} /> : null}
     </Ctx.Provider>
   );
 }
@@ -135,7 +134,7 @@ function NotFound() {
   );
 }
 
-function Shell({ children, onSignedOut }: { children: React.ReactNode; onSignedOut: () => Promise<void> }) {
+function Shell({ children, onSignedOut, toast }: { children: React.ReactNode; onSignedOut: () => Promise<void>; toast: React.ReactNode }) {
   const { session, tenants } = useApp();
   const location = useLocation();
   const navigate = useNavigate();
@@ -203,8 +202,9 @@ function Shell({ children, onSignedOut }: { children: React.ReactNode; onSignedO
     </Navigation>
   );
   return (
-    <Frame topBar={topBar} navigation={nav} showMobileNavigation={mobileNav} onNavigationDismiss={() => setMobileNav(false)}>
+    <Frame logo={{ topBarSource: '/admin/logo.svg', width: 150, url: '/', accessibilityLabel: 'shopify-scim admin home' }} topBar={topBar} navigation={nav} showMobileNavigation={mobileNav} onNavigationDismiss={() => setMobileNav(false)}>
       {children}
+      {toast}
     </Frame>
   );
 }

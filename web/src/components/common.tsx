@@ -131,14 +131,16 @@ export function Empty({ heading, children, action }: { heading: string; children
 /** A labelled number for the dashboard. */
 export function Figure({ label, value, tone, children }: { label: string; value: number | string; tone?: 'critical' | 'success' | 'caution'; children?: ReactNode }) {
   return (
-    <BlockStack gap="100">
-      <Text as="h3" variant="bodySm" tone="subdued">
-        {label}
-      </Text>
-      <Text as="p" variant="heading2xl" tone={tone}>
-        {value}
-      </Text>
-      {children}
-    </BlockStack>
+    <section aria-label={label}>
+      <BlockStack gap="100">
+        <Text as="h3" variant="bodySm" tone="subdued">
+          {label}
+        </Text>
+        <Text as="p" variant="heading2xl" tone={tone}>
+          {value}
+        </Text>
+        {children}
+      </BlockStack>
+    </section>
   );
 }

@@ -86,6 +86,7 @@ function IdpCard({ idp, tokens, onIssued, onRevoked }: { idp: Idp; tokens: Token
   };
   const ex = placeholderExamples(tenant.scimBaseUrl);
   return (
+    <section aria-label={idp.name}>
     <Card>
       <BlockStack gap="300">
         <InlineStack align="space-between" blockAlign="center">
@@ -176,6 +177,7 @@ function IdpCard({ idp, tokens, onIssued, onRevoked }: { idp: Idp; tokens: Token
         </Modal.Section>
       </Modal>
     </Card>
+    </section>
   );
 }
 
