@@ -275,7 +275,7 @@ function RuleCard({ rule, index, problems, highlighted, onChange, onRemove }: { 
               <Select label="Type" value={rule.target.type} onChange={(type) => onChange({ ...rule, target: { ...(rule.target as any), type } })} options={METAFIELD_TYPES} />
             </InlineGrid>
           ) : null}
-          {rule.transforms.length ? <Text as="p" variant="bodySm" tone="subdued">{`Transforms: ${rule.transforms.map((t: any) => t.type ?? t.kind ?? JSON.stringify(t)).join(', ')}`}</Text> : null}
+          {rule.transforms.length ? <Text as="p" variant="bodySm" tone="subdued">{`Transforms: ${rule.transforms.map((t: any) => t.op ?? JSON.stringify(t)).join(', ')}`}</Text> : null}
           {errs.map((p) => (
             <Box key={p.path + p.message}>
               <div role="alert">
