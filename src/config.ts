@@ -29,6 +29,11 @@ const schema = z
       .regex(/^[0-9a-fA-F]{64}$|^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes as 64 hex characters or base64')
       .optional(),
     ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    ADMIN_PASSWORD: z
+      .string()
+      .refine((v) => [...v].length >= 12, 'must be at least 12 characters')
+      .refine((v) => v.length <= 1024, 'must be at most 1024 characters')
+      .optional(),
     SHOPIFY_SHOP: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i, 'must be the shop domain, e.g. my-store.myshopify.com')
@@ -67,6 +72,8 @@ export interface Config {
   logLevel: string;
   secretKey?: string;
   adminToken?: string;
+  /** the password of the admin UI's `admin` account, set (or reset) at every start */
+  adminPassword?: string;
   shopify?: {
     shop: string;
     accessToken?: string;
@@ -112,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: v.LOG_LEVEL,
     secretKey: v.SECRET_KEY,
     adminToken: v.ADMIN_TOKEN,
+    adminPassword: v.ADMIN_PASSWORD,
     shopify: v.SHOPIFY_SHOP
       ? {
           shop: v.SHOPIFY_SHOP.toLowerCase(),

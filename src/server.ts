@@ -10,11 +10,15 @@ import { createLogger } from './logger.js';
 import { SecretBox, loadOrCreateKey } from './security/secrets.js';
 import { createEngine, type Engine, type EngineOptions } from './sync/engine.js';
 import { adminApi } from './http/admin/index.js';
-import { adminLanding } from './http/admin/landing.js';
+import { adminUi } from './http/admin/ui.js';
 import { attachTwoWay, type TwoWay } from './sync/inbound/attach.js';
 import { attachBulkCreate } from './sync/bulk-schedule.js';
 import { ensureTenantWebhooks } from './sync/inbound/subscriptions.js';
 import type { Tenant } from './store/tenants.js';
+import type { ShopSettings } from './sync/shops.js';
+import { AdminAccounts } from './store/admin-accounts.js';
+import { ensureEnvironmentAdmin } from './admin/accounts.js';
+import { BudgetHistory } from './sync/budget.js';
 
 export interface Bridge {
   app: FastifyInstance;
@@ -36,6 +40,8 @@ export interface StartOptions {
   /** the sync engine is built and started unless a hook is given or this is false; the object tunes it */
   engine?: false | Partial<Omit<EngineOptions, 'store' | 'syncWaitMs' | 'metrics'>>;
   listen?: boolean;
+  /** the admin UI: the demo's emulator it may connect a tenant to, and the sign-in rate limit (tests lower it) */
+  admin?: { emulatorShop?: ShopSettings; loginRateLimit?: { max: number; windowMs: number } };
 }
 
 /** Opens the store, builds the app and (by default) listens on config.host:config.port. */
@@ -43,23 +49,27 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
   const { config } = opts;
   const store = opts.store ?? (await openStore({ url: config.databaseUrl }));
   const metrics = new Metrics({ defaults: true });
+  // ADMIN_PASSWORD keeps the admin UI's `admin` account; without it the first visitor with a sign-in link makes one.
+  if (config.adminPassword) await ensureEnvironmentAdmin(new AdminAccounts(store.db, store.dialect), config.adminPassword);
+  // What the shop's API budget looked like, minute by minute, for the dashboard's chart.
+  const budget = new BudgetHistory();
   const withEngine = !opts.hook && opts.engine !== false;
   // One secret box for the engine and the admin API (which seals the credentials the engine opens).
-  const box =
-    (opts.engine && opts.engine.box) ||
-    (withEngine || config.adminToken ? new SecretBox(loadOrCreateKey(config.dataDir, config.secretKey)) : undefined);
+  // The admin UI is always there to connect a shop, so the box is made even without the engine.
+  const box = (opts.engine && opts.engine.box) || new SecretBox(loadOrCreateKey(config.dataDir, config.secretKey));
   const engine = withEngine
     ? createEngine({
         store,
-        box: box!,
+        box,
         syncWaitMs: config.syncWaitMs,
         metrics,
         log: createLogger({ level: config.logLevel, name: 'sync' }),
+        budget,
         ...(opts.engine || {}),
       })
     : undefined;
   // Shopify -> SCIM and outbound targets ride on the engine's worker; reconcile runs every RECONCILE_INTERVAL_MS per tenant.
-  const twoWay = engine ? attachTwoWay(engine, { store, box: box!, publicUrl: config.publicUrl, reconcileIntervalMs: config.reconcileIntervalMs, log: createLogger({ level: config.logLevel, name: 'twoway' }) }) : undefined;
+  const twoWay = engine ? attachTwoWay(engine, { store, box, publicUrl: config.publicUrl, reconcileIntervalMs: config.reconcileIntervalMs, log: createLogger({ level: config.logLevel, name: 'twoway' }) }) : undefined;
   // Large backlogs of first-time creates go to Shopify as one bulk mutation, outside the cost bucket.
   const bulk =
     engine && config.bulkCreateThreshold > 0
@@ -76,12 +86,16 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
       adminApi({
         store,
         adminToken: config.adminToken,
-        ...(box ? { box } : {}),
+        box,
         ...(engine ? { shops: engine.shops, wake: () => engine.worker.wake() } : {}),
         publicUrl: config.publicUrl,
         ...(twoWay ? { onShopConnected: (t: Tenant) => ensureTenantWebhooks(twoWay.deps, t) } : {}),
+        passwordFromEnvironment: !!config.adminPassword,
+        budget,
+        ...(opts.admin?.emulatorShop ? { emulatorShop: opts.admin.emulatorShop } : {}),
+        ...(opts.admin?.loginRateLimit ? { loginRateLimit: opts.admin.loginRateLimit } : {}),
       }),
-      adminLanding(),
+      adminUi(),
       ...(twoWay ? [twoWay.plugin] : []),
     ],
   });

@@ -34,6 +34,11 @@ export const adminErrors = {
   invalidTenant: make(400, 'INVALID_TENANT'),
   // auth
   unauthorized: make(401, 'UNAUTHORIZED'),
+  invalidCredentials: make(401, 'INVALID_CREDENTIALS'),
+  setupRequired: make(401, 'SETUP_REQUIRED'),
+  csrf: make(403, 'CSRF_FAILED'),
+  setupDone: make(409, 'SETUP_DONE'),
+  rateLimited: make(429, 'RATE_LIMITED'),
   // resources
   tenantNotFound: make(404, 'TENANT_NOT_FOUND'),
   notFound: make(404, 'NOT_FOUND'),

@@ -13,6 +13,7 @@ import { startEmulator, type Emulator } from '../emulator/index.js';
 import { connectTenantShop } from '../sync/shops.js';
 import { connectTenantFromConfig, secretBoxFor } from '../sync/connect.js';
 import { generateToken } from '../security/tokens.js';
+import { adminSignIn } from './admin-commands.js';
 
 export const DEMO_TENANT = 'demo';
 
@@ -20,6 +21,8 @@ export interface DemoCredentials {
   scimBaseUrl: string;
   token: string;
   adminUrl: string;
+  /** a one-time link that signs in to the admin UI (or, on first run, opens the set-up of the admin account) */
+  adminLoginUrl: string;
   /** the admin JSON API and its bearer token (ADMIN_TOKEN when set, else one made for the demo and kept) */
   adminApiUrl: string;
   adminToken: string;
@@ -97,7 +100,8 @@ export async function startDemo(config: Config): Promise<Demo> {
   const host = config.hostGiven ? config.host : '127.0.0.1';
   // Webhook callbacks and target events need an absolute address: the public URL, else the one the demo listens on.
   const publicUrl = config.publicUrl ?? (config.port > 0 ? `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${config.port}` : undefined);
-  const bridge = await startBridge({ config: { ...config, adminToken, host, publicUrl } });
+  const emulatorShop = emulator ? { shop: emulator.shop, apiBaseUrl: emulator.url, accessToken: emulator.accessToken, clientSecret: emulator.clientSecret } : undefined;
+  const bridge = await startBridge({ config: { ...config, adminToken, host, publicUrl }, ...(emulatorShop ? { admin: { emulatorShop } } : {}) });
   const origin = publicUrl ?? bridge.url;
   if (emulator && bridge.twoWay) {
     const demoTenant = await new TenantRepository(bridge.store.db).byName(DEMO_TENANT);
@@ -108,6 +112,7 @@ export async function startDemo(config: Config): Promise<Demo> {
     scimBaseUrl: `${origin}/scim/v2/${DEMO_TENANT}`,
     token,
     adminUrl: `${origin}/admin`,
+    adminLoginUrl: (await adminSignIn(bridge, origin, { always: true })).loginUrl!,
     adminApiUrl: `${origin}/admin/api`,
     adminToken,
     shopifyGraphqlUrl: emulator?.graphqlUrl ?? `https://${config.shopify!.shop}/admin/api/${config.shopify!.apiVersion}/graphql.json`,
@@ -134,7 +139,8 @@ export function demoBanner(d: Demo): string {
     `shopify-scim demo${d.emulator ? ' (Shopify emulator in-process; set SHOPIFY_* to use a real shop)' : ''}`,
     `  SCIM base URL     ${c.scimBaseUrl}`,
     `  SCIM token        ${c.token}`,
-    `  admin             ${c.adminUrl}`,
+    `  admin UI          ${c.adminLoginUrl}`,
+    `                    (one-time sign-in link, valid for an hour; later: ${c.adminUrl})`,
     `  admin API         ${c.adminApiUrl}  (Authorization: Bearer ${c.adminToken})`,
     `  Shopify GraphQL   ${c.shopifyGraphqlUrl}`,
     `  Shopify token     ${c.shopifyAccessToken}`,

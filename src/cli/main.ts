@@ -8,6 +8,7 @@ import { configOrExit } from './env.js';
 import { openStore, type Store } from '../store/db.js';
 import { migrateToLatest } from '../store/migrations.js';
 import { TenantRepository, TenantError } from '../store/tenants.js';
+import { adminCommand, adminSignIn } from './admin-commands.js';
 import { startBridge } from '../server.js';
 import { emulatorCommand } from './emulator.js';
 import { shopifyCommand } from './shopify.js';
@@ -59,6 +60,8 @@ export function buildProgram(): Command {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     console.log(`shopify-scim listening on ${bridge.url} (database: ${bridge.store.dialect})`);
+    const ui = await adminSignIn(bridge, cfg.publicUrl ?? bridge.url);
+    console.log(ui.loginUrl ? `admin UI: open ${ui.loginUrl} to create the admin account (one-time link, valid for an hour)` : `admin UI: ${ui.url}`);
     if (cfg.shopify) await ensureWebhooksAtStart(bridge, tenantName);
   }
 
@@ -186,6 +189,7 @@ export function buildProgram(): Command {
   program.addCommand(reconcileCommand());
   program.addCommand(webhooksCommand());
   program.addCommand(jobsCommand());
+  program.addCommand(adminCommand());
   return program;
 }
 

@@ -272,6 +272,37 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0006_admin_accounts': {
+      async up(db: Db) {
+        // The people who sign in to the admin UI: a name and a scrypt hash of the password, never the password.
+        await db.schema
+          .createTable('admin_users')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('username', 'text', (c) => c.notNull().unique())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        // Browser sessions and one-time sign-in links, both kept as SHA-256 hashes of what the browser holds.
+        // A session without a user is the grant a sign-in link gives before any account exists: it may only create one.
+        await db.schema
+          .createTable('admin_sessions')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.references('admin_users.id').onDelete('cascade'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_seen_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('admin_sessions_user').on('admin_sessions').columns(['user_id']).execute();
+        await db.schema
+          .createTable('admin_login_links')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .execute();
+      },
+    },
     '0007_external_id_not_unique': {
       async up(db: Db) {
         // RFC 7643 leaves externalId to the client: it may repeat (Entra maps mailNickname to it). Uniqueness per

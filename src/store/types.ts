@@ -209,6 +209,35 @@ export interface MappingReapplyJobsTable {
   job_id: number;
 }
 
+/** Someone who signs in to the admin UI. */
+export interface AdminUsersTable {
+  id: string;
+  /** lower-case, unique */
+  username: string;
+  /** scrypt$N$r$p$salt$hash (base64url), see src/security/passwords.ts */
+  password_hash: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A browser session of the admin UI; the cookie holds the token, the table its SHA-256. */
+export interface AdminSessionsTable {
+  token_hash: string;
+  /** null: the grant of a sign-in link used before any account existed, good only for creating the first one */
+  user_id: string | null;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+/** A one-time sign-in link (printed by the demo and by serve at first start); the URL holds the token. */
+export interface AdminLoginLinksTable {
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   clients: ClientsTable;
@@ -226,4 +255,7 @@ export interface Database {
   mapping_versions: MappingVersionsTable;
   mapping_reapply_runs: MappingReapplyRunsTable;
   mapping_reapply_jobs: MappingReapplyJobsTable;
+  admin_users: AdminUsersTable;
+  admin_sessions: AdminSessionsTable;
+  admin_login_links: AdminLoginLinksTable;
 }

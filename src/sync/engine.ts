@@ -12,6 +12,7 @@ import { createProvisioningHook } from './hook.js';
 import { syncUserJob, USER_SYNC } from './provision.js';
 import { deleteUserJob, eraseJob, USER_DELETE, USER_ERASE } from './deprovision.js';
 import { DbThrottleStore } from './throttle-store.js';
+import type { BudgetHistory } from './budget.js';
 import { userSyncDead, type ProvisionDeps } from './failures.js';
 
 export interface EngineOptions {
@@ -27,6 +28,8 @@ export interface EngineOptions {
   shopClient?: ShopConnectionsOptions['client'];
   /** default: shared through the database on PostgreSQL, in memory on SQLite */
   throttle?: ThrottleStore;
+  /** records each shop's API budget use for the admin dashboard */
+  budget?: BudgetHistory;
 }
 
 export interface Engine {
@@ -43,7 +46,7 @@ export function createEngine(opts: EngineOptions): Engine {
   const log = opts.log ?? { info() {}, warn() {}, error() {} };
   const worker = new Worker({ ...opts.worker, store: opts.store, metrics: opts.metrics, logger: log });
   const throttle = opts.throttle ?? (opts.store.dialect === 'postgres' ? new DbThrottleStore(opts.store.db) : undefined);
-  const shops = new ShopConnections({ box: opts.box, metrics: opts.metrics, client: opts.shopClient, ...(throttle ? { throttle } : {}) });
+  const shops = new ShopConnections({ box: opts.box, metrics: opts.metrics, client: opts.shopClient, ...(opts.budget ? { budget: opts.budget } : {}), ...(throttle ? { throttle } : {}) });
   const deps: ProvisionDeps = { db: opts.store.db, shops, now, log };
   worker
     .register(USER_SYNC, ({ job }) => syncUserJob(deps, job), { coalesce: true, onDead: userSyncDead })

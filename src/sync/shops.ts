@@ -5,6 +5,7 @@ import type { Database } from '../store/types.js';
 import { TenantRepository, type Tenant } from '../store/tenants.js';
 import { SecretBox } from '../security/secrets.js';
 import type { Metrics } from '../metrics.js';
+import type { BudgetHistory } from './budget.js';
 import {
   createShopifyClient,
   ensureCustomIdDefinition,
@@ -76,6 +77,8 @@ export interface ShopConnectionsOptions {
   /** defaults for the clients (timeouts, retries inside one job run), e.g. shorter in tests */
   client?: Partial<Pick<ShopifyClientOptions, 'timeoutMs' | 'retry' | 'fetch' | 'apiVersion'>>;
   metrics?: Metrics;
+  /** keeps each shop's recent API budget use for the admin dashboard */
+  budget?: BudgetHistory;
 }
 
 /** One client per shop connection, made on first use and remade when the tenant's connection changes. */
@@ -105,7 +108,7 @@ export class ShopConnections {
         // Retries inside one job run are few and short; the outbox retries for longer with its own backoff.
         retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 2000, ...this.opts.client?.retry },
         ...(this.opts.client?.fetch ? { fetch: this.opts.client.fetch } : {}),
-        onEvent: (e) => this.count(e),
+        onEvent: (e) => this.count(s.shop, e),
       });
       this.clients.set(key, c);
     }
@@ -124,7 +127,8 @@ export class ShopConnections {
     return p;
   }
 
-  private count(e: ClientEvent): void {
+  private count(shop: string, e: ClientEvent): void {
+    this.opts.budget?.record(normalizeShop(shop), e);
     const m = this.opts.metrics;
     if (!m) return;
     if (e.type === 'request') m.shopifyCalls.inc({ outcome: e.code ? e.code.toLowerCase() : 'ok' });

@@ -1,11 +1,10 @@
-// The admin JSON API under /admin/api, as a plugin for buildApp: one bearer token (ADMIN_TOKEN) compared in constant
-// time, JSON errors {error, message, details?}, and the routes for tenants, mapping, per-tenant settings and
-// dead-lettered jobs.
+// The admin JSON API under /admin/api, as a plugin for buildApp: the ADMIN_TOKEN bearer (compared in constant time) or
+// the admin UI's session cookie with a CSRF token on writes, JSON errors {error, message, details?}, and the routes for
+// sign-in, tenants, mapping, per-tenant settings, users, activity, the dashboard and jobs.
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Store } from '../../store/db.js';
 import type { SecretBox } from '../../security/secrets.js';
 import type { ShopConnections } from '../../sync/shops.js';
-import { safeEqual } from '../../security/tokens.js';
 import { ScimError } from '../../scim/errors.js';
 import { AdminError, adminErrors } from '../../admin/errors.js';
 import type { AdminDeps } from '../../admin/context.js';
@@ -13,6 +12,15 @@ import { tenantRoutes } from './tenants.js';
 import { mappingRoutes } from './mapping.js';
 import { settingsRoutes } from './settings.js';
 import { jobRoutes } from './jobs.js';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import { AdminAccounts, type SessionTimes } from '../../store/admin-accounts.js';
+import { authenticate, authRoutes } from './auth.js';
+import { userRoutes } from './users.js';
+import { monitorRoutes } from './monitor.js';
+import { openApiRoutes } from './openapi.js';
+import type { BudgetHistory } from '../../sync/budget.js';
+import type { ShopSettings } from '../../sync/shops.js';
 
 export const ADMIN_PREFIX = '/admin/api';
 
@@ -30,17 +38,21 @@ export interface AdminApiOptions {
   publicUrl?: string;
   /** subscribes a newly connected shop's webhooks */
   onShopConnected?: AdminDeps['onShopConnected'];
+  /** ADMIN_PASSWORD is set (the `admin` account's password is managed there) */
+  passwordFromEnvironment?: boolean;
+  /** sign-in attempts allowed per client address and window; default 10 per 5 minutes */
+  loginRateLimit?: { max: number; windowMs: number };
+  sessionTimes?: SessionTimes;
+  /** each shop's recent API budget use, for the dashboard */
+  budget?: BudgetHistory;
+  /** demo mode's in-process emulator, which the UI offers to connect a tenant to */
+  emulatorShop?: ShopSettings;
 }
 
 /** What each route file gets: the admin operations' dependencies and the origin to build URLs with. */
 export interface AdminRouteContext {
   deps: AdminDeps;
   origin(req: FastifyRequest): string;
-}
-
-function bearer(req: FastifyRequest): string | undefined {
-  const h = req.headers.authorization;
-  return h ? /^Bearer\s+(\S+)\s*$/i.exec(h)?.[1] : undefined;
 }
 
 /** Turns anything a route threw into the admin error a client sees. */
@@ -76,13 +88,24 @@ export function adminApi(opts: AdminApiOptions): (app: FastifyInstance) => Promi
     deps,
     origin: (req) => opts.publicUrl ?? `${req.protocol}://${req.host}`,
   };
+  const accounts = new AdminAccounts(opts.store.db, opts.store.dialect, opts.sessionTimes);
+  const auth = {
+    accounts,
+    adminToken: opts.adminToken,
+    passwordFromEnvironment: opts.passwordFromEnvironment === true,
+    loginRateLimit: opts.loginRateLimit ?? { max: 10, windowMs: 5 * 60_000 },
+    publicUrl: opts.publicUrl,
+    features: { emulator: !!opts.emulatorShop },
+  };
   return async (app) => {
+    await app.register(cookie);
+    await app.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_req, ctx) => adminErrors.rateLimited(`too many sign-in attempts: try again in ${ctx.after}`),
+    });
     app.addHook('onRequest', async (req) => {
       if (!req.url.startsWith(ADMIN_PREFIX)) return;
-      if (!opts.adminToken) throw adminErrors.disabled('the admin API is off: set ADMIN_TOKEN (at least 16 characters) and restart the bridge');
-      const token = bearer(req);
-      if (!token) throw adminErrors.unauthorized('an "Authorization: Bearer <ADMIN_TOKEN>" header is required');
-      if (!safeEqual(token, opts.adminToken)) throw adminErrors.unauthorized('the admin token is not valid');
+      await authenticate(req, auth);
     });
 
     app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -92,9 +115,13 @@ export function adminApi(opts: AdminApiOptions): (app: FastifyInstance) => Promi
       return reply.code(e.status).send(e.toJSON());
     });
 
+    await authRoutes(app, auth);
     await tenantRoutes(app, ctx);
     await mappingRoutes(app, ctx);
     await settingsRoutes(app, ctx);
     await jobRoutes(app, ctx);
+    await userRoutes(app, ctx);
+    await monitorRoutes(app, ctx, { ...(opts.budget ? { budget: opts.budget } : {}), ...(opts.emulatorShop ? { emulatorShop: opts.emulatorShop } : {}) });
+    await openApiRoutes(app);
   };
 }
