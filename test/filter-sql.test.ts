@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { sql, type Expression, type SqlBool } from 'kysely';
 import { openTestStore, testDatabase, type TestStore } from './helpers/db.js';
-import { compileFilter } from '../src/store/filter-sql.js';
+import { compileFilter } from '../src/scim/filter/sql.js';
 import { parseFilter } from '../src/scim/filter/parser.js';
 import { printFilter } from '../src/scim/filter/print.js';
 import { matchesFilter } from '../src/scim/filter/evaluate.js';

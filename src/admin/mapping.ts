@@ -11,7 +11,7 @@ import {
   type TagSettings,
 } from '../mapping/index.js';
 import { readTenantSchemas } from '../scim/tenant-schemas.js';
-import { readMapping, readPolicies, deactivatedTag, SettingsError } from '../sync/policies.js';
+import { readMapping, readPolicies, deactivatedTag, SettingsError } from '../settings/policies.js';
 import { AdminError, adminErrors } from './errors.js';
 import { shopsOf, updateSettings, type AdminDeps } from './context.js';
 import { MappingVersionRepository, type MappingVersion } from './mapping-versions.js';

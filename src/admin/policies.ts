@@ -1,7 +1,7 @@
 // A tenant's provisioning policies as the merchant edits them: validated with the engine's own schema (so what is
 // saved is exactly what the engine reads), shown with every default filled in.
 import type { Tenant } from '../store/tenants.js';
-import { policiesSchema, readPolicies, SettingsError, type Policies } from '../sync/policies.js';
+import { policiesSchema, readPolicies, SettingsError, type Policies } from '../settings/policies.js';
 import { adminErrors, issueLines } from './errors.js';
 import { updateSettings, type AdminDeps } from './context.js';
 import { audit } from '../store/resources.js';

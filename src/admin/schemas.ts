@@ -4,7 +4,7 @@ import type { Tenant } from '../store/tenants.js';
 import type { SchemaDef } from '../scim/schemas.js';
 import { readTenantSchemas, validateExtensionSchemas } from '../scim/tenant-schemas.js';
 import { validateMapping } from '../mapping/index.js';
-import { readMapping } from '../sync/policies.js';
+import { readMapping } from '../settings/policies.js';
 import { adminErrors } from './errors.js';
 import { updateSettings, type AdminDeps } from './context.js';
 import { audit } from '../store/resources.js';

@@ -3,7 +3,7 @@
 // Shopify being unavailable.
 import type { Tenant } from '../store/tenants.js';
 import type { MappingDocument, Rule } from '../mapping/index.js';
-import { readMapping } from '../sync/policies.js';
+import { readMapping } from '../settings/policies.js';
 import { listUsers, type UserListEntry } from './users.js';
 import type { AdminDeps } from './context.js';
 

@@ -13,7 +13,7 @@ import { SCHEMA } from '../scim/schemas.js';
 import { readTenantSchemas } from '../scim/tenant-schemas.js';
 import { getCustomer, type ShopifyCustomer } from '../shopify/index.js';
 import { redactPersonal } from '../security/redact.js';
-import { readMapping } from '../sync/policies.js';
+import { readMapping } from '../settings/policies.js';
 import { audit, type AuditRecord, type Json } from '../store/resources.js';
 import { positiveInt } from './jobs.js';
 import { adminErrors } from './errors.js';

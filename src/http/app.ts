@@ -4,9 +4,9 @@ import Fastify, { type FastifyInstance, type FastifyError, type FastifyRequest }
 import type { Store } from '../store/db.js';
 import { TenantRepository } from '../store/tenants.js';
 import { errors, ScimError } from '../scim/errors.js';
-import { ScimService } from './scim/service.js';
-import { scimRoutes, SCIM_CONTENT_TYPE } from './scim/routes.js';
-import type { Limits } from './scim/discovery.js';
+import { ScimService } from '../scim-service/service.js';
+import { scimRoutes, SCIM_CONTENT_TYPE } from './scim/index.js';
+import type { Limits } from '../scim/discovery.js';
 import { noProvisioning, type ProvisioningHook } from '../provisioning.js';
 import { healthRoutes, type Metrics } from './health.js';
 import { serializeError } from '../logger.js';
@@ -89,6 +89,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (err instanceof ScimError) scim = err;
     else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') scim = errors.payloadTooLarge(`the request body is larger than ${maxBody} bytes`);
     else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') scim = errors.unsupportedMediaType('send application/scim+json or application/json');
+    else if ('validation' in err && err.validation) scim = errors.invalidValue(`the request's ${err.validationContext ?? 'input'} is not valid: ${err.message}`);
     else if (err.statusCode && err.statusCode < 500) scim = errors.badRequest(err.message);
     else {
       req.log.error({ err }, 'request failed');

@@ -10,16 +10,15 @@ import { audit, type ResourceRecord } from '../store/resources.js';
 import { TenantRepository, type Tenant } from '../store/tenants.js';
 import { customerFingerprint, mapToShopify, uniqueTags, type AppliedState, type DesiredCustomer, type GroupRef, type MappingDocument } from '../mapping/index.js';
 import { documents, runBulkMutation, type CustomerInput, type ShopifyClient } from '../shopify/index.js';
-import { readTenantSchemas } from '../scim/tenant-schemas.js';
 import { createInput } from './customer-writes.js';
 import { LinkRepository, type CustomerLink } from './links.js';
-import { readMapping } from './policies.js';
 import { enqueue, iso, type OutboxJob } from './outbox.js';
 import { renewLeases } from './claim.js';
 import { finishLeased, leaseCandidates, releaseLeased } from './bulk-candidates.js';
 import { classify, type ProvisionDeps } from './failures.js';
 import { USER_SYNC } from './provision.js';
 import type { JobOutcome } from './job-contract.js';
+import { settingsOf } from '../settings/tenant-settings.js';
 
 export const TENANT_BULK_CREATE = 'tenant.bulkCreate';
 
@@ -92,7 +91,7 @@ export async function planCreates(db: Kysely<Database>, tenant: Tenant, mapping:
   const ids = jobs.map(userIdOf);
   const [byId, linked, refs] = await Promise.all([usersById(db, tenant.id, ids), links.getMany(db, tenant.id, ids), groupRefsOf(db, tenant.id, ids, mapping)]);
   const forMapping: MappingDocument = { ...mapping, tags: { ...mapping.tags, deactivatedTag: '' } };
-  const schemas = readTenantSchemas(tenant.settings);
+  const schemas = settingsOf(tenant.settings).userType.schemas;
   const creates: PlannedCreate[] = [];
   const skip: OutboxJob[] = [];
   for (const job of jobs) {
@@ -230,7 +229,7 @@ export async function bulkCreateJob(d: BulkDeps, job: OutboxJob, signal: AbortSi
   if (!client) return { outcome: 'done' };
   let mapping: MappingDocument;
   try {
-    mapping = readMapping(tenant.settings);
+    mapping = settingsOf(tenant.settings).mapping;
   } catch {
     return { outcome: 'done' };
   }

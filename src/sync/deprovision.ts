@@ -17,10 +17,11 @@ import {
 } from '../shopify/index.js';
 import { metafieldsDeleteDocument } from './customer-writes.js';
 import { LinkRepository } from './links.js';
-import { deactivatedTag, deletePolicy, readMapping, readPolicies } from './policies.js';
+import { deactivatedTag, deletePolicy } from '../settings/policies.js';
 import { enqueue, iso, type OutboxJob } from './outbox.js';
 import { classify, type ProvisionDeps } from './failures.js';
 import type { JobOutcome } from './job-contract.js';
+import { settingsOf } from '../settings/tenant-settings.js';
 
 export const USER_DELETE = 'user.delete';
 export const USER_ERASE = 'user.erase';
@@ -79,8 +80,8 @@ export async function deleteUserJob(d: ProvisionDeps, job: OutboxJob): Promise<J
     if (!customerId) return finish('shopify.customer.unlinked', { reason: 'the user had no customer' });
     const client = d.shops.clientFor(tenant);
     if (!client) return { outcome: 'retry', error: { code: 'SHOP_NOT_CONNECTED', message: 'no Shopify shop is connected to this tenant' }, delayMs: 60_000, keepAttempt: true };
-    const policies = readPolicies(tenant.settings);
-    const mapping = readMapping(tenant.settings);
+    const policies = settingsOf(tenant.settings).policies;
+    const mapping = settingsOf(tenant.settings).mapping;
     const policy = deletePolicy(policies);
     const customer = await getCustomer(client, customerId);
     if (!customer) return finish('shopify.customer.unlinked', { reason: 'the customer no longer exists in Shopify' });

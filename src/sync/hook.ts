@@ -8,16 +8,16 @@ import { audit, nowIso, type Json } from '../store/resources.js';
 import type { Pending, ProvisioningHook, UserChange, GroupChange } from '../provisioning.js';
 import type { ScimError } from '../scim/errors.js';
 import { mapToShopify, problemsToScimError, type MappingDocument } from '../mapping/index.js';
-import { readTenantSchemas } from '../scim/tenant-schemas.js';
 import { LinkRepository } from './links.js';
 import { enqueue, enqueueMany } from './outbox.js';
-import { readMapping, readPolicies, userForMapping, type Policies } from './policies.js';
+import {  userForMapping, type Policies } from '../settings/policies.js';
 import { scimErrorFor } from './failures.js';
 import { USER_SYNC } from './provision.js';
 import { USER_DELETE } from './deprovision.js';
 import { targetQueue } from './targets/settings.js';
 import type { Worker } from './worker.js';
 import type { Logger } from './job-contract.js';
+import { settingsOf } from '../settings/tenant-settings.js';
 
 export interface HookOptions {
   db: Kysely<Database>;
@@ -35,7 +35,7 @@ const links = new LinkRepository();
 
 function settings(change: { tenant: { settings: Record<string, unknown> } }): { policies?: Policies; mapping?: MappingDocument } {
   try {
-    return { policies: readPolicies(change.tenant.settings), mapping: readMapping(change.tenant.settings) };
+    return { policies: settingsOf(change.tenant.settings).policies, mapping: settingsOf(change.tenant.settings).mapping };
   } catch {
     return {}; // the job reports invalid settings on the user's link; the SCIM write itself stands
   }
@@ -47,7 +47,7 @@ async function localCheck(tx: Transaction<Database>, change: UserChange, mapping
   const groups = (await users.groupsOf(tx, change.tenant.id, [after.id])).get(after.id) ?? [];
   const plain: MappingDocument = { ...mapping, tags: { ...mapping.tags, deactivatedTag: '' } };
   // the tenant's declared extension schemas, so rules reading their attributes resolve
-  const schemas = readTenantSchemas(change.tenant.settings);
+  const schemas = settingsOf(change.tenant.settings).userType.schemas;
   // The user as the engine will map it: without applyUserNameChanges, with the userName Shopify was written from.
   // (the link is read only when the policy holds a userName back: no extra query on the common write path)
   const held = policies && !policies.applyUserNameChanges ? (await links.get(tx, change.tenant.id, after.id))?.applied?.userName : undefined;

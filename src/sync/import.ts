@@ -6,13 +6,12 @@ import { isUniqueViolation } from '../store/db.js';
 import { exportCustomers } from '../shopify/bulk.js';
 import type { ShopifyCustomer } from '../shopify/types.js';
 import { LinkRepository } from './links.js';
-import { readMapping } from './policies.js';
 import { customIdOf, metafieldKeysFor, type InboundDeps } from './inbound/context.js';
 import { userNameFor, viewOfCustomer, customerNumber } from './inbound/customer-user.js';
 import { agreesWithUser } from './inbound/echo.js';
-import { tenantUserType } from '../scim/tenant-schemas.js';
 import { linkCustomer } from './inbound/linking.js';
 import { createUserFromShopify } from './inbound/user-writes.js';
+import { settingsOf } from '../settings/tenant-settings.js';
 
 export interface ImportDeps extends InboundDeps {
   /** bulk export polling (tests shorten it) */
@@ -46,8 +45,8 @@ const links = new LinkRepository();
 export async function importCustomers(deps: ImportDeps, tenant: Tenant, opts: ImportOptions = {}): Promise<ImportReport> {
   const client = deps.clientFor(tenant);
   if (!client) throw new Error(`tenant "${tenant.name}" has no Shopify shop connected`);
-  const mapping = readMapping(tenant.settings);
-  const { schemas } = tenantUserType(tenant.settings);
+  const mapping = settingsOf(tenant.settings).mapping;
+  const { schemas } = settingsOf(tenant.settings).userType;
   const report: ImportReport = { tenant: tenant.name, scanned: 0, alreadyLinked: 0, linkedByCustomId: 0, linkedByEmail: 0, linkedOutOfSync: 0, created: 0, unmatched: 0, skipped: [] };
   const cause = { source: 'import' };
 

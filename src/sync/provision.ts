@@ -30,13 +30,13 @@ import {
 } from '../shopify/index.js';
 import { createInput, updatePlan } from './customer-writes.js';
 import { applyAddressChange } from './default-address.js';
-import { readTenantSchemas } from '../scim/tenant-schemas.js';
 import { deleteMetafields, deprovisionMarker, USER_ERASE, type Deprovisioned } from './deprovision.js';
 import { LinkRepository, type CustomerLink } from './links.js';
-import { readMapping, readPolicies, deactivatedTag, userForMapping, type Policies } from './policies.js';
+import {  deactivatedTag, userForMapping, type Policies } from '../settings/policies.js';
 import { enqueue, iso, type OutboxJob } from './outbox.js';
 import { failure, type KnownFailure, type ProvisionDeps } from './failures.js';
 import type { JobOutcome } from './job-contract.js';
+import { settingsOf } from '../settings/tenant-settings.js';
 
 export const USER_SYNC = 'user.sync';
 
@@ -76,15 +76,15 @@ export async function syncUserJob(d: ProvisionDeps, job: OutboxJob): Promise<Job
   const at = iso(d.now());
   let policies: Policies | undefined;
   try {
-    policies = readPolicies(tenant.settings);
-    const mapping = readMapping(tenant.settings);
+    policies = settingsOf(tenant.settings).policies;
+    const mapping = settingsOf(tenant.settings).mapping;
     // The deactivation tag follows the tenant's deprovisioning policy here, not the mapping's own rule.
     const forMapping: MappingDocument = { ...mapping, tags: { ...mapping.tags, deactivatedTag: '' } };
     const link = await links.get(d.db, tenant.id, userId);
     const refs = await groupRefs(d.db, tenant.id, userId, mapping);
     // Without applyUserNameChanges, what Shopify holds from userName keeps the userName it was written with.
     const scimUser = userForMapping(policies, { id: user.id, ...user.data }, link?.applied?.userName);
-    const m = mapToShopify(scimUser, refs, forMapping, { previous: link?.applied ?? undefined, schemas: readTenantSchemas(tenant.settings) });
+    const m = mapToShopify(scimUser, refs, forMapping, { previous: link?.applied ?? undefined, schemas: settingsOf(tenant.settings).userType.schemas });
     // What Shopify would refuse is known before anything is sent (and without a shop connected). A deactivation still
     // reaches the customer the user already has: a person removed in the IdP is deprovisioned whatever their profile.
     if (!m.ok) {

@@ -7,18 +7,18 @@ import { exportCustomers } from '../shopify/bulk.js';
 import { listCustomersUpdatedSince } from '../shopify/customer-list.js';
 import { getCustomer } from '../shopify/customers.js';
 import { LinkRepository } from './links.js';
-import { asWritten, readMapping } from './policies.js';
+import { asWritten } from '../settings/policies.js';
 import { mapFromShopify } from '../mapping/from-shopify.js';
 import { applyCustomerState, createFromCustomer } from './inbound/apply.js';
 import { customIdOf, metafieldKeysFor, type InboundDeps } from './inbound/context.js';
 import { viewOfCustomer } from './inbound/customer-user.js';
 import { readCursor, writeCursor } from './inbound/cursors.js';
 import { agreesWithUser } from './inbound/echo.js';
-import { tenantUserType } from '../scim/tenant-schemas.js';
 import { linkCustomer } from './inbound/linking.js';
 import { applyCustomerDeletion } from './inbound/removal.js';
 import { readInboundPolicies } from './inbound/settings.js';
 import { ensureTenantWebhooks, missingTenantWebhooks } from './inbound/subscriptions.js';
+import { settingsOf } from '../settings/tenant-settings.js';
 
 export interface ReconcileDeps extends InboundDeps {
   /** PUBLIC_URL, for the webhook subscriptions check */
@@ -81,7 +81,7 @@ export async function reconcileTenant(deps: ReconcileDeps, tenant: Tenant, opts:
   const client = deps.clientFor(tenant);
   if (!client) throw new Error(`tenant "${tenant.name}" has no Shopify shop connected`);
   const repair = opts.repair ?? false;
-  const mapping = readMapping(tenant.settings);
+  const mapping = settingsOf(tenant.settings).mapping;
   const startedAt = new Date((deps.now ?? Date.now)()).toISOString();
   const cursor = opts.full ? undefined : await readCursor(deps.db, tenant.id, RECONCILE_CURSOR);
   const full = opts.full === true || cursor === undefined;
@@ -115,7 +115,7 @@ export async function reconcileTenant(deps: ReconcileDeps, tenant: Tenant, opts:
   const metafieldKeys = metafieldKeysFor(mapping);
   const importCreated = readInboundPolicies(tenant.settings).importShopifyCreated;
 
-  const { schemas } = tenantUserType(tenant.settings);
+  const { schemas } = settingsOf(tenant.settings).userType;
   // Rules that only map back (toScim): the user maps nothing to their fields, so agreeing with the user says nothing
   // about them; whether the reverse mapping would change the user does.
   const readBackOnly = { ...mapping, rules: mapping.rules.filter((r) => r.direction === 'toScim') };

@@ -9,7 +9,7 @@ import { Command } from 'commander';
 import { openTestStore } from '../helpers/db.js';
 import { TenantRepository } from '../../src/store/tenants.js';
 import { configCommands } from '../../src/cli/config-commands.js';
-import { readPolicies } from '../../src/sync/policies.js';
+import { readPolicies } from '../../src/settings/policies.js';
 import { getPreset } from '../../src/mapping/index.js';
 
 const store = await openTestStore();

@@ -3,7 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAdminStack } from './harness.js';
-import { readPolicies } from '../../src/sync/policies.js';
+import { readPolicies } from '../../src/settings/policies.js';
 import { readInboundPolicies } from '../../src/sync/inbound/settings.js';
 import { readTargets } from '../../src/sync/targets/settings.js';
 import { readShopSettings } from '../../src/sync/shops.js';

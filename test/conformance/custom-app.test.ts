@@ -82,9 +82,20 @@ describe('Custom application: sign-up form', () => {
     assertError(await h.req('POST', '/Users', '{"userName": "half@shop.test"', { 'content-type': 'application/json' }), 400, 'invalidSyntax');
   });
 
-  it('answers a missing token with 401, and the same for another tenant\'s URL', async () => {
+  it('answers a missing or wrong token with 401, and a valid token at another tenant\'s URL with 404, whether that tenant exists or not', async () => {
     assertError(await h.reqAs(undefined, 'POST', '/Users', signUp('anon@shop.test', 'An', 'On')), 401);
-    assertError(await h.req('POST', '/scim/v2/someone-else/Users', signUp('cross@shop.test', 'Cr', 'Oss')), 401);
+    assertError(await h.reqAs('scim_not-a-real-token', 'POST', '/Users', signUp('anon@shop.test', 'An', 'On')), 401);
+    const unknown = await h.req('POST', '/scim/v2/someone-else/Users', signUp('cross@shop.test', 'Cr', 'Oss'));
+    assertError(unknown, 404);
+    const other = await startSuite();
+    try {
+      const existing = await h.req('POST', `/scim/v2/${other.tenantName}/Users`, signUp('cross@shop.test', 'Cr', 'Oss'));
+      assertError(existing, 404);
+      assert.equal(existing.body.detail, unknown.body.detail, 'nothing tells an existing tenant from an unknown one');
+      assert.equal((await other.req('GET', '/Users')).body.totalResults, 0, 'nothing was written there');
+    } finally {
+      await other.close();
+    }
   });
 
   it('lets the site check whether an email is taken before posting', async () => {

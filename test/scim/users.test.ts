@@ -286,7 +286,8 @@ describe('SCIM request hygiene', () => {
       const mine = await h.req('POST', '/Users', userBody('secret.person@acme.test'));
       assert.equal(mine.status, 201);
       const cross = await h.reqAs(other.token, 'GET', `${h.base}/Users/${mine.body.id}`);
-      assert.equal(cross.status, 401, cross.dump);
+      assert.equal(cross.status, 404, cross.dump);
+      assert.doesNotMatch(cross.text, /secret\.person/, 'nothing of the other tenant\'s user');
       const own = await other.req('GET', `/Users/${mine.body.id}`);
       assert.equal(own.status, 404, own.dump);
       const list = await other.req('GET', '/Users');

@@ -14,7 +14,7 @@ import { leaseCandidates, releaseLeased, tenantsWithBacklog } from '../../src/sy
 import { enqueue, getJob } from '../../src/sync/outbox.js';
 import { LinkRepository } from '../../src/sync/links.js';
 import { planCreates } from '../../src/sync/bulk-provision.js';
-import { readMapping } from '../../src/sync/policies.js';
+import { readMapping } from '../../src/settings/policies.js';
 import { documents, runBulkMutation, createShopifyClient } from '../../src/shopify/index.js';
 
 const USER_EXT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

@@ -64,8 +64,10 @@ test('an email that is not an address is 201, failed with EMAIL_INVALID naming t
   assert.equal(ext(r).syncErrorCode, 'EMAIL_INVALID', r.dump);
   assert.match(ext(r).syncError, /rule "email"/, r.dump);
   const id = idOf(r);
-  const listed = await s.admin('GET', `/tenants/${t.name}/users?syncState=failed`);
-  if (listed.status === 200) assert.ok(JSON.stringify(listed.body).includes(id), listed.dump);
+  const listed = await s.admin('GET', `/tenants/${t.name}/users?syncState=failed&errorCode=EMAIL_INVALID`);
+  assert.equal(listed.status, 200, listed.dump);
+  assert.deepEqual(listed.body.users.map((u: { id: string }) => u.id), [id], 'the admin lists it by state and code');
+  assert.equal(listed.body.users[0].syncErrorCode, 'EMAIL_INVALID', listed.dump);
 
   const mapping = structuredClone(getPreset('default')!);
   mapping.rules = mapping.rules.map((rule) => (rule.id === 'email' ? { ...rule, onInvalid: 'skip' as const } : rule));

@@ -72,7 +72,6 @@ afterEach(async () => {
 const nav = (name: string) => page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
 
 const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-const url = (path: string) => `${stack.bridge.url}/admin${path}`;
 let token = '';
 
 test('first run: the one-time link opens the set-up, which creates the admin account and signs in', { skip, timeout: 60_000 }, async () => {

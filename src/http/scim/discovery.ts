@@ -1,74 +1,34 @@
-// The discovery documents (RFC 7644 §4): ServiceProviderConfig, ResourceTypes and Schemas, generated from the same
-// definitions and limits the server enforces, so what they advertise is exactly what the server does.
-import { SCHEMA, allSchemas, resourceTypes, commonAttributes, type SchemaDef, type ResourceTypeDef } from '../../scim/schemas.js';
+// The discovery endpoints (RFC 7644 §4), answered from the documents scim/discovery.ts builds for the tenant's types.
+import type { FastifyInstance } from 'fastify';
+import { errors } from '../../scim/errors.js';
+import { serviceProviderConfig, resourceTypeDoc, schemaDoc, listOf, resourceTypesFor, schemasFor, type Limits } from '../../scim/discovery.js';
+import { contextOf } from './auth.js';
+import { send, tenantParamsSchema, resourceParamsSchema, type TenantParams, type ResourceParams } from './reply.js';
 
-export interface Limits {
-  maxResults: number;
-  defaultCount: number;
-  bulkMaxOperations: number;
-  bulkMaxPayloadSize: number;
-}
-
-export function serviceProviderConfig(baseUrl: string, limits: Limits): Record<string, unknown> {
-  return {
-    schemas: [SCHEMA.serviceProviderConfig],
-    patch: { supported: true },
-    bulk: { supported: true, maxOperations: limits.bulkMaxOperations, maxPayloadSize: limits.bulkMaxPayloadSize },
-    filter: { supported: true, maxResults: limits.maxResults },
-    changePassword: { supported: false },
-    sort: { supported: true },
-    etag: { supported: true },
-    authenticationSchemes: [
-      {
-        type: 'oauthbearertoken',
-        name: 'OAuth Bearer Token',
-        description: 'A per-client bearer token issued by the bridge (shopify-scim token create), sent as "Authorization: Bearer <token>".',
-        specUri: 'https://www.rfc-editor.org/info/rfc6750',
-            primary: true,
-      },
-    ],
-    meta: { resourceType: 'ServiceProviderConfig', location: `${baseUrl}/ServiceProviderConfig` },
-  };
-}
-
-export function resourceTypeDoc(rt: ResourceTypeDef, baseUrl: string): Record<string, unknown> {
-  return {
-    schemas: [SCHEMA.resourceType],
-    id: rt.id,
-    name: rt.name,
-    endpoint: rt.endpoint,
-    description: rt.description,
-    schema: rt.schema.id,
-    schemaExtensions: rt.extensions.map((e) => ({ schema: e.schema.id, required: e.required })),
-    meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/${rt.id}` },
-  };
-}
-
-export function schemaDoc(s: SchemaDef, baseUrl: string): Record<string, unknown> {
-  const isCore = resourceTypes.some((rt) => rt.schema.id === s.id);
-  return {
-    schemas: [SCHEMA.schema],
-    id: s.id,
-    name: s.name,
-    description: s.description,
-    // The common attributes (id, externalId, meta) are described with each core schema so clients can read their
-    // characteristics (id readOnly, externalId caseExact) from the Schemas endpoint.
-    attributes: isCore ? [...commonAttributes.filter((a) => a.name !== 'meta'), ...s.attributes] : s.attributes,
-    meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${s.id}` },
-  };
-}
-
-export function listOf(resources: Record<string, unknown>[]): Record<string, unknown> {
-  return { schemas: [SCHEMA.listResponse], totalResults: resources.length, itemsPerPage: resources.length, startIndex: 1, Resources: resources };
-}
-
-/** The resource types one tenant sees: its User type (with the extension schemas it declares) and Group. */
-export function resourceTypesFor(userType: ResourceTypeDef): ResourceTypeDef[] {
-  return resourceTypes.map((rt) => (rt.id === 'User' ? userType : rt));
-}
-
-/** The schemas one tenant sees: the server's own, then the extension schemas its User type adds. */
-export function schemasFor(userType: ResourceTypeDef): SchemaDef[] {
-  const known = new Set(allSchemas.map((s) => s.id.toLowerCase()));
-  return [...allSchemas, ...userType.extensions.map((e) => e.schema).filter((s) => !known.has(s.id.toLowerCase()))];
+export async function discoveryRoutes(app: FastifyInstance, opts: { limits: Limits }): Promise<void> {
+  const all = { schema: { params: tenantParamsSchema } };
+  const one = { schema: { params: resourceParamsSchema } };
+  app.get<{ Params: TenantParams }>('/ServiceProviderConfig', all, async (req, reply) => send(reply, 200, serviceProviderConfig(contextOf(req).baseUrl, opts.limits)));
+  app.get<{ Params: TenantParams }>('/ResourceTypes', all, async (req, reply) => {
+    const c = contextOf(req);
+    return send(reply, 200, listOf(resourceTypesFor(c.userType).map((rt) => resourceTypeDoc(rt, c.baseUrl))));
+  });
+  app.get<{ Params: ResourceParams }>('/ResourceTypes/:id', one, async (req, reply) => {
+    const c = contextOf(req);
+    const { id } = req.params;
+    const rt = resourceTypesFor(c.userType).find((r) => r.id.toLowerCase() === id.toLowerCase());
+    if (!rt) throw errors.notFound(`ResourceType ${id} not found`);
+    return send(reply, 200, resourceTypeDoc(rt, c.baseUrl));
+  });
+  app.get<{ Params: TenantParams }>('/Schemas', all, async (req, reply) => {
+    const c = contextOf(req);
+    return send(reply, 200, listOf(schemasFor(c.userType).map((s) => schemaDoc(s, c.baseUrl))));
+  });
+  app.get<{ Params: ResourceParams }>('/Schemas/:id', one, async (req, reply) => {
+    const c = contextOf(req);
+    const { id } = req.params;
+    const s = schemasFor(c.userType).find((x) => x.id.toLowerCase() === id.toLowerCase());
+    if (!s) throw errors.notFound(`Schema ${id} not found`);
+    return send(reply, 200, schemaDoc(s, c.baseUrl));
+  });
 }

@@ -9,14 +9,14 @@ import type { ShopifyCustomerView } from '../../mapping/targets.js';
 import { getCustomer } from '../../shopify/customers.js';
 import { isUniqueViolation } from '../../store/db.js';
 import { LinkRepository } from '../links.js';
-import { asWritten, readMapping } from '../policies.js';
+import { asWritten } from '../../settings/policies.js';
 import { customIdOf, isoNow, metafieldKeysFor, type InboundDeps } from './context.js';
 import { isEcho } from './echo.js';
-import { tenantUserType } from '../../scim/tenant-schemas.js';
 import { userNameFor, viewOfCustomer } from './customer-user.js';
 import { readInboundPolicies } from './settings.js';
 import { createUserFromShopify, patchUserFromShopify, type Tx, type WriteContext } from './user-writes.js';
 import { linkCustomer } from './linking.js';
+import { settingsOf } from '../../settings/tenant-settings.js';
 
 const users = new UserRepository();
 const links = new LinkRepository();
@@ -57,7 +57,7 @@ const later = (a: string | null | undefined, b: string | undefined) => (b && !(t
 
 /** Applies a customer state; see the module comment for the order of the checks. */
 export async function applyCustomerState(deps: InboundDeps, tenant: Tenant, state: CustomerState): Promise<ApplyOutcome> {
-  const mapping = readMapping(tenant.settings);
+  const mapping = settingsOf(tenant.settings).mapping;
   const ctx: WriteContext = { tenant, fanout: deps.fanout, cause: state.cause };
   const now = isoNow(deps);
   const first = await deps.db.transaction().execute(async (tx): Promise<ApplyOutcome | 'tie'> => {
@@ -72,7 +72,7 @@ export async function applyCustomerState(deps: InboundDeps, tenant: Tenant, stat
     const moved = later(link.shopifyUpdatedAt, state.updatedAt);
     // A SCIM change not yet written to Shopify wins: the engine's next write replaces this state anyway.
     if ((link.syncedVersion ?? 0) < user.version) return 'superseded';
-    const { schemas } = tenantUserType(tenant.settings);
+    const { schemas } = settingsOf(tenant.settings).userType;
     // Values held from an earlier userName (applyUserNameChanges false) are what the bridge wrote: neither a
     // difference nor something to carry back to the user.
     const written = asWritten(tenant.settings, user, link.applied?.userName);
@@ -95,7 +95,7 @@ export async function applyCustomerState(deps: InboundDeps, tenant: Tenant, stat
 async function settleTie(deps: InboundDeps, tenant: Tenant, state: CustomerState): Promise<ApplyOutcome> {
   const client = deps.clientFor(tenant);
   if (!client) return applyCustomerState(deps, tenant, { ...state, fresh: true });
-  const c = await getCustomer(client, state.customerId, { metafieldKeys: metafieldKeysFor(readMapping(tenant.settings)) });
+  const c = await getCustomer(client, state.customerId, { metafieldKeys: metafieldKeysFor(settingsOf(tenant.settings).mapping) });
   if (!c) return 'gone';
   // Only the fields the delivery carried: a read also shows values Shopify filled in itself (locale 'en').
   const full = viewOfCustomer(c) as Record<string, unknown>;
@@ -109,7 +109,7 @@ async function settleTie(deps: InboundDeps, tenant: Tenant, state: CustomerState
  */
 export async function createFromCustomer(deps: InboundDeps, tenant: Tenant, state: CustomerState): Promise<ApplyOutcome> {
   if (!readInboundPolicies(tenant.settings).importShopifyCreated) return 'unlinked';
-  const mapping = readMapping(tenant.settings);
+  const mapping = settingsOf(tenant.settings).mapping;
   let view = state.view;
   const client = deps.clientFor(tenant);
   if (client && !state.fresh) {

@@ -1,7 +1,6 @@
 // The worker's handlers for the inbound queue: one stored webhook delivery at a time (by topic), and the custom-id
 // metafield write for customers linked from Shopify's side. Registered on the engine's Worker by registerInbound.
 import { TenantRepository } from '../../store/tenants.js';
-import { readMapping } from '../policies.js';
 import { setMetafields } from '../../shopify/metafields.js';
 import { ShopifyError } from '../../shopify/errors.js';
 import { LinkRepository } from '../links.js';
@@ -13,6 +12,7 @@ import { loadWebhook, markProcessed } from './events.js';
 import { CUSTOM_ID_JOB, INBOUND_JOB, type CustomIdJob, type InboundJob } from './jobs.js';
 import { consentView, customerGid, customerView, payloadUpdatedAt, tagList } from './payload.js';
 import { applyCustomerDeletion, applyTagChange } from './removal.js';
+import { settingsOf } from '../../settings/tenant-settings.js';
 
 const links = new LinkRepository();
 
@@ -56,7 +56,7 @@ export async function processWebhook(deps: InboundDeps, tenantId: string, webhoo
   } else if (CONSENT_TOPICS.has(ev.topic)) {
     const kind = CONSENT_TOPICS.get(ev.topic)!;
     // Only a rule that reads this consent back makes its delivery matter (and worth the read that orders it).
-    const readBack = readMapping(tenant.settings).rules.some((r) => r.direction !== 'toShopify' && r.target.kind === kind);
+    const readBack = settingsOf(tenant.settings).mapping.rules.some((r) => r.direction !== 'toShopify' && r.target.kind === kind);
     outcome = readBack ? await applyCustomerState(deps, tenant, { customerId: gid, view: consentView(ev.body), unordered: true, cause }) : 'skipped: no rule maps this consent back';
   } else outcome = 'ignored';
   if (outcome === 'superseded' && opts.defer) return 'deferred';
@@ -71,7 +71,7 @@ export async function writeCustomId(deps: InboundDeps, tenantId: string, job: Cu
   if (!tenant || link?.customerId !== job.customerId) return 'skipped';
   const client = deps.clientFor(tenant);
   if (!client) throw new ShopifyError('retryable', 'SHOP_NOT_CONNECTED', 'the tenant has no Shopify connection');
-  const { namespace, key } = readMapping(tenant.settings).customIdMetafield;
+  const { namespace, key } = settingsOf(tenant.settings).mapping.customIdMetafield;
   await deps.ensureCustomId?.(client, { namespace, key });
   await setMetafields(client, [{ ownerId: job.customerId, namespace, key, type: 'id', value: job.userId }]);
   return 'written';

@@ -9,12 +9,12 @@ import { GroupRepository } from '../../store/groups.js';
 import { audit, type Json, type ResourceRecord } from '../../store/resources.js';
 import { applyPatch } from '../../scim/patch/index.js';
 import { SCHEMA } from '../../scim/schemas.js';
-import { tenantUserType } from '../../scim/tenant-schemas.js';
 import type { ScimError } from '../../scim/errors.js';
 import type { MappingDocument } from '../../mapping/document.js';
 import type { ShopifyCustomerView } from '../../mapping/targets.js';
 import { userDataFromCustomer } from './customer-user.js';
 import { enqueueTargetJobs, type FanoutOptions } from '../targets/fanout.js';
+import { settingsOf } from '../../settings/tenant-settings.js';
 
 export const SHOPIFY_ACTOR = 'shopify';
 
@@ -37,7 +37,7 @@ export interface WriteContext {
  */
 export async function patchUserFromShopify(tx: Tx, ctx: WriteContext, prev: ResourceRecord, ops: PatchOp[]): Promise<ResourceRecord | ScimError | undefined> {
   if (ops.length === 0) return undefined;
-  const r = applyPatch({ id: prev.id, ...prev.data }, { schemas: [SCHEMA.patchOp], Operations: ops }, tenantUserType(ctx.tenant.settings).type);
+  const r = applyPatch({ id: prev.id, ...prev.data }, { schemas: [SCHEMA.patchOp], Operations: ops }, settingsOf(ctx.tenant.settings).userType.type);
   if (!r.ok) return r.error;
   if (!r.value.changed) return undefined;
   const { id: _id, ...data } = r.value.resource as Json;
@@ -59,7 +59,7 @@ export async function patchUserFromShopify(tx: Tx, ctx: WriteContext, prev: Reso
  * the tenant's User type (see userDataFromCustomer).
  */
 export async function createUserFromShopify(tx: Tx, ctx: WriteContext, view: ShopifyCustomerView, userName: string, mapping: MappingDocument): Promise<ResourceRecord> {
-  const data = userDataFromCustomer(view, mapping, userName, tenantUserType(ctx.tenant.settings));
+  const data = userDataFromCustomer(view, mapping, userName, settingsOf(ctx.tenant.settings).userType);
   const created = await users.insert(tx, ctx.tenant.id, data, null);
   const attributes = Object.keys(data).filter((k) => k !== 'schemas');
   await audit(tx, { tenantId: ctx.tenant.id, actor: SHOPIFY_ACTOR, action: 'user.create', resourceType: 'User', resourceId: created.id, detail: { attributes, ...ctx.cause } });

@@ -1,13 +1,15 @@
 // Compiles a filter AST into a WHERE condition over the indexed columns of users/groups, agreeing with the in-memory
 // evaluator: `exact` means SQL alone is the answer; otherwise the condition is a superset the caller re-checks in memory.
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
-import type { ResourceTypeDef } from '../scim/schemas.js';
-import { resolveFilterPath } from '../scim/filter/attributes.js';
-import type { AttrPath, CompValue, CompareOp, Filter } from '../scim/filter/ast.js';
-import { checkFilter } from '../scim/filter/check.js';
-import { filterString, isOrderOp, parseInstant, toBool } from '../scim/filter/values.js';
-import { errors } from '../scim/errors.js';
-import type { Dialect } from './db.js';
+import type { ResourceTypeDef } from '../schemas.js';
+import { resolveFilterPath } from './attributes.js';
+import type { AttrPath, CompValue, CompareOp, Filter } from './ast.js';
+import { checkFilter } from './check.js';
+import { filterString, isOrderOp, parseInstant, toBool } from './values.js';
+import { errors } from '../errors.js';
+
+/** The SQL engines the store runs on: where they differ (collation, JSON, LIKE), the compiled SQL differs too. */
+export type Dialect = 'sqlite' | 'postgres';
 
 type Cond = RawBuilder<SqlBool>;
 type Ref = RawBuilder<unknown>;

@@ -1,11 +1,11 @@
 // SCIM Bulk (RFC 7644 §3.7): runs each operation through ScimService in order, resolving "bulkId:<id>" references
 // to the ids of resources created earlier in the request, and stopping after failOnErrors errors.
-import { errors, ScimError } from '../../scim/errors.js';
-import { SCHEMA } from '../../scim/schemas.js';
-import { etagOf, parseEtagList } from '../../scim/render.js';
+import { errors, ScimError } from '../scim/errors.js';
+import { SCHEMA } from '../scim/schemas.js';
+import { etagOf, parseEtagList } from '../scim/render.js';
 import type { ScimService } from './service.js';
 import type { RequestContext } from './context.js';
-import type { Limits } from './discovery.js';
+import type { Limits } from '../scim/discovery.js';
 
 interface BulkOp {
   method: string;

@@ -1,15 +1,15 @@
 // What the Users and Groups services share: writes run in one transaction (retried after a PostgreSQL deadlock) with
 // rows locked on PostgreSQL, the provisioning hook's verdict awaited after commit, and resources rendered in full.
 import type { Transaction } from 'kysely';
-import type { Store } from '../../store/db.js';
-import type { Database } from '../../store/types.js';
-import { UserRepository } from '../../store/users.js';
-import { GroupRepository } from '../../store/groups.js';
-import { externalIdHolder, lockName, type Json, type ResourceRecord } from '../../store/resources.js';
-import { SCHEMA } from '../../scim/schemas.js';
-import { renderUser, renderGroup, type StoredMeta } from '../../scim/render.js';
-import type { ProvisioningHook, Pending } from '../../provisioning.js';
-import { errors } from '../../scim/errors.js';
+import type { Store } from '../store/db.js';
+import type { Database } from '../store/types.js';
+import { UserRepository } from '../store/users.js';
+import { GroupRepository } from '../store/groups.js';
+import { externalIdHolder, lockName, type Json, type ResourceRecord } from '../store/resources.js';
+import { SCHEMA } from '../scim/schemas.js';
+import { renderUser, renderGroup, type StoredMeta } from '../scim/render.js';
+import type { ProvisioningHook, Pending } from '../provisioning.js';
+import { errors } from '../scim/errors.js';
 import { checkIfMatch, type Preconditions, type RequestContext } from './context.js';
 
 export const users = new UserRepository();

@@ -1,15 +1,15 @@
 // The SCIM operations on one tenant's Groups: members are checked against the tenant's users and groups, stored as
 // rows, and every user whose memberships change is touched so its `groups` and version follow.
 import type { Transaction } from 'kysely';
-import type { Database } from '../../store/types.js';
-import type { Member } from '../../store/groups.js';
-import { audit, type Json, type ResourceRecord } from '../../store/resources.js';
-import { listResources, type ListQuery } from '../../store/query.js';
-import { errors } from '../../scim/errors.js';
-import { groupResourceType } from '../../scim/schemas.js';
-import { normalizeResource } from '../../scim/resource.js';
-import { applyPatch, changedPaths } from '../../scim/patch/index.js';
-import type { Pending } from '../../provisioning.js';
+import type { Database } from '../store/types.js';
+import type { Member } from '../store/groups.js';
+import { audit, type Json, type ResourceRecord } from '../store/resources.js';
+import { listResources, type ListQuery } from './list.js';
+import { errors } from '../scim/errors.js';
+import { groupResourceType } from '../scim/schemas.js';
+import { normalizeResource } from '../scim/resource.js';
+import { applyPatch, changedPaths } from '../scim/patch/index.js';
+import type { Pending } from '../provisioning.js';
 import { uniquenessError, unwrap, type Preconditions, type RequestContext } from './context.js';
 import { ResourceService, users, groups } from './resource-service.js';
 

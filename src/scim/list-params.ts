@@ -1,11 +1,21 @@
 // Reads list/search parameters from a query string or a SearchRequest body (RFC 7644 §3.4.2, §3.4.3) into one
 // shape, enforcing the limits the discovery documents advertise.
-import { errors } from '../../scim/errors.js';
-import { SCHEMA } from '../../scim/schemas.js';
-import { parseFilter } from '../../scim/filter/parser.js';
-import { parseAttributeList } from '../../scim/projection.js';
-import type { ListQuery } from '../../store/query.js';
+import { errors } from './errors.js';
+import { SCHEMA } from './schemas.js';
+import { parseFilter } from './filter/parser.js';
+import { parseAttributeList } from './projection.js';
+import type { Filter } from './filter/ast.js';
 import type { Limits } from './discovery.js';
+
+/** What a list or search asks for: which resources (filter), in which order, which page. */
+export interface ListQuery {
+  filter?: Filter;
+  sortBy?: string;
+  sortOrder?: 'ascending' | 'descending';
+  /** 1-based */
+  startIndex: number;
+  count: number;
+}
 
 export interface ListParams extends ListQuery {
   attributes: string[];

@@ -1,13 +1,13 @@
 // What every SCIM operation of a request works with: who asks (tenant, client, the tenant's User type) and the
 // preconditions it sent, plus the checks every write makes the same way (If-Match, uniqueness, validation results).
-import { isUniqueViolation } from '../../store/db.js';
-import type { Tenant, Client } from '../../store/tenants.js';
-import type { ResourceRecord } from '../../store/resources.js';
-import { errors, ScimError } from '../../scim/errors.js';
-import type { ResourceTypeDef } from '../../scim/schemas.js';
-import { tenantUserType } from '../../scim/tenant-schemas.js';
-import { etagMatches } from '../../scim/render.js';
-import { readPolicies, policiesSchema, type Policies } from '../../sync/policies.js';
+import { isUniqueViolation } from '../store/db.js';
+import type { Tenant, Client } from '../store/tenants.js';
+import type { ResourceRecord } from '../store/resources.js';
+import { errors, ScimError } from '../scim/errors.js';
+import type { ResourceTypeDef } from '../scim/schemas.js';
+import { etagMatches } from '../scim/render.js';
+import {  policiesSchema, type Policies } from '../settings/policies.js';
+import { settingsOf } from '../settings/tenant-settings.js';
 
 export interface RequestContext {
   tenant: Tenant;
@@ -28,7 +28,7 @@ export interface Preconditions {
 
 /** The User resource type as one tenant sees it: the built-in schemas plus the extension schemas it declares. */
 export function userTypeFor(tenant: Pick<Tenant, 'settings'>): ResourceTypeDef {
-  return tenantUserType(tenant.settings).type;
+  return settingsOf(tenant.settings).userType.type;
 }
 
 /**
@@ -37,7 +37,7 @@ export function userTypeFor(tenant: Pick<Tenant, 'settings'>): ResourceTypeDef {
  */
 export function policiesFor(tenant: Pick<Tenant, 'settings'>): Policies {
   try {
-    return readPolicies(tenant.settings);
+    return settingsOf(tenant.settings).policies;
   } catch {
     return policiesSchema.parse({});
   }

@@ -1,13 +1,13 @@
 // The SCIM operations on one tenant's Users: validate with scim/, write with store/ in one transaction with the
 // provisioning hook, answer with the rendered resource. A POST may restore an inactive user, if the tenant says so.
 import type { Transaction } from 'kysely';
-import type { Database } from '../../store/types.js';
-import { audit, type Json } from '../../store/resources.js';
-import { listResources, type ListQuery } from '../../store/query.js';
-import { errors } from '../../scim/errors.js';
-import { normalizeResource } from '../../scim/resource.js';
-import { applyPatch, changedPaths } from '../../scim/patch/index.js';
-import type { Pending } from '../../provisioning.js';
+import type { Database } from '../store/types.js';
+import { audit, type Json } from '../store/resources.js';
+import { listResources, type ListQuery } from './list.js';
+import { errors } from '../scim/errors.js';
+import { normalizeResource } from '../scim/resource.js';
+import { applyPatch, changedPaths } from '../scim/patch/index.js';
+import type { Pending } from '../provisioning.js';
 import { uniquenessError, unwrap, type Preconditions, type RequestContext } from './context.js';
 import { ResourceService, users, groups } from './resource-service.js';
 

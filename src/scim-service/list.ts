@@ -1,0 +1,82 @@
+// Answers list and search requests: the filter runs in SQL where it compiles exactly; otherwise SQL narrows the
+// candidates and the in-memory evaluator decides, reading candidates in batches so no table is ever loaded whole.
+import type { ListQuery } from '../scim/list-params.js';
+import { compileFilter } from '../scim/filter/sql.js';
+import { matchesFilter } from '../scim/filter/evaluate.js';
+import { parseSortKey, sortValue, compareNullsLast } from '../scim/sort.js';
+import { errors } from '../scim/errors.js';
+import type { ResourceTypeDef } from '../scim/schemas.js';
+import type { Dialect } from '../store/db.js';
+import type { Db, Json, ResourceRecord } from '../store/resources.js';
+import { countMatching, pageMatching, recordsByIds, scanMatching, sortColumn, type ResourceTable } from '../store/resource-pages.js';
+
+export type { ListQuery };
+
+export interface ListPage {
+  total: number;
+  records: ResourceRecord[];
+}
+
+/** How many matches an in-memory evaluation may hold, by default, before the request is refused as tooMany. */
+export const MAX_IN_MEMORY_MATCHES = 100_000;
+const BATCH = 500;
+
+export interface QueryContext {
+  db: Db;
+  dialect: Dialect;
+  tenantId: string;
+  rt: ResourceTypeDef;
+  table: ResourceTable;
+  /** Builds full representations (with computed attributes) of candidates for in-memory evaluation. */
+  materialize(records: ResourceRecord[]): Promise<Json[]>;
+  /** How many matches the in-memory evaluation may hold before the request is refused as tooMany (default MAX_IN_MEMORY_MATCHES). */
+  maxMatches?: number;
+}
+
+/** Runs one list/search query and returns the requested page with the total count. */
+export async function listResources(ctx: QueryContext, q: ListQuery): Promise<ListPage> {
+  const { db, dialect, tenantId, rt, table } = ctx;
+  const compiled = q.filter ? compileFilter(q.filter, rt, dialect) : { where: undefined, exact: true };
+  const parsed = q.sortBy ? parseSortKey(rt, q.sortBy) : undefined;
+  if (parsed && !parsed.ok) throw parsed.error;
+  const sort = parsed?.value;
+  const column = sort ? sortColumn(table, sort.key) : 'created_at';
+  const descending = q.sortOrder === 'descending';
+  const offset = Math.max(0, q.startIndex - 1);
+  const limit = Math.max(0, q.count);
+  const maxMatches = ctx.maxMatches ?? MAX_IN_MEMORY_MATCHES;
+  const matching = { db, table, tenantId, ...(compiled.where ? { where: compiled.where } : {}) };
+
+  if (compiled.exact && column) {
+    const total = await countMatching(matching);
+    if (limit === 0 || offset >= total) return { total, records: [] };
+    return { total, records: await pageMatching(matching, dialect, { column, descending, offset, limit }) };
+  }
+
+  // In-memory path: stream candidates by (created_at, id), keep only what is needed to sort and page the matches.
+  const matches: { id: string; key: unknown }[] = [];
+  let after: { created: string; id: string } | undefined;
+  for (;;) {
+    const records = await scanMatching(matching, after, BATCH);
+    if (records.length === 0) break;
+    const full = await ctx.materialize(records);
+    records.forEach((rec, i) => {
+      const res = full[i]!;
+      if (q.filter && !compiled.exact && !matchesFilter(q.filter, res, rt)) return;
+      matches.push({ id: rec.id, key: sort ? sortValue(res, sort) : null });
+    });
+    if (matches.length > maxMatches)
+      throw errors.tooMany(`the filter matches more than ${maxMatches} resources; narrow it (for example with userName, externalId or emails.value)`);
+    const last = records[records.length - 1]!;
+    after = { created: last.createdAt, id: last.id };
+    if (records.length < BATCH) break;
+  }
+  if (sort) {
+    matches.sort((x, y) => {
+      const c = compareNullsLast(x.key, y.key) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+      return descending ? -c : c;
+    });
+  } else if (descending) matches.reverse();
+  const pageIds = matches.slice(offset, offset + limit).map((m) => m.id);
+  return { total: matches.length, records: await recordsByIds(db, table, tenantId, pageIds) };
+}
