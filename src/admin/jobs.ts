@@ -2,7 +2,8 @@
 // error's code and message with personal data removed, when it died), and putting them back in the queue once the
 // cause is fixed: one by id or all at once, with a fresh attempt budget.
 import type { Tenant } from '../store/tenants.js';
-import { countDead, listDead, retryDead, type OutboxJob } from '../sync/outbox.js';
+import { countDead, deadJobsOf, listDead, retryDead, type OutboxJob } from '../store/outbox.js';
+import { LinkRepository } from '../store/links.js';
 import { USER_SYNC } from '../sync/provision.js';
 import { redactPersonal } from '../security/redact.js';
 import { adminErrors } from './errors.js';
@@ -80,10 +81,8 @@ export async function listDeadJobs(deps: Pick<AdminDeps, 'db'>, t: Tenant, q: { 
  */
 export async function retryDeadJobs(deps: Pick<AdminDeps, 'db' | 'wake'>, t: Tenant, ids?: number[]): Promise<{ retried: number; ids: number[] }> {
   const result = await deps.db.transaction().execute(async (tx) => {
-    let q = tx.selectFrom('outbox_jobs').select(['id', 'kind', 'queue', 'key']).where('tenant_id', '=', t.id).where('state', '=', 'dead');
-    if (ids) q = q.where('id', 'in', ids);
     // No lock needed: nothing but a retry moves a dead job, and retryDead only moves jobs still dead.
-    const dead = await q.orderBy('id').execute();
+    const dead = await deadJobsOf(tx, t.id, ids);
     if (ids && dead.length < ids.length) {
       const missing = ids.filter((id) => !dead.some((d) => Number(d.id) === id));
       throw adminErrors.notFound(`tenant "${t.name}" has no dead-lettered job ${missing.join(', ')}`);
@@ -92,11 +91,8 @@ export async function retryDeadJobs(deps: Pick<AdminDeps, 'db' | 'wake'>, t: Ten
     const jobIds = dead.map((d) => Number(d.id));
     const retried = await retryDead(tx, { tenantId: t.id, ids: jobIds });
     const users = [...new Set(dead.filter((d) => d.kind === USER_SYNC && d.queue === 'shopify' && d.key.startsWith('user:')).map((d) => d.key.slice('user:'.length)))];
-    const now = new Date().toISOString();
-    for (let i = 0; i < users.length; i += 500) {
-      // only links that exist: a user deleted since keeps no link, and its job finds nothing to do
-      await tx.updateTable('customer_links').set({ sync_state: 'pending', updated_at: now }).where('tenant_id', '=', t.id).where('user_id', 'in', users.slice(i, i + 500)).execute();
-    }
+    // only links that exist: a user deleted since keeps no link, and its job finds nothing to do
+    await new LinkRepository().markPendingIfLinked(tx, t.id, users, new Date().toISOString());
     return { retried, ids: jobIds };
   });
   if (result.retried) deps.wake?.();

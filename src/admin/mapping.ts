@@ -14,7 +14,7 @@ import { readTenantSchemas } from '../scim/tenant-schemas.js';
 import { readMapping, readPolicies, deactivatedTag, SettingsError } from '../settings/policies.js';
 import { AdminError, adminErrors } from './errors.js';
 import { shopsOf, updateSettings, type AdminDeps } from './context.js';
-import { MappingVersionRepository, type MappingVersion } from './mapping-versions.js';
+import { MappingVersionRepository, type MappingVersion } from '../store/mapping-versions.js';
 import { ensureDefinitions, type DefinitionOutcome } from './definitions.js';
 import { audit } from '../store/resources.js';
 import { requeueHeldUsers } from '../sync/refusals.js';

@@ -7,7 +7,7 @@ import { normalizeResource } from '../scim/resource.js';
 import { userResourceTypeFor } from '../scim/schemas.js';
 import { readTenantSchemas } from '../scim/tenant-schemas.js';
 import { getCustomer, type CustomerInput, type ShopifyCustomer } from '../shopify/index.js';
-import { LinkRepository } from '../sync/links.js';
+import { LinkRepository } from '../store/links.js';
 import { asWritten, readPolicies } from '../settings/policies.js';
 import { createInput, updatePlan } from '../sync/customer-writes.js';
 import type { AddressChange } from '../sync/default-address.js';

@@ -1,16 +1,15 @@
 // Re-applies the mapping to every user the bridge has linked (or tried to): one user.sync job each through the
 // outbox, queued in batches so no tenant is ever loaded whole; the worker's throttle keeps it within the shop budget.
 import { randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
 import type { Tenant } from '../store/tenants.js';
-import type { MappingReapplyRunsTable } from '../store/types.js';
-import { enqueue } from '../sync/outbox.js';
-import { LinkRepository } from '../sync/links.js';
+import { enqueue } from '../store/outbox.js';
+import { LinkRepository } from '../store/links.js';
 import { USER_SYNC } from '../sync/provision.js';
 import { adminErrors } from './errors.js';
 import type { AdminDeps } from './context.js';
 import { mappingVersionOf } from './mapping.js';
 import { audit } from '../store/resources.js';
+import { ReapplyRunRepository, type ReapplyRunRow } from '../store/reapply-runs.js';
 
 /** Users queued per transaction. */
 export const REAPPLY_BATCH = 500;
@@ -18,6 +17,7 @@ export const REAPPLY_BATCH = 500;
 const STALL_MS = 60_000;
 
 const links = new LinkRepository();
+const runs = new ReapplyRunRepository();
 /** Runs this process is queueing right now. */
 const active = new Map<string, Promise<void>>();
 
@@ -51,10 +51,7 @@ export async function startReapply(deps: AdminDeps, tenant: Tenant): Promise<{ r
   const now = new Date().toISOString();
   const runId = randomUUID();
   const mappingVersion = mappingVersionOf(tenant.settings);
-  await deps.db
-    .insertInto('mapping_reapply_runs')
-    .values({ id: runId, tenant_id: tenant.id, mapping_version: mappingVersion, state: 'enqueuing', total: 0, cursor: null, error: null, created_at: now, updated_at: now })
-    .execute();
+  await runs.insert(deps.db, { id: runId, tenantId: tenant.id, mappingVersion, now });
   await audit(deps.db, { tenantId: tenant.id, actor: deps.actor, action: 'mapping.reapply', resourceType: 'Mapping', resourceId: String(mappingVersion), detail: { runId, mappingVersion } });
   const work = queueAll(deps, tenant.id, runId).finally(() => active.delete(runId));
   active.set(runId, work);
@@ -66,9 +63,7 @@ async function queueAll(deps: AdminDeps, tenantId: string, runId: string): Promi
   let total = 0;
   try {
     for (;;) {
-      let q = deps.db.selectFrom('customer_links').select('user_id').where('tenant_id', '=', tenantId);
-      if (cursor !== null) q = q.where('user_id', '>', cursor);
-      const ids = (await q.orderBy('user_id').limit(REAPPLY_BATCH).execute()).map((r) => r.user_id);
+      const ids = await links.userIdsAfter(deps.db, tenantId, cursor, REAPPLY_BATCH);
       if (ids.length === 0) break;
       const last: string = ids[ids.length - 1]!;
       total += ids.length;
@@ -77,27 +72,21 @@ async function queueAll(deps: AdminDeps, tenantId: string, runId: string): Promi
         for (const userId of ids) {
           jobIds.push(await enqueue(tx, { tenantId, key: `user:${userId}`, kind: USER_SYNC, payload: { userId, op: 'reapply', runId } }));
         }
-        await tx.insertInto('mapping_reapply_jobs').values(jobIds.map((job_id) => ({ run_id: runId, job_id }))).execute();
         await links.markPending(tx, tenantId, ids, new Date().toISOString());
-        await tx.updateTable('mapping_reapply_runs').set({ total, cursor: last, updated_at: new Date().toISOString() }).where('id', '=', runId).execute();
+        await runs.addJobs(tx, runId, jobIds, { total, cursor: last, now: new Date().toISOString() });
       });
       cursor = last;
       deps.wake?.();
       if (ids.length < REAPPLY_BATCH) break;
     }
-    await deps.db.updateTable('mapping_reapply_runs').set({ state: 'enqueued', updated_at: new Date().toISOString() }).where('id', '=', runId).execute();
+    await runs.finish(deps.db, runId, 'enqueued', new Date().toISOString());
   } catch (e) {
     const error = e instanceof Error ? e.message : String(e);
-    await deps.db
-      .updateTable('mapping_reapply_runs')
-      .set({ state: 'failed', error, updated_at: new Date().toISOString() })
-      .where('id', '=', runId)
-      .execute()
-      .catch(() => undefined);
+    await runs.finish(deps.db, runId, 'failed', new Date().toISOString(), error).catch(() => undefined);
   }
 }
 
-type RunRow = Selectable<MappingReapplyRunsTable>;
+type RunRow = ReapplyRunRow;
 
 function runState(r: RunRow, now: number): ReapplyProgress['state'] {
   if (r.state === 'enqueuing' && !active.has(r.id) && now - Date.parse(r.updated_at) > STALL_MS) return 'interrupted';
@@ -106,39 +95,10 @@ function runState(r: RunRow, now: number): ReapplyProgress['state'] {
 
 /** How far a run has come: its jobs counted by outcome (a job merged into another run of the user counts as that run). */
 export async function reapplyProgress(deps: Pick<AdminDeps, 'db'>, tenant: Tenant, runId: string): Promise<ReapplyProgress> {
-  const run = await deps.db.selectFrom('mapping_reapply_runs').selectAll().where('id', '=', runId).where('tenant_id', '=', tenant.id).executeTakeFirst();
+  const run = await runs.get(deps.db, tenant.id, runId);
   if (!run) throw adminErrors.notFound(`tenant "${tenant.name}" has no re-apply run ${runId}`);
-  const rows = await deps.db
-    .selectFrom('mapping_reapply_jobs as r')
-    .leftJoin('outbox_jobs as j', 'j.id', 'r.job_id')
-    .leftJoin('outbox_jobs as c', 'c.id', 'j.coalesced_into')
-    .select(['j.state as state', 'c.state as covered', (eb) => eb.fn.countAll().as('n')])
-    .where('r.run_id', '=', runId)
-    .groupBy(['j.state', 'c.state'])
-    .execute();
-  let done = 0;
-  let failed = 0;
-  let pending = 0;
-  for (const r of rows) {
-    const n = Number(r.n);
-    const state = r.state === 'coalesced' ? r.covered : r.state;
-    // A job row gone from the outbox was finished and cleaned up: only finished jobs are ever removed.
-    if (state === null || state === 'done') done += n;
-    else if (state === 'dead') failed += n;
-    else pending += n;
-  }
-  const failures = failed
-    ? await deps.db
-        .selectFrom('mapping_reapply_jobs as r')
-        .innerJoin('outbox_jobs as j', 'j.id', 'r.job_id')
-        .leftJoin('outbox_jobs as c', 'c.id', 'j.coalesced_into')
-        .select(['j.payload as payload', 'j.last_error_code as code', 'j.last_error as message', 'c.last_error_code as cCode', 'c.last_error as cMessage'])
-        .where('r.run_id', '=', runId)
-        .where((eb) => eb.or([eb('j.state', '=', 'dead'), eb.and([eb('j.state', '=', 'coalesced'), eb('c.state', '=', 'dead')])]))
-        .orderBy('r.job_id')
-        .limit(20)
-        .execute()
-    : [];
+  const { done, failed, pending } = await runs.counts(deps.db, runId);
+  const failures = failed ? await runs.failures(deps.db, runId, 20) : [];
   const state = runState(run, Date.now());
   return {
     runId,
@@ -159,14 +119,14 @@ export async function reapplyProgress(deps: Pick<AdminDeps, 'db'>, tenant: Tenan
       } catch {
         // a payload that is not JSON names no user
       }
-      return { userId, code: f.cCode ?? f.code, message: f.cMessage ?? f.message };
+      return { userId, code: f.code, message: f.message };
     }),
   };
 }
 
 /** The tenant's runs, newest first. */
 export async function listReapplyRuns(deps: Pick<AdminDeps, 'db'>, tenant: Tenant, limit = 20): Promise<{ runId: string; mappingVersion: number; state: string; total: number; createdAt: string }[]> {
-  const rows = await deps.db.selectFrom('mapping_reapply_runs').selectAll().where('tenant_id', '=', tenant.id).orderBy('created_at', 'desc').limit(limit).execute();
+  const rows = await runs.list(deps.db, tenant.id, limit);
   const now = Date.now();
   return rows.map((r) => ({ runId: r.id, mappingVersion: Number(r.mapping_version), state: runState(r, now), total: Number(r.total), createdAt: r.created_at }));
 }

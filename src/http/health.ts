@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Store } from '../store/db.js';
 import { Metrics } from '../metrics.js';
-import { countSyncStates, SYNC_STATES } from '../sync/links.js';
+import { countSyncStates, SYNC_STATES } from '../store/links.js';
 
 export type { Metrics };
 

@@ -1,7 +1,7 @@
 // The counts the admin dashboard shows for one tenant, each one grouped query: users and groups, users per sync state,
 // jobs per state, Shopify webhook deliveries lately, SCIM tokens, and when reconcile last compared the shop.
 import type { Db } from './resources.js';
-import type { SyncState } from '../sync/links.js';
+import type { SyncState } from './links.js';
 
 export interface TenantCounts {
   users: number;

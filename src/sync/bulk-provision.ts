@@ -11,10 +11,10 @@ import { TenantRepository, type Tenant } from '../store/tenants.js';
 import { customerFingerprint, mapToShopify, uniqueTags, type AppliedState, type DesiredCustomer, type GroupRef, type MappingDocument } from '../mapping/index.js';
 import { documents, runBulkMutation, type CustomerInput, type ShopifyClient } from '../shopify/index.js';
 import { createInput } from './customer-writes.js';
-import { LinkRepository, type CustomerLink } from './links.js';
-import { enqueue, iso, type OutboxJob } from './outbox.js';
-import { renewLeases } from './claim.js';
-import { finishLeased, leaseCandidates, releaseLeased } from './bulk-candidates.js';
+import { LinkRepository, type CustomerLink } from '../store/links.js';
+import { enqueue, hasOpenJob, iso, type OutboxJob } from '../store/outbox.js';
+import { renewLeases } from '../store/claim.js';
+import { finishLeased, leaseCandidates, releaseLeased } from '../store/bulk-candidates.js';
 import { classify, type ProvisionDeps } from './failures.js';
 import { USER_SYNC } from './provision.js';
 import type { JobOutcome } from './job-contract.js';
@@ -171,14 +171,7 @@ async function followUps(d: BulkDeps, tenantId: string, plans: PlannedCreate[]):
   for (const p of plans) {
     const cur = now.get(p.user.id);
     if (!cur || cur.version === p.user.version) continue;
-    const waiting = await d.db
-      .selectFrom('outbox_jobs')
-      .select('id')
-      .where('tenant_id', '=', tenantId)
-      .where('key', '=', `user:${p.user.id}`)
-      .where('state', 'in', ['queued', 'running'])
-      .executeTakeFirst();
-    if (waiting) continue;
+    if (await hasOpenJob(d.db, tenantId, `user:${p.user.id}`)) continue;
     await enqueue(d.db, { tenantId, key: `user:${p.user.id}`, kind: USER_SYNC, payload: { userId: p.user.id, op: 'bulk-followup' }, now: d.now() });
     queued++;
   }
@@ -234,7 +227,7 @@ export async function bulkCreateJob(d: BulkDeps, job: OutboxJob, signal: AbortSi
     return { outcome: 'done' };
   }
   const s = d.settings;
-  const leased = await leaseCandidates(d.db, d.dialect, { tenantId: tenant.id, instanceId: d.instanceId, now: d.now(), leaseMs: s.leaseMs, limit: s.maxBatch });
+  const leased = await leaseCandidates(d.db, d.dialect, { kind: USER_SYNC, tenantId: tenant.id, instanceId: d.instanceId, now: d.now(), leaseMs: s.leaseMs, limit: s.maxBatch });
   const held = new Set(leased.map((j) => j.id));
   const release = async (ids: number[]) => {
     const mine = ids.filter((id) => held.has(id));

@@ -5,9 +5,10 @@ import type { Metrics } from '../metrics.js';
 import type { Engine } from './engine.js';
 import { Worker } from './worker.js';
 import type { Logger } from './job-contract.js';
-import { enqueue } from './outbox.js';
-import { tenantsWithBacklog } from './bulk-candidates.js';
+import { enqueue, hasOpenJob } from '../store/outbox.js';
+import { tenantsWithBacklog } from '../store/bulk-candidates.js';
 import { bulkCreateJob, TENANT_BULK_CREATE, type BulkCreateSettings, type BulkDeps } from './bulk-provision.js';
+import { USER_SYNC } from './provision.js';
 
 export interface BulkCreateOptions extends Partial<BulkCreateSettings> {
   store: Pick<Store, 'db' | 'dialect'>;
@@ -84,11 +85,10 @@ export function attachBulkCreate(engine: Engine, opts: BulkCreateOptions): BulkC
 
   async function scanOnce(): Promise<number> {
     let queued = 0;
-    for (const { tenantId } of await tenantsWithBacklog(db, now(), settings.threshold)) {
+    for (const { tenantId } of await tenantsWithBacklog(db, USER_SYNC, now(), settings.threshold)) {
       const key = `bulk:${tenantId}`;
       // One bulk create per tenant at a time: the next one looks at what is left when this one is done.
-      const open = await db.selectFrom('outbox_jobs').select('id').where('tenant_id', '=', tenantId).where('key', '=', key).where('state', 'in', ['queued', 'running']).executeTakeFirst();
-      if (open) continue;
+      if (await hasOpenJob(db, tenantId, key)) continue;
       await enqueue(db, { tenantId, key, kind: TENANT_BULK_CREATE, payload: {}, now: now() });
       queued++;
     }

@@ -16,9 +16,9 @@ import {
   type ShopifyClient,
 } from '../shopify/index.js';
 import { metafieldsDeleteDocument } from './customer-writes.js';
-import { LinkRepository } from './links.js';
+import { LinkRepository } from '../store/links.js';
 import { deactivatedTag, deletePolicy } from '../settings/policies.js';
-import { enqueue, iso, type OutboxJob } from './outbox.js';
+import { enqueue, iso, type OutboxJob } from '../store/outbox.js';
 import { classify, type ProvisionDeps } from './failures.js';
 import type { JobOutcome } from './job-contract.js';
 import { settingsOf } from '../settings/tenant-settings.js';

@@ -6,9 +6,9 @@ import type { Database } from '../store/types.js';
 import { audit } from '../store/resources.js';
 import { errors, type ScimError } from '../scim/errors.js';
 import { ShopifyError } from '../shopify/index.js';
-import { LinkRepository } from './links.js';
+import { LinkRepository } from '../store/links.js';
 import type { ShopConnections } from './shops.js';
-import { iso } from './outbox.js';
+import { iso } from '../store/outbox.js';
 import type { DeadLetter, JobOutcome, Logger } from './job-contract.js';
 
 /** What the job handlers need from the engine. */
@@ -73,27 +73,7 @@ export async function userSyncDead(tx: Transaction<Database>, dead: DeadLetter):
   if (!dead.gaveUp || typeof userId !== 'string') return;
   const at = iso(dead.now);
   const reason = `gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}; the last error was ${error.code}`;
-  const r = await tx
-    .updateTable('customer_links')
-    .set({ sync_state: 'failed', sync_error: reason, sync_error_code: error.code, updated_at: at })
-    .where('tenant_id', '=', job.tenantId)
-    .where('user_id', '=', userId)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('outbox_jobs')
-            .select('id')
-            .where('tenant_id', '=', job.tenantId)
-            .where('queue', '=', job.queue)
-            .where('key', '=', job.key)
-            .where('kind', '=', job.kind)
-            .where('id', '>', job.id)
-            .where('state', 'in', ['queued', 'running']),
-        ),
-      ),
-    )
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) return;
+  if (!(await links.markGaveUp(tx, job, userId, { code: error.code, message: reason }, at))) return;
   await audit(tx, { tenantId: job.tenantId, actor: 'system', action: 'shopify.customer.failed', resourceType: 'User', resourceId: userId, detail: { code: error.code, reason, attempts } });
 }
 

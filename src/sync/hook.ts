@@ -8,8 +8,8 @@ import { audit, nowIso, type Json } from '../store/resources.js';
 import type { Pending, ProvisioningHook, UserChange, GroupChange } from '../provisioning.js';
 import type { ScimError } from '../scim/errors.js';
 import { mapToShopify, problemsToScimError, type MappingDocument } from '../mapping/index.js';
-import { LinkRepository } from './links.js';
-import { enqueue, enqueueMany } from './outbox.js';
+import { LinkRepository } from '../store/links.js';
+import { closeOpenJobs, enqueue, enqueueMany } from '../store/outbox.js';
 import {  userForMapping, type Policies } from '../settings/policies.js';
 import { scimErrorFor } from './failures.js';
 import { USER_SYNC } from './provision.js';
@@ -76,16 +76,7 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
    * running is waiting for this very verdict; closed here, the worker drops what it reports.
    */
   async function neutraliseTargetJobs(tx: Transaction<Database>, tenantId: string, userId: string, jobId: number, error: ScimError): Promise<void> {
-    const now = nowIso();
-    await tx
-      .updateTable('outbox_jobs')
-      .set({ state: 'done', finished_at: now, updated_at: now, lease_until: null, leased_by: null, last_error_code: 'UNDONE', last_error: `the change was undone: ${error.detail}` })
-      .where('tenant_id', '=', tenantId)
-      .where('key', '=', `user:${userId}`)
-      .where('queue', 'like', `${targetQueue('')}%`)
-      .where('id', '>', jobId)
-      .where('state', 'in', ['queued', 'running'])
-      .execute();
+    await closeOpenJobs(tx, { tenantId, key: `user:${userId}`, queuePrefix: targetQueue(''), afterId: jobId, code: 'UNDONE', message: `the change was undone: ${error.detail}`, now: nowIso() });
   }
 
   /** Takes back a write Shopify refused: deletes a created user, or puts the previous version back. */

@@ -5,7 +5,7 @@ import { UserRepository } from '../store/users.js';
 import { isUniqueViolation } from '../store/db.js';
 import { exportCustomers } from '../shopify/bulk.js';
 import type { ShopifyCustomer } from '../shopify/types.js';
-import { LinkRepository } from './links.js';
+import { LinkRepository } from '../store/links.js';
 import { customIdOf, metafieldKeysFor, type InboundDeps } from './inbound/context.js';
 import { userNameFor, viewOfCustomer, customerNumber } from './inbound/customer-user.js';
 import { agreesWithUser } from './inbound/echo.js';

@@ -2,8 +2,8 @@
 // retries with exponential backoff and full jitter, dead letters once the attempts or the age run out.
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/types.js';
-import type { Claimed, JobErrorInfo } from './claim.js';
-import type { OutboxJob } from './outbox.js';
+import type { Claimed, JobErrorInfo } from '../store/claim.js';
+import type { OutboxJob } from '../store/outbox.js';
 
 /**
  * What a handler reports: done; refused (done, but what the job is about cannot be carried out as it stands, e.g.

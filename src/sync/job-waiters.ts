@@ -2,7 +2,7 @@
 // told at once when this process finishes the job, and by polling its row when another process runs it.
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/types.js';
-import { getJob } from './outbox.js';
+import { getJob } from '../store/outbox.js';
 import type { JobResult, Logger } from './job-contract.js';
 
 export class JobWaiters {

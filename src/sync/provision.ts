@@ -31,9 +31,9 @@ import {
 import { createInput, updatePlan } from './customer-writes.js';
 import { applyAddressChange } from './default-address.js';
 import { deleteMetafields, deprovisionMarker, USER_ERASE, type Deprovisioned } from './deprovision.js';
-import { LinkRepository, type CustomerLink } from './links.js';
+import { LinkRepository, type CustomerLink } from '../store/links.js';
 import {  deactivatedTag, userForMapping, type Policies } from '../settings/policies.js';
-import { enqueue, iso, type OutboxJob } from './outbox.js';
+import { enqueue, iso, type OutboxJob } from '../store/outbox.js';
 import { failure, type KnownFailure, type ProvisionDeps } from './failures.js';
 import type { JobOutcome } from './job-contract.js';
 import { settingsOf } from '../settings/tenant-settings.js';

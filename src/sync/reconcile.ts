@@ -6,13 +6,13 @@ import type { ShopifyCustomer } from '../shopify/types.js';
 import { exportCustomers } from '../shopify/bulk.js';
 import { listCustomersUpdatedSince } from '../shopify/customer-list.js';
 import { getCustomer } from '../shopify/customers.js';
-import { LinkRepository } from './links.js';
+import { LinkRepository } from '../store/links.js';
 import { asWritten } from '../settings/policies.js';
 import { mapFromShopify } from '../mapping/from-shopify.js';
 import { applyCustomerState, createFromCustomer } from './inbound/apply.js';
 import { customIdOf, metafieldKeysFor, type InboundDeps } from './inbound/context.js';
 import { viewOfCustomer } from './inbound/customer-user.js';
-import { readCursor, writeCursor } from './inbound/cursors.js';
+import { readCursor, writeCursor } from '../store/cursors.js';
 import { agreesWithUser } from './inbound/echo.js';
 import { linkCustomer } from './inbound/linking.js';
 import { applyCustomerDeletion } from './inbound/removal.js';
@@ -102,13 +102,7 @@ export async function reconcileTenant(deps: ReconcileDeps, tenant: Tenant, opts:
   };
 
   const linked = new Map<string, { userId: string; shopifyUpdatedAt: string | null }>();
-  const rows = await deps.db
-    .selectFrom('customer_links')
-    .select(['user_id', 'customer_id', 'shopify_updated_at'])
-    .where('tenant_id', '=', tenant.id)
-    .where('customer_id', 'is not', null)
-    .execute();
-  for (const r of rows) linked.set(r.customer_id!, { userId: r.user_id, shopifyUpdatedAt: r.shopify_updated_at });
+  for (const r of await links.linkedCustomers(deps.db, tenant.id)) linked.set(r.customerId, { userId: r.userId, shopifyUpdatedAt: r.shopifyUpdatedAt });
 
   const seen = new Set<string>();
   const cause = { source: 'reconcile' };

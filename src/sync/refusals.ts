@@ -2,8 +2,8 @@
 // outcome changes. A user's own change queues it already; this queues every held user after a settings change.
 import type { Db } from '../store/resources.js';
 import { nowIso } from '../store/resources.js';
-import { enqueueMany } from './outbox.js';
-import { LinkRepository } from './links.js';
+import { enqueueMany } from '../store/outbox.js';
+import { LinkRepository } from '../store/links.js';
 import { USER_SYNC } from './provision.js';
 
 const links = new LinkRepository();
@@ -18,17 +18,7 @@ export async function requeueHeldUsers(db: Db, tenantId: string, cause: string):
   let queued = 0;
   let after = '';
   for (;;) {
-    const ids = (
-      await db
-        .selectFrom('customer_links')
-        .select('user_id')
-        .where('tenant_id', '=', tenantId)
-        .where('sync_state', '=', 'failed')
-        .where('user_id', '>', after)
-        .orderBy('user_id')
-        .limit(BATCH)
-        .execute()
-    ).map((r) => r.user_id);
+    const ids = await links.usersInState(db, tenantId, 'failed', after, BATCH);
     if (ids.length === 0) return queued;
     after = ids[ids.length - 1]!;
     await links.markPending(db, tenantId, ids, nowIso());

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/types.js';
 import type { Reservation, Settlement, ThrottleSnapshot, ThrottleStore } from '../shopify/index.js';
 import { levelAt } from '../shopify/bucket.js';
+import { ShopThrottleRepository } from '../store/shop-throttle.js';
 import { emptyBucket, expirePending, grantInOrder, parseBucket, settleCall, type BucketState } from './throttle-model.js';
 
 export interface DbThrottleOptions {
@@ -43,11 +44,10 @@ export class DbThrottleStore implements ThrottleStore {
   private readonly pollMs: number;
   private readonly ttlMs: number;
   private readonly queues = new Map<string, LocalQueue>();
+  private readonly rows: ShopThrottleRepository;
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    opts: DbThrottleOptions = {},
-  ) {
+  constructor(db: Kysely<Database>, opts: DbThrottleOptions = {}) {
+    this.rows = new ShopThrottleRepository(db);
     this.now = opts.now ?? Date.now;
     this.pollMs = opts.pollMs ?? 50;
     this.ttlMs = opts.pendingTtlMs ?? 60_000;
@@ -70,9 +70,9 @@ export class DbThrottleStore implements ThrottleStore {
   }
 
   async snapshot(shop: string): Promise<ThrottleSnapshot | undefined> {
-    const row = await this.db.selectFrom('shop_throttle').select('state').where('shop', '=', shop).executeTakeFirst();
-    if (!row) return undefined;
-    const s = parseBucket(row.state);
+    const state = await this.rows.read(shop);
+    if (state === undefined) return undefined;
+    const s = parseBucket(state);
     if (!s.known) return undefined;
     const now = this.now();
     expirePending(s, now);
@@ -123,22 +123,12 @@ export class DbThrottleStore implements ThrottleStore {
   }
 
   private async locked<T>(shop: string, fn: (s: BucketState, now: number) => T): Promise<T> {
-    return this.db.transaction().execute(async (tx) => {
-      const now = this.now();
-      const stamp = new Date(now).toISOString();
-      await tx
-        .insertInto('shop_throttle')
-        .values({ shop, state: JSON.stringify(emptyBucket()), updated_at: stamp })
-        .onConflict((oc) => oc.column('shop').doNothing())
-        .execute();
-      // Writing first takes the row's lock on either engine (SQLite has no FOR UPDATE) until the commit.
-      await tx.updateTable('shop_throttle').set({ updated_at: stamp }).where('shop', '=', shop).execute();
-      const row = await tx.selectFrom('shop_throttle').select('state').where('shop', '=', shop).executeTakeFirstOrThrow();
-      const s = parseBucket(row.state);
+    const now = this.now();
+    return this.rows.change(shop, JSON.stringify(emptyBucket()), new Date(now).toISOString(), (state) => {
+      const s = parseBucket(state);
       expirePending(s, now);
       const result = fn(s, now);
-      await tx.updateTable('shop_throttle').set({ state: JSON.stringify(s) }).where('shop', '=', shop).execute();
-      return result;
+      return { state: JSON.stringify(s), result };
     });
   }
 }

@@ -4,8 +4,8 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/db.js';
 import type { Metrics } from '../metrics.js';
-import { claimJobs, finishJob, recoverOrphans, releaseLeases, renewLeases, type Claimed } from './claim.js';
-import { countByState } from './outbox.js';
+import { claimJobs, finishJob, recoverOrphans, releaseLeases, renewLeases, type Claimed } from '../store/claim.js';
+import { countByState } from '../store/outbox.js';
 import {
   DEFAULT_JOB_RETRY,
   fromThrown,

@@ -4,7 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAdminStack } from './harness.js';
 import { UserRepository } from '../../src/store/users.js';
-import { LinkRepository } from '../../src/sync/links.js';
+import { LinkRepository } from '../../src/store/links.js';
 
 const USERS = 1000;
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

@@ -10,9 +10,10 @@ import { TenantRepository } from '../../src/store/tenants.js';
 import type { Emulator } from '../../src/emulator/index.js';
 import type { Bridge } from '../../src/server.js';
 import { attachBulkCreate, type BulkCreate, type BulkCreateOptions } from '../../src/sync/bulk-schedule.js';
-import { leaseCandidates, releaseLeased, tenantsWithBacklog } from '../../src/sync/bulk-candidates.js';
-import { enqueue, getJob } from '../../src/sync/outbox.js';
-import { LinkRepository } from '../../src/sync/links.js';
+import { USER_SYNC } from '../../src/sync/provision.js';
+import { leaseCandidates, releaseLeased, tenantsWithBacklog } from '../../src/store/bulk-candidates.js';
+import { enqueue, getJob } from '../../src/store/outbox.js';
+import { LinkRepository } from '../../src/store/links.js';
 import { planCreates } from '../../src/sync/bulk-provision.js';
 import { readMapping } from '../../src/settings/policies.js';
 import { documents, runBulkMutation, createShopifyClient } from '../../src/shopify/index.js';
@@ -191,13 +192,13 @@ test('a bulk create takes only due user.sync jobs heading their key, for users w
     await new LinkRepository().markPending(store.db, tenant.id, ['pending'], new Date().toISOString());
     const otherQueue = await job('user:target', { queue: 'target:x' });
 
-    assert.deepEqual(await tenantsWithBacklog(store.db, Date.now(), 2), [{ tenantId: tenant.id, jobs: 2 }]);
-    assert.deepEqual(await tenantsWithBacklog(store.db, Date.now(), 3), []);
-    const leased = await leaseCandidates(store.db, store.dialect, { tenantId: tenant.id, instanceId: 'bulk', now: Date.now(), leaseMs: 60_000, limit: 100 });
+    assert.deepEqual(await tenantsWithBacklog(store.db, USER_SYNC, Date.now(), 2), [{ tenantId: tenant.id, jobs: 2 }]);
+    assert.deepEqual(await tenantsWithBacklog(store.db, USER_SYNC, Date.now(), 3), []);
+    const leased = await leaseCandidates(store.db, store.dialect, { kind: USER_SYNC, tenantId: tenant.id, instanceId: 'bulk', now: Date.now(), leaseMs: 60_000, limit: 100 });
     assert.deepEqual(leased.map((j) => j.id), [fresh, pendingLink]);
     assert.ok(leased.every((j) => j.state === 'running' && j.leasedBy === 'bulk' && j.attempts === 1));
     for (const id of [behindDelete, behindRunning, later, linked, otherQueue]) assert.equal((await getJob(store.db, id))?.state, 'queued', `job ${id} was left alone`);
-    assert.deepEqual(await leaseCandidates(store.db, store.dialect, { tenantId: tenant.id, instanceId: 'other', now: Date.now(), leaseMs: 60_000, limit: 100 }), [], 'a leased job is taken once');
+    assert.deepEqual(await leaseCandidates(store.db, store.dialect, { kind: USER_SYNC, tenantId: tenant.id, instanceId: 'other', now: Date.now(), leaseMs: 60_000, limit: 100 }), [], 'a leased job is taken once');
 
     assert.equal(await releaseLeased(store.db, 'bulk', leased.map((j) => j.id), Date.now()), 2);
     for (const id of [fresh, pendingLink]) {
@@ -223,7 +224,7 @@ test('a process that dies after its bulk mutation ran leaves no duplicates: the 
   await engine.worker.stop(); // nothing runs the jobs while the "dead" process holds them
   const ids = await provision(s, `c${randomBytes(3).toString('hex')}`, 150);
   const tenant = (await new TenantRepository(s.store.db).byId(s.tenantId))!;
-  const leased = await leaseCandidates(s.store.db, s.store.dialect, { tenantId: s.tenantId, instanceId: 'dead-process', now: Date.now(), leaseMs: 500, limit: 1000 });
+  const leased = await leaseCandidates(s.store.db, s.store.dialect, { kind: USER_SYNC, tenantId: s.tenantId, instanceId: 'dead-process', now: Date.now(), leaseMs: 500, limit: 1000 });
   assert.equal(leased.length, 150);
   const { creates } = await planCreates(s.store.db, tenant, readMapping(tenant.settings), leased);
   const client = clientOf(s);

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { testDatabase } from '../helpers/db.js';
 import { freshStore as store } from '../helpers/stores.js';
 import { openStore } from '../../src/store/db.js';
-import { enqueue, getJob, retryDead, listDead } from '../../src/sync/outbox.js';
-import { claimJobs } from '../../src/sync/claim.js';
+import { enqueue, getJob, retryDead, listDead } from '../../src/store/outbox.js';
+import { claimJobs } from '../../src/store/claim.js';
 import { Worker } from '../../src/sync/worker.js';
 import { jobBackoff, type JobHandler } from '../../src/sync/job-contract.js';
 

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireTenant } from '../../admin/context.js';
 import { adminErrors } from '../../admin/errors.js';
 import { currentMapping, getVersion, listVersions, saveMapping, selectPreset } from '../../admin/mapping.js';
-import { versionInfo } from '../../admin/mapping-versions.js';
+import { versionInfo } from '../../store/mapping-versions.js';
 import { previewCustomer, previewUser } from '../../admin/preview.js';
 import { listReapplyRuns, reapplyProgress, startReapply } from '../../admin/reapply.js';
 import { PRESET_NAMES, presets } from '../../mapping/index.js';

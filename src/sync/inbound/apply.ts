@@ -8,7 +8,7 @@ import { mapFromShopify, patchOperations } from '../../mapping/from-shopify.js';
 import type { ShopifyCustomerView } from '../../mapping/targets.js';
 import { getCustomer } from '../../shopify/customers.js';
 import { isUniqueViolation } from '../../store/db.js';
-import { LinkRepository } from '../links.js';
+import { LinkRepository } from '../../store/links.js';
 import { asWritten } from '../../settings/policies.js';
 import { customIdOf, isoNow, metafieldKeysFor, type InboundDeps } from './context.js';
 import { isEcho } from './echo.js';

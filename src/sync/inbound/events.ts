@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/types.js';
 import type { Db } from '../../store/resources.js';
-import { enqueue } from '../outbox.js';
+import { enqueue } from '../../store/outbox.js';
 import { customerGid } from './payload.js';
 import { INBOUND_JOB, INBOUND_QUEUE, type InboundJob } from './jobs.js';
 

@@ -3,7 +3,7 @@
 import { TenantRepository } from '../../store/tenants.js';
 import { setMetafields } from '../../shopify/metafields.js';
 import { ShopifyError } from '../../shopify/errors.js';
-import { LinkRepository } from '../links.js';
+import { LinkRepository } from '../../store/links.js';
 import type { Worker } from '../worker.js';
 import type { JobContext, JobOutcome } from '../job-contract.js';
 import { applyCustomerState, type ApplyOutcome } from './apply.js';

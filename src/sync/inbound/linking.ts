@@ -1,8 +1,8 @@
 // Links a SCIM user to a customer found on Shopify's side (import, reconcile, a storefront sign-up). When the two
 // agree the link is simply recorded; when they differ the SCIM user wins and the engine is asked to write it.
 import type { Tenant } from '../../store/tenants.js';
-import { LinkRepository } from '../links.js';
-import { enqueue } from '../outbox.js';
+import { LinkRepository } from '../../store/links.js';
+import { enqueue } from '../../store/outbox.js';
 import { USER_SYNC } from '../provision.js';
 import { isoNow, type InboundDeps } from './context.js';
 import { CUSTOM_ID_JOB, INBOUND_QUEUE, type CustomIdJob } from './jobs.js';

@@ -5,7 +5,7 @@ import { UserRepository } from '../../store/users.js';
 import type { Json } from '../../store/resources.js';
 import { ScimError } from '../../scim/errors.js';
 import { tagKey } from '../../mapping/tags.js';
-import { LinkRepository } from '../links.js';
+import { LinkRepository } from '../../store/links.js';
 import { isoNow, type InboundDeps } from './context.js';
 import { readInboundPolicies } from './settings.js';
 import { deleteUserFromShopify, patchUserFromShopify } from './user-writes.js';

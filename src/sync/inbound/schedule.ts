@@ -3,11 +3,11 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/types.js';
 import { TenantRepository } from '../../store/tenants.js';
-import { enqueue } from '../outbox.js';
+import { enqueue } from '../../store/outbox.js';
 import type { Worker } from '../worker.js';
 import type { JobContext, JobOutcome, Logger } from '../job-contract.js';
 import { driftCount, reconcileTenant, type ReconcileDeps } from '../reconcile.js';
-import { readCursor, writeCursor } from './cursors.js';
+import { readCursor, writeCursor } from '../../store/cursors.js';
 
 export const RECONCILE_JOB = 'shopify.reconcile';
 export const RECONCILE_QUEUE = 'reconcile';

@@ -6,7 +6,7 @@ import { TenantRepository } from '../../store/tenants.js';
 import { UserRepository } from '../../store/users.js';
 import { SecretBox } from '../../security/secrets.js';
 import { TargetError, targetErrors } from './errors.js';
-import { linkRemote, remoteIdOf, unlinkRemote } from './links.js';
+import { linkRemote, remoteIdOf, unlinkRemote } from '../../store/target-links.js';
 import { ScimClient } from './scim-client.js';
 import { remoteUserResource } from './events.js';
 import { findTarget, type ScimTarget, type WebhookTarget } from './settings.js';

@@ -4,10 +4,11 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../store/types.js';
 import { UserRepository } from '../../store/users.js';
+import { LinkRepository } from '../../store/links.js';
 import type { ResourceRecord } from '../../store/resources.js';
 import type { Tenant } from '../../store/tenants.js';
 import type { WriteOp } from '../../provisioning.js';
-import { enqueue } from '../outbox.js';
+import { enqueue } from '../../store/outbox.js';
 import { eventTypeOf, eventUser, type ChangeSource, type UserEvent } from './events.js';
 import { readTargets, targetQueue, wantsEvent, type Target, type UserEventType } from './settings.js';
 
@@ -49,6 +50,7 @@ export interface FanoutOptions {
 }
 
 const users = new UserRepository();
+const links = new LinkRepository();
 
 /** True when `target` should hear about a change made by `originClient`. */
 export function targetAccepts(target: Target, originClient: string | null, type: UserEventType): boolean {
@@ -85,12 +87,7 @@ export async function enqueueTargetJobs(tx: Transaction<Database>, change: Targe
 
 async function buildEvent(tx: Transaction<Database>, change: TargetChange, rec: ResourceRecord, type: UserEventType, opts: FanoutOptions): Promise<UserEvent> {
   const groups = change.after ? ((await users.groupsOf(tx, change.tenant.id, [rec.id])).get(rec.id) ?? []) : [];
-  const link = await tx
-    .selectFrom('customer_links')
-    .select('customer_id')
-    .where('tenant_id', '=', change.tenant.id)
-    .where('user_id', '=', rec.id)
-    .executeTakeFirst();
+  const customerId = await links.customerIdOf(tx, change.tenant.id, rec.id);
   const location = `${opts.publicUrl ?? ''}/scim/v2/${change.tenant.name}/Users/${rec.id}`;
   return {
     type,
@@ -100,7 +97,7 @@ async function buildEvent(tx: Transaction<Database>, change: TargetChange, rec: 
       source: change.source,
       changedAttributes: change.changedPaths,
       user: eventUser(rec, groups, location),
-      shopifyCustomerId: link?.customer_id ?? null,
+      shopifyCustomerId: customerId,
     },
   };
 }

@@ -1,7 +1,7 @@
 // Per-tenant watermarks of the two-way sync (table sync_cursors, migration 0004_twoway), e.g. the moment up to which
 // reconcile has compared Shopify with the store, so the next incremental run starts there.
 import type { Kysely } from 'kysely';
-import type { Database } from '../../store/types.js';
+import type { Database } from './types.js';
 
 /** The cursor's value, or undefined before the first run. */
 export async function readCursor(db: Kysely<Database>, tenantId: string, name: string): Promise<string | undefined> {

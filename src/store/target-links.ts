@@ -1,7 +1,7 @@
 // Which remote resource each SCIM user is on a SCIM target (the id the remote server gave it on create), so later
 // changes go to PUT/PATCH /Users/<remote id>. Table target_links (migration 0004_twoway).
 import type { Kysely } from 'kysely';
-import type { Database } from '../../store/types.js';
+import type { Database } from './types.js';
 
 /** The remote id of `userId` on target `targetId`, if known. */
 export async function remoteIdOf(db: Kysely<Database>, tenantId: string, targetId: string, userId: string): Promise<string | undefined> {

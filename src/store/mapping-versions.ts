@@ -1,8 +1,8 @@
 // The history of a tenant's mapping documents (table mapping_versions): each save is a new numbered version, so a
 // merchant can see what changed when, and put an earlier document back by saving it again.
 import type { Selectable } from 'kysely';
-import type { MappingVersionsTable } from '../store/types.js';
-import type { Db } from '../store/resources.js';
+import type { MappingVersionsTable } from './types.js';
+import type { Db } from './resources.js';
 import type { MappingDocument } from '../mapping/index.js';
 
 export interface MappingVersion {

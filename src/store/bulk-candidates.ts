@@ -1,17 +1,16 @@
-// Which queued user.sync jobs a bulk create may take: the head job of its user's key (so per-user order holds), due,
+// Which queued user sync jobs (of the kind the caller names) a bulk create may take: the head job of its user's key (so per-user order holds), due,
 // for a user with no customer yet. Counting them per tenant, leasing them atomically and handing them back.
 import { sql, type Kysely } from 'kysely';
-import type { Dialect } from '../store/db.js';
-import type { Database } from '../store/types.js';
+import type { Dialect } from './db.js';
+import type { Database } from './types.js';
 import { iso, toJob, type OutboxJob } from './outbox.js';
 import { headsItsKey, leaseColumns, releaseLeases } from './claim.js';
-import { USER_SYNC } from './provision.js';
 
-/** Queued, due user.sync jobs heading their key, whose user has no customer and no deprovisioning history. */
-function candidates(db: Kysely<Database>, now: string) {
+/** Queued, due jobs of `kind` heading their key, whose user has no customer and no deprovisioning history. */
+function candidates(db: Kysely<Database>, kind: string, now: string) {
   return db
     .selectFrom('outbox_jobs as j')
-    .where('j.kind', '=', USER_SYNC)
+    .where('j.kind', '=', kind)
     .where('j.queue', '=', 'shopify')
     .where('j.state', '=', 'queued')
     .where('j.run_after', '<=', now)
@@ -32,8 +31,8 @@ function candidates(db: Kysely<Database>, now: string) {
 }
 
 /** Tenants with at least `threshold` jobs a bulk create could take now, and how many. */
-export async function tenantsWithBacklog(db: Kysely<Database>, now: number, threshold: number): Promise<Array<{ tenantId: string; jobs: number }>> {
-  const rows = await candidates(db, iso(now))
+export async function tenantsWithBacklog(db: Kysely<Database>, kind: string, now: number, threshold: number): Promise<Array<{ tenantId: string; jobs: number }>> {
+  const rows = await candidates(db, kind, iso(now))
     .select(['j.tenant_id', (eb) => eb.fn.countAll<number>().as('n')])
     .groupBy('j.tenant_id')
     .having((eb) => eb.fn.countAll(), '>=', threshold)
@@ -42,6 +41,8 @@ export async function tenantsWithBacklog(db: Kysely<Database>, now: number, thre
 }
 
 export interface LeaseOptions {
+  /** the job kind of a user's sync */
+  kind: string;
   tenantId: string;
   instanceId: string;
   now: number;
@@ -56,7 +57,7 @@ export interface LeaseOptions {
 export async function leaseCandidates(db: Kysely<Database>, dialect: Dialect, o: LeaseOptions): Promise<OutboxJob[]> {
   if (o.limit <= 0) return [];
   const now = iso(o.now);
-  let ids = candidates(db, now).select('j.id').where('j.tenant_id', '=', o.tenantId).orderBy('j.id').limit(o.limit);
+  let ids = candidates(db, o.kind, now).select('j.id').where('j.tenant_id', '=', o.tenantId).orderBy('j.id').limit(o.limit);
   if (dialect === 'postgres') ids = ids.forUpdate().skipLocked();
   const rows = await db
     .updateTable('outbox_jobs')

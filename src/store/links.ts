@@ -1,8 +1,8 @@
 // Customer links: which Shopify customer each SCIM user is, and how its synchronisation stands (pending, synced,
 // failed with the reason), plus what the bridge last wrote (managed tags, fingerprint, the mapping's applied state).
 import type { Selectable } from 'kysely';
-import type { CustomerLinksTable } from '../store/types.js';
-import type { Db } from '../store/resources.js';
+import type { CustomerLinksTable } from './types.js';
+import type { Db } from './resources.js';
 import type { AppliedState } from '../mapping/index.js';
 
 export type SyncState = CustomerLinksTable['sync_state'];
@@ -129,6 +129,79 @@ export class LinkRepository {
         .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet(set))
         .execute();
     }
+  }
+
+  /** The customer linked to a user, if any (one column, for events and lookups on hot paths). */
+  async customerIdOf(db: Db, tenantId: string, userId: string): Promise<string | null> {
+    const r = await db.selectFrom('customer_links').select('customer_id').where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
+    return r?.customer_id ?? null;
+  }
+
+  /** Every linked customer of a tenant with its user and the Shopify updated_at last seen (reconcile's index). */
+  async linkedCustomers(db: Db, tenantId: string): Promise<{ userId: string; customerId: string; shopifyUpdatedAt: string | null }[]> {
+    const rows = await db
+      .selectFrom('customer_links')
+      .select(['user_id', 'customer_id', 'shopify_updated_at'])
+      .where('tenant_id', '=', tenantId)
+      .where('customer_id', 'is not', null)
+      .execute();
+    return rows.map((r) => ({ userId: r.user_id, customerId: r.customer_id!, shopifyUpdatedAt: r.shopify_updated_at }));
+  }
+
+  /** Up to `limit` users of a tenant with a link, in id order after `after` (for batches over all of them). */
+  async userIdsAfter(db: Db, tenantId: string, after: string | null, limit: number): Promise<string[]> {
+    let q = db.selectFrom('customer_links').select('user_id').where('tenant_id', '=', tenantId);
+    if (after !== null) q = q.where('user_id', '>', after);
+    return (await q.orderBy('user_id').limit(limit).execute()).map((r) => r.user_id);
+  }
+
+  /** Up to `limit` users of a tenant in a sync state, in id order after `after` (for batches over all of them). */
+  async usersInState(db: Db, tenantId: string, state: SyncState, after: string, limit: number): Promise<string[]> {
+    const rows = await db
+      .selectFrom('customer_links')
+      .select('user_id')
+      .where('tenant_id', '=', tenantId)
+      .where('sync_state', '=', state)
+      .where('user_id', '>', after)
+      .orderBy('user_id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.user_id);
+  }
+
+  /** Marks existing links pending again (a retry was queued), leaving users without a link alone. */
+  async markPendingIfLinked(db: Db, tenantId: string, userIds: string[], now: string): Promise<void> {
+    for (let i = 0; i < userIds.length; i += 500) {
+      await db.updateTable('customer_links').set({ sync_state: 'pending', updated_at: now }).where('tenant_id', '=', tenantId).where('user_id', 'in', userIds.slice(i, i + 500)).execute();
+    }
+  }
+
+  /**
+   * Marks a user's sync failed after its job `job` gave up, unless a later job of the same queue, key and kind is
+   * still to run (that run decides). Returns whether the link changed.
+   */
+  async markGaveUp(db: Db, job: { tenantId: string; queue: string; key: string; kind: string; id: number }, userId: string, error: { code: string; message: string }, now: string): Promise<boolean> {
+    const r = await db
+      .updateTable('customer_links')
+      .set({ sync_state: 'failed', sync_error: error.message, sync_error_code: error.code, updated_at: now })
+      .where('tenant_id', '=', job.tenantId)
+      .where('user_id', '=', userId)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('outbox_jobs')
+              .select('id')
+              .where('tenant_id', '=', job.tenantId)
+              .where('queue', '=', job.queue)
+              .where('key', '=', job.key)
+              .where('kind', '=', job.kind)
+              .where('id', '>', job.id)
+              .where('state', 'in', ['queued', 'running']),
+          ),
+        ),
+      )
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   async delete(db: Db, tenantId: string, userId: string): Promise<void> {

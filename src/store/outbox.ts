@@ -1,8 +1,8 @@
 // The transactional outbox: jobs written in the same transaction as the change that causes them, so a change and
 // its Shopify work commit (or roll back) together. The worker (worker.ts) runs them; this module writes and reads.
 import type { Selectable } from 'kysely';
-import type { OutboxJobsTable } from '../store/types.js';
-import type { Db } from '../store/resources.js';
+import type { OutboxJobsTable } from './types.js';
+import type { Db } from './resources.js';
 
 export type JobState = OutboxJobsTable['state'];
 
@@ -163,4 +163,35 @@ export async function countByState(db: Db, tenantId?: string): Promise<Record<Jo
   const out: Record<JobState, number> = { queued: 0, running: 0, done: 0, dead: 0, coalesced: 0 };
   for (const r of rows) out[r.state] = Number(r.n);
   return out;
+}
+
+/** Whether a key has a job still to run (queued or running), e.g. before queueing another one for it. */
+export async function hasOpenJob(db: Db, tenantId: string, key: string): Promise<boolean> {
+  const r = await db.selectFrom('outbox_jobs').select('id').where('tenant_id', '=', tenantId).where('key', '=', key).where('state', 'in', ['queued', 'running']).executeTakeFirst();
+  return r !== undefined;
+}
+
+/** A tenant's dead-lettered jobs, all or those with `ids`, in id order (what a retry moves). */
+export async function deadJobsOf(db: Db, tenantId: string, ids?: number[]): Promise<Pick<OutboxJob, 'id' | 'kind' | 'queue' | 'key'>[]> {
+  let q = db.selectFrom('outbox_jobs').select(['id', 'kind', 'queue', 'key']).where('tenant_id', '=', tenantId).where('state', '=', 'dead');
+  if (ids) q = q.where('id', 'in', ids);
+  const rows = await q.orderBy('id').execute();
+  return rows.map((r) => ({ id: Number(r.id), kind: r.kind, queue: r.queue, key: r.key }));
+}
+
+/**
+ * Closes the open jobs of one key on the queues starting with `queuePrefix` queued after job `afterId`, recording why
+ * (an undone SCIM write: the outbound targets must not hear of it). A job already running is waiting for that verdict;
+ * closed here, the worker drops what it reports.
+ */
+export async function closeOpenJobs(db: Db, o: { tenantId: string; key: string; queuePrefix: string; afterId: number; code: string; message: string; now: string }): Promise<void> {
+  await db
+    .updateTable('outbox_jobs')
+    .set({ state: 'done', finished_at: o.now, updated_at: o.now, lease_until: null, leased_by: null, last_error_code: o.code, last_error: o.message })
+    .where('tenant_id', '=', o.tenantId)
+    .where('key', '=', o.key)
+    .where('queue', 'like', `${o.queuePrefix}%`)
+    .where('id', '>', o.afterId)
+    .where('state', 'in', ['queued', 'running'])
+    .execute();
 }

@@ -1,8 +1,8 @@
 // The outbox's claim protocol: which jobs may run now (the head of each key, ready, unleased or with an expired
 // lease), leasing them atomically (FOR UPDATE SKIP LOCKED on PostgreSQL), coalescing, and recording each outcome.
 import type { ExpressionBuilder, Kysely } from 'kysely';
-import type { Dialect } from '../store/db.js';
-import type { Database, OutboxJobsTable } from '../store/types.js';
+import type { Dialect } from './db.js';
+import type { Database, OutboxJobsTable } from './types.js';
 import { iso, toJob, type OutboxJob } from './outbox.js';
 
 export interface ClaimOptions {
