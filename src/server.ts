@@ -12,6 +12,7 @@ import { createEngine, type Engine, type EngineOptions } from './sync/engine.js'
 import { adminApi } from './http/admin/index.js';
 import { adminUi } from './http/admin/ui.js';
 import { attachTwoWay, type TwoWay } from './sync/inbound/attach.js';
+import { shopifyWebhookRoutes } from './http/webhooks.js';
 import { attachBulkCreate } from './sync/bulk-schedule.js';
 import { ensureTenantWebhooks } from './sync/inbound/subscriptions.js';
 import type { Tenant } from './store/tenants.js';
@@ -96,7 +97,7 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
         ...(opts.admin?.loginRateLimit ? { loginRateLimit: opts.admin.loginRateLimit } : {}),
       }),
       adminUi(),
-      ...(twoWay ? [twoWay.plugin] : []),
+      ...(twoWay ? [shopifyWebhookRoutes({ store, ...twoWay.receiver })] : []),
     ],
   });
   let url = '';

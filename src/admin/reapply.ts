@@ -2,14 +2,14 @@
 // outbox, queued in batches so no tenant is ever loaded whole; the worker's throttle keeps it within the shop budget.
 import { randomUUID } from 'node:crypto';
 import type { Tenant } from '../store/tenants.js';
-import { enqueue } from '../store/outbox.js';
 import { LinkRepository } from '../store/links.js';
-import { USER_SYNC } from '../sync/provision.js';
 import { adminErrors } from './errors.js';
 import type { AdminDeps } from './context.js';
 import { mappingVersionOf } from './mapping.js';
 import { audit } from '../store/resources.js';
 import { ReapplyRunRepository, type ReapplyRunRow } from '../store/reapply-runs.js';
+import { USER_SYNC_JOB } from '../sync/job-kinds.js';
+import { enqueueJob } from '../sync/jobs.js';
 
 /** Users queued per transaction. */
 export const REAPPLY_BATCH = 500;
@@ -70,7 +70,7 @@ async function queueAll(deps: AdminDeps, tenantId: string, runId: string): Promi
       await deps.db.transaction().execute(async (tx) => {
         const jobIds: number[] = [];
         for (const userId of ids) {
-          jobIds.push(await enqueue(tx, { tenantId, key: `user:${userId}`, kind: USER_SYNC, payload: { userId, op: 'reapply', runId } }));
+          jobIds.push(await enqueueJob(tx, USER_SYNC_JOB, { tenantId, key: `user:${userId}`, payload: { userId, op: 'reapply', runId } }));
         }
         await links.markPending(tx, tenantId, ids, new Date().toISOString());
         await runs.addJobs(tx, runId, jobIds, { total, cursor: last, now: new Date().toISOString() });
@@ -115,7 +115,7 @@ export async function reapplyProgress(deps: Pick<AdminDeps, 'db'>, tenant: Tenan
     failures: failures.map((f) => {
       let userId: string | null = null;
       try {
-        userId = (JSON.parse(f.payload) as { userId?: string }).userId ?? null;
+        userId = USER_SYNC_JOB.payload.safeParse(JSON.parse(f.payload)).data?.userId ?? null;
       } catch {
         // a payload that is not JSON names no user
       }

@@ -5,9 +5,7 @@ import type { Tenant } from '../store/tenants.js';
 import { searchUsers, type SyncStateFilter } from '../store/user-search.js';
 import { UserRepository } from '../store/users.js';
 import { readActivity, jobsForKeys, clientLabels, type JobRecord } from '../store/activity.js';
-import { enqueue } from '../store/outbox.js';
 import { LinkRepository, SYNC_STATES } from '../store/links.js';
-import { USER_SYNC } from '../sync/provision.js';
 import { renderUser } from '../scim/render.js';
 import { SCHEMA } from '../scim/schemas.js';
 import { readTenantSchemas } from '../scim/tenant-schemas.js';
@@ -19,6 +17,8 @@ import { positiveInt } from './jobs.js';
 import { adminErrors } from './errors.js';
 import { shopsOf, type AdminDeps } from './context.js';
 import { describeActor } from './activity.js';
+import { enqueueJob } from '../sync/jobs.js';
+import { USER_SYNC_JOB } from '../sync/job-kinds.js';
 
 export const USER_PAGE_DEFAULT = 25;
 export const USER_PAGE_MAX = 200;
@@ -244,7 +244,7 @@ export async function resyncUser(deps: AdminDeps, t: Tenant, id: string): Promis
   const jobId = await deps.db.transaction().execute(async (tx) => {
     const rec = await users.get(tx, t.id, id);
     if (!rec) throw adminErrors.notFound(`tenant "${t.name}" has no user ${id}`);
-    const job = await enqueue(tx, { tenantId: t.id, key: `user:${id}`, kind: USER_SYNC, payload: { userId: id, op: 'resync' } });
+    const job = await enqueueJob(tx, USER_SYNC_JOB, { tenantId: t.id, key: `user:${id}`, payload: { userId: id, op: 'resync' } });
     await links.markPending(tx, t.id, [id], new Date().toISOString());
     await audit(tx, { tenantId: t.id, actor: deps.actor, action: 'user.resync', resourceType: 'User', resourceId: id, detail: { job } });
     return job;

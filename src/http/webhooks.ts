@@ -2,23 +2,13 @@
 // app secret, stores the delivery once per webhook id with its queued job, and answers at once (Shopify waits 5 s).
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Store } from '../store/db.js';
-import { TenantRepository, type Tenant } from '../store/tenants.js';
+import { TenantRepository } from '../store/tenants.js';
 import { verifyShopifyWebhook } from '../shopify/webhook-signature.js';
 import { storeWebhook } from '../sync/inbound/events.js';
+import type { WebhookReceiver } from '../sync/inbound/attach.js';
 
-/** The secret Shopify signs a tenant's webhooks with (the app's client secret), in clear; undefined when unknown. */
-export type WebhookSecretSource = (tenant: Tenant) => string | undefined | Promise<string | undefined>;
-
-export interface WebhookRouteOptions {
+export interface WebhookRouteOptions extends WebhookReceiver {
   store: Pick<Store, 'db'>;
-  webhookSecret: WebhookSecretSource;
-  /**
-   * The tenant's shop domain: a delivery naming another shop (X-Shopify-Shop-Domain) is refused, since one app's
-   * secret signs the webhooks of every shop it is installed in.
-   */
-  shopDomain?: (tenant: Tenant) => string | undefined;
-  /** called after a new delivery was stored, e.g. to wake the worker */
-  onStored?: (tenant: Tenant, topic: string) => void;
 }
 
 const header = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v)?.trim() || undefined;

@@ -12,15 +12,18 @@ import { customerFingerprint, mapToShopify, uniqueTags, type AppliedState, type 
 import { documents, runBulkMutation, type CustomerInput, type ShopifyClient } from '../shopify/index.js';
 import { createInput } from './customer-writes.js';
 import { LinkRepository, type CustomerLink } from '../store/links.js';
-import { enqueue, hasOpenJob, iso, type OutboxJob } from '../store/outbox.js';
+import {  hasOpenJob, iso, type OutboxJob } from '../store/outbox.js';
 import { renewLeases } from '../store/claim.js';
 import { finishLeased, leaseCandidates, releaseLeased } from '../store/bulk-candidates.js';
-import { classify, type ProvisionDeps } from './failures.js';
+import type { ProvisionDeps } from './failures.js';
+import { classify } from './errors.js';
 import { USER_SYNC } from './provision.js';
 import type { JobOutcome } from './job-contract.js';
 import { settingsOf } from '../settings/tenant-settings.js';
+import { TENANT_BULK_CREATE_JOB, USER_SYNC_JOB } from './job-kinds.js';
+import { enqueueJob } from './jobs.js';
 
-export const TENANT_BULK_CREATE = 'tenant.bulkCreate';
+export const TENANT_BULK_CREATE = TENANT_BULK_CREATE_JOB.kind;
 
 const users = new UserRepository();
 const groups = new GroupRepository();
@@ -87,7 +90,7 @@ async function usersById(db: Kysely<Database>, tenantId: string, ids: string[]):
  * meanwhile) is returned in `skip`.
  */
 export async function planCreates(db: Kysely<Database>, tenant: Tenant, mapping: MappingDocument, jobs: OutboxJob[]): Promise<{ creates: PlannedCreate[]; skip: OutboxJob[] }> {
-  const userIdOf = (j: OutboxJob) => (j.payload as { userId?: string } | null)?.userId ?? j.key.slice('user:'.length);
+  const userIdOf = (j: OutboxJob) => USER_SYNC_JOB.payload.safeParse(j.payload).data?.userId ?? j.key.slice('user:'.length);
   const ids = jobs.map(userIdOf);
   const [byId, linked, refs] = await Promise.all([usersById(db, tenant.id, ids), links.getMany(db, tenant.id, ids), groupRefsOf(db, tenant.id, ids, mapping)]);
   const forMapping: MappingDocument = { ...mapping, tags: { ...mapping.tags, deactivatedTag: '' } };
@@ -172,7 +175,7 @@ async function followUps(d: BulkDeps, tenantId: string, plans: PlannedCreate[]):
     const cur = now.get(p.user.id);
     if (!cur || cur.version === p.user.version) continue;
     if (await hasOpenJob(d.db, tenantId, `user:${p.user.id}`)) continue;
-    await enqueue(d.db, { tenantId, key: `user:${p.user.id}`, kind: USER_SYNC, payload: { userId: p.user.id, op: 'bulk-followup' }, now: d.now() });
+    await enqueueJob(d.db, USER_SYNC_JOB, { tenantId, key: `user:${p.user.id}`, payload: { userId: p.user.id, op: 'bulk-followup' }, now: d.now() });
     queued++;
   }
   return queued;

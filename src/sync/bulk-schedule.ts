@@ -5,10 +5,12 @@ import type { Metrics } from '../metrics.js';
 import type { Engine } from './engine.js';
 import { Worker } from './worker.js';
 import type { Logger } from './job-contract.js';
-import { enqueue, hasOpenJob } from '../store/outbox.js';
+import {  hasOpenJob } from '../store/outbox.js';
 import { tenantsWithBacklog } from '../store/bulk-candidates.js';
-import { bulkCreateJob, TENANT_BULK_CREATE, type BulkCreateSettings, type BulkDeps } from './bulk-provision.js';
+import { bulkCreateJob, type BulkCreateSettings, type BulkDeps } from './bulk-provision.js';
 import { USER_SYNC } from './provision.js';
+import { registerJob, enqueueJob } from './jobs.js';
+import { TENANT_BULK_CREATE_JOB } from './job-kinds.js';
 
 export interface BulkCreateOptions extends Partial<BulkCreateSettings> {
   store: Pick<Store, 'db' | 'dialect'>;
@@ -78,7 +80,7 @@ export function attachBulkCreate(engine: Engine, opts: BulkCreateOptions): BulkC
     metrics: opts.metrics,
     onReleased: () => engine.worker.wake(),
   };
-  worker.register(TENANT_BULK_CREATE, ({ job, signal }) => bulkCreateJob(deps, job, signal));
+  registerJob(worker, TENANT_BULK_CREATE_JOB, ({ job, signal }) => bulkCreateJob(deps, job, signal));
 
   let timer: NodeJS.Timeout | undefined;
   let scanning: Promise<number> | undefined;
@@ -89,7 +91,7 @@ export function attachBulkCreate(engine: Engine, opts: BulkCreateOptions): BulkC
       const key = `bulk:${tenantId}`;
       // One bulk create per tenant at a time: the next one looks at what is left when this one is done.
       if (await hasOpenJob(db, tenantId, key)) continue;
-      await enqueue(db, { tenantId, key, kind: TENANT_BULK_CREATE, payload: {}, now: now() });
+      await enqueueJob(db, TENANT_BULK_CREATE_JOB, { tenantId, key, payload: {}, now: now() });
       queued++;
     }
     if (queued) worker.wake();

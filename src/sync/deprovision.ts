@@ -11,20 +11,23 @@ import {
   requestDataErasure,
   setMetafields,
   isShopifyError,
-  ShopifyError,
   fromUserErrors,
   type ShopifyClient,
 } from '../shopify/index.js';
 import { metafieldsDeleteDocument } from './customer-writes.js';
 import { LinkRepository } from '../store/links.js';
 import { deactivatedTag, deletePolicy } from '../settings/policies.js';
-import { enqueue, iso, type OutboxJob } from '../store/outbox.js';
-import { classify, type ProvisionDeps } from './failures.js';
+import {  iso, type OutboxJob } from '../store/outbox.js';
+import type { ProvisionDeps } from './failures.js';
+import { classify } from './errors.js';
 import type { JobOutcome } from './job-contract.js';
 import { settingsOf } from '../settings/tenant-settings.js';
+import { USER_DELETE_JOB, USER_ERASE_JOB } from './job-kinds.js';
+import type { PayloadOf } from './jobs.js';
+import { enqueueJob } from './jobs.js';
 
-export const USER_DELETE = 'user.delete';
-export const USER_ERASE = 'user.erase';
+export const USER_DELETE = USER_DELETE_JOB.kind;
+export const USER_ERASE = USER_ERASE_JOB.kind;
 
 /** What a link records about deprovisioning: null while active. */
 export type Deprovisioned = null | 'tag' | 'tag (delete refused)' | 'deleted' | 'erasure-scheduled' | 'erasure-requested' | string;
@@ -55,7 +58,9 @@ async function run(d: ProvisionDeps, job: OutboxJob, fn: (at: string) => Promise
     if (isShopifyError(e, 'NOT_FOUND')) return { outcome: 'done' }; // the customer is gone already
     const f = classify(e);
     if (f.code === 'INTERNAL') d.log.error({ err: e, jobId: job.id }, 'a deprovisioning run failed unexpectedly');
-    return f.permanent ? { outcome: 'failed', error: { code: f.code, message: f.message } } : { outcome: 'retry', error: { code: f.code, message: f.message }, ...(e instanceof ShopifyError && e.retryAfterMs !== undefined ? { delayMs: e.retryAfterMs } : {}) };
+    const error = { code: f.code, message: f.message };
+    // A deleted user has no sync state to hold a refusal: it is a dead letter, to look at and retry.
+    return f.kind === 'retryable' ? { outcome: 'retry', error, ...(f.retryAfterMs !== undefined ? { delayMs: f.retryAfterMs } : {}) } : { outcome: 'failed', error };
   }
 }
 
@@ -63,8 +68,7 @@ async function run(d: ProvisionDeps, job: OutboxJob, fn: (at: string) => Promise
  * user.delete: the SCIM user is gone; its customer gets the tenant's delete policy (delete when Shopify allows,
  * else tag; tag; or tag now and erase after the grace period). The link goes with the user.
  */
-export async function deleteUserJob(d: ProvisionDeps, job: OutboxJob): Promise<JobOutcome> {
-  const { userId, customerId: fromPayload } = job.payload as { userId: string; customerId?: string | null };
+export async function deleteUserJob(d: ProvisionDeps, job: OutboxJob, { userId, customerId: fromPayload }: PayloadOf<typeof USER_DELETE_JOB>): Promise<JobOutcome> {
   const tenant = await new TenantRepository(d.db).byId(job.tenantId);
   if (!tenant) return { outcome: 'done' };
   return run(d, job, async (at) => {
@@ -93,10 +97,9 @@ export async function deleteUserJob(d: ProvisionDeps, job: OutboxJob): Promise<J
     await addTags(client, customerId, [deactivatedTag(policies, mapping)]);
     await setMetafields(client, [{ ownerId: customerId, ...marker, value: JSON.stringify({ at, reason: 'deleted in the identity provider', policy }) }]);
     if (policy === 'erase') {
-      await enqueue(d.db, {
+      await enqueueJob(d.db, USER_ERASE_JOB, {
         tenantId: tenant.id,
         key: `erase:${userId}`,
-        kind: USER_ERASE,
         payload: { userId, customerId },
         runAfter: new Date(Date.parse(at) + policies.eraseGraceMs),
         now: Date.parse(at),
@@ -111,8 +114,7 @@ export async function deleteUserJob(d: ProvisionDeps, job: OutboxJob): Promise<J
  * user.erase: after the grace period, asks Shopify to erase the customer's data, unless the user came back
  * (reactivated, or re-created and linked again) in the meantime.
  */
-export async function eraseJob(d: ProvisionDeps, job: OutboxJob): Promise<JobOutcome> {
-  const { userId, customerId } = job.payload as { userId: string; customerId: string };
+export async function eraseJob(d: ProvisionDeps, job: OutboxJob, { userId, customerId }: PayloadOf<typeof USER_ERASE_JOB>): Promise<JobOutcome> {
   const tenant = await new TenantRepository(d.db).byId(job.tenantId);
   if (!tenant) return { outcome: 'done' };
   return run(d, job, async (at) => {

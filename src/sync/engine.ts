@@ -9,11 +9,13 @@ import { Worker, type WorkerOptions } from './worker.js';
 import type { Logger } from './job-contract.js';
 import { ShopConnections, type ShopConnectionsOptions } from './shops.js';
 import { createProvisioningHook } from './hook.js';
-import { syncUserJob, USER_SYNC } from './provision.js';
-import { deleteUserJob, eraseJob, USER_DELETE, USER_ERASE } from './deprovision.js';
+import { syncUserJob } from './provision.js';
+import { deleteUserJob, eraseJob } from './deprovision.js';
 import { DbThrottleStore } from './throttle-store.js';
 import type { BudgetHistory } from './budget.js';
 import { userSyncDead, type ProvisionDeps } from './failures.js';
+import { registerJob } from './jobs.js';
+import { USER_DELETE_JOB, USER_ERASE_JOB, USER_SYNC_JOB } from './job-kinds.js';
 
 export interface EngineOptions {
   store: Pick<Store, 'db' | 'dialect'>;
@@ -48,10 +50,9 @@ export function createEngine(opts: EngineOptions): Engine {
   const throttle = opts.throttle ?? (opts.store.dialect === 'postgres' ? new DbThrottleStore(opts.store.db) : undefined);
   const shops = new ShopConnections({ box: opts.box, metrics: opts.metrics, client: opts.shopClient, ...(opts.budget ? { budget: opts.budget } : {}), ...(throttle ? { throttle } : {}) });
   const deps: ProvisionDeps = { db: opts.store.db, shops, now, log };
-  worker
-    .register(USER_SYNC, ({ job }) => syncUserJob(deps, job), { coalesce: true, onDead: userSyncDead })
-    .register(USER_DELETE, ({ job }) => deleteUserJob(deps, job))
-    .register(USER_ERASE, ({ job }) => eraseJob(deps, job));
+  registerJob(worker, USER_SYNC_JOB, ({ job, payload }) => syncUserJob(deps, job, payload), { coalesce: true, onDead: userSyncDead });
+  registerJob(worker, USER_DELETE_JOB, ({ job, payload }) => deleteUserJob(deps, job, payload));
+  registerJob(worker, USER_ERASE_JOB, ({ job, payload }) => eraseJob(deps, job, payload));
   const hook = createProvisioningHook({ db: opts.store.db, worker, syncWaitMs: opts.syncWaitMs, log });
   return {
     worker,

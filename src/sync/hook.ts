@@ -9,15 +9,15 @@ import type { Pending, ProvisioningHook, UserChange, GroupChange } from '../prov
 import type { ScimError } from '../scim/errors.js';
 import { mapToShopify, problemsToScimError, type MappingDocument } from '../mapping/index.js';
 import { LinkRepository } from '../store/links.js';
-import { closeOpenJobs, enqueue, enqueueMany } from '../store/outbox.js';
-import {  userForMapping, type Policies } from '../settings/policies.js';
-import { scimErrorFor } from './failures.js';
-import { USER_SYNC } from './provision.js';
-import { USER_DELETE } from './deprovision.js';
+import { closeOpenJobs } from '../store/outbox.js';
+import { userForMapping, type Policies } from '../settings/policies.js';
+import { scimErrorFor, undoesWrite } from './errors.js';
 import { targetQueue } from './targets/settings.js';
 import type { Worker } from './worker.js';
 import type { Logger } from './job-contract.js';
 import { settingsOf } from '../settings/tenant-settings.js';
+import { enqueueJob, enqueueJobs } from './jobs.js';
+import { USER_DELETE_JOB, USER_SYNC_JOB } from './job-kinds.js';
 
 export interface HookOptions {
   db: Kysely<Database>;
@@ -27,8 +27,6 @@ export interface HookOptions {
   log?: Logger;
 }
 
-/** Codes of permanent refusals that undo the SCIM write (onShopifyRefusal "reject") when they come back within the wait. */
-const UNDOABLE = new Set(['EMAIL_TAKEN', 'PHONE_TAKEN', 'TAKEN', 'CUSTOM_ID_TAKEN', 'PHONE_INVALID', 'EMAIL_INVALID', 'CUSTOMER_NEEDS_IDENTITY', 'INVALID_INPUT', 'INVALID_VALUE']);
 
 const users = new UserRepository();
 const links = new LinkRepository();
@@ -93,7 +91,7 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
       } else {
         await users.update(tx, tenantId, cur, change.before.data, change.client?.id ?? null);
         await links.markPending(tx, tenantId, [after.id], nowIso());
-        await enqueue(tx, { tenantId, key: `user:${after.id}`, kind: USER_SYNC, payload: { userId: after.id, op: 'undo' }, originClient: change.client?.id ?? null });
+        await enqueueJob(tx, USER_SYNC_JOB, { tenantId, key: `user:${after.id}`, payload: { userId: after.id, op: 'undo' }, originClient: change.client?.id ?? null });
       }
       await neutraliseTargetJobs(tx, tenantId, after.id, jobId, error);
       await audit(tx, { tenantId, actor, action: `user.${change.op}.undone`, resourceType: 'User', resourceId: after.id, detail: { reason: error.detail } });
@@ -107,7 +105,7 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
         worker.wake();
         const r = await worker.waitFor(jobId, waitMs(policies), { firstAttempt: true });
         // Held (the default): the answer shows the refusal as the user's sync state, and the write stands.
-        if (!change || policies?.onShopifyRefusal !== 'reject' || !r || r.state === 'queued' || !r.error || !UNDOABLE.has(r.error.code)) return undefined;
+        if (!change || policies?.onShopifyRefusal !== 'reject' || !r || r.state === 'queued' || !r.error || !undoesWrite(r.error.code)) return undefined;
         const error = scimErrorFor(r.error.code, r.error.message, { adoption: policies?.adoption });
         try {
           if (await undo(change, error, jobId)) return error;
@@ -126,10 +124,9 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
       if (change.op === 'delete') {
         const userId = change.before!.id;
         const link = await links.get(tx, tenant.id, userId);
-        const id = await enqueue(tx, {
+        const id = await enqueueJob(tx, USER_DELETE_JOB, {
           tenantId: tenant.id,
           key: `user:${userId}`,
-          kind: USER_DELETE,
           payload: { userId, customerId: link?.customerId ?? null },
           originClient: change.client?.id ?? null,
         });
@@ -141,10 +138,9 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
         if (refused) throw refused;
       }
       await links.markPending(tx, tenant.id, [after.id], nowIso());
-      const id = await enqueue(tx, {
+      const id = await enqueueJob(tx, USER_SYNC_JOB, {
         tenantId: tenant.id,
         key: `user:${after.id}`,
-        kind: USER_SYNC,
         payload: { userId: after.id, op: change.op, version: after.version },
         originClient: change.client?.id ?? null,
       });
@@ -159,12 +155,12 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
       const members = [...new Set(touched.filter((m) => m.type === 'User').map((m) => m.value))];
       if (members.length === 0) return undefined;
       await links.markPending(tx, change.tenant.id, members, nowIso());
-      await enqueueMany(
+      await enqueueJobs(
         tx,
+        USER_SYNC_JOB,
         members.map((userId) => ({
           tenantId: change.tenant.id,
           key: `user:${userId}`,
-          kind: USER_SYNC,
           payload: { userId, op: 'group', groupId: (change.after ?? change.before)?.id },
           originClient: change.client?.id ?? null,
         })),

@@ -4,6 +4,8 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../store/types.js';
 import type { Claimed, JobErrorInfo } from '../store/claim.js';
 import type { OutboxJob } from '../store/outbox.js';
+import { backoff } from '../shopify/client.js';
+import { classify } from './errors.js';
 
 /**
  * What a handler reports: done; refused (done, but what the job is about cannot be carried out as it stands, e.g.
@@ -82,17 +84,18 @@ export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
 export const DEFAULT_JOB_RETRY: RetryPolicy = { baseDelayMs: 1000, maxDelayMs: 5 * 60_000, maxAttempts: 25, maxAgeMs: 24 * 3600_000 };
 
-/** Full-jitter exponential backoff: a random delay up to base × 2^(attempt−1), capped at maxDelayMs. */
-export function jobBackoff(attempt: number, r: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number = Math.random): number {
-  return Math.floor(random() * Math.min(r.maxDelayMs, r.baseDelayMs * 2 ** Math.max(0, attempt - 1)));
-}
+/** The backoff between attempts of a job: the same full-jitter backoff the Shopify client uses between calls. */
+export const jobBackoff = backoff;
 
-/** Turns what a handler threw into an outcome: errors that say `retryable: false` fail, anything else is retried. */
+/**
+ * Turns what a handler threw into an outcome, as the catalogue classifies it: a retryable failure is retried, anything
+ * else is dead-lettered (a handler that wants a refusal held reports it as its outcome instead of throwing).
+ */
 export function fromThrown(e: unknown): JobOutcome {
-  const err = e as { code?: unknown; message?: unknown; retryable?: unknown; retryAfterMs?: unknown };
-  const error = { code: typeof err?.code === 'string' ? err.code : 'INTERNAL', message: String(err?.message ?? e) };
-  if (err?.retryable === false) return { outcome: 'failed', error };
-  return { outcome: 'retry', error, ...(typeof err?.retryAfterMs === 'number' ? { delayMs: err.retryAfterMs } : {}) };
+  const f = classify(e);
+  const error = { code: f.code, message: f.message };
+  if (f.kind !== 'retryable') return { outcome: 'failed', error };
+  return { outcome: 'retry', error, ...(f.retryAfterMs !== undefined ? { delayMs: f.retryAfterMs } : {}) };
 }
 
 /** Where a run leaves its job, decided from the handler's outcome and the retry policy. */

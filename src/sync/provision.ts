@@ -30,15 +30,20 @@ import {
 } from '../shopify/index.js';
 import { createInput, updatePlan } from './customer-writes.js';
 import { applyAddressChange } from './default-address.js';
-import { deleteMetafields, deprovisionMarker, USER_ERASE, type Deprovisioned } from './deprovision.js';
+import { deleteMetafields, deprovisionMarker, type Deprovisioned } from './deprovision.js';
 import { LinkRepository, type CustomerLink } from '../store/links.js';
-import {  deactivatedTag, userForMapping, type Policies } from '../settings/policies.js';
-import { enqueue, iso, type OutboxJob } from '../store/outbox.js';
-import { failure, type KnownFailure, type ProvisionDeps } from './failures.js';
+import { deactivatedTag, userForMapping, type Policies } from '../settings/policies.js';
+import {  iso, type OutboxJob } from '../store/outbox.js';
+import { failure, type ProvisionDeps } from './failures.js';
+import { SyncError, TAKEN_CODES, type SyncErrorCode } from './errors.js';
 import type { JobOutcome } from './job-contract.js';
 import { settingsOf } from '../settings/tenant-settings.js';
+import { USER_SYNC_JOB, USER_ERASE_JOB } from './job-kinds.js';
+import type { PayloadOf } from './jobs.js';
+import { enqueueJob } from './jobs.js';
 
-export const USER_SYNC = 'user.sync';
+export const USER_SYNC = USER_SYNC_JOB.kind;
+export type UserSyncPayload = PayloadOf<typeof USER_SYNC_JOB>;
 
 const users = new UserRepository();
 const groups = new GroupRepository();
@@ -67,8 +72,7 @@ async function groupRefs(db: Kysely<Database>, tenantId: string, userId: string,
 }
 
 /** Runs user.sync for the job's user; a user that no longer exists is left to its user.delete job. */
-export async function syncUserJob(d: ProvisionDeps, job: OutboxJob): Promise<JobOutcome> {
-  const { userId } = job.payload as { userId: string };
+export async function syncUserJob(d: ProvisionDeps, job: OutboxJob, { userId }: UserSyncPayload): Promise<JobOutcome> {
   const tenant = await new TenantRepository(d.db).byId(job.tenantId);
   if (!tenant) return { outcome: 'done' };
   const user = await users.get(d.db, tenant.id, userId);
@@ -117,22 +121,22 @@ export async function syncUserJob(d: ProvisionDeps, job: OutboxJob): Promise<Job
   } catch (e) {
     // A taken email is often an existing customer the tenant chose not to adopt: say so, it is the likely fix.
     if (policies?.adoption === 'off' && isShopifyError(e, 'EMAIL_TAKEN'))
-      return failure(d, tenant.id, userId, { code: 'EMAIL_TAKEN', message: `${(e as Error).message} (this tenant does not adopt existing customers)`, permanent: true }, at);
+      return failure(d, tenant.id, userId, new SyncError('EMAIL_TAKEN', `${e.message} (this tenant does not adopt existing customers)`), at);
     return failure(d, tenant.id, userId, e, at);
   }
 }
 
 /** The codes of the mapping's refusals, named like Shopify's own refusals of the same values. */
-const PROBLEM_CODES: Partial<Record<Problem['code'], string>> = {
+const PROBLEM_CODES: Partial<Record<Problem['code'], SyncErrorCode>> = {
   missingIdentity: 'CUSTOMER_NEEDS_IDENTITY',
   invalidEmail: 'EMAIL_INVALID',
   invalidPhone: 'PHONE_INVALID',
 };
 
 /** What a user the mapping already knows Shopify would refuse is recorded with: the first problem's code, every problem named. */
-function mappingRefusal(problems: readonly Problem[]): KnownFailure {
+function mappingRefusal(problems: readonly Problem[]): SyncError {
   const errs = problems.filter((p) => p.severity === 'error');
-  return { code: PROBLEM_CODES[errs[0]?.code ?? 'invalidRule'] ?? 'INVALID_VALUE', message: errs.map(describeProblem).join('; '), permanent: true };
+  return new SyncError(PROBLEM_CODES[errs[0]?.code ?? 'invalidRule'] ?? 'INVALID_VALUE', errs.map(describeProblem).join('; '));
 }
 
 /**
@@ -143,7 +147,7 @@ function mappingRefusal(problems: readonly Problem[]): KnownFailure {
  */
 async function deprovisionUnmapped(
   d: ProvisionDeps,
-  u: { tenant: Tenant; userId: string; customerId: string; policies: Policies; mapping: MappingDocument; refusal: KnownFailure },
+  u: { tenant: Tenant; userId: string; customerId: string; policies: Policies; mapping: MappingDocument; refusal: SyncError },
   at: string,
 ): Promise<JobOutcome> {
   const client = d.shops.clientFor(u.tenant);
@@ -192,9 +196,6 @@ async function adoptable(d: ProvisionDeps, ctx: SyncContext): Promise<ShopifyCus
   }
   return found;
 }
-
-/** Refusals a create of ours may meet when an earlier attempt of it landed and its answer was lost. */
-const TAKEN_CODES = ['EMAIL_TAKEN', 'PHONE_TAKEN', 'CUSTOM_ID_TAKEN', 'TAKEN'];
 
 /**
  * Creates the user's customer. A create carries the user's custom id, so a uniqueness refusal may be our own earlier
@@ -311,10 +312,9 @@ async function applyLifecycle(d: ProvisionDeps, ctx: SyncContext, customer: Shop
   const policy = ctx.policies.deprovision;
   if (policy === 'erase') {
     if (was === 'erasure-scheduled' || was === 'erasure-requested') return was;
-    await enqueue(d.db, {
+    await enqueueJob(d.db, USER_ERASE_JOB, {
       tenantId: ctx.tenant.id,
       key: `erase:${ctx.user.id}`,
-      kind: USER_ERASE,
       payload: { userId: ctx.user.id, customerId: customer.id },
       runAfter: new Date(Date.parse(at) + ctx.policies.eraseGraceMs),
       now: Date.parse(at),

@@ -2,9 +2,9 @@
 // outcome changes. A user's own change queues it already; this queues every held user after a settings change.
 import type { Db } from '../store/resources.js';
 import { nowIso } from '../store/resources.js';
-import { enqueueMany } from '../store/outbox.js';
 import { LinkRepository } from '../store/links.js';
-import { USER_SYNC } from './provision.js';
+import { enqueueJobs } from './jobs.js';
+import { USER_SYNC_JOB } from './job-kinds.js';
 
 const links = new LinkRepository();
 const BATCH = 500;
@@ -22,9 +22,10 @@ export async function requeueHeldUsers(db: Db, tenantId: string, cause: string):
     if (ids.length === 0) return queued;
     after = ids[ids.length - 1]!;
     await links.markPending(db, tenantId, ids, nowIso());
-    queued += await enqueueMany(
+    queued += await enqueueJobs(
       db,
-      ids.map((userId) => ({ tenantId, key: `user:${userId}`, kind: USER_SYNC, payload: { userId, op: cause } })),
+      USER_SYNC_JOB,
+      ids.map((userId) => ({ tenantId, key: `user:${userId}`, payload: { userId, op: cause } })),
     );
     if (ids.length < BATCH) return queued;
   }

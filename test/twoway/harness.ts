@@ -6,6 +6,7 @@ import { call, until, freePort, type Check, type Res } from '../helpers/http.js'
 import { connectedTenant, mergeSettings, newSecretBox } from '../helpers/stack.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
 import { buildApp } from '../../src/http/app.js';
+import { shopifyWebhookRoutes } from '../../src/http/webhooks.js';
 import { TenantRepository, type Tenant } from '../../src/store/tenants.js';
 import type { SecretBox } from '../../src/security/secrets.js';
 import { createEngine, type Engine } from '../../src/sync/engine.js';
@@ -77,7 +78,7 @@ export async function startTwoWay(o: TwoWayOptions = {}): Promise<TwoWayStack> {
     shopClient: { timeoutMs: 2000, retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 100 } },
   });
   const twoWay = attachTwoWay(engine, { store, box, publicUrl: url, pollIntervalMs: 20, reconcileIntervalMs: o.reconcileIntervalMs });
-  const app = await buildApp({ store, hook: twoWay.hook, publicUrl: url, plugins: [twoWay.plugin] });
+  const app = await buildApp({ store, hook: twoWay.hook, publicUrl: url, plugins: [shopifyWebhookRoutes({ store, ...twoWay.receiver })] });
   await app.listen({ port, host: '127.0.0.1' });
 
   const tenants = new TenantRepository(store.db);

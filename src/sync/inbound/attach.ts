@@ -1,13 +1,13 @@
-// Adds the two-way sync to a running engine: the webhook receiver route, the inbound and target job handlers, the
-// hook that fans SCIM writes out to targets, and the reconcile schedule. The server calls this once at start.
-import type { FastifyInstance } from 'fastify';
+// Adds the two-way sync to a running engine: what the webhook receiver needs (each tenant's secret and shop, a wake-up
+// after a stored delivery), the inbound and target job handlers, the hook that fans SCIM writes out to targets, and
+// the reconcile schedule. The server calls this once at start and gives the receiver to the HTTP layer.
 import type { Store } from '../../store/db.js';
 import type { SecretBox } from '../../security/secrets.js';
+import type { Tenant } from '../../store/tenants.js';
 import type { ProvisioningHook } from '../../provisioning.js';
 import type { Engine } from '../engine.js';
 import type { Logger } from '../job-contract.js';
 import { readShopSettings } from '../shops.js';
-import { shopifyWebhookRoutes } from '../../http/webhooks.js';
 import { withTargets } from '../targets/hook.js';
 import { registerTargets } from '../targets/handlers.js';
 import type { ReconcileDeps } from '../reconcile.js';
@@ -29,11 +29,20 @@ export interface TwoWayOptions {
   log?: Logger;
 }
 
+/** What the webhook receiver asks the engine: the secret that signs a tenant's webhooks, its shop, and what to do after a delivery was stored. */
+export interface WebhookReceiver {
+  /** the app's client secret in clear; undefined when unknown (every delivery is then refused) */
+  webhookSecret: (tenant: Tenant) => string | undefined | Promise<string | undefined>;
+  /** a delivery naming another shop (X-Shopify-Shop-Domain) is refused: one app's secret signs every shop it is in */
+  shopDomain?: (tenant: Tenant) => string | undefined;
+  onStored?: (tenant: Tenant, topic: string) => void;
+}
+
 export interface TwoWay {
   /** the engine's hook with outbound targets added: pass it to buildApp */
   hook: ProvisioningHook;
-  /** the webhook receiver: pass it in buildApp's plugins */
-  plugin: (app: FastifyInstance) => Promise<void>;
+  /** what the webhook receiver route needs from the engine */
+  receiver: WebhookReceiver;
   /** what import, reconcile and subscription management need */
   deps: ReconcileDeps;
   /** queues the reconcile schedule (call after migrations, before or after the worker starts) */
@@ -57,12 +66,11 @@ export function attachTwoWay(engine: Engine, opts: TwoWayOptions): TwoWay {
   if (interval > 0) registerReconcile(engine.worker, deps, { intervalMs: interval, fullEveryMs: opts.fullReconcileEveryMs, log: opts.log });
   return {
     hook: withTargets(engine.hook, { publicUrl: opts.publicUrl }),
-    plugin: shopifyWebhookRoutes({
-      store: opts.store,
+    receiver: {
       webhookSecret: (t) => readShopSettings(t.settings, opts.box)?.clientSecret,
       shopDomain: (t) => readShopSettings(t.settings, opts.box)?.shop,
       onStored: () => engine.worker.wake(),
-    }),
+    },
     deps,
     async start() {
       if (interval > 0) await ensureReconcileSchedules(db, interval);

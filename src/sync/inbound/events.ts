@@ -3,9 +3,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/types.js';
 import type { Db } from '../../store/resources.js';
-import { enqueue } from '../../store/outbox.js';
 import { customerGid } from './payload.js';
-import { INBOUND_JOB, INBOUND_QUEUE, type InboundJob } from './jobs.js';
+import {  INBOUND_QUEUE, type InboundJob } from './jobs.js';
+import { enqueueJob } from '../jobs.js';
+import { INBOUND_JOB_KIND } from '../job-kinds.js';
 
 export interface IncomingWebhook {
   tenantId: string;
@@ -62,7 +63,7 @@ export async function storeWebhook(db: Kysely<Database>, w: IncomingWebhook, now
       .executeTakeFirst();
     if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) return 'duplicate';
     const payload: InboundJob = { webhookId: w.webhookId };
-    await enqueue(tx, { tenantId: w.tenantId, queue: INBOUND_QUEUE, key: inboundKey(w.topic, body), kind: INBOUND_JOB, payload, now });
+    await enqueueJob(tx, INBOUND_JOB_KIND, { tenantId: w.tenantId, queue: INBOUND_QUEUE, key: inboundKey(w.topic, body), payload, now });
     return 'stored';
   });
 }

@@ -5,14 +5,17 @@ import { setMetafields } from '../../shopify/metafields.js';
 import { ShopifyError } from '../../shopify/errors.js';
 import { LinkRepository } from '../../store/links.js';
 import type { Worker } from '../worker.js';
-import type { JobContext, JobOutcome } from '../job-contract.js';
+import type { JobOutcome } from '../job-contract.js';
 import { applyCustomerState, type ApplyOutcome } from './apply.js';
 import type { InboundDeps } from './context.js';
 import { loadWebhook, markProcessed } from './events.js';
-import { CUSTOM_ID_JOB, INBOUND_JOB, type CustomIdJob, type InboundJob } from './jobs.js';
+import { type CustomIdJob } from './jobs.js';
 import { consentView, customerGid, customerView, payloadUpdatedAt, tagList } from './payload.js';
 import { applyCustomerDeletion, applyTagChange } from './removal.js';
 import { settingsOf } from '../../settings/tenant-settings.js';
+import { registerJob } from '../jobs.js';
+import { CUSTOM_ID_JOB_KIND, INBOUND_JOB_KIND } from '../job-kinds.js';
+import { fromThrown } from '../job-contract.js';
 
 const links = new LinkRepository();
 
@@ -77,18 +80,13 @@ export async function writeCustomId(deps: InboundDeps, tenantId: string, job: Cu
   return 'written';
 }
 
-function outcomeOf(e: unknown): JobOutcome {
-  const err = e as { code?: string; message?: string; retryable?: boolean; retryAfterMs?: number };
-  const error = { code: typeof err?.code === 'string' ? err.code : 'INTERNAL', message: String(err?.message ?? e) };
-  if (err?.retryable === false) return { outcome: 'failed', error };
-  return { outcome: 'retry', error, ...(typeof err?.retryAfterMs === 'number' ? { delayMs: err.retryAfterMs } : {}) };
-}
+const outcomeOf = fromThrown;
 
 /** Registers the inbound handlers on a worker. */
 export function registerInbound(worker: Worker, deps: InboundDeps): void {
-  worker.register(INBOUND_JOB, async ({ job }: JobContext): Promise<JobOutcome> => {
+  registerJob(worker, INBOUND_JOB_KIND, async ({ job, payload }): Promise<JobOutcome> => {
     try {
-      const outcome = await processWebhook(deps, job.tenantId, (job.payload as InboundJob).webhookId, { defer: job.attempts <= MAX_DEFERRALS });
+      const outcome = await processWebhook(deps, job.tenantId, payload.webhookId, { defer: job.attempts <= MAX_DEFERRALS });
       if (outcome === 'deferred') {
         return { outcome: 'retry', delayMs: 250 * job.attempts, error: { code: 'SCIM_CHANGE_PENDING', message: 'waiting for the engine to write a newer SCIM change first' } };
       }
@@ -97,9 +95,9 @@ export function registerInbound(worker: Worker, deps: InboundDeps): void {
       return outcomeOf(e);
     }
   });
-  worker.register(CUSTOM_ID_JOB, async ({ job }: JobContext): Promise<JobOutcome> => {
+  registerJob(worker, CUSTOM_ID_JOB_KIND, async ({ job, payload }): Promise<JobOutcome> => {
     try {
-      await writeCustomId(deps, job.tenantId, job.payload as CustomIdJob);
+      await writeCustomId(deps, job.tenantId, payload);
       return { outcome: 'done' };
     } catch (e) {
       // The customer was deleted meanwhile: nothing to link.

@@ -2,11 +2,11 @@
 // agree the link is simply recorded; when they differ the SCIM user wins and the engine is asked to write it.
 import type { Tenant } from '../../store/tenants.js';
 import { LinkRepository } from '../../store/links.js';
-import { enqueue } from '../../store/outbox.js';
-import { USER_SYNC } from '../provision.js';
 import { isoNow, type InboundDeps } from './context.js';
-import { CUSTOM_ID_JOB, INBOUND_QUEUE, type CustomIdJob } from './jobs.js';
+import {  INBOUND_QUEUE, type CustomIdJob } from './jobs.js';
 import type { Tx } from './user-writes.js';
+import { enqueueJob } from '../jobs.js';
+import { CUSTOM_ID_JOB_KIND, USER_SYNC_JOB } from '../job-kinds.js';
 
 const links = new LinkRepository();
 
@@ -36,10 +36,10 @@ export async function linkCustomer(tx: Tx, deps: InboundDeps, tenant: Tenant, o:
     await links.update(tx, tenant.id, o.userId, { ...common, syncState: 'synced', syncedVersion: o.version, lastSyncedAt: now }, now);
     if (o.needsCustomId) {
       const payload: CustomIdJob = { userId: o.userId, customerId: o.customerId };
-      await enqueue(tx, { tenantId: tenant.id, queue: INBOUND_QUEUE, key: `customer:${o.customerId}`, kind: CUSTOM_ID_JOB, payload });
+      await enqueueJob(tx, CUSTOM_ID_JOB_KIND, { tenantId: tenant.id, queue: INBOUND_QUEUE, key: `customer:${o.customerId}`, payload });
     }
     return;
   }
   await links.update(tx, tenant.id, o.userId, { ...common, syncState: 'pending' }, now);
-  await enqueue(tx, { tenantId: tenant.id, key: `user:${o.userId}`, kind: USER_SYNC, payload: { userId: o.userId } });
+  await enqueueJob(tx, USER_SYNC_JOB, { tenantId: tenant.id, key: `user:${o.userId}`, payload: { userId: o.userId } });
 }

@@ -3,13 +3,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/types.js';
 import { TenantRepository } from '../../store/tenants.js';
-import { enqueue } from '../../store/outbox.js';
 import type { Worker } from '../worker.js';
-import type { JobContext, JobOutcome, Logger } from '../job-contract.js';
+import type { JobOutcome, Logger } from '../job-contract.js';
 import { driftCount, reconcileTenant, type ReconcileDeps } from '../reconcile.js';
 import { readCursor, writeCursor } from '../../store/cursors.js';
+import { registerJob, enqueueJob } from '../jobs.js';
+import { RECONCILE_JOB_KIND } from '../job-kinds.js';
 
-export const RECONCILE_JOB = 'shopify.reconcile';
+export const RECONCILE_JOB = RECONCILE_JOB_KIND.kind;
 export const RECONCILE_QUEUE = 'reconcile';
 const FULL_CURSOR = 'reconcile.full';
 
@@ -26,7 +27,7 @@ export async function scheduleReconcile(db: Kysely<Database>, tenantId: string, 
   let q = db.selectFrom('outbox_jobs').select('id').where('tenant_id', '=', tenantId).where('kind', '=', RECONCILE_JOB).where('state', 'in', ['queued', 'running']);
   if (exceptJobId !== undefined) q = q.where('id', '!=', exceptJobId);
   if (await q.executeTakeFirst()) return false;
-  await enqueue(db, { tenantId, queue: RECONCILE_QUEUE, key: 'tenant', kind: RECONCILE_JOB, payload: {}, runAfter });
+  await enqueueJob(db, RECONCILE_JOB_KIND, { tenantId, queue: RECONCILE_QUEUE, key: 'tenant', payload: {}, runAfter });
   return true;
 }
 
@@ -43,7 +44,7 @@ export async function ensureReconcileSchedules(db: Kysely<Database>, intervalMs:
 /** Registers the scheduled reconcile handler on a worker. */
 export function registerReconcile(worker: Worker, deps: ReconcileDeps, opts: ScheduleOptions): void {
   const fullEvery = opts.fullEveryMs ?? 24 * 3600_000;
-  worker.register(RECONCILE_JOB, async ({ job, now }: JobContext): Promise<JobOutcome> => {
+  registerJob(worker, RECONCILE_JOB_KIND, async ({ job, now }): Promise<JobOutcome> => {
     const tenant = await new TenantRepository(deps.db).byId(job.tenantId);
     if (!tenant || !tenant.settings.shopify) return { outcome: 'done' };
     try {

@@ -8,12 +8,13 @@ import { LinkRepository } from '../../store/links.js';
 import type { ResourceRecord } from '../../store/resources.js';
 import type { Tenant } from '../../store/tenants.js';
 import type { WriteOp } from '../../provisioning.js';
-import { enqueue } from '../../store/outbox.js';
 import { eventTypeOf, eventUser, type ChangeSource, type UserEvent } from './events.js';
 import { readTargets, targetQueue, wantsEvent, type Target, type UserEventType } from './settings.js';
+import { SCIM_TARGET_JOB_KIND, WEBHOOK_TARGET_JOB_KIND } from '../job-kinds.js';
+import { enqueueJob } from '../jobs.js';
 
-export const SCIM_TARGET_JOB = 'target.scim';
-export const WEBHOOK_TARGET_JOB = 'target.webhook';
+export const SCIM_TARGET_JOB = SCIM_TARGET_JOB_KIND.kind;
+export const WEBHOOK_TARGET_JOB = WEBHOOK_TARGET_JOB_KIND.kind;
 
 export interface ScimTargetJob {
   targetId: string;
@@ -75,12 +76,12 @@ export async function enqueueTargetJobs(tx: Transaction<Database>, change: Targe
     const base = { tenantId: change.tenant.id, queue: targetQueue(t.id), key: `user:${rec.id}`, originClient: change.originClient };
     if (t.kind === 'scim') {
       const payload: ScimTargetJob = { targetId: t.id, userId: rec.id, userName: String(rec.data.userName ?? ''), event: type };
-      ids.push(await enqueue(tx, { ...base, kind: SCIM_TARGET_JOB, payload }));
+      ids.push(await enqueueJob(tx, SCIM_TARGET_JOB_KIND, { ...base, payload }));
       continue;
     }
     event ??= await buildEvent(tx, change, rec, type, opts);
     const payload: WebhookTargetJob = { targetId: t.id, eventId: `evt_${randomUUID()}`, userId: rec.id, version: change.after?.version ?? 0, event };
-    ids.push(await enqueue(tx, { ...base, kind: WEBHOOK_TARGET_JOB, payload }));
+    ids.push(await enqueueJob(tx, WEBHOOK_TARGET_JOB_KIND, { ...base, payload }));
   }
   return ids;
 }

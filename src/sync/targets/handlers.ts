@@ -1,9 +1,11 @@
 // The worker's handlers for outbound target queues: one job per change and target, in order per user, with the
 // worker's retries and dead letters. Registered on the engine's Worker by registerTargets.
 import type { Worker } from '../worker.js';
-import type { JobContext, JobOutcome } from '../job-contract.js';
+import type { JobOutcome } from '../job-contract.js';
 import { deliverScim, deliverWebhook, type Delivery, type DeliveryDeps } from './deliver.js';
-import { SCIM_TARGET_JOB, WEBHOOK_TARGET_JOB, type ScimTargetJob, type WebhookTargetJob } from './fanout.js';
+import { registerJob } from '../jobs.js';
+import { SCIM_TARGET_JOB_KIND, WEBHOOK_TARGET_JOB_KIND } from '../job-kinds.js';
+
 
 function toOutcome(d: Delivery): JobOutcome {
   if (d.outcome === 'done') return { outcome: 'done' };
@@ -14,6 +16,6 @@ function toOutcome(d: Delivery): JobOutcome {
 
 /** Registers the target handlers on a worker. Target jobs are never coalesced: each carries its own event. */
 export function registerTargets(worker: Worker, deps: DeliveryDeps): void {
-  worker.register(SCIM_TARGET_JOB, async ({ job }: JobContext) => toOutcome(await deliverScim(deps, job.tenantId, job.payload as ScimTargetJob, job)));
-  worker.register(WEBHOOK_TARGET_JOB, async ({ job }: JobContext) => toOutcome(await deliverWebhook(deps, job.tenantId, job.payload as WebhookTargetJob, job)));
+  registerJob(worker, SCIM_TARGET_JOB_KIND, async ({ job, payload }) => toOutcome(await deliverScim(deps, job.tenantId, payload, job)));
+  registerJob(worker, WEBHOOK_TARGET_JOB_KIND, async ({ job, payload }) => toOutcome(await deliverWebhook(deps, job.tenantId, payload, job)));
 }
