@@ -134,7 +134,7 @@ test('`start` (what npm start runs) is the demo without a shop, and serve with o
     assert.match(demo, /SCIM base URL\s+http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/demo/);
     const served = await runUntil(
       ['start'],
-      { DATA_DIR: join(demoDir, 'served'), SHOPIFY_SHOP: emu.shop, SHOPIFY_ACCESS_TOKEN: emu.accessToken, SHOPIFY_API_BASE_URL: emu.url },
+      { DATA_DIR: join(demoDir, 'served'), SHOPIFY_SHOP: emu.shop, SHOPIFY_ACCESS_TOKEN: emu.accessToken, SHOPIFY_WEBHOOK_SECRET: emu.clientSecret, SHOPIFY_API_BASE_URL: emu.url },
       /listening on/,
     );
     assert.match(served, /shopify-scim listening on http:\/\/127\.0\.0\.1:\d+ \(database: sqlite\)/);

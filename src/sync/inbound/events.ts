@@ -7,6 +7,12 @@ import { enqueue } from '../outbox.js';
 import { customerGid } from './payload.js';
 import { INBOUND_JOB, INBOUND_QUEUE, type InboundJob } from './jobs.js';
 
+/**
+ * The topic of the bridge's own signed test delivery (`shop check`): the receiver verifies it like any delivery and
+ * answers `check: true` without storing it, so a check proves the receiver is reachable and holds the secret.
+ */
+export const DELIVERY_CHECK_TOPIC = 'shopify-scim/delivery-check';
+
 export interface IncomingWebhook {
   tenantId: string;
   webhookId: string;
