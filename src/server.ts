@@ -15,6 +15,7 @@ import { attachTwoWay, type TwoWay } from './sync/inbound/attach.js';
 import { attachBulkCreate } from './sync/bulk-schedule.js';
 import { ensureTenantWebhooks } from './sync/inbound/subscriptions.js';
 import type { Tenant } from './store/tenants.js';
+import { recordBridgeAddress } from './store/deployment.js';
 
 export interface Bridge {
   app: FastifyInstance;
@@ -92,6 +93,8 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     url = `http://${host}:${port}`;
+    // Only once it serves: the commands run beside it then print the address clients really reach.
+    await recordBridgeAddress(store.db, { publicUrl: config.publicUrl, listenUrl: url }).catch((e: unknown) => app.log.warn({ err: e }, 'recording the bridge address failed'));
   }
   await twoWay?.start();
   await engine?.start();

@@ -272,6 +272,18 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0006_deployment_state': {
+      async up(db: Db) {
+        // What a running bridge says about itself for the commands run beside it (its public URL, the address it
+        // listens on), so they print the addresses clients really use instead of a guess.
+        await db.schema
+          .createTable('deployment_state')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -209,6 +209,13 @@ export interface MappingReapplyJobsTable {
   job_id: number;
 }
 
+/** Facts a running bridge records about itself (public URL, listen address), read by the commands. */
+export interface DeploymentStateTable {
+  name: string;
+  value: string;
+  updated_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   clients: ClientsTable;
@@ -226,4 +233,5 @@ export interface Database {
   mapping_versions: MappingVersionsTable;
   mapping_reapply_runs: MappingReapplyRunsTable;
   mapping_reapply_jobs: MappingReapplyJobsTable;
+  deployment_state: DeploymentStateTable;
 }
