@@ -49,7 +49,6 @@ export function buildProgram(): Command {
 
   /** `serve`: the bridge and its worker until SIGINT or SIGTERM; with SHOPIFY_* set, `tenant` is connected to that shop. */
   async function runServe(cfg: Config, tenantName: string): Promise<void> {
-    if (cfg.shopify) await withStore((store) => connectTenantFromConfig(store.db, cfg, tenantName));
     const bridge = await startBridge({ config: cfg });
     // Stoppable from the moment it serves: a signal during the start-up calls below still closes it cleanly.
     const stop = async () => {
@@ -58,6 +57,8 @@ export function buildProgram(): Command {
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // Only once it serves: a second serve beside a running one fails on the port and leaves the stored connection be.
+    if (cfg.shopify) await connectTenantFromConfig(bridge.store.db, cfg, tenantName);
     console.log(`shopify-scim listening on ${bridge.url} (database: ${bridge.store.dialect})`);
     if (cfg.shopify) await ensureWebhooksAtStart(bridge, tenantName);
   }
