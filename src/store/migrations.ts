@@ -272,6 +272,13 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0007_merged_customers': {
+      async up(db: Db) {
+        // The customer a link lost to a deletion in Shopify ({id, deactivated}), so a customers/merge arriving after
+        // the customers/delete can still find the user and move it to the surviving customer.
+        await db.schema.alterTable('customer_links').addColumn('deleted_customer', 'text').execute();
+      },
+    },
     '0006_deployment_state': {
       async up(db: Db) {
         // What a running bridge says about itself for the commands run beside it (its public URL, the address it

@@ -110,6 +110,8 @@ export interface CustomerLinksTable {
   shopify_updated_at: string | null;
   /** policy applied on deactivation ('tag', 'deleted', 'erasure-requested'), null while active */
   deprovisioned: string | null;
+  /** JSON {id, deactivated}: the customer deleted in Shopify this link held (a merge may move the user on) */
+  deleted_customer: string | null;
   updated_at: string;
   /** JSON: the mapping's AppliedState of the last successful sync (group tags, targets set), see mapping/to-shopify */
   applied_state: string | null;

@@ -5,6 +5,7 @@ import type { Database } from '../../store/types.js';
 import type { Db } from '../../store/resources.js';
 import { enqueue } from '../outbox.js';
 import { customerGid } from './payload.js';
+import { mergeIds } from './merge.js';
 import { INBOUND_JOB, INBOUND_QUEUE, type InboundJob } from './jobs.js';
 
 /**
@@ -36,7 +37,9 @@ export interface StoredWebhook {
 
 /** The ordering key of an event's job: one customer's events apply one at a time, oldest delivery first. */
 export function inboundKey(topic: string, body: unknown): string {
-  const gid = customerGid(body);
+  // A merge is ordered with the events of the customer merged away (its customers/delete among them).
+  const merged = topic === 'customers/merge' ? mergeIds(body)?.deleted : undefined;
+  const gid = merged ?? customerGid(body);
   return gid ? `customer:${gid}` : `topic:${topic}`;
 }
 

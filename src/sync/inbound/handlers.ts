@@ -13,6 +13,7 @@ import { loadWebhook, markProcessed } from './events.js';
 import { CUSTOM_ID_JOB, INBOUND_JOB, type CustomIdJob, type InboundJob } from './jobs.js';
 import { consentView, customerGid, customerView, payloadUpdatedAt, tagList } from './payload.js';
 import { applyCustomerDeletion, applyTagChange } from './removal.js';
+import { applyCustomerMerge } from './merge.js';
 
 const links = new LinkRepository();
 
@@ -41,7 +42,8 @@ export async function processWebhook(deps: InboundDeps, tenantId: string, webhoo
   const gid = customerGid(ev.body);
   const cause = { topic: ev.topic, webhookId };
   let outcome: ApplyOutcome | 'ignored';
-  if (!gid) outcome = 'ignored';
+  if (ev.topic === 'customers/merge') outcome = await applyCustomerMerge(deps, tenant, ev.body, cause);
+  else if (!gid) outcome = 'ignored';
   else if (ev.topic === 'customers/delete') outcome = await applyCustomerDeletion(deps, tenant, gid, cause);
   else if (ev.topic === 'customer_tags/removed') outcome = await applyTagChange(deps, tenant, gid, tagList(ev.body));
   else if (ev.topic === 'customer_tags/added') outcome = 'unchanged';
