@@ -56,6 +56,8 @@ function crossFieldProblems(v: Record<string, string | undefined>): string[] {
   if (v.SHOPIFY_CLIENT_ID && !v.SHOPIFY_CLIENT_SECRET) out.push('SHOPIFY_CLIENT_SECRET is required with SHOPIFY_CLIENT_ID');
   if (v.SHOPIFY_CLIENT_SECRET && !v.SHOPIFY_CLIENT_ID) out.push('SHOPIFY_CLIENT_ID is required with SHOPIFY_CLIENT_SECRET');
   if ((v.SHOPIFY_ACCESS_TOKEN || v.SHOPIFY_CLIENT_ID) && !v.SHOPIFY_SHOP) out.push('SHOPIFY_SHOP is required when Shopify credentials are set');
+  if (v.SHOPIFY_ACCESS_TOKEN && !v.SHOPIFY_WEBHOOK_SECRET)
+    out.push("SHOPIFY_WEBHOOK_SECRET is required with SHOPIFY_ACCESS_TOKEN: the custom app's API secret key, which signs Shopify's webhooks (without it no change made in Shopify reaches the bridge)");
   if (v.SHOPIFY_SHOP && !v.SHOPIFY_ACCESS_TOKEN && !v.SHOPIFY_CLIENT_ID)
     out.push('SHOPIFY_ACCESS_TOKEN (or SHOPIFY_CLIENT_ID with SHOPIFY_CLIENT_SECRET) is required with SHOPIFY_SHOP');
   return out;

@@ -1,5 +1,6 @@
 // Assembles a running bridge from a Config: store (migrated), provisioning hook, HTTP app and listener.
 // The CLI's serve and demo commands and the end-to-end tests all start the bridge through here.
+import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { openStore, type Store } from './store/db.js';
@@ -20,6 +21,7 @@ import type { ShopSettings } from './sync/shops.js';
 import { AdminAccounts } from './store/admin-accounts.js';
 import { ensureEnvironmentAdmin } from './admin/accounts.js';
 import { BudgetHistory } from './sync/budget.js';
+import { recordBridgeAddress } from './store/deployment.js';
 
 export interface Bridge {
   app: FastifyInstance;
@@ -43,6 +45,21 @@ export interface StartOptions {
   listen?: boolean;
   /** the admin UI: the demo's emulator it may connect a tenant to, and the sign-in rate limit (tests lower it) */
   admin?: { emulatorShop?: ShopSettings; loginRateLimit?: { max: number; windowMs: number } };
+}
+
+/** The sentence for a port another process holds (most often a bridge or demo already running). */
+export function portInUse(host: string, port: number): Error {
+  return new Error(`port ${port} on ${host} is in use: is another shopify-scim (npm start) already running? Stop it, or set PORT to a free port.`);
+}
+
+/** Fails with portInUse when `port` cannot be bound on `host` right now (0: any port, always free). */
+export async function assertPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? portInUse(host, port) : e));
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));
+  });
 }
 
 /** Opens the store, builds the app and (by default) listens on config.host:config.port. */
@@ -102,11 +119,20 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
   });
   let url = '';
   if (opts.listen !== false) {
-    await app.listen({ port: config.port, host: config.host });
+    try {
+      await app.listen({ port: config.port, host: config.host });
+    } catch (e) {
+      // Nothing has started yet: give the store back and say plainly what is wrong.
+      await app.close();
+      if (!opts.store) await store.close();
+      throw (e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? portInUse(config.host, config.port) : e;
+    }
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     url = `http://${host}:${port}`;
+    // Only once it serves: the commands run beside it then print the address clients really reach.
+    await recordBridgeAddress(store.db, { publicUrl: config.publicUrl, listenUrl: url }).catch((e: unknown) => app.log.warn({ err: e }, 'recording the bridge address failed'));
   }
   await twoWay?.start();
   await engine?.start();

@@ -19,6 +19,8 @@ export interface AdminDeps {
   wake?: () => void;
   /** subscribes a newly connected shop's webhooks (the two-way sync); its result is shown with the connection */
   onShopConnected?: (tenant: Tenant) => Promise<unknown>;
+  /** PUBLIC_URL: where Shopify delivers webhooks (the shop check verifies that address) */
+  publicUrl?: string;
   /** recorded with each saved mapping version and each audit log entry: 'admin' for the API, 'cli' for the commands */
   actor: string;
 }

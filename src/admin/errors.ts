@@ -47,6 +47,8 @@ export const adminErrors = {
   targetExists: make(409, 'TARGET_EXISTS'),
   schemaInUse: make(409, 'SCHEMA_IN_USE'),
   shopNotConnected: make(409, 'SHOP_NOT_CONNECTED'),
+  // the shop refused or could not be reached with the credentials given
+  shopCheckFailed: make(422, 'SHOP_CHECK_FAILED'),
   // the server
   secretsUnavailable: make(503, 'SECRETS_UNAVAILABLE'),
   disabled: make(503, 'ADMIN_API_DISABLED'),

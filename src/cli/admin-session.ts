@@ -27,7 +27,8 @@ export interface AdminCommandOptions {
 async function openFromEnv(): Promise<AdminSession> {
   const config = loadConfig();
   const store = await openStore({ url: config.databaseUrl });
-  return { deps: { db: store.db, dialect: store.dialect, box: secretBoxFor(config), actor: 'cli' }, close: () => store.close() };
+  const deps = { db: store.db, dialect: store.dialect, box: secretBoxFor(config), actor: 'cli', ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) };
+  return { deps, close: () => store.close() };
 }
 
 /** Error codes whose details list one problem per line (shown under the message in text output). */

@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import type { Config } from '../config.js';
 import { configOrExit } from './env.js';
-import { openStore } from '../store/db.js';
 import { ensureTenantWebhooks } from '../sync/inbound/subscriptions.js';
 import { TenantRepository } from '../store/tenants.js';
-import { startBridge, type Bridge } from '../server.js';
+import { assertPortFree, startBridge, type Bridge } from '../server.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { connectTenantShop } from '../sync/shops.js';
 import { connectTenantFromConfig, secretBoxFor } from '../sync/connect.js';
@@ -61,52 +60,59 @@ async function emulatorFor(config: Config, accessToken: string | undefined): Pro
   return startEmulator({ ...base, port: 0 });
 }
 
-/** Starts the demo: emulator (unless a shop is configured), tenant, token, bridge with the engine. */
+/**
+ * Starts the demo: emulator (unless a shop is configured), bridge with the engine, then tenant and token. Nothing is
+ * stored before the bridge listens: a second `npm start` beside a running one fails on the port and leaves the
+ * running demo's shop connection and tokens as they were.
+ */
 export async function startDemo(config: Config): Promise<Demo> {
   mkdirSync(config.dataDir, { recursive: true });
   const file = join(config.dataDir, 'demo-credentials.json');
   const saved = readCredentials(file);
+  // The demo prints its tokens: unless HOST says otherwise it listens on loopback only.
+  const host = config.hostGiven ? config.host : '127.0.0.1';
+  // Before the emulator takes PORT+1 (and its state file): the usual cause is a demo already running.
+  await assertPortFree(host, config.port);
   const emulator = config.shopify ? undefined : await emulatorFor(config, saved.shopifyAccessToken);
-  let token: string;
+  const adminToken = config.adminToken ?? saved.adminToken ?? generateToken('adm_');
+  // Webhook callbacks and target events need an absolute address: the public URL, else the one the demo listens on.
+  const publicUrl = config.publicUrl ?? (config.port > 0 ? `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${config.port}` : undefined);
+  const emulatorShop = emulator ? { shop: emulator.shop, apiBaseUrl: emulator.url, accessToken: emulator.accessToken, clientSecret: emulator.clientSecret } : undefined;
+  let bridge: Bridge;
   try {
-    const store = await openStore({ url: config.databaseUrl });
-    try {
-      const tenants = new TenantRepository(store.db);
-      let tenant = await tenants.byName(DEMO_TENANT);
-      if (emulator) {
-        tenant ??= await tenants.create(DEMO_TENANT, 'Demo store');
-        // The emulator's address may change between runs: connect again each time.
-        // clientSecret is the app secret the emulator signs its webhooks with.
-        await connectTenantShop(
-          store.db,
-          tenant.id,
-          { shop: emulator.shop, apiBaseUrl: emulator.url, accessToken: emulator.accessToken, clientSecret: emulator.clientSecret },
-          secretBoxFor(config),
-        );
-      } else {
-        tenant = await connectTenantFromConfig(store.db, config, DEMO_TENANT);
-      }
-      const auth = saved.token ? await tenants.authenticate(saved.token) : undefined;
-      token = auth && auth.tenant.id === tenant!.id ? saved.token! : (await tenants.createToken(tenant!.id, 'demo')).token;
-    } finally {
-      await store.close();
-    }
+    bridge = await startBridge({ config: { ...config, adminToken, host, publicUrl }, ...(emulatorShop ? { admin: { emulatorShop } } : {}) });
   } catch (e) {
     await emulator?.close();
     throw e;
   }
-  const adminToken = config.adminToken ?? saved.adminToken ?? generateToken('adm_');
-  // The demo prints its tokens: unless HOST says otherwise it listens on loopback only.
-  const host = config.hostGiven ? config.host : '127.0.0.1';
-  // Webhook callbacks and target events need an absolute address: the public URL, else the one the demo listens on.
-  const publicUrl = config.publicUrl ?? (config.port > 0 ? `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${config.port}` : undefined);
-  const emulatorShop = emulator ? { shop: emulator.shop, apiBaseUrl: emulator.url, accessToken: emulator.accessToken, clientSecret: emulator.clientSecret } : undefined;
-  const bridge = await startBridge({ config: { ...config, adminToken, host, publicUrl }, ...(emulatorShop ? { admin: { emulatorShop } } : {}) });
   const origin = publicUrl ?? bridge.url;
-  if (emulator && bridge.twoWay) {
-    const demoTenant = await new TenantRepository(bridge.store.db).byName(DEMO_TENANT);
-    // Changes made in the emulator (staff edits through its control API) come back through webhooks, as with a real shop.
-    if (demoTenant) await ensureTenantWebhooks({ ...bridge.twoWay.deps, publicUrl: origin }, demoTenant);
+  let token: string;
+  try {
+    const tenants = new TenantRepository(bridge.store.db);
+    let tenant = await tenants.byName(DEMO_TENANT);
+    if (emulator) {
+      tenant ??= await tenants.create(DEMO_TENANT, 'Demo store');
+      // The emulator's address may change between runs: connect again each time.
+      // clientSecret is the app secret the emulator signs its webhooks with.
+      await connectTenantShop(
+        bridge.store.db,
+        tenant.id,
+        { shop: emulator.shop, apiBaseUrl: emulator.url, accessToken: emulator.accessToken, clientSecret: emulator.clientSecret },
+        secretBoxFor(config),
+      );
+    } else {
+      tenant = await connectTenantFromConfig(bridge.store.db, config, DEMO_TENANT);
+    }
+    const auth = saved.token ? await tenants.authenticate(saved.token) : undefined;
+    token = auth && auth.tenant.id === tenant!.id ? saved.token! : (await tenants.createToken(tenant!.id, 'demo')).token;
+    if (emulator && bridge.twoWay) {
+      // Changes made in the emulator (staff edits through its control API) come back through webhooks, as with a real shop.
+      await ensureTenantWebhooks({ ...bridge.twoWay.deps, publicUrl: origin }, (await tenants.byId(tenant!.id))!);
+    }
+  } catch (e) {
+    await bridge.close();
+    await emulator?.close();
+    throw e;
   }
   const credentials: DemoCredentials = {
     scimBaseUrl: `${origin}/scim/v2/${DEMO_TENANT}`,

@@ -18,9 +18,17 @@ import { connectTenantFromConfig } from '../sync/connect.js';
 import { signupExamples } from '../admin/snippets.js';
 import { importCommand, reconcileCommand, webhooksCommand, ensureWebhooksAtStart } from './sync-commands.js';
 import { jobsCommand } from './jobs-commands.js';
+import { shopCommand } from './shop-commands.js';
+import { resolvePublicUrl, type ResolvedUrl } from './public-url.js';
 
-/** A tenant's SCIM base URL as clients must be given it. */
-const scimBaseUrl = (cfg: Config, tenant: string) => `${cfg.publicUrl ?? `http://localhost:${cfg.port}`}/scim/v2/${tenant}`;
+/** A tenant's SCIM base URL as clients must be given it, with where the address comes from (see resolvePublicUrl). */
+async function scimBaseUrl(cfg: Config, store: Store, tenant: string): Promise<{ url: string; source: ResolvedUrl['source']; note?: string }> {
+  const base = await resolvePublicUrl(cfg, store.db);
+  return { url: `${base.url}/scim/v2/${tenant}`, source: base.source, ...(base.note ? { note: base.note } : {}) };
+}
+
+/** The URL line of the text output, with a note when the address may not be the one clients reach. */
+const urlLine = (u: { url: string; note?: string }) => `SCIM base URL: ${u.url}${u.note ? `\n  (${u.note})` : ''}`;
 
 async function withStore<T>(fn: (store: Store, cfg: Config) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
   const cfg = configOrExit();
@@ -50,7 +58,6 @@ export function buildProgram(): Command {
 
   /** `serve`: the bridge and its worker until SIGINT or SIGTERM; with SHOPIFY_* set, `tenant` is connected to that shop. */
   async function runServe(cfg: Config, tenantName: string): Promise<void> {
-    if (cfg.shopify) await withStore((store) => connectTenantFromConfig(store.db, cfg, tenantName));
     const bridge = await startBridge({ config: cfg });
     // Stoppable from the moment it serves: a signal during the start-up calls below still closes it cleanly.
     const stop = async () => {
@@ -59,6 +66,8 @@ export function buildProgram(): Command {
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // Only once it serves: a second serve beside a running one fails on the port and leaves the stored connection be.
+    if (cfg.shopify) await connectTenantFromConfig(bridge.store.db, cfg, tenantName);
     console.log(`shopify-scim listening on ${bridge.url} (database: ${bridge.store.dialect})`);
     const ui = await adminSignIn(bridge, cfg.publicUrl ?? bridge.url);
     console.log(ui.loginUrl ? `admin UI: open ${ui.loginUrl} to create the admin account (one-time link, valid for an hour)` : `admin UI: ${ui.url}`);
@@ -100,8 +109,8 @@ export function buildProgram(): Command {
       await withStore(async (store, cfg) => {
         try {
           const t = await new TenantRepository(store.db, 'cli').create(name, o.displayName);
-          const url = scimBaseUrl(cfg, t.name);
-          out(!!o.json, { id: t.id, name: t.name, displayName: t.displayName, scimBaseUrl: url }, `created tenant ${t.name}\nSCIM base URL: ${url}`);
+          const u = await scimBaseUrl(cfg, store, t.name);
+          out(!!o.json, { id: t.id, name: t.name, displayName: t.displayName, scimBaseUrl: u.url, scimBaseUrlSource: u.source, ...(u.note ? { note: u.note } : {}) }, `created tenant ${t.name}\n${urlLine(u)}`);
         } catch (e) {
           fail(e, !!o.json);
         }
@@ -132,11 +141,11 @@ export function buildProgram(): Command {
           const repo = new TenantRepository(store.db, 'cli');
           const t = await repo.requireByName(o.tenant);
           const { client, token: secret } = await repo.createToken(t.id, o.label);
-          const url = scimBaseUrl(cfg, t.name);
-          const examples = signupExamples(url, secret);
-          out(!!o.json, { clientId: client.id, label: client.label, token: secret, tenant: t.name, scimBaseUrl: url, examples },
+          const u = await scimBaseUrl(cfg, store, t.name);
+          const examples = signupExamples(u.url, secret);
+          out(!!o.json, { clientId: client.id, label: client.label, token: secret, tenant: t.name, scimBaseUrl: u.url, scimBaseUrlSource: u.source, ...(u.note ? { note: u.note } : {}), examples },
             [
-              `token for "${client.label}" (shown once, store it now):\n${secret}\nSCIM base URL: ${url}`,
+              `token for "${client.label}" (shown once, store it now):\n${secret}\n${urlLine(u)}`,
               `\nCreate a user from a shell:\n${examples.curl}`,
               `\nOr from your server's code:\n${examples.fetch}`,
             ].join('\n'));
@@ -190,6 +199,7 @@ export function buildProgram(): Command {
   program.addCommand(webhooksCommand());
   program.addCommand(jobsCommand());
   program.addCommand(adminCommand());
+  program.addCommand(shopCommand());
   return program;
 }
 

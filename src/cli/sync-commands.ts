@@ -51,13 +51,15 @@ function failed(e: unknown, json: boolean): void {
 /** The import report as lines a person reads. */
 export function formatImport(r: ImportReport): string {
   const lines = [
-    `import of ${r.tenant}: ${r.scanned} customer(s) read`,
+    `import of ${r.tenant}${r.dryRun ? ' (dry run: nothing was changed; the counts say what an import would do)' : ''}: ${r.scanned} customer(s) read`,
     `  already linked      ${r.alreadyLinked}`,
     `  linked by custom id ${r.linkedByCustomId}`,
     `  linked by email     ${r.linkedByEmail}${r.linkedOutOfSync ? ` (${r.linkedOutOfSync} will be updated from SCIM)` : ''}`,
     `  users created       ${r.created}`,
-    `  left unlinked       ${r.unmatched}${r.unmatched ? ' (use --create-users to make SCIM users for them)' : ''}`,
+    `  left unlinked       ${r.unmatched}${r.unmatched > r.deprovisioned ? ' (use --create-users to make SCIM users for them)' : ''}`,
   ];
+  if (r.deprovisioned)
+    lines.push(`  deprovisioned       ${r.deprovisioned} (customers the bridge deactivated; --create-users --include-deprovisioned imports them as inactive users)`);
   for (const s of r.skipped) lines.push(`  skipped ${s.customerId}: ${s.reason}`);
   return lines.join('\n');
 }
@@ -79,20 +81,26 @@ export function formatReconcile(r: ReconcileReport): string {
   if (r.unlinkedCustomers) lines.push(`  customers with no SCIM user: ${r.unlinkedCustomers} (see \`import\`)`);
   if (r.subscriptions.error) lines.push(`  webhook subscriptions not checked: ${r.subscriptions.error}`);
   else if (r.subscriptions.missing.length) lines.push(`  webhook topics missing: ${r.subscriptions.missing.join(', ')}${r.subscriptions.repaired ? ' (subscribed)' : ''}`);
-  if (!r.repair && driftCount(r)) lines.push('run again with --repair to fix it');
+  if (!r.repair) lines.push(`nothing was changed${driftCount(r) ? '; run again with --repair to fix it' : ''}`);
   return lines.join('\n');
 }
 
-/** `import --tenant <t> [--create-users] [--json]` */
+/** `import --tenant <t> [--create-users [--include-deprovisioned]] [--dry-run] [--json]`; progress goes to stderr. */
 export function importCommand(ctx: CommandContext = {}): Command {
   return new Command('import')
     .description("link the store's customers to SCIM users (custom id, then email); with --create-users, make users for the rest")
     .requiredOption('--tenant <name>', 'tenant name')
-    .option('--create-users', 'create a SCIM user for every customer no user matches')
+    .option('--create-users', 'create a SCIM user for every customer no user matches (not for customers the bridge deprovisioned)')
+    .option('--include-deprovisioned', 'with --create-users: also import customers the bridge deprovisioned, as inactive users')
+    .option('--dry-run', 'report what the import would do, change nothing')
     .option('--json', 'print one JSON object')
-    .action(async (o: { tenant: string; createUsers?: boolean; json?: boolean }) => {
+    .action(async (o: { tenant: string; createUsers?: boolean; includeDeprovisioned?: boolean; dryRun?: boolean; json?: boolean }) => {
       try {
-        const r = await withTenant(ctx, o.tenant, (deps, tenant) => importCustomers(deps, tenant, { createUsers: !!o.createUsers }));
+        if (o.includeDeprovisioned && !o.createUsers) throw new Error('--include-deprovisioned goes with --create-users');
+        const onProgress = (p: ImportReport) => console.error(`import of ${p.tenant}: ${p.scanned} customer(s) read, ${p.alreadyLinked + p.linkedByCustomId + p.linkedByEmail} linked, ${p.created} user(s) created…`);
+        const r = await withTenant(ctx, o.tenant, (deps, tenant) =>
+          importCustomers(deps, tenant, { createUsers: !!o.createUsers, includeDeprovisioned: !!o.includeDeprovisioned, dryRun: !!o.dryRun, onProgress }),
+        );
         report(!!o.json, r, formatImport(r));
       } catch (e) {
         failed(e, !!o.json);
@@ -107,9 +115,11 @@ export function reconcileCommand(ctx: CommandContext = {}): Command {
     .requiredOption('--tenant <name>', 'tenant name')
     .option('--repair', 'fix the drift found')
     .option('--incremental', 'only customers changed since the last repaired run (default: the whole store, by bulk export)')
+    .option('--dry-run', 'only report the drift (the default without --repair), change nothing')
     .option('--json', 'print one JSON object')
-    .action(async (o: { tenant: string; repair?: boolean; incremental?: boolean; json?: boolean }) => {
+    .action(async (o: { tenant: string; repair?: boolean; incremental?: boolean; dryRun?: boolean; json?: boolean }) => {
       try {
+        if (o.dryRun && o.repair) throw new Error('--dry-run and --repair exclude each other');
         const r = await withTenant(ctx, o.tenant, (deps, tenant) => reconcileTenant(deps, tenant, { repair: !!o.repair, full: !o.incremental }));
         report(!!o.json, r, formatReconcile(r));
         if (!o.repair && driftCount(r) > 0) process.exitCode = 3;

@@ -58,6 +58,12 @@ export function registerControlRoutes(app: FastifyInstance, d: ControlRouteDeps)
       return added.userErrors.length ? added : control.removeTags(req.params.id, body.remove ?? []);
     }),
   );
+  app.post<IdParams & { Body: { remove?: string | number } }>('/_emulator/customers/:id/merge', async (req, reply) =>
+    send(reply, () => {
+      if (req.body?.remove === undefined) throw new ControlError(400, 'name the customer to merge into this one: {"remove": <id>}');
+      return control.mergeCustomers(req.params.id, req.body.remove);
+    }),
+  );
   app.post<IdParams & { Body: { address?: AddressInput; setAsDefault?: boolean } }>('/_emulator/customers/:id/addresses', async (req, reply) =>
     send(reply, () => control.addAddress(req.params.id, req.body?.address ?? {}, { setAsDefault: req.body?.setAsDefault === true }), 201),
   );

@@ -5,7 +5,7 @@ import type { CostBucket } from './bucket.js';
 import type { ThrottleStatus } from '../shopify/throttle.js';
 import { addAddress } from './address-writes.js';
 import type { AddressInput } from './addresses.js';
-import { changeTags, createCustomer, deleteCustomer, placeOrder, setState, updateCustomer, type CustomerFields } from './customers.js';
+import { changeTags, createCustomer, deleteCustomer, mergeCustomers, placeOrder, setState, updateCustomer, type CustomerFields } from './customers.js';
 import { mergeFaults, NO_FAULTS, type Faults } from './faults.js';
 import type { RunCounters } from './graphql/run.js';
 import type { Shop } from './shop.js';
@@ -72,6 +72,8 @@ export interface EmulatorControl {
   /** delete as staff; refused with a user error while the customer has orders */
   deleteCustomer(id: string | number): { deletedCustomerId: string | null; userErrors: UserErrorOut[] };
   addTags(id: string | number, tags: string[]): StaffResult;
+  /** merge two customers as staff: `keep` stays, `remove` is deleted (fires customers/delete, customers/update, customers/merge) */
+  mergeCustomers(keep: string | number, remove: string | number): StaffResult;
   /** add an address as staff, the default one when asked or when it is the first (fires customers/update) */
   addAddress(id: string | number, address: AddressInput, opts?: { setAsDefault?: boolean }): StaffResult;
   removeTags(id: string | number, tags: string[]): StaffResult;
@@ -139,6 +141,11 @@ export function makeControl(d: ControlDeps): EmulatorControl {
       const c = find(id);
       const userErrors = deleteCustomer(d.shop, c);
       return { deletedCustomerId: userErrors.length ? null : gid('Customer', c.id), userErrors };
+    },
+    mergeCustomers: (keepId, removeId) => {
+      const keep = find(keepId);
+      const userErrors = mergeCustomers(d.shop, keep, find(removeId));
+      return { customer: snapshot(keep), userErrors };
     },
     addTags: (id, tags) => {
       const c = find(id);

@@ -233,6 +233,30 @@ export function deleteCustomer(shop: Shop, c: CustomerRecord): UserErrorOut[] {
   return [];
 }
 
+/**
+ * A staff merge of two customers in the Shopify admin: `keep` gains the other's tags and orders, the other one is
+ * deleted. Fires customers/delete for the customer merged away, customers/update (and tag topics) for the one kept,
+ * then customers/merge with both ids (a receiver must expect these in any order).
+ */
+export function mergeCustomers(shop: Shop, keep: CustomerRecord, remove: CustomerRecord): UserErrorOut[] {
+  if (keep === remove) return [{ field: ['customerTwoId'], message: 'A customer cannot be merged with itself' }];
+  const before = structuredClone(keep);
+  keep.tags = [...new Set([...keep.tags, ...remove.tags])];
+  keep.orders.push(...remove.orders);
+  shop.data.customers = shop.data.customers.filter((x) => x !== remove);
+  shop.emit('customers/delete', customerDeletePayload(remove));
+  commitChange(shop, keep, before);
+  shop.emit('customers/merge', {
+    admin_graphql_api_customer_kept_id: `gid://shopify/Customer/${keep.id}`,
+    admin_graphql_api_customer_deleted_id: `gid://shopify/Customer/${remove.id}`,
+    admin_graphql_api_job_id: null,
+    status: 'completed',
+    errors: [],
+  });
+  shop.changed();
+  return [];
+}
+
 /** tagsAdd / tagsRemove on a customer; returns user errors or [] after applying. */
 export function changeTags(shop: Shop, c: CustomerRecord, tags: string[], mode: 'add' | 'remove'): UserErrorOut[] {
   const given = normalizeTags(tags);

@@ -8,7 +8,8 @@ import { ScimService } from '../scim-service/service.js';
 import { scimRoutes, SCIM_CONTENT_TYPE } from './scim/index.js';
 import type { Limits } from '../scim/discovery.js';
 import { noProvisioning, type ProvisioningHook } from '../provisioning.js';
-import { healthRoutes, type Metrics } from './health.js';
+import { healthRoutes, requestMetrics } from './health.js';
+import { Metrics } from '../metrics.js';
 import { serializeError } from '../logger.js';
 
 declare module 'fastify' {
@@ -108,10 +109,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return reply.send({ error: e.code, message: e.detail, status: 404 });
   });
 
+  // First, on the root: every route registered after it (SCIM, admin, webhooks, health) is counted.
+  const metrics = opts.metrics ?? new Metrics();
+  await app.register(requestMetrics, { metrics });
   const tenants = new TenantRepository(opts.store.db);
   const service = new ScimService(opts.store, opts.hook ?? noProvisioning, { maxInMemoryMatches: opts.maxInMemoryMatches });
   await app.register(scimRoutes, { prefix: '/scim/v2/:tenant', service, tenants, limits, publicUrl: opts.publicUrl });
-  await app.register(healthRoutes, { store: opts.store, metrics: opts.metrics });
+  await app.register(healthRoutes, { store: opts.store, metrics });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
   return app;
 }

@@ -1,6 +1,7 @@
 // Liveness (/healthz), readiness (/readyz: the database answers) and Prometheus metrics (/metrics, with the users per
 // sync state read at each scrape), plus the request metrics hook that feeds them.
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { sql } from 'kysely';
 import type { Store } from '../store/db.js';
 import { Metrics } from '../metrics.js';
@@ -15,14 +16,20 @@ export async function refreshSyncUsers(store: Pick<Store, 'db'>, metrics: Metric
   for (const { tenant, counts } of rows) for (const state of SYNC_STATES) metrics.syncUsers.set({ tenant, state }, counts[state]);
 }
 
-export async function healthRoutes(app: FastifyInstance, opts: { store: Store; metrics?: Metrics }): Promise<void> {
-  const metrics = opts.metrics ?? new Metrics();
-
+/**
+ * Counts every request of the app (SCIM, admin, webhooks, health) by route, method and status. Not encapsulated
+ * (fastify-plugin), so the hook sits on the root instance: register it before the routes it should see.
+ */
+export const requestMetrics = fp(async (app: FastifyInstance, opts: { metrics: Metrics }) => {
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
-    metrics.httpRequests.inc({ route, method: req.method, status: String(reply.statusCode) });
-    metrics.httpDuration.observe({ route, method: req.method }, reply.elapsedTime / 1000);
+    opts.metrics.httpRequests.inc({ route, method: req.method, status: String(reply.statusCode) });
+    opts.metrics.httpDuration.observe({ route, method: req.method }, reply.elapsedTime / 1000);
   });
+}, { name: 'request-metrics' });
+
+export async function healthRoutes(app: FastifyInstance, opts: { store: Store; metrics?: Metrics }): Promise<void> {
+  const metrics = opts.metrics ?? new Metrics();
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 

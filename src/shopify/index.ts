@@ -37,6 +37,7 @@ export {
   deleteWebhookSubscription,
   ensureWebhookSubscriptions,
   CUSTOMER_WEBHOOK_TOPICS,
+  OPTIONAL_WEBHOOK_TOPICS,
 } from './webhooks.js';
 export type { WebhookSubscription, EnsureWebhooksResult } from './webhooks.js';
 export { exportCustomers, startBulkQuery, getBulkOperation, waitForBulkOperation, readJsonl, assembleCustomers } from './bulk.js';

@@ -20,6 +20,12 @@ export const CUSTOMER_WEBHOOK_TOPICS = [
   'CUSTOMERS_MARKETING_CONSENT_UPDATE',
 ] as const;
 
+/**
+ * Wanted as well, but optional: customers/merge needs the read_customer_merge scope, which an app may not have; a
+ * refused subscription is reported, never a reason to fail the others.
+ */
+export const OPTIONAL_WEBHOOK_TOPICS = ['CUSTOMERS_MERGE'] as const;
+
 export interface WebhookSubscription {
   id: string;
   topic: string;
@@ -77,6 +83,8 @@ export interface EnsureWebhooksResult {
   created: WebhookSubscription[];
   kept: WebhookSubscription[];
   deleted: WebhookSubscription[];
+  /** optional topics Shopify refused to subscribe, with its reason */
+  failed: { topic: string; message: string }[];
 }
 
 /**
@@ -85,11 +93,12 @@ export interface EnsureWebhooksResult {
  */
 export async function ensureWebhookSubscriptions(
   client: ShopifyClient,
-  opts: { uri: string; topics?: readonly string[] } & CreateWebhookOptions,
+  opts: { uri: string; topics?: readonly string[]; optional?: readonly string[] } & CreateWebhookOptions,
 ): Promise<EnsureWebhooksResult> {
-  const topics = new Set(opts.topics ?? CUSTOMER_WEBHOOK_TOPICS);
+  const optional = new Set(opts.optional ?? []);
+  const topics = new Set([...(opts.topics ?? CUSTOMER_WEBHOOK_TOPICS), ...optional]);
   const existing = (await listWebhookSubscriptions(client)).filter((s) => s.uri === opts.uri);
-  const result: EnsureWebhooksResult = { created: [], kept: [], deleted: [] };
+  const result: EnsureWebhooksResult = { created: [], kept: [], deleted: [], failed: [] };
   const seen = new Set<string>();
   for (const s of existing) {
     if (topics.has(s.topic) && !seen.has(s.topic) && (s.format ?? 'JSON') === (opts.format ?? 'JSON')) {
@@ -102,7 +111,12 @@ export async function ensureWebhookSubscriptions(
   }
   for (const topic of topics) {
     if (seen.has(topic)) continue;
-    result.created.push(await createWebhookSubscription(client, topic, opts.uri, opts));
+    try {
+      result.created.push(await createWebhookSubscription(client, topic, opts.uri, opts));
+    } catch (e) {
+      if (!optional.has(topic)) throw e;
+      result.failed.push({ topic, message: e instanceof Error ? e.message : String(e) });
+    }
   }
   return result;
 }

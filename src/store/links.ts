@@ -22,6 +22,13 @@ export interface CustomerLink {
   shopifyUpdatedAt: string | null;
   deprovisioned: string | null;
   applied: AppliedState | null;
+  /** the customer deleted in Shopify that this link held, and whether that deactivated the user */
+  deletedCustomer: DeletedCustomer | null;
+}
+
+export interface DeletedCustomer {
+  id: string;
+  deactivated: boolean;
 }
 
 function parse<T>(text: string | null, fallback: T): T {
@@ -48,6 +55,7 @@ const toLink = (r: Selectable<CustomerLinksTable>): CustomerLink => ({
   shopifyUpdatedAt: r.shopify_updated_at,
   deprovisioned: r.deprovisioned,
   applied: parse<AppliedState | null>(r.applied_state, null),
+  deletedCustomer: parse<DeletedCustomer | null>(r.deleted_customer, null),
 });
 
 /** The fields a sync run records; absent ones are left as they are. */
@@ -64,6 +72,7 @@ export interface LinkUpdate {
   shopifyUpdatedAt?: string | null;
   deprovisioned?: string | null;
   applied?: AppliedState | null;
+  deletedCustomer?: DeletedCustomer | null;
 }
 
 export class LinkRepository {
@@ -89,6 +98,18 @@ export class LinkRepository {
   /** The link holding a customer, if any (a customer belongs to one user per tenant). */
   async byCustomer(db: Db, tenantId: string, customerId: string): Promise<CustomerLink | undefined> {
     const r = await db.selectFrom('customer_links').selectAll().where('tenant_id', '=', tenantId).where('customer_id', '=', customerId).executeTakeFirst();
+    return r && toLink(r);
+  }
+
+  /** The link that lost this customer to a deletion in Shopify, if any (see DeletedCustomer). */
+  async byDeletedCustomer(db: Db, tenantId: string, customerId: string): Promise<CustomerLink | undefined> {
+    const r = await db
+      .selectFrom('customer_links')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('customer_id', 'is', null)
+      .where('deleted_customer', 'like', `{"id":${JSON.stringify(customerId)},%`)
+      .executeTakeFirst();
     return r && toLink(r);
   }
 
@@ -121,6 +142,7 @@ export class LinkRepository {
     if (u.shopifyUpdatedAt !== undefined) set.shopify_updated_at = u.shopifyUpdatedAt;
     if (u.deprovisioned !== undefined) set.deprovisioned = u.deprovisioned;
     if (u.applied !== undefined) set.applied_state = u.applied === null ? null : JSON.stringify(u.applied);
+    if (u.deletedCustomer !== undefined) set.deleted_customer = u.deletedCustomer === null ? null : JSON.stringify(u.deletedCustomer);
     const r = await db.updateTable('customer_links').set(set).where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) {
       await db

@@ -313,6 +313,25 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    '0008_deployment_state': {
+      async up(db: Db) {
+        // What a running bridge says about itself for the commands run beside it (its public URL, the address it
+        // listens on), so they print the addresses clients really use instead of a guess.
+        await db.schema
+          .createTable('deployment_state')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
+    '0009_merged_customers': {
+      async up(db: Db) {
+        // The customer a link lost to a deletion in Shopify ({id, deactivated}), so a customers/merge arriving after
+        // the customers/delete can still find the user and move it to the surviving customer.
+        await db.schema.alterTable('customer_links').addColumn('deleted_customer', 'text').execute();
+      },
+    },
   };
 }
 

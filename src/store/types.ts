@@ -110,6 +110,8 @@ export interface CustomerLinksTable {
   shopify_updated_at: string | null;
   /** policy applied on deactivation ('tag', 'deleted', 'erasure-requested'), null while active */
   deprovisioned: string | null;
+  /** JSON {id, deactivated}: the customer deleted in Shopify this link held (a merge may move the user on) */
+  deleted_customer: string | null;
   updated_at: string;
   /** JSON: the mapping's AppliedState of the last successful sync (group tags, targets set), see mapping/to-shopify */
   applied_state: string | null;
@@ -238,6 +240,13 @@ export interface AdminLoginLinksTable {
   used_at: string | null;
 }
 
+/** Facts a running bridge records about itself (public URL, listen address), read by the commands. */
+export interface DeploymentStateTable {
+  name: string;
+  value: string;
+  updated_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   clients: ClientsTable;
@@ -258,4 +267,5 @@ export interface Database {
   admin_users: AdminUsersTable;
   admin_sessions: AdminSessionsTable;
   admin_login_links: AdminLoginLinksTable;
+  deployment_state: DeploymentStateTable;
 }

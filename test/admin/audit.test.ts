@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { AuditRecord } from '../../src/store/resources.js';
 import { startAdminStack, idOf } from './harness.js';
 
-const stack = await startAdminStack();
+const stack = await startAdminStack({ emulator: { clientId: 'cid-1', clientSecret: 'client-secret-xyz-987' } });
 after(() => stack.close());
 
 /** An entry as the API answers it: the store's record, its detail an object. */

@@ -66,7 +66,7 @@ test('tenant create, token create and token revoke answer JSON, refuse bad input
   const created = await cli('tenant', 'create', 'acme', '--display-name', 'Acme Store', '--json');
   assert.equal(created.code, 0, created.err);
   const t = json(created);
-  assert.deepEqual({ ...t, id: typeof t.id }, { id: 'string', name: 'acme', displayName: 'Acme Store', scimBaseUrl: 'https://scim.example.com/scim/v2/acme' });
+  assert.deepEqual({ ...t, id: typeof t.id }, { id: 'string', name: 'acme', displayName: 'Acme Store', scimBaseUrl: 'https://scim.example.com/scim/v2/acme', scimBaseUrlSource: 'PUBLIC_URL' });
 
   const badName = await cli('tenant', 'create', 'Not A Slug');
   assert.equal(badName.code, 1);

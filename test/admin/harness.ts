@@ -82,7 +82,7 @@ export async function startAdminStack(o: AdminStackOptions = {}): Promise<AdminS
       const created = await stack.admin('POST', '/tenants', { name, displayName: `${name} store` });
       if (created.status !== 201) throw new Error(created.dump);
       if (opts.connect !== false) {
-        const shop = await stack.admin('PUT', `/tenants/${name}/shop`, { shop: emu.shop, apiBaseUrl: emu.url, accessToken: emu.accessToken });
+        const shop = await stack.admin('PUT', `/tenants/${name}/shop`, { shop: emu.shop, apiBaseUrl: emu.url, accessToken: emu.accessToken, webhookSecret: emu.clientSecret });
         if (shop.status !== 200) throw new Error(shop.dump);
       }
       const tok = await stack.admin('POST', `/tenants/${name}/tokens`, { label: 'idp' });

@@ -6,7 +6,7 @@ import { startAdminStack } from './harness.js';
 import { readPolicies } from '../../src/settings/policies.js';
 import { readInboundPolicies } from '../../src/sync/inbound/settings.js';
 import { readTargets } from '../../src/sync/targets/settings.js';
-import { readShopSettings } from '../../src/sync/shops.js';
+import { connectTenantShop, readShopSettings } from '../../src/sync/shops.js';
 import { createShopifyClient, listWebhookSubscriptions } from '../../src/shopify/index.js';
 import { SecretBox } from '../../src/security/secrets.js';
 
@@ -159,13 +159,18 @@ test('the shop connection is sealed, shown as "set", checked against the shop, a
 
   const check = await stack.admin('POST', `/tenants/${t.name}/shop/check`);
   assert.equal(check.status, 200, check.dump);
-  assert.equal(check.body.ok, true, check.dump);
   assert.equal(check.body.auth, 'clientCredentials');
+  assert.equal(check.body.customerDataAccess, true, check.dump);
+  // This stack has no PUBLIC_URL: the credentials work, webhooks could not be delivered (see test/admin/shop.test.ts).
+  assert.deepEqual([check.body.ok, check.body.problems.map((p: { code: string }) => p.code)], [false, ['PUBLIC_URL_MISSING']], check.dump);
 
-  await stack.admin('PUT', `/tenants/${t.name}/shop`, { shop: stack.emu.shop, apiBaseUrl: stack.emu.url, accessToken: 'shpat_wrong' });
+  // A stored connection whose token Shopify later refuses (revoked in the shop's admin): the check says so.
+  const stored = JSON.parse((await stack.store.db.selectFrom('tenants').select('settings').where('id', '=', t.id).executeTakeFirstOrThrow()).settings);
+  await connectTenantShop(stack.store.db, t.id, { shop: stack.emu.shop, apiBaseUrl: stack.emu.url, accessToken: 'shpat_revoked', clientSecret: stack.emu.clientSecret }, stack.box);
   const refused = await stack.admin('POST', `/tenants/${t.name}/shop/check`);
   assert.equal(refused.body.ok, false, refused.dump);
   assert.match(refused.body.problems[0].message, /access token was refused/, refused.dump);
+  await stack.store.db.updateTable('tenants').set({ settings: JSON.stringify(stored) }).where('id', '=', t.id).execute();
 
   const drop = await stack.admin('DELETE', `/tenants/${t.name}/shop`);
   assert.equal(drop.status, 204, drop.dump);
@@ -174,7 +179,7 @@ test('the shop connection is sealed, shown as "set", checked against the shop, a
 
 test('connecting a shop without PUBLIC_URL keeps the connection and says why webhooks could not be subscribed', async () => {
   const t = await stack.tenant('shop-nourl', { connect: false });
-  const put = await stack.admin('PUT', `/tenants/${t.name}/shop`, { shop: stack.emu.shop, apiBaseUrl: stack.emu.url, accessToken: stack.emu.accessToken });
+  const put = await stack.admin('PUT', `/tenants/${t.name}/shop`, { shop: stack.emu.shop, apiBaseUrl: stack.emu.url, accessToken: stack.emu.accessToken, webhookSecret: stack.emu.clientSecret });
   assert.equal(put.status, 200, put.dump);
   assert.equal(put.body.connected, true);
   assert.equal(put.body.webhooks?.ok, false, put.dump);

@@ -1,5 +1,5 @@
 // Demo mode as a user runs it (`shopify-scim demo`): credentials printed and saved (0600), a SCIM write reaches the
-// in-process emulator, and a restart keeps the users, the customers and the token.
+// in-process emulator, a restart keeps the users, the customers and the token, and a second start breaks nothing.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testDatabase } from '../helpers/db.js';
 import { startEmulator } from '../../src/emulator/index.js';
+import { openStore } from '../../src/store/db.js';
+import { freePort } from '../helpers/http.js';
 import { oktaUser, SHOPIFY_EXT } from './harness.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -134,7 +136,7 @@ test('`start` (what npm start runs) is the demo without a shop, and serve with o
     assert.match(demo, /SCIM base URL\s+http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/demo/);
     const served = await runUntil(
       ['start'],
-      { DATA_DIR: join(demoDir, 'served'), SHOPIFY_SHOP: emu.shop, SHOPIFY_ACCESS_TOKEN: emu.accessToken, SHOPIFY_API_BASE_URL: emu.url },
+      { DATA_DIR: join(demoDir, 'served'), SHOPIFY_SHOP: emu.shop, SHOPIFY_ACCESS_TOKEN: emu.accessToken, SHOPIFY_WEBHOOK_SECRET: emu.clientSecret, SHOPIFY_API_BASE_URL: emu.url },
       /listening on/,
     );
     assert.match(served, /shopify-scim listening on http:\/\/127\.0\.0\.1:\d+ \(database: sqlite\)/);
@@ -142,5 +144,52 @@ test('`start` (what npm start runs) is the demo without a shop, and serve with o
   } finally {
     await emu.close();
     rmSync(demoDir, { recursive: true, force: true });
+  }
+});
+
+test('a second demo beside a running one fails on the port and leaves the running demo, its shop connection and tokens as they were', { skip: testDatabase !== 'sqlite', timeout: 120_000 }, async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'scim-twice-'));
+  const port = await freePort();
+  const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: '', SHOPIFY_SHOP: '', SHOPIFY_ACCESS_TOKEN: '' };
+  const spawnDemo = () => spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'demo', '--json'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const first = spawnDemo();
+  const firstExited = new Promise<number | null>((r) => first.once('exit', (code) => r(code)));
+  const stored = async () => {
+    const store = await openStore({ url: `sqlite:${join(dataDir, 'shopify-scim.sqlite')}`, migrate: false });
+    try {
+      const t = await store.db.selectFrom('tenants').select(['id', 'settings']).where('name', '=', 'demo').executeTakeFirstOrThrow();
+      const tokens = await store.db.selectFrom('clients').select('id').where('tenant_id', '=', t.id).execute();
+      return { shop: JSON.parse(t.settings).shopify, tokens: tokens.length };
+    } finally {
+      await store.close();
+    }
+  };
+  try {
+    const creds = await new Promise<Creds>((resolve, reject) => {
+      let out = '';
+      first.stdout!.on('data', (d) => {
+        out += d;
+        const line = out.split('\n').find((l) => l.startsWith('{"scimBaseUrl"'));
+        if (line) resolve(JSON.parse(line) as Creds);
+      });
+      void firstExited.then((code) => reject(new Error(`the first demo exited with ${code}: ${out}`)));
+    });
+    const before = await stored();
+
+    const second = spawnDemo();
+    let output = '';
+    second.stdout!.on('data', (d) => (output += d));
+    second.stderr!.on('data', (d) => (output += d));
+    const code = await new Promise<number | null>((r) => second.once('exit', (c) => r(c)));
+    assert.equal(code, 1, output);
+    assert.deepEqual(await stored(), before, 'the running demo keeps its shop connection and no token was added');
+    assert.match(output, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is in use: is another shopify-scim \\(npm start\\) already running\\?`), output);
+    const r = await scim(creds, 'POST', '/Users', oktaUser('still.running@example.com'));
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.equal(r.body[SHOPIFY_EXT].syncState, 'synced', `the running demo still reaches its emulator: ${JSON.stringify(r.body)}`);
+  } finally {
+    first.kill('SIGTERM');
+    assert.equal(await firstExited, 0, 'the first demo stops cleanly');
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });

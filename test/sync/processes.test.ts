@@ -74,6 +74,7 @@ function envFor(emu: Emulator, databaseUrl: string, dataDir: string): Record<str
     SYNC_WAIT_MS: '300',
     SHOPIFY_SHOP: emu.shop,
     SHOPIFY_ACCESS_TOKEN: emu.accessToken,
+    SHOPIFY_WEBHOOK_SECRET: emu.clientSecret,
     SHOPIFY_API_BASE_URL: emu.url,
   };
 }

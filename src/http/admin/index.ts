@@ -82,6 +82,7 @@ export function adminApi(opts: AdminApiOptions): (app: FastifyInstance) => Promi
     ...(opts.box ? { box: opts.box } : {}),
     ...(opts.shops ? { shops: opts.shops } : {}),
     ...(opts.wake ? { wake: opts.wake } : {}),
+    ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
     ...(opts.onShopConnected ? { onShopConnected: opts.onShopConnected } : {}),
   };
   const ctx: AdminRouteContext = {

@@ -4,9 +4,16 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../store/types.js';
 import type { Db } from '../../store/resources.js';
 import { customerGid } from './payload.js';
-import {  INBOUND_QUEUE, type InboundJob } from './jobs.js';
+import { mergeIds } from './merge.js';
+import { INBOUND_QUEUE, type InboundJob } from './jobs.js';
 import { enqueueJob } from '../jobs.js';
 import { INBOUND_JOB_KIND } from '../job-kinds.js';
+
+/**
+ * The topic of the bridge's own signed test delivery (`shop check`): the receiver verifies it like any delivery and
+ * answers `check: true` without storing it, so a check proves the receiver is reachable and holds the secret.
+ */
+export const DELIVERY_CHECK_TOPIC = 'shopify-scim/delivery-check';
 
 export interface IncomingWebhook {
   tenantId: string;
@@ -31,7 +38,9 @@ export interface StoredWebhook {
 
 /** The ordering key of an event's job: one customer's events apply one at a time, oldest delivery first. */
 export function inboundKey(topic: string, body: unknown): string {
-  const gid = customerGid(body);
+  // A merge is ordered with the events of the customer merged away (its customers/delete among them).
+  const merged = topic === 'customers/merge' ? mergeIds(body)?.deleted : undefined;
+  const gid = merged ?? customerGid(body);
   return gid ? `customer:${gid}` : `topic:${topic}`;
 }
 

@@ -16,6 +16,7 @@ import { settingsOf } from '../../settings/tenant-settings.js';
 import { registerJob } from '../jobs.js';
 import { CUSTOM_ID_JOB_KIND, INBOUND_JOB_KIND } from '../job-kinds.js';
 import { fromThrown } from '../job-contract.js';
+import { applyCustomerMerge } from './merge.js';
 
 const links = new LinkRepository();
 
@@ -44,7 +45,8 @@ export async function processWebhook(deps: InboundDeps, tenantId: string, webhoo
   const gid = customerGid(ev.body);
   const cause = { topic: ev.topic, webhookId };
   let outcome: ApplyOutcome | 'ignored';
-  if (!gid) outcome = 'ignored';
+  if (ev.topic === 'customers/merge') outcome = await applyCustomerMerge(deps, tenant, ev.body, cause);
+  else if (!gid) outcome = 'ignored';
   else if (ev.topic === 'customers/delete') outcome = await applyCustomerDeletion(deps, tenant, gid, cause);
   else if (ev.topic === 'customer_tags/removed') outcome = await applyTagChange(deps, tenant, gid, tagList(ev.body));
   else if (ev.topic === 'customer_tags/added') outcome = 'unchanged';

@@ -21,6 +21,8 @@ export interface LinkOptions {
   inSync: boolean;
   /** the customer lacks the custom-id metafield naming the user */
   needsCustomId: boolean;
+  /** what the bridge already did to deprovision the customer (an inactive user imported with its tag); default none */
+  deprovisioned?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface LinkOptions {
 export async function linkCustomer(tx: Tx, deps: InboundDeps, tenant: Tenant, o: LinkOptions): Promise<void> {
   const now = isoNow(deps);
   const seen = o.updatedAt ? { shopifyUpdatedAt: new Date(Date.parse(o.updatedAt)).toISOString() } : {};
-  const common = { customerId: o.customerId, error: null, deprovisioned: null, ...seen };
+  const common = { customerId: o.customerId, error: null, deprovisioned: o.deprovisioned ?? null, ...seen };
   if (o.inSync) {
     await links.update(tx, tenant.id, o.userId, { ...common, syncState: 'synced', syncedVersion: o.version, lastSyncedAt: now }, now);
     if (o.needsCustomId) {

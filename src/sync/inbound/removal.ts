@@ -25,8 +25,9 @@ export async function applyCustomerDeletion(deps: InboundDeps, tenant: Tenant, c
     const link = await links.byCustomer(tx, tenant.id, customerId);
     if (!link) return 'unlinked';
     const user = await users.get(tx, tenant.id, link.userId);
-    const unlink = (extra: { syncedVersion?: number } = {}) =>
-      links.update(tx, tenant.id, link.userId, { customerId: null, deprovisioned: DELETED_IN_SHOPIFY, syncState: 'synced', error: null, ...extra }, now);
+    // The deleted customer is remembered: when it was merged into another one, customers/merge moves the user there.
+    const unlink = (extra: { syncedVersion?: number } = {}, deactivated = false) =>
+      links.update(tx, tenant.id, link.userId, { customerId: null, deprovisioned: DELETED_IN_SHOPIFY, syncState: 'synced', error: null, deletedCustomer: { id: customerId, deactivated }, ...extra }, now);
     // The bridge deleted this customer itself (SCIM DELETE, or the delete policy on deactivation): an echo.
     if (!user || link.deprovisioned === 'deleted') {
       await unlink();
@@ -49,7 +50,7 @@ export async function applyCustomerDeletion(deps: InboundDeps, tenant: Tenant, c
     }
     const after = await patchUserFromShopify(tx, ctx, user, [{ op: 'replace', path: 'active', value: false }]);
     if (after instanceof ScimError) return `rejected: ${after.detail}`;
-    await unlink(after ? { syncedVersion: after.version } : {});
+    await unlink(after ? { syncedVersion: after.version } : {}, !!after);
     return after ? 'applied' : 'unchanged';
   });
 }

@@ -2,7 +2,7 @@
 // (`${PUBLIC_URL}/webhooks/shopify/<tenant>`), made when a tenant is connected and checked (or repaired) by reconcile.
 import type { Tenant } from '../../store/tenants.js';
 import type { ShopifyClient } from '../../shopify/client.js';
-import { CUSTOMER_WEBHOOK_TOPICS, ensureWebhookSubscriptions, listWebhookSubscriptions, type EnsureWebhooksResult } from '../../shopify/webhooks.js';
+import { CUSTOMER_WEBHOOK_TOPICS, OPTIONAL_WEBHOOK_TOPICS, ensureWebhookSubscriptions, listWebhookSubscriptions, type EnsureWebhooksResult } from '../../shopify/webhooks.js';
 
 export class SubscriptionError extends Error {
   constructor(
@@ -38,7 +38,7 @@ function clientAndUri(deps: SubscriptionDeps, tenant: Tenant): { client: Shopify
  */
 export async function ensureTenantWebhooks(deps: SubscriptionDeps, tenant: Tenant): Promise<EnsureWebhooksResult> {
   const { client, uri } = clientAndUri(deps, tenant);
-  return ensureWebhookSubscriptions(client, { uri, topics: CUSTOMER_WEBHOOK_TOPICS });
+  return ensureWebhookSubscriptions(client, { uri, topics: CUSTOMER_WEBHOOK_TOPICS, optional: OPTIONAL_WEBHOOK_TOPICS });
 }
 
 /** The customer topics the tenant's receiver is not subscribed to. */

@@ -56,10 +56,10 @@ export async function patchUserFromShopify(tx: Tx, ctx: WriteContext, prev: Reso
 
 /**
  * Creates a user for a customer that exists only in Shopify: its attributes through the reverse mapping, shaped by
- * the tenant's User type (see userDataFromCustomer).
+ * the tenant's User type (see userDataFromCustomer), with `overrides` on top (e.g. `active: false`).
  */
-export async function createUserFromShopify(tx: Tx, ctx: WriteContext, view: ShopifyCustomerView, userName: string, mapping: MappingDocument): Promise<ResourceRecord> {
-  const data = userDataFromCustomer(view, mapping, userName, settingsOf(ctx.tenant.settings).userType);
+export async function createUserFromShopify(tx: Tx, ctx: WriteContext, view: ShopifyCustomerView, userName: string, mapping: MappingDocument, overrides: Json = {}): Promise<ResourceRecord> {
+  const data = { ...userDataFromCustomer(view, mapping, userName, settingsOf(ctx.tenant.settings).userType), ...overrides };
   const created = await users.insert(tx, ctx.tenant.id, data, null);
   const attributes = Object.keys(data).filter((k) => k !== 'schemas');
   await audit(tx, { tenantId: ctx.tenant.id, actor: SHOPIFY_ACTOR, action: 'user.create', resourceType: 'User', resourceId: created.id, detail: { attributes, ...ctx.cause } });

@@ -22,9 +22,11 @@ export interface ShopView {
 interface CheckReport {
   ok: boolean;
   shop: string | null;
-  info: { name?: string; plan?: string; grantedScopes?: string[]; apiVersion?: string } | null;
+  info: { name?: string; plan?: { displayName: string }; grantedScopes?: string[]; apiVersion?: string } | null;
   customerDataAccess: boolean | null;
   problems: { code: string; message: string }[];
+  /** whether Shopify's webhooks reach this bridge; its problems are also in `problems` */
+  webhooks?: { problems: { code: string; message: string }[]; warnings: { code: string; message: string }[] };
 }
 
 export function ShopForm({ tenant, current, onConnected }: { tenant: string; current?: ShopView; onConnected: (v: ShopView) => void }) {
@@ -109,7 +111,7 @@ export function ShopForm({ tenant, current, onConnected }: { tenant: string; cur
                 value={webhookSecret}
                 onChange={setWebhookSecret}
                 autoComplete="off"
-                helpText="Without it, changes made in Shopify cannot come back to your identity provider."
+                helpText="Without it, changes made in Shopify cannot come back to the bridge (its SCIM view and outbound targets)."
               />
             </FormLayout.Group>
           ) : (
@@ -155,26 +157,43 @@ export function ShopForm({ tenant, current, onConnected }: { tenant: string; cur
 }
 
 export function CheckResult({ report }: { report: CheckReport }) {
-  if (report.ok)
+  // The connection and webhook delivery are told apart: a shop that answers is connected even when its changes cannot
+  // come back yet (no public URL, topics not subscribed), which is its own warning.
+  const hooks = report.webhooks?.problems ?? [];
+  const isHook = (p: { code: string; message: string }) => hooks.some((h) => h.code === p.code && h.message === p.message);
+  const connection = report.problems.filter((p) => !isHook(p));
+  const notes = [...hooks, ...(report.webhooks?.warnings ?? [])];
+  if (connection.length)
     return (
+      <Banner tone="critical" title="The connection test found problems">
+        <List>
+          {report.problems.map((p) => (
+            <List.Item key={p.code + p.message}>{p.message}</List.Item>
+          ))}
+        </List>
+      </Banner>
+    );
+  return (
+    <BlockStack gap="200">
       <Banner tone="success" title={`Connected to ${report.info?.name ?? report.shop}`}>
         <BlockStack gap="100">
           <InlineStack gap="200">
-            {report.info?.plan ? <Badge>{`Plan: ${report.info.plan}`}</Badge> : null}
+            {report.info?.plan ? <Badge>{`Plan: ${report.info.plan.displayName}`}</Badge> : null}
             {report.info?.apiVersion ? <Badge>{`API ${report.info.apiVersion}`}</Badge> : null}
             <Badge tone={report.customerDataAccess ? 'success' : 'warning'}>{report.customerDataAccess ? 'Customer data: readable' : 'Customer data: not readable'}</Badge>
           </InlineStack>
           {report.info?.grantedScopes?.length ? <Text as="p" variant="bodySm">{`Scopes: ${report.info.grantedScopes.join(', ')}`}</Text> : null}
         </BlockStack>
       </Banner>
-    );
-  return (
-    <Banner tone="critical" title="The connection test found problems">
-      <List>
-        {report.problems.map((p) => (
-          <List.Item key={p.code + p.message}>{p.message}</List.Item>
-        ))}
-      </List>
-    </Banner>
+      {notes.length ? (
+        <Banner tone="warning" title="Changes made in Shopify may not come back to the bridge">
+          <List>
+            {notes.map((p) => (
+              <List.Item key={p.code + p.message}>{p.message}</List.Item>
+            ))}
+          </List>
+        </Banner>
+      ) : null}
+    </BlockStack>
   );
 }
