@@ -1,7 +1,7 @@
 // A tenant's Shopify connection as the merchant edits it: the shop domain with a static token or client credentials
 // (sealed before they are stored, shown only as "set"), a check that says what works, and disconnecting.
 import { z } from 'zod';
-import type { Tenant } from '../store/tenants.js';
+import { TenantRepository, type Tenant } from '../store/tenants.js';
 import { connectTenantShop, readShopSettings, type ShopSettings } from '../sync/shops.js';
 import { checkShopify, type CheckReport } from '../shopify/check.js';
 import { normalizeShop } from '../shopify/index.js';
@@ -112,8 +112,7 @@ export async function connectShop(deps: AdminDeps, tenant: Tenant, body: unknown
     throw adminErrors.shopCheckFailed(`the shop connection was not saved: ${lines.join(' ')}`, { problems: check.problems });
   }
   await connectTenantShop(deps.db, tenant.id, next, deps.box);
-  const after = await deps.db.selectFrom('tenants').select('settings').where('id', '=', tenant.id).executeTakeFirstOrThrow();
-  const settings = JSON.parse(after.settings) as Record<string, unknown>;
+  const settings = (await new TenantRepository(deps.db).byId(tenant.id))?.settings ?? {};
   const view: ShopView & { check: CheckReport } = { ...shopView(settings), check };
   // which shop and how it authenticates; never the token or the secret
   await audit(deps.db, {

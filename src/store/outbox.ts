@@ -171,6 +171,26 @@ export async function hasOpenJob(db: Db, tenantId: string, key: string): Promise
   return r !== undefined;
 }
 
+/** An open (queued or running) job of a kind for the tenant, other than `exceptId`. */
+export async function hasOpenJobOfKind(db: Db, tenantId: string, kind: string, exceptId?: number): Promise<boolean> {
+  let q = db.selectFrom('outbox_jobs').select('id').where('tenant_id', '=', tenantId).where('kind', '=', kind).where('state', 'in', ['queued', 'running']);
+  if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
+  return (await q.executeTakeFirst()) !== undefined;
+}
+
+/** The jobs of one key on one queue in the given states, with when each finished. */
+export async function jobsOfKey(db: Db, o: { tenantId: string; queue: string; key: string; states: JobState[] }): Promise<{ state: JobState; finishedAt: string | null }[]> {
+  const rows = await db
+    .selectFrom('outbox_jobs')
+    .select(['state', 'finished_at'])
+    .where('tenant_id', '=', o.tenantId)
+    .where('queue', '=', o.queue)
+    .where('key', '=', o.key)
+    .where('state', 'in', o.states)
+    .execute();
+  return rows.map((r) => ({ state: r.state, finishedAt: r.finished_at }));
+}
+
 /** A tenant's dead-lettered jobs, all or those with `ids`, in id order (what a retry moves). */
 export async function deadJobsOf(db: Db, tenantId: string, ids?: number[]): Promise<Pick<OutboxJob, 'id' | 'kind' | 'queue' | 'key'>[]> {
   let q = db.selectFrom('outbox_jobs').select(['id', 'kind', 'queue', 'key']).where('tenant_id', '=', tenantId).where('state', '=', 'dead');

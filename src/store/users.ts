@@ -68,6 +68,19 @@ export class UserRepository {
     return r && toRecord(r);
   }
 
+  /** The users (at most `limit`) with this email address among their emails, case-insensitively. */
+  async idsWithEmail(db: Db, tenantId: string, email: string, limit = 2): Promise<string[]> {
+    const rows = await db
+      .selectFrom('user_emails')
+      .select('user_id')
+      .distinct()
+      .where('tenant_id', '=', tenantId)
+      .where('value_lc', '=', email.trim().toLowerCase())
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.user_id);
+  }
+
   /** Inserts a user; a duplicate userName surfaces as the database's unique violation for the caller to map. */
   async insert(db: Db, tenantId: string, data: Json, clientId: string | null): Promise<ResourceRecord> {
     const row: UsersTable = { ...newRow(tenantId, data, clientId), ...userColumns(data) };

@@ -114,15 +114,9 @@ export async function importCustomers(deps: ImportDeps, tenant: Tenant, opts: Im
     // The customer names a SCIM user that is gone (deleted): linking it to anyone else would overwrite that link.
     if (byId) return { reason: `its custom id names SCIM user ${byId}, which no longer exists; the link is left as it is` };
     if (!c.email) return undefined;
-    const rows = await deps.db
-      .selectFrom('user_emails')
-      .select('user_id')
-      .distinct()
-      .where('tenant_id', '=', tenant.id)
-      .where('value_lc', '=', c.email.trim().toLowerCase())
-      .execute();
-    if (rows.length > 1) return { reason: `${rows.length} SCIM users have this customer's email` };
-    return rows[0] ? { userId: rows[0].user_id, by: 'email' } : undefined;
+    const ids = await users.idsWithEmail(deps.db, tenant.id, c.email, 1000);
+    if (ids.length > 1) return { reason: `${ids.length} SCIM users have this customer's email` };
+    return ids[0] ? { userId: ids[0], by: 'email' } : undefined;
   };
 
   const metafieldKeys = [...metafieldKeysFor(mapping), `${marker.namespace}.${marker.key}`];

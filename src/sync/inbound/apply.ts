@@ -136,6 +136,5 @@ export async function createFromCustomer(deps: InboundDeps, tenant: Tenant, stat
 }
 
 async function emailTaken(tx: Tx, tenantId: string, email: string): Promise<boolean> {
-  const r = await tx.selectFrom('user_emails').select('user_id').where('tenant_id', '=', tenantId).where('value_lc', '=', email.trim().toLowerCase()).executeTakeFirst();
-  return r !== undefined;
+  return (await users.idsWithEmail(tx, tenantId, email, 1)).length > 0;
 }

@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/types.js';
 import type { Db } from '../../store/resources.js';
+import { getWebhookEvent, insertWebhookEvent, markWebhookProcessed } from '../../store/webhook-events.js';
 import { customerGid } from './payload.js';
 import { mergeIds } from './merge.js';
 import { INBOUND_QUEUE, type InboundJob } from './jobs.js';
@@ -56,21 +57,15 @@ export async function storeWebhook(db: Kysely<Database>, w: IncomingWebhook, now
     body = null;
   }
   return db.transaction().execute(async (tx) => {
-    const r = await tx
-      .insertInto('webhook_events')
-      .values({
-        tenant_id: w.tenantId,
-        webhook_id: w.webhookId,
-        topic: w.topic,
-        received_at: new Date(now).toISOString(),
-        triggered_at: w.triggeredAt ?? null,
-        payload: w.payload,
-        processed_at: null,
-        outcome: null,
-      })
-      .onConflict((oc) => oc.columns(['tenant_id', 'webhook_id']).doNothing())
-      .executeTakeFirst();
-    if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) return 'duplicate';
+    const inserted = await insertWebhookEvent(tx, {
+      tenantId: w.tenantId,
+      webhookId: w.webhookId,
+      topic: w.topic,
+      receivedAt: new Date(now).toISOString(),
+      triggeredAt: w.triggeredAt ?? null,
+      payload: w.payload,
+    });
+    if (!inserted) return 'duplicate';
     const payload: InboundJob = { webhookId: w.webhookId };
     await enqueueJob(tx, INBOUND_JOB_KIND, { tenantId: w.tenantId, queue: INBOUND_QUEUE, key: inboundKey(w.topic, body), payload, now });
     return 'stored';
@@ -79,7 +74,7 @@ export async function storeWebhook(db: Kysely<Database>, w: IncomingWebhook, now
 
 /** One stored delivery, or undefined. */
 export async function loadWebhook(db: Db, tenantId: string, webhookId: string): Promise<StoredWebhook | undefined> {
-  const r = await db.selectFrom('webhook_events').selectAll().where('tenant_id', '=', tenantId).where('webhook_id', '=', webhookId).executeTakeFirst();
+  const r = await getWebhookEvent(db, tenantId, webhookId);
   if (!r) return undefined;
   let body: unknown = null;
   try {
@@ -87,24 +82,11 @@ export async function loadWebhook(db: Db, tenantId: string, webhookId: string): 
   } catch {
     body = null;
   }
-  return {
-    tenantId: r.tenant_id,
-    webhookId: r.webhook_id,
-    topic: r.topic,
-    receivedAt: r.received_at,
-    triggeredAt: r.triggered_at,
-    body,
-    processedAt: r.processed_at,
-    outcome: r.outcome,
-  };
+  const { payload: _text, ...rest } = r;
+  return { ...rest, body };
 }
 
 /** Records that a delivery has been dealt with and how (applied, echo, stale, unlinked, …). */
 export async function markProcessed(db: Db, tenantId: string, webhookId: string, outcome: string, now = Date.now()): Promise<void> {
-  await db
-    .updateTable('webhook_events')
-    .set({ processed_at: new Date(now).toISOString(), outcome })
-    .where('tenant_id', '=', tenantId)
-    .where('webhook_id', '=', webhookId)
-    .execute();
+  await markWebhookProcessed(db, tenantId, webhookId, outcome, new Date(now).toISOString());
 }

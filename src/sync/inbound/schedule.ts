@@ -9,6 +9,7 @@ import { driftCount, reconcileTenant, type ReconcileDeps } from '../reconcile.js
 import { readCursor, writeCursor } from '../../store/cursors.js';
 import { registerJob, enqueueJob } from '../jobs.js';
 import { RECONCILE_JOB_KIND } from '../job-kinds.js';
+import { hasOpenJobOfKind } from '../../store/outbox.js';
 
 export const RECONCILE_JOB = RECONCILE_JOB_KIND.kind;
 export const RECONCILE_QUEUE = 'reconcile';
@@ -24,9 +25,7 @@ export interface ScheduleOptions {
 
 /** Queues a reconcile run for the tenant unless one is already waiting. */
 export async function scheduleReconcile(db: Kysely<Database>, tenantId: string, runAfter: Date, exceptJobId?: number): Promise<boolean> {
-  let q = db.selectFrom('outbox_jobs').select('id').where('tenant_id', '=', tenantId).where('kind', '=', RECONCILE_JOB).where('state', 'in', ['queued', 'running']);
-  if (exceptJobId !== undefined) q = q.where('id', '!=', exceptJobId);
-  if (await q.executeTakeFirst()) return false;
+  if (await hasOpenJobOfKind(db, tenantId, RECONCILE_JOB, exceptJobId)) return false;
   await enqueueJob(db, RECONCILE_JOB_KIND, { tenantId, queue: RECONCILE_QUEUE, key: 'tenant', payload: {}, runAfter });
   return true;
 }

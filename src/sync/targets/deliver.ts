@@ -12,6 +12,7 @@ import { remoteUserResource } from './events.js';
 import { findTarget, type ScimTarget, type WebhookTarget } from './settings.js';
 import { standardWebhookHeaders } from './standard-webhooks.js';
 import type { ScimTargetJob, WebhookTargetJob } from './fanout.js';
+import { jobsOfKey } from '../../store/outbox.js';
 
 export interface Delivery {
   /** `wait`: not yet, and not a failure (the engine has not given Shopify's verdict on the change) */
@@ -78,17 +79,10 @@ async function engineVerdict(deps: DeliveryDeps, tenantId: string, userId: strin
   const now = (deps.now ?? Date.now)();
   const young = now - Date.parse(ref.createdAt) < (deps.undoWindowMs ?? 35_000);
   const earlier = young
-    ? await deps.db
-        .selectFrom('outbox_jobs')
-        .select(['state', 'finished_at'])
-        .where('tenant_id', '=', tenantId)
-        .where('queue', '=', 'shopify')
-        .where('key', '=', `user:${userId}`)
-        .where('state', 'in', ['queued', 'running', 'dead'])
-        .execute()
+    ? await jobsOfKey(deps.db, { tenantId, queue: 'shopify', key: `user:${userId}`, states: ['queued', 'running', 'dead'] })
     : [];
   if (earlier.some((j) => j.state !== 'dead')) return 'wait';
-  if (earlier.some((j) => j.finished_at && now - Date.parse(j.finished_at) < UNDO_LAG_MS)) return 'wait';
+  if (earlier.some((j) => j.finishedAt && now - Date.parse(j.finishedAt) < UNDO_LAG_MS)) return 'wait';
   return 'final';
 }
 
