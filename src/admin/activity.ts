@@ -19,7 +19,7 @@ export interface ActivityEntry {
   at: string;
   kind: ActivityKind;
   actor: string;
-  /** who, in words: `SCIM client "okta"`, `Admin`, `Shopify`, `Sync engine` */
+  /** who, in words: `SCIM client "okta"`, `Admin "merchant"` (signed in), `Admin` (the admin token), `Shopify`, `Sync engine` */
   actorLabel: string;
   action: string;
   resourceType: string;
@@ -55,13 +55,14 @@ export function describeActor(actor: string, labels: Map<string, string>): strin
     const id = actor.slice('client:'.length);
     return `SCIM client "${labels.get(id) ?? id}"`;
   }
+  if (actor.startsWith('admin:')) return `Admin "${actor.slice('admin:'.length)}"`;
   return ({ admin: 'Admin', cli: 'Command line', shopify: 'Shopify', system: 'Sync engine' } as Record<string, string>)[actor] ?? actor;
 }
 
 function kindOf(e: AuditRecord): ActivityKind {
   if (e.actor.startsWith('client:')) return 'scim';
   if (e.actor === 'shopify' || e.action.startsWith('shopify.')) return 'shopify';
-  if (e.actor === 'admin' || e.actor === 'cli') return 'admin';
+  if (e.actor === 'admin' || e.actor.startsWith('admin:') || e.actor === 'cli') return 'admin';
   return 'system';
 }
 

@@ -19,7 +19,8 @@ export interface AdminDeps {
   wake?: () => void;
   /** subscribes a newly connected shop's webhooks (the two-way sync); its result is shown with the connection */
   onShopConnected?: (tenant: Tenant) => Promise<unknown>;
-  /** recorded with each saved mapping version and each audit log entry: 'admin' for the API, 'cli' for the commands */
+  /** recorded with each saved mapping version and each audit log entry: `admin:<username>` for a signed-in admin UI
+   * user, 'admin' for the ADMIN_TOKEN bearer, 'cli' for the commands */
   actor: string;
 }
 

@@ -38,6 +38,8 @@ export interface BridgeStackOptions {
   /** on top of polls every 50 ms and retries after 50–400 ms */
   worker?: EngineOptions['worker'];
   shopClient?: EngineOptions['shopClient'];
+  /** offer the emulator to the admin UI's one-click connect, as demo mode does */
+  emulatorShop?: boolean;
 }
 
 /** The bridge with its engine on a fresh database, next to a fresh emulator. */
@@ -55,6 +57,7 @@ export async function startBridgeStack(o: BridgeStackOptions = {}): Promise<Brid
       worker: { pollMs: 50, retry: { baseDelayMs: 50, maxDelayMs: 400 }, ...o.worker },
       shopClient: o.shopClient,
     },
+    ...(o.emulatorShop ? { admin: { emulatorShop: { shop: emu.shop, apiBaseUrl: emu.url, accessToken: emu.accessToken, clientSecret: emu.clientSecret } } } : {}),
   });
   return {
     store,

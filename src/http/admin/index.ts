@@ -15,7 +15,7 @@ import { jobRoutes } from './jobs.js';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import { AdminAccounts, type SessionTimes } from '../../store/admin-accounts.js';
-import { authenticate, authRoutes } from './auth.js';
+import { authenticate, authRoutes, type AdminAuth } from './auth.js';
 import { userRoutes } from './users.js';
 import { monitorRoutes } from './monitor.js';
 import { openApiRoutes } from './openapi.js';
@@ -51,8 +51,19 @@ export interface AdminApiOptions {
 
 /** What each route file gets: the admin operations' dependencies and the origin to build URLs with. */
 export interface AdminRouteContext {
+  /** for reads: the actor is the generic `admin` */
   deps: AdminDeps;
+  /** for changes: the same, with the actor the audit log records for this request (see actorOf) */
+  depsOf(req: FastifyRequest): AdminDeps;
   origin(req: FastifyRequest): string;
+}
+
+/**
+ * Who a change is recorded as: `admin:<username>` for a signed-in admin UI user, `admin` for the ADMIN_TOKEN bearer
+ * (a script or tool, which names no person).
+ */
+export function actorOf(auth: AdminAuth | undefined): string {
+  return auth?.kind === 'session' && auth.session.user ? `admin:${auth.session.user.username}` : 'admin';
 }
 
 /** Turns anything a route threw into the admin error a client sees. */
@@ -86,6 +97,10 @@ export function adminApi(opts: AdminApiOptions): (app: FastifyInstance) => Promi
   };
   const ctx: AdminRouteContext = {
     deps,
+    depsOf: (req) => {
+      const actor = actorOf(req.adminAuth);
+      return actor === deps.actor ? deps : { ...deps, actor };
+    },
     origin: (req) => opts.publicUrl ?? `${req.protocol}://${req.host}`,
   };
   const accounts = new AdminAccounts(opts.store.db, opts.store.dialect, opts.sessionTimes);

@@ -10,7 +10,7 @@ type TenantParams = { t: string };
 type UserQuery = { q?: string; syncState?: string; errorCode?: string; limit?: string; cursor?: string };
 
 /** Registers the user routes. */
-export async function userRoutes(app: FastifyInstance, { deps, origin }: AdminRouteContext): Promise<void> {
+export async function userRoutes(app: FastifyInstance, { deps, depsOf, origin }: AdminRouteContext): Promise<void> {
   app.get<{ Params: TenantParams; Querystring: UserQuery }>('/admin/api/tenants/:t/users', async (req) => listUsers(deps, await requireTenant(deps, req.params.t), req.query));
   app.get<{ Params: TenantParams; Querystring: UserQuery }>('/admin/api/tenants/:t/sync-failures', async (req) =>
     listSyncFailures(deps, await requireTenant(deps, req.params.t), req.query),
@@ -19,6 +19,6 @@ export async function userRoutes(app: FastifyInstance, { deps, origin }: AdminRo
     userDetail(deps, await requireTenant(deps, req.params.t), req.params.id, origin(req)),
   );
   app.post<{ Params: TenantParams & { id: string } }>('/admin/api/tenants/:t/users/:id/sync', async (req, reply) =>
-    reply.code(202).send(await resyncUser(deps, await requireTenant(deps, req.params.t), req.params.id)),
+    reply.code(202).send(await resyncUser(depsOf(req), await requireTenant(deps, req.params.t), req.params.id)),
   );
 }
