@@ -10,6 +10,7 @@ import type { ScimError } from '../scim/errors.js';
 import { mapToShopify, problemsToScimError, type MappingDocument } from '../mapping/index.js';
 import { readTenantSchemas } from '../scim/tenant-schemas.js';
 import { LinkRepository } from './links.js';
+import { linkExtension } from './link-extension.js';
 import { enqueue, enqueueMany } from './outbox.js';
 import { readMapping, readPolicies, userForMapping, type Policies } from './policies.js';
 import { scimErrorFor } from './failures.js';
@@ -188,16 +189,7 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
 
     async userExtensions(tenantId, ids) {
       const out = new Map<string, Json>();
-      for (const [id, l] of await links.getMany(db, tenantId, ids)) {
-        const ext: Json = { syncState: l.syncState };
-        if (l.customerId) ext.customerId = l.customerId;
-        if (l.syncError) ext.syncError = l.syncError;
-        if (l.syncError && l.syncErrorCode) ext.syncErrorCode = l.syncErrorCode;
-        if (l.lastSyncedAt) ext.lastSyncedAt = l.lastSyncedAt;
-        if (l.lastAttemptAt) ext.lastAttemptAt = l.lastAttemptAt;
-        if (l.customerId && l.managedTags.length) ext.tags = l.managedTags;
-        out.set(id, ext);
-      }
+      for (const [id, l] of await links.getMany(db, tenantId, ids)) out.set(id, linkExtension(l));
       return out;
     },
   };
