@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAdminStack, idOf, type AdminStack, type TenantHandle } from './harness.js';
 import { SHOPIFY_EXT } from '../helpers/http.js';
+import { getPreset } from '../../src/mapping/index.js';
 
 let s: AdminStack;
 let t: TenantHandle;
@@ -200,4 +201,46 @@ test('each user Shopify could not take is listed with its reason and a fix namin
   assert.deepEqual([bad.status, bad.body.error], [400, 'BAD_REQUEST']);
   const foreign = await s.admin('GET', `/tenants/${other.name}/sync-failures`);
   assert.deepEqual([foreign.body.total, foreign.body.failures], [0, []], "another tenant's failures are its own");
+});
+
+test('every refusal code gets its own fix, and "retry all" queues every held user once the cause was fixed outside the bridge', async () => {
+  const put = await s.admin('PUT', `/tenants/${t.name}/policies`, { adoption: 'off' });
+  assert.equal(put.status, 200, put.dump);
+  const strict = structuredClone(getPreset('default')!);
+  strict.rules = strict.rules.map((rule) => (rule.id === 'locale' ? { ...rule, onInvalid: 'reject' as const } : rule));
+  assert.equal((await s.admin('PUT', `/tenants/${t.name}/mapping`, strict)).status, 200);
+  const held = s.emu.control.createCustomer({ email: 'shop.made@example.com', firstName: 'Made' }).customer!.id;
+  const taken = idOf(await s.scim(t, 'POST', '/Users', person('shop.made@example.com', 'Sam', 'Made')));
+  const phone = idOf(await s.scim(t, 'POST', '/Users', { ...person('phoney@example.com', 'Phil', 'Oney'), phoneNumbers: [{ value: '+10005550100', type: 'mobile', primary: true }] }));
+  const locale = idOf(await s.scim(t, 'POST', '/Users', { ...person('locale@example.com', 'Lo', 'Cale'), locale: 'not a locale at all' }));
+  const r = await s.admin('GET', `/tenants/${t.name}/sync-failures?limit=200`);
+  const fix = (id: string) => (r.body.failures as { user: { id: string; syncErrorCode: string }; fix: any }[]).find((f) => f.user.id === id);
+  assert.deepEqual([fix(taken)?.user.syncErrorCode, fix(taken)?.fix.where], ['EMAIL_TAKEN', 'policies'], r.dump);
+  assert.match(fix(taken)!.fix.hint, /turn adoption on in the policies/);
+  assert.deepEqual([fix(phone)?.user.syncErrorCode, fix(phone)?.fix.where, fix(phone)?.fix.field], ['PHONE_INVALID', 'attribute', 'phone'], r.dump);
+  assert.ok(fix(phone)!.fix.attributes.includes('phoneNumbers[primary eq true].value'), r.dump);
+  assert.match(fix(phone)!.fix.hint, /country code/);
+  assert.deepEqual([fix(locale)?.user.syncErrorCode, fix(locale)?.fix.where, fix(locale)?.fix.field], ['INVALID_VALUE', 'attribute', 'locale'], r.dump);
+  assert.deepEqual(fix(locale)!.fix.rules, [{ id: 'locale', source: 'locale', target: 'locale' }]);
+  const codes = Object.fromEntries((r.body.byCode as { code: string; count: number }[]).map((c) => [c.code, c.count]));
+  assert.equal(codes.EMAIL_TAKEN, 1, r.dump);
+  assert.equal(codes.CUSTOMER_NEEDS_IDENTITY, 1, r.dump);
+
+  // Fixed in the shop, which the bridge cannot see: the other customer is removed, and a retry links a new one.
+  s.emu.control.deleteCustomer(held);
+  await s.admin('PUT', `/tenants/${t.name}/policies`, {});
+  await s.admin('PUT', `/tenants/${t.name}/mapping`, getPreset('default')!);
+  const policiesQueued = await s.until('the policy change to have retried the held users', async () => {
+    const u = await s.admin('GET', `/tenants/${t.name}/users/${taken}`);
+    return u.body.link.syncState !== 'pending' ? u : undefined;
+  });
+  assert.equal(policiesQueued.body.link.syncState, 'synced', 'a policy change re-queues every held user by itself');
+  const retry = await s.admin('POST', `/tenants/${t.name}/sync-failures/retry`);
+  assert.equal(retry.status, 202, retry.dump);
+  assert.ok(retry.body.queued >= 3, retry.dump);
+  const audit = await s.admin('GET', `/tenants/${t.name}/audit?action=sync-failures.retry`);
+  assert.deepEqual(audit.body.entries.map((e: { actor: string; detail: { queued: number } }) => [e.actor, e.detail.queued]), [['admin', retry.body.queued]]);
+  const none = await s.admin('POST', `/tenants/${other.name}/sync-failures/retry`);
+  assert.deepEqual([none.status, none.body.queued], [202, 0], 'a tenant without failures queues nothing');
+  await s.until('the retried users to be decided again', async () => (await list('?syncState=pending')).body.total === 0);
 });

@@ -73,7 +73,8 @@ export const OPERATIONS: Op[] = [
   { method: 'get', path: `${T}/users`, tag: 'Users', summary: 'Search users by userName, e-mail or name; filter by sync state; paged', query: { q: 'text to look for', syncState: 'pending, synced or failed', errorCode: 'a sync error code', limit: '1-200', cursor: 'the next of the previous page' } },
   { method: 'get', path: `${T}/users/{id}`, tag: 'Users', summary: 'A user: its SCIM resource, the linked Shopify customer as Shopify has it now, its history and jobs' },
   { method: 'post', path: `${T}/users/{id}/sync`, tag: 'Users', summary: 'Sync the user to Shopify now (queues a user.sync job and wakes the worker)', ok: 202 },
-  { method: 'get', path: `${T}/sync-failures`, tag: 'Users', summary: 'Users Shopify could not take, with the reason and the mapping rule or attribute to fix', query: { q: 'text to look for', errorCode: 'a sync error code', limit: '1-200', cursor: 'the next of the previous page' } },
+  { method: 'get', path: `${T}/sync-failures`, tag: 'Users', summary: 'Users Shopify could not take, with the reason, the mapping rule or attribute to fix, and the count per error code', query: { q: 'text to look for', errorCode: 'a sync error code', limit: '1-200', cursor: 'the next of the previous page' } },
+  { method: 'post', path: `${T}/sync-failures/retry`, tag: 'Users', summary: 'Sync every user Shopify could not take again (after a fix in the identity provider or in Shopify)', ok: 202 },
   // watching
   { method: 'get', path: `${T}/dashboard`, tag: 'Activity', summary: 'Users, groups, sync states, jobs, API budget over time, webhook health, last reconcile' },
   {
