@@ -140,6 +140,26 @@ export async function listActivity(deps: Pick<AdminDeps, 'db' | 'dialect'>, t: T
   return { entries: out, next: exhausted && out.length < q.limit ? null : (last ?? null), masked };
 }
 
+/** How far apart a write's audit entry and its job may be stamped: both are written in one transaction. */
+const SAME_TRANSACTION_MS = 1000;
+
+/**
+ * The job that carried a write to Shopify: the one a resync names, else the user's job stamped closest to the
+ * write (within one transaction's time). The entry and the job are stamped separately, in either order, so their
+ * times are compared, never ordered.
+ */
+function carrier(e: AuditRecord, jobs: JobRecord[]): JobRecord | undefined {
+  if (e.action === 'user.resync' && typeof e.detail.job === 'number') return jobs.find((j) => j.id === e.detail.job);
+  const at = Date.parse(e.at);
+  let best: JobRecord | undefined;
+  let bestGap = SAME_TRANSACTION_MS + 1;
+  for (const j of jobs) {
+    const gap = Math.abs(Date.parse(j.createdAt) - at);
+    if (gap < bestGap) (best = j), (bestGap = gap);
+  }
+  return best;
+}
+
 /** Joins each entry with the job that carried it and the Shopify outcome that followed. */
 async function enrich(deps: Pick<AdminDeps, 'db'>, t: Tenant, batch: AuditRecord[], labels: Map<string, string>, masked: boolean): Promise<ActivityEntry[]> {
   const userIds = [...new Set(batch.filter((e) => e.resourceType === 'User' && e.resourceId).map((e) => e.resourceId!))];
@@ -176,7 +196,7 @@ async function enrich(deps: Pick<AdminDeps, 'db'>, t: Tenant, batch: AuditRecord
       if (next?.action.startsWith('shopify.customer.')) {
         result = { action: next.action, at: next.at, code: typeof next.detail.code === 'string' ? next.detail.code : null, reason: typeof next.detail.reason === 'string' ? next.detail.reason : null };
       }
-      const j = (jobsByUser.get(e.resourceId) ?? []).find((x) => x.createdAt >= e.at);
+      const j = carrier(e, jobsByUser.get(e.resourceId) ?? []);
       if (j) job = { id: j.id, queue: j.queue, state: j.state, attempts: j.attempts, lastErrorCode: j.lastErrorCode };
       if (result) outcome = result.action === 'shopify.customer.failed' ? 'failed' : 'ok';
       else if (j?.state === 'dead') outcome = 'failed';
@@ -209,12 +229,22 @@ export function csvCell(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The log (same filters, up to 10,000 entries) as CSV. */
+export const CSV_MAX_ROWS = 10_000;
+
+/** The log (same filters; `limit` rows, at most and by default 10,000) as CSV. */
 export async function activityCsv(deps: Pick<AdminDeps, 'db' | 'dialect'>, t: Tenant, query: ActivityQuery): Promise<string> {
+  const { limit: rawLimit, ...filters } = query;
+  // every filter is checked before the first row, so a bad one is a 400 and not a short file
+  parseQuery(filters);
+  let max = CSV_MAX_ROWS;
+  if (rawLimit !== undefined && rawLimit !== '') {
+    if (typeof rawLimit !== 'string' || !/^\d+$/.test(rawLimit) || Number(rawLimit) < 1 || Number(rawLimit) > CSV_MAX_ROWS) throw adminErrors.badRequest(`limit must be a whole number from 1 to ${CSV_MAX_ROWS}`);
+    max = Number(rawLimit);
+  }
   const lines = [CSV_COLUMNS.join(',')];
-  let before = query.before;
-  for (let n = 0; n < 10_000; ) {
-    const page = await listActivity(deps, t, { ...query, limit: '500', ...(before !== undefined ? { before: String(before) } : {}) });
+  let before = filters.before;
+  for (let n = 0; n < max; ) {
+    const page = await listActivity(deps, t, { ...filters, limit: String(Math.min(500, max - n)), ...(before !== undefined ? { before: String(before) } : {}) });
     for (const e of page.entries) {
       lines.push(
         [
