@@ -67,34 +67,42 @@ export async function connectShop(deps: AdminDeps, tenant: Tenant, body: unknown
   }
   const v = r.data;
   if (v.accessToken && (v.clientId || v.clientSecret)) throw adminErrors.invalidShop('give an accessToken, or a clientId with its clientSecret, not both');
-  if (v.webhookSecret && !v.accessToken) throw adminErrors.invalidShop('webhookSecret goes with an accessToken; with client credentials the clientSecret signs webhooks');
   if (!deps.box) throw adminErrors.secretsUnavailable('the server has no secret key, so Shopify credentials cannot be stored; set SECRET_KEY or let the server create its key file');
   const shop = normalizeShop(v.shop);
   const next: ShopSettings = { shop };
   if (v.apiBaseUrl) next.apiBaseUrl = v.apiBaseUrl;
   if (v.apiVersion) next.apiVersion = v.apiVersion;
+  let before: ShopSettings | undefined;
+  try {
+    before = readShopSettings(tenant.settings, deps.box);
+  } catch {
+    before = undefined; // sealed with another key: the credentials must be given again
+  }
+  const same = before?.shop === shop ? before : undefined;
+  // A token connection keeps its webhook secret (the app's API secret key) when a form leaves it empty: losing it
+  // would silently stop every change made in Shopify from coming back.
+  const tokenSecret = (given: string | undefined) => given ?? (same?.accessToken ? same.clientSecret : undefined);
   if (v.accessToken) {
     next.accessToken = v.accessToken;
     // Stored where client credentials keep their secret: it is the key webhooks are verified with.
-    if (v.webhookSecret) next.clientSecret = v.webhookSecret;
+    const secret = tokenSecret(v.webhookSecret);
+    if (secret) next.clientSecret = secret;
   } else if (v.clientId || v.clientSecret) {
-    const before = readShopSettings(tenant.settings, deps.box);
-    const keepSecret = !v.clientSecret && before?.shop === shop && before.clientId === v.clientId ? before.clientSecret : undefined;
+    if (v.webhookSecret) throw adminErrors.invalidShop('webhookSecret goes with an accessToken; with client credentials the clientSecret signs webhooks');
+    const keepSecret = !v.clientSecret && same?.clientId === v.clientId ? same?.clientSecret : undefined;
     if (!v.clientId || !(v.clientSecret ?? keepSecret)) throw adminErrors.invalidShop('client credentials need both clientId and clientSecret');
     next.clientId = v.clientId;
     next.clientSecret = v.clientSecret ?? keepSecret;
   } else {
-    let before: ShopSettings | undefined;
-    try {
-      before = readShopSettings(tenant.settings, deps.box);
-    } catch {
-      before = undefined; // sealed with another key: the credentials must be given again
-    }
-    if (!before || before.shop !== shop || !(before.accessToken || (before.clientId && before.clientSecret))) {
+    if (!same || !(same.accessToken || (same.clientId && same.clientSecret))) {
       throw adminErrors.invalidShop('give an accessToken, or a clientId with its clientSecret');
     }
-    if (before.accessToken) next.accessToken = before.accessToken;
-    else Object.assign(next, { clientId: before.clientId, clientSecret: before.clientSecret });
+    if (same.accessToken) {
+      next.accessToken = same.accessToken;
+      const secret = tokenSecret(v.webhookSecret);
+      if (secret) next.clientSecret = secret;
+    } else if (v.webhookSecret) throw adminErrors.invalidShop('webhookSecret goes with an accessToken; with client credentials the clientSecret signs webhooks');
+    else Object.assign(next, { clientId: same.clientId, clientSecret: same.clientSecret });
   }
   await connectTenantShop(deps.db, tenant.id, next, deps.box);
   const after = await deps.db.selectFrom('tenants').select('settings').where('id', '=', tenant.id).executeTakeFirstOrThrow();
