@@ -59,6 +59,8 @@ export interface AdminStackOptions {
   publicUrl?: boolean;
   /** offer the emulator to the admin UI's one-click connect, as demo mode does */
   emulatorShop?: boolean;
+  /** the admin UI's live activity stream: read and keep-alive intervals */
+  live?: { pollMs?: number; heartbeatMs?: number };
 }
 
 export async function startAdminStack(o: AdminStackOptions = {}): Promise<AdminStack> {
@@ -74,6 +76,7 @@ export async function startAdminStack(o: AdminStackOptions = {}): Promise<AdminS
     },
     worker: o.worker,
     emulatorShop: o.emulatorShop,
+    live: o.live,
     shopClient: { timeoutMs: 3000, retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 200 } },
   });
   const { store, emu, bridge, box } = base;

@@ -40,6 +40,8 @@ export interface BridgeStackOptions {
   shopClient?: EngineOptions['shopClient'];
   /** offer the emulator to the admin UI's one-click connect, as demo mode does */
   emulatorShop?: boolean;
+  /** the admin UI's live activity stream: read and keep-alive intervals */
+  live?: { pollMs?: number; heartbeatMs?: number };
 }
 
 /** The bridge with its engine on a fresh database, next to a fresh emulator. */
@@ -57,7 +59,10 @@ export async function startBridgeStack(o: BridgeStackOptions = {}): Promise<Brid
       worker: { pollMs: 50, retry: { baseDelayMs: 50, maxDelayMs: 400 }, ...o.worker },
       shopClient: o.shopClient,
     },
-    ...(o.emulatorShop ? { admin: { emulatorShop: { shop: emu.shop, apiBaseUrl: emu.url, accessToken: emu.accessToken, clientSecret: emu.clientSecret } } } : {}),
+    admin: {
+      ...(o.emulatorShop ? { emulatorShop: { shop: emu.shop, apiBaseUrl: emu.url, accessToken: emu.accessToken, clientSecret: emu.clientSecret } } : {}),
+      ...(o.live ? { live: o.live } : {}),
+    },
   });
   return {
     store,

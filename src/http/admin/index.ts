@@ -1,6 +1,6 @@
 // The admin JSON API under /admin/api, as a plugin for buildApp: the ADMIN_TOKEN bearer (compared in constant time) or
 // the admin UI's session cookie with a CSRF token on writes, JSON errors {error, message, details?}, and the routes for
-// sign-in, tenants, mapping, per-tenant settings, users, activity, the dashboard and jobs.
+// sign-in, tenants, mapping, per-tenant settings, users, activity (with its live stream), the dashboard and jobs.
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Store } from '../../store/db.js';
 import type { SecretBox } from '../../security/secrets.js';
@@ -19,6 +19,8 @@ import { authenticate, authRoutes, type AdminAuth } from './auth.js';
 import { userRoutes } from './users.js';
 import { monitorRoutes } from './monitor.js';
 import { openApiRoutes } from './openapi.js';
+import { eventRoutes } from './events.js';
+import { ActivityFeed } from '../../admin/live.js';
 import type { BudgetHistory } from '../../sync/budget.js';
 import type { ShopSettings } from '../../sync/shops.js';
 
@@ -47,6 +49,8 @@ export interface AdminApiOptions {
   budget?: BudgetHistory;
   /** demo mode's in-process emulator, which the UI offers to connect a tenant to */
   emulatorShop?: ShopSettings;
+  /** the live activity stream: how often the log is read (default 1 s) and a keep-alive is sent (default 15 s) */
+  live?: { pollMs?: number; heartbeatMs?: number };
 }
 
 /** What each route file gets: the admin operations' dependencies and the origin to build URLs with. */
@@ -137,6 +141,8 @@ export function adminApi(opts: AdminApiOptions): (app: FastifyInstance) => Promi
     await jobRoutes(app, ctx);
     await userRoutes(app, ctx);
     await monitorRoutes(app, ctx, { ...(opts.budget ? { budget: opts.budget } : {}), ...(opts.emulatorShop ? { emulatorShop: opts.emulatorShop } : {}) });
+    const feed = new ActivityFeed(opts.store.db, opts.live?.pollMs ?? 1000, (e) => app.log.warn({ err: e }, 'the live activity feed could not read the log'));
+    await eventRoutes(app, ctx, { feed, accounts, heartbeatMs: opts.live?.heartbeatMs ?? 15_000 });
     await openApiRoutes(app);
   };
 }
