@@ -149,7 +149,7 @@ const SAME_TRANSACTION_MS = 1000;
  * times are compared, never ordered.
  */
 function carrier(e: AuditRecord, jobs: JobRecord[]): JobRecord | undefined {
-  if (e.action === 'user.resync' && typeof e.detail.job === 'number') return jobs.find((j) => j.id === e.detail.job);
+  if ((e.action === 'user.resync' || e.action === 'job.retry') && typeof e.detail.job === 'number') return jobs.find((j) => j.id === e.detail.job);
   const at = Date.parse(e.at);
   let best: JobRecord | undefined;
   let bestGap = SAME_TRANSACTION_MS + 1;
@@ -168,7 +168,7 @@ async function enrich(deps: Pick<AdminDeps, 'db'>, t: Tenant, batch: AuditRecord
     userNamesOf(deps.db, t.id, userIds),
     jobsForKeys(deps.db, t.id, userIds.map((id) => `user:${id}`)),
     // what happened to those users from the oldest entry on (at most a few thousand rows)
-    readActivity(deps.db, t.id, { limit: 4000, from: oldest, resourceIds: userIds, actionPrefixes: ['user.', 'shopify.customer.'] }),
+    readActivity(deps.db, t.id, { limit: 4000, from: oldest, resourceIds: userIds, actionPrefixes: ['user.', 'shopify.customer.', 'job.retry'] }),
   ]);
   const byUser = new Map<string, AuditRecord[]>();
   for (const e of later) {
@@ -189,10 +189,10 @@ async function enrich(deps: Pick<AdminDeps, 'db'>, t: Tenant, batch: AuditRecord
     let result: ActivityEntry['result'] = null;
     let outcome: ActivityOutcome = 'ok';
     if (e.action === 'shopify.customer.failed' || e.action.endsWith('.undone')) outcome = 'failed';
-    if (e.resourceId && (SCIM_WRITES.test(e.action) || e.action === 'user.resync')) {
+    if (e.resourceId && e.resourceType === 'User' && (SCIM_WRITES.test(e.action) || e.action === 'user.resync' || e.action === 'job.retry')) {
       const after = byUser.get(e.resourceId) ?? [];
       // the outcome is the first sync entry after this write and before the user's next write
-      const next = after.find((x) => x.id > e.id && (x.action.startsWith('shopify.customer.') || SCIM_WRITES.test(x.action)));
+      const next = after.find((x) => x.id > e.id && (x.action.startsWith('shopify.customer.') || SCIM_WRITES.test(x.action) || x.action === 'job.retry'));
       if (next?.action.startsWith('shopify.customer.')) {
         result = { action: next.action, at: next.at, code: typeof next.detail.code === 'string' ? next.detail.code : null, reason: typeof next.detail.reason === 'string' ? next.detail.reason : null };
       }
