@@ -78,7 +78,6 @@ export const IDPS: Idp[] = [
       <>Bind user groups to the application on its <b>User Groups</b> tab.</>,
     ],
     policyHint: <>Its test connection creates a test user and deletes it. Should it fall back to deactivating (when a delete fails), the next test POSTs the same user again: turn on <C>reactivateOnPost</C> if your JumpCloud does that.</>,
-    policyProblem: (p) => (p.reactivateOnPost ? null : 'reactivateOnPost is off: a repeated test connection may be refused with 409 (turn it on if JumpCloud reports that)'),
   },
   {
     key: 'google',

@@ -94,7 +94,7 @@ export function ActivityTable({ entries, tenant, compact = false }: { entries: A
           {compact ? null : (
             <IndexTable.Cell>
               {e.job ? (
-                <InlineStack gap="100" wrap={false}>
+                <InlineStack gap="100" wrap={false} blockAlign="center">
                   <Text as="span" variant="bodySm">{`#${e.job.id}`}</Text>
                   <JobBadge state={e.job.state} attempts={e.job.attempts} />
                 </InlineStack>
