@@ -53,3 +53,17 @@ test('the activity log names the signed-in admin and counts the change as an adm
   assert.ok(mine.every((e) => e.actorLabel === 'Admin "merchant"' && e.kind === 'admin'));
   assert.ok(r.body.entries.some((e: { actor: string; actorLabel: string }) => e.actor === 'admin' && e.actorLabel === 'Admin'));
 });
+
+test("a signed-in session reads one tenant's users and activity through its own paths only", async () => {
+  const b = await s.tenant('actors-other');
+  const theirs = idOf(await s.scim(b, 'POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'someone.else@example.net' }));
+  const users = await ui.call('GET', `/tenants/${t.name}/users?q=someone`);
+  assert.deepEqual([users.status, users.body.total], [200, 0], users.dump);
+  const detail = await ui.call('GET', `/tenants/${t.name}/users/${theirs}`);
+  assert.equal(detail.status, 404, detail.dump);
+  const activity = await ui.call('GET', `/tenants/${t.name}/activity?limit=500`);
+  assert.ok(!activity.text.includes(theirs) && !activity.text.includes('someone.else'), 'nothing of the other tenant');
+  const csv = await ui.call('GET', `/tenants/${t.name}/activity.csv`);
+  assert.ok(!csv.text.includes('someone.else'));
+  assert.ok((await ui.call('GET', `/tenants/${b.name}/activity?limit=500`)).text.includes('someone.else'), 'and it is there under its own tenant');
+});
