@@ -43,8 +43,8 @@ export interface StartOptions {
   /** the sync engine is built and started unless a hook is given or this is false; the object tunes it */
   engine?: false | Partial<Omit<EngineOptions, 'store' | 'syncWaitMs' | 'metrics'>>;
   listen?: boolean;
-  /** the admin UI: the demo's emulator it may connect a tenant to, and the sign-in rate limit (tests lower it) */
-  admin?: { emulatorShop?: ShopSettings; loginRateLimit?: { max: number; windowMs: number } };
+  /** the admin UI: the demo's emulator it may connect a tenant to, the sign-in rate limit and the live stream's pace (tests change them) */
+  admin?: { emulatorShop?: ShopSettings; loginRateLimit?: { max: number; windowMs: number }; live?: { pollMs?: number; heartbeatMs?: number } };
 }
 
 /** The sentence for a port another process holds (most often a bridge or demo already running). */
@@ -112,6 +112,7 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
         budget,
         ...(opts.admin?.emulatorShop ? { emulatorShop: opts.admin.emulatorShop } : {}),
         ...(opts.admin?.loginRateLimit ? { loginRateLimit: opts.admin.loginRateLimit } : {}),
+        ...(opts.admin?.live ? { live: opts.admin.live } : {}),
       }),
       adminUi(),
       ...(twoWay ? [shopifyWebhookRoutes({ store, ...twoWay.receiver })] : []),

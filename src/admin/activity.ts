@@ -19,7 +19,7 @@ export interface ActivityEntry {
   at: string;
   kind: ActivityKind;
   actor: string;
-  /** who, in words: `SCIM client "okta"`, `Admin`, `Shopify`, `Sync engine` */
+  /** who, in words: `SCIM client "okta"`, `Admin "merchant"` (signed in), `Admin` (the admin token), `Shopify`, `Sync engine` */
   actorLabel: string;
   action: string;
   resourceType: string;
@@ -55,13 +55,14 @@ export function describeActor(actor: string, labels: Map<string, string>): strin
     const id = actor.slice('client:'.length);
     return `SCIM client "${labels.get(id) ?? id}"`;
   }
+  if (actor.startsWith('admin:')) return `Admin "${actor.slice('admin:'.length)}"`;
   return ({ admin: 'Admin', cli: 'Command line', shopify: 'Shopify', system: 'Sync engine' } as Record<string, string>)[actor] ?? actor;
 }
 
 function kindOf(e: AuditRecord): ActivityKind {
   if (e.actor.startsWith('client:')) return 'scim';
   if (e.actor === 'shopify' || e.action.startsWith('shopify.')) return 'shopify';
-  if (e.actor === 'admin' || e.actor === 'cli') return 'admin';
+  if (e.actor === 'admin' || e.actor.startsWith('admin:') || e.actor === 'cli') return 'admin';
   return 'system';
 }
 
@@ -139,6 +140,26 @@ export async function listActivity(deps: Pick<AdminDeps, 'db' | 'dialect'>, t: T
   return { entries: out, next: exhausted && out.length < q.limit ? null : (last ?? null), masked };
 }
 
+/** How far apart a write's audit entry and its job may be stamped: both are written in one transaction. */
+const SAME_TRANSACTION_MS = 1000;
+
+/**
+ * The job that carried a write to Shopify: the one a resync names, else the user's job stamped closest to the
+ * write (within one transaction's time). The entry and the job are stamped separately, in either order, so their
+ * times are compared, never ordered.
+ */
+function carrier(e: AuditRecord, jobs: JobRecord[]): JobRecord | undefined {
+  if ((e.action === 'user.resync' || e.action === 'job.retry') && typeof e.detail.job === 'number') return jobs.find((j) => j.id === e.detail.job);
+  const at = Date.parse(e.at);
+  let best: JobRecord | undefined;
+  let bestGap = SAME_TRANSACTION_MS + 1;
+  for (const j of jobs) {
+    const gap = Math.abs(Date.parse(j.createdAt) - at);
+    if (gap < bestGap) (best = j), (bestGap = gap);
+  }
+  return best;
+}
+
 /** Joins each entry with the job that carried it and the Shopify outcome that followed. */
 async function enrich(deps: Pick<AdminDeps, 'db'>, t: Tenant, batch: AuditRecord[], labels: Map<string, string>, masked: boolean): Promise<ActivityEntry[]> {
   const userIds = [...new Set(batch.filter((e) => e.resourceType === 'User' && e.resourceId).map((e) => e.resourceId!))];
@@ -147,7 +168,7 @@ async function enrich(deps: Pick<AdminDeps, 'db'>, t: Tenant, batch: AuditRecord
     userNamesOf(deps.db, t.id, userIds),
     jobsForKeys(deps.db, t.id, userIds.map((id) => `user:${id}`)),
     // what happened to those users from the oldest entry on (at most a few thousand rows)
-    readActivity(deps.db, t.id, { limit: 4000, from: oldest, resourceIds: userIds, actionPrefixes: ['user.', 'shopify.customer.'] }),
+    readActivity(deps.db, t.id, { limit: 4000, from: oldest, resourceIds: userIds, actionPrefixes: ['user.', 'shopify.customer.', 'job.retry'] }),
   ]);
   const byUser = new Map<string, AuditRecord[]>();
   for (const e of later) {
@@ -168,14 +189,14 @@ async function enrich(deps: Pick<AdminDeps, 'db'>, t: Tenant, batch: AuditRecord
     let result: ActivityEntry['result'] = null;
     let outcome: ActivityOutcome = 'ok';
     if (e.action === 'shopify.customer.failed' || e.action.endsWith('.undone')) outcome = 'failed';
-    if (e.resourceId && (SCIM_WRITES.test(e.action) || e.action === 'user.resync')) {
+    if (e.resourceId && e.resourceType === 'User' && (SCIM_WRITES.test(e.action) || e.action === 'user.resync' || e.action === 'job.retry')) {
       const after = byUser.get(e.resourceId) ?? [];
       // the outcome is the first sync entry after this write and before the user's next write
-      const next = after.find((x) => x.id > e.id && (x.action.startsWith('shopify.customer.') || SCIM_WRITES.test(x.action)));
+      const next = after.find((x) => x.id > e.id && (x.action.startsWith('shopify.customer.') || SCIM_WRITES.test(x.action) || x.action === 'job.retry'));
       if (next?.action.startsWith('shopify.customer.')) {
         result = { action: next.action, at: next.at, code: typeof next.detail.code === 'string' ? next.detail.code : null, reason: typeof next.detail.reason === 'string' ? next.detail.reason : null };
       }
-      const j = (jobsByUser.get(e.resourceId) ?? []).find((x) => x.createdAt >= e.at);
+      const j = carrier(e, jobsByUser.get(e.resourceId) ?? []);
       if (j) job = { id: j.id, queue: j.queue, state: j.state, attempts: j.attempts, lastErrorCode: j.lastErrorCode };
       if (result) outcome = result.action === 'shopify.customer.failed' ? 'failed' : 'ok';
       else if (j?.state === 'dead') outcome = 'failed';
@@ -208,12 +229,22 @@ export function csvCell(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The log (same filters, up to 10,000 entries) as CSV. */
+export const CSV_MAX_ROWS = 10_000;
+
+/** The log (same filters; `limit` rows, at most and by default 10,000) as CSV. */
 export async function activityCsv(deps: Pick<AdminDeps, 'db' | 'dialect'>, t: Tenant, query: ActivityQuery): Promise<string> {
+  const { limit: rawLimit, ...filters } = query;
+  // every filter is checked before the first row, so a bad one is a 400 and not a short file
+  parseQuery(filters);
+  let max = CSV_MAX_ROWS;
+  if (rawLimit !== undefined && rawLimit !== '') {
+    if (typeof rawLimit !== 'string' || !/^\d+$/.test(rawLimit) || Number(rawLimit) < 1 || Number(rawLimit) > CSV_MAX_ROWS) throw adminErrors.badRequest(`limit must be a whole number from 1 to ${CSV_MAX_ROWS}`);
+    max = Number(rawLimit);
+  }
   const lines = [CSV_COLUMNS.join(',')];
-  let before = query.before;
-  for (let n = 0; n < 10_000; ) {
-    const page = await listActivity(deps, t, { ...query, limit: '500', ...(before !== undefined ? { before: String(before) } : {}) });
+  let before = filters.before;
+  for (let n = 0; n < max; ) {
+    const page = await listActivity(deps, t, { ...filters, limit: String(Math.min(500, max - n)), ...(before !== undefined ? { before: String(before) } : {}) });
     for (const e of page.entries) {
       lines.push(
         [

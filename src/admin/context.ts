@@ -21,7 +21,8 @@ export interface AdminDeps {
   onShopConnected?: (tenant: Tenant) => Promise<unknown>;
   /** PUBLIC_URL: where Shopify delivers webhooks (the shop check verifies that address) */
   publicUrl?: string;
-  /** recorded with each saved mapping version and each audit log entry: 'admin' for the API, 'cli' for the commands */
+  /** recorded with each saved mapping version and each audit log entry: `admin:<username>` for a signed-in admin UI
+   * user, 'admin' for the ADMIN_TOKEN bearer, 'cli' for the commands */
   actor: string;
 }
 

@@ -7,6 +7,7 @@ import { LinkRepository } from '../store/links.js';
 import { USER_SYNC } from '../sync/provision.js';
 import { redactPersonal } from '../security/redact.js';
 import { adminErrors } from './errors.js';
+import { audit } from '../store/resources.js';
 import type { AdminDeps } from './context.js';
 
 export const DEAD_PAGE_DEFAULT = 50;
@@ -77,9 +78,10 @@ export async function listDeadJobs(deps: Pick<AdminDeps, 'db'>, t: Tenant, q: { 
 
 /**
  * Puts dead-lettered jobs of the tenant back in the queue (those with `ids`, or all) with a fresh attempt budget,
- * marks the users whose sync they are as pending again, and wakes the worker. Returns how many were requeued.
+ * marks the users whose sync they are as pending again (audit: job.retry, one per job) and wakes the worker.
+ * Returns how many were requeued.
  */
-export async function retryDeadJobs(deps: Pick<AdminDeps, 'db' | 'wake'>, t: Tenant, ids?: number[]): Promise<{ retried: number; ids: number[] }> {
+export async function retryDeadJobs(deps: Pick<AdminDeps, 'db' | 'wake' | 'actor'>, t: Tenant, ids?: number[]): Promise<{ retried: number; ids: number[] }> {
   const result = await deps.db.transaction().execute(async (tx) => {
     // No lock needed: nothing but a retry moves a dead job, and retryDead only moves jobs still dead.
     const dead = await deadJobsOf(tx, t.id, ids);
@@ -93,6 +95,18 @@ export async function retryDeadJobs(deps: Pick<AdminDeps, 'db' | 'wake'>, t: Ten
     const users = [...new Set(dead.filter((d) => d.kind === USER_SYNC && d.queue === 'shopify' && d.key.startsWith('user:')).map((d) => d.key.slice('user:'.length)))];
     // only links that exist: a user deleted since keeps no link, and its job finds nothing to do
     await new LinkRepository().markPendingIfLinked(tx, t.id, users, new Date().toISOString());
+    // one entry per job, about its user when it has one, so the activity log shows the retry and what followed
+    for (const d of dead) {
+      const userId = d.queue === 'shopify' && d.key.startsWith('user:') ? d.key.slice('user:'.length) : null;
+      await audit(tx, {
+        tenantId: t.id,
+        actor: deps.actor,
+        action: 'job.retry',
+        resourceType: userId ? 'User' : 'Job',
+        resourceId: userId ?? String(d.id),
+        detail: { job: Number(d.id), kind: d.kind, queue: d.queue },
+      });
+    }
     return { retried, ids: jobIds };
   });
   if (result.retried) deps.wake?.();

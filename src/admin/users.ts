@@ -6,6 +6,7 @@ import { searchUsers, type SyncStateFilter } from '../store/user-search.js';
 import { UserRepository } from '../store/users.js';
 import { readActivity, jobsForKeys, clientLabels, type JobRecord } from '../store/activity.js';
 import { LinkRepository, SYNC_STATES } from '../store/links.js';
+import { linkExtension } from '../sync/link-extension.js';
 import { renderUser } from '../scim/render.js';
 import { SCHEMA } from '../scim/schemas.js';
 import { readTenantSchemas } from '../scim/tenant-schemas.js';
@@ -70,11 +71,9 @@ export async function listUsers(
   let after: string | undefined;
   if (q.cursor !== undefined && q.cursor !== '') {
     if (typeof q.cursor !== 'string') throw adminErrors.badRequest('cursor must be the "next" of the previous page');
-    try {
-      after = Buffer.from(q.cursor, 'base64url').toString('utf8');
-    } catch {
-      throw adminErrors.badRequest('cursor must be the "next" of the previous page');
-    }
+    // any text decodes as base64url: only one that encodes back to itself is a cursor this API made
+    after = Buffer.from(q.cursor, 'base64url').toString('utf8');
+    if (Buffer.from(after, 'utf8').toString('base64url') !== q.cursor) throw adminErrors.badRequest('cursor must be the "next" of the previous page');
   }
   const { rows, total } = await searchUsers(deps.db, deps.dialect, t.id, {
     ...(typeof q.q === 'string' && q.q.trim() ? { q: q.q } : {}),
@@ -172,16 +171,7 @@ export async function userDetail(deps: AdminDeps, t: Tenant, id: string, origin:
     jobsForKeys(deps.db, t.id, [`user:${id}`], 100),
     clientLabels(deps.db, t.id),
   ]);
-  const ext: Json | undefined = link
-    ? {
-        syncState: link.syncState,
-        ...(link.customerId ? { customerId: link.customerId } : {}),
-        ...(link.syncError ? { syncError: link.syncError } : {}),
-        ...(link.lastSyncedAt ? { lastSyncedAt: link.lastSyncedAt } : {}),
-        ...(link.lastAttemptAt ? { lastAttemptAt: link.lastAttemptAt } : {}),
-        ...(link.customerId && link.managedTags.length ? { tags: link.managedTags } : {}),
-      }
-    : undefined;
+  const ext: Json | undefined = link ? linkExtension(link) : undefined;
   const extensionUris = [SCHEMA.enterprise, SCHEMA.shopify, ...readTenantSchemas(t.settings).map((s) => s.id)];
   const resource = renderUser(
     { ...rec, data: ext ? { ...rec.data, [SCHEMA.shopify]: ext } : rec.data },

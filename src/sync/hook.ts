@@ -12,6 +12,7 @@ import { LinkRepository } from '../store/links.js';
 import { closeOpenJobs } from '../store/outbox.js';
 import { userForMapping, type Policies } from '../settings/policies.js';
 import { scimErrorFor, undoesWrite } from './errors.js';
+import { linkExtension } from './link-extension.js';
 import { targetQueue } from './targets/settings.js';
 import type { Worker } from './worker.js';
 import type { Logger } from './job-contract.js';
@@ -175,16 +176,7 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
 
     async userExtensions(tenantId, ids) {
       const out = new Map<string, Json>();
-      for (const [id, l] of await links.getMany(db, tenantId, ids)) {
-        const ext: Json = { syncState: l.syncState };
-        if (l.customerId) ext.customerId = l.customerId;
-        if (l.syncError) ext.syncError = l.syncError;
-        if (l.syncError && l.syncErrorCode) ext.syncErrorCode = l.syncErrorCode;
-        if (l.lastSyncedAt) ext.lastSyncedAt = l.lastSyncedAt;
-        if (l.lastAttemptAt) ext.lastAttemptAt = l.lastAttemptAt;
-        if (l.customerId && l.managedTags.length) ext.tags = l.managedTags;
-        out.set(id, ext);
-      }
+      for (const [id, l] of await links.getMany(db, tenantId, ids)) out.set(id, linkExtension(l));
       return out;
     },
   };

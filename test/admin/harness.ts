@@ -18,6 +18,15 @@ export interface TenantHandle {
   token: string;
 }
 
+/** A signed-in admin UI session: calls carry its cookie and, on writes, its CSRF token. */
+export interface SessionHandle {
+  username: string;
+  cookie: string;
+  csrf: string;
+  /** an admin API call as the browser makes it; path below /admin/api */
+  call(method: string, path: string, body?: unknown): Promise<Res>;
+}
+
 export interface AdminStack {
   store: TestStore;
   emu: Emulator;
@@ -30,6 +39,8 @@ export interface AdminStack {
   scim(t: TenantHandle, method: string, path: string, body?: unknown): Promise<Res>;
   /** creates a tenant through the admin API, connects it to the emulator and issues a SCIM token */
   tenant(name: string, opts?: { connect?: boolean }): Promise<TenantHandle>;
+  /** signs in to the admin UI as `username` (creating the first account with the admin token if there is none) */
+  signIn(username: string, password?: string): Promise<SessionHandle>;
   /** the customer linked to a SCIM user, per the emulator */
   customerOf(t: TenantHandle, userId: string): Promise<CustomerSnapshot | null>;
   /** resolves when `check` holds (polled), or fails naming `what` after `ms` */
@@ -46,6 +57,10 @@ export interface AdminStackOptions {
   worker?: EngineOptions['worker'];
   /** listen on a known port and set PUBLIC_URL to it (webhook subscriptions need an absolute callback address) */
   publicUrl?: boolean;
+  /** offer the emulator to the admin UI's one-click connect, as demo mode does */
+  emulatorShop?: boolean;
+  /** the admin UI's live activity stream: read and keep-alive intervals */
+  live?: { pollMs?: number; heartbeatMs?: number };
 }
 
 export async function startAdminStack(o: AdminStackOptions = {}): Promise<AdminStack> {
@@ -60,6 +75,8 @@ export async function startAdminStack(o: AdminStackOptions = {}): Promise<AdminS
       ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}),
     },
     worker: o.worker,
+    emulatorShop: o.emulatorShop,
+    live: o.live,
     shopClient: { timeoutMs: 3000, retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 200 } },
   });
   const { store, emu, bridge, box } = base;
@@ -89,6 +106,24 @@ export async function startAdminStack(o: AdminStackOptions = {}): Promise<AdminS
       if (tok.status !== 201) throw new Error(tok.dump);
       const row = await store.db.selectFrom('tenants').select('id').where('name', '=', name).executeTakeFirstOrThrow();
       return { name, id: row.id, token: tok.body.token };
+    },
+    async signIn(username, password = 'a long enough password') {
+      const url = `${bridge.url}/admin/api`;
+      const session = await call('GET', `${url}/session`, { headers: adminToken ? { authorization: `Bearer ${adminToken}` } : {} });
+      const first = session.body?.setupRequired === true;
+      const r = first
+        ? await call('POST', `${url}/setup`, { headers: { authorization: `Bearer ${adminToken}` }, body: { username, password } })
+        : await call('POST', `${url}/session`, { body: { username, password } });
+      const cookie = /scim_admin_session=([^;]+)/.exec(r.headers.get('set-cookie') ?? '')?.[1];
+      if (!cookie || !r.body?.csrfToken) throw new Error(`cannot sign in as ${username}: ${r.dump}`);
+      const csrf: string = r.body.csrfToken;
+      return {
+        username,
+        cookie,
+        csrf,
+        call: (method, path, body) =>
+          json(`${url}${path}`, method, { cookie: `scim_admin_session=${cookie}`, ...(method === 'GET' ? {} : { 'x-csrf-token': csrf }) }, body),
+      };
     },
     customerOf: (t, userId) => customerOf(base, t.id, userId),
     until,

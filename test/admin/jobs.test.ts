@@ -103,6 +103,11 @@ test('a sync that runs out of attempts is listed as dead and shows failed with i
   assert.equal((await s.admin('GET', `/tenants/${t.name}/jobs/dead`)).body.total, 0, 'nothing dead any more');
   const again = await s.admin('POST', `/tenants/${t.name}/jobs/dead/${job.id}/retry`);
   assert.deepEqual([again.status, again.body.error], [404, 'NOT_FOUND'], again.dump);
+  const retry = (await s.admin('GET', `/tenants/${t.name}/audit?action=job.retry`)).body.entries;
+  assert.deepEqual(retry.map((e: { actor: string; resourceType: string; resourceId: string; detail: { job: number } }) => [e.actor, e.resourceType, e.resourceId, e.detail.job]), [['admin', 'User', userId!, job.id]], 'the retry is audited, about its user');
+  const trail = (await s.admin('GET', `/tenants/${t.name}/activity?user=dead.letter`)).body.entries;
+  const shown = trail.find((e: { action: string }) => e.action === 'job.retry');
+  assert.deepEqual([shown?.outcome, shown?.job?.id, shown?.result?.action], ['ok', job.id, 'shopify.customer.created'], 'the activity log shows the retry and what Shopify made of it');
 });
 
 test('the dead-letter list pages newest first; bad input is refused and changes nothing; retry-all requeues every one', { timeout: 60_000 }, async () => {

@@ -208,6 +208,19 @@ test('connecting a shop subscribes its customer webhooks, and a static token can
   assert.ok(ours.some((x) => x.topic === 'CUSTOMERS_UPDATE'), JSON.stringify(subs));
   const odd = await stack.admin('PUT', `/tenants/${t.name}/shop`, { shop: stack.emu.shop, clientId: 'x', clientSecret: 'y', webhookSecret: 'z' });
   assert.equal(odd.status, 400, odd.dump);
+
+  // The settings form sends what changed: a secret left empty is kept, never dropped, and can be added later alone.
+  const secretOf = async () => readShopSettings(JSON.parse((await stack.store.db.selectFrom('tenants').select('settings').where('id', '=', t.id).executeTakeFirstOrThrow()).settings), stack.box)?.clientSecret;
+  const version = await stack.admin('PUT', `/tenants/${t.name}/shop`, { shop: stack.emu.shop, apiBaseUrl: stack.emu.url, apiVersion: '2026-10' });
+  assert.deepEqual([version.status, version.body.clientSecret], [200, 'set'], version.dump);
+  assert.equal(await secretOf(), stack.emu.clientSecret, 'changing the API version keeps the webhook secret');
+  const token = await stack.admin('PUT', `/tenants/${t.name}/shop`, { shop: stack.emu.shop, apiBaseUrl: stack.emu.url, accessToken: stack.emu.accessToken });
+  assert.deepEqual([token.status, token.body.clientSecret], [200, 'set'], 'a new token alone keeps the webhook secret');
+  // A new token connection brings its secret (test/admin/shop.test.ts adds one alone to a connection stored without).
+  const bare = await stack.tenant('shop-hooks-later', { connect: false });
+  const refused = await stack.admin('PUT', `/tenants/${bare.name}/shop`, { shop: stack.emu.shop, apiBaseUrl: stack.emu.url, accessToken: stack.emu.accessToken });
+  assert.equal(refused.status, 400, refused.dump);
+  assert.match(refused.body.message, /webhookSecret/, refused.dump);
 });
 
 test('a shop connection with a malformed domain or mixed credentials is refused', async () => {

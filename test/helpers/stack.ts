@@ -38,6 +38,10 @@ export interface BridgeStackOptions {
   /** on top of polls every 50 ms and retries after 50–400 ms */
   worker?: EngineOptions['worker'];
   shopClient?: EngineOptions['shopClient'];
+  /** offer the emulator to the admin UI's one-click connect, as demo mode does */
+  emulatorShop?: boolean;
+  /** the admin UI's live activity stream: read and keep-alive intervals */
+  live?: { pollMs?: number; heartbeatMs?: number };
 }
 
 /** The bridge with its engine on a fresh database, next to a fresh emulator. */
@@ -54,6 +58,10 @@ export async function startBridgeStack(o: BridgeStackOptions = {}): Promise<Brid
       box,
       worker: { pollMs: 50, retry: { baseDelayMs: 50, maxDelayMs: 400 }, ...o.worker },
       shopClient: o.shopClient,
+    },
+    admin: {
+      ...(o.emulatorShop ? { emulatorShop: { shop: emu.shop, apiBaseUrl: emu.url, accessToken: emu.accessToken, clientSecret: emu.clientSecret } } : {}),
+      ...(o.live ? { live: o.live } : {}),
     },
   });
   return {

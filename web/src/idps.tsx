@@ -1,12 +1,25 @@
 // Step-by-step setup of each SCIM client, with this deployment's SCIM base URL (and, right after issuing, the token)
-// filled in; the quirks each one has are handled by the bridge, so the steps only say where to click.
+// filled in, and the tenant policies each one needs; the quirks each one has are handled by the bridge, so the
+// steps only say where to click.
 import type { ReactNode } from 'react';
+
+/** The tenant policies an IdP's hint reads (see the policies page). */
+export interface PolicyValues {
+  onShopifyRefusal: 'hold' | 'reject';
+  reactivateOnPost: boolean;
+  uniqueExternalId: boolean;
+  groupPatchResponse: 'resource' | 'noContent';
+}
 
 export interface Idp {
   key: string;
   name: string;
   blurb: string;
   steps: (v: { baseUrl: string; token: string }) => ReactNode[];
+  /** which tenant policies this client needs, in a sentence */
+  policyHint: ReactNode;
+  /** what in the tenant's current policies does not suit this client, if anything */
+  policyProblem?: (p: PolicyValues) => string | null;
 }
 
 const C = ({ children }: { children: ReactNode }) => <code>{children}</code>;
@@ -23,17 +36,24 @@ export const IDPS: Idp[] = [
       <>Tick <b>Push New Users</b>, <b>Push Profile Updates</b> and <b>Push Groups</b>; set <b>Authentication Mode</b> to <b>HTTP Header</b> and paste <C>{token}</C> as the Bearer token. <b>Test Connector Configuration</b>, then save.</>,
       <>On <b>Provisioning → To App</b> enable <b>Create Users</b>, <b>Update User Attributes</b> and <b>Deactivate Users</b>, then assign people or groups to the app.</>,
     ],
+    policyHint: <>The defaults fit: Okta looks a user up before it creates one and reactivates by PATCH or PUT. Only an app built with the app wizard that reactivates by a new POST needs <C>reactivateOnPost</C>.</>,
   },
   {
     key: 'entra',
     name: 'Microsoft Entra ID',
     blurb: 'An enterprise application with automatic provisioning.',
     steps: ({ baseUrl, token }) => [
-      <>In the Microsoft Entra admin center open <b>Enterprise applications → New application → Create your own application</b> and choose <b>Integrate any other application you don't find in the gallery</b>.</>,
-      <>Open <b>Provisioning</b>, <b>Get started</b>, and set <b>Provisioning Mode</b> to <b>Automatic</b>.</>,
-      <>Set <b>Tenant URL</b> to <C>{baseUrl}</C> and <b>Secret Token</b> to <C>{token}</C>, then <b>Test Connection</b> and save.</>,
-      <>Check <b>Mappings</b> (the defaults work: <C>userPrincipalName</C> becomes <C>userName</C>), assign users and groups, and <b>Start provisioning</b>.</>,
+      <>In the Microsoft Entra admin center open <b>Enterprise applications → New application → Create your own application</b>, name it and choose <b>Integrate any other application you don't find in the gallery (Non-gallery)</b>.</>,
+      <>In the application open <b>Provisioning</b>, <b>Get started</b> (or <b>New configuration</b>), and set <b>Provisioning Mode</b> to <b>Automatic</b>.</>,
+      <>Under <b>Admin Credentials</b> set <b>Tenant URL</b> to <C>{baseUrl}</C> and <b>Secret Token</b> to <C>{token}</C>, click <b>Test Connection</b>, then <b>Save</b>.</>,
+      <>Open <b>Mappings → Provision Microsoft Entra ID Users</b>. The defaults work: <C>userPrincipalName</C> → <C>userName</C>, <C>mail</C> → <C>{'emails[type eq "work"].value'}</C>, <C>givenName</C> → <C>name.givenName</C>, <C>surname</C> → <C>name.familyName</C>, <C>mailNickname</C> → <C>externalId</C> and <C>Switch([IsSoftDeleted], …)</C> → <C>active</C>; remove what should not reach Shopify. Keep <b>Provision Microsoft Entra ID Groups</b> on for group tags.</>,
+      <>Under <b>Settings</b> choose <b>Sync only assigned users and groups</b>, assign people on <b>Users and groups</b>, set <b>Provisioning Status</b> to <b>On</b> and save. Entra runs a cycle every 40 minutes; <b>Provision on demand</b> sends one user now.</>,
     ],
+    policyHint: <>Keep <C>onShopifyRefusal</C> on <b>hold</b> (Entra quarantines an application whose calls fail too often) and leave <C>uniqueExternalId</C> off (Entra maps <C>mailNickname</C> to <C>externalId</C>, which can repeat).</>,
+    policyProblem: (p) =>
+      [p.onShopifyRefusal === 'reject' ? 'onShopifyRefusal is "reject": users Shopify refuses become failed calls, and Entra quarantines the app' : null, p.uniqueExternalId ? 'uniqueExternalId is on: two people with the same mailNickname are refused' : null]
+        .filter(Boolean)
+        .join('; ') || null,
   },
   {
     key: 'onelogin',
@@ -45,6 +65,7 @@ export const IDPS: Idp[] = [
       <>On <b>Provisioning</b> tick <b>Enable provisioning</b> and choose what a deletion and a suspension do; save.</>,
       <>Assign the app to users (and map roles to groups on <b>Parameters</b> if you want group tags).</>,
     ],
+    policyHint: <>The defaults fit: nothing to change.</>,
   },
   {
     key: 'jumpcloud',
@@ -56,16 +77,20 @@ export const IDPS: Idp[] = [
       <><b>Test Connection</b>: JumpCloud creates and deletes a test user, which the bridge handles. Then <b>Activate</b>.</>,
       <>Bind user groups to the application on its <b>User Groups</b> tab.</>,
     ],
+    policyHint: <>Its test connection creates a test user and deletes it. Should it fall back to deactivating (when a delete fails), the next test POSTs the same user again: turn on <C>reactivateOnPost</C> if your JumpCloud does that.</>,
   },
   {
     key: 'google',
     name: 'Google Workspace',
     blurb: 'A custom SAML app with automatic user provisioning.',
     steps: ({ baseUrl, token }) => [
-      <>In the Google Admin console open <b>Apps → Web and mobile apps → Add app → Add custom SAML app</b> and finish the SAML steps.</>,
-      <>Open the app, then <b>Auto-provisioning</b>, and give the endpoint URL <C>{baseUrl}</C> and the token <C>{token}</C>.</>,
-      <>Map the attributes (primary e-mail to <C>userName</C>), choose the organisational units or groups in scope, and turn <b>Auto-provisioning</b> on. Google syncs every few hours.</>,
+      <>In the Google Admin console open <b>Apps → Web and mobile apps → Add app → Add custom SAML app</b>, name it, complete the SAML details and <b>Finish</b>.</>,
+      <>Open the app and, in its <b>Auto-provisioning</b> section, <b>Configure auto-provisioning</b>: give the access token <C>{token}</C> and the endpoint URL <C>{baseUrl}</C>, then <b>Continue</b>.</>,
+      <>Map the attributes: <b>Primary email</b> → <C>userName</C>, <b>First name</b> → <C>name.givenName</C>, <b>Last name</b> → <C>name.familyName</C>; <b>Continue</b>.</>,
+      <>Choose the groups in scope and what suspending or deleting a user does (deprovisioning), then <b>Finish</b>.</>,
+      <>Turn <b>Auto-provisioning</b> on, and <b>User access</b> on for the organisational units in scope. Google checks the endpoint (<C>GET /Users?count=1</C>) and syncs every few hours.</>,
     ],
+    policyHint: <>The defaults fit: nothing to change.</>,
   },
   {
     key: 'custom',
@@ -75,6 +100,7 @@ export const IDPS: Idp[] = [
       <>Call <C>{`${baseUrl}/Users`}</C> with <C>{'Authorization: Bearer <token>'}</C> and <C>Content-Type: application/scim+json</C> from your server, never from a browser.</>,
       <>POST creates a user (and the Shopify customer), PATCH or PUT changes it, <C>{'{"active": false}'}</C> deactivates it, DELETE removes it. The examples below are ready to paste.</>,
     ],
+    policyHint: <>Choose <C>onShopifyRefusal</C> <b>reject</b> if your application should get Shopify's refusal as the SCIM error at once (the default, <b>hold</b>, keeps the user and shows the refusal as its sync state), and <C>reactivateOnPost</C> if it re-creates users by POST.</>,
   },
 ];
 

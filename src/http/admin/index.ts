@@ -1,6 +1,6 @@
 // The admin JSON API under /admin/api, as a plugin for buildApp: the ADMIN_TOKEN bearer (compared in constant time) or
 // the admin UI's session cookie with a CSRF token on writes, JSON errors {error, message, details?}, and the routes for
-// sign-in, tenants, mapping, per-tenant settings, users, activity, the dashboard and jobs.
+// sign-in, tenants, mapping, per-tenant settings, users, activity (with its live stream), the dashboard and jobs.
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Store } from '../../store/db.js';
 import type { SecretBox } from '../../security/secrets.js';
@@ -15,10 +15,12 @@ import { jobRoutes } from './jobs.js';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import { AdminAccounts, type SessionTimes } from '../../store/admin-accounts.js';
-import { authenticate, authRoutes } from './auth.js';
+import { authenticate, authRoutes, type AdminAuth } from './auth.js';
 import { userRoutes } from './users.js';
 import { monitorRoutes } from './monitor.js';
 import { openApiRoutes } from './openapi.js';
+import { eventRoutes } from './events.js';
+import { ActivityFeed } from '../../admin/live.js';
 import type { BudgetHistory } from '../../sync/budget.js';
 import type { ShopSettings } from '../../sync/shops.js';
 
@@ -47,12 +49,25 @@ export interface AdminApiOptions {
   budget?: BudgetHistory;
   /** demo mode's in-process emulator, which the UI offers to connect a tenant to */
   emulatorShop?: ShopSettings;
+  /** the live activity stream: how often the log is read (default 1 s) and a keep-alive is sent (default 15 s) */
+  live?: { pollMs?: number; heartbeatMs?: number };
 }
 
 /** What each route file gets: the admin operations' dependencies and the origin to build URLs with. */
 export interface AdminRouteContext {
+  /** for reads: the actor is the generic `admin` */
   deps: AdminDeps;
+  /** for changes: the same, with the actor the audit log records for this request (see actorOf) */
+  depsOf(req: FastifyRequest): AdminDeps;
   origin(req: FastifyRequest): string;
+}
+
+/**
+ * Who a change is recorded as: `admin:<username>` for a signed-in admin UI user, `admin` for the ADMIN_TOKEN bearer
+ * (a script or tool, which names no person).
+ */
+export function actorOf(auth: AdminAuth | undefined): string {
+  return auth?.kind === 'session' && auth.session.user ? `admin:${auth.session.user.username}` : 'admin';
 }
 
 /** Turns anything a route threw into the admin error a client sees. */
@@ -87,6 +102,10 @@ export function adminApi(opts: AdminApiOptions): (app: FastifyInstance) => Promi
   };
   const ctx: AdminRouteContext = {
     deps,
+    depsOf: (req) => {
+      const actor = actorOf(req.adminAuth);
+      return actor === deps.actor ? deps : { ...deps, actor };
+    },
     origin: (req) => opts.publicUrl ?? `${req.protocol}://${req.host}`,
   };
   const accounts = new AdminAccounts(opts.store.db, opts.store.dialect, opts.sessionTimes);
@@ -123,6 +142,8 @@ export function adminApi(opts: AdminApiOptions): (app: FastifyInstance) => Promi
     await jobRoutes(app, ctx);
     await userRoutes(app, ctx);
     await monitorRoutes(app, ctx, { ...(opts.budget ? { budget: opts.budget } : {}), ...(opts.emulatorShop ? { emulatorShop: opts.emulatorShop } : {}) });
+    const feed = new ActivityFeed(opts.store.db, opts.live?.pollMs ?? 1000, (e) => app.log.warn({ err: e }, 'the live activity feed could not read the log'));
+    await eventRoutes(app, ctx, { feed, accounts, heartbeatMs: opts.live?.heartbeatMs ?? 15_000 });
     await openApiRoutes(app);
   };
 }

@@ -8,7 +8,7 @@ import type { AdminRouteContext } from './index.js';
 type TenantParams = { t: string };
 
 /** Registers the dead-letter routes. */
-export async function jobRoutes(app: FastifyInstance, { deps }: AdminRouteContext): Promise<void> {
+export async function jobRoutes(app: FastifyInstance, { deps, depsOf }: AdminRouteContext): Promise<void> {
   app.get<{ Params: TenantParams; Querystring: { limit?: string; before?: string; queue?: string } }>('/admin/api/tenants/:t/jobs/dead', async (req) => {
     const t = await requireTenant(deps, req.params.t);
     const page = await listDeadJobs(deps, t, req.query);
@@ -17,11 +17,11 @@ export async function jobRoutes(app: FastifyInstance, { deps }: AdminRouteContex
     return { ...page, next: page.nextBefore === null ? null : `/admin/api/tenants/${t.name}/jobs/dead?${q}` };
   });
 
-  app.post<{ Params: TenantParams }>('/admin/api/tenants/:t/jobs/dead/retry', async (req) => retryDeadJobs(deps, await requireTenant(deps, req.params.t)));
+  app.post<{ Params: TenantParams }>('/admin/api/tenants/:t/jobs/dead/retry', async (req) => retryDeadJobs(depsOf(req), await requireTenant(deps, req.params.t)));
 
   app.post<{ Params: TenantParams & { id: string } }>('/admin/api/tenants/:t/jobs/dead/:id/retry', async (req) => {
     const t = await requireTenant(deps, req.params.t);
     const id = positiveInt('the job id', req.params.id)!;
-    return retryDeadJobs(deps, t, [id]);
+    return retryDeadJobs(depsOf(req), t, [id]);
   });
 }

@@ -31,7 +31,7 @@ function unwrapDocument(body: unknown): { document: unknown; comment?: string } 
 }
 
 /** Registers the mapping routes. */
-export async function mappingRoutes(app: FastifyInstance, { deps }: AdminRouteContext): Promise<void> {
+export async function mappingRoutes(app: FastifyInstance, { deps, depsOf }: AdminRouteContext): Promise<void> {
   app.get('/admin/api/presets', async () => ({ presets: PRESET_NAMES.map((name) => ({ name, description: presets[name].description ?? '' })) }));
 
   app.get<{ Params: TenantParams }>('/admin/api/tenants/:t/mapping', async (req, reply) => {
@@ -43,7 +43,7 @@ export async function mappingRoutes(app: FastifyInstance, { deps }: AdminRouteCo
   app.put<{ Params: TenantParams }>('/admin/api/tenants/:t/mapping', async (req, reply) => {
     const t = await requireTenant(deps, req.params.t);
     const { document, comment } = unwrapDocument(req.body);
-    const saved = await saveMapping(deps, t, document, { source: 'put', ...(comment ? { comment } : {}), expectedVersion: expectedVersion(req) });
+    const saved = await saveMapping(depsOf(req), t, document, { source: 'put', ...(comment ? { comment } : {}), expectedVersion: expectedVersion(req) });
     reply.header('etag', `"${saved.version}"`);
     return saved;
   });
@@ -63,7 +63,7 @@ export async function mappingRoutes(app: FastifyInstance, { deps }: AdminRouteCo
   app.post<{ Params: TenantParams }>('/admin/api/tenants/:t/mapping/preset', async (req) => {
     const t = await requireTenant(deps, req.params.t);
     const body = (req.body ?? {}) as { name?: unknown; comment?: unknown };
-    return selectPreset(deps, t, body.name, { ...(typeof body.comment === 'string' ? { comment: body.comment } : {}), expectedVersion: expectedVersion(req) });
+    return selectPreset(depsOf(req), t, body.name, { ...(typeof body.comment === 'string' ? { comment: body.comment } : {}), expectedVersion: expectedVersion(req) });
   });
 
   app.post<{ Params: TenantParams }>('/admin/api/tenants/:t/mapping/preview', async (req) => {
@@ -75,7 +75,7 @@ export async function mappingRoutes(app: FastifyInstance, { deps }: AdminRouteCo
 
   app.post<{ Params: TenantParams }>('/admin/api/tenants/:t/mapping/reapply', async (req, reply) => {
     const t = await requireTenant(deps, req.params.t);
-    const run = await startReapply(deps, t);
+    const run = await startReapply(depsOf(req), t);
     const location = `/admin/api/tenants/${t.name}/mapping/reapply/${run.runId}`;
     return reply.code(202).header('location', location).send({ ...run, progress: location });
   });

@@ -73,7 +73,8 @@ export const OPERATIONS: Op[] = [
   { method: 'get', path: `${T}/users`, tag: 'Users', summary: 'Search users by userName, e-mail or name; filter by sync state; paged', query: { q: 'text to look for', syncState: 'pending, synced or failed', errorCode: 'a sync error code', limit: '1-200', cursor: 'the next of the previous page' } },
   { method: 'get', path: `${T}/users/{id}`, tag: 'Users', summary: 'A user: its SCIM resource, the linked Shopify customer as Shopify has it now, its history and jobs' },
   { method: 'post', path: `${T}/users/{id}/sync`, tag: 'Users', summary: 'Sync the user to Shopify now (queues a user.sync job and wakes the worker)', ok: 202 },
-  { method: 'get', path: `${T}/sync-failures`, tag: 'Users', summary: 'Users Shopify could not take, with the reason and the mapping rule or attribute to fix', query: { q: 'text to look for', errorCode: 'a sync error code', limit: '1-200', cursor: 'the next of the previous page' } },
+  { method: 'get', path: `${T}/sync-failures`, tag: 'Users', summary: 'Users Shopify could not take, with the reason, the mapping rule or attribute to fix, and the count per error code', query: { q: 'text to look for', errorCode: 'a sync error code', limit: '1-200', cursor: 'the next of the previous page' } },
+  { method: 'post', path: `${T}/sync-failures/retry`, tag: 'Users', summary: 'Sync every user Shopify could not take again (after a fix in the identity provider or in Shopify)', ok: 202 },
   // watching
   { method: 'get', path: `${T}/dashboard`, tag: 'Activity', summary: 'Users, groups, sync states, jobs, API budget over time, webhook health, last reconcile' },
   {
@@ -83,7 +84,8 @@ export const OPERATIONS: Op[] = [
     summary: 'Every operation end to end (SCIM request, job, Shopify result), newest first',
     query: { limit: '1-500', before: 'an entry id (the next of the previous page)', user: 'part of a userName or e-mail', client: 'a SCIM client id', kind: 'scim, shopify, admin or system', outcome: 'ok, pending, retrying or failed', action: 'an action prefix' },
   },
-  { method: 'get', path: `${T}/activity.csv`, tag: 'Activity', summary: 'The activity log as CSV (same filters, up to 10,000 rows)', produces: 'text/csv', query: { user: 'as for activity', client: 'as for activity', kind: 'as for activity', outcome: 'as for activity', action: 'as for activity' } },
+  { method: 'get', path: `${T}/events`, tag: 'Activity', summary: 'Live activity as server-sent events: `ready`, then `activity` {latest} each time the log grows (read the log through /activity)', produces: 'text/event-stream' },
+  { method: 'get', path: `${T}/activity.csv`, tag: 'Activity', summary: 'The activity log as CSV (same filters, up to 10,000 rows)', produces: 'text/csv', query: { user: 'as for activity', client: 'as for activity', kind: 'as for activity', outcome: 'as for activity', action: 'as for activity', limit: '1-10000 rows' } },
   { method: 'get', path: `${T}/jobs`, tag: 'Jobs', summary: 'Jobs queued and running (or dead)', query: { state: 'queued, running or dead', queue: 'shopify or target:<id>', limit: '1-500', before: 'a job id' } },
   { method: 'get', path: `${T}/jobs/dead`, tag: 'Jobs', summary: 'Dead-lettered jobs with their reasons', query: { limit: '1-500', before: 'a job id', queue: 'a queue' } },
   { method: 'post', path: `${T}/jobs/dead/retry`, tag: 'Jobs', summary: 'Retry every dead-lettered job' },

@@ -9,11 +9,11 @@ import type { AdminRouteContext } from './index.js';
 type TenantParams = { t: string };
 
 /** Registers the tenant and token routes. */
-export async function tenantRoutes(app: FastifyInstance, { deps, origin }: AdminRouteContext): Promise<void> {
+export async function tenantRoutes(app: FastifyInstance, { deps, depsOf, origin }: AdminRouteContext): Promise<void> {
   app.get('/admin/api/tenants', async (req) => ({ tenants: await listTenants(deps, origin(req)) }));
 
   app.post('/admin/api/tenants', async (req, reply) => {
-    const t = await createTenant(deps, req.body, origin(req));
+    const t = await createTenant(depsOf(req), req.body, origin(req));
     return reply.code(201).send(t);
   });
 
@@ -23,12 +23,12 @@ export async function tenantRoutes(app: FastifyInstance, { deps, origin }: Admin
 
   app.post<{ Params: TenantParams }>('/admin/api/tenants/:t/tokens', async (req, reply) => {
     const t = await requireTenant(deps, req.params.t);
-    const { client, token, scimBaseUrl, examples } = await createToken(deps, t, req.body, origin(req));
+    const { client, token, scimBaseUrl, examples } = await createToken(depsOf(req), t, req.body, origin(req));
     return reply.code(201).send({ ...client, token, scimBaseUrl, examples });
   });
 
   app.delete<{ Params: TenantParams & { id: string } }>('/admin/api/tenants/:t/tokens/:id', async (req, reply) => {
-    await revokeToken(deps, await requireTenant(deps, req.params.t), req.params.id);
+    await revokeToken(depsOf(req), await requireTenant(deps, req.params.t), req.params.id);
     return reply.code(204).send();
   });
 

@@ -57,6 +57,7 @@ export function adminUi(opts: { root?: string } = {}) {
     });
     const page = (_req: unknown, reply: FastifyReply) =>
       secured(reply).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(index);
+    // `/admin/` too: the router ignores trailing slashes
     app.get('/admin', page);
     app.get('/admin/*', async (req, reply) => {
       // An unknown API path stays a JSON 404, an unknown asset a plain 404; every other path is a page of the app.

@@ -14,17 +14,15 @@ export interface BudgetSlot {
 export function BudgetChart({ series, latest }: { series: BudgetSlot[]; latest: { available: number; maximum: number; restoreRate: number } | null }) {
   const W = 720;
   const H = 160;
-  const pad = 4;
+  const pad = 6;
   const maxCost = Math.max(10, ...series.map((s) => s.cost));
   const maxBucket = Math.max(1, latest?.maximum ?? 0, ...series.map((s) => s.maximum ?? 0));
   const bw = (W - pad * 2) / Math.max(1, series.length);
   const used = series.reduce((n, s) => n + s.cost, 0);
   const calls = series.reduce((n, s) => n + s.calls, 0);
   const throttled = series.reduce((n, s) => n + s.throttled, 0);
-  const points = series
-    .map((s, i) => (s.available === null ? null : `${pad + i * bw + bw / 2},${H - pad - ((H - pad * 2) * s.available) / maxBucket}`))
-    .filter(Boolean)
-    .join(' ');
+  const samples = series.flatMap((s, i) => (s.available === null ? [] : [{ x: pad + i * bw + bw / 2, y: H - pad - ((H - pad * 2) * s.available) / maxBucket, s }]));
+  const points = samples.map((p) => `${p.x},${p.y}`).join(' ');
   const summary = `${calls} Shopify calls used ${used} cost points in the last 30 minutes${throttled ? `, ${throttled} throttled` : ''}${latest ? `; ${Math.round(latest.available)} of ${latest.maximum} points available now, restoring ${latest.restoreRate} per second` : ''}.`;
   return (
     <BlockStack gap="200">
@@ -40,8 +38,25 @@ export function BudgetChart({ series, latest }: { series: BudgetSlot[]; latest: 
             </rect>
           ) : null,
         )}
-        {points ? <polyline points={points} className="chart-line" fill="none" /> : null}
+        {samples.length > 1 ? <polyline points={points} className="chart-line" fill="none" /> : null}
+        {/* a sample on its own is a dot, so a quiet half hour with one call still shows where the bucket stood */}
+        {samples.map((p) => (
+          <circle key={p.s.at} cx={p.x} cy={p.y} r={3} className="chart-line-key">
+            <title>{`${new Date(p.s.at).toLocaleTimeString()}: ${Math.round(p.s.available!)} of ${p.s.maximum ?? maxBucket} points left`}</title>
+          </circle>
+        ))}
       </svg>
+      <InlineStack align="space-between">
+        <Text as="span" variant="bodySm" tone="subdued">
+          30 minutes ago
+        </Text>
+        <Text as="span" variant="bodySm" tone="subdued">
+          {`bucket: ${maxBucket} points · bars: up to ${maxCost} points per 10 s`}
+        </Text>
+        <Text as="span" variant="bodySm" tone="subdued">
+          now
+        </Text>
+      </InlineStack>
       <InlineStack gap="400">
         <Legend className="chart-bar" label="Cost points spent (per 10 s)" />
         <Legend className="chart-line-key" label="Points left in the bucket" />

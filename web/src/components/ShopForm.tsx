@@ -22,7 +22,7 @@ export interface ShopView {
 interface CheckReport {
   ok: boolean;
   shop: string | null;
-  info: { name?: string; plan?: { displayName: string }; grantedScopes?: string[]; apiVersion?: string } | null;
+  info: { name?: string; plan?: { displayName: string; partnerDevelopment: boolean; shopifyPlus: boolean }; grantedScopes?: string[]; apiVersion?: string } | null;
   customerDataAccess: boolean | null;
   problems: { code: string; message: string }[];
   /** whether Shopify's webhooks reach this bridge; its problems are also in `problems` */
@@ -110,6 +110,7 @@ export function ShopForm({ tenant, current, onConnected }: { tenant: string; cur
                 type="password"
                 value={webhookSecret}
                 onChange={setWebhookSecret}
+                placeholder={keep && current?.clientSecret === 'set' ? 'Stored: leave empty to keep it' : 'shpss_…'}
                 autoComplete="off"
                 helpText="Without it, changes made in Shopify cannot come back to the bridge (its SCIM view and outbound targets)."
               />
@@ -178,7 +179,7 @@ export function CheckResult({ report }: { report: CheckReport }) {
       <Banner tone="success" title={`Connected to ${report.info?.name ?? report.shop}`}>
         <BlockStack gap="100">
           <InlineStack gap="200">
-            {report.info?.plan ? <Badge>{`Plan: ${report.info.plan.displayName}`}</Badge> : null}
+            {report.info?.plan?.displayName ? <Badge>{`Plan: ${report.info.plan.displayName}${report.info.plan.partnerDevelopment ? ' (development store)' : ''}`}</Badge> : null}
             {report.info?.apiVersion ? <Badge>{`API ${report.info.apiVersion}`}</Badge> : null}
             <Badge tone={report.customerDataAccess ? 'success' : 'warning'}>{report.customerDataAccess ? 'Customer data: readable' : 'Customer data: not readable'}</Badge>
           </InlineStack>

@@ -1,7 +1,8 @@
 // Small pieces every page uses: a value with a copy button, sync and job state badges, times, a code block, a
-// loading card, an error banner and an empty state without pictures.
+// loading card, an error banner, an empty state without pictures, and what a live page says when it is not live.
 import { useState, type ReactNode } from 'react';
 import { Badge, Banner, BlockStack, Box, Button, Card, InlineStack, SkeletonBodyText, Text, TextField } from '@shopify/polaris';
+import type { LiveState } from '../hooks';
 
 /** A read-only value (a URL, a token) with a button that copies it. */
 export function CopyField({ label, value, monospace = true, helpText }: { label: string; value: string; monospace?: boolean; helpText?: ReactNode }) {
@@ -142,5 +143,37 @@ export function Figure({ label, value, tone, children }: { label: string; value:
         {children}
       </BlockStack>
     </section>
+  );
+}
+
+/**
+ * Why a live page is not live, above its content: a failed refresh (with the time of the figures still shown) or an
+ * interrupted stream. Nothing when all is well.
+ */
+export function LiveNotice({ error, updatedAt, state, retry }: { error: string | null; updatedAt: Date | null; state?: LiveState; retry: () => void }) {
+  if (error)
+    return (
+      <Banner tone="warning" title="Live updates stopped" action={{ content: 'Try again', onAction: retry }}>
+        <p>{`${error} ${updatedAt ? `What you see is from ${updatedAt.toLocaleTimeString()}; ` : ''}the page keeps trying every few seconds.`}</p>
+      </Banner>
+    );
+  if (state === 'reconnecting' || state === 'offline')
+    return (
+      <Banner tone="info" title="Reconnecting to live updates">
+        <p>The connection to the bridge dropped. Until it is back, this page refreshes every few seconds.</p>
+      </Banner>
+    );
+  return null;
+}
+
+/** The small line under a live list: live, paused while hidden, or refreshing by polling. */
+export function LiveBadge({ state, pollSeconds }: { state: LiveState | 'polling'; pollSeconds: number }) {
+  if (state === 'paused') return null;
+  const live = state === 'live';
+  return (
+    <Text as="p" alignment="center" tone="subdued" variant="bodySm">
+      <Badge tone={live ? 'success' : 'attention'}>{live ? 'Live' : 'Refreshing'}</Badge>{' '}
+      {live ? 'New activity appears as it happens.' : `This page refreshes every ${pollSeconds} seconds.`}
+    </Text>
   );
 }

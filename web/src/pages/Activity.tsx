@@ -1,13 +1,14 @@
 // The activity log: each operation end to end (who asked, the job that carried it to Shopify, what Shopify answered),
-// filterable by user, SCIM client, kind and outcome, live on its first page, and exported as CSV.
-import { useState } from 'react';
+// filterable by user, SCIM client, kind and outcome, live on its first page (server-sent events, polling while the
+// stream is down), and exported as CSV.
+import { useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { Badge, BlockStack, Button, Card, IndexTable, InlineStack, Link, Page, Select, Text, TextField, Banner } from '@shopify/polaris';
+import { BlockStack, Button, Card, IndexTable, InlineStack, Link, Page, Select, Text, TextField, Banner } from '@shopify/polaris';
 import { ExportIcon } from '@shopify/polaris-icons';
 import { API, qs } from '../api';
-import { useApi, useDebounced } from '../hooks';
+import { useApi, useDebounced, useLiveActivity } from '../hooks';
 import { useTenant } from '../App';
-import { Empty, JobBadge, LoadError, OutcomeBadge, Time } from '../components/common';
+import { Empty, JobBadge, LiveBadge, LiveNotice, LoadError, OutcomeBadge, Time } from '../components/common';
 
 export interface ActivityEntry {
   id: number;
@@ -32,6 +33,8 @@ const ACTIONS: Record<string, string> = {
   'user.delete': 'Deleted user',
   'user.restore': 'Restored user',
   'user.resync': 'Asked for a sync',
+  'sync-failures.retry': 'Retried the users Shopify refused',
+  'schemas.replace': 'Changed the SCIM schemas',
   'group.create': 'Created group',
   'group.patch': 'Updated group',
   'group.replace': 'Replaced group',
@@ -52,6 +55,7 @@ const ACTIONS: Record<string, string> = {
   'target.delete': 'Removed an outbound target',
   'target.test': 'Sent a test event',
   'job.discard': 'Discarded a dead letter',
+  'job.retry': 'Retried a dead letter',
   'privacy.replace': 'Changed privacy settings',
   'tenant.create': 'Created the store',
 };
@@ -90,7 +94,7 @@ export function ActivityTable({ entries, tenant, compact = false }: { entries: A
           {compact ? null : (
             <IndexTable.Cell>
               {e.job ? (
-                <InlineStack gap="100" wrap={false}>
+                <InlineStack gap="100" wrap={false} blockAlign="center">
                   <Text as="span" variant="bodySm">{`#${e.job.id}`}</Text>
                   <JobBadge state={e.job.state} attempts={e.job.attempts} />
                 </InlineStack>
@@ -145,7 +149,14 @@ export function Activity() {
   const [pages, setPages] = useState<number[]>([]);
   const before = pages[pages.length - 1];
   const filters = { user: debouncedUser, kind, outcome, client };
-  const list = useApi<{ entries: ActivityEntry[]; next: number | null; masked: boolean }>(`/tenants/${tenant.name}/activity${qs({ ...filters, limit: 50, before })}`, { pollMs: before ? undefined : 3000 });
+  // The newest page follows the live stream; while it is down (or on an older page, which does not move) polling or
+  // nothing stands in.
+  const reload = useRef<() => Promise<void>>(async () => {});
+  const live = useLiveActivity(tenant.name, () => void reload.current(), before === undefined);
+  const list = useApi<{ entries: ActivityEntry[]; next: number | null; masked: boolean }>(`/tenants/${tenant.name}/activity${qs({ ...filters, limit: 50, before })}`, {
+    pollMs: before === undefined && live !== 'live' && live !== 'connecting' ? 3000 : undefined,
+  });
+  reload.current = list.reload;
   const tokens = useApi<{ tokens: { id: string; label: string }[] }>(`/tenants/${tenant.name}/tokens`);
   const set = (k: string, v: string) => {
     const p = new URLSearchParams(params);
@@ -204,7 +215,8 @@ export function Activity() {
             />
           </InlineStack>
         </Card>
-        {list.error ? <LoadError error={list.error} retry={list.reload} /> : null}
+        {list.error && !list.data ? <LoadError error={list.error} retry={list.reload} /> : null}
+        {list.data ? <LiveNotice error={list.error} updatedAt={list.updatedAt} state={before === undefined ? live : undefined} retry={list.reload} /> : null}
         <Card padding="0">
           <ActivityTable entries={list.data?.entries ?? []} tenant={tenant.name} />
         </Card>
@@ -216,11 +228,7 @@ export function Activity() {
             Older
           </Button>
         </InlineStack>
-        {before === undefined ? (
-          <Text as="p" alignment="center" tone="subdued" variant="bodySm">
-            <Badge tone="success">Live</Badge> This page refreshes every 3 seconds.
-          </Text>
-        ) : null}
+        {before === undefined ? <LiveBadge state={live === 'live' ? 'live' : live === 'paused' ? 'paused' : 'polling'} pollSeconds={3} /> : null}
       </BlockStack>
     </Page>
   );

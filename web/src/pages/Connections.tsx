@@ -1,13 +1,13 @@
 // SCIM clients of the store, one card per identity provider (and one for an application of your own): its tokens
-// (issued here, shown once with a copy button, revoked at once), the SCIM base URL, and the setup steps with this
-// deployment's real values filled in.
+// (issued here, shown once with a copy button, revoked at once), the SCIM base URL, the setup steps with this
+// deployment's real values filled in, and the tenant policies the client needs (flagged when the current ones do not suit it).
 import { useState } from 'react';
-import { Badge, Banner, BlockStack, Box, Button, Card, Collapsible, IndexTable, InlineStack, Layout, Modal, Page, Text, TextField } from '@shopify/polaris';
+import { Badge, Banner, BlockStack, Box, Button, Card, Collapsible, IndexTable, InlineStack, Layout, Link, Modal, Page, Text, TextField } from '@shopify/polaris';
 import { api } from '../api';
 import { useAction, useApi } from '../hooks';
 import { useApp, useTenant } from '../App';
 import { Code, CopyField, LoadError, Loading, Time } from '../components/common';
-import { IDPS, placeholderExamples, type Idp } from '../idps';
+import { IDPS, placeholderExamples, type Idp, type PolicyValues } from '../idps';
 
 interface Token {
   id: string;
@@ -29,6 +29,7 @@ const idpOf = (label: string): string => IDPS.find((i) => i.key !== 'custom' && 
 export function Connections() {
   const tenant = useTenant();
   const list = useApi<{ tokens: Token[] }>(`/tenants/${tenant.name}/tokens`);
+  const policies = useApi<{ policies: PolicyValues }>(`/tenants/${tenant.name}/policies`);
   const [issued, setIssued] = useState<{ idp: Idp; token: Issued } | null>(null);
   if (list.error && !list.data)
     return (
@@ -54,7 +55,7 @@ export function Connections() {
         <Layout>
           {IDPS.map((idp) => (
             <Layout.Section key={idp.key}>
-              <IdpCard idp={idp} tokens={tokens.filter((t) => idpOf(t.label) === idp.key)} onIssued={(t) => (setIssued({ idp, token: t }), void list.reload())} onRevoked={() => void list.reload()} />
+              <IdpCard idp={idp} policies={policies.data?.policies} tokens={tokens.filter((t) => idpOf(t.label) === idp.key)} onIssued={(t) => (setIssued({ idp, token: t }), void list.reload())} onRevoked={() => void list.reload()} />
             </Layout.Section>
           ))}
         </Layout>
@@ -64,7 +65,23 @@ export function Connections() {
   );
 }
 
-function IdpCard({ idp, tokens, onIssued, onRevoked }: { idp: Idp; tokens: Token[]; onIssued: (t: Issued) => void; onRevoked: () => void }) {
+/** Which tenant policies the client needs, with a link to them, and a warning when the current ones do not suit it. */
+function PolicyHint({ idp, policies }: { idp: Idp; policies: PolicyValues | undefined }) {
+  const tenant = useTenant();
+  const problem = policies && idp.policyProblem ? idp.policyProblem(policies) : null;
+  const link = <Link url={`/stores/${tenant.name}/mapping?tab=policies`}>Open the policies</Link>;
+  return (
+    <Banner tone={problem ? 'warning' : 'info'} title={problem ? `The policies do not suit ${idp.name}` : `Policies for ${idp.name}`}>
+      <BlockStack gap="100">
+        <p>{idp.policyHint}</p>
+        {problem ? <p>{`Now: ${problem}.`}</p> : null}
+        <p>{link}</p>
+      </BlockStack>
+    </Banner>
+  );
+}
+
+function IdpCard({ idp, tokens, policies, onIssued, onRevoked }: { idp: Idp; tokens: Token[]; policies: PolicyValues | undefined; onIssued: (t: Issued) => void; onRevoked: () => void }) {
   const tenant = useTenant();
   const { toast } = useApp();
   const [open, setOpen] = useState(false);
@@ -128,8 +145,10 @@ function IdpCard({ idp, tokens, onIssued, onRevoked }: { idp: Idp; tokens: Token
             ))}
           </IndexTable>
         ) : null}
+        {!open && policies && idp.policyProblem?.(policies) ? <PolicyHint idp={idp} policies={policies} /> : null}
         <Collapsible id={`idp-${idp.key}`} open={open}>
           <BlockStack gap="400">
+            <PolicyHint idp={idp} policies={policies} />
             <ol className="steps">
               {idp.steps({ baseUrl: tenant.scimBaseUrl, token: '<the token issued below>' }).map((s, i) => (
                 <li key={i}>{s}</li>
@@ -200,6 +219,9 @@ function IssuedModal({ issued, onClose }: { issued: { idp: Idp; token: Issued };
               <li key={i}>{s}</li>
             ))}
           </ol>
+          <Text as="p" tone="subdued">
+            {idp.policyHint}
+          </Text>
           {idp.key === 'custom' ? (
             <BlockStack gap="200">
               <Text as="h3" variant="headingSm">

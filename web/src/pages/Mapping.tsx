@@ -196,6 +196,8 @@ function Rules({ focus }: { focus: string | null }) {
         </BlockStack>
       </Layout.Section>
       <Layout.Section variant="oneThird">
+        {/* stays in view while the rules further down are edited */}
+        <div className="sticky-panel">
         <Card>
           <BlockStack gap="300">
             <InlineStack align="space-between">
@@ -207,7 +209,7 @@ function Rules({ focus }: { focus: string | null }) {
             <Text as="p" tone="subdued" variant="bodySm">
               What the rules on the left (saved or not) make of this sample user. Nothing is sent to Shopify.
             </Text>
-            <TextField label="Sample SCIM user" value={sample} onChange={setSample} multiline={8} monospaced autoComplete="off" />
+            <TextField label="Sample SCIM user" value={sample} onChange={setSample} multiline={8} maxHeight={260} monospaced autoComplete="off" />
             {previewError ? (
               <Banner tone="critical">
                 <p>{previewError}</p>
@@ -240,6 +242,7 @@ function Rules({ focus }: { focus: string | null }) {
             ) : null}
           </BlockStack>
         </Card>
+        </div>
       </Layout.Section>
     </Layout>
   );

@@ -1,7 +1,8 @@
 // The mapping's tag settings (static tags, templates, group tags, the deactivation tag) and the provisioning
-// policies (what deactivation and deletion do, adoption of existing customers, which IdP changes apply).
+// policies (what deactivation and deletion do, adoption of existing customers, which IdP changes apply, and how SCIM
+// clients are answered: Shopify's refusals, reactivation by POST, externalId uniqueness, group PATCH answers).
 import { useEffect, useState } from 'react';
-import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, Select, Text, TextField } from '@shopify/polaris';
+import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Select, Text, TextField } from '@shopify/polaris';
 import { api } from '../api';
 import { useAction, useApi } from '../hooks';
 import { useApp, useTenant } from '../App';
@@ -109,14 +110,53 @@ export function Policies() {
         <Checkbox label="Apply userName changes from the identity provider" checked={!!p.applyUserNameChanges} onChange={(v) => set('applyUserNameChanges', v)} />
         <Checkbox label="Customers created in Shopify become SCIM users" checked={!!p.importShopifyCreated} onChange={(v) => set('importShopifyCreated', v)} />
         <Checkbox label="Withdraw e-mail marketing consent on deactivation" checked={!!p.withdrawMarketingConsent} onChange={(v) => set('withdrawMarketingConsent', v)} />
+        <Text as="h3" variant="headingSm">
+          How SCIM clients are answered
+        </Text>
+        <Select
+          label="When Shopify cannot take a user (no name, e-mail or phone; an invalid or taken value)"
+          value={p.onShopifyRefusal}
+          onChange={(v) => set('onShopifyRefusal', v)}
+          options={[
+            { label: 'Keep the user and show the refusal as its sync state (hold)', value: 'hold' },
+            { label: 'Answer the SCIM error and keep nothing of the write (reject)', value: 'reject' },
+          ]}
+          helpText="Hold suits every identity provider (Entra quarantines an application whose calls fail): the user is tried again when it, the mapping or these policies change. Reject suits an application of your own that should see the refusal at once."
+        />
+        <Checkbox
+          label="A POST of an inactive user's userName restores that user (reactivateOnPost)"
+          helpText="Off: the POST is 409, as SCIM says. Turn it on for a client that re-activates by creating the user again (some JumpCloud set-ups, custom apps)."
+          checked={!!p.reactivateOnPost}
+          onChange={(v) => set('reactivateOnPost', v)}
+        />
+        <Checkbox
+          label="Refuse a second user or group with the same externalId from the same client (uniqueExternalId)"
+          helpText="Leave it off for Entra ID, which maps mailNickname to externalId and may repeat it."
+          checked={!!p.uniqueExternalId}
+          onChange={(v) => set('uniqueExternalId', v)}
+        />
+        <Select
+          label="What a group PATCH answers"
+          value={p.groupPatchResponse}
+          onChange={(v) => set('groupPatchResponse', v)}
+          options={[
+            { label: '200 with the group, like a user PATCH', value: 'resource' },
+            { label: '204 without a body', value: 'noContent' },
+          ]}
+        />
         {save.error ? (
           <Banner tone="critical" title="The policies were not saved">
             <p>{save.error}</p>
           </Banner>
         ) : null}
-        <Button variant="primary" onClick={() => void submit()} loading={save.busy}>
-          Save policies
-        </Button>
+        <InlineStack gap="300" blockAlign="center">
+          <Button variant="primary" onClick={() => void submit()} loading={save.busy}>
+            Save policies
+          </Button>
+          <Text as="span" tone="subdued" variant="bodySm">
+            Saving tries every user Shopify could not take again.
+          </Text>
+        </InlineStack>
       </FormLayout>
     </Card>
   );

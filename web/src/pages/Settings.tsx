@@ -1,7 +1,7 @@
 // A store's settings: its Shopify shop connection (with "test connection"), privacy of the activity log, and the
 // signed-in account's password.
 import { useEffect, useState } from 'react';
-import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, Layout, Page, Text, TextField } from '@shopify/polaris';
+import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Text, TextField } from '@shopify/polaris';
 import { api } from '../api';
 import { useAction, useApi } from '../hooks';
 import { useApp, useTenant } from '../App';
@@ -31,19 +31,21 @@ export function Settings() {
                 ) : null}
                 <ShopForm key={String(shop.data.connected) + (shop.data.shop ?? '')} tenant={tenant.name} current={shop.data} onConnected={() => void shop.reload()} />
                 {shop.data.connected ? (
-                  <Button
-                    tone="critical"
-                    variant="plain"
-                    loading={disconnect.busy}
-                    onClick={async () => {
-                      if (await disconnect.run(() => api('DELETE', `/tenants/${tenant.name}/shop`))) {
-                        toast('Shop disconnected');
-                        await shop.reload();
-                      }
-                    }}
-                  >
-                    Disconnect the shop
-                  </Button>
+                  <InlineStack>
+                    <Button
+                      tone="critical"
+                      variant="plain"
+                      loading={disconnect.busy}
+                      onClick={async () => {
+                        if (await disconnect.run(() => api('DELETE', `/tenants/${tenant.name}/shop`))) {
+                          toast('Shop disconnected');
+                          await shop.reload();
+                        }
+                      }}
+                    >
+                      Disconnect the shop
+                    </Button>
+                  </InlineStack>
                 ) : null}
                 {disconnect.error ? <Text as="p" tone="critical">{disconnect.error}</Text> : null}
               </BlockStack>
