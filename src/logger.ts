@@ -16,9 +16,31 @@ export function serializeError(err: unknown): { type: string; message: string; s
   };
 }
 
-export const logSerializers = { err: serializeError };
-
-/** A named logger at the configured level. */
-export function createLogger(opts: { level: string; name?: string }): Logger {
-  return pino({ level: opts.level, ...(opts.name ? { name: opts.name } : {}), serializers: logSerializers });
+/** Only the path of a URL is logged: query strings carry filters with e-mail addresses and names. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : `${url.slice(0, q)}?…`;
 }
+
+/** A request as the logs show it: method, path without its query, request id; never headers or bodies. */
+function serializeRequest(req: { method?: string; url?: string; id?: unknown }): { method?: string; url?: string; id?: unknown } {
+  return { method: req.method, url: req.url === undefined ? undefined : redactUrl(req.url), id: req.id };
+}
+
+export const logSerializers = { err: serializeError, req: serializeRequest };
+
+/**
+ * The process's root logger at the configured level; every part logs through a child of it (`log.child({ component:
+ * 'sync' })`), the HTTP server included, so one configuration (level, serializers, redaction) holds everywhere.
+ */
+export function createLogger(opts: { level: string; name?: string }): Logger {
+  return pino({
+    level: opts.level,
+    ...(opts.name ? { name: opts.name } : {}),
+    serializers: logSerializers,
+    // in case a header object is ever logged whole
+    redact: ['req.headers.authorization', 'req.headers["x-shopify-access-token"]', 'headers.authorization', 'headers["x-shopify-access-token"]'],
+  });
+}
+
+export type { Logger };

@@ -67,6 +67,8 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
   const { config } = opts;
   const store = opts.store ?? (await openStore({ url: config.databaseUrl }));
   const metrics = new Metrics({ defaults: true });
+  // The root logger: the engine, the two-way sync, bulk creates and the HTTP server log through children of it.
+  const log = createLogger({ level: config.logLevel });
   // ADMIN_PASSWORD keeps the admin UI's `admin` account; without it the first visitor with a sign-in link makes one.
   if (config.adminPassword) await ensureEnvironmentAdmin(new AdminAccounts(store.db, store.dialect), config.adminPassword);
   // What the shop's API budget looked like, minute by minute, for the dashboard's chart.
@@ -81,17 +83,17 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
         box,
         syncWaitMs: config.syncWaitMs,
         metrics,
-        log: createLogger({ level: config.logLevel, name: 'sync' }),
+        log: log.child({ component: 'sync' }),
         budget,
         ...(opts.engine || {}),
       })
     : undefined;
   // Shopify -> SCIM and outbound targets ride on the engine's worker; reconcile runs every RECONCILE_INTERVAL_MS per tenant.
-  const twoWay = engine ? attachTwoWay(engine, { store, box, publicUrl: config.publicUrl, reconcileIntervalMs: config.reconcileIntervalMs, log: createLogger({ level: config.logLevel, name: 'twoway' }) }) : undefined;
+  const twoWay = engine ? attachTwoWay(engine, { store, box, publicUrl: config.publicUrl, reconcileIntervalMs: config.reconcileIntervalMs, log: log.child({ component: 'twoway' }) }) : undefined;
   // Large backlogs of first-time creates go to Shopify as one bulk mutation, outside the cost bucket.
   const bulk =
     engine && config.bulkCreateThreshold > 0
-      ? attachBulkCreate(engine, { store, metrics, threshold: config.bulkCreateThreshold, log: createLogger({ level: config.logLevel, name: 'bulk' }) })
+      ? attachBulkCreate(engine, { store, metrics, threshold: config.bulkCreateThreshold, log: log.child({ component: 'bulk' }) })
       : undefined;
   const app = await buildApp({
     store,
@@ -99,6 +101,7 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
     publicUrl: config.publicUrl,
     maxBodyBytes: config.maxBodyBytes,
     logLevel: config.logLevel,
+    logger: log,
     metrics,
     plugins: [
       adminApi({

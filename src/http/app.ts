@@ -1,6 +1,6 @@
 // Builds the Fastify application: body parsing (scim+json and json, raw bytes kept for signature checks), the SCIM
 // routes per tenant, health and metrics, and one error handler that answers SCIM routes in the SCIM error schema.
-import Fastify, { type FastifyInstance, type FastifyError, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
 import type { Store } from '../store/db.js';
 import { TenantRepository } from '../store/tenants.js';
 import { errors, ScimError } from '../scim/errors.js';
@@ -10,7 +10,7 @@ import type { Limits } from '../scim/discovery.js';
 import { noProvisioning, type ProvisioningHook } from '../provisioning.js';
 import { healthRoutes, requestMetrics } from './health.js';
 import { Metrics } from '../metrics.js';
-import { serializeError } from '../logger.js';
+import { createLogger, redactUrl, type Logger } from '../logger.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,6 +24,8 @@ export interface AppOptions {
   publicUrl?: string;
   maxBodyBytes?: number;
   logLevel?: string;
+  /** the process's root logger; without it, one is made at logLevel */
+  logger?: Logger;
   limits?: Partial<Limits>;
   /** How many matches a filter evaluated in memory may hold before a list or search answers 400 tooMany (default 100,000). */
   maxInMemoryMatches?: number;
@@ -36,32 +38,20 @@ export const DEFAULT_LIMITS: Limits = { maxResults: 1000, defaultCount: 100, bul
 
 const isScimPath = (url: string) => url.startsWith('/scim/');
 
-/** Only the path is logged: query strings carry filters with e-mail addresses and names. */
-function redactUrl(url: string): string {
-  const q = url.indexOf('?');
-  return q < 0 ? url : `${url.slice(0, q)}?…`;
-}
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const maxBody = opts.maxBodyBytes ?? DEFAULT_LIMITS.bulkMaxPayloadSize;
   const limits: Limits = { ...DEFAULT_LIMITS, bulkMaxPayloadSize: maxBody, ...opts.limits };
+  // One logger for the process: the bridge's root logger (a child of it), or one made at the given level.
+  const root = opts.logger ?? (opts.logLevel && opts.logLevel !== 'silent' ? createLogger({ level: opts.logLevel }) : undefined);
+  const loggerInstance: FastifyBaseLogger | undefined = root?.child({ component: 'http' });
   const app = Fastify({
     bodyLimit: maxBody,
     trustProxy: true,
     // SCIM clients differ in how they spell endpoints: `/Users/?filter=…`, `/users`, `/serviceproviderconfig` all
     // mean the same resource (path parameters keep their case).
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
-    logger:
-      opts.logLevel && opts.logLevel !== 'silent'
-        ? {
-            level: opts.logLevel,
-            redact: ['req.headers.authorization', 'req.headers["x-shopify-access-token"]'],
-            serializers: {
-              req: (req: FastifyRequest) => ({ method: req.method, url: redactUrl(req.url), id: req.id }),
-              err: serializeError,
-            },
-          }
-        : false,
+    ...(loggerInstance ? { loggerInstance } : { logger: false }),
     genReqId: () => crypto.randomUUID(),
   });
 
