@@ -7,7 +7,7 @@ import { compileFilter } from '../src/scim/filter/sql.js';
 import { parseFilter } from '../src/scim/filter/parser.js';
 import { printFilter } from '../src/scim/filter/print.js';
 import { matchesFilter } from '../src/scim/filter/evaluate.js';
-import { compareLeaf, filterArb, presentLeaf } from '../src/scim/filter/arbitraries.js';
+import { compareLeaf, filterArb, presentLeaf } from './helpers/filter-arbitraries.js';
 import { groupResourceType, userResourceType, type ResourceTypeDef } from '../src/scim/schemas.js';
 import type { AttrPath, CompValue, CompareOp, Filter } from '../src/scim/filter/ast.js';
 import { ScimError } from '../src/scim/errors.js';

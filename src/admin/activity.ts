@@ -155,7 +155,10 @@ function carrier(e: AuditRecord, jobs: JobRecord[]): JobRecord | undefined {
   let bestGap = SAME_TRANSACTION_MS + 1;
   for (const j of jobs) {
     const gap = Math.abs(Date.parse(j.createdAt) - at);
-    if (gap < bestGap) (best = j), (bestGap = gap);
+    if (gap < bestGap) {
+      best = j;
+      bestGap = gap;
+    }
   }
   return best;
 }

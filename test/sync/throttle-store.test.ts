@@ -13,7 +13,7 @@ const h = await harness({ bucketSize: BUCKET, restoreRate: RESTORE });
 
 test('two instances reserving from one shop wait in turn for points in the shared bucket', async () => {
   const s = await store();
-  let now = 1_000_000;
+  const now = 1_000_000;
   const a = new DbThrottleStore(s.db, { now: () => now, pollMs: 5 });
   const b = new DbThrottleStore(s.db, { now: () => now, pollMs: 5 });
   const shop = 'acme.myshopify.com';

@@ -38,6 +38,8 @@ export async function eventRoutes(app: FastifyInstance, { deps }: AdminRouteCont
     });
     let ended = false;
     const send = (event: string, data: unknown) => void (ended || res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+    // set once the stream is open, cleared by `end`, which is defined first
+    // eslint-disable-next-line prefer-const
     let heartbeat: NodeJS.Timeout | undefined;
     let unsubscribe: (() => void) | undefined;
     const end = () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseFilter } from './parser.js';
 import { printFilter } from './print.js';
-import { anyFilter } from './arbitraries.js';
+import { anyFilter } from '../../../test/helpers/filter-arbitraries.js';
 import type { Filter } from './ast.js';
 
 const roomy = { maxLength: 1_000_000, maxDepth: 1000, maxNodes: 100_000 };

@@ -1,7 +1,7 @@
 // fast-check generators of filter ASTs, shared by the printer's round-trip property and the SQL compiler's
 // agreement property. Only tests import this module.
 import fc from 'fast-check';
-import type { AttrPath, CompValue, CompareOp, Filter } from './ast.js';
+import type { AttrPath, CompValue, CompareOp, Filter } from '../../src/scim/filter/ast.js';
 
 /** Records with Object.prototype, as the parser builds them (deepStrictEqual compares prototypes). */
 const plain = { noNullPrototype: true };
