@@ -11,7 +11,8 @@ const forbid = (name, from, to, comment, extra = {}) => ({
   to: { path: to, ...extra },
 });
 
-const ABOVE_PROTOCOL = '^src/(store|mapping|settings|shopify|sync|scim-service|admin|http|cli|emulator|provisioning\\.ts|server\\.ts|config\\.ts)';
+const ABOVE_PROTOCOL =
+  '^src/(store|mapping|settings|shopify|sync|scim-service|admin|http|cli|emulator|provisioning\\.ts|server\\.ts|config\\.ts)';
 
 module.exports = {
   forbidden: [
@@ -22,18 +23,59 @@ module.exports = {
       '^src/(store|settings|sync|scim-service|admin|http|cli|emulator|shopify/(?!countries\\.ts))',
       'mapping/ turns SCIM users into Shopify customers with pure functions; of shopify/ it reads only the country list',
     ),
-    forbid('store-is-the-bottom', layer('store'), '^src/(settings|shopify|sync|scim-service|admin|http|cli|emulator|scim)/', 'store/ owns the tables and knows nothing above it'),
-    forbid('store-reads-mapping-types-only', layer('store'), layer('mapping'), 'store/ may name the shapes it stores, never call the mapping', {
-      dependencyTypesNot: ['type-only'],
-    }),
-    forbid('shopify-is-a-connector', layer('shopify'), '^src/(store|mapping|settings|sync|scim-service|admin|http|cli|emulator|scim)/', 'shopify/ talks to Shopify and nothing else'),
-    forbid('settings-below-engine', layer('settings'), '^src/(store|shopify|sync|scim-service|admin|http|cli|emulator)/', "settings/ reads a tenant's settings for the layers above"),
-    forbid('engine-below-http', layer('sync'), '^src/(scim-service|admin|http|cli)/', 'sync/ is the engine: it never reaches up to HTTP, the admin operations or the SCIM service'),
-    forbid('scim-service-beside-engine', layer('scim-service'), '^src/(sync|admin|http|cli|emulator)/', 'the SCIM service meets the engine only through provisioning.ts'),
+    forbid(
+      'store-is-the-bottom',
+      layer('store'),
+      '^src/(settings|shopify|sync|scim-service|admin|http|cli|emulator|scim)/',
+      'store/ owns the tables and knows nothing above it',
+    ),
+    forbid(
+      'store-reads-mapping-types-only',
+      layer('store'),
+      layer('mapping'),
+      'store/ may name the shapes it stores, never call the mapping',
+      {
+        dependencyTypesNot: ['type-only'],
+      },
+    ),
+    forbid(
+      'shopify-is-a-connector',
+      layer('shopify'),
+      '^src/(store|mapping|settings|sync|scim-service|admin|http|cli|emulator|scim)/',
+      'shopify/ talks to Shopify and nothing else',
+    ),
+    forbid(
+      'settings-below-engine',
+      layer('settings'),
+      '^src/(store|shopify|sync|scim-service|admin|http|cli|emulator)/',
+      "settings/ reads a tenant's settings for the layers above",
+    ),
+    forbid(
+      'engine-below-http',
+      layer('sync'),
+      '^src/(scim-service|admin|http|cli)/',
+      'sync/ is the engine: it never reaches up to HTTP, the admin operations or the SCIM service',
+    ),
+    forbid(
+      'scim-service-beside-engine',
+      layer('scim-service'),
+      '^src/(sync|admin|http|cli|emulator)/',
+      'the SCIM service meets the engine only through provisioning.ts',
+    ),
     forbid('admin-below-http', layer('admin'), '^src/(http|cli)/', 'admin/ holds the operations; http/ and cli/ call them'),
     forbid('http-below-cli', layer('http'), layer('cli'), 'the CLI starts the server, not the other way round'),
-    forbid('emulator-stands-alone', layer('emulator'), '^src/(store|mapping|settings|sync|scim-service|admin|http|cli|scim)/', 'the emulator is Shopify: it shares only the schema and the country list of shopify/'),
-    forbid('no-test-code-in-src', '^src/(?!.*\\.test\\.ts$)', '^(test|bench)/|node_modules/fast-check', 'production code never imports tests or test libraries'),
+    forbid(
+      'emulator-stands-alone',
+      layer('emulator'),
+      '^src/(store|mapping|settings|sync|scim-service|admin|http|cli|scim)/',
+      'the emulator is Shopify: it shares only the schema and the country list of shopify/',
+    ),
+    forbid(
+      'no-test-code-in-src',
+      '^src/(?!.*\\.test\\.ts$)',
+      '^(test|bench)/|node_modules/fast-check',
+      'production code never imports tests or test libraries',
+    ),
     {
       name: 'no-circular-layers',
       comment: 'modules of different layers never import each other in a cycle',

@@ -62,11 +62,14 @@ function run(name, files, env) {
   const r = spawnSync(
     process.execPath,
     [
-      '--import', 'tsx',
+      '--import',
+      'tsx',
       '--test',
       '--test-concurrency=2',
-      '--test-reporter=spec', '--test-reporter-destination=stdout',
-      '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
       ...files.map((f) => relative(root, f)),
     ],
     { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } },

@@ -23,13 +23,18 @@ test('every mistake is reported with the variable it concerns', () => {
 test('a shop needs credentials, and credentials need a shop', () => {
   assert.throws(() => loadConfig({ SHOPIFY_SHOP: 'a.myshopify.com' }), /SHOPIFY_ACCESS_TOKEN/);
   assert.throws(() => loadConfig({ SHOPIFY_ACCESS_TOKEN: 'shpat_x' }), /SHOPIFY_SHOP/);
-  const c = loadConfig({ SHOPIFY_SHOP: 'My-Store.myshopify.com', SHOPIFY_ACCESS_TOKEN: 'shpat_x', SHOPIFY_WEBHOOK_SECRET: 'app-secret', PUBLIC_URL: 'https://scim.example.com/' });
+  const c = loadConfig({
+    SHOPIFY_SHOP: 'My-Store.myshopify.com',
+    SHOPIFY_ACCESS_TOKEN: 'shpat_x',
+    SHOPIFY_WEBHOOK_SECRET: 'app-secret',
+    PUBLIC_URL: 'https://scim.example.com/',
+  });
   assert.equal(c.shopify?.shop, 'my-store.myshopify.com');
   assert.equal(c.shopify?.webhookSecret, 'app-secret');
   assert.equal(c.publicUrl, 'https://scim.example.com');
 });
 
-test('a static access token needs the webhook secret that signs the shop\'s webhooks', () => {
+test("a static access token needs the webhook secret that signs the shop's webhooks", () => {
   assert.throws(
     () => loadConfig({ SHOPIFY_SHOP: 'a.myshopify.com', SHOPIFY_ACCESS_TOKEN: 'shpat_x' }),
     /SHOPIFY_WEBHOOK_SECRET is required with SHOPIFY_ACCESS_TOKEN: the custom app's API secret key, which signs Shopify's webhooks/,

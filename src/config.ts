@@ -7,57 +7,65 @@ import { SHOPIFY_API_VERSION_DEFAULT } from './shopify/version.js';
 /** A whole number in [min, max], with one sentence for every way it can be wrong. */
 function wholeNumber(min: number, max?: number) {
   const range = max === undefined ? `a whole number of at least ${min}` : `a whole number from ${min} to ${max}`;
-  const n = z.coerce.number({ message: `must be ${range}` }).int({ message: `must be ${range}` }).min(min, { message: `must be ${range}` });
+  const n = z.coerce
+    .number({ message: `must be ${range}` })
+    .int({ message: `must be ${range}` })
+    .min(min, { message: `must be ${range}` });
   return max === undefined ? n : n.max(max, { message: `must be ${range}` });
 }
 const port = wholeNumber(0, 65535);
 const optionalUrl = z.url({ message: 'must be an absolute URL such as https://scim.example.com' }).optional();
 
-const schema = z
-  .object({
-    PORT: port.default(8080),
-    HOST: z.string().min(1).optional(),
-    PUBLIC_URL: optionalUrl,
-    DATA_DIR: z.string().min(1).default('./data'),
-    DATABASE_URL: z
-      .string()
-      .regex(/^(sqlite:|postgres(ql)?:\/\/)/i, 'must start with sqlite: or postgres://')
-      .optional(),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    SECRET_KEY: z
-      .string()
-      .regex(/^[0-9a-fA-F]{64}$|^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes as 64 hex characters or base64')
-      .optional(),
-    ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-    ADMIN_PASSWORD: z
-      .string()
-      .refine((v) => [...v].length >= 12, 'must be at least 12 characters')
-      .refine((v) => v.length <= 1024, 'must be at most 1024 characters')
-      .optional(),
-    SHOPIFY_SHOP: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i, 'must be the shop domain, e.g. my-store.myshopify.com')
-      .optional(),
-    SHOPIFY_ACCESS_TOKEN: z.string().min(1).optional(),
-    SHOPIFY_CLIENT_ID: z.string().min(1).optional(),
-    SHOPIFY_CLIENT_SECRET: z.string().min(1).optional(),
-    SHOPIFY_WEBHOOK_SECRET: z.string().min(1).optional(),
-    SHOPIFY_API_VERSION: z.string().regex(/^\d{4}-\d{2}$|^unstable$/, 'must look like 2026-10').default(SHOPIFY_API_VERSION_DEFAULT),
-    SHOPIFY_API_BASE_URL: optionalUrl,
-    SYNC_WAIT_MS: wholeNumber(0, 30000).default(3000),
-    RECONCILE_INTERVAL_MS: wholeNumber(0).default(15 * 60_000),
-    BULK_CREATE_THRESHOLD: wholeNumber(0).default(100),
-    MAX_BODY_BYTES: wholeNumber(1024).default(1048576),
-  });
+const schema = z.object({
+  PORT: port.default(8080),
+  HOST: z.string().min(1).optional(),
+  PUBLIC_URL: optionalUrl,
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:|postgres(ql)?:\/\/)/i, 'must start with sqlite: or postgres://')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SECRET_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$|^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes as 64 hex characters or base64')
+    .optional(),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  ADMIN_PASSWORD: z
+    .string()
+    .refine((v) => [...v].length >= 12, 'must be at least 12 characters')
+    .refine((v) => v.length <= 1024, 'must be at most 1024 characters')
+    .optional(),
+  SHOPIFY_SHOP: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i, 'must be the shop domain, e.g. my-store.myshopify.com')
+    .optional(),
+  SHOPIFY_ACCESS_TOKEN: z.string().min(1).optional(),
+  SHOPIFY_CLIENT_ID: z.string().min(1).optional(),
+  SHOPIFY_CLIENT_SECRET: z.string().min(1).optional(),
+  SHOPIFY_WEBHOOK_SECRET: z.string().min(1).optional(),
+  SHOPIFY_API_VERSION: z
+    .string()
+    .regex(/^\d{4}-\d{2}$|^unstable$/, 'must look like 2026-10')
+    .default(SHOPIFY_API_VERSION_DEFAULT),
+  SHOPIFY_API_BASE_URL: optionalUrl,
+  SYNC_WAIT_MS: wholeNumber(0, 30000).default(3000),
+  RECONCILE_INTERVAL_MS: wholeNumber(0).default(15 * 60_000),
+  BULK_CREATE_THRESHOLD: wholeNumber(0).default(100),
+  MAX_BODY_BYTES: wholeNumber(1024).default(1048576),
+});
 
 /** Rules between variables, checked even when single values are wrong so that every mistake is reported at once. */
 function crossFieldProblems(v: Record<string, string | undefined>): string[] {
   const out: string[] = [];
   if (v.SHOPIFY_CLIENT_ID && !v.SHOPIFY_CLIENT_SECRET) out.push('SHOPIFY_CLIENT_SECRET is required with SHOPIFY_CLIENT_ID');
   if (v.SHOPIFY_CLIENT_SECRET && !v.SHOPIFY_CLIENT_ID) out.push('SHOPIFY_CLIENT_ID is required with SHOPIFY_CLIENT_SECRET');
-  if ((v.SHOPIFY_ACCESS_TOKEN || v.SHOPIFY_CLIENT_ID) && !v.SHOPIFY_SHOP) out.push('SHOPIFY_SHOP is required when Shopify credentials are set');
+  if ((v.SHOPIFY_ACCESS_TOKEN || v.SHOPIFY_CLIENT_ID) && !v.SHOPIFY_SHOP)
+    out.push('SHOPIFY_SHOP is required when Shopify credentials are set');
   if (v.SHOPIFY_ACCESS_TOKEN && !v.SHOPIFY_WEBHOOK_SECRET)
-    out.push("SHOPIFY_WEBHOOK_SECRET is required with SHOPIFY_ACCESS_TOKEN: the custom app's API secret key, which signs Shopify's webhooks (without it no change made in Shopify reaches the bridge)");
+    out.push(
+      "SHOPIFY_WEBHOOK_SECRET is required with SHOPIFY_ACCESS_TOKEN: the custom app's API secret key, which signs Shopify's webhooks (without it no change made in Shopify reaches the bridge)",
+    );
   if (v.SHOPIFY_SHOP && !v.SHOPIFY_ACCESS_TOKEN && !v.SHOPIFY_CLIENT_ID)
     out.push('SHOPIFY_ACCESS_TOKEN (or SHOPIFY_CLIENT_ID with SHOPIFY_CLIENT_SECRET) is required with SHOPIFY_SHOP');
   return out;

@@ -39,7 +39,12 @@ export function createLogger(opts: { level: string; name?: string }): Logger {
     ...(opts.name ? { name: opts.name } : {}),
     serializers: logSerializers,
     // in case a header object is ever logged whole
-    redact: ['req.headers.authorization', 'req.headers["x-shopify-access-token"]', 'headers.authorization', 'headers["x-shopify-access-token"]'],
+    redact: [
+      'req.headers.authorization',
+      'req.headers["x-shopify-access-token"]',
+      'headers.authorization',
+      'headers["x-shopify-access-token"]',
+    ],
   });
 }
 

@@ -44,12 +44,18 @@ export interface StartOptions {
   engine?: false | Partial<Omit<EngineOptions, 'store' | 'syncWaitMs' | 'metrics'>>;
   listen?: boolean;
   /** the admin UI: the demo's emulator it may connect a tenant to, the sign-in rate limit and the live stream's pace (tests change them) */
-  admin?: { emulatorShop?: ShopSettings; loginRateLimit?: { max: number; windowMs: number }; live?: { pollMs?: number; heartbeatMs?: number } };
+  admin?: {
+    emulatorShop?: ShopSettings;
+    loginRateLimit?: { max: number; windowMs: number };
+    live?: { pollMs?: number; heartbeatMs?: number };
+  };
 }
 
 /** The sentence for a port another process holds (most often a bridge or demo already running). */
 export function portInUse(host: string, port: number): Error {
-  return new Error(`port ${port} on ${host} is in use: is another shopify-scim (npm start) already running? Stop it, or set PORT to a free port.`);
+  return new Error(
+    `port ${port} on ${host} is in use: is another shopify-scim (npm start) already running? Stop it, or set PORT to a free port.`,
+  );
 }
 
 /** Fails with portInUse when `port` cannot be bound on `host` right now (0: any port, always free). */
@@ -89,7 +95,15 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
       })
     : undefined;
   // Shopify -> SCIM and outbound targets ride on the engine's worker; reconcile runs every RECONCILE_INTERVAL_MS per tenant.
-  const twoWay = engine ? attachTwoWay(engine, { store, box, publicUrl: config.publicUrl, reconcileIntervalMs: config.reconcileIntervalMs, log: log.child({ component: 'twoway' }) }) : undefined;
+  const twoWay = engine
+    ? attachTwoWay(engine, {
+        store,
+        box,
+        publicUrl: config.publicUrl,
+        reconcileIntervalMs: config.reconcileIntervalMs,
+        log: log.child({ component: 'twoway' }),
+      })
+    : undefined;
   // Large backlogs of first-time creates go to Shopify as one bulk mutation, outside the cost bucket.
   const bulk =
     engine && config.bulkCreateThreshold > 0
@@ -136,7 +150,9 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     url = `http://${host}:${port}`;
     // Only once it serves: the commands run beside it then print the address clients really reach.
-    await recordBridgeAddress(store.db, { publicUrl: config.publicUrl, listenUrl: url }).catch((e: unknown) => app.log.warn({ err: e }, 'recording the bridge address failed'));
+    await recordBridgeAddress(store.db, { publicUrl: config.publicUrl, listenUrl: url }).catch((e: unknown) =>
+      app.log.warn({ err: e }, 'recording the bridge address failed'),
+    );
   }
   await twoWay?.start();
   await engine?.start();

@@ -19,9 +19,24 @@ const OTHER = 'tenant-b';
 // ---- data: random users and groups, stored the way the user/group repositories store them ----
 
 const seeded = <T>(arb: fc.Arbitrary<T>, n: number, seed: number): T[] => fc.sample(arb, { numRuns: n, seed });
-const randomCase = (s: string, bits: number) => [...s].map((c, i) => ((bits >> i % 30) & 1 ? c.toUpperCase() : c.toLowerCase())).join('');
+const randomCase = (s: string, bits: number) => [...s].map((c, i) => ((bits >> (i % 30)) & 1 ? c.toUpperCase() : c.toLowerCase())).join('');
 
-const NAMES = ['bjensen', 'Zoë', 'émile', 'ÉMILE', 'ßtraße', '😀smile', 'o\'neil', 'per%cent', 'under_score', 'back\\slash', 'zed', 'Alpha', 'İstanbul', '\uff21wide'];
+const NAMES = [
+  'bjensen',
+  'Zoë',
+  'émile',
+  'ÉMILE',
+  'ßtraße',
+  '😀smile',
+  "o'neil",
+  'per%cent',
+  'under_score',
+  'back\\slash',
+  'zed',
+  'Alpha',
+  'İstanbul',
+  '\uff21wide',
+];
 const DOMAINS = ['example.com', 'Example.ORG', 'x.io'];
 const EXTERNAL = ['ext-1', 'EXT-1', 'Ext_2', 'abc%', '00123', 'Zz', '\u{1F600}x', 'ﬀ'];
 const TYPES = ['work', 'Work', 'home', 'other', undefined, ''];
@@ -38,7 +53,13 @@ const userArb = fc.record({
   given: fc.option(fc.constantFrom(...NAMES), { nil: undefined }),
   family: fc.option(fc.constantFrom(...NAMES), { nil: undefined }),
   emails: fc.array(
-    fc.record({ local: fc.constantFrom(...NAMES), domain: fc.constantFrom(...DOMAINS), type: fc.constantFrom(...TYPES), primary: fc.boolean(), c: fc.nat() }),
+    fc.record({
+      local: fc.constantFrom(...NAMES),
+      domain: fc.constantFrom(...DOMAINS),
+      type: fc.constantFrom(...TYPES),
+      primary: fc.boolean(),
+      c: fc.nat(),
+    }),
     { maxLength: 3 },
   ),
   active: fc.boolean(),
@@ -69,7 +90,11 @@ function buildUsers(n: number, seed: number): Json[] {
       }));
     }
     if (u.title) data.title = u.title;
-    return { id: randomCase(`usr-${i}-abc`, u.idCase), ...data, meta: { resourceType: 'User', created: u.created, lastModified: u.updated } };
+    return {
+      id: randomCase(`usr-${i}-abc`, u.idCase),
+      ...data,
+      meta: { resourceType: 'User', created: u.created, lastModified: u.updated },
+    };
   });
 }
 
@@ -103,11 +128,21 @@ async function insertFixture(store: TestStore, tenant: string, fx: Fixture): Pro
       .execute();
     const emails = ((data.emails ?? []) as Json[])
       .filter((e) => typeof e.value === 'string' && e.value !== '')
-      .map((e) => ({ tenant_id: tenant, user_id: id, value_lc: String(e.value).toLowerCase(), type_lc: lc(e.type), primary: e.primary === true ? 1 : 0 }));
+      .map((e) => ({
+        tenant_id: tenant,
+        user_id: id,
+        value_lc: String(e.value).toLowerCase(),
+        type_lc: lc(e.type),
+        primary: e.primary === true ? 1 : 0,
+      }));
     if (emails.length) await db.insertInto('user_emails').values(emails).execute();
   }
   for (const g of fx.groups) {
-    const { id, meta, members, ...data } = g as Json & { id: string; meta: { created: string; lastModified: string }; members: { value: string }[] };
+    const { id, meta, members, ...data } = g as Json & {
+      id: string;
+      meta: { created: string; lastModified: string };
+      members: { value: string }[];
+    };
     await db
       .insertInto('groups')
       .values({
@@ -195,7 +230,7 @@ const strLeaf = (p: AttrPath, values: fc.Arbitrary<CompValue>) =>
 
 function userFilters(users: Json[]): fc.Arbitrary<Filter> {
   const emails = (r: Json) => ((r.emails ?? []) as Json[]).map((e) => e.value);
-  const s = (pick: (r: Json) => unknown[]) => (stringValues(valuesFrom(users, pick)));
+  const s = (pick: (r: Json) => unknown[]) => stringValues(valuesFrom(users, pick));
   const names = s((r) => [r.userName, r.displayName, (r.name as Json | undefined)?.givenName, (r.name as Json | undefined)?.familyName]);
   const dates = fc.oneof(
     compareLeaf(fc.constantFrom(path('meta', 'created'), path('meta', 'lastModified')), dateValues, ['eq', 'ne', 'gt', 'ge', 'lt', 'le']),
@@ -204,14 +239,20 @@ function userFilters(users: Json[]): fc.Arbitrary<Filter> {
   const leaf = fc.oneof(
     strLeaf(path('userName'), names),
     strLeaf(path('USERNAME', undefined, 'urn:ietf:params:scim:schemas:core:2.0:User'), names),
-    strLeaf(path('externalId'), s((r) => [r.externalId])),
-    strLeaf(path('id'), s((r) => [r.id])),
+    strLeaf(
+      path('externalId'),
+      s((r) => [r.externalId]),
+    ),
+    strLeaf(
+      path('id'),
+      s((r) => [r.id]),
+    ),
     strLeaf(path('displayName'), names),
     strLeaf(path('name', 'givenName'), names),
     strLeaf(path('name', 'familyName'), names),
     strLeaf(path('emails', 'value'), s(emails)),
     strLeaf(path('emails'), s(emails)),
-    strLeaf(path('emails', 'type'), (fc.constantFrom('work', 'WORK', 'home', 'other', 'wo', 'x'))),
+    strLeaf(path('emails', 'type'), fc.constantFrom('work', 'WORK', 'home', 'other', 'wo', 'x')),
     compareLeaf(fc.constant(path('active')), fc.constantFrom(true, false, 'true', 'False', 'yes'), ['eq', 'ne']),
     presentLeaf(fc.constant(path('active'))),
     dates,
@@ -221,24 +262,34 @@ function userFilters(users: Json[]): fc.Arbitrary<Filter> {
   );
   const elementLeaf = fc.oneof(
     strLeaf(path('value'), s(emails)),
-    strLeaf(path('type'), (fc.constantFrom('work', 'home', 'WORK', 'o'))),
+    strLeaf(path('type'), fc.constantFrom('work', 'home', 'WORK', 'o')),
     compareLeaf(fc.constant(path('primary')), fc.boolean(), ['eq', 'ne']),
     strLeaf(path('display'), fc.constantFrom('x')),
     strLeaf(path('colour'), fc.constantFrom('red')),
   );
   return filterArb(leaf, {
     leaf: elementLeaf,
-    wrap: (inner) => fc.record({ kind: fc.constant('valuePath' as const), path: fc.constant(path('emails')), filter: inner }, { noNullPrototype: true }),
+    wrap: (inner) =>
+      fc.record({ kind: fc.constant('valuePath' as const), path: fc.constant(path('emails')), filter: inner }, { noNullPrototype: true }),
   });
 }
 
 function groupFilters(groups: Json[]): fc.Arbitrary<Filter> {
   const members = (r: Json) => (r.members as Json[]).map((m) => m.value);
-  const s = (pick: (r: Json) => unknown[]) => (stringValues(valuesFrom(groups, pick)));
+  const s = (pick: (r: Json) => unknown[]) => stringValues(valuesFrom(groups, pick));
   const leaf = fc.oneof(
-    strLeaf(path('displayName'), s((r) => [r.displayName])),
-    strLeaf(path('externalId'), s((r) => [r.externalId])),
-    strLeaf(path('id'), s((r) => [r.id])),
+    strLeaf(
+      path('displayName'),
+      s((r) => [r.displayName]),
+    ),
+    strLeaf(
+      path('externalId'),
+      s((r) => [r.externalId]),
+    ),
+    strLeaf(
+      path('id'),
+      s((r) => [r.id]),
+    ),
     strLeaf(path('members', 'value'), s(members)),
     strLeaf(path('members'), s(members)),
     compareLeaf(fc.constantFrom(path('meta', 'created'), path('meta', 'lastModified')), dateValues, ['eq', 'gt', 'le']),
@@ -246,7 +297,8 @@ function groupFilters(groups: Json[]): fc.Arbitrary<Filter> {
   );
   return filterArb(leaf, {
     leaf: fc.oneof(strLeaf(path('value'), s(members)), strLeaf(path('type'), fc.constantFrom('User'))),
-    wrap: (inner) => fc.record({ kind: fc.constant('valuePath' as const), path: fc.constant(path('members')), filter: inner }, { noNullPrototype: true }),
+    wrap: (inner) =>
+      fc.record({ kind: fc.constant('valuePath' as const), path: fc.constant(path('members')), filter: inner }, { noNullPrototype: true }),
   });
 }
 
@@ -266,7 +318,8 @@ async function useLinguisticCollation(s: TestStore): Promise<void> {
     ['group_members', ['member_id']],
   ];
   for (const [table, cols] of columns) {
-    for (const c of cols) await sql`alter table ${sql.table(table)} alter column ${sql.id(c)} type text collate "en-US-x-icu"`.execute(s.db);
+    for (const c of cols)
+      await sql`alter table ${sql.table(table)} alter column ${sql.id(c)} type text collate "en-US-x-icu"`.execute(s.db);
   }
 }
 
@@ -281,8 +334,16 @@ before(async () => {
   fx = { users, groups: buildGroups(users, 40, 8) };
   await insertFixture(store, TENANT, fx);
   // Another tenant holding users with the same ids but other emails: nothing of it may leak into tenant A's answers.
-  const others = buildUsers(60, 9).map((u, i) => ({ ...u, id: fx.users[i]!.id, userName: `other${i}@elsewhere.net`, emails: [{ value: `leak${i}@elsewhere.net`, type: 'work' }] }));
-  await insertFixture(store, OTHER, { users: others, groups: buildGroups(others, 10, 10).map((g) => ({ ...g, id: fx.groups[0]!.id === g.id ? g.id : g.id })) });
+  const others = buildUsers(60, 9).map((u, i) => ({
+    ...u,
+    id: fx.users[i]!.id,
+    userName: `other${i}@elsewhere.net`,
+    emails: [{ value: `leak${i}@elsewhere.net`, type: 'work' }],
+  }));
+  await insertFixture(store, OTHER, {
+    users: others,
+    groups: buildGroups(others, 10, 10).map((g) => ({ ...g, id: fx.groups[0]!.id === g.id ? g.id : g.id })),
+  });
 });
 
 after(async () => {
@@ -346,7 +407,13 @@ test(`SQL answers equal the in-memory evaluator on random group filters (${testD
 });
 
 test('the random data gives filters something to match', async () => {
-  for (const text of ['emails[type eq "work"]', 'userName co "é"', 'externalId eq "ext-1"', 'emails.value ew "@example.org"', 'active eq false']) {
+  for (const text of [
+    'emails[type eq "work"]',
+    'userName co "é"',
+    'externalId eq "ext-1"',
+    'emails.value ew "@example.org"',
+    'active eq false',
+  ]) {
     const { count, exact } = await agreeOnText(userResourceType, text);
     assert.ok(count > 0 && count < fx.users.length, `${text} matched ${count} of ${fx.users.length}`);
     assert.equal(exact, true, text);
@@ -402,9 +469,16 @@ test('injection attempts in filter values are inert', async () => {
     const { where } = compileFilter(f.value, userResourceType, store.dialect);
     await sqlIds(userResourceType, where);
   }
-  const count = await store.db.selectFrom('users').select(sql<number>`count(*)`.as('n')).where('tenant_id', '=', TENANT).executeTakeFirstOrThrow();
+  const count = await store.db
+    .selectFrom('users')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('tenant_id', '=', TENANT)
+    .executeTakeFirstOrThrow();
   assert.equal(Number(count.n), fx.users.length);
-  const emails = await store.db.selectFrom('user_emails').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  const emails = await store.db
+    .selectFrom('user_emails')
+    .select(sql<number>`count(*)`.as('n'))
+    .executeTakeFirstOrThrow();
   assert.ok(Number(emails.n) > 0);
 });
 

@@ -7,7 +7,10 @@ test('migrations create every table and are idempotent on reopen', async () => {
   const store = await openTestStore();
   try {
     const now = new Date().toISOString();
-    await store.db.insertInto('tenants').values({ id: 't1', name: 'acme', display_name: 'Acme', created_at: now, settings: '{}' }).execute();
+    await store.db
+      .insertInto('tenants')
+      .values({ id: 't1', name: 'acme', display_name: 'Acme', created_at: now, settings: '{}' })
+      .execute();
     const row = await store.db.selectFrom('tenants').selectAll().where('name', '=', 'acme').executeTakeFirstOrThrow();
     assert.equal(row.display_name, 'Acme');
     await assert.rejects(
@@ -18,7 +21,7 @@ test('migrations create every table and are idempotent on reopen', async () => {
   }
 });
 
-test('concurrent settings changes of one tenant each keep the other\'s part, and a missing tenant changes nothing', async () => {
+test("concurrent settings changes of one tenant each keep the other's part, and a missing tenant changes nothing", async () => {
   const store = await openTestStore();
   try {
     const tenants = new TenantRepository(store.db);
@@ -32,12 +35,18 @@ test('concurrent settings changes of one tenant each keep the other\'s part, and
         return key;
       });
     const results = await Promise.all([slow('policies'), slow('shopify'), slow('targets')]);
-    assert.deepEqual(results.map((r) => r?.value), ['policies', 'shopify', 'targets']);
+    assert.deepEqual(
+      results.map((r) => r?.value),
+      ['policies', 'shopify', 'targets'],
+    );
     assert.deepEqual((await tenants.byId(t.id))?.settings, { keep: 1, policies: true, shopify: true, targets: true });
-    await assert.rejects(tenants.changeSettings(t.id, (s) => {
-      s.half = true;
-      throw new Error('abandoned');
-    }), /abandoned/);
+    await assert.rejects(
+      tenants.changeSettings(t.id, (s) => {
+        s.half = true;
+        throw new Error('abandoned');
+      }),
+      /abandoned/,
+    );
     assert.equal((await tenants.byId(t.id))?.settings.half, undefined, 'an abandoned change writes nothing');
     assert.equal(await tenants.changeSettings('no-such-tenant', () => 1), undefined);
   } finally {

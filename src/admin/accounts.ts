@@ -38,7 +38,10 @@ function parseCredentials(body: unknown): { username: string; password: string }
   const r = credentials.safeParse(body ?? {});
   if (!r.success) {
     const lines = issueLines(r.error.issues, '');
-    throw adminErrors.badRequest(`the sign-in details have ${lines.length === 1 ? 'a problem' : `${lines.length} problems`}: ${lines.join('; ')}`, { errors: lines });
+    throw adminErrors.badRequest(
+      `the sign-in details have ${lines.length === 1 ? 'a problem' : `${lines.length} problems`}: ${lines.join('; ')}`,
+      { errors: lines },
+    );
   }
   return r.data;
 }
@@ -85,7 +88,7 @@ export async function createFirstAccount(accounts: AdminAccounts, body: unknown)
 export async function changePassword(accounts: AdminAccounts, session: AdminSession, body: unknown, envManaged: boolean): Promise<void> {
   if (!session.user) throw adminErrors.unauthorized('create the admin account first');
   if (envManaged && session.user.username === ENV_ADMIN_USERNAME)
-    throw adminErrors.badRequest('this account\'s password comes from ADMIN_PASSWORD: change the variable and restart the bridge');
+    throw adminErrors.badRequest("this account's password comes from ADMIN_PASSWORD: change the variable and restart the bridge");
   const b = (body ?? {}) as { currentPassword?: unknown; newPassword?: unknown };
   if (typeof b.currentPassword !== 'string' || !(await verifyPassword(b.currentPassword, session.user.passwordHash)))
     throw adminErrors.invalidCredentials('the current password is not right');
@@ -95,7 +98,11 @@ export async function changePassword(accounts: AdminAccounts, session: AdminSess
 }
 
 /** A fresh one-time sign-in link on this origin (e.g. http://127.0.0.1:8080). */
-export async function issueLoginLink(accounts: AdminAccounts, origin: string, ttlMs = LOGIN_LINK_TTL_MS): Promise<{ url: string; expiresAt: string }> {
+export async function issueLoginLink(
+  accounts: AdminAccounts,
+  origin: string,
+  ttlMs = LOGIN_LINK_TTL_MS,
+): Promise<{ url: string; expiresAt: string }> {
   const { token, expiresAt } = await accounts.createLoginLink(ttlMs);
   return { url: `${origin.replace(/\/+$/, '')}${LOGIN_LINK_PATH}?token=${encodeURIComponent(token)}`, expiresAt };
 }

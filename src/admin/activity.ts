@@ -70,7 +70,8 @@ function parseQuery(q: ActivityQuery) {
   const int = (v: unknown, name: string, max: number): number | undefined => {
     if (v === undefined || v === '') return undefined;
     const n = Number(v);
-    if (typeof v !== 'string' || !/^\d+$/.test(v) || n < 1 || n > max) throw adminErrors.badRequest(`${name} must be a whole number from 1 to ${max}`);
+    if (typeof v !== 'string' || !/^\d+$/.test(v) || n < 1 || n > max)
+      throw adminErrors.badRequest(`${name} must be a whole number from 1 to ${max}`);
     return n;
   };
   const oneOf = <T extends string>(v: unknown, name: string, list: readonly T[]): T | undefined => {
@@ -102,7 +103,11 @@ const BATCH = 250;
  * One page of the activity log, newest first. `next` is the `before` of the following page (null at the end); a
  * page may come back short when kind or outcome filters matched few of the entries looked at.
  */
-export async function listActivity(deps: Pick<AdminDeps, 'db' | 'dialect'>, t: Tenant, query: ActivityQuery): Promise<{ entries: ActivityEntry[]; next: number | null; masked: boolean }> {
+export async function listActivity(
+  deps: Pick<AdminDeps, 'db' | 'dialect'>,
+  t: Tenant,
+  query: ActivityQuery,
+): Promise<{ entries: ActivityEntry[]; next: number | null; masked: boolean }> {
   const q = parseQuery(query);
   const masked = readPrivacy(t.settings).maskPersonalData;
   const resourceIds = q.user ? await userIdsMatching(deps.db, deps.dialect, t.id, q.user) : undefined;
@@ -149,7 +154,8 @@ const SAME_TRANSACTION_MS = 1000;
  * times are compared, never ordered.
  */
 function carrier(e: AuditRecord, jobs: JobRecord[]): JobRecord | undefined {
-  if ((e.action === 'user.resync' || e.action === 'job.retry') && typeof e.detail.job === 'number') return jobs.find((j) => j.id === e.detail.job);
+  if ((e.action === 'user.resync' || e.action === 'job.retry') && typeof e.detail.job === 'number')
+    return jobs.find((j) => j.id === e.detail.job);
   const at = Date.parse(e.at);
   let best: JobRecord | undefined;
   let bestGap = SAME_TRANSACTION_MS + 1;
@@ -164,14 +170,29 @@ function carrier(e: AuditRecord, jobs: JobRecord[]): JobRecord | undefined {
 }
 
 /** Joins each entry with the job that carried it and the Shopify outcome that followed. */
-async function enrich(deps: Pick<AdminDeps, 'db'>, t: Tenant, batch: AuditRecord[], labels: Map<string, string>, masked: boolean): Promise<ActivityEntry[]> {
+async function enrich(
+  deps: Pick<AdminDeps, 'db'>,
+  t: Tenant,
+  batch: AuditRecord[],
+  labels: Map<string, string>,
+  masked: boolean,
+): Promise<ActivityEntry[]> {
   const userIds = [...new Set(batch.filter((e) => e.resourceType === 'User' && e.resourceId).map((e) => e.resourceId!))];
   const oldest = Math.min(...batch.map((e) => e.id));
   const [names, jobs, later] = await Promise.all([
     userNamesOf(deps.db, t.id, userIds),
-    jobsForKeys(deps.db, t.id, userIds.map((id) => `user:${id}`)),
+    jobsForKeys(
+      deps.db,
+      t.id,
+      userIds.map((id) => `user:${id}`),
+    ),
     // what happened to those users from the oldest entry on (at most a few thousand rows)
-    readActivity(deps.db, t.id, { limit: 4000, from: oldest, resourceIds: userIds, actionPrefixes: ['user.', 'shopify.customer.', 'job.retry'] }),
+    readActivity(deps.db, t.id, {
+      limit: 4000,
+      from: oldest,
+      resourceIds: userIds,
+      actionPrefixes: ['user.', 'shopify.customer.', 'job.retry'],
+    }),
   ]);
   const byUser = new Map<string, AuditRecord[]>();
   for (const e of later) {
@@ -192,12 +213,23 @@ async function enrich(deps: Pick<AdminDeps, 'db'>, t: Tenant, batch: AuditRecord
     let result: ActivityEntry['result'] = null;
     let outcome: ActivityOutcome = 'ok';
     if (e.action === 'shopify.customer.failed' || e.action.endsWith('.undone')) outcome = 'failed';
-    if (e.resourceId && e.resourceType === 'User' && (SCIM_WRITES.test(e.action) || e.action === 'user.resync' || e.action === 'job.retry')) {
+    if (
+      e.resourceId &&
+      e.resourceType === 'User' &&
+      (SCIM_WRITES.test(e.action) || e.action === 'user.resync' || e.action === 'job.retry')
+    ) {
       const after = byUser.get(e.resourceId) ?? [];
       // the outcome is the first sync entry after this write and before the user's next write
-      const next = after.find((x) => x.id > e.id && (x.action.startsWith('shopify.customer.') || SCIM_WRITES.test(x.action) || x.action === 'job.retry'));
+      const next = after.find(
+        (x) => x.id > e.id && (x.action.startsWith('shopify.customer.') || SCIM_WRITES.test(x.action) || x.action === 'job.retry'),
+      );
       if (next?.action.startsWith('shopify.customer.')) {
-        result = { action: next.action, at: next.at, code: typeof next.detail.code === 'string' ? next.detail.code : null, reason: typeof next.detail.reason === 'string' ? next.detail.reason : null };
+        result = {
+          action: next.action,
+          at: next.at,
+          code: typeof next.detail.code === 'string' ? next.detail.code : null,
+          reason: typeof next.detail.reason === 'string' ? next.detail.reason : null,
+        };
       }
       const j = carrier(e, jobsByUser.get(e.resourceId) ?? []);
       if (j) job = { id: j.id, queue: j.queue, state: j.state, attempts: j.attempts, lastErrorCode: j.lastErrorCode };
@@ -223,7 +255,21 @@ async function enrich(deps: Pick<AdminDeps, 'db'>, t: Tenant, batch: AuditRecord
   });
 }
 
-const CSV_COLUMNS = ['time', 'kind', 'who', 'action', 'user', 'resource', 'outcome', 'job', 'job state', 'attempts', 'shopify result', 'error code', 'reason'];
+const CSV_COLUMNS = [
+  'time',
+  'kind',
+  'who',
+  'action',
+  'user',
+  'resource',
+  'outcome',
+  'job',
+  'job state',
+  'attempts',
+  'shopify result',
+  'error code',
+  'reason',
+];
 
 /** One CSV cell: quoted when needed, and a leading = + - @ defused so a spreadsheet never runs it as a formula. */
 export function csvCell(v: unknown): string {
@@ -241,13 +287,18 @@ export async function activityCsv(deps: Pick<AdminDeps, 'db' | 'dialect'>, t: Te
   parseQuery(filters);
   let max = CSV_MAX_ROWS;
   if (rawLimit !== undefined && rawLimit !== '') {
-    if (typeof rawLimit !== 'string' || !/^\d+$/.test(rawLimit) || Number(rawLimit) < 1 || Number(rawLimit) > CSV_MAX_ROWS) throw adminErrors.badRequest(`limit must be a whole number from 1 to ${CSV_MAX_ROWS}`);
+    if (typeof rawLimit !== 'string' || !/^\d+$/.test(rawLimit) || Number(rawLimit) < 1 || Number(rawLimit) > CSV_MAX_ROWS)
+      throw adminErrors.badRequest(`limit must be a whole number from 1 to ${CSV_MAX_ROWS}`);
     max = Number(rawLimit);
   }
   const lines = [CSV_COLUMNS.join(',')];
   let before = filters.before;
-  for (let n = 0; n < max; ) {
-    const page = await listActivity(deps, t, { ...filters, limit: String(Math.min(500, max - n)), ...(before !== undefined ? { before: String(before) } : {}) });
+  for (let n = 0; n < max;) {
+    const page = await listActivity(deps, t, {
+      ...filters,
+      limit: String(Math.min(500, max - n)),
+      ...(before !== undefined ? { before: String(before) } : {}),
+    });
     for (const e of page.entries) {
       lines.push(
         [

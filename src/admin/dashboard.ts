@@ -21,7 +21,11 @@ const WEBHOOK_WINDOW_H = 24;
 export async function dashboard(deps: Pick<AdminDeps, 'db'>, t: Tenant, budget: BudgetHistory | undefined): Promise<Dashboard> {
   const shop = shopView(t.settings);
   const since = new Date(Date.now() - WEBHOOK_WINDOW_H * 3600_000).toISOString();
-  const [counts, webhooks, cursors] = await Promise.all([tenantCounts(deps.db, t.id), webhookStats(deps.db, t.id, since), cursorTimes(deps.db, t.id, [RECONCILE_CURSOR, 'reconcile.full'])]);
+  const [counts, webhooks, cursors] = await Promise.all([
+    tenantCounts(deps.db, t.id),
+    webhookStats(deps.db, t.id, since),
+    cursorTimes(deps.db, t.id, [RECONCILE_CURSOR, 'reconcile.full']),
+  ]);
   const domain = shop.shop ? normalizeShop(shop.shop) : null;
   return {
     ...counts,

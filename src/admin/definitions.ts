@@ -17,7 +17,11 @@ export interface DefinitionOutcome {
 type DefinitionNode = { id: string; namespace: string; key: string; type: { name: string } };
 
 async function find(client: ShopifyClient, namespace: string, key: string): Promise<DefinitionNode | undefined> {
-  const { data } = await client.request<{ metafieldDefinitions: { nodes: DefinitionNode[] } }>(documents.metafieldDefinitions, { ownerType: 'CUSTOMER', namespace, key });
+  const { data } = await client.request<{ metafieldDefinitions: { nodes: DefinitionNode[] } }>(documents.metafieldDefinitions, {
+    ownerType: 'CUSTOMER',
+    namespace,
+    key,
+  });
   return data.metafieldDefinitions.nodes.find((d) => d.namespace === namespace && d.key === key);
 }
 

@@ -30,10 +30,16 @@ export async function listTenantJobs(
     if (!STATES.includes(q.state as ListedState)) throw adminErrors.badRequest(`state must be one of ${STATES.join(', ')}`);
     states = [q.state as ListedState];
   }
-  if (q.queue !== undefined && (typeof q.queue !== 'string' || !/^[a-z][a-z0-9:_-]{0,80}$/i.test(q.queue))) throw adminErrors.badRequest('queue must name a queue, e.g. "shopify" or "target:crm"');
+  if (q.queue !== undefined && (typeof q.queue !== 'string' || !/^[a-z][a-z0-9:_-]{0,80}$/i.test(q.queue)))
+    throw adminErrors.badRequest('queue must name a queue, e.g. "shopify" or "target:crm"');
   const limit = positiveInt('limit', q.limit, 500) ?? 50;
   const before = positiveInt('before', q.before);
-  const rows = await listJobs(deps.db, t.id, { states, limit: limit + 1, ...(typeof q.queue === 'string' ? { queue: q.queue } : {}), ...(before !== undefined ? { before } : {}) });
+  const rows = await listJobs(deps.db, t.id, {
+    states,
+    limit: limit + 1,
+    ...(typeof q.queue === 'string' ? { queue: q.queue } : {}),
+    ...(before !== undefined ? { before } : {}),
+  });
   const page = rows.slice(0, limit);
   const userIds = [...new Set(page.filter((j) => j.key.startsWith('user:')).map((j) => j.key.slice(5)))];
   const names = await userNamesOf(deps.db, t.id, userIds);
@@ -51,7 +57,14 @@ export async function discardDead(deps: Pick<AdminDeps, 'db' | 'actor'>, t: Tena
   const job = await deps.db.transaction().execute(async (tx) => {
     const j = await discardDeadJob(tx, t.id, id);
     if (!j) throw adminErrors.notFound(`tenant "${t.name}" has no dead-lettered job ${id}`);
-    await audit(tx, { tenantId: t.id, actor: deps.actor, action: 'job.discard', resourceType: 'Job', resourceId: String(id), detail: { kind: j.kind, queue: j.queue, key: j.key, lastErrorCode: j.lastErrorCode } });
+    await audit(tx, {
+      tenantId: t.id,
+      actor: deps.actor,
+      action: 'job.discard',
+      resourceType: 'Job',
+      resourceId: String(id),
+      detail: { kind: j.kind, queue: j.queue, key: j.key, lastErrorCode: j.lastErrorCode },
+    });
     return j;
   });
   return { discarded: job.id };

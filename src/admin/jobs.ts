@@ -62,12 +62,22 @@ export function positiveInt(name: string, raw: unknown, max?: number): number | 
 }
 
 /** One page of the tenant's dead-lettered jobs, newest first. */
-export async function listDeadJobs(deps: Pick<AdminDeps, 'db'>, t: Tenant, q: { limit?: unknown; before?: unknown; queue?: unknown } = {}): Promise<DeadPage> {
+export async function listDeadJobs(
+  deps: Pick<AdminDeps, 'db'>,
+  t: Tenant,
+  q: { limit?: unknown; before?: unknown; queue?: unknown } = {},
+): Promise<DeadPage> {
   const limit = positiveInt('limit', q.limit, DEAD_PAGE_MAX) ?? DEAD_PAGE_DEFAULT;
   const before = positiveInt('before', q.before);
-  if (q.queue !== undefined && (typeof q.queue !== 'string' || !q.queue)) throw adminErrors.badRequest('queue must name a queue, e.g. "shopify" or "target:crm"');
+  if (q.queue !== undefined && (typeof q.queue !== 'string' || !q.queue))
+    throw adminErrors.badRequest('queue must name a queue, e.g. "shopify" or "target:crm"');
   const queue = q.queue as string | undefined;
-  const rows = await listDead(deps.db, { tenantId: t.id, ...(queue ? { queue } : {}), limit: limit + 1, ...(before !== undefined ? { before } : {}) });
+  const rows = await listDead(deps.db, {
+    tenantId: t.id,
+    ...(queue ? { queue } : {}),
+    limit: limit + 1,
+    ...(before !== undefined ? { before } : {}),
+  });
   const page = rows.slice(0, limit);
   return {
     jobs: page.map(deadJobView),
@@ -81,7 +91,11 @@ export async function listDeadJobs(deps: Pick<AdminDeps, 'db'>, t: Tenant, q: { 
  * marks the users whose sync they are as pending again (audit: job.retry, one per job) and wakes the worker.
  * Returns how many were requeued.
  */
-export async function retryDeadJobs(deps: Pick<AdminDeps, 'db' | 'wake' | 'actor'>, t: Tenant, ids?: number[]): Promise<{ retried: number; ids: number[] }> {
+export async function retryDeadJobs(
+  deps: Pick<AdminDeps, 'db' | 'wake' | 'actor'>,
+  t: Tenant,
+  ids?: number[],
+): Promise<{ retried: number; ids: number[] }> {
   const result = await deps.db.transaction().execute(async (tx) => {
     // No lock needed: nothing but a retry moves a dead job, and retryDead only moves jobs still dead.
     const dead = await deadJobsOf(tx, t.id, ids);
@@ -92,7 +106,13 @@ export async function retryDeadJobs(deps: Pick<AdminDeps, 'db' | 'wake' | 'actor
     if (dead.length === 0) return { retried: 0, ids: [] as number[] };
     const jobIds = dead.map((d) => Number(d.id));
     const retried = await retryDead(tx, { tenantId: t.id, ids: jobIds });
-    const users = [...new Set(dead.filter((d) => d.kind === USER_SYNC && d.queue === 'shopify' && d.key.startsWith('user:')).map((d) => d.key.slice('user:'.length)))];
+    const users = [
+      ...new Set(
+        dead
+          .filter((d) => d.kind === USER_SYNC && d.queue === 'shopify' && d.key.startsWith('user:'))
+          .map((d) => d.key.slice('user:'.length)),
+      ),
+    ];
     // only links that exist: a user deleted since keeps no link, and its job finds nothing to do
     await new LinkRepository().markPendingIfLinked(tx, t.id, users, new Date().toISOString());
     // one entry per job, about its user when it has one, so the activity log shows the retry and what followed

@@ -92,12 +92,21 @@ export async function saveMapping(deps: AdminDeps, tenant: Tenant, input: unknow
   const saved = await updateSettings(deps, tenant.id, async (settings, tx) => {
     const current = mappingVersionOf(settings);
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== current) {
-      throw adminErrors.versionConflict(`the mapping is at version ${current}, not ${opts.expectedVersion}: someone saved it meanwhile; reload and apply your change again`);
+      throw adminErrors.versionConflict(
+        `the mapping is at version ${current}, not ${opts.expectedVersion}: someone saved it meanwhile; reload and apply your change again`,
+      );
     }
     const version = Math.max(current, await versions.latestNumber(tx, tenant.id)) + 1;
     await versions.insert(tx, tenant.id, { version, document, savedBy: deps.actor, source: opts.source, comment: opts.comment ?? null });
     // the comment is the merchant's free text: it stays with the version, not in the log
-    await audit(tx, { tenantId: tenant.id, actor: deps.actor, action: 'mapping.save', resourceType: 'Mapping', resourceId: String(version), detail: { version, source: opts.source, rules: document.rules.length } });
+    await audit(tx, {
+      tenantId: tenant.id,
+      actor: deps.actor,
+      action: 'mapping.save',
+      resourceType: 'Mapping',
+      resourceId: String(version),
+      detail: { version, source: opts.source, rules: document.rules.length },
+    });
     settings.mapping = document;
     settings.mappingVersion = version;
     // Users Shopify could not take may be taken now: their syncs run again.
@@ -113,15 +122,30 @@ export async function saveMapping(deps: AdminDeps, tenant: Tenant, input: unknow
 }
 
 /** Saves a preset as the next version: the one-step choice of an IdP. */
-export async function selectPreset(deps: AdminDeps, tenant: Tenant, name: unknown, opts: Omit<SaveOptions, 'source'> = {}): Promise<SaveResult> {
+export async function selectPreset(
+  deps: AdminDeps,
+  tenant: Tenant,
+  name: unknown,
+  opts: Omit<SaveOptions, 'source'> = {},
+): Promise<SaveResult> {
   const preset = typeof name === 'string' ? getPreset(name) : undefined;
-  if (!preset) throw adminErrors.unknownPreset(`no preset named ${JSON.stringify(name)}; choose one of ${PRESET_NAMES.join(', ')}`, { presets: [...PRESET_NAMES] });
+  if (!preset)
+    throw adminErrors.unknownPreset(`no preset named ${JSON.stringify(name)}; choose one of ${PRESET_NAMES.join(', ')}`, {
+      presets: [...PRESET_NAMES],
+    });
   return saveMapping(deps, tenant, preset, { ...opts, source: `preset:${preset.preset ?? String(name)}` });
 }
 
 /** Saved versions, newest first (documents left out); `before` pages back. */
-export async function listVersions(deps: Pick<AdminDeps, 'db'>, tenant: Tenant, opts: { limit?: number; before?: number } = {}): Promise<MappingVersion[]> {
-  return versions.list(deps.db, tenant.id, { limit: Math.min(Math.max(opts.limit ?? 50, 1), 200), ...(opts.before ? { before: opts.before } : {}) });
+export async function listVersions(
+  deps: Pick<AdminDeps, 'db'>,
+  tenant: Tenant,
+  opts: { limit?: number; before?: number } = {},
+): Promise<MappingVersion[]> {
+  return versions.list(deps.db, tenant.id, {
+    limit: Math.min(Math.max(opts.limit ?? 50, 1), 200),
+    ...(opts.before ? { before: opts.before } : {}),
+  });
 }
 
 /** One saved version with its document, or 404. */
@@ -152,12 +176,14 @@ export async function getTags(deps: Pick<AdminDeps, 'db'>, tenant: Tenant): Prom
 
 /** Replaces the mapping's tag settings, saved as a new mapping version (the tags are part of the document). */
 export async function putTags(deps: AdminDeps, tenant: Tenant, tags: unknown, opts: Omit<SaveOptions, 'source'> = {}): Promise<SaveResult> {
-  if (!tags || typeof tags !== 'object' || Array.isArray(tags)) throw adminErrors.invalidTags('send the tag settings as a JSON object, e.g. {"static":["staff"],"groupPrefix":"group:"}');
+  if (!tags || typeof tags !== 'object' || Array.isArray(tags))
+    throw adminErrors.invalidTags('send the tag settings as a JSON object, e.g. {"static":["staff"],"groupPrefix":"group:"}');
   const cur = await currentMapping(deps, tenant);
   try {
     return await saveMapping(deps, tenant, { ...cur.document, tags }, { ...opts, source: 'tags' });
   } catch (e) {
-    if (e instanceof AdminError && e.code === 'INVALID_MAPPING') throw adminErrors.invalidTags(e.message.replace('the mapping has', 'the tag settings have'), e.details);
+    if (e instanceof AdminError && e.code === 'INVALID_MAPPING')
+      throw adminErrors.invalidTags(e.message.replace('the mapping has', 'the tag settings have'), e.details);
     throw e;
   }
 }

@@ -33,11 +33,14 @@ export function getPolicies(tenant: Pick<Tenant, 'settings'>): PoliciesView {
 
 /** Checks policies as a PUT replaces them: every wrong or unknown key is named. */
 export function checkPolicies(input: unknown): Record<string, unknown> {
-  if (!input || typeof input !== 'object' || Array.isArray(input)) throw adminErrors.invalidPolicies('send the policies as a JSON object, e.g. {"deprovision":"tag","adoption":"email"}');
+  if (!input || typeof input !== 'object' || Array.isArray(input))
+    throw adminErrors.invalidPolicies('send the policies as a JSON object, e.g. {"deprovision":"tag","adoption":"email"}');
   const r = policiesSchema.safeParse(input);
   if (!r.success) {
     const lines = issueLines(r.error.issues, 'policies');
-    throw adminErrors.invalidPolicies(`the policies have ${lines.length} problem${lines.length === 1 ? '' : 's'}: ${lines.join('; ')}`, { errors: lines });
+    throw adminErrors.invalidPolicies(`the policies have ${lines.length} problem${lines.length === 1 ? '' : 's'}: ${lines.join('; ')}`, {
+      errors: lines,
+    });
   }
   return input as Record<string, unknown>;
 }
@@ -49,7 +52,14 @@ export async function putPolicies(deps: AdminDeps, tenant: Tenant, input: unknow
     s.policies = value;
     // Users Shopify could not take may be taken now: their syncs run again.
     await requeueHeldUsers(tx, tenant.id, 'policies');
-    await audit(tx, { tenantId: tenant.id, actor: deps.actor, action: 'policies.replace', resourceType: 'Policies', resourceId: null, detail: { keys: Object.keys(value).sort() } });
+    await audit(tx, {
+      tenantId: tenant.id,
+      actor: deps.actor,
+      action: 'policies.replace',
+      resourceType: 'Policies',
+      resourceId: null,
+      detail: { keys: Object.keys(value).sort() },
+    });
     return s;
   });
   deps.wake?.();

@@ -2,7 +2,14 @@
 // the Shopify writes it would send; and, in reverse, what a Shopify customer would change on the SCIM user.
 import type { Tenant } from '../store/tenants.js';
 import { UserRepository } from '../store/users.js';
-import { previewMapping, previewReverse, type GroupRef, type Preview, type ReversePreview, type ShopifyCustomerView } from '../mapping/index.js';
+import {
+  previewMapping,
+  previewReverse,
+  type GroupRef,
+  type Preview,
+  type ReversePreview,
+  type ShopifyCustomerView,
+} from '../mapping/index.js';
 import { normalizeResource } from '../scim/resource.js';
 import { userResourceTypeFor } from '../scim/schemas.js';
 import { readTenantSchemas } from '../scim/tenant-schemas.js';
@@ -53,12 +60,19 @@ function groupsFromJson(user: Obj): GroupRef[] {
   });
 }
 
-async function readCustomer(deps: AdminDeps, tenant: Tenant, customerId: string, metafieldKeys: string[]): Promise<{ customer?: ShopifyCustomer; note?: string }> {
+async function readCustomer(
+  deps: AdminDeps,
+  tenant: Tenant,
+  customerId: string,
+  metafieldKeys: string[],
+): Promise<{ customer?: ShopifyCustomer; note?: string }> {
   const client = shopsOf(deps)?.clientFor(tenant);
   if (!client) return { note: 'no shop is connected, so the customer as it is now cannot be compared' };
   try {
     const customer = await getCustomer(client, customerId, { metafieldKeys });
-    return customer ? { customer } : { note: `the linked customer ${customerId} no longer exists in Shopify: a sync would create a new one` };
+    return customer
+      ? { customer }
+      : { note: `the linked customer ${customerId} no longer exists in Shopify: a sync would create a new one` };
   } catch (e) {
     return { note: `the customer could not be read from Shopify: ${e instanceof Error ? e.message : String(e)}` };
   }
@@ -101,12 +115,21 @@ export async function previewUser(deps: AdminDeps, tenant: Tenant, body: unknown
   const first = previewMapping(user, groups, mapping, { schemas, ...(link?.applied ? { previous: link.applied } : {}) });
   if (!first.ok || !first.customer) return { ...first, mappingVersion: version };
   if (!link?.customerId) {
-    return { ...first, mappingVersion: version, shopify: { customerId: null, action: 'create', input: createInput(first.customer, first.customer.tags, []) } };
+    return {
+      ...first,
+      mappingVersion: version,
+      shopify: { customerId: null, action: 'create', input: createInput(first.customer, first.customer.tags, []) },
+    };
   }
   const keys = first.customer.metafields.map((m) => `${m.namespace}.${m.key}`);
   const { customer, note } = await readCustomer(deps, tenant, link.customerId, keys);
-  if (!customer) return { ...first, mappingVersion: version, shopify: { customerId: link.customerId, action: 'unknown', ...(note ? { note } : {}) } };
-  const p = previewMapping(user, groups, mapping, { schemas, currentTags: customer.tags, ...(link.applied ? { previous: link.applied } : {}) });
+  if (!customer)
+    return { ...first, mappingVersion: version, shopify: { customerId: link.customerId, action: 'unknown', ...(note ? { note } : {}) } };
+  const p = previewMapping(user, groups, mapping, {
+    schemas,
+    currentTags: customer.tags,
+    ...(link.applied ? { previous: link.applied } : {}),
+  });
   if (!p.ok || !p.customer) return { ...p, mappingVersion: version };
   let applyEmailChanges = true;
   try {
@@ -137,7 +160,8 @@ export interface BackwardPreview extends ReversePreview {
 
 /** Previews the reverse mapping on `{customer}` (a Shopify customer as JSON), against a stored `userId` if given. */
 export async function previewCustomer(deps: AdminDeps, tenant: Tenant, body: unknown): Promise<BackwardPreview> {
-  if (!isObj(body) || !isObj(body.customer)) throw adminErrors.badRequest('send {"customer": {…Shopify customer…}}, optionally with "userId" and a draft "mapping"');
+  if (!isObj(body) || !isObj(body.customer))
+    throw adminErrors.badRequest('send {"customer": {…Shopify customer…}}, optionally with "userId" and a draft "mapping"');
   const schemas = readTenantSchemas(tenant.settings);
   const saved = body.mapping === undefined ? await currentMapping(deps, tenant) : undefined;
   let user: Obj | undefined;
@@ -147,6 +171,9 @@ export async function previewCustomer(deps: AdminDeps, tenant: Tenant, body: unk
     if (!rec) throw adminErrors.notFound(`tenant "${tenant.name}" has no user ${body.userId}`);
     user = { id: rec.id, ...rec.data };
   }
-  const r = previewReverse(body.customer as ShopifyCustomerView, saved ? saved.document : body.mapping, { schemas, ...(user ? { user } : {}) });
+  const r = previewReverse(body.customer as ShopifyCustomerView, saved ? saved.document : body.mapping, {
+    schemas,
+    ...(user ? { user } : {}),
+  });
   return { ...r, mappingVersion: saved ? saved.version : 'draft' };
 }

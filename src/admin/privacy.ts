@@ -23,11 +23,21 @@ export async function putPrivacy(deps: AdminDeps, t: Tenant, body: unknown): Pro
   const r = schema.safeParse(body ?? {});
   if (!r.success) {
     const lines = issueLines(r.error.issues, 'privacy');
-    throw adminErrors.badRequest(`the privacy settings have ${lines.length === 1 ? 'a problem' : `${lines.length} problems`}: ${lines.join('; ')}`, { errors: lines });
+    throw adminErrors.badRequest(
+      `the privacy settings have ${lines.length === 1 ? 'a problem' : `${lines.length} problems`}: ${lines.join('; ')}`,
+      { errors: lines },
+    );
   }
   await updateSettings(deps, t.id, async (s, tx) => {
     s.privacy = r.data;
-    await audit(tx, { tenantId: t.id, actor: deps.actor, action: 'privacy.replace', resourceType: 'Tenant', resourceId: t.id, detail: { ...r.data } });
+    await audit(tx, {
+      tenantId: t.id,
+      actor: deps.actor,
+      action: 'privacy.replace',
+      resourceType: 'Tenant',
+      resourceId: t.id,
+      detail: { ...r.data },
+    });
   });
   return r.data;
 }

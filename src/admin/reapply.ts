@@ -52,7 +52,14 @@ export async function startReapply(deps: AdminDeps, tenant: Tenant): Promise<{ r
   const runId = randomUUID();
   const mappingVersion = mappingVersionOf(tenant.settings);
   await runs.insert(deps.db, { id: runId, tenantId: tenant.id, mappingVersion, now });
-  await audit(deps.db, { tenantId: tenant.id, actor: deps.actor, action: 'mapping.reapply', resourceType: 'Mapping', resourceId: String(mappingVersion), detail: { runId, mappingVersion } });
+  await audit(deps.db, {
+    tenantId: tenant.id,
+    actor: deps.actor,
+    action: 'mapping.reapply',
+    resourceType: 'Mapping',
+    resourceId: String(mappingVersion),
+    detail: { runId, mappingVersion },
+  });
   const work = queueAll(deps, tenant.id, runId).finally(() => active.delete(runId));
   active.set(runId, work);
   return { runId, mappingVersion };
@@ -125,8 +132,18 @@ export async function reapplyProgress(deps: Pick<AdminDeps, 'db'>, tenant: Tenan
 }
 
 /** The tenant's runs, newest first. */
-export async function listReapplyRuns(deps: Pick<AdminDeps, 'db'>, tenant: Tenant, limit = 20): Promise<{ runId: string; mappingVersion: number; state: string; total: number; createdAt: string }[]> {
+export async function listReapplyRuns(
+  deps: Pick<AdminDeps, 'db'>,
+  tenant: Tenant,
+  limit = 20,
+): Promise<{ runId: string; mappingVersion: number; state: string; total: number; createdAt: string }[]> {
   const rows = await runs.list(deps.db, tenant.id, limit);
   const now = Date.now();
-  return rows.map((r) => ({ runId: r.id, mappingVersion: Number(r.mapping_version), state: runState(r, now), total: Number(r.total), createdAt: r.created_at }));
+  return rows.map((r) => ({
+    runId: r.id,
+    mappingVersion: Number(r.mapping_version),
+    state: runState(r, now),
+    total: Number(r.total),
+    createdAt: r.created_at,
+  }));
 }

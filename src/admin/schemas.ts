@@ -20,11 +20,14 @@ export function getSchemas(tenant: Pick<Tenant, 'settings'>): SchemaDef[] {
  * the new list no longer has; data stored under a removed schema stays in the database.
  */
 export async function putSchemas(deps: AdminDeps, tenant: Tenant, body: unknown): Promise<SchemaDef[]> {
-  const list = body && typeof body === 'object' && !Array.isArray(body) && 'schemas' in body ? (body as { schemas: unknown }).schemas : body;
+  const list =
+    body && typeof body === 'object' && !Array.isArray(body) && 'schemas' in body ? (body as { schemas: unknown }).schemas : body;
   const v = validateExtensionSchemas(list);
   if (!v.ok) {
     const n = v.errors.length;
-    throw adminErrors.invalidSchemas(`the schemas have ${n} problem${n === 1 ? '' : 's'}: ${v.errors.map((e) => e.message).join('; ')}`, { errors: v.errors });
+    throw adminErrors.invalidSchemas(`the schemas have ${n} problem${n === 1 ? '' : 's'}: ${v.errors.map((e) => e.message).join('; ')}`, {
+      errors: v.errors,
+    });
   }
   await updateSettings(deps, tenant.id, async (s, tx) => {
     if (s.mapping !== undefined && s.mapping !== null) {
@@ -36,15 +39,25 @@ export async function putSchemas(deps: AdminDeps, tenant: Tenant, body: unknown)
       }
       const m = doc === undefined ? undefined : validateMapping(doc, { schemas: v.value });
       if (m && !m.ok) {
-        throw adminErrors.schemaInUse(`the mapping reads attributes these schemas no longer declare: ${m.errors.map((e) => e.message).join('; ')}; change the mapping first`, {
-          errors: m.errors,
-        });
+        throw adminErrors.schemaInUse(
+          `the mapping reads attributes these schemas no longer declare: ${m.errors.map((e) => e.message).join('; ')}; change the mapping first`,
+          {
+            errors: m.errors,
+          },
+        );
       }
     }
     s.schemas = v.value;
     // Users Shopify could not take may be taken now: their syncs run again.
     await requeueHeldUsers(tx, tenant.id, 'schemas');
-    await audit(tx, { tenantId: tenant.id, actor: deps.actor, action: 'schemas.replace', resourceType: 'Schemas', resourceId: null, detail: { schemas: v.value.map((x) => x.id) } });
+    await audit(tx, {
+      tenantId: tenant.id,
+      actor: deps.actor,
+      action: 'schemas.replace',
+      resourceType: 'Schemas',
+      resourceId: null,
+      detail: { schemas: v.value.map((x) => x.id) },
+    });
   });
   deps.wake?.();
   return v.value;

@@ -44,14 +44,23 @@ export function shopView(settings: Record<string, unknown>): ShopView {
 const input = z.strictObject({
   shop: z
     .string()
-    .transform((s) => s.trim().replace(/^https?:\/\//i, '').replace(/\/+$/, '').toLowerCase())
+    .transform((s) =>
+      s
+        .trim()
+        .replace(/^https?:\/\//i, '')
+        .replace(/\/+$/, '')
+        .toLowerCase(),
+    )
     .pipe(z.string().regex(/^[a-z0-9][a-z0-9-]*(\.myshopify\.com)?$/, 'must be the shop domain, e.g. my-store.myshopify.com')),
   accessToken: z.string().min(1).optional(),
   clientId: z.string().min(1).optional(),
   clientSecret: z.string().min(1).optional(),
   /** with an accessToken (required then): the custom app's API secret key, which signs the shop's webhooks */
   webhookSecret: z.string().min(1).optional(),
-  apiVersion: z.string().regex(/^\d{4}-\d{2}$|^unstable$/, 'must look like 2026-10').optional(),
+  apiVersion: z
+    .string()
+    .regex(/^\d{4}-\d{2}$|^unstable$/, 'must look like 2026-10')
+    .optional(),
   /** another address for the Admin API, e.g. the emulator's http://127.0.0.1:8081 */
   apiBaseUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
 });
@@ -62,16 +71,28 @@ const input = z.strictObject({
  * required (without it no webhook would pass the receiver). The credentials are checked against the shop first: a
  * connection that fails its check is refused with the reasons (422 SHOP_CHECK_FAILED) and nothing is stored.
  */
-export async function connectShop(deps: AdminDeps, tenant: Tenant, body: unknown, opts: { fetch?: typeof fetch } = {}): Promise<ShopView & { check: CheckReport }> {
+export async function connectShop(
+  deps: AdminDeps,
+  tenant: Tenant,
+  body: unknown,
+  opts: { fetch?: typeof fetch } = {},
+): Promise<ShopView & { check: CheckReport }> {
   const r = input.safeParse(body ?? {});
   if (!r.success) {
     const lines = issueLines(r.error.issues, 'shop');
-    throw adminErrors.invalidShop(`the shop connection has ${lines.length} problem${lines.length === 1 ? '' : 's'}: ${lines.join('; ')}`, { errors: lines });
+    throw adminErrors.invalidShop(`the shop connection has ${lines.length} problem${lines.length === 1 ? '' : 's'}: ${lines.join('; ')}`, {
+      errors: lines,
+    });
   }
   const v = r.data;
-  if (v.accessToken && (v.clientId || v.clientSecret)) throw adminErrors.invalidShop('give an accessToken, or a clientId with its clientSecret, not both');
-  if (v.webhookSecret && (v.clientId || v.clientSecret)) throw adminErrors.invalidShop('webhookSecret goes with an accessToken; with client credentials the clientSecret signs webhooks');
-  if (!deps.box) throw adminErrors.secretsUnavailable('the server has no secret key, so Shopify credentials cannot be stored; set SECRET_KEY or let the server create its key file');
+  if (v.accessToken && (v.clientId || v.clientSecret))
+    throw adminErrors.invalidShop('give an accessToken, or a clientId with its clientSecret, not both');
+  if (v.webhookSecret && (v.clientId || v.clientSecret))
+    throw adminErrors.invalidShop('webhookSecret goes with an accessToken; with client credentials the clientSecret signs webhooks');
+  if (!deps.box)
+    throw adminErrors.secretsUnavailable(
+      'the server has no secret key, so Shopify credentials cannot be stored; set SECRET_KEY or let the server create its key file',
+    );
   const shop = normalizeShop(v.shop);
   let before: ShopSettings | undefined;
   try {
@@ -93,7 +114,8 @@ export async function connectShop(deps: AdminDeps, tenant: Tenant, body: unknown
     throw adminErrors.invalidShop('webhookSecret goes with an accessToken: give the accessToken too');
   } else if (v.clientId || v.clientSecret) {
     const keepSecret = !v.clientSecret && same && same.clientId === v.clientId ? same.clientSecret : undefined;
-    if (!v.clientId || !(v.clientSecret ?? keepSecret)) throw adminErrors.invalidShop('client credentials need both clientId and clientSecret');
+    if (!v.clientId || !(v.clientSecret ?? keepSecret))
+      throw adminErrors.invalidShop('client credentials need both clientId and clientSecret');
     next.clientId = v.clientId;
     next.clientSecret = v.clientSecret ?? keepSecret;
   } else {
@@ -140,7 +162,14 @@ const MISSING_WEBHOOK_SECRET =
 
 /** What checkShopify needs from a connection. */
 function checkInput(s: ShopSettings) {
-  return { shop: s.shop, accessToken: s.accessToken, clientId: s.clientId, clientSecret: s.accessToken ? undefined : s.clientSecret, apiVersion: s.apiVersion, baseUrl: s.apiBaseUrl };
+  return {
+    shop: s.shop,
+    accessToken: s.accessToken,
+    clientId: s.clientId,
+    clientSecret: s.accessToken ? undefined : s.clientSecret,
+    apiVersion: s.apiVersion,
+    baseUrl: s.apiBaseUrl,
+  };
 }
 
 /** Forgets the shop connection; the engine stops writing to Shopify (jobs wait, retrying, until one is connected). */
@@ -149,7 +178,13 @@ export async function disconnectShop(deps: AdminDeps, tenant: Tenant): Promise<v
     if (!s.shopify) throw adminErrors.shopNotConnected(`tenant "${tenant.name}" has no shop connected`);
     const shop = (s.shopify as { shop?: unknown }).shop;
     delete s.shopify;
-    await audit(tx, { tenantId: tenant.id, actor: deps.actor, action: 'shop.disconnect', resourceType: 'Shop', resourceId: typeof shop === 'string' ? shop : null });
+    await audit(tx, {
+      tenantId: tenant.id,
+      actor: deps.actor,
+      action: 'shop.disconnect',
+      resourceType: 'Shop',
+      resourceId: typeof shop === 'string' ? shop : null,
+    });
   });
 }
 
@@ -162,7 +197,8 @@ export type ShopCheckReport = CheckReport & { webhooks: WebhookReadiness };
  * callback URL, a signed test delivery accepted).
  */
 export async function checkShop(deps: AdminDeps, tenant: Tenant, opts: { fetch?: typeof fetch } = {}): Promise<ShopCheckReport> {
-  if (!shopView(tenant.settings).connected) throw adminErrors.shopNotConnected(`tenant "${tenant.name}" has no shop connected: PUT …/shop first`);
+  if (!shopView(tenant.settings).connected)
+    throw adminErrors.shopNotConnected(`tenant "${tenant.name}" has no shop connected: PUT …/shop first`);
   if (!deps.box) throw adminErrors.secretsUnavailable('the server has no secret key, so the stored credentials cannot be read');
   let s: ShopSettings | undefined;
   try {

@@ -17,8 +17,14 @@ test('each refusal of a value points at the rules writing the field and the SCIM
     assert.equal(f.where, 'attribute', code);
     assert.equal(f.field, field, code);
     assert.deepEqual(f.attributes, attributes, code);
-    assert.ok(f.rules.every((r) => r.target === field), code);
-    assert.ok(attributes.every((a) => f.hint.includes(a)), `${code}: the hint names the attribute: ${f.hint}`);
+    assert.ok(
+      f.rules.every((r) => r.target === field),
+      code,
+    );
+    assert.ok(
+      attributes.every((a) => f.hint.includes(a)),
+      `${code}: the hint names the attribute: ${f.hint}`,
+    );
   }
 });
 
@@ -29,11 +35,14 @@ test('a user Shopify cannot take for want of identity is sent to the name, e-mai
   assert.match(f.hint, /name, an e-mail address or a phone number/);
 });
 
-test("a mapping refusal names the rule of its reason, and a taken e-mail under adoption off points at the policies", () => {
+test('a mapping refusal names the rule of its reason, and a taken e-mail under adoption off points at the policies', () => {
   const f = fixFor('INVALID_VALUE', 'rule "locale" (locale -> locale): not a locale', mapping);
   assert.deepEqual([f.where, f.field, f.rules.map((r) => r.id), f.attributes], ['attribute', 'locale', ['locale'], ['locale']]);
   const email = fixFor('EMAIL_INVALID', 'rule "email" (emails.value -> email): the value has no @', mapping);
-  assert.deepEqual(email.rules.map((r) => r.id), ['email']);
+  assert.deepEqual(
+    email.rules.map((r) => r.id),
+    ['email'],
+  );
   const adopt = fixFor('EMAIL_TAKEN', 'Email has already been taken (this tenant does not adopt existing customers)', mapping);
   assert.equal(adopt.where, 'policies');
   assert.match(adopt.hint, /adoption/);
@@ -46,10 +55,12 @@ test('failures that are not about a value send the admin to the mapping, the pol
   assert.equal(where('DEFINITION_MISMATCH'), 'mapping');
   assert.equal(where('SETTINGS_INVALID', 'invalid mapping: rules.0.source must be a path'), 'mapping');
   assert.equal(where('SETTINGS_INVALID', 'invalid policies: deprovision must be one of tag, delete, erase'), 'policies');
-  for (const code of ['UNAUTHORIZED', 'MISSING_SCOPE', 'FORBIDDEN', 'SHOP_UNAVAILABLE', 'TOKEN_REQUEST_FAILED']) assert.equal(where(code), 'shop', code);
+  for (const code of ['UNAUTHORIZED', 'MISSING_SCOPE', 'FORBIDDEN', 'SHOP_UNAVAILABLE', 'TOKEN_REQUEST_FAILED'])
+    assert.equal(where(code), 'shop', code);
   for (const code of ['HTTP_5XX', 'TIMEOUT', 'NETWORK', 'THROTTLED', 'INTERNAL']) assert.equal(where(code), 'retry', code);
   assert.equal(where(''), 'retry');
-  for (const code of ['INVALID_INPUT', 'SETTINGS_INVALID', 'HTTP_5XX', 'UNAUTHORIZED']) assert.ok(fixFor(code, null, mapping).hint.length > 20, code);
+  for (const code of ['INVALID_INPUT', 'SETTINGS_INVALID', 'HTTP_5XX', 'UNAUTHORIZED'])
+    assert.ok(fixFor(code, null, mapping).hint.length > 20, code);
 });
 
 test('without a readable mapping the refused field is still named, with a hint to map it', () => {

@@ -36,7 +36,17 @@ const FIELD_OF: Record<string, string[]> = {
 };
 
 /** What Shopify's connection refused: fixed in the shop's app and its credentials. */
-const SHOP_CODES = new Set(['UNAUTHORIZED', 'MISSING_SCOPE', 'FORBIDDEN', 'SHOP_UNAVAILABLE', 'SHOP_NOT_CONNECTED', 'TOKEN_REQUEST_FAILED', 'ENDPOINT_NOT_FOUND', 'GRAPHQL_INVALID', 'UNSUPPORTED']);
+const SHOP_CODES = new Set([
+  'UNAUTHORIZED',
+  'MISSING_SCOPE',
+  'FORBIDDEN',
+  'SHOP_UNAVAILABLE',
+  'SHOP_NOT_CONNECTED',
+  'TOKEN_REQUEST_FAILED',
+  'ENDPOINT_NOT_FOUND',
+  'GRAPHQL_INVALID',
+  'UNSUPPORTED',
+]);
 
 function targetName(r: Rule): string {
   const t = r.target;
@@ -47,7 +57,8 @@ function targetName(r: Rule): string {
 
 const ruleRef = (r: Rule) => ({ id: r.id, source: r.source ?? null, target: targetName(r) });
 const attributesOf = (rules: Rule[]) => [...new Set(rules.flatMap((r) => (r.source ? [r.source] : [])))];
-const fieldOf = (r: Rule | undefined) => (r?.target.kind === 'field' ? r.target.field : r?.target.kind === 'address' ? `address.${r.target.field}` : null);
+const fieldOf = (r: Rule | undefined) =>
+  r?.target.kind === 'field' ? r.target.field : r?.target.kind === 'address' ? `address.${r.target.field}` : null;
 
 function hintFor(code: string, attributes: string[], adoptionOff: boolean): string {
   const attr = attributes.length ? attributes.map((a) => `"${a}"`).join(' or ') : 'the attribute';
@@ -70,13 +81,21 @@ function hintFor(code: string, attributes: string[], adoptionOff: boolean): stri
 }
 
 /** Where to fix one failure, from its code and reason. */
-export function fixFor(code: string | null, reason: string | null, mapping: MappingDocument | undefined, opts: { adoptionOff?: boolean } = {}): FixHint {
+export function fixFor(
+  code: string | null,
+  reason: string | null,
+  mapping: MappingDocument | undefined,
+  opts: { adoptionOff?: boolean } = {},
+): FixHint {
   const rules = mapping?.rules.filter((r) => r.direction !== 'toScim') ?? [];
   // The mapping's own refusals name their rule: `rule "email" (emails.value -> email): …`.
   const named = reason ? rules.filter((r) => [...reason.matchAll(/rule "([^"]+)"/g)].some((m) => m[1] === r.id)) : [];
   const fields = code ? FIELD_OF[code] : undefined;
   if (fields || (code === 'INVALID_VALUE' && named.length)) {
-    const writing = named.length && code !== 'CUSTOMER_NEEDS_IDENTITY' ? named : rules.filter((r) => r.target.kind === 'field' && fields?.includes(r.target.field));
+    const writing =
+      named.length && code !== 'CUSTOMER_NEEDS_IDENTITY'
+        ? named
+        : rules.filter((r) => r.target.kind === 'field' && fields?.includes(r.target.field));
     const adoptionOff = code === 'EMAIL_TAKEN' && (opts.adoptionOff === true || /does not adopt/.test(reason ?? ''));
     const attributes = attributesOf(writing);
     return {
@@ -84,7 +103,10 @@ export function fixFor(code: string | null, reason: string | null, mapping: Mapp
       field: fields?.[0] ?? fieldOf(writing[0]),
       rules: writing.map(ruleRef),
       attributes,
-      hint: writing.length || adoptionOff ? hintFor(code!, attributes, adoptionOff) : `No rule of the mapping writes the customer's ${fields?.join(', ') ?? 'field'}: add one that reads an attribute holding it.`,
+      hint:
+        writing.length || adoptionOff
+          ? hintFor(code!, attributes, adoptionOff)
+          : `No rule of the mapping writes the customer's ${fields?.join(', ') ?? 'field'}: add one that reads an attribute holding it.`,
     };
   }
   const none = { field: null, rules: [], attributes: [] };
@@ -92,18 +114,50 @@ export function fixFor(code: string | null, reason: string | null, mapping: Mapp
     case 'INVALID_VALUE':
     case 'INVALID_INPUT':
     case 'TAKEN':
-      return { where: 'mapping', ...none, hint: `Shopify refused a value the mapping writes (the reason names it): correct the attribute in the identity provider, or change the rule that writes it.` };
+      return {
+        where: 'mapping',
+        ...none,
+        hint: `Shopify refused a value the mapping writes (the reason names it): correct the attribute in the identity provider, or change the rule that writes it.`,
+      };
     case 'CUSTOM_ID_TAKEN':
-      return { where: 'mapping', field: 'customId', rules: [], attributes: [], hint: 'Another customer holds this custom id: the custom-id metafield of the mapping must be unique per user.' };
+      return {
+        where: 'mapping',
+        field: 'customId',
+        rules: [],
+        attributes: [],
+        hint: 'Another customer holds this custom id: the custom-id metafield of the mapping must be unique per user.',
+      };
     case 'DEFINITION_MISMATCH':
-      return { where: 'mapping', ...none, rules: named.map(ruleRef), hint: "A metafield definition in the shop has another type than the mapping's rule: change the rule's type, or the definition in Shopify." };
+      return {
+        where: 'mapping',
+        ...none,
+        rules: named.map(ruleRef),
+        hint: "A metafield definition in the shop has another type than the mapping's rule: change the rule's type, or the definition in Shopify.",
+      };
     case 'SETTINGS_INVALID':
       return /polic/i.test(reason ?? '')
-        ? { where: 'policies', ...none, hint: 'The stored policies cannot be read: open the policies, correct them and save; every held user is then tried again.' }
-        : { where: 'mapping', ...none, hint: 'The stored mapping cannot be read: open the mapping, correct it and save; every held user is then tried again.' };
+        ? {
+            where: 'policies',
+            ...none,
+            hint: 'The stored policies cannot be read: open the policies, correct them and save; every held user is then tried again.',
+          }
+        : {
+            where: 'mapping',
+            ...none,
+            hint: 'The stored mapping cannot be read: open the mapping, correct it and save; every held user is then tried again.',
+          };
   }
-  if (code && SHOP_CODES.has(code)) return { where: 'shop', ...none, hint: 'The shop connection refused the write: test the connection in Settings and grant what it asks for, then retry.' };
-  return { where: 'retry', ...none, hint: 'Shopify could not be reached or kept failing: nothing to change here; once it answers again, retry.' };
+  if (code && SHOP_CODES.has(code))
+    return {
+      where: 'shop',
+      ...none,
+      hint: 'The shop connection refused the write: test the connection in Settings and grant what it asks for, then retry.',
+    };
+  return {
+    where: 'retry',
+    ...none,
+    hint: 'Shopify could not be reached or kept failing: nothing to change here; once it answers again, retry.',
+  };
 }
 
 function mappingOf(t: Tenant): MappingDocument | undefined {
@@ -120,10 +174,17 @@ function adoptionOff(t: Tenant): boolean {
 }
 
 /** One page of the failed users with their fix hints, and how many failed per code in all. */
-export async function listSyncFailures(deps: Pick<AdminDeps, 'db' | 'dialect'>, t: Tenant, q: { limit?: unknown; cursor?: unknown; q?: unknown; errorCode?: unknown }) {
+export async function listSyncFailures(
+  deps: Pick<AdminDeps, 'db' | 'dialect'>,
+  t: Tenant,
+  q: { limit?: unknown; cursor?: unknown; q?: unknown; errorCode?: unknown },
+) {
   const mapping = mappingOf(t);
   const page = await listUsers(deps, t, { ...q, syncState: 'failed' });
-  const failures = page.users.map((u: UserListEntry) => ({ user: u, fix: fixFor(u.syncErrorCode, u.syncError, mapping, { adoptionOff: adoptionOff(t) }) }));
+  const failures = page.users.map((u: UserListEntry) => ({
+    user: u,
+    fix: fixFor(u.syncErrorCode, u.syncError, mapping, { adoptionOff: adoptionOff(t) }),
+  }));
   return { failures, total: page.total, next: page.next, byCode: await failedCountsByCode(deps.db, t.id) };
 }
 
@@ -134,7 +195,15 @@ export async function listSyncFailures(deps: Pick<AdminDeps, 'db' | 'dialect'>, 
 export async function retrySyncFailures(deps: AdminDeps, t: Tenant): Promise<{ queued: number }> {
   const queued = await deps.db.transaction().execute(async (tx) => {
     const n = await requeueHeldUsers(tx, t.id, 'retry');
-    if (n) await audit(tx, { tenantId: t.id, actor: deps.actor, action: 'sync-failures.retry', resourceType: 'User', resourceId: null, detail: { queued: n } });
+    if (n)
+      await audit(tx, {
+        tenantId: t.id,
+        actor: deps.actor,
+        action: 'sync-failures.retry',
+        resourceType: 'User',
+        resourceId: null,
+        detail: { queued: n },
+      });
     return n;
   });
   if (queued) deps.wake?.();

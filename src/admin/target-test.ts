@@ -28,12 +28,20 @@ export interface TargetTestResult {
 /** What to change for a refused test, by the status the target answered (or none when it did not answer). */
 function advice(kind: 'scim' | 'webhook', code: string, status: number | null): string {
   if (code === 'TARGET_SECRET_UNREADABLE') return 'Enter the credential again and save the target.';
-  if (code === 'TARGET_NETWORK' || code === 'TARGET_TIMEOUT') return 'Check the address and that the bridge can reach it (firewall, DNS, TLS).';
-  if (code === 'TARGET_BAD_RESPONSE') return kind === 'scim' ? 'The address answers, but not as a SCIM server: give the base URL of its SCIM API.' : 'The receiver answered something unexpected.';
+  if (code === 'TARGET_NETWORK' || code === 'TARGET_TIMEOUT')
+    return 'Check the address and that the bridge can reach it (firewall, DNS, TLS).';
+  if (code === 'TARGET_BAD_RESPONSE')
+    return kind === 'scim'
+      ? 'The address answers, but not as a SCIM server: give the base URL of its SCIM API.'
+      : 'The receiver answered something unexpected.';
   if (status === 401 || status === 403)
-    return kind === 'scim' ? 'The target refused the token: issue a new one there and save it on this target.' : 'The receiver refused the event: check that it verifies signatures with this target\'s secret.';
+    return kind === 'scim'
+      ? 'The target refused the token: issue a new one there and save it on this target.'
+      : "The receiver refused the event: check that it verifies signatures with this target's secret.";
   if (status === 404 || status === 405)
-    return kind === 'scim' ? 'There is no SCIM API at this address: the base URL is the part before /Users, e.g. https://crm.example.com/scim/v2.' : 'Nothing receives events at this URL: check the path.';
+    return kind === 'scim'
+      ? 'There is no SCIM API at this address: the base URL is the part before /Users, e.g. https://crm.example.com/scim/v2.'
+      : 'Nothing receives events at this URL: check the path.';
   if (status !== null && status >= 500) return 'The target failed on its side; try again later or look at its logs.';
   return kind === 'scim' ? 'Check the base URL and the token.' : 'Check the URL and what the receiver expects.';
 }
@@ -48,7 +56,11 @@ export async function testTarget(deps: AdminDeps, t: Tenant, id: string, opts: {
   try {
     if (target.kind === 'webhook') {
       const eventId = `msg_test_${randomUUID()}`;
-      const body = JSON.stringify({ type: 'test', timestamp: new Date().toISOString(), data: { tenant: t.name, targetId: target.id, message: 'A test event sent from the shopify-scim admin.' } });
+      const body = JSON.stringify({
+        type: 'test',
+        timestamp: new Date().toISOString(),
+        data: { tenant: t.name, targetId: target.id, message: 'A test event sent from the shopify-scim admin.' },
+      });
       const secret = openCredential(deps.box, target.secret, target.id);
       let res: Response;
       try {
@@ -65,9 +77,22 @@ export async function testTarget(deps: AdminDeps, t: Tenant, id: string, opts: {
       }
       const text = await res.text().catch(() => '');
       if (res.status < 200 || res.status >= 300) throw targetErrors.http('POST', target.url, res.status, text);
-      result = { ok: true, targetId: id, kind: 'webhook', status: res.status, durationMs: Date.now() - started, message: `${target.url} accepted the signed test event (HTTP ${res.status})`, code: null };
+      result = {
+        ok: true,
+        targetId: id,
+        kind: 'webhook',
+        status: res.status,
+        durationMs: Date.now() - started,
+        message: `${target.url} accepted the signed test event (HTTP ${res.status})`,
+        code: null,
+      };
     } else {
-      const client = new ScimClient({ baseUrl: target.baseUrl, token: openCredential(deps.box, target.token, target.id), timeoutMs: target.timeoutMs, fetch: doFetch });
+      const client = new ScimClient({
+        baseUrl: target.baseUrl,
+        token: openCredential(deps.box, target.token, target.id),
+        timeoutMs: target.timeoutMs,
+        fetch: doFetch,
+      });
       await client.send('GET', '/ServiceProviderConfig');
       // Many servers answer their ServiceProviderConfig without a token: a read of one user's id shows the token works.
       const r = await client.send('GET', '/Users?count=1&attributes=id');
@@ -84,8 +109,23 @@ export async function testTarget(deps: AdminDeps, t: Tenant, id: string, opts: {
   } catch (e) {
     if (!(e instanceof TargetError)) throw e;
     const status = e.status ?? null;
-    result = { ok: false, targetId: id, kind: target.kind, status, durationMs: Date.now() - started, message: `${redactPersonal(e.message)}. ${advice(target.kind, e.code, status)}`, code: e.code };
+    result = {
+      ok: false,
+      targetId: id,
+      kind: target.kind,
+      status,
+      durationMs: Date.now() - started,
+      message: `${redactPersonal(e.message)}. ${advice(target.kind, e.code, status)}`,
+      code: e.code,
+    };
   }
-  await audit(deps.db, { tenantId: t.id, actor: deps.actor, action: 'target.test', resourceType: 'Target', resourceId: id, detail: { ok: result.ok, status: result.status, ...(result.code ? { code: result.code } : {}) } });
+  await audit(deps.db, {
+    tenantId: t.id,
+    actor: deps.actor,
+    action: 'target.test',
+    resourceType: 'Target',
+    resourceId: id,
+    detail: { ok: result.ok, status: result.status, ...(result.code ? { code: result.code } : {}) },
+  });
   return result;
 }

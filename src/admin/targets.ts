@@ -27,8 +27,23 @@ const keepsCredential = (v: unknown) => v === undefined || v === '' || v === CRE
 /** How a change treated the credential, for the audit log (which never holds the credential itself). */
 type CredentialChange = 'set' | 'kept' | 'generated';
 
-function auditTarget(deps: AdminDeps, db: Db, tenant: Tenant, action: string, t: { id: string; kind: string }, credential?: CredentialChange, extra: Obj = {}) {
-  return audit(db, { tenantId: tenant.id, actor: deps.actor, action, resourceType: 'Target', resourceId: t.id, detail: { kind: t.kind, ...(credential ? { credential } : {}), ...extra } });
+function auditTarget(
+  deps: AdminDeps,
+  db: Db,
+  tenant: Tenant,
+  action: string,
+  t: { id: string; kind: string },
+  credential?: CredentialChange,
+  extra: Obj = {},
+) {
+  return audit(db, {
+    tenantId: tenant.id,
+    actor: deps.actor,
+    action,
+    resourceType: 'Target',
+    resourceId: t.id,
+    detail: { kind: t.kind, ...(credential ? { credential } : {}), ...extra },
+  });
 }
 
 /** A target as the API shows it: its credential replaced by "set". */
@@ -56,7 +71,9 @@ function parse(input: Obj): Target {
   const r = targetSchema.safeParse(input);
   if (!r.success) {
     const lines = issueLines(r.error.issues, 'target');
-    throw adminErrors.invalidTarget(`the target has ${lines.length} problem${lines.length === 1 ? '' : 's'}: ${lines.join('; ')}`, { errors: lines });
+    throw adminErrors.invalidTarget(`the target has ${lines.length} problem${lines.length === 1 ? '' : 's'}: ${lines.join('; ')}`, {
+      errors: lines,
+    });
   }
   return r.data;
 }
@@ -70,7 +87,10 @@ async function checkClient(deps: AdminDeps, tenant: Tenant, t: Target): Promise<
 }
 
 function requireBox(deps: AdminDeps) {
-  if (!deps.box) throw adminErrors.secretsUnavailable('the server has no secret key, so target credentials cannot be stored; set SECRET_KEY or let the server create its key file');
+  if (!deps.box)
+    throw adminErrors.secretsUnavailable(
+      'the server has no secret key, so target credentials cannot be stored; set SECRET_KEY or let the server create its key file',
+    );
   return deps.box;
 }
 
@@ -88,7 +108,8 @@ export async function createTarget(deps: AdminDeps, tenant: Tenant, input: unkno
   const sealed = { ...t, [key]: box.seal((t as Obj)[key] as string) } as Target;
   await updateSettings(deps, tenant.id, async (s, tx) => {
     const list = Array.isArray(s.targets) ? (s.targets as Obj[]) : [];
-    if (list.some((x) => isObj(x) && x.id === t.id)) throw adminErrors.targetExists(`tenant "${tenant.name}" already has a target "${t.id}"`);
+    if (list.some((x) => isObj(x) && x.id === t.id))
+      throw adminErrors.targetExists(`tenant "${tenant.name}" already has a target "${t.id}"`);
     s.targets = [...list, sealed];
     await auditTarget(deps, tx, tenant, 'target.create', t, generated ? 'generated' : 'set');
   });
@@ -98,7 +119,8 @@ export async function createTarget(deps: AdminDeps, tenant: Tenant, input: unkno
 /** Replaces a target; a credential left out keeps the stored one. */
 export async function replaceTarget(deps: AdminDeps, tenant: Tenant, id: string, input: unknown): Promise<TargetView> {
   if (!isObj(input)) throw adminErrors.invalidTarget('send the target as a JSON object with "kind": "scim" or "webhook"');
-  if (input.id !== undefined && input.id !== id) throw adminErrors.invalidTarget(`target.id: the body names "${String(input.id)}" but the URL names "${id}"; ids cannot change`);
+  if (input.id !== undefined && input.id !== id)
+    throw adminErrors.invalidTarget(`target.id: the body names "${String(input.id)}" but the URL names "${id}"; ids cannot change`);
   const box = requireBox(deps);
   const body: Obj = { ...input, id };
   const kind = body.kind as keyof typeof SECRET_KEY;
@@ -174,18 +196,29 @@ export async function importTargets(deps: AdminDeps, tenant: Tenant, input: unkn
           body[key] = secrets[id] = generateWebhookSecret();
           credential = 'generated';
         } else {
-          return void problems.push(`${where} ("${id}"): no ${key} in the file and none stored for this target in tenant "${tenant.name}"; add "${key}" to the entry`);
+          return void problems.push(
+            `${where} ("${id}"): no ${key} in the file and none stored for this target in tenant "${tenant.name}"; add "${key}" to the entry`,
+          );
         }
       }
       const r = targetSchema.safeParse(body);
       if (!r.success) return void problems.push(...issueLines(r.error.issues, where));
       const t = r.data;
-      if (t.clientId !== undefined && !clients.has(t.clientId)) return void problems.push(`${where} ("${id}"): clientId "${t.clientId}" is not a SCIM client of tenant "${tenant.name}"`);
+      if (t.clientId !== undefined && !clients.has(t.clientId))
+        return void problems.push(`${where} ("${id}"): clientId "${t.clientId}" is not a SCIM client of tenant "${tenant.name}"`);
       const k = SECRET_KEY[t.kind];
-      writes.push({ index, target: t, credential, stored: credential === 'kept' ? (t as Obj) : { ...t, [k]: box.seal((t as Obj)[k] as string) } });
+      writes.push({
+        index,
+        target: t,
+        credential,
+        stored: credential === 'kept' ? (t as Obj) : { ...t, [k]: box.seal((t as Obj)[k] as string) },
+      });
     });
     if (problems.length) {
-      throw adminErrors.invalidTarget(`the targets have ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.join('; ')}`, { errors: problems });
+      throw adminErrors.invalidTarget(
+        `the targets have ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.join('; ')}`,
+        { errors: problems },
+      );
     }
     const result: ImportResult = { created: [], replaced: [], secrets };
     for (const w of writes) {

@@ -40,8 +40,10 @@ export async function listTenants(deps: Pick<AdminDeps, 'db'>, baseUrl: string):
 /** Creates a tenant from `{name, displayName?}`; 409 when the name is taken. */
 export async function createTenant(deps: Pick<AdminDeps, 'db' | 'actor'>, body: unknown, baseUrl: string): Promise<TenantListEntry> {
   const b = (body ?? {}) as { name?: unknown; displayName?: unknown };
-  if (typeof b.name !== 'string') throw adminErrors.invalidTenant('send {"name": "my-store"}: a name of lower-case letters, digits and dashes');
-  if (b.displayName !== undefined && (typeof b.displayName !== 'string' || b.displayName.length > 200)) throw adminErrors.invalidTenant('displayName must be text of at most 200 characters');
+  if (typeof b.name !== 'string')
+    throw adminErrors.invalidTenant('send {"name": "my-store"}: a name of lower-case letters, digits and dashes');
+  if (b.displayName !== undefined && (typeof b.displayName !== 'string' || b.displayName.length > 200))
+    throw adminErrors.invalidTenant('displayName must be text of at most 200 characters');
   const t = await new TenantRepository(deps.db, deps.actor).create(b.name, b.displayName as string | undefined).catch(fromTenantError);
   return { name: t.name, displayName: t.displayName, createdAt: t.createdAt, scimBaseUrl: scimUrl(baseUrl, t) };
 }
@@ -57,7 +59,10 @@ export interface TenantSummary extends TenantListEntry {
 
 /** Everything about a tenant on one page, secrets left out. */
 export async function tenantSummary(deps: Pick<AdminDeps, 'db'>, t: Tenant, baseUrl: string): Promise<TenantSummary> {
-  const [mapping, clients] = await Promise.all([currentMapping(deps, t).catch(() => undefined), new TenantRepository(deps.db).listClients(t.id)]);
+  const [mapping, clients] = await Promise.all([
+    currentMapping(deps, t).catch(() => undefined),
+    new TenantRepository(deps.db).listClients(t.id),
+  ]);
   const targets = readTargets(t.settings);
   return {
     name: t.name,
@@ -66,7 +71,13 @@ export async function tenantSummary(deps: Pick<AdminDeps, 'db'>, t: Tenant, base
     scimBaseUrl: scimUrl(baseUrl, t),
     shop: shopView(t.settings),
     mapping: mapping
-      ? { version: mapping.version, source: mapping.source, preset: mapping.document.preset ?? null, rules: mapping.document.rules.length, savedAt: mapping.savedAt }
+      ? {
+          version: mapping.version,
+          source: mapping.source,
+          preset: mapping.document.preset ?? null,
+          rules: mapping.document.rules.length,
+          savedAt: mapping.savedAt,
+        }
       : { version: 0, source: 'invalid', preset: null, rules: 0, savedAt: null },
     policies: getPolicies(t),
     targets: { list: targets.targets.map(targetView), problems: targets.problems },

@@ -64,16 +64,19 @@ export async function listUsers(
   q: { q?: unknown; syncState?: unknown; errorCode?: unknown; limit?: unknown; cursor?: unknown },
 ): Promise<{ users: UserListEntry[]; total: number; next: string | null }> {
   const limit = positiveInt('limit', q.limit, USER_PAGE_MAX) ?? USER_PAGE_DEFAULT;
-  if (q.q !== undefined && (typeof q.q !== 'string' || q.q.length > 200)) throw adminErrors.badRequest('q must be text of at most 200 characters');
+  if (q.q !== undefined && (typeof q.q !== 'string' || q.q.length > 200))
+    throw adminErrors.badRequest('q must be text of at most 200 characters');
   if (q.syncState !== undefined && q.syncState !== '' && !SYNC_STATES.includes(q.syncState as SyncStateFilter))
     throw adminErrors.badRequest(`syncState must be one of ${SYNC_STATES.join(', ')}`);
-  if (q.errorCode !== undefined && (typeof q.errorCode !== 'string' || !/^[A-Z0-9_]{1,64}$/.test(q.errorCode))) throw adminErrors.badRequest('errorCode must be an error code such as EMAIL_TAKEN');
+  if (q.errorCode !== undefined && (typeof q.errorCode !== 'string' || !/^[A-Z0-9_]{1,64}$/.test(q.errorCode)))
+    throw adminErrors.badRequest('errorCode must be an error code such as EMAIL_TAKEN');
   let after: string | undefined;
   if (q.cursor !== undefined && q.cursor !== '') {
     if (typeof q.cursor !== 'string') throw adminErrors.badRequest('cursor must be the "next" of the previous page');
     // any text decodes as base64url: only one that encodes back to itself is a cursor this API made
     after = Buffer.from(q.cursor, 'base64url').toString('utf8');
-    if (Buffer.from(after, 'utf8').toString('base64url') !== q.cursor) throw adminErrors.badRequest('cursor must be the "next" of the previous page');
+    if (Buffer.from(after, 'utf8').toString('base64url') !== q.cursor)
+      throw adminErrors.badRequest('cursor must be the "next" of the previous page');
   }
   const { rows, total } = await searchUsers(deps.db, deps.dialect, t.id, {
     ...(typeof q.q === 'string' && q.q.trim() ? { q: q.q } : {}),
@@ -181,7 +184,8 @@ export async function userDetail(deps: AdminDeps, t: Tenant, id: string, origin:
   );
   let customer: ShopifyCustomer | null = null;
   let customerNote: string | null = null;
-  if (!link?.customerId) customerNote = link?.syncState === 'failed' ? 'Shopify has not taken this user: no customer is linked' : 'no customer is linked yet';
+  if (!link?.customerId)
+    customerNote = link?.syncState === 'failed' ? 'Shopify has not taken this user: no customer is linked' : 'no customer is linked yet';
   else {
     const client = shopsOf(deps)?.clientFor(t);
     if (!client) customerNote = 'no shop is connected, so the customer cannot be read';

@@ -8,7 +8,11 @@ import { issueLoginLink } from '../admin/accounts.js';
 import type { Bridge } from '../server.js';
 
 /** What `serve` and `demo` print about the admin UI: its address, and a sign-in link while no account can sign in. */
-export async function adminSignIn(bridge: Pick<Bridge, 'store'>, origin: string, opts: { always?: boolean } = {}): Promise<{ url: string; loginUrl: string | null; setupRequired: boolean }> {
+export async function adminSignIn(
+  bridge: Pick<Bridge, 'store'>,
+  origin: string,
+  opts: { always?: boolean } = {},
+): Promise<{ url: string; loginUrl: string | null; setupRequired: boolean }> {
   const accounts = new AdminAccounts(bridge.store.db, bridge.store.dialect);
   const setupRequired = (await accounts.count()) === 0;
   const loginUrl = setupRequired || opts.always ? (await issueLoginLink(accounts, origin)).url : null;

@@ -27,7 +27,13 @@ export interface AdminCommandOptions {
 async function openFromEnv(): Promise<AdminSession> {
   const config = loadConfig();
   const store = await openStore({ url: config.databaseUrl });
-  const deps = { db: store.db, dialect: store.dialect, box: secretBoxFor(config), actor: 'cli', ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) };
+  const deps = {
+    db: store.db,
+    dialect: store.dialect,
+    box: secretBoxFor(config),
+    actor: 'cli',
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+  };
   return { deps, close: () => store.close() };
 }
 

@@ -37,7 +37,8 @@ function emit(print: (s: string) => void, value: unknown, file?: string): void {
 function describeSave(r: SaveResult): string {
   const lines = [`saved mapping version ${r.version}`];
   for (const w of r.warnings) lines.push(`warning: ${w.message}`);
-  for (const d of r.definitions ?? []) lines.push(`metafield definition ${d.namespace}.${d.key} (${d.type}): ${d.status}${d.message ? ` — ${d.message}` : ''}`);
+  for (const d of r.definitions ?? [])
+    lines.push(`metafield definition ${d.namespace}.${d.key} (${d.type}): ${d.status}${d.message ? ` — ${d.message}` : ''}`);
   return lines.join('\n');
 }
 
@@ -67,7 +68,10 @@ export function configCommands(opts: ConfigCommandOptions = {}): Command[] {
     .action((o: { tenant: string; file: string; comment?: string; json?: boolean }) =>
       run(o.json, async (deps) => {
         const doc = readJson(o.file);
-        const r = await saveMapping(deps, await requireTenant(deps, o.tenant), doc, { source: 'import', ...(o.comment ? { comment: o.comment } : {}) });
+        const r = await saveMapping(deps, await requireTenant(deps, o.tenant), doc, {
+          source: 'import',
+          ...(o.comment ? { comment: o.comment } : {}),
+        });
         print(o.json ? JSON.stringify({ version: r.version, warnings: r.warnings, definitions: r.definitions ?? null }) : describeSave(r));
       })(),
     );
@@ -92,7 +96,11 @@ export function configCommands(opts: ConfigCommandOptions = {}): Command[] {
       run(o.json, async (deps) => {
         const list = await listVersions(deps, await requireTenant(deps, o.tenant));
         if (o.json) print(JSON.stringify({ versions: list.map(({ document, ...v }) => ({ ...v, preset: document.preset ?? null })) }));
-        else print(list.map((v) => `${v.version}\t${v.savedAt}\t${v.savedBy}\t${v.source}${v.comment ? `\t${v.comment}` : ''}`).join('\n') || 'no saved versions: the default preset applies');
+        else
+          print(
+            list.map((v) => `${v.version}\t${v.savedAt}\t${v.savedBy}\t${v.source}${v.comment ? `\t${v.comment}` : ''}`).join('\n') ||
+              'no saved versions: the default preset applies',
+          );
       })(),
     );
 
@@ -147,7 +155,8 @@ export function configCommands(opts: ConfigCommandOptions = {}): Command[] {
         const r = await importTargets(deps, await requireTenant(deps, o.tenant), readJson(o.file));
         if (o.json) return print(JSON.stringify(r));
         const lines = [`created: ${r.created.join(', ') || 'none'}`, `replaced: ${r.replaced.join(', ') || 'none'}`];
-        for (const [id, secret] of Object.entries(r.secrets)) lines.push(`webhook secret of "${id}" (shown once, give it to the receiver): ${secret}`);
+        for (const [id, secret] of Object.entries(r.secrets))
+          lines.push(`webhook secret of "${id}" (shown once, give it to the receiver): ${secret}`);
         print(lines.join('\n'));
       })(),
     );

@@ -76,11 +76,17 @@ export async function startDemo(config: Config): Promise<Demo> {
   const emulator = config.shopify ? undefined : await emulatorFor(config, saved.shopifyAccessToken);
   const adminToken = config.adminToken ?? saved.adminToken ?? generateToken('adm_');
   // Webhook callbacks and target events need an absolute address: the public URL, else the one the demo listens on.
-  const publicUrl = config.publicUrl ?? (config.port > 0 ? `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${config.port}` : undefined);
-  const emulatorShop = emulator ? { shop: emulator.shop, apiBaseUrl: emulator.url, accessToken: emulator.accessToken, clientSecret: emulator.clientSecret } : undefined;
+  const publicUrl =
+    config.publicUrl ?? (config.port > 0 ? `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${config.port}` : undefined);
+  const emulatorShop = emulator
+    ? { shop: emulator.shop, apiBaseUrl: emulator.url, accessToken: emulator.accessToken, clientSecret: emulator.clientSecret }
+    : undefined;
   let bridge: Bridge;
   try {
-    bridge = await startBridge({ config: { ...config, adminToken, host, publicUrl }, ...(emulatorShop ? { admin: { emulatorShop } } : {}) });
+    bridge = await startBridge({
+      config: { ...config, adminToken, host, publicUrl },
+      ...(emulatorShop ? { admin: { emulatorShop } } : {}),
+    });
   } catch (e) {
     await emulator?.close();
     throw e;
@@ -178,4 +184,3 @@ export function demoCommand(): Command {
     .option('--json', 'print the credentials as one JSON object')
     .action((o: { json?: boolean }) => runDemo(configOrExit(), !!o.json));
 }
-

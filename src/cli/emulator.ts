@@ -21,7 +21,8 @@ interface EmulatorFlags {
 function positive(name: string, integer: boolean) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`${name} must be a positive ${integer ? 'integer' : 'number'}.`);
+    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+      throw new InvalidArgumentError(`${name} must be a positive ${integer ? 'integer' : 'number'}.`);
     return n;
   };
 }
@@ -35,8 +36,17 @@ function port(v: string): number {
 /** Emulator options from the command's flags. */
 export function emulatorOptions(f: EmulatorFlags): EmulatorOptions {
   return {
-    port: f.port, host: f.host, shop: f.shop, accessToken: f.accessToken, clientId: f.clientId, clientSecret: f.clientSecret,
-    restoreRate: f.restoreRate, bucketSize: f.bucketSize, tokenTtlSeconds: f.tokenTtl, planName: f.plan, persistFile: f.persist,
+    port: f.port,
+    host: f.host,
+    shop: f.shop,
+    accessToken: f.accessToken,
+    clientId: f.clientId,
+    clientSecret: f.clientSecret,
+    restoreRate: f.restoreRate,
+    bucketSize: f.bucketSize,
+    tokenTtlSeconds: f.tokenTtl,
+    planName: f.plan,
+    persistFile: f.persist,
   };
 }
 
@@ -74,7 +84,17 @@ export function emulatorCommand(onStarted?: (em: Emulator) => void): Command {
     .action(async (f: EmulatorFlags) => {
       const em = await startEmulator(emulatorOptions(f));
       if (f.json) {
-        console.log(JSON.stringify({ url: em.url, graphqlUrl: em.graphqlUrl, shop: em.shop, apiVersion: em.apiVersion, accessToken: em.accessToken, clientId: em.clientId, clientSecret: em.clientSecret }));
+        console.log(
+          JSON.stringify({
+            url: em.url,
+            graphqlUrl: em.graphqlUrl,
+            shop: em.shop,
+            apiVersion: em.apiVersion,
+            accessToken: em.accessToken,
+            clientId: em.clientId,
+            clientSecret: em.clientSecret,
+          }),
+        );
       } else console.log(emulatorBanner(em, f.persist));
       const stop = async () => {
         await em.close();

@@ -10,7 +10,9 @@ export type JobsCommandOptions = AdminCommandOptions;
 
 /** One line per job: id, when it died, kind, key, attempts, the error. */
 export function formatDead(jobs: DeadJobView[]): string {
-  return jobs.map((j) => `${j.id}\t${j.deadAt}\t${j.kind}\t${j.key}\t${j.attempts} attempt(s)\t${j.lastErrorCode ?? '-'}: ${j.lastError ?? ''}`).join('\n');
+  return jobs
+    .map((j) => `${j.id}\t${j.deadAt}\t${j.kind}\t${j.key}\t${j.attempts} attempt(s)\t${j.lastErrorCode ?? '-'}: ${j.lastError ?? ''}`)
+    .join('\n');
 }
 
 /** Builds the `jobs` command (`dead`, `retry`). */
@@ -32,7 +34,9 @@ export function jobsCommand(opts: JobsCommandOptions = {}): Command {
         if (o.json) return print(JSON.stringify(page));
         if (!page.jobs.length) return print(page.total ? 'no dead-lettered jobs on this page' : 'no dead-lettered jobs');
         print(formatDead(page.jobs));
-        print(`${page.jobs.length} of ${page.total} dead-lettered job(s)${page.nextBefore !== null ? `; next page: --before ${page.nextBefore}` : ''}`);
+        print(
+          `${page.jobs.length} of ${page.total} dead-lettered job(s)${page.nextBefore !== null ? `; next page: --before ${page.nextBefore}` : ''}`,
+        );
       })(),
     );
   jobs
@@ -47,7 +51,9 @@ export function jobsCommand(opts: JobsCommandOptions = {}): Command {
         if (!!o.id === !!o.all) throw adminErrors.badRequest('name one job with --id <n>, or all of them with --all');
         const id = o.id === undefined ? undefined : positiveInt('--id', o.id)!;
         const r = await retryDeadJobs(deps, await requireTenant(deps, o.tenant), id === undefined ? undefined : [id]);
-        print(o.json ? JSON.stringify(r) : r.retried ? `requeued ${r.retried} job(s): ${r.ids.join(', ')}` : 'no dead-lettered jobs to retry');
+        print(
+          o.json ? JSON.stringify(r) : r.retried ? `requeued ${r.retried} job(s): ${r.ids.join(', ')}` : 'no dead-lettered jobs to retry',
+        );
       })(),
     );
   return jobs;

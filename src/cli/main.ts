@@ -22,7 +22,11 @@ import { shopCommand } from './shop-commands.js';
 import { resolvePublicUrl, type ResolvedUrl } from './public-url.js';
 
 /** A tenant's SCIM base URL as clients must be given it, with where the address comes from (see resolvePublicUrl). */
-async function scimBaseUrl(cfg: Config, store: Store, tenant: string): Promise<{ url: string; source: ResolvedUrl['source']; note?: string }> {
+async function scimBaseUrl(
+  cfg: Config,
+  store: Store,
+  tenant: string,
+): Promise<{ url: string; source: ResolvedUrl['source']; note?: string }> {
   const base = await resolvePublicUrl(cfg, store.db);
   return { url: `${base.url}/scim/v2/${tenant}`, source: base.source, ...(base.note ? { note: base.note } : {}) };
 }
@@ -70,7 +74,9 @@ export function buildProgram(): Command {
     if (cfg.shopify) await connectTenantFromConfig(bridge.store.db, cfg, tenantName);
     console.log(`shopify-scim listening on ${bridge.url} (database: ${bridge.store.dialect})`);
     const ui = await adminSignIn(bridge, cfg.publicUrl ?? bridge.url);
-    console.log(ui.loginUrl ? `admin UI: open ${ui.loginUrl} to create the admin account (one-time link, valid for an hour)` : `admin UI: ${ui.url}`);
+    console.log(
+      ui.loginUrl ? `admin UI: open ${ui.loginUrl} to create the admin account (one-time link, valid for an hour)` : `admin UI: ${ui.url}`,
+    );
     if (cfg.shopify) await ensureWebhooksAtStart(bridge, tenantName);
   }
 
@@ -93,10 +99,13 @@ export function buildProgram(): Command {
     .description('bring the database schema up to date')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      await withStore(async (store) => {
-        const applied = await migrateToLatest(store.db, store.dialect);
-        out(!!o.json, { applied }, applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
-      }, { migrate: false });
+      await withStore(
+        async (store) => {
+          const applied = await migrateToLatest(store.db, store.dialect);
+          out(!!o.json, { applied }, applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
+        },
+        { migrate: false },
+      );
     });
 
   const tenant = program.command('tenant').description('manage tenants (one per shop)');
@@ -110,7 +119,18 @@ export function buildProgram(): Command {
         try {
           const t = await new TenantRepository(store.db, 'cli').create(name, o.displayName);
           const u = await scimBaseUrl(cfg, store, t.name);
-          out(!!o.json, { id: t.id, name: t.name, displayName: t.displayName, scimBaseUrl: u.url, scimBaseUrlSource: u.source, ...(u.note ? { note: u.note } : {}) }, `created tenant ${t.name}\n${urlLine(u)}`);
+          out(
+            !!o.json,
+            {
+              id: t.id,
+              name: t.name,
+              displayName: t.displayName,
+              scimBaseUrl: u.url,
+              scimBaseUrlSource: u.source,
+              ...(u.note ? { note: u.note } : {}),
+            },
+            `created tenant ${t.name}\n${urlLine(u)}`,
+          );
         } catch (e) {
           fail(e, !!o.json);
         }
@@ -123,8 +143,11 @@ export function buildProgram(): Command {
     .action(async (o: { json?: boolean }) => {
       await withStore(async (store) => {
         const list = await new TenantRepository(store.db).list();
-        out(!!o.json, { tenants: list.map((t) => ({ id: t.id, name: t.name, displayName: t.displayName, createdAt: t.createdAt })) },
-          list.length ? list.map((t) => `${t.name}\t${t.displayName}\t${t.createdAt}`).join('\n') : 'no tenants yet');
+        out(
+          !!o.json,
+          { tenants: list.map((t) => ({ id: t.id, name: t.name, displayName: t.displayName, createdAt: t.createdAt })) },
+          list.length ? list.map((t) => `${t.name}\t${t.displayName}\t${t.createdAt}`).join('\n') : 'no tenants yet',
+        );
       });
     });
 
@@ -143,12 +166,24 @@ export function buildProgram(): Command {
           const { client, token: secret } = await repo.createToken(t.id, o.label);
           const u = await scimBaseUrl(cfg, store, t.name);
           const examples = signupExamples(u.url, secret);
-          out(!!o.json, { clientId: client.id, label: client.label, token: secret, tenant: t.name, scimBaseUrl: u.url, scimBaseUrlSource: u.source, ...(u.note ? { note: u.note } : {}), examples },
+          out(
+            !!o.json,
+            {
+              clientId: client.id,
+              label: client.label,
+              token: secret,
+              tenant: t.name,
+              scimBaseUrl: u.url,
+              scimBaseUrlSource: u.source,
+              ...(u.note ? { note: u.note } : {}),
+              examples,
+            },
             [
               `token for "${client.label}" (shown once, store it now):\n${secret}\n${urlLine(u)}`,
               `\nCreate a user from a shell:\n${examples.curl}`,
               `\nOr from your server's code:\n${examples.fetch}`,
-            ].join('\n'));
+            ].join('\n'),
+          );
         } catch (e) {
           fail(e, !!o.json);
         }
@@ -165,7 +200,11 @@ export function buildProgram(): Command {
           const repo = new TenantRepository(store.db);
           const t = await repo.requireByName(o.tenant);
           const list = await repo.listClients(t.id);
-          out(!!o.json, { tokens: list }, list.map((c) => `${c.id}\t${c.label}\t${c.tokenPrefix}…\t${c.revokedAt ? 'revoked' : 'active'}`).join('\n') || 'no tokens');
+          out(
+            !!o.json,
+            { tokens: list },
+            list.map((c) => `${c.id}\t${c.label}\t${c.tokenPrefix}…\t${c.revokedAt ? 'revoked' : 'active'}`).join('\n') || 'no tokens',
+          );
         } catch (e) {
           fail(e, !!o.json);
         }

@@ -25,8 +25,13 @@ export function formatShopCheck(r: ShopCheckReport): string {
   const lines = formatCheckReport(r).split('\n');
   const verdict = lines.pop()!;
   const w = r.webhooks;
-  lines.push(`  webhooks      ${w.callbackUrl ?? '(no PUBLIC_URL)'}; secret ${w.secret}; ${w.subscribed.length} topic(s) subscribed, ${w.missing.length} missing`);
-  if (w.testDelivery) lines.push(`  test delivery ${w.testDelivery.ok ? 'accepted by the receiver' : `not accepted (${w.testDelivery.status ?? w.testDelivery.error})`}`);
+  lines.push(
+    `  webhooks      ${w.callbackUrl ?? '(no PUBLIC_URL)'}; secret ${w.secret}; ${w.subscribed.length} topic(s) subscribed, ${w.missing.length} missing`,
+  );
+  if (w.testDelivery)
+    lines.push(
+      `  test delivery ${w.testDelivery.ok ? 'accepted by the receiver' : `not accepted (${w.testDelivery.status ?? w.testDelivery.error})`}`,
+    );
   for (const x of w.warnings) lines.push(`  ! ${x.message}`);
   lines.push(verdict);
   return lines.join('\n');
@@ -50,7 +55,9 @@ export function shopCommand(opts: AdminCommandOptions = {}): Command {
   const shop = new Command('shop').description("a tenant's Shopify shop connection: connect, show, check, disconnect");
   shop
     .command('connect')
-    .description('connect a tenant to a shop with a static token and its webhook secret, or with client credentials; checked against the shop first')
+    .description(
+      'connect a tenant to a shop with a static token and its webhook secret, or with client credentials; checked against the shop first',
+    )
     .requiredOption('--tenant <name>', 'tenant name')
     .requiredOption('--shop <domain>', 'the shop domain, e.g. my-store.myshopify.com')
     .option('--access-token <token>', "a custom app's Admin API token (shpat_…); needs --webhook-secret")
@@ -64,7 +71,15 @@ export function shopCommand(opts: AdminCommandOptions = {}): Command {
       run(o.json, async (base) => {
         const deps = await withPublicUrl(base);
         const body = Object.fromEntries(
-          Object.entries({ shop: o.shop, accessToken: o.accessToken, webhookSecret: o.webhookSecret, clientId: o.clientId, clientSecret: o.clientSecret, apiVersion: o.apiVersion, apiBaseUrl: o.apiBaseUrl }).filter(([, v]) => v !== undefined),
+          Object.entries({
+            shop: o.shop,
+            accessToken: o.accessToken,
+            webhookSecret: o.webhookSecret,
+            clientId: o.clientId,
+            clientSecret: o.clientSecret,
+            apiVersion: o.apiVersion,
+            apiBaseUrl: o.apiBaseUrl,
+          }).filter(([, v]) => v !== undefined),
         );
         const view = await connectShop(deps, await requireTenant(deps, o.tenant), body);
         if (o.json) return print(JSON.stringify(view));
@@ -83,12 +98,19 @@ export function shopCommand(opts: AdminCommandOptions = {}): Command {
         const v = shopView((await requireTenant(deps, o.tenant)).settings);
         if (o.json) return print(JSON.stringify(v));
         if (!v.connected) return print(`tenant ${o.tenant} has no shop connected`);
-        print(Object.entries(v).filter(([k]) => k !== 'connected').map(([k, x]) => `${k.padEnd(14)}${String(x)}`).join('\n'));
+        print(
+          Object.entries(v)
+            .filter(([k]) => k !== 'connected')
+            .map(([k, x]) => `${k.padEnd(14)}${String(x)}`)
+            .join('\n'),
+        );
       })(),
     );
   shop
     .command('check')
-    .description("connect with the stored credentials and check scopes, customer data and webhook delivery to this bridge; exit 1 when anything is wrong")
+    .description(
+      'connect with the stored credentials and check scopes, customer data and webhook delivery to this bridge; exit 1 when anything is wrong',
+    )
     .requiredOption('--tenant <name>', 'tenant name')
     .option('--json', 'print JSON')
     .action((o: { tenant: string; json?: boolean }) =>

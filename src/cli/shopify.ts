@@ -19,13 +19,21 @@ export function formatCheckReport(r: CheckReport): string {
   const row = (k: string, v: string) => lines.push(`  ${k.padEnd(14)}${v}`);
   if (r.info) {
     const i = r.info;
-    row('shop', `${i.name} (${i.myshopifyDomain}${i.primaryDomain && i.primaryDomain !== i.myshopifyDomain ? `, ${i.primaryDomain}` : ''})`);
+    row(
+      'shop',
+      `${i.name} (${i.myshopifyDomain}${i.primaryDomain && i.primaryDomain !== i.myshopifyDomain ? `, ${i.primaryDomain}` : ''})`,
+    );
     row('plan', `${i.plan.displayName}${i.plan.shopifyPlus ? ' (Plus)' : ''}${i.plan.partnerDevelopment ? ' (development store)' : ''}`);
     row('auth', r.auth === 'clientCredentials' ? 'client credentials grant' : 'access token');
     row('API version', i.apiVersion ?? r.requestedApiVersion);
     row('scopes', i.scopes.length ? i.scopes.join(', ') : '(none)');
-    if (i.bucket) row('cost bucket', `${i.bucket.maximumAvailable} points, restores ${i.bucket.restoreRate}/s (${i.bucket.currentlyAvailable} available now)`);
-    if (r.customerDataAccess !== null) row('customer data', r.customerDataAccess ? 'name, email, phone and address readable' : 'NOT readable');
+    if (i.bucket)
+      row(
+        'cost bucket',
+        `${i.bucket.maximumAvailable} points, restores ${i.bucket.restoreRate}/s (${i.bucket.currentlyAvailable} available now)`,
+      );
+    if (r.customerDataAccess !== null)
+      row('customer data', r.customerDataAccess ? 'name, email, phone and address readable' : 'NOT readable');
   }
   for (const p of r.problems) lines.push(`  ✗ ${p.message}`);
   lines.push(r.ok ? 'OK: the bridge can work with this shop.' : 'FAILED');

@@ -17,7 +17,11 @@ export interface CommandContext {
   store?: (config: Config) => Promise<Store>;
 }
 
-async function withTenant<T>(ctx: CommandContext, name: string, fn: (deps: ReconcileDeps, tenant: Tenant, config: Config) => Promise<T>): Promise<T> {
+async function withTenant<T>(
+  ctx: CommandContext,
+  name: string,
+  fn: (deps: ReconcileDeps, tenant: Tenant, config: Config) => Promise<T>,
+): Promise<T> {
   const config = (ctx.config ?? (() => loadConfig()))();
   const store = await (ctx.store ?? ((c) => openStore({ url: c.databaseUrl })))(config);
   try {
@@ -59,7 +63,9 @@ export function formatImport(r: ImportReport): string {
     `  left unlinked       ${r.unmatched}${r.unmatched > r.deprovisioned ? ' (use --create-users to make SCIM users for them)' : ''}`,
   ];
   if (r.deprovisioned)
-    lines.push(`  deprovisioned       ${r.deprovisioned} (customers the bridge deactivated; --create-users --include-deprovisioned imports them as inactive users)`);
+    lines.push(
+      `  deprovisioned       ${r.deprovisioned} (customers the bridge deactivated; --create-users --include-deprovisioned imports them as inactive users)`,
+    );
   for (const s of r.skipped) lines.push(`  skipped ${s.customerId}: ${s.reason}`);
   return lines.join('\n');
 }
@@ -67,11 +73,16 @@ export function formatImport(r: ImportReport): string {
 /** The reconcile report as lines a person reads. */
 export function formatReconcile(r: ReconcileReport): string {
   const verb = r.repair ? 'repaired' : 'found';
-  const lines = [`reconcile of ${r.tenant} (${r.mode}${r.since ? ` since ${r.since}` : ''}): ${r.scanned} customer(s) compared, ${driftCount(r)} drift(s) ${verb}`];
+  const lines = [
+    `reconcile of ${r.tenant} (${r.mode}${r.since ? ` since ${r.since}` : ''}): ${r.scanned} customer(s) compared, ${driftCount(r)} drift(s) ${verb}`,
+  ];
   const list = (title: string, items: { customerId: string; userId?: string; outcome?: string; reason?: string }[]) => {
     if (!items.length) return;
     lines.push(`  ${title}: ${items.length}`);
-    for (const d of items.slice(0, 50)) lines.push(`    ${d.customerId}${d.userId ? ` (user ${d.userId})` : ''}${d.outcome ? `: ${d.outcome}` : ''}${d.reason ? `: ${d.reason}` : ''}`);
+    for (const d of items.slice(0, 50))
+      lines.push(
+        `    ${d.customerId}${d.userId ? ` (user ${d.userId})` : ''}${d.outcome ? `: ${d.outcome}` : ''}${d.reason ? `: ${d.reason}` : ''}`,
+      );
   };
   list('changes without a processed webhook', r.missedUpdates);
   list('links lost from the database', r.lostLinks);
@@ -80,7 +91,8 @@ export function formatReconcile(r: ReconcileReport): string {
   list('conflicts to resolve by hand', r.conflicts);
   if (r.unlinkedCustomers) lines.push(`  customers with no SCIM user: ${r.unlinkedCustomers} (see \`import\`)`);
   if (r.subscriptions.error) lines.push(`  webhook subscriptions not checked: ${r.subscriptions.error}`);
-  else if (r.subscriptions.missing.length) lines.push(`  webhook topics missing: ${r.subscriptions.missing.join(', ')}${r.subscriptions.repaired ? ' (subscribed)' : ''}`);
+  else if (r.subscriptions.missing.length)
+    lines.push(`  webhook topics missing: ${r.subscriptions.missing.join(', ')}${r.subscriptions.repaired ? ' (subscribed)' : ''}`);
   if (!r.repair) lines.push(`nothing was changed${driftCount(r) ? '; run again with --repair to fix it' : ''}`);
   return lines.join('\n');
 }
@@ -97,9 +109,17 @@ export function importCommand(ctx: CommandContext = {}): Command {
     .action(async (o: { tenant: string; createUsers?: boolean; includeDeprovisioned?: boolean; dryRun?: boolean; json?: boolean }) => {
       try {
         if (o.includeDeprovisioned && !o.createUsers) throw new Error('--include-deprovisioned goes with --create-users');
-        const onProgress = (p: ImportReport) => console.error(`import of ${p.tenant}: ${p.scanned} customer(s) read, ${p.alreadyLinked + p.linkedByCustomId + p.linkedByEmail} linked, ${p.created} user(s) created…`);
+        const onProgress = (p: ImportReport) =>
+          console.error(
+            `import of ${p.tenant}: ${p.scanned} customer(s) read, ${p.alreadyLinked + p.linkedByCustomId + p.linkedByEmail} linked, ${p.created} user(s) created…`,
+          );
         const r = await withTenant(ctx, o.tenant, (deps, tenant) =>
-          importCustomers(deps, tenant, { createUsers: !!o.createUsers, includeDeprovisioned: !!o.includeDeprovisioned, dryRun: !!o.dryRun, onProgress }),
+          importCustomers(deps, tenant, {
+            createUsers: !!o.createUsers,
+            includeDeprovisioned: !!o.includeDeprovisioned,
+            dryRun: !!o.dryRun,
+            onProgress,
+          }),
         );
         report(!!o.json, r, formatImport(r));
       } catch (e) {
@@ -120,7 +140,9 @@ export function reconcileCommand(ctx: CommandContext = {}): Command {
     .action(async (o: { tenant: string; repair?: boolean; incremental?: boolean; dryRun?: boolean; json?: boolean }) => {
       try {
         if (o.dryRun && o.repair) throw new Error('--dry-run and --repair exclude each other');
-        const r = await withTenant(ctx, o.tenant, (deps, tenant) => reconcileTenant(deps, tenant, { repair: !!o.repair, full: !o.incremental }));
+        const r = await withTenant(ctx, o.tenant, (deps, tenant) =>
+          reconcileTenant(deps, tenant, { repair: !!o.repair, full: !o.incremental }),
+        );
         report(!!o.json, r, formatReconcile(r));
         if (!o.repair && driftCount(r) > 0) process.exitCode = 3;
       } catch (e) {
@@ -143,8 +165,17 @@ export function webhooksCommand(ctx: CommandContext = {}): Command {
           uri: webhookCallbackUrl(config.publicUrl ?? '', tenant.name),
           ...(await ensureTenantWebhooks(deps, tenant)),
         }));
-        const summary = { uri: r.uri, created: r.created.map((x) => x.topic), kept: r.kept.map((x) => x.topic), deleted: r.deleted.map((x) => x.topic) };
-        report(!!o.json, summary, `webhooks to ${r.uri}: ${summary.created.length} created, ${summary.kept.length} kept, ${summary.deleted.length} removed`);
+        const summary = {
+          uri: r.uri,
+          created: r.created.map((x) => x.topic),
+          kept: r.kept.map((x) => x.topic),
+          deleted: r.deleted.map((x) => x.topic),
+        };
+        report(
+          !!o.json,
+          summary,
+          `webhooks to ${r.uri}: ${summary.created.length} created, ${summary.kept.length} kept, ${summary.deleted.length} removed`,
+        );
       } catch (e) {
         failed(e, !!o.json);
       }

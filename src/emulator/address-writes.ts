@@ -40,7 +40,9 @@ export function updateAddress(shop: Shop, c: CustomerRecord, a: AddressRecord, i
  */
 export function deleteAddress(shop: Shop, c: CustomerRecord, a: AddressRecord): UserErrorOut[] {
   if (c.defaultAddressId === a.id && c.addresses.length > 1)
-    return [{ field: ['addressId'], message: "The default address of the customer can't be deleted before setting another one as default." }];
+    return [
+      { field: ['addressId'], message: "The default address of the customer can't be deleted before setting another one as default." },
+    ];
   const before = structuredClone(c);
   c.addresses = c.addresses.filter((x) => x !== a);
   if (c.defaultAddressId === a.id) c.defaultAddressId = null;

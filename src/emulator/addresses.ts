@@ -5,10 +5,18 @@ import type { AddressRecord } from './state.js';
 import type { UserErrorOut } from './validation.js';
 
 export interface AddressInput {
-  firstName?: string | null; lastName?: string | null; company?: string | null;
-  address1?: string | null; address2?: string | null; city?: string | null;
-  province?: string | null; provinceCode?: string | null; country?: string | null; countryCode?: string | null;
-  zip?: string | null; phone?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  company?: string | null;
+  address1?: string | null;
+  address2?: string | null;
+  city?: string | null;
+  province?: string | null;
+  provinceCode?: string | null;
+  country?: string | null;
+  countryCode?: string | null;
+  zip?: string | null;
+  phone?: string | null;
 }
 
 export type AddressFields = Omit<AddressRecord, 'id'>;
@@ -25,11 +33,15 @@ const ZONES: Record<string, Array<[string, string]>> = {
     'OR Oregon|PW Palau|PA Pennsylvania|PR Puerto Rico|RI Rhode Island|SC South Carolina|SD South Dakota|TN Tennessee|' +
     'TX Texas|UM U.S. Outlying Islands|VI U.S. Virgin Islands|UT Utah|VT Vermont|VA Virginia|WA Washington|' +
     'WV West Virginia|WI Wisconsin|WY Wyoming'
-  ).split('|').map((z) => [z.slice(0, 2), z.slice(3)]),
+  )
+    .split('|')
+    .map((z) => [z.slice(0, 2), z.slice(3)]),
   CA: (
     'AB Alberta|BC British Columbia|MB Manitoba|NB New Brunswick|NL Newfoundland and Labrador|NS Nova Scotia|' +
     'NT Northwest Territories|NU Nunavut|ON Ontario|PE Prince Edward Island|QC Quebec|SK Saskatchewan|YT Yukon'
-  ).split('|').map((z) => [z.slice(0, 2), z.slice(3)]),
+  )
+    .split('|')
+    .map((z) => [z.slice(0, 2), z.slice(3)]),
 };
 
 /** The zone a region code or name names in `country`, or undefined; null when the emulator knows no zones there. */
@@ -61,7 +73,20 @@ export function checkAddress(
   const errors: UserErrorOut[] = [];
   const out: AddressFields = base
     ? { ...base }
-    : { firstName: null, lastName: null, company: null, address1: null, address2: null, city: null, province: null, provinceCode: null, country: null, countryCode: null, zip: null, phone: null };
+    : {
+        firstName: null,
+        lastName: null,
+        company: null,
+        address1: null,
+        address2: null,
+        city: null,
+        province: null,
+        provinceCode: null,
+        country: null,
+        countryCode: null,
+        zip: null,
+        phone: null,
+      };
   for (const k of TEXT_FIELDS) {
     const v = blankToNull(input[k]);
     if (v !== undefined) out[k] = v;
@@ -92,7 +117,11 @@ export function checkAddress(
     const zone = zoneOf(out.countryCode, region);
     if (zone === undefined) {
       const which = out.provinceCode ? 'provinceCode' : 'province';
-      errors.push({ field: field(which), message: `Province is not a valid province in ${out.country ?? out.countryCode}`, code: 'INVALID' });
+      errors.push({
+        field: field(which),
+        message: `Province is not a valid province in ${out.country ?? out.countryCode}`,
+        code: 'INVALID',
+      });
     } else if (zone) {
       out.provinceCode = zone[0];
       out.province ??= zone[1];

@@ -48,13 +48,25 @@ export class AppAuth {
   grant(params: Record<string, unknown>): GrantResult {
     const grantType = params.grant_type;
     if (grantType !== 'client_credentials')
-      return { status: 400, body: { error: grantType ? 'unsupported_grant_type' : 'invalid_request', error_description: grantType ? `The grant type ${String(grantType)} is not supported.` : 'Missing grant_type parameter.' } };
+      return {
+        status: 400,
+        body: {
+          error: grantType ? 'unsupported_grant_type' : 'invalid_request',
+          error_description: grantType ? `The grant type ${String(grantType)} is not supported.` : 'Missing grant_type parameter.',
+        },
+      };
     const id = typeof params.client_id === 'string' ? params.client_id : '';
     const secret = typeof params.client_secret === 'string' ? params.client_secret : '';
     if (!id || !same(id, this.creds.clientId))
-      return { status: 400, body: { error: 'invalid_request', error_description: `Could not find Shopify API application with api_key ${id}` } };
+      return {
+        status: 400,
+        body: { error: 'invalid_request', error_description: `Could not find Shopify API application with api_key ${id}` },
+      };
     if (!same(secret, this.creds.clientSecret))
-      return { status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed due to an invalid client secret.' } };
+      return {
+        status: 401,
+        body: { error: 'invalid_client', error_description: 'Client authentication failed due to an invalid client secret.' },
+      };
     const token = `shpat_${randomBytes(16).toString('hex')}`;
     const ttl = this.creds.tokenTtlSeconds;
     this.tokens.set(token, this.clock() + ttl * 1000);

@@ -36,7 +36,8 @@ test('phones normalise to E.164 and implausible numbers are refused', () => {
 
 test('emails need a dotted domain and no spaces', () => {
   for (const good of ['a@example.com', 'first.last+tag@sub.example.co.uk']) assert.equal(isValidEmail(good), true, good);
-  for (const bad of ['a@b', 'a b@example.com', 'a@@example.com', '@example.com', 'a@example.c', 'a..b@example.com']) assert.equal(isValidEmail(bad), false, bad);
+  for (const bad of ['a@b', 'a b@example.com', 'a@@example.com', '@example.com', 'a@example.c', 'a..b@example.com'])
+    assert.equal(isValidEmail(bad), false, bad);
 });
 
 test('tags are comma-split, trimmed and deduplicated case-insensitively keeping the first spelling', () => {

@@ -1,9 +1,6 @@
 // Bulk mutation operations: each line of the staged JSONL runs through the same resolvers as a single call of the
 // mutation (same userErrors, webhooks, metafields), uncharged, and becomes one result line with its __lineNumber.
-import {
-  getVariableValues, Kind, parse, validate,
-  type DocumentNode, type GraphQLSchema, type OperationDefinitionNode,
-} from 'graphql';
+import { getVariableValues, Kind, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { ExecContext } from './graphql/context.js';
 import { mutationResolvers } from './graphql/defaults.js';
 import { executePrepared } from './graphql/run.js';
@@ -46,7 +43,9 @@ interface Running {
 
 type Start = { op: BulkOperationRecord } | { error: UserErrorOut };
 
-const fail = (code: string, message: string, field: string[] | null = null): { error: UserErrorOut } => ({ error: { field, message, code } });
+const fail = (code: string, message: string, field: string[] | null = null): { error: UserErrorOut } => ({
+  error: { field, message, code },
+});
 
 export class BulkMutationRunner {
   private readonly timers = new Timers();
@@ -60,13 +59,20 @@ export class BulkMutationRunner {
     const limit = bulkMutationLimit(apiVersion);
     if (running.length >= limit)
       return limit === 1
-        ? fail('OPERATION_IN_PROGRESS', `A bulk mutation operation for this app and shop is already in progress: ${gid('BulkOperation', running[0].id)}.`)
+        ? fail(
+            'OPERATION_IN_PROGRESS',
+            `A bulk mutation operation for this app and shop is already in progress: ${gid('BulkOperation', running[0].id)}.`,
+          )
         : fail('LIMIT_REACHED', `A maximum of ${limit} bulk mutation operations can run at the same time.`);
     const checked = this.check(args.mutation);
     if ('error' in checked) return checked;
     const text = this.deps.uploads.read(args.stagedUploadPath);
     if (text === undefined)
-      return fail('NO_SUCH_FILE', `The JSONL file could not be found. Try uploading the file again, and check that you've entered the URL correctly for the stagedUploadPath mutation argument.`, ['stagedUploadPath']);
+      return fail(
+        'NO_SUCH_FILE',
+        `The JSONL file could not be found. Try uploading the file again, and check that you've entered the URL correctly for the stagedUploadPath mutation argument.`,
+        ['stagedUploadPath'],
+      );
     const lines: Running['lines'] = [];
     const raw = text.split('\n');
     for (let i = 0; i < raw.length; i++) {
@@ -78,12 +84,25 @@ export class BulkMutationRunner {
         v = undefined;
       }
       if (!v || typeof v !== 'object' || Array.isArray(v))
-        return fail('INVALID_STAGED_UPLOAD_FILE', `The JSONL file submitted via the stagedUploadsCreate mutation is invalid: line ${i + 1} is not a JSON object.`, ['stagedUploadPath']);
+        return fail(
+          'INVALID_STAGED_UPLOAD_FILE',
+          `The JSONL file submitted via the stagedUploadsCreate mutation is invalid: line ${i + 1} is not a JSON object.`,
+          ['stagedUploadPath'],
+        );
       lines.push({ lineNumber: lines.length, variables: v as Record<string, unknown> });
     }
     const op: BulkOperationRecord = {
-      id: shop.nextId(), query: args.mutation, status: 'CREATED', type: 'MUTATION', errorCode: null, createdAt: shop.nowIso(), completedAt: null,
-      objectCount: 0, rootObjectCount: 0, fileSize: null, result: null,
+      id: shop.nextId(),
+      query: args.mutation,
+      status: 'CREATED',
+      type: 'MUTATION',
+      errorCode: null,
+      createdAt: shop.nowIso(),
+      completedAt: null,
+      objectCount: 0,
+      rootObjectCount: 0,
+      fileSize: null,
+      result: null,
     };
     shop.data.bulkOperations.push(op);
     shop.changed();
@@ -106,14 +125,18 @@ export class BulkMutationRunner {
       return fail('INVALID_MUTATION', `Invalid mutation: ${(e as Error).message}`, ['mutation']);
     }
     const ops = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-    if (ops.length !== 1 || ops[0].operation !== 'mutation') return fail('INVALID_MUTATION', 'Bulk mutations must contain exactly one mutation operation.', ['mutation']);
+    if (ops.length !== 1 || ops[0].operation !== 'mutation')
+      return fail('INVALID_MUTATION', 'Bulk mutations must contain exactly one mutation operation.', ['mutation']);
     const invalid = validate(this.deps.schema, doc);
     if (invalid.length) return fail('INVALID_MUTATION', `Invalid mutation: ${invalid[0].message}`, ['mutation']);
     const roots = ops[0].selectionSet.selections;
     const root = roots[0];
-    if (roots.length !== 1 || root.kind !== Kind.FIELD) return fail('INVALID_MUTATION', 'Bulk mutations must have exactly one top-level field.', ['mutation']);
-    if (NOT_IN_BULK.has(root.name.value)) return fail('INVALID_MUTATION', `${root.name.value} cannot be run as a bulk mutation.`, ['mutation']);
-    if (!mutationResolvers[root.name.value]) return fail('INVALID_MUTATION', `${root.name.value} is not supported by the shopify-scim emulator`, ['mutation']);
+    if (roots.length !== 1 || root.kind !== Kind.FIELD)
+      return fail('INVALID_MUTATION', 'Bulk mutations must have exactly one top-level field.', ['mutation']);
+    if (NOT_IN_BULK.has(root.name.value))
+      return fail('INVALID_MUTATION', `${root.name.value} cannot be run as a bulk mutation.`, ['mutation']);
+    if (!mutationResolvers[root.name.value])
+      return fail('INVALID_MUTATION', `${root.name.value} is not supported by the shopify-scim emulator`, ['mutation']);
     return { doc, operation: ops[0] };
   }
 
@@ -138,8 +161,12 @@ export class BulkMutationRunner {
     op.status = 'COMPLETED';
     op.completedAt = this.deps.shop.nowIso();
     this.deps.shop.emit('bulk_operations/finish', {
-      admin_graphql_api_id: gid('BulkOperation', op.id), completed_at: op.completedAt, created_at: op.createdAt,
-      error_code: null, status: 'completed', type: 'mutation',
+      admin_graphql_api_id: gid('BulkOperation', op.id),
+      completed_at: op.completedAt,
+      created_at: op.createdAt,
+      error_code: null,
+      status: 'completed',
+      type: 'mutation',
     });
     this.deps.shop.changed();
   }

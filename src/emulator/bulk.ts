@@ -21,7 +21,12 @@ export interface BulkDeps {
 }
 
 function isConnection(v: unknown): v is { edges?: Array<{ node: unknown }>; nodes?: unknown[] } {
-  return !!v && typeof v === 'object' && !Array.isArray(v) && (Array.isArray((v as { edges?: unknown }).edges) || Array.isArray((v as { nodes?: unknown }).nodes));
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    (Array.isArray((v as { edges?: unknown }).edges) || Array.isArray((v as { nodes?: unknown }).nodes))
+  );
 }
 
 function nodesOf(conn: { edges?: Array<{ node: unknown }>; nodes?: unknown[] }): Array<Record<string, unknown>> {
@@ -57,12 +62,27 @@ export class BulkRunner {
     const { shop } = this.deps;
     const running = shop.data.bulkOperations.filter((b) => b.type === 'QUERY' && (b.status === 'CREATED' || b.status === 'RUNNING'));
     if (running.length >= MAX_RUNNING_BULK)
-      return { error: { field: null, message: `A maximum of ${MAX_RUNNING_BULK} bulk query operations can run at the same time.`, code: 'LIMIT_REACHED' } };
+      return {
+        error: {
+          field: null,
+          message: `A maximum of ${MAX_RUNNING_BULK} bulk query operations can run at the same time.`,
+          code: 'LIMIT_REACHED',
+        },
+      };
     const problem = this.check(query);
     if (problem) return { error: { field: ['query'], message: problem, code: 'INVALID' } };
     const op: BulkOperationRecord = {
-      id: shop.nextId(), query, status: 'CREATED', type: 'QUERY', errorCode: null, createdAt: shop.nowIso(), completedAt: null,
-      objectCount: 0, rootObjectCount: 0, fileSize: null, result: null,
+      id: shop.nextId(),
+      query,
+      status: 'CREATED',
+      type: 'QUERY',
+      errorCode: null,
+      createdAt: shop.nowIso(),
+      completedAt: null,
+      objectCount: 0,
+      rootObjectCount: 0,
+      fileSize: null,
+      result: null,
     };
     shop.data.bulkOperations.push(op);
     shop.changed();
@@ -84,7 +104,8 @@ export class BulkRunner {
       return `Invalid bulk query: ${(e as Error).message}`;
     }
     const ops = doc.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-    if (ops.length !== 1 || ops[0].kind !== Kind.OPERATION_DEFINITION || ops[0].operation !== 'query') return 'Bulk queries must contain exactly one query operation.';
+    if (ops.length !== 1 || ops[0].kind !== Kind.OPERATION_DEFINITION || ops[0].operation !== 'query')
+      return 'Bulk queries must contain exactly one query operation.';
     const roots = ops[0].selectionSet.selections.filter((s) => s.kind === Kind.FIELD);
     const root = roots[0];
     if (roots.length !== 1 || root.kind !== Kind.FIELD) return 'Bulk queries must have exactly one top-level field.';
@@ -114,8 +135,12 @@ export class BulkRunner {
     }
     op.completedAt = shop.nowIso();
     shop.emit('bulk_operations/finish', {
-      admin_graphql_api_id: gid('BulkOperation', op.id), completed_at: op.completedAt, created_at: op.createdAt,
-      error_code: op.errorCode?.toLowerCase() ?? null, status: op.status.toLowerCase(), type: op.type.toLowerCase(),
+      admin_graphql_api_id: gid('BulkOperation', op.id),
+      completed_at: op.completedAt,
+      created_at: op.createdAt,
+      error_code: op.errorCode?.toLowerCase() ?? null,
+      status: op.status.toLowerCase(),
+      type: op.type.toLowerCase(),
     });
     shop.changed();
   }
@@ -125,7 +150,9 @@ export class BulkRunner {
     const op = this.deps.shop.data.bulkOperations.find((b) => b.id === id);
     if (!op) return { error: { field: ['id'], message: 'Bulk operation does not exist', code: 'INVALID' } };
     if (op.status !== 'CREATED' && op.status !== 'RUNNING')
-      return { error: { field: null, message: `A bulk operation cannot be canceled when it is ${op.status.toLowerCase()}`, code: 'INVALID' } };
+      return {
+        error: { field: null, message: `A bulk operation cannot be canceled when it is ${op.status.toLowerCase()}`, code: 'INVALID' },
+      };
     op.status = 'CANCELED';
     op.completedAt = this.deps.shop.nowIso();
     this.deps.shop.changed();

@@ -34,9 +34,17 @@ export function registerControlRoutes(app: FastifyInstance, d: ControlRouteDeps)
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     // Bulk result files and staged-upload targets are signed URLs on Shopify: no access token there either.
-    if (!req.url.startsWith('/_emulator/') || req.url.startsWith('/_emulator/bulk/') || req.url.startsWith('/_emulator/uploads') || d.loopback) return;
+    if (
+      !req.url.startsWith('/_emulator/') ||
+      req.url.startsWith('/_emulator/bulk/') ||
+      req.url.startsWith('/_emulator/uploads') ||
+      d.loopback
+    )
+      return;
     if (req.headers['x-shopify-access-token'] !== d.accessToken)
-      return reply.code(401).send({ error: 'The control API needs the X-Shopify-Access-Token header when the emulator listens beyond loopback' });
+      return reply
+        .code(401)
+        .send({ error: 'The control API needs the X-Shopify-Access-Token header when the emulator listens beyond loopback' });
   });
 
   app.get('/_emulator/info', async (_req, reply) => reply.send(d.info()));
@@ -46,7 +54,9 @@ export function registerControlRoutes(app: FastifyInstance, d: ControlRouteDeps)
     const c = control.customer(req.params.id);
     return c ? reply.send({ customer: c }) : reply.code(404).send({ error: `Customer ${req.params.id} does not exist` });
   });
-  app.post<{ Body: CustomerFields }>('/_emulator/customers', async (req, reply) => send(reply, () => control.createCustomer(req.body ?? {}), 201));
+  app.post<{ Body: CustomerFields }>('/_emulator/customers', async (req, reply) =>
+    send(reply, () => control.createCustomer(req.body ?? {}), 201),
+  );
   app.patch<IdParams & { Body: CustomerFields }>('/_emulator/customers/:id', async (req, reply) =>
     send(reply, () => control.updateCustomer(req.params.id, req.body ?? {})),
   );
@@ -64,8 +74,10 @@ export function registerControlRoutes(app: FastifyInstance, d: ControlRouteDeps)
       return control.mergeCustomers(req.params.id, req.body.remove);
     }),
   );
-  app.post<IdParams & { Body: { address?: AddressInput; setAsDefault?: boolean } }>('/_emulator/customers/:id/addresses', async (req, reply) =>
-    send(reply, () => control.addAddress(req.params.id, req.body?.address ?? {}, { setAsDefault: req.body?.setAsDefault === true }), 201),
+  app.post<IdParams & { Body: { address?: AddressInput; setAsDefault?: boolean } }>(
+    '/_emulator/customers/:id/addresses',
+    async (req, reply) =>
+      send(reply, () => control.addAddress(req.params.id, req.body?.address ?? {}, { setAsDefault: req.body?.setAsDefault === true }), 201),
   );
   app.post<IdParams & { Body: { totalPrice?: string } }>('/_emulator/customers/:id/orders', async (req, reply) =>
     send(reply, () => control.placeOrder(req.params.id, req.body ?? {}), 201),
@@ -73,18 +85,22 @@ export function registerControlRoutes(app: FastifyInstance, d: ControlRouteDeps)
   app.post<IdParams>('/_emulator/customers/:id/sign-in', async (req, reply) => send(reply, () => control.signIn(req.params.id)));
   app.post<IdParams>('/_emulator/customers/:id/disable', async (req, reply) => send(reply, () => control.disableAccount(req.params.id)));
 
-  app.get<{ Querystring: { topic?: string; status?: 'pending' | 'delivered' | 'failed' | 'dropped' } }>('/_emulator/webhooks/deliveries', async (req, reply) =>
-    reply.send({ deliveries: control.deliveries({ topic: req.query.topic, status: req.query.status }) }),
+  app.get<{ Querystring: { topic?: string; status?: 'pending' | 'delivered' | 'failed' | 'dropped' } }>(
+    '/_emulator/webhooks/deliveries',
+    async (req, reply) => reply.send({ deliveries: control.deliveries({ topic: req.query.topic, status: req.query.status }) }),
   );
   app.post('/_emulator/webhooks/idle', async (_req, reply) => {
     await control.webhooksIdle();
     return reply.send({ pending: 0 });
   });
 
-  app.get('/_emulator/counters', async (_req, reply) => reply.send({ counters: control.counters(), throttleStatus: control.throttleStatus() }));
+  app.get('/_emulator/counters', async (_req, reply) =>
+    reply.send({ counters: control.counters(), throttleStatus: control.throttleStatus() }),
+  );
 
   app.get('/_emulator/faults', async (_req, reply) => reply.send({ faults: control.faults() }));
-  const setFaults = async (req: FastifyRequest, reply: FastifyReply) => send(reply, () => ({ faults: control.setFaults((req.body ?? {}) as Record<string, never>) }));
+  const setFaults = async (req: FastifyRequest, reply: FastifyReply) =>
+    send(reply, () => ({ faults: control.setFaults((req.body ?? {}) as Record<string, never>) }));
   app.put('/_emulator/faults', setFaults);
   app.patch('/_emulator/faults', setFaults);
   app.delete('/_emulator/faults', async (_req, reply) => reply.send({ faults: control.clearFaults() }));

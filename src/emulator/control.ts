@@ -5,7 +5,16 @@ import type { CostBucket } from './bucket.js';
 import type { ThrottleStatus } from '../shopify/throttle.js';
 import { addAddress } from './address-writes.js';
 import type { AddressInput } from './addresses.js';
-import { changeTags, createCustomer, deleteCustomer, mergeCustomers, placeOrder, setState, updateCustomer, type CustomerFields } from './customers.js';
+import {
+  changeTags,
+  createCustomer,
+  deleteCustomer,
+  mergeCustomers,
+  placeOrder,
+  setState,
+  updateCustomer,
+  type CustomerFields,
+} from './customers.js';
 import { mergeFaults, NO_FAULTS, type Faults } from './faults.js';
 import type { RunCounters } from './graphql/run.js';
 import type { Shop } from './shop.js';
@@ -115,11 +124,25 @@ export interface ControlDeps {
 /** Plain JSON view of a customer for inspection. */
 export function snapshot(c: CustomerRecord): CustomerSnapshot {
   return {
-    id: gid('Customer', c.id), legacyResourceId: c.id, firstName: c.firstName, lastName: c.lastName, email: c.email,
-    phone: c.phone, state: c.state, tags: [...c.tags], note: c.note, locale: c.locale, createdAt: c.createdAt, updatedAt: c.updatedAt,
-    numberOfOrders: c.orders.length, canDelete: c.orders.length === 0, addresses: structuredClone(c.addresses), defaultAddressId: c.defaultAddressId,
+    id: gid('Customer', c.id),
+    legacyResourceId: c.id,
+    firstName: c.firstName,
+    lastName: c.lastName,
+    email: c.email,
+    phone: c.phone,
+    state: c.state,
+    tags: [...c.tags],
+    note: c.note,
+    locale: c.locale,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    numberOfOrders: c.orders.length,
+    canDelete: c.orders.length === 0,
+    addresses: structuredClone(c.addresses),
+    defaultAddressId: c.defaultAddressId,
     metafields: c.metafields.map((m) => ({ namespace: m.namespace, key: m.key, type: m.type, value: m.value })),
-    emailMarketingConsent: structuredClone(c.emailMarketingConsent), smsMarketingConsent: structuredClone(c.smsMarketingConsent),
+    emailMarketingConsent: structuredClone(c.emailMarketingConsent),
+    smsMarketingConsent: structuredClone(c.smsMarketingConsent),
     erasureRequestedAt: c.erasureRequestedAt,
   };
 }
@@ -132,7 +155,10 @@ export function makeControl(d: ControlDeps): EmulatorControl {
     if (!c) throw new ControlError(404, `Customer ${id} does not exist`);
     return c;
   };
-  const result = (r: { customer: CustomerRecord | null; userErrors: UserErrorOut[] }): StaffResult => ({ customer: r.customer ? snapshot(r.customer) : null, userErrors: r.userErrors });
+  const result = (r: { customer: CustomerRecord | null; userErrors: UserErrorOut[] }): StaffResult => ({
+    customer: r.customer ? snapshot(r.customer) : null,
+    userErrors: r.userErrors,
+  });
 
   return {
     createCustomer: (input) => result(createCustomer(d.shop, input)),
@@ -186,12 +212,20 @@ export function makeControl(d: ControlDeps): EmulatorControl {
       }
     },
     deliveries: (filter) =>
-      d.webhooks.deliveries.filter((x) => (!filter?.topic || x.topic === filter.topic) && (!filter?.status || x.status === filter.status)).map((x) => structuredClone(x)),
+      d.webhooks.deliveries
+        .filter((x) => (!filter?.topic || x.topic === filter.topic) && (!filter?.status || x.status === filter.status))
+        .map((x) => structuredClone(x)),
     webhooksIdle: () => d.webhooks.idle(),
     counters: () => {
       const all = d.webhooks.deliveries;
       const count = (s: WebhookDelivery['status']) => all.filter((x) => x.status === s).length;
-      return { ...d.counters, webhooksDelivered: count('delivered'), webhooksFailed: count('failed'), webhooksDropped: count('dropped'), webhooksPending: count('pending') };
+      return {
+        ...d.counters,
+        webhooksDelivered: count('delivered'),
+        webhooksFailed: count('failed'),
+        webhooksDropped: count('dropped'),
+        webhooksPending: count('pending'),
+      };
     },
     throttleStatus: () => d.bucket.status(),
     faults: () => ({ ...d.faults.current }),

@@ -21,7 +21,10 @@ test('scalars cost nothing and each object costs one', () => {
 
 test('a connection costs two plus first times its node cost', () => {
   assert.equal(cost('{ customers(first: 10) { nodes { id email } } }'), 12);
-  assert.equal(cost('{ customers(first: 50) { edges { cursor node { id defaultAddress { city } } } pageInfo { hasNextPage } } }'), 2 + 50 * 2);
+  assert.equal(
+    cost('{ customers(first: 50) { edges { cursor node { id defaultAddress { city } } } pageInfo { hasNextPage } } }'),
+    2 + 50 * 2,
+  );
   assert.equal(cost('query($n: Int) { customers(last: $n) { nodes { id } } }', { n: 250 }), 252);
 });
 
@@ -30,8 +33,18 @@ test('nested connections multiply', () => {
 });
 
 test('a mutation field costs ten whatever its payload selects, plus connections inside it', () => {
-  assert.equal(cost('mutation { customerCreate(input: {email: "a@b.co"}) { customer { id defaultEmailAddress { emailAddress } } userErrors { field message } } }'), 10);
-  assert.equal(cost('mutation { customerUpdate(input: {id: "gid://shopify/Customer/1"}) { customer { metafields(first: 3) { nodes { key } } } userErrors { message } } }'), 10 + 2 + 3);
+  assert.equal(
+    cost(
+      'mutation { customerCreate(input: {email: "a@b.co"}) { customer { id defaultEmailAddress { emailAddress } } userErrors { field message } } }',
+    ),
+    10,
+  );
+  assert.equal(
+    cost(
+      'mutation { customerUpdate(input: {id: "gid://shopify/Customer/1"}) { customer { metafields(first: 3) { nodes { key } } } userErrors { message } } }',
+    ),
+    10 + 2 + 3,
+  );
 });
 
 test('fragments count like inline selections and skipped fields do not count', () => {
@@ -41,6 +54,20 @@ test('fragments count like inline selections and skipped fields do not count', (
 
 test('actual cost counts the objects really returned', () => {
   const q = '{ customers(first: 10) { nodes { id defaultAddress { city } } } }';
-  assert.equal(cost(q, {}, { customers: { nodes: [{ id: 'a', defaultAddress: null }, { id: 'b', defaultAddress: { city: 'X' } }] } }), 2 + 1 + 2);
+  assert.equal(
+    cost(
+      q,
+      {},
+      {
+        customers: {
+          nodes: [
+            { id: 'a', defaultAddress: null },
+            { id: 'b', defaultAddress: { city: 'X' } },
+          ],
+        },
+      },
+    ),
+    2 + 1 + 2,
+  );
   assert.equal(cost('{ customer(id: "x") { id } }', {}, { customer: null }), 0);
 });

@@ -4,8 +4,22 @@ import { compare, evaluate, fieldsOf, matchText, parseSearch, parseSearchDate, t
 import type { CustomerRecord } from './state.js';
 
 export const CUSTOMER_SEARCH_FIELDS = [
-  'email', 'phone', 'tag', 'tag_not', 'state', 'updated_at', 'created_at', 'id', 'first_name', 'last_name',
-  'orders_count', 'number_of_orders', 'accepts_marketing', 'country', 'customer_date', 'default',
+  'email',
+  'phone',
+  'tag',
+  'tag_not',
+  'state',
+  'updated_at',
+  'created_at',
+  'id',
+  'first_name',
+  'last_name',
+  'orders_count',
+  'number_of_orders',
+  'accepts_marketing',
+  'country',
+  'customer_date',
+  'default',
 ];
 
 type Term = Extract<SearchNode, { kind: 'term' }>;

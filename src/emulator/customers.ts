@@ -51,7 +51,11 @@ export function makeAddress(shop: Shop, fields: AddressFields, id = shop.nextId(
 }
 
 function consent(c: ConsentInput, now: string): ConsentRecord {
-  return { marketingState: c.marketingState, marketingOptInLevel: c.marketingOptInLevel ?? 'SINGLE_OPT_IN', consentUpdatedAt: c.consentUpdatedAt ?? now };
+  return {
+    marketingState: c.marketingState,
+    marketingOptInLevel: c.marketingOptInLevel ?? 'SINGLE_OPT_IN',
+    consentUpdatedAt: c.consentUpdatedAt ?? now,
+  };
 }
 
 interface Plan {
@@ -72,7 +76,11 @@ function plan(shop: Shop, existing: CustomerRecord | null, input: CustomerFields
     const v = blankToNull(input[name]);
     if (v === undefined) continue;
     if (v !== null && v.length > 255)
-      errors.push({ field: f(name), message: `${name === 'firstName' ? 'First' : 'Last'} name is too long (maximum is 255 characters)`, code: 'TOO_LONG' });
+      errors.push({
+        field: f(name),
+        message: `${name === 'firstName' ? 'First' : 'Last'} name is too long (maximum is 255 characters)`,
+        code: 'TOO_LONG',
+      });
     patch[name] = v;
   }
   const email = blankToNull(input.email);
@@ -100,7 +108,8 @@ function plan(shop: Shop, existing: CustomerRecord | null, input: CustomerFields
 
   if (input.note !== undefined) patch.note = input.note === null || input.note === '' ? null : input.note;
   if (input.locale !== undefined && input.locale !== null) {
-    if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(input.locale)) errors.push({ field: f('locale'), message: 'Locale is invalid', code: 'INVALID' });
+    if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(input.locale))
+      errors.push({ field: f('locale'), message: 'Locale is invalid', code: 'INVALID' });
     patch.locale = input.locale;
   }
   if (input.tags !== undefined) {
@@ -113,12 +122,20 @@ function plan(shop: Shop, existing: CustomerRecord | null, input: CustomerFields
   if (input.multipassIdentifier !== undefined) patch.multipassIdentifier = blankToNull(input.multipassIdentifier) ?? null;
   if (input.emailMarketingConsent) {
     if (!merged.email)
-      errors.push({ field: f('emailMarketingConsent'), message: 'An email address is required to set the email marketing consent state.', code: 'INVALID' });
+      errors.push({
+        field: f('emailMarketingConsent'),
+        message: 'An email address is required to set the email marketing consent state.',
+        code: 'INVALID',
+      });
     patch.emailMarketingConsent = consent(input.emailMarketingConsent, now);
   }
   if (input.smsMarketingConsent) {
     if (!merged.phone)
-      errors.push({ field: f('smsMarketingConsent'), message: 'A phone number is required to set the SMS consent state.', code: 'INVALID' });
+      errors.push({
+        field: f('smsMarketingConsent'),
+        message: 'A phone number is required to set the SMS consent state.',
+        code: 'INVALID',
+      });
     patch.smsMarketingConsent = consent(input.smsMarketingConsent, now);
   }
   let addresses: AddressFields[] | undefined;
@@ -140,8 +157,21 @@ function plan(shop: Shop, existing: CustomerRecord | null, input: CustomerFields
 }
 
 const SNAPSHOT_KEYS: Array<keyof CustomerRecord> = [
-  'firstName', 'lastName', 'email', 'phone', 'note', 'locale', 'tags', 'taxExempt', 'taxExemptions', 'multipassIdentifier',
-  'addresses', 'defaultAddressId', 'emailMarketingConsent', 'smsMarketingConsent', 'state',
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'note',
+  'locale',
+  'tags',
+  'taxExempt',
+  'taxExemptions',
+  'multipassIdentifier',
+  'addresses',
+  'defaultAddressId',
+  'emailMarketingConsent',
+  'smsMarketingConsent',
+  'state',
 ];
 const snapshot = (c: CustomerRecord) => JSON.stringify(SNAPSHOT_KEYS.map((k) => c[k]));
 
@@ -195,14 +225,35 @@ export function createCustomer(shop: Shop, input: CustomerFields, prefix: string
   if (p.errors.length) return { customer: null, userErrors: p.errors };
   const now = shop.nowIso();
   const c: CustomerRecord = {
-    id: shop.nextId(), firstName: null, lastName: null, email: null, phone: null, note: null, locale: 'en', tags: [],
-    state: 'DISABLED', verifiedEmail: true, taxExempt: false, taxExemptions: [], multipassIdentifier: null,
-    createdAt: now, updatedAt: now, addresses: [], defaultAddressId: null, emailMarketingConsent: null,
-    smsMarketingConsent: null, metafields: [], orders: [], dataSaleOptOut: false, erasureRequestedAt: null,
+    id: shop.nextId(),
+    firstName: null,
+    lastName: null,
+    email: null,
+    phone: null,
+    note: null,
+    locale: 'en',
+    tags: [],
+    state: 'DISABLED',
+    verifiedEmail: true,
+    taxExempt: false,
+    taxExemptions: [],
+    multipassIdentifier: null,
+    createdAt: now,
+    updatedAt: now,
+    addresses: [],
+    defaultAddressId: null,
+    emailMarketingConsent: null,
+    smsMarketingConsent: null,
+    metafields: [],
+    orders: [],
+    dataSaleOptOut: false,
+    erasureRequestedAt: null,
   };
   applyPlan(shop, c, p);
-  if (c.email && !c.emailMarketingConsent) c.emailMarketingConsent = { marketingState: 'NOT_SUBSCRIBED', marketingOptInLevel: 'SINGLE_OPT_IN', consentUpdatedAt: null };
-  if (c.phone && !c.smsMarketingConsent) c.smsMarketingConsent = { marketingState: 'NOT_SUBSCRIBED', marketingOptInLevel: 'SINGLE_OPT_IN', consentUpdatedAt: null };
+  if (c.email && !c.emailMarketingConsent)
+    c.emailMarketingConsent = { marketingState: 'NOT_SUBSCRIBED', marketingOptInLevel: 'SINGLE_OPT_IN', consentUpdatedAt: null };
+  if (c.phone && !c.smsMarketingConsent)
+    c.smsMarketingConsent = { marketingState: 'NOT_SUBSCRIBED', marketingOptInLevel: 'SINGLE_OPT_IN', consentUpdatedAt: null };
   shop.data.customers.push(c);
   shop.emit('customers/create', customerPayload(c, shop.settings.currencyCode));
   emitTagDiff(shop, c, [], c.tags);
@@ -217,9 +268,11 @@ export function updateCustomer(shop: Shop, c: CustomerRecord, input: CustomerFie
   const before = structuredClone(c);
   applyPlan(shop, c, p);
   if (c.email === null) c.emailMarketingConsent = null;
-  else if (!c.emailMarketingConsent) c.emailMarketingConsent = { marketingState: 'NOT_SUBSCRIBED', marketingOptInLevel: 'SINGLE_OPT_IN', consentUpdatedAt: null };
+  else if (!c.emailMarketingConsent)
+    c.emailMarketingConsent = { marketingState: 'NOT_SUBSCRIBED', marketingOptInLevel: 'SINGLE_OPT_IN', consentUpdatedAt: null };
   if (c.phone === null) c.smsMarketingConsent = null;
-  else if (!c.smsMarketingConsent) c.smsMarketingConsent = { marketingState: 'NOT_SUBSCRIBED', marketingOptInLevel: 'SINGLE_OPT_IN', consentUpdatedAt: null };
+  else if (!c.smsMarketingConsent)
+    c.smsMarketingConsent = { marketingState: 'NOT_SUBSCRIBED', marketingOptInLevel: 'SINGLE_OPT_IN', consentUpdatedAt: null };
   commitChange(shop, c, before);
   return { customer: c, userErrors: [] };
 }

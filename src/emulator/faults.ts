@@ -31,8 +31,17 @@ export interface Faults {
 }
 
 export const NO_FAULTS: Faults = {
-  latencyMs: 0, errorRate: 0, status: 500, retryAfterSeconds: 2, timeoutRate: 0, throttlePressure: 0,
-  dropWebhookRate: 0, duplicateWebhookRate: 0, reorderWebhooks: false, lostResponses: 0, lostResponseOf: '',
+  latencyMs: 0,
+  errorRate: 0,
+  status: 500,
+  retryAfterSeconds: 2,
+  timeoutRate: 0,
+  throttlePressure: 0,
+  dropWebhookRate: 0,
+  duplicateWebhookRate: 0,
+  reorderWebhooks: false,
+  lostResponses: 0,
+  lostResponseOf: '',
 };
 
 const RATES = ['errorRate', 'timeoutRate', 'throttlePressure', 'dropWebhookRate', 'duplicateWebhookRate'] as const;
@@ -51,13 +60,15 @@ export function mergeFaults(current: Faults, patch: Record<string, unknown>): Fa
       if (v !== 500 && v !== 502 && v !== 503 && v !== 429) throw new Error('status must be 500, 502, 503 or 429');
       next.status = v;
     } else if (k === 'retryAfterSeconds') {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 3600) throw new Error('retryAfterSeconds must be a number of seconds between 0 and 3600');
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 3600)
+        throw new Error('retryAfterSeconds must be a number of seconds between 0 and 3600');
       next.retryAfterSeconds = v;
     } else if (k === 'lostResponses') {
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Error('lostResponses must be a whole number ≥ 0');
       next.lostResponses = v;
     } else if (k === 'lostResponseOf') {
-      if (typeof v !== 'string' || !/^\w*$/.test(v)) throw new Error('lostResponseOf must be a mutation field name such as "customerCreate", or ""');
+      if (typeof v !== 'string' || !/^\w*$/.test(v))
+        throw new Error('lostResponseOf must be a mutation field name such as "customerCreate", or ""');
       next.lostResponseOf = v;
     } else if (k === 'reorderWebhooks') {
       if (typeof v !== 'boolean') throw new Error('reorderWebhooks must be true or false');
@@ -88,7 +99,9 @@ export function losesResponse(faults: Faults, body: { query?: unknown; operation
   try {
     const op = getOperationAST(parse(body.query), typeof body.operationName === 'string' ? body.operationName : undefined);
     if (op?.operation !== 'mutation') return false;
-    return !faults.lostResponseOf || op.selectionSet.selections.some((s) => s.kind === Kind.FIELD && s.name.value === faults.lostResponseOf);
+    return (
+      !faults.lostResponseOf || op.selectionSet.selections.some((s) => s.kind === Kind.FIELD && s.name.value === faults.lostResponseOf)
+    );
   } catch {
     return false; // not a document: answered as Shopify would
   }

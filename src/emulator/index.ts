@@ -82,17 +82,35 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     clientSecret: opts.clientSecret ?? `shpss_${randomHex(16)}`,
     tokenTtlSeconds: opts.tokenTtlSeconds ?? 86399,
   };
-  for (const [k, v] of [['restoreRate', opts.restoreRate], ['bucketSize', opts.bucketSize]] as const)
+  for (const [k, v] of [
+    ['restoreRate', opts.restoreRate],
+    ['bucketSize', opts.bucketSize],
+  ] as const)
     if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new Error(`${k} must be a positive number (got ${v})`);
 
-  const shopName = domain.replace(/\.myshopify\.com$/, '').replace(/[-_]+/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase());
+  const shopName = domain
+    .replace(/\.myshopify\.com$/, '')
+    .replace(/[-_]+/g, ' ')
+    .replace(/\b\w/g, (c) => c.toUpperCase());
   const shop = new Shop({ domain, name: shopName, planName: opts.planName ?? 'Basic', currencyCode: 'USD' }, clock);
   const auth = new AppAuth(creds, clock);
   const bucket = new CostBucket(opts.bucketSize ?? 2000, opts.restoreRate ?? 100, clock);
   const faults: { current: Faults } = { current: { ...NO_FAULTS } };
   const counters: EmulatorCounters = {
-    requests: 0, throttled: 0, maxCostExceeded: 0, costRequested: 0, costSpent: 0, mutations: 0, bulkMutationLines: 0, unauthorized: 0,
-    faultErrors: 0, faultTimeouts: 0, webhooksDelivered: 0, webhooksFailed: 0, webhooksDropped: 0, webhooksPending: 0,
+    requests: 0,
+    throttled: 0,
+    maxCostExceeded: 0,
+    costRequested: 0,
+    costSpent: 0,
+    mutations: 0,
+    bulkMutationLines: 0,
+    unauthorized: 0,
+    faultErrors: 0,
+    faultTimeouts: 0,
+    webhooksDelivered: 0,
+    webhooksFailed: 0,
+    webhooksDropped: 0,
+    webhooksPending: 0,
   };
   let baseUrl = '';
 
@@ -106,7 +124,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   if (saver) shop.onChange(() => saver.schedule());
 
   const webhooks = new WebhookDispatcher(shop, {
-    secret: creds.clientSecret, shopDomain: domain, apiVersion,
+    secret: creds.clientSecret,
+    shopDomain: domain,
+    apiVersion,
     retry: opts.webhookRetry ?? { attempts: 8, baseDelayMs: 60_000, timeoutMs: 5000 },
     faults: () => faults.current,
   });
@@ -114,16 +134,41 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const scopes = ['read_customers', 'write_customers'];
   const uploads = new StagedUploads();
   const bulk: BulkRunner = new BulkRunner({
-    shop, schema, stepMs: opts.bulkStepMs ?? 25,
+    shop,
+    schema,
+    stepMs: opts.bulkStepMs ?? 25,
     run: async (query) => {
       const p = prepare(schema, { query });
       if (!p.ok) return { prepareErrors: [JSON.stringify(p.result.body)] };
-      return executePrepared(schema, p.doc, p.op, p.variables, { shop, apiVersion, scopes, baseUrl, bulk, bulkMutations, uploads, unbounded: true, searchWarnings: [] });
+      return executePrepared(schema, p.doc, p.op, p.variables, {
+        shop,
+        apiVersion,
+        scopes,
+        baseUrl,
+        bulk,
+        bulkMutations,
+        uploads,
+        unbounded: true,
+        searchWarnings: [],
+      });
     },
   });
   const bulkMutations: BulkMutationRunner = new BulkMutationRunner({
-    shop, schema, uploads, stepMs: opts.bulkStepMs ?? 25,
-    context: (version) => ({ shop, apiVersion: version, scopes, baseUrl, bulk, bulkMutations, uploads, unbounded: false, searchWarnings: [] }),
+    shop,
+    schema,
+    uploads,
+    stepMs: opts.bulkStepMs ?? 25,
+    context: (version) => ({
+      shop,
+      apiVersion: version,
+      scopes,
+      baseUrl,
+      bulk,
+      bulkMutations,
+      uploads,
+      unbounded: false,
+      searchWarnings: [],
+    }),
     onLine: () => counters.bulkMutationLines++,
   });
   bulk.resume();
@@ -136,7 +181,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   };
   const control = makeControl({ shop, auth, bucket, webhooks, counters, faults, onReset });
   const app = buildServer({ shop, auth, bucket, bulk, bulkMutations, uploads, counters, faults, baseUrl: () => baseUrl });
-  const info = () => ({ shop: domain, apiVersion, graphqlUrl: `${baseUrl}/admin/api/${apiVersion}/graphql.json`, clientId: creds.clientId });
+  const info = () => ({
+    shop: domain,
+    apiVersion,
+    graphqlUrl: `${baseUrl}/admin/api/${apiVersion}/graphql.json`,
+    clientId: creds.clientId,
+  });
   registerControlRoutes(app, { control, shop, loopback: isLoopback(host), accessToken: creds.accessToken, info });
 
   await app.listen({ port: opts.port ?? 0, host });

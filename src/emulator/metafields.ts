@@ -9,9 +9,20 @@ export const APP_NAMESPACE = `app--${APP_ID}`;
 
 /** Types this emulator understands; anything else is refused as Shopify refuses unknown types. */
 export const METAFIELD_TYPES = [
-  'single_line_text_field', 'multi_line_text_field', 'boolean', 'number_integer', 'number_decimal', 'date',
-  'date_time', 'json', 'id', 'url', 'color',
-  'list.single_line_text_field', 'list.number_integer', 'list.date',
+  'single_line_text_field',
+  'multi_line_text_field',
+  'boolean',
+  'number_integer',
+  'number_decimal',
+  'date',
+  'date_time',
+  'json',
+  'id',
+  'url',
+  'color',
+  'list.single_line_text_field',
+  'list.number_integer',
+  'list.date',
 ];
 
 export interface MetafieldError {
@@ -120,7 +131,11 @@ export function checkMetafieldWrite(
   const key = input.key ?? '';
   if (!key) errors.push({ code: 'BLANK', field: [...path, 'key'], message: "Key can't be blank." });
   else if (key.length < 2 || key.length > 64 || !/^[A-Za-z0-9_-]+$/.test(key))
-    errors.push({ code: 'INVALID', field: [...path, 'key'], message: 'Key must be 2-64 characters long and only contain alphanumeric, hyphen, and underscore characters.' });
+    errors.push({
+      code: 'INVALID',
+      field: [...path, 'key'],
+      message: 'Key must be 2-64 characters long and only contain alphanumeric, hyphen, and underscore characters.',
+    });
   if (namespace.length < 2 || namespace.length > 255)
     errors.push({ code: 'INVALID', field: [...path, 'namespace'], message: 'Namespace must be 2-255 characters long.' });
   const def = key ? findDefinition(shop, namespace, key) : undefined;
@@ -130,7 +145,11 @@ export function checkMetafieldWrite(
   else if (!METAFIELD_TYPES.includes(type))
     errors.push({ code: 'INVALID_TYPE', field: [...path, 'type'], message: `Type '${type}' is not a valid type.` });
   else if (def && def.type !== type)
-    errors.push({ code: 'INVALID_TYPE', field: [...path, 'type'], message: `Type must be '${def.type}' to match the metafield definition.` });
+    errors.push({
+      code: 'INVALID_TYPE',
+      field: [...path, 'type'],
+      message: `Type must be '${def.type}' to match the metafield definition.`,
+    });
   const value = input.value;
   if (value === null || value === undefined) errors.push({ code: 'BLANK', field: [...path, 'value'], message: "Value can't be blank." });
   else if (type && METAFIELD_TYPES.includes(type)) {
@@ -157,7 +176,15 @@ export function applyMetafieldWrite(shop: Shop, owner: CustomerRecord, w: Metafi
     existing.updatedAt = now;
     return existing;
   }
-  const m: MetafieldRecord = { id: shop.nextId(), namespace: w.namespace, key: w.key, type: w.type, value: w.value, createdAt: now, updatedAt: now };
+  const m: MetafieldRecord = {
+    id: shop.nextId(),
+    namespace: w.namespace,
+    key: w.key,
+    type: w.type,
+    value: w.value,
+    createdAt: now,
+    updatedAt: now,
+  };
   owner.metafields.push(m);
   return m;
 }

@@ -91,7 +91,11 @@ export function emailConsentPayload(c: CustomerRecord): Record<string, unknown> 
     customer_id: c.id,
     email_address: c.email,
     email_marketing_consent: m
-      ? { state: m.marketingState.toLowerCase(), opt_in_level: m.marketingOptInLevel?.toLowerCase() ?? null, consent_updated_at: m.consentUpdatedAt }
+      ? {
+          state: m.marketingState.toLowerCase(),
+          opt_in_level: m.marketingOptInLevel?.toLowerCase() ?? null,
+          consent_updated_at: m.consentUpdatedAt,
+        }
       : null,
   };
 }

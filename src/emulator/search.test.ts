@@ -6,14 +6,43 @@ import type { CustomerRecord } from './state.js';
 
 function customer(over: Partial<CustomerRecord>): CustomerRecord {
   return {
-    id: 1, firstName: null, lastName: null, email: null, phone: null, note: null, locale: 'en', tags: [], state: 'DISABLED',
-    verifiedEmail: true, taxExempt: false, taxExemptions: [], multipassIdentifier: null, createdAt: '2026-01-01T00:00:00Z',
-    updatedAt: '2026-01-01T00:00:00Z', addresses: [], defaultAddressId: null, emailMarketingConsent: null, smsMarketingConsent: null,
-    metafields: [], orders: [], dataSaleOptOut: false, erasureRequestedAt: null, ...over,
+    id: 1,
+    firstName: null,
+    lastName: null,
+    email: null,
+    phone: null,
+    note: null,
+    locale: 'en',
+    tags: [],
+    state: 'DISABLED',
+    verifiedEmail: true,
+    taxExempt: false,
+    taxExemptions: [],
+    multipassIdentifier: null,
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
+    addresses: [],
+    defaultAddressId: null,
+    emailMarketingConsent: null,
+    smsMarketingConsent: null,
+    metafields: [],
+    orders: [],
+    dataSaleOptOut: false,
+    erasureRequestedAt: null,
+    ...over,
   };
 }
 
-const ada = customer({ id: 10, firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', phone: '+16135550101', tags: ['VIP', 'scim'], state: 'ENABLED', updatedAt: '2026-03-01T10:00:00Z' });
+const ada = customer({
+  id: 10,
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  email: 'ada@example.com',
+  phone: '+16135550101',
+  tags: ['VIP', 'scim'],
+  state: 'ENABLED',
+  updatedAt: '2026-03-01T10:00:00Z',
+});
 const bob = customer({ id: 20, firstName: 'Bob', email: 'bob@example.org', tags: ['scim-deactivated'], updatedAt: '2026-02-01T00:00:00Z' });
 const carl = customer({ id: 30, lastName: 'Carl Smith', phone: '+447700900123', updatedAt: '2026-04-01T00:00:00Z' });
 const all = [ada, bob, carl];
@@ -29,8 +58,20 @@ test('parses implicit AND, OR, NOT, negation, parentheses and quoted values', ()
   });
   const q = parseSearch('(tag:"big spender" OR -state:enabled) AND NOT updated_at:>=2026-01-01');
   assert.equal(q.kind, 'and');
-  assert.deepEqual(JSON.parse(JSON.stringify(q)).items[0].items[0], { kind: 'term', field: 'tag', op: ':', value: 'big spender', quoted: true });
-  assert.deepEqual(JSON.parse(JSON.stringify(q)).items[1].item, { kind: 'term', field: 'updated_at', op: '>=', value: '2026-01-01', quoted: false });
+  assert.deepEqual(JSON.parse(JSON.stringify(q)).items[0].items[0], {
+    kind: 'term',
+    field: 'tag',
+    op: ':',
+    value: 'big spender',
+    quoted: true,
+  });
+  assert.deepEqual(JSON.parse(JSON.stringify(q)).items[1].item, {
+    kind: 'term',
+    field: 'updated_at',
+    op: '>=',
+    value: '2026-01-01',
+    quoted: false,
+  });
 });
 
 test('matches email case-insensitively and by prefix with a trailing star', () => {
@@ -75,5 +116,8 @@ test('OR, NOT and bare terms combine', () => {
 test('unknown fields are reported and ignored rather than matching nothing', () => {
   const s = customerSearch('foo:bar tag:vip', 0);
   assert.deepEqual(s.unknownFields, ['foo']);
-  assert.deepEqual(all.filter((c) => s.matches(c)).map((c) => c.id), [10]);
+  assert.deepEqual(
+    all.filter((c) => s.matches(c)).map((c) => c.id),
+    [10],
+  );
 });

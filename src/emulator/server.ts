@@ -73,8 +73,15 @@ export function buildServer(d: ServerDeps): FastifyInstance {
       return reply.code(401).send(INVALID_TOKEN_BODY);
     }
     const ctx = {
-      shop: d.shop, apiVersion: req.params.version, scopes: SCOPES, baseUrl: d.baseUrl(), bulk: d.bulk, bulkMutations: d.bulkMutations, uploads: d.uploads,
-      unbounded: false, searchWarnings: [],
+      shop: d.shop,
+      apiVersion: req.params.version,
+      scopes: SCOPES,
+      baseUrl: d.baseUrl(),
+      bulk: d.bulk,
+      bulkMutations: d.bulkMutations,
+      uploads: d.uploads,
+      unbounded: false,
+      searchWarnings: [],
     };
     const lose = losesResponse(faults, req.body);
     const r = await runGraphQL(schema, d.bucket, d.counters, ctx, req.body ?? {});
@@ -88,11 +95,14 @@ export function buildServer(d: ServerDeps): FastifyInstance {
     return reply.code(r.status).header('X-Shopify-API-Version', req.params.version).send(r.body);
   });
 
-  app.post<{ Body: Record<string, unknown> | undefined; Querystring: Record<string, unknown> }>('/admin/oauth/access_token', async (req, reply) => {
-    const r = d.auth.grant({ ...(req.query ?? {}), ...(req.body ?? {}) });
-    if (r.status === 200) d.shop.changed(); // issued tokens are persisted with the shop
-    return reply.code(r.status).send(r.body);
-  });
+  app.post<{ Body: Record<string, unknown> | undefined; Querystring: Record<string, unknown> }>(
+    '/admin/oauth/access_token',
+    async (req, reply) => {
+      const r = d.auth.grant({ ...(req.query ?? {}), ...(req.body ?? {}) });
+      if (r.status === 200) d.shop.changed(); // issued tokens are persisted with the shop
+      return reply.code(r.status).send(r.body);
+    },
+  );
 
   // Where stagedUploadsCreate's targets point: the stand-in for Shopify's staged-upload storage.
   registerUploadRoutes(app, d.uploads);

@@ -47,7 +47,10 @@ export class StagedUploads {
     const userErrors: UserErrorOut[] = [];
     inputs.forEach((input, i) => {
       if (input.resource !== 'BULK_MUTATION_VARIABLES')
-        userErrors.push({ field: ['input', String(i), 'resource'], message: `Staged uploads for ${input.resource} are not supported by the shopify-scim emulator` });
+        userErrors.push({
+          field: ['input', String(i), 'resource'],
+          message: `Staged uploads for ${input.resource} are not supported by the shopify-scim emulator`,
+        });
       if (!input.filename.trim()) userErrors.push({ field: ['input', String(i), 'filename'], message: "Filename can't be blank" });
     });
     if (userErrors.length) return { stagedTargets: null, userErrors };
@@ -58,14 +61,26 @@ export class StagedUploads {
     // the shop's numeric id, as in Shopify's keys (the emulated shop is gid://shopify/Shop/1)
     const key = `tmp/1/bulk/${randomUUID()}/${input.filename.trim()}`;
     const method = input.httpMethod === 'POST' ? 'POST' : 'PUT'; // Shopify's default is PUT
-    const date = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const date = new Date()
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
     const credential = `shopify-scim-emulator/${date.slice(0, 8)}/auto/storage/goog4_request`;
-    const policy = Buffer.from(JSON.stringify({ conditions: [{ key }, { 'Content-Type': input.mimeType }, { acl: 'private' }], expiration: date })).toString('base64');
+    const policy = Buffer.from(
+      JSON.stringify({ conditions: [{ key }, { 'Content-Type': input.mimeType }, { acl: 'private' }], expiration: date }),
+    ).toString('base64');
     const signature = createHmac('sha256', this.secret).update(`${method}\n${key}\n${policy}`).digest('hex');
     if (method === 'PUT') {
       this.files.set(key, { key, method, mimeType: input.mimeType, fields: {}, signature, content: null });
       const url = `${baseUrl}${UPLOAD_PATH}/${encodeURIComponent(key)}?X-Goog-Algorithm=GOOG4-HMAC-SHA256&X-Goog-Credential=${encodeURIComponent(credential)}&X-Goog-Date=${date}&X-Goog-Signature=${signature}`;
-      return { url, resourceUrl: null, parameters: [{ name: 'content_type', value: input.mimeType }, { name: 'acl', value: 'private' }] };
+      return {
+        url,
+        resourceUrl: null,
+        parameters: [
+          { name: 'content_type', value: input.mimeType },
+          { name: 'acl', value: 'private' },
+        ],
+      };
     }
     const fields: Record<string, string> = {
       'Content-Type': input.mimeType,
@@ -79,7 +94,11 @@ export class StagedUploads {
       policy,
     };
     this.files.set(key, { key, method, mimeType: input.mimeType, fields, signature, content: null });
-    return { url: `${baseUrl}${UPLOAD_PATH}`, resourceUrl: null, parameters: Object.entries(fields).map(([name, value]) => ({ name, value })) };
+    return {
+      url: `${baseUrl}${UPLOAD_PATH}`,
+      resourceUrl: null,
+      parameters: Object.entries(fields).map(([name, value]) => ({ name, value })),
+    };
   }
 
   /** A multipart POST as Cloud Storage takes it: every signed field unchanged, then `file` last. */
@@ -93,14 +112,16 @@ export class StagedUploads {
     const entries = [...form.entries()];
     const fileAt = entries.findIndex(([name]) => name === 'file');
     if (fileAt < 0) return { status: 400, body: xmlError('InvalidArgument', 'Missing file field.') };
-    if (fileAt !== entries.length - 1) return { status: 400, body: xmlError('InvalidArgument', 'The file field must be the last field of the form.') };
+    if (fileAt !== entries.length - 1)
+      return { status: 400, body: xmlError('InvalidArgument', 'The file field must be the last field of the form.') };
     const fields = Object.fromEntries(entries.slice(0, fileAt).map(([k, v]) => [k, typeof v === 'string' ? v : '']));
     const staged = this.files.get(fields.key ?? '');
     if (!staged || staged.method !== 'POST' || Object.entries(staged.fields).some(([k, v]) => !same(fields[k], v)))
       return { status: 403, body: xmlError('AccessDenied', 'Invalid argument: the policy signature does not match the form fields.') };
     const file = entries[fileAt][1];
     const text = typeof file === 'string' ? file : await file.text();
-    if (Buffer.byteLength(text) > MAX_UPLOAD_BYTES) return { status: 400, body: xmlError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size.') };
+    if (Buffer.byteLength(text) > MAX_UPLOAD_BYTES)
+      return { status: 400, body: xmlError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size.') };
     staged.content = text;
     return {
       status: 201,
@@ -111,9 +132,18 @@ export class StagedUploads {
   /** A PUT to the signed URL of a PUT target, with the Content-Type it was issued for. */
   acceptPut(key: string, signature: string | undefined, contentType: string | undefined, body: Buffer): { status: number; body: string } {
     const staged = this.files.get(key);
-    if (!staged || staged.method !== 'PUT' || !same(signature, staged.signature) || (contentType ?? '').split(';')[0].trim() !== staged.mimeType)
-      return { status: 403, body: xmlError('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.') };
-    if (body.length > MAX_UPLOAD_BYTES) return { status: 400, body: xmlError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size.') };
+    if (
+      !staged ||
+      staged.method !== 'PUT' ||
+      !same(signature, staged.signature) ||
+      (contentType ?? '').split(';')[0].trim() !== staged.mimeType
+    )
+      return {
+        status: 403,
+        body: xmlError('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.'),
+      };
+    if (body.length > MAX_UPLOAD_BYTES)
+      return { status: 400, body: xmlError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size.') };
     staged.content = body.toString('utf8');
     return { status: 200, body: '' };
   }
@@ -142,10 +172,21 @@ export function registerUploadRoutes(app: FastifyInstance, uploads: StagedUpload
     // Only this scope reads raw bodies: the staged file is kept byte for byte.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_UPLOAD_BYTES + 64 * 1024 }, (_req, body, done) => done(null, body));
-    const xml = (reply: FastifyReply, r: { status: number; body: string }) => reply.code(r.status).type('application/xml; charset=UTF-8').send(r.body);
-    scope.post(UPLOAD_PATH, async (req, reply) => xml(reply, await uploads.acceptPost(String(req.headers['content-type'] ?? ''), (req.body as Buffer | undefined) ?? Buffer.alloc(0))));
+    const xml = (reply: FastifyReply, r: { status: number; body: string }) =>
+      reply.code(r.status).type('application/xml; charset=UTF-8').send(r.body);
+    scope.post(UPLOAD_PATH, async (req, reply) =>
+      xml(reply, await uploads.acceptPost(String(req.headers['content-type'] ?? ''), (req.body as Buffer | undefined) ?? Buffer.alloc(0))),
+    );
     scope.put<{ Params: { key: string }; Querystring: Record<string, string> }>(`${UPLOAD_PATH}/:key`, async (req, reply) =>
-      xml(reply, uploads.acceptPut(req.params.key, req.query['X-Goog-Signature'], req.headers['content-type'], (req.body as Buffer | undefined) ?? Buffer.alloc(0))),
+      xml(
+        reply,
+        uploads.acceptPut(
+          req.params.key,
+          req.query['X-Goog-Signature'],
+          req.headers['content-type'],
+          (req.body as Buffer | undefined) ?? Buffer.alloc(0),
+        ),
+      ),
     );
   });
 }

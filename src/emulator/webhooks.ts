@@ -68,7 +68,8 @@ function pick(body: Record<string, unknown>, fields: string[]): Record<string, u
 /** Does a webhook body pass a subscription's filter (Shopify search syntax over the payload's fields)? */
 export function passesFilter(filter: string | null, body: Record<string, unknown>): boolean {
   if (!filter) return true;
-  const get = (path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), body);
+  const get = (path: string): unknown =>
+    path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), body);
   return evaluate(parseSearch(filter), (t) => {
     if (!t.field) return undefined;
     const v = get(t.field);
@@ -106,8 +107,16 @@ export class WebhookDispatcher {
   private enqueue(s: WebhookSubscriptionRecord, e: ShopEvent, eventId: string): void {
     const faults = this.opts.faults();
     const d: WebhookDelivery = {
-      webhookId: randomUUID(), eventId, topic: e.topic, subscriptionId: gid('WebhookSubscription', s.id), uri: s.uri,
-      body: JSON.stringify(pick(e.body, s.includeFields)), triggeredAt: e.occurredAt, status: 'pending', attempts: [], duplicate: false,
+      webhookId: randomUUID(),
+      eventId,
+      topic: e.topic,
+      subscriptionId: gid('WebhookSubscription', s.id),
+      uri: s.uri,
+      body: JSON.stringify(pick(e.body, s.includeFields)),
+      triggeredAt: e.occurredAt,
+      status: 'pending',
+      attempts: [],
+      duplicate: false,
     };
     this.deliveries.push(d);
     if (Math.random() < faults.dropWebhookRate) {

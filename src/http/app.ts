@@ -38,7 +38,6 @@ export const DEFAULT_LIMITS: Limits = { maxResults: 1000, defaultCount: 100, bul
 
 const isScimPath = (url: string) => url.startsWith('/scim/');
 
-
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const maxBody = opts.maxBodyBytes ?? DEFAULT_LIMITS.bulkMaxPayloadSize;
   const limits: Limits = { ...DEFAULT_LIMITS, bulkMaxPayloadSize: maxBody, ...opts.limits };
@@ -61,7 +60,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     req.rawBody = body;
     const type = String(req.headers['content-type'] ?? '').toLowerCase();
     if (type && !/^application\/([\w.+-]*\+)?json\b/.test(type) && !type.startsWith('text/plain')) {
-      done(errors.unsupportedMediaType(`content type "${type.split(';')[0]}" is not accepted; send application/scim+json or application/json`), undefined);
+      done(
+        errors.unsupportedMediaType(`content type "${type.split(';')[0]}" is not accepted; send application/scim+json or application/json`),
+        undefined,
+      );
       return;
     }
     if (body.length === 0) {
@@ -79,8 +81,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     let scim: ScimError;
     if (err instanceof ScimError) scim = err;
     else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') scim = errors.payloadTooLarge(`the request body is larger than ${maxBody} bytes`);
-    else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') scim = errors.unsupportedMediaType('send application/scim+json or application/json');
-    else if ('validation' in err && err.validation) scim = errors.invalidValue(`the request's ${err.validationContext ?? 'input'} is not valid: ${err.message}`);
+    else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      scim = errors.unsupportedMediaType('send application/scim+json or application/json');
+    else if ('validation' in err && err.validation)
+      scim = errors.invalidValue(`the request's ${err.validationContext ?? 'input'} is not valid: ${err.message}`);
     else if (err.statusCode && err.statusCode < 500) scim = errors.badRequest(err.message);
     else {
       req.log.error({ err }, 'request failed');

@@ -20,13 +20,16 @@ export async function refreshSyncUsers(store: Pick<Store, 'db'>, metrics: Metric
  * Counts every request of the app (SCIM, admin, webhooks, health) by route, method and status. Not encapsulated
  * (fastify-plugin), so the hook sits on the root instance: register it before the routes it should see.
  */
-export const requestMetrics = fp(async (app: FastifyInstance, opts: { metrics: Metrics }) => {
-  app.addHook('onResponse', async (req, reply) => {
-    const route = req.routeOptions.url ?? 'unmatched';
-    opts.metrics.httpRequests.inc({ route, method: req.method, status: String(reply.statusCode) });
-    opts.metrics.httpDuration.observe({ route, method: req.method }, reply.elapsedTime / 1000);
-  });
-}, { name: 'request-metrics' });
+export const requestMetrics = fp(
+  async (app: FastifyInstance, opts: { metrics: Metrics }) => {
+    app.addHook('onResponse', async (req, reply) => {
+      const route = req.routeOptions.url ?? 'unmatched';
+      opts.metrics.httpRequests.inc({ route, method: req.method, status: String(reply.statusCode) });
+      opts.metrics.httpDuration.observe({ route, method: req.method }, reply.elapsedTime / 1000);
+    });
+  },
+  { name: 'request-metrics' },
+);
 
 export async function healthRoutes(app: FastifyInstance, opts: { store: Store; metrics?: Metrics }): Promise<void> {
   const metrics = opts.metrics ?? new Metrics();

@@ -17,7 +17,8 @@ const header = (v: string | string[] | undefined): string | undefined => (Array.
 const WEBHOOK_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 // One answer for every refusal: an unknown tenant, a missing secret and a wrong signature look the same from outside.
-const refuse = (reply: FastifyReply) => reply.code(401).send({ error: 'UNAUTHORIZED', message: 'the webhook signature is missing or invalid', status: 401 });
+const refuse = (reply: FastifyReply) =>
+  reply.code(401).send({ error: 'UNAUTHORIZED', message: 'the webhook signature is missing or invalid', status: 401 });
 
 /**
  * The receiver as a Fastify plugin for buildApp's `plugins`.
@@ -37,7 +38,9 @@ export function shopifyWebhookRoutes(opts: WebhookRouteOptions): (app: FastifyIn
       const webhookId = header(req.headers['x-shopify-webhook-id']);
       const topic = header(req.headers['x-shopify-topic']);
       if (!webhookId || !WEBHOOK_ID.test(webhookId) || !topic) {
-        return reply.code(400).send({ error: 'BAD_REQUEST', message: 'X-Shopify-Webhook-Id and X-Shopify-Topic are required', status: 400 });
+        return reply
+          .code(400)
+          .send({ error: 'BAD_REQUEST', message: 'X-Shopify-Webhook-Id and X-Shopify-Topic are required', status: 400 });
       }
       // The bridge's own test delivery: verified like any other, never stored.
       if (topic.toLowerCase() === DELIVERY_CHECK_TOPIC) return reply.code(200).send({ received: true, check: true });

@@ -14,7 +14,12 @@ export function emailProblem(value: string): string | undefined {
   const local = value.slice(0, at);
   const domain = value.slice(at + 1);
   if (local.length > 64) return 'has more than 64 characters before the @';
-  if (!/^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\u0080-\uFFFF-]+$/.test(local) || local.startsWith('.') || local.endsWith('.') || local.includes('..')) {
+  if (
+    !/^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\u0080-\uFFFF-]+$/.test(local) ||
+    local.startsWith('.') ||
+    local.endsWith('.') ||
+    local.includes('..')
+  ) {
     return 'has characters an address cannot have before the @';
   }
   const labels = domain.split('.');
@@ -22,7 +27,8 @@ export function emailProblem(value: string): string | undefined {
   if (!labels.every((l) => /^[A-Za-z0-9\u0080-\uFFFF](?:[A-Za-z0-9\u0080-\uFFFF-]*[A-Za-z0-9\u0080-\uFFFF])?$/.test(l))) {
     return 'has a domain that is not a host name';
   }
-  if (!/^[A-Za-z\u0080-\uFFFF]{2,}$|^xn--[A-Za-z0-9-]+$/.test(labels[labels.length - 1])) return 'has a domain without a valid top-level part';
+  if (!/^[A-Za-z\u0080-\uFFFF]{2,}$|^xn--[A-Za-z0-9-]+$/.test(labels[labels.length - 1]))
+    return 'has a domain without a valid top-level part';
   return undefined;
 }
 

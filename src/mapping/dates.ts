@@ -37,7 +37,8 @@ function parse(text: string): Parsed | string {
     return validDay(+y, +mo, +d) ? { date: `${y}-${mo}-${d}` } : 'names a day that does not exist';
   }
   // RFC 2822 / RFC 1123: "Tue, 1 Jul 2025 10:00:00 +0200", "01 Jul 2025 10:00 GMT"
-  const rfc = /^(?:[a-z]{3},\s*)?(\d{1,2})\s+([a-z]{3})[a-z]*\s+(\d{4})(?:\s+(\d{2}):(\d{2})(?::(\d{2}))?\s*(gmt|ut|utc|z|[+-]\d{4})?)?$/i.exec(text);
+  const rfc =
+    /^(?:[a-z]{3},\s*)?(\d{1,2})\s+([a-z]{3})[a-z]*\s+(\d{4})(?:\s+(\d{2}):(\d{2})(?::(\d{2}))?\s*(gmt|ut|utc|z|[+-]\d{4})?)?$/i.exec(text);
   if (rfc) {
     const [, d, monName, y, h, mi, s, zone] = rfc;
     const mo = MONTHS.indexOf(monName.toLowerCase()) + 1;

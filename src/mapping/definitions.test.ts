@@ -24,5 +24,7 @@ test('a metafield written by several conditional rules is defined once; reverse-
       { id: 'back', source: 'nickName', target: { ...target, key: 'nick' }, direction: 'toScim' },
     ],
   });
-  assert.deepEqual(metafieldDefinitions(doc).slice(1), [{ namespace: 'acme', key: 'tier', type: 'single_line_text_field', unique: false, ruleIds: ['gold', 'basic'] }]);
+  assert.deepEqual(metafieldDefinitions(doc).slice(1), [
+    { namespace: 'acme', key: 'tier', type: 'single_line_text_field', unique: false, ruleIds: ['gold', 'basic'] },
+  ]);
 });

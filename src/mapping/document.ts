@@ -70,11 +70,17 @@ export const transformSchema = z
         keepUnmapped: z.boolean().optional().meta({ description: 'Pass a value the map does not name through unchanged.' }),
         caseInsensitive: z.boolean().optional().meta({ description: 'Compare map keys without regard to case.' }),
       })
-      .meta({ description: 'Translates values through a table; unmapped values are dropped unless default or keepUnmapped says otherwise.' }),
+      .meta({
+        description: 'Translates values through a table; unmapped values are dropped unless default or keepUnmapped says otherwise.',
+      }),
     z
       .strictObject({
         op: op('phoneE164'),
-        country: z.string().regex(/^[A-Za-z]{2}$/).optional().meta({ description: 'ISO 3166-1 alpha-2 country for national numbers.' }),
+        country: z
+          .string()
+          .regex(/^[A-Za-z]{2}$/)
+          .optional()
+          .meta({ description: 'ISO 3166-1 alpha-2 country for national numbers.' }),
       })
       .meta({ description: 'Normalises a phone number to E.164 (+15551234567); impossible numbers are rejected.' }),
     z

@@ -25,7 +25,11 @@ test('equal states hash equal however they were assembled', () => {
     defaultAddress: { zip: 'N1', city: 'London' },
   };
   assert.equal(customerFingerprint(shuffled), customerFingerprint(desired));
-  assert.equal(customerFingerprint({ ...desired, phone: undefined, note: '' }), customerFingerprint(desired), 'absent, null and empty are alike');
+  assert.equal(
+    customerFingerprint({ ...desired, phone: undefined, note: '' }),
+    customerFingerprint(desired),
+    'absent, null and empty are alike',
+  );
 });
 
 test('any change of a mapped value changes the hash', () => {
@@ -58,7 +62,7 @@ test('tags can be left out for webhook payloads that carry none', () => {
   assert.equal(customerFingerprint({ ...desired, tags: [] }, { withoutTags: true }), customerFingerprint(desired, { withoutTags: true }));
 });
 
-test("a desired customer restricted to itself hashes as it does unrestricted, so a stored fingerprint can be compared", () => {
+test('a desired customer restricted to itself hashes as it does unrestricted, so a stored fingerprint can be compared', () => {
   assert.equal(customerFingerprint(desired, { like: desired }), customerFingerprint(desired));
   assert.equal(customerFingerprint(desired, { like: desired, withoutTags: true }), customerFingerprint(desired, { withoutTags: true }));
 });

@@ -8,7 +8,13 @@ const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const doc = (rules: RuleInput[], defaultCountry?: string): MappingDocument =>
   mappingDocumentSchema.parse({ version: 1, rules, ...(defaultCountry ? { defaultCountry } : {}) });
 
-const both = (id: string, source: string, target: RuleInput['target'], transforms: RuleInput['transforms'] = []): RuleInput => ({ id, source, target, transforms, direction: 'both' });
+const both = (id: string, source: string, target: RuleInput['target'], transforms: RuleInput['transforms'] = []): RuleInput => ({
+  id,
+  source,
+  target,
+  transforms,
+  direction: 'both',
+});
 
 const user = {
   id: 'u1',
@@ -20,10 +26,16 @@ const user = {
 };
 
 test('simple field rules map a Shopify customer back to SCIM paths', () => {
-  const m = doc([both('first', 'name.givenName', { kind: 'field', field: 'firstName' }, [{ op: 'trim' }]), both('mail', 'emails[type eq "work"].value', { kind: 'field', field: 'email' })]);
+  const m = doc([
+    both('first', 'name.givenName', { kind: 'field', field: 'firstName' }, [{ op: 'trim' }]),
+    both('mail', 'emails[type eq "work"].value', { kind: 'field', field: 'email' }),
+  ]);
   const r = mapFromShopify({ firstName: 'Ada', email: 'ada@new.example' }, m);
   assert.deepEqual(r.patch, { 'name.givenName': 'Ada', 'emails[type eq "work"].value': 'ada@new.example' });
-  assert.deepEqual(r.fired.map((t) => t.ruleId), ['first', 'mail']);
+  assert.deepEqual(
+    r.fired.map((t) => t.ruleId),
+    ['first', 'mail'],
+  );
   assert.deepEqual(r.fired[0].steps, ['trim: passed through unchanged']);
 });
 
@@ -35,16 +47,22 @@ test('rules that only go to Shopify, tag rules and template rules are not mapped
   ]);
   const r = mapFromShopify({ lastName: 'Byron', note: 'x', tags: ['Sales'] }, m);
   assert.deepEqual(r.patch, {});
-  assert.deepEqual(r.trace.map((t) => t.reason), [
-    'direction is toShopify',
-    'tags are not mapped back to attributes',
-    'template: a template combines several attributes and cannot be undone',
-  ]);
+  assert.deepEqual(
+    r.trace.map((t) => t.reason),
+    [
+      'direction is toShopify',
+      'tags are not mapped back to attributes',
+      'template: a template combines several attributes and cannot be undone',
+    ],
+  );
   assert.equal(r.problems[0].code, 'notInvertible');
 });
 
 test('fields the customer view does not carry are skipped, emptied ones remove the attribute', () => {
-  const m = doc([both('first', 'name.givenName', { kind: 'field', field: 'firstName' }), both('phone', 'phoneNumbers[type eq "mobile"].value', { kind: 'field', field: 'phone' })]);
+  const m = doc([
+    both('first', 'name.givenName', { kind: 'field', field: 'firstName' }),
+    both('phone', 'phoneNumbers[type eq "mobile"].value', { kind: 'field', field: 'phone' }),
+  ]);
   const r = mapFromShopify({ phone: null }, m);
   assert.deepEqual(r.patch, { 'phoneNumbers[type eq "mobile"].value': null });
   assert.deepEqual(patchOperations(r.patch), [{ op: 'remove', path: 'phoneNumbers[type eq "mobile"].value' }]);
@@ -62,9 +80,16 @@ test('with the stored user, values the mapping would send anyway are not written
   );
   const r = mapFromShopify({ firstName: 'Ada', email: 'ada@example.com', phone: '+14155550100' }, m, { user });
   assert.deepEqual(r.patch, {}, 'case of the email and the phone format do not count as changes');
-  assert.deepEqual(r.trace.map((t) => t.reason), ['unchanged', 'unchanged', 'unchanged']);
+  assert.deepEqual(
+    r.trace.map((t) => t.reason),
+    ['unchanged', 'unchanged', 'unchanged'],
+  );
   const changed = mapFromShopify({ firstName: 'Augusta', phone: '+14155550199' }, m, { user });
-  assert.deepEqual(changed.patch, { 'name.givenName': 'Augusta', 'phoneNumbers[type eq "mobile"].value': '+14155550199' }, 'pinned to the element read');
+  assert.deepEqual(
+    changed.patch,
+    { 'name.givenName': 'Augusta', 'phoneNumbers[type eq "mobile"].value': '+14155550199' },
+    'pinned to the element read',
+  );
 });
 
 test('a value that came from a fallback path is written back to that path', () => {
@@ -72,13 +97,19 @@ test('a value that came from a fallback path is written back to that path', () =
     both('phone', 'phoneNumbers[primary eq true].value', { kind: 'field', field: 'phone' }, [
       { op: 'default', source: 'phoneNumbers[type eq "mobile"].value' },
     ]),
-    both('mail', 'emails[type eq "home"].value', { kind: 'field', field: 'email' }, [{ op: 'default', source: 'userName', format: 'email' }]),
+    both('mail', 'emails[type eq "home"].value', { kind: 'field', field: 'email' }, [
+      { op: 'default', source: 'userName', format: 'email' },
+    ]),
   ]);
   const r = mapFromShopify({ phone: '+14155550199', email: 'ada@new.example' }, m, { user });
-  assert.deepEqual(r.patch, {
-    'phoneNumbers[type eq "mobile"].value': '+14155550199',
-    'emails[type eq "home"].value': 'ada@new.example',
-  }, 'userName, borrowed as an email, is never rewritten');
+  assert.deepEqual(
+    r.patch,
+    {
+      'phoneNumbers[type eq "mobile"].value': '+14155550199',
+      'emails[type eq "home"].value': 'ada@new.example',
+    },
+    'userName, borrowed as an email, is never rewritten',
+  );
 });
 
 test('valueMap, prefix and metafield types are undone into the SCIM attribute', () => {
@@ -89,7 +120,15 @@ test('valueMap, prefix and metafield types are undone into the SCIM attribute', 
     ]),
     both('cost', `${ENT}:costCenter`, { kind: 'metafield', namespace: 'scim', key: 'cost', type: 'number_integer' }),
   ]);
-  const r = mapFromShopify({ metafields: [{ namespace: 'scim', key: 'segment', value: 'seg-service' }, { namespace: 'scim', key: 'cost', value: '12' }] }, m);
+  const r = mapFromShopify(
+    {
+      metafields: [
+        { namespace: 'scim', key: 'segment', value: 'seg-service' },
+        { namespace: 'scim', key: 'cost', value: '12' },
+      ],
+    },
+    m,
+  );
   assert.deepEqual(r.patch, { [`${ENT}:department`]: 'Support', [`${ENT}:costCenter`]: '12' }, 'costCenter is a string attribute');
 });
 
@@ -101,14 +140,22 @@ test('conditional rules map back only when the stored user meets the condition',
 });
 
 test('two rules that write the same attribute: the first wins', () => {
-  const m = doc([both('a', 'name.givenName', { kind: 'field', field: 'firstName' }), both('b', 'name.givenName', { kind: 'address', field: 'firstName' })]);
+  const m = doc([
+    both('a', 'name.givenName', { kind: 'field', field: 'firstName' }),
+    both('b', 'name.givenName', { kind: 'address', field: 'firstName' }),
+  ]);
   const r = mapFromShopify({ firstName: 'Ada', defaultAddress: { firstName: 'Other' } }, m);
   assert.deepEqual(r.patch, { 'name.givenName': 'Ada' });
   assert.match(r.trace[1].reason ?? '', /already written by rule "a"/);
 });
 
 test('consent maps back as the boolean of a tenant extension attribute', () => {
-  const acme: SchemaDef = { id: 'urn:acme:params:scim:schemas:extension:acme:2.0:User', name: 'Acme', description: '', attributes: [attr('newsletter', 'boolean')] };
+  const acme: SchemaDef = {
+    id: 'urn:acme:params:scim:schemas:extension:acme:2.0:User',
+    name: 'Acme',
+    description: '',
+    attributes: [attr('newsletter', 'boolean')],
+  };
   const m = doc([both('news', `${acme.id}:newsletter`, { kind: 'emailMarketingConsent' })]);
   const view = (marketingState: string) => ({ emailMarketingConsent: { marketingState } });
   assert.deepEqual(mapFromShopify(view('SUBSCRIBED'), m, { schemas: [acme] }).patch, { [`${acme.id}:newsletter`]: true });
@@ -118,7 +165,12 @@ test('consent maps back as the boolean of a tenant extension attribute', () => {
 });
 
 test("SMS consent maps back like email consent, in the GraphQL states and the webhook's", () => {
-  const mkt: SchemaDef = { id: 'urn:acme:params:scim:schemas:extension:mkt:2.0:User', name: 'Mkt', description: '', attributes: [attr('smsOptIn', 'boolean')] };
+  const mkt: SchemaDef = {
+    id: 'urn:acme:params:scim:schemas:extension:mkt:2.0:User',
+    name: 'Mkt',
+    description: '',
+    attributes: [attr('smsOptIn', 'boolean')],
+  };
   const m = doc([both('sms', `${mkt.id}:smsOptIn`, { kind: 'smsMarketingConsent', optInLevel: 'SINGLE_OPT_IN' })]);
   const back = (marketingState: string, stored?: Record<string, unknown>) =>
     mapFromShopify({ smsMarketingConsent: { marketingState } }, m, { schemas: [mkt], ...(stored ? { user: stored } : {}) }).patch;

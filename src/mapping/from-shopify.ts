@@ -107,7 +107,13 @@ export function mapFromShopify(customer: ShopifyCustomerView, mapping: MappingDo
     }
     const p = compilePath(rule.source, rt);
     if (!p.ok) {
-      problems.push({ severity: 'error', code: 'invalidRule', ruleId: rule.id, source: rule.source, message: `its source is not a User attribute path: ${p.reason}` });
+      problems.push({
+        severity: 'error',
+        code: 'invalidRule',
+        ruleId: rule.id,
+        source: rule.source,
+        message: `its source is not a User attribute path: ${p.reason}`,
+      });
       trace.push({ ...base, outcome: 'failed', reason: 'invalid source path' });
       continue;
     }

@@ -20,7 +20,10 @@ const validate = new Ajv({ allErrors: true, strict: false }).compile(mappingJson
 
 test('a JSON Schema validator accepts every preset and a minimal mapping', () => {
   for (const name of PRESET_NAMES) assert.ok(validate(presets[name]), `${name}: ${JSON.stringify(validate.errors)}`);
-  assert.ok(validate({ version: 1, rules: [{ id: 'first', source: 'name.givenName', target: { kind: 'field', field: 'firstName' } }] }), JSON.stringify(validate.errors));
+  assert.ok(
+    validate({ version: 1, rules: [{ id: 'first', source: 'name.givenName', target: { kind: 'field', field: 'firstName' } }] }),
+    JSON.stringify(validate.errors),
+  );
 });
 
 test('a JSON Schema validator refuses what the engine refuses for its shape', () => {
@@ -29,8 +32,14 @@ test('a JSON Schema validator refuses what the engine refuses for its shape', ()
     ['wrong version', { version: 2, rules: [] }],
     ['unknown target field', { version: 1, rules: [{ ...rule, target: { kind: 'field', field: 'nickname' } }] }],
     ['unknown transform', { version: 1, rules: [{ ...rule, transforms: [{ op: 'eval', code: 'x' }] }] }],
-    ['metafield namespace too short', { version: 1, rules: [{ ...rule, target: { kind: 'metafield', namespace: 'hr', key: 'title', type: 'single_line_text_field' } }] }],
-    ['unknown metafield type', { version: 1, rules: [{ ...rule, target: { kind: 'metafield', namespace: 'acme', key: 'title', type: 'color' } }] }],
+    [
+      'metafield namespace too short',
+      { version: 1, rules: [{ ...rule, target: { kind: 'metafield', namespace: 'hr', key: 'title', type: 'single_line_text_field' } }] },
+    ],
+    [
+      'unknown metafield type',
+      { version: 1, rules: [{ ...rule, target: { kind: 'metafield', namespace: 'acme', key: 'title', type: 'color' } }] },
+    ],
     ['extra key', { version: 1, rules: [{ ...rule, extra: 1 }] }],
     ['bad direction', { version: 1, rules: [{ ...rule, direction: 'sideways' }] }],
   ];

@@ -4,7 +4,15 @@ import { parseFilter, parsePatchPath } from '../scim/filter/parser.js';
 import { getKey, matchesElement, matchesFilter } from '../scim/filter/evaluate.js';
 import { toBool } from '../scim/filter/values.js';
 import type { Filter } from '../scim/filter/ast.js';
-import { findAttr, resolveAttribute, userResourceType, userResourceTypeFor, type AttributeDef, type ResourceTypeDef, type SchemaDef } from '../scim/schemas.js';
+import {
+  findAttr,
+  resolveAttribute,
+  userResourceType,
+  userResourceTypeFor,
+  type AttributeDef,
+  type ResourceTypeDef,
+  type SchemaDef,
+} from '../scim/schemas.js';
 import { toValue, type Value } from './values.js';
 
 /** A source path resolved against the User schemas, ready to read from any user. */
@@ -71,7 +79,11 @@ function compile(text: string, rt: ResourceTypeDef): PathResult {
   } else if (def.type === 'complex') {
     // `emails` and `manager` read their `value`, as a filter comparison would (RFC 7644 §3.4.2.2).
     sub = findAttr(def.subAttributes, 'value');
-    if (!sub) return { ok: false, reason: `"${def.name}" is complex: name one of its sub-attributes, e.g. ${def.name}.${def.subAttributes?.[0]?.name}` };
+    if (!sub)
+      return {
+        ok: false,
+        reason: `"${def.name}" is complex: name one of its sub-attributes, e.g. ${def.name}.${def.subAttributes?.[0]?.name}`,
+      };
   }
   if (sub?.type === 'complex') return { ok: false, reason: `"${def.name}.${sub.name}" is complex and has no single value` };
   const compiled: CompiledPath = { text, schemaId, core, def, multi: def.multiValued };
@@ -101,7 +113,9 @@ export function selectElements(user: Record<string, unknown>, p: CompiledPath): 
 export function readPath(user: Record<string, unknown>, p: CompiledPath): Value {
   if (p.multi) {
     const items = selectElements(user, p);
-    return toValue(p.sub ? items.map((el) => (typeof el === 'object' ? getKey(el, p.sub!.name) : p.sub!.name === 'value' ? el : undefined)) : items);
+    return toValue(
+      p.sub ? items.map((el) => (typeof el === 'object' ? getKey(el, p.sub!.name) : p.sub!.name === 'value' ? el : undefined)) : items,
+    );
   }
   const container = p.core ? user : getKey(user, p.schemaId);
   const raw = getKey(container, p.def.name);

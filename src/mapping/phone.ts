@@ -77,9 +77,52 @@ for (const plan of Object.values(PLANS)) if (!BY_CODE.has(plan.cc)) BY_CODE.set(
 
 // Every country code is 1-3 digits and none is a prefix of another; the one- and two-digit codes are these.
 const SHORT_CODES = new Set([
-  '1', '7', '20', '27', '30', '31', '32', '33', '34', '36', '39', '40', '41', '43', '44', '45', '46', '47', '48', '49',
-  '51', '52', '53', '54', '55', '56', '57', '58', '60', '61', '62', '63', '64', '65', '66', '81', '82', '84', '86',
-  '90', '91', '92', '93', '94', '95', '98',
+  '1',
+  '7',
+  '20',
+  '27',
+  '30',
+  '31',
+  '32',
+  '33',
+  '34',
+  '36',
+  '39',
+  '40',
+  '41',
+  '43',
+  '44',
+  '45',
+  '46',
+  '47',
+  '48',
+  '49',
+  '51',
+  '52',
+  '53',
+  '54',
+  '55',
+  '56',
+  '57',
+  '58',
+  '60',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '66',
+  '81',
+  '82',
+  '84',
+  '86',
+  '90',
+  '91',
+  '92',
+  '93',
+  '94',
+  '95',
+  '98',
 ]);
 
 export type PhoneResult = { ok: true; e164: string } | { ok: false; reason: string };
@@ -99,7 +142,10 @@ function checkLength(cc: string, nsn: string, plan: Plan | undefined): PhoneResu
   const min = plan?.min ?? 4;
   const max = plan?.max ?? 15 - cc.length;
   if (nsn.length < min || nsn.length > max) {
-    return { ok: false, reason: `has ${nsn.length} digits after the country code +${cc}, where ${min === max ? min : `${min}-${max}`} are possible` };
+    return {
+      ok: false,
+      reason: `has ${nsn.length} digits after the country code +${cc}, where ${min === max ? min : `${min}-${max}`} are possible`,
+    };
   }
   // North American numbers: neither the area code nor the exchange may start with 0 or 1.
   if (cc === '1' && (/^[01]/.test(nsn) || /^[01]/.test(nsn.slice(3)))) {
@@ -131,7 +177,11 @@ export function normalizePhone(raw: string, defaultCountry?: string): PhoneResul
   }
   if (international) {
     if (digits.startsWith('0')) return { ok: false, reason: 'has a country code starting with 0' };
-    const cc = SHORT_CODES.has(digits.slice(0, 1)) ? digits.slice(0, 1) : SHORT_CODES.has(digits.slice(0, 2)) ? digits.slice(0, 2) : digits.slice(0, 3);
+    const cc = SHORT_CODES.has(digits.slice(0, 1))
+      ? digits.slice(0, 1)
+      : SHORT_CODES.has(digits.slice(0, 2))
+        ? digits.slice(0, 2)
+        : digits.slice(0, 3);
     let nsn = digits.slice(cc.length);
     const plan = BY_CODE.get(cc);
     // "+44 (0)20 …": a trunk prefix written after the country code is dialled by nobody; drop it.
@@ -141,7 +191,8 @@ export function normalizePhone(raw: string, defaultCountry?: string): PhoneResul
   const country = defaultCountry?.toUpperCase();
   if (!country) return { ok: false, reason: 'has no country code and no default country is configured' };
   const plan = PLANS[country];
-  if (!plan) return { ok: false, reason: `has no country code, and the numbering plan of ${country} is not known: write it as +<country code>…` };
+  if (!plan)
+    return { ok: false, reason: `has no country code, and the numbering plan of ${country} is not known: write it as +<country code>…` };
   let nsn = digits;
   if (plan.trunk && nsn.startsWith(plan.trunk) && nsn.length - plan.trunk.length >= plan.min) nsn = nsn.slice(plan.trunk.length);
   return checkLength(plan.cc, nsn, plan);

@@ -58,8 +58,21 @@ test('Okta: a user as Okta provisions it becomes a complete customer', () => {
     locale: 'en-US',
     active: true,
     title: 'Engineer',
-    phoneNumbers: [{ type: 'mobile', value: '+1-415-555-1234' }, { type: 'work', value: '+1 415 555 9999' }],
-    addresses: [{ type: 'work', streetAddress: '100 Main St', locality: 'San Francisco', region: 'CA', postalCode: '94105', country: 'US', primary: true }],
+    phoneNumbers: [
+      { type: 'mobile', value: '+1-415-555-1234' },
+      { type: 'work', value: '+1 415 555 9999' },
+    ],
+    addresses: [
+      {
+        type: 'work',
+        streetAddress: '100 Main St',
+        locality: 'San Francisco',
+        region: 'CA',
+        postalCode: '94105',
+        country: 'US',
+        primary: true,
+      },
+    ],
     [ENT]: { employeeNumber: '1234', department: 'Engineering', costCenter: 'R&D' },
   };
   const { customer } = map(presets.okta, user, [{ id: 'g1', displayName: 'Everyone' }]);
@@ -68,7 +81,13 @@ test('Okta: a user as Okta provisions it becomes a complete customer', () => {
   assert.equal(customer.email, 'isaac.brock@example.com');
   assert.equal(customer.phone, '+14155551234', 'mobile before work');
   assert.equal(customer.locale, 'en-US');
-  assert.deepEqual(customer.defaultAddress, { address1: '100 Main St', city: 'San Francisco', province: 'CA', zip: '94105', countryCode: 'US' });
+  assert.deepEqual(customer.defaultAddress, {
+    address1: '100 Main St',
+    city: 'San Francisco',
+    province: 'CA',
+    zip: '94105',
+    countryCode: 'US',
+  });
   assert.deepEqual(customer.tags, ['scim-provisioned', 'group:Everyone']);
   assert.equal(mf(customer, 'department'), 'Engineering');
   assert.equal(mf(customer, 'employee_number'), '1234');
@@ -78,7 +97,13 @@ test('Okta: a user as Okta provisions it becomes a complete customer', () => {
 });
 
 test('Okta: a deactivated user keeps its data and gains the deactivation tag', () => {
-  const { customer } = map(presets.okta, { id: 'x', userName: 'a@example.com', name: { givenName: 'A' }, emails: [{ value: 'a@example.com', primary: true }], active: false });
+  const { customer } = map(presets.okta, {
+    id: 'x',
+    userName: 'a@example.com',
+    name: { givenName: 'A' },
+    emails: [{ value: 'a@example.com', primary: true }],
+    active: false,
+  });
   assert.deepEqual(customer.tags, ['scim-provisioned', 'scim-deactivated']);
 });
 
@@ -149,13 +174,22 @@ test('JumpCloud: two-line street address and an Australian mobile', () => {
       { value: '+61 2 9374 4000', type: 'work' },
       { value: '0412 345 678', type: 'mobile' },
     ],
-    addresses: [{ type: 'work', streetAddress: 'Level 5\n1 George St', locality: 'Sydney', region: 'NSW', postalCode: '2000', country: 'AU' }],
+    addresses: [
+      { type: 'work', streetAddress: 'Level 5\n1 George St', locality: 'Sydney', region: 'NSW', postalCode: '2000', country: 'AU' },
+    ],
     title: 'Store Lead',
     [ENT]: { employeeNumber: 'JC-9', department: 'Retail', costCenter: '400' },
   };
   const { customer } = map(withCountry('jumpcloud', 'AU'), user, [{ id: 'g9', displayName: 'Retail Leads' }]);
   assert.equal(customer.phone, '+61412345678');
-  assert.deepEqual(customer.defaultAddress, { address1: 'Level 5', address2: '1 George St', city: 'Sydney', province: 'NSW', zip: '2000', countryCode: 'AU' });
+  assert.deepEqual(customer.defaultAddress, {
+    address1: 'Level 5',
+    address2: '1 George St',
+    city: 'Sydney',
+    province: 'NSW',
+    zip: '2000',
+    countryCode: 'AU',
+  });
   assert.equal(mf(customer, 'cost_center'), '400');
   assert.deepEqual(customer.tags, ['scim-provisioned', 'group:Retail Leads']);
 });
@@ -172,12 +206,22 @@ test('Google Workspace: the minimal profile Google sends is enough, and suspensi
   };
   const r = map(presets.google, user);
   assert.deepEqual(
-    { first: r.customer.firstName, last: r.customer.lastName, email: r.customer.email, phone: r.customer.phone, address: r.customer.defaultAddress },
+    {
+      first: r.customer.firstName,
+      last: r.customer.lastName,
+      email: r.customer.email,
+      phone: r.customer.phone,
+      address: r.customer.defaultAddress,
+    },
     { first: 'Mia', last: 'Rossi', email: 'mia@school.example', phone: undefined, address: undefined },
   );
   assert.deepEqual(r.problems, []);
   assert.deepEqual(map(presets.google, { ...user, active: false }).customer.tags, ['scim-provisioned', 'scim-deactivated']);
-  assert.equal(map(presets.google, { ...user, emails: undefined }).customer.email, 'mia@school.example', 'userName stands in for a missing email');
+  assert.equal(
+    map(presets.google, { ...user, emails: undefined }).customer.email,
+    'mia@school.example',
+    'userName stands in for a missing email',
+  );
 });
 
 test('custom app: a sign-up with a national phone is refused so the site can tell the person', () => {

@@ -23,7 +23,11 @@ const email = (source: string, others: string[] = [], fromUserName = true): Rule
   id: 'email',
   source,
   target: field('email'),
-  transforms: [...fallback(...others), ...(fromUserName ? [{ op: 'default', source: 'userName', format: 'email' } as const] : []), { op: 'trim' }],
+  transforms: [
+    ...fallback(...others),
+    ...(fromUserName ? [{ op: 'default', source: 'userName', format: 'email' } as const] : []),
+    { op: 'trim' },
+  ],
   direction: 'both',
 });
 
@@ -48,8 +52,18 @@ const locale = (source = 'locale', others = ['preferredLanguage']): RuleInput =>
 
 /** The default address from one SCIM address (`addresses[type eq "work"]`, or `addresses` for the primary one). */
 const address = (base: string): RuleInput[] => [
-  { id: 'address-line1', source: `${base}.streetAddress`, target: { kind: 'address', field: 'address1' }, transforms: [{ op: 'split', separator: '\n', index: 0 }] },
-  { id: 'address-line2', source: `${base}.streetAddress`, target: { kind: 'address', field: 'address2' }, transforms: [{ op: 'split', separator: '\n', index: 1 }] },
+  {
+    id: 'address-line1',
+    source: `${base}.streetAddress`,
+    target: { kind: 'address', field: 'address1' },
+    transforms: [{ op: 'split', separator: '\n', index: 0 }],
+  },
+  {
+    id: 'address-line2',
+    source: `${base}.streetAddress`,
+    target: { kind: 'address', field: 'address2' },
+    transforms: [{ op: 'split', separator: '\n', index: 1 }],
+  },
   { id: 'address-city', source: `${base}.locality`, target: { kind: 'address', field: 'city' }, transforms: [{ op: 'trim' }] },
   { id: 'address-province', source: `${base}.region`, target: { kind: 'address', field: 'province' }, transforms: [{ op: 'trim' }] },
   { id: 'address-zip', source: `${base}.postalCode`, target: { kind: 'address', field: 'zip' }, transforms: [{ op: 'trim' }] },
@@ -96,14 +110,22 @@ function preset(name: PresetName, description: string, rules: RuleInput[], tags:
 
 /** Every preset, by name. Each is a complete mapping document; use getPreset for a copy to edit. */
 export const presets: Record<PresetName, MappingDocument> = {
-  default: preset('default', 'What an employee store wants from any SCIM client: names, email, phone, work address, department and employee number.', [
-    ...names(),
-    email('emails.value'),
-    phone('phoneNumbers[primary eq true].value', ['phoneNumbers[type eq "mobile"].value', 'phoneNumbers[type eq "work"].value', 'phoneNumbers.value']),
-    locale(),
-    ...address('addresses[type eq "work"]'),
-    ...enterprise('department', 'employeeNumber', 'title'),
-  ]),
+  default: preset(
+    'default',
+    'What an employee store wants from any SCIM client: names, email, phone, work address, department and employee number.',
+    [
+      ...names(),
+      email('emails.value'),
+      phone('phoneNumbers[primary eq true].value', [
+        'phoneNumbers[type eq "mobile"].value',
+        'phoneNumbers[type eq "work"].value',
+        'phoneNumbers.value',
+      ]),
+      locale(),
+      ...address('addresses[type eq "work"]'),
+      ...enterprise('department', 'employeeNumber', 'title'),
+    ],
+  ),
   // Okta's SCIM 2.0 app: email is the primary work email, mobilePhone -> phoneNumbers[type eq "mobile"],
   // primaryPhone -> [type eq "work"], address fields under addresses[type eq "work"].
   okta: preset('okta', 'Okta (SCIM 2.0 app): primary email, mobile then work phone, work address, enterprise attributes.', [

@@ -33,16 +33,29 @@ export interface Preview {
  * What a mapping (saved or still being edited: any JSON) would make of a SCIM user and its groups.
  * @example previewMapping(user, groups, draftJson, { currentTags: ['vip'] })
  */
-export function previewMapping(user: Record<string, unknown>, groups: readonly GroupRef[], mapping: unknown, opts: PreviewOptions = {}): Preview {
+export function previewMapping(
+  user: Record<string, unknown>,
+  groups: readonly GroupRef[],
+  mapping: unknown,
+  opts: PreviewOptions = {},
+): Preview {
   const v = validateMapping(mapping, opts.schemas ? { schemas: opts.schemas } : {});
   if (!v.ok) return { ok: false, mapping: { errors: v.errors, warnings: v.warnings }, trace: [], problems: [] };
-  const r = mapToShopify(user, groups, v.value, { ...(opts.previous ? { previous: opts.previous } : {}), ...(opts.schemas ? { schemas: opts.schemas } : {}) });
+  const r = mapToShopify(user, groups, v.value, {
+    ...(opts.previous ? { previous: opts.previous } : {}),
+    ...(opts.schemas ? { schemas: opts.schemas } : {}),
+  });
   const out: Preview = { ok: r.ok, mapping: { errors: [], warnings: v.warnings }, trace: r.trace, problems: r.problems };
   if (!r.ok) return out;
   out.customer = r.customer;
   out.fingerprint = customerFingerprint(r.customer);
   if (opts.currentTags) {
-    out.tagChanges = diffTags(opts.currentTags, opts.previous?.tags ?? [], r.customer.tags, v.value.tags.managedPrefix ? { managedPrefix: v.value.tags.managedPrefix } : {});
+    out.tagChanges = diffTags(
+      opts.currentTags,
+      opts.previous?.tags ?? [],
+      r.customer.tags,
+      v.value.tags.managedPrefix ? { managedPrefix: v.value.tags.managedPrefix } : {},
+    );
   }
   return out;
 }
@@ -56,9 +69,19 @@ export interface ReversePreview {
 }
 
 /** What a mapping would change on the SCIM user (if given) when Shopify reports this customer. */
-export function previewReverse(customer: ShopifyCustomerView, mapping: unknown, opts: { user?: Record<string, unknown>; schemas?: SchemaDef[] } = {}): ReversePreview {
+export function previewReverse(
+  customer: ShopifyCustomerView,
+  mapping: unknown,
+  opts: { user?: Record<string, unknown>; schemas?: SchemaDef[] } = {},
+): ReversePreview {
   const v = validateMapping(mapping, opts.schemas ? { schemas: opts.schemas } : {});
   if (!v.ok) return { ok: false, mapping: { errors: v.errors, warnings: v.warnings }, trace: [], problems: [] };
   const r = mapFromShopify(customer, v.value as MappingDocument, opts);
-  return { ok: !r.problems.some((p) => p.severity === 'error'), mapping: { errors: [], warnings: v.warnings }, patch: r.patch, trace: r.trace, problems: r.problems };
+  return {
+    ok: !r.problems.some((p) => p.severity === 'error'),
+    mapping: { errors: [], warnings: v.warnings },
+    patch: r.patch,
+    trace: r.trace,
+    problems: r.problems,
+  };
 }

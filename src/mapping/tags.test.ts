@@ -4,7 +4,11 @@ import fc from 'fast-check';
 import { applyTagDiff, cleanTag, diffTags, claimedTags, groupTags, managedTags, tagKey, uniqueTags } from './tags.js';
 
 test('tags are cleaned as Shopify stores them: commas become spaces, space collapses, 255 characters at most', () => {
-  assert.deepEqual(cleanTag('  Sales ,  EMEA '), { ok: true, tag: 'Sales EMEA', note: 'had commas, which Shopify reads as tag separators; they became spaces' });
+  assert.deepEqual(cleanTag('  Sales ,  EMEA '), {
+    ok: true,
+    tag: 'Sales EMEA',
+    note: 'had commas, which Shopify reads as tag separators; they became spaces',
+  });
   assert.deepEqual(cleanTag('vip'), { ok: true, tag: 'vip' });
   const long = cleanTag('x'.repeat(300));
   assert.ok(long.ok && long.tag.length === 255 && /cut to 255/.test(long.note ?? ''), JSON.stringify(long));
@@ -33,11 +37,15 @@ test('group tags take the prefix and displayName, or externalId when asked and p
 test("with groupRename 'keep' a renamed group's members keep the old tag beside the new one", () => {
   const previous = { g1: ['group:Sales'] };
   const settings = { groupPrefix: 'group:', groupTagFrom: 'displayName' as const };
-  assert.deepEqual(groupTags([{ id: 'g1', displayName: 'Revenue' }], { ...settings, groupRename: 'keep' }, previous).byGroup, { g1: ['group:Revenue', 'group:Sales'] });
-  assert.deepEqual(groupTags([{ id: 'g1', displayName: 'Revenue' }], { ...settings, groupRename: 'retag' }, previous).byGroup, { g1: ['group:Revenue'] });
+  assert.deepEqual(groupTags([{ id: 'g1', displayName: 'Revenue' }], { ...settings, groupRename: 'keep' }, previous).byGroup, {
+    g1: ['group:Revenue', 'group:Sales'],
+  });
+  assert.deepEqual(groupTags([{ id: 'g1', displayName: 'Revenue' }], { ...settings, groupRename: 'retag' }, previous).byGroup, {
+    g1: ['group:Revenue'],
+  });
 });
 
-test('tags.groupTags chooses a group\'s tag by id or displayName (any case), null gives none, others keep the derived tag', () => {
+test("tags.groupTags chooses a group's tag by id or displayName (any case), null gives none, others keep the derived tag", () => {
   const groups = [
     { id: 'g1', displayName: 'Sales' },
     { id: 'g2', displayName: 'Support', externalId: 'sup' },
@@ -45,19 +53,30 @@ test('tags.groupTags chooses a group\'s tag by id or displayName (any case), nul
     { id: 'g4', displayName: 'Legal' },
   ];
   const settings = { groupPrefix: 'group:', groupTagFrom: 'displayName' as const, groupRename: 'retag' as const };
-  const r = groupTags(groups, { ...settings, groupTags: { sales: 'wholesale', g2: 'team:support', Support: 'never-used', Contractors: null } });
+  const r = groupTags(groups, {
+    ...settings,
+    groupTags: { sales: 'wholesale', g2: 'team:support', Support: 'never-used', Contractors: null },
+  });
   assert.deepEqual(r.byGroup, { g1: ['wholesale'], g2: ['team:support'], g3: [], g4: ['group:Legal'] });
   assert.deepEqual(r.notes, []);
   // an explicit entry wins over groupTagFrom as well
-  assert.deepEqual(groupTags(groups.slice(1, 2), { ...settings, groupTagFrom: 'externalId', groupTags: { Support: 'helpdesk' } }).byGroup, { g2: ['helpdesk'] });
+  assert.deepEqual(groupTags(groups.slice(1, 2), { ...settings, groupTagFrom: 'externalId', groupTags: { Support: 'helpdesk' } }).byGroup, {
+    g2: ['helpdesk'],
+  });
 });
 
 test("an explicit group tag is exactly that tag: groupRename 'keep' does not carry an old one into it", () => {
   const keep = { groupPrefix: 'group:', groupTagFrom: 'displayName' as const, groupRename: 'keep' as const };
   // the merchant re-maps the group: the old tag goes, even with 'keep'
-  assert.deepEqual(groupTags([{ id: 'g1', displayName: 'Sales' }], { ...keep, groupTags: { Sales: 'wholesale-2' } }, { g1: ['wholesale'] }).byGroup, { g1: ['wholesale-2'] });
+  assert.deepEqual(
+    groupTags([{ id: 'g1', displayName: 'Sales' }], { ...keep, groupTags: { Sales: 'wholesale-2' } }, { g1: ['wholesale'] }).byGroup,
+    { g1: ['wholesale-2'] },
+  );
   // the group is renamed at the IdP and no entry names it any more: the derived tag, and 'keep' keeps the old one
-  assert.deepEqual(groupTags([{ id: 'g1', displayName: 'Revenue' }], { ...keep, groupTags: { Sales: 'wholesale' } }, { g1: ['wholesale'] }).byGroup, { g1: ['group:Revenue', 'wholesale'] });
+  assert.deepEqual(
+    groupTags([{ id: 'g1', displayName: 'Revenue' }], { ...keep, groupTags: { Sales: 'wholesale' } }, { g1: ['wholesale'] }).byGroup,
+    { g1: ['group:Revenue', 'wholesale'] },
+  );
 });
 
 test('a re-mapped group tag is removed as a managed tag, and a merchant tag of the old name stays on customers the bridge never gave it', () => {
@@ -98,20 +117,29 @@ const tags = fc.array(tag, { maxLength: 12 });
 
 test('property: a tag neither previously managed nor under the managed prefix is never removed', () => {
   fc.assert(
-    fc.property(tags, tags, tags, fc.option(fc.constantFrom('g:', 'G'), { nil: undefined }), (current, previous, desired, managedPrefix) => {
-      const d = diffTags(current, previous, desired, managedPrefix ? { managedPrefix } : {});
-      const owned = new Set(previous.map(tagKey));
-      for (const t of d.remove) {
-        assert.ok(current.includes(t), `removes only tags the customer has: ${t}`);
-        assert.ok(owned.has(tagKey(t)) || (managedPrefix && tagKey(t).startsWith(tagKey(managedPrefix))), `removed an unmanaged tag ${t}`);
-      }
-      const after = new Set(applyTagDiff(current, d).map(tagKey));
-      for (const t of current) {
-        const k = tagKey(t);
-        const claimed = owned.has(k) || (managedPrefix && k.startsWith(tagKey(managedPrefix)));
-        if (!claimed) assert.ok(after.has(k), `unmanaged tag ${t} must survive`);
-      }
-    }),
+    fc.property(
+      tags,
+      tags,
+      tags,
+      fc.option(fc.constantFrom('g:', 'G'), { nil: undefined }),
+      (current, previous, desired, managedPrefix) => {
+        const d = diffTags(current, previous, desired, managedPrefix ? { managedPrefix } : {});
+        const owned = new Set(previous.map(tagKey));
+        for (const t of d.remove) {
+          assert.ok(current.includes(t), `removes only tags the customer has: ${t}`);
+          assert.ok(
+            owned.has(tagKey(t)) || (managedPrefix && tagKey(t).startsWith(tagKey(managedPrefix))),
+            `removed an unmanaged tag ${t}`,
+          );
+        }
+        const after = new Set(applyTagDiff(current, d).map(tagKey));
+        for (const t of current) {
+          const k = tagKey(t);
+          const claimed = owned.has(k) || (managedPrefix && k.startsWith(tagKey(managedPrefix)));
+          if (!claimed) assert.ok(after.has(k), `unmanaged tag ${t} must survive`);
+        }
+      },
+    ),
     { numRuns: 2000 },
   );
 });

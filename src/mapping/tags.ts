@@ -15,7 +15,8 @@ export function cleanTag(raw: string): CleanTag {
   const tag = raw.replace(/,/g, ' ').replace(/\s+/g, ' ').trim();
   if (tag === '') return { ok: false, reason: 'is empty' };
   const chars = Array.from(tag);
-  if (chars.length > MAX_TAG_LENGTH) return { ok: true, tag: chars.slice(0, MAX_TAG_LENGTH).join('').trimEnd(), note: `was cut to ${MAX_TAG_LENGTH} characters` };
+  if (chars.length > MAX_TAG_LENGTH)
+    return { ok: true, tag: chars.slice(0, MAX_TAG_LENGTH).join('').trimEnd(), note: `was cut to ${MAX_TAG_LENGTH} characters` };
   return { ok: true, tag, ...(raw.includes(',') ? { note: 'had commas, which Shopify reads as tag separators; they became spaces' } : {}) };
 }
 
@@ -45,7 +46,10 @@ export interface GroupRef {
  * The entry of `groupTags` that names a group: its id (exactly) first, then its displayName (without regard to case,
  * as SCIM compares displayName). Undefined when the map names the group neither way.
  */
-export function explicitGroupTag(group: GroupRef, explicit: Readonly<Record<string, string | null>> | undefined): { key: string; tag: string | null } | undefined {
+export function explicitGroupTag(
+  group: GroupRef,
+  explicit: Readonly<Record<string, string | null>> | undefined,
+): { key: string; tag: string | null } | undefined {
   if (!explicit) return undefined;
   if (Object.hasOwn(explicit, group.id)) return { key: group.id, tag: explicit[group.id] ?? null };
   const name = (group.displayName ?? '').toLowerCase();
@@ -76,7 +80,8 @@ export function groupTags(
       continue;
     }
     const name = settings.groupTagFrom === 'externalId' && g.externalId ? g.externalId : g.displayName;
-    if (settings.groupTagFrom === 'externalId' && !g.externalId) notes.push(`group ${g.id} has no externalId; its tag uses the displayName`);
+    if (settings.groupTagFrom === 'externalId' && !g.externalId)
+      notes.push(`group ${g.id} has no externalId; its tag uses the displayName`);
     const clean = cleanTag(`${settings.groupPrefix}${name ?? ''}`);
     const tags: string[] = [];
     if (clean.ok) tags.push(clean.tag);
@@ -135,7 +140,11 @@ export function diffTags(
  * another reason (a merchant's `vip` on an adopted customer) stays theirs, so dropping it later never removes it.
  * @example claimedTags(['vip'], [], ['vip', 'group:Sales']) // ['group:Sales']
  */
-export function claimedTags(currentShopifyTags: readonly string[], previouslyManaged: readonly string[], desiredManaged: readonly string[]): string[] {
+export function claimedTags(
+  currentShopifyTags: readonly string[],
+  previouslyManaged: readonly string[],
+  desiredManaged: readonly string[],
+): string[] {
   const had = new Set(currentShopifyTags.map(tagKey));
   const managed = new Set(previouslyManaged.map(tagKey));
   return desiredManaged.filter((t) => !had.has(tagKey(t)) || managed.has(tagKey(t)));

@@ -72,8 +72,7 @@ export function singleTargetKey(t: Target): string | undefined {
 }
 
 export type Prepared =
-  | { ok: true; value: string | string[] | MarketingConsent | undefined; note?: string }
-  | { ok: false; code: ProblemCode; reason: string };
+  { ok: true; value: string | string[] | MarketingConsent | undefined; note?: string } | { ok: false; code: ProblemCode; reason: string };
 
 const bad = (code: ProblemCode, reason: string): Prepared => ({ ok: false, code, reason });
 
@@ -105,7 +104,8 @@ function consent(v: Value, optInLevel: OptInLevel | undefined): Prepared {
   if (s === undefined) return { ok: true, value: undefined };
   const state = str(s).trim().toUpperCase();
   const b = state === 'PENDING' ? undefined : toBoolean(s);
-  if (state !== 'PENDING' && b === undefined) return bad('invalidConsent', 'the value is neither a yes/no nor a marketing state (SUBSCRIBED, UNSUBSCRIBED, PENDING)');
+  if (state !== 'PENDING' && b === undefined)
+    return bad('invalidConsent', 'the value is neither a yes/no nor a marketing state (SUBSCRIBED, UNSUBSCRIBED, PENDING)');
   const c: MarketingConsent = { marketingState: state === 'PENDING' ? 'PENDING' : b ? 'SUBSCRIBED' : 'UNSUBSCRIBED' };
   if (optInLevel && c.marketingState !== 'UNSUBSCRIBED') c.marketingOptInLevel = optInLevel;
   return { ok: true, value: c };
@@ -120,7 +120,12 @@ function metafieldValue(type: MetafieldType, v: Value): Prepared {
   if (s === undefined) return { ok: true, value: undefined };
   switch (type) {
     case 'single_line_text_field':
-      return { ok: true, value: str(s).replace(/\s*[\r\n]+\s*/g, ' ').trim() };
+      return {
+        ok: true,
+        value: str(s)
+          .replace(/\s*[\r\n]+\s*/g, ' ')
+          .trim(),
+      };
     case 'multi_line_text_field':
       return { ok: true, value: all(v).map(str).join('\n') };
     case 'number_integer': {
@@ -152,7 +157,9 @@ function metafieldValue(type: MetafieldType, v: Value): Prepared {
       } catch {
         return invalid('is not a URL');
       }
-      return URL_SCHEMES.has(u.protocol) ? { ok: true, value: t } : invalid('has a URL scheme Shopify does not accept (http, https, mailto, sms, tel)');
+      return URL_SCHEMES.has(u.protocol)
+        ? { ok: true, value: t }
+        : invalid('has a URL scheme Shopify does not accept (http, https, mailto, sms, tel)');
     }
     case 'id': {
       const t = str(s).trim();

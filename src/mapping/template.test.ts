@@ -20,7 +20,11 @@ test('doubled braces are literal braces', () => {
 });
 
 test('unbalanced and empty placeholders are refused with their position', () => {
-  for (const [t, re] of [['a {b', /never closed/], ['a } b', /position 3/], ['{ }', /empty placeholder/]] as const) {
+  for (const [t, re] of [
+    ['a {b', /never closed/],
+    ['a } b', /position 3/],
+    ['{ }', /empty placeholder/],
+  ] as const) {
     const r = parseTemplate(t);
     assert.ok(!r.ok && re.test(r.reason), `${t}: ${JSON.stringify(r)}`);
   }
@@ -30,6 +34,12 @@ test('rendering leaves no doubled spaces where values are missing', () => {
   const r = parseTemplate('{a} {b} {c}');
   assert.ok(r.ok);
   const values: Record<string, string> = { a: 'A', c: 'C' };
-  assert.equal(renderTemplate(r.parts, (p) => values[p]), 'A C');
-  assert.equal(renderTemplate(r.parts, () => undefined), undefined);
+  assert.equal(
+    renderTemplate(r.parts, (p) => values[p]),
+    'A C',
+  );
+  assert.equal(
+    renderTemplate(r.parts, () => undefined),
+    undefined,
+  );
 });

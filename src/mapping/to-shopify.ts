@@ -48,7 +48,11 @@ type Obj = Record<string, unknown>;
 
 /** Runs one rule up to the value its target should get; records problems and the trace on the way. */
 export function runRule(rule: Rule, user: Obj, rt: ResourceTypeDef, tctx: TransformContext, problems: Problem[], defaultCountry?: string) {
-  const base: Omit<RuleTrace, 'outcome'> = { ruleId: rule.id, target: targetLabel(rule.target), ...(rule.source ? { source: rule.source } : {}) };
+  const base: Omit<RuleTrace, 'outcome'> = {
+    ruleId: rule.id,
+    target: targetLabel(rule.target),
+    ...(rule.source ? { source: rule.source } : {}),
+  };
   const problem = (p: Omit<Problem, 'ruleId' | 'source' | 'target'>, severity = p.severity) => {
     problems.push({ ...p, severity, ruleId: rule.id, ...(rule.source ? { source: rule.source } : {}), target: base.target });
   };
@@ -59,7 +63,8 @@ export function runRule(rule: Rule, user: Obj, rt: ResourceTypeDef, tctx: Transf
       problem({ severity: 'error', code: 'invalidRule', message: `its condition is not a valid filter: ${c.reason}` });
       return { trace: { ...base, outcome: 'failed' as const, reason: 'invalid condition' } };
     }
-    if (!conditionHolds(c.filter, user, rt)) return { trace: { ...base, outcome: 'skipped' as const, reason: 'condition not met' }, conditional: true };
+    if (!conditionHolds(c.filter, user, rt))
+      return { trace: { ...base, outcome: 'skipped' as const, reason: 'condition not met' }, conditional: true };
   }
   let value: Value;
   if (rule.source !== undefined) {
@@ -116,7 +121,8 @@ export function mapToShopify(user: Obj, groups: readonly GroupRef[], mapping: Ma
     const t = rule.target;
     if (t.kind === 'field') customer[t.field] = value as string | null;
     else if (t.kind === 'address') (customer.defaultAddress ??= {})[t.field] = value as string | null;
-    else if (t.kind === 'metafield') customer.metafields.push({ namespace: t.namespace, key: t.key, type: t.type, value: value as string | null });
+    else if (t.kind === 'metafield')
+      customer.metafields.push({ namespace: t.namespace, key: t.key, type: t.type, value: value as string | null });
     else if (t.kind === 'emailMarketingConsent' || t.kind === 'smsMarketingConsent') {
       if (value !== null) customer[t.kind] = value as MarketingConsent;
     }
@@ -127,7 +133,12 @@ export function mapToShopify(user: Obj, groups: readonly GroupRef[], mapping: Ma
     const key = singleTargetKey(rule.target);
     const owner = key === undefined ? undefined : claimed.get(key);
     if (owner !== undefined && rule.direction !== 'toScim') {
-      trace.push({ ruleId: rule.id, target: targetLabel(rule.target), outcome: 'skipped', reason: `target already set by rule "${owner}"` });
+      trace.push({
+        ruleId: rule.id,
+        target: targetLabel(rule.target),
+        outcome: 'skipped',
+        reason: `target already set by rule "${owner}"`,
+      });
       continue;
     }
     const r = runRule(rule, user, rt, tctx, problems, mapping.defaultCountry);

@@ -41,7 +41,10 @@ test('lowercase, uppercase and trim change case and space, element by element in
 test('template reads core, filtered and extension paths and the value so far', () => {
   assert.equal(run(undefined, { op: 'template', template: '{name.givenName} {name.familyName}' }), 'Ada Lovelace');
   assert.equal(
-    run(undefined, { op: 'template', template: '{emails[type eq "work"].value} / {urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department}' }),
+    run(undefined, {
+      op: 'template',
+      template: '{emails[type eq "work"].value} / {urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department}',
+    }),
     'ada@work.example / Sales',
   );
   assert.equal(run('x', { op: 'template', template: '[{$value}] {{literal}}' }), '[x] {literal}');
@@ -57,7 +60,11 @@ test('constant replaces the value, default fills only a missing one', () => {
   assert.equal(run(undefined, { op: 'default', value: 'n/a' }), 'n/a');
   assert.equal(run('  ', { op: 'default', value: 'n/a' }), 'n/a', 'blank counts as missing');
   assert.equal(run('set', { op: 'default', value: 'n/a' }), 'set');
-  assert.deepEqual(run(undefined, { op: 'default', source: 'emails[type eq "work"].value' }), ['ada@work.example'], 'a multi-valued source gives a list');
+  assert.deepEqual(
+    run(undefined, { op: 'default', source: 'emails[type eq "work"].value' }),
+    ['ada@work.example'],
+    'a multi-valued source gives a list',
+  );
 });
 
 test('default with a format uses its source only when the source has that shape', () => {
@@ -107,7 +114,10 @@ test('truncate counts characters, not UTF-16 units; prefix and suffix add text',
 });
 
 test('transforms run in order, each on the result of the one before', () => {
-  assert.equal(run(' Sales ', { op: 'trim' }, { op: 'lowercase' }, { op: 'prefix', value: 'dept:' }, { op: 'truncate', length: 7 }), 'dept:sa');
+  assert.equal(
+    run(' Sales ', { op: 'trim' }, { op: 'lowercase' }, { op: 'prefix', value: 'dept:' }, { op: 'truncate', length: 7 }),
+    'dept:sa',
+  );
 });
 
 const invert = (value: Value, ...transforms: Transform[]) => {
@@ -119,7 +129,11 @@ const invert = (value: Value, ...transforms: Transform[]) => {
 test('inverting passes values through normalising transforms and says so', () => {
   const r = invert('Ada', { op: 'trim' }, { op: 'uppercase' }, { op: 'phoneE164' });
   assert.equal(r.value, 'Ada');
-  assert.deepEqual(r.notes, ['phoneE164: passed through unchanged', 'uppercase: passed through unchanged', 'trim: passed through unchanged']);
+  assert.deepEqual(r.notes, [
+    'phoneE164: passed through unchanged',
+    'uppercase: passed through unchanged',
+    'trim: passed through unchanged',
+  ]);
 });
 
 test('inverting strips prefix and suffix and undoes split with join', () => {
@@ -137,7 +151,11 @@ test('inverting a valueMap looks the value up backwards when exactly one source 
 });
 
 test('template, constant and a split that keeps one part cannot be inverted', () => {
-  for (const t of [{ op: 'template', template: '{name.givenName}' }, { op: 'constant', value: 'x' }, { op: 'split', separator: '\n', index: 0 }] as Transform[]) {
+  for (const t of [
+    { op: 'template', template: '{name.givenName}' },
+    { op: 'constant', value: 'x' },
+    { op: 'split', separator: '\n', index: 0 },
+  ] as Transform[]) {
     const r = invertTransforms('x', [t]);
     assert.ok(!r.ok && r.op === t.op, `${t.op} should not invert: ${JSON.stringify(r)}`);
   }

@@ -92,7 +92,12 @@ function step(t: Transform, v: Value, ctx: TransformContext): Value | { error: s
         return r.ok ? r.value : { error: `the value ${r.reason}` };
       });
     case 'split': {
-      const parts = all(v).flatMap((s) => str(s).split(t.separator).map((x) => x.trim()).filter((x) => x !== ''));
+      const parts = all(v).flatMap((s) =>
+        str(s)
+          .split(t.separator)
+          .map((x) => x.trim())
+          .filter((x) => x !== ''),
+      );
       if (t.index !== undefined) return parts[t.index];
       return parts.length ? parts : undefined;
     }
@@ -163,7 +168,15 @@ export function invertTransforms(value: Value, transforms: readonly Transform[])
         break;
       }
       case 'join':
-        v = v === undefined ? undefined : all(v).flatMap((s) => str(s).split(t.separator).map((x) => x.trim()).filter((x) => x !== ''));
+        v =
+          v === undefined
+            ? undefined
+            : all(v).flatMap((s) =>
+                str(s)
+                  .split(t.separator)
+                  .map((x) => x.trim())
+                  .filter((x) => x !== ''),
+              );
         break;
       case 'split':
         if (t.index !== undefined) return { ok: false, op: t.op, reason: 'keeping one part of a split loses the others' };

@@ -17,8 +17,7 @@ export interface MappingIssue {
 }
 
 export type MappingValidation =
-  | { ok: true; value: MappingDocument; warnings: MappingIssue[] }
-  | { ok: false; errors: MappingIssue[]; warnings: MappingIssue[] };
+  { ok: true; value: MappingDocument; warnings: MappingIssue[] } | { ok: false; errors: MappingIssue[]; warnings: MappingIssue[] };
 
 export interface ValidateOptions {
   /** custom extension schemas the tenant declares; their attributes may be used as sources */
@@ -31,12 +30,17 @@ const IDENTITY_FIELDS = new Set(['firstName', 'lastName', 'email', 'phone']);
  * A user's `groups` are computed from group memberships when the user is served, never stored with the user, so a
  * mapping that reads them would find nothing: group membership reaches Shopify through the tag settings instead.
  */
-const GROUPS_UNREADABLE = "reads the user's groups, which the mapping never sees (they are computed from group memberships); map groups with tags.groupTags, groupPrefix and groupTagFrom";
+const GROUPS_UNREADABLE =
+  "reads the user's groups, which the mapping never sees (they are computed from group memberships); map groups with tags.groupTags, groupPrefix and groupTagFrom";
 
 const readsGroups = (p: CompiledPath): boolean => p.core && p.def.name === 'groups';
 
 /** Every attribute path a filter names, with whether it is relative to an element of `parent`. */
-function filterPaths(f: Filter, out: { path: Filter & { kind: 'compare' | 'present' | 'valuePath' }; parent?: string }[] = [], parent?: string) {
+function filterPaths(
+  f: Filter,
+  out: { path: Filter & { kind: 'compare' | 'present' | 'valuePath' }; parent?: string }[] = [],
+  parent?: string,
+) {
   switch (f.kind) {
     case 'and':
     case 'or':
@@ -106,7 +110,9 @@ function checkTransform(t: Transform, rt: ResourceTypeDef): string | undefined {
       return undefined;
     }
     case 'valueMap':
-      return Object.keys(t.map).length === 0 && t.default === undefined && !t.keepUnmapped ? 'valueMap has an empty map, so every value would be dropped' : undefined;
+      return Object.keys(t.map).length === 0 && t.default === undefined && !t.keepUnmapped
+        ? 'valueMap has an empty map, so every value would be dropped'
+        : undefined;
     default:
       return undefined;
   }
@@ -128,8 +134,10 @@ function checkRules(doc: MappingDocument, rt: ResourceTypeDef, errors: MappingIs
   const backward = new Map<string, Rule>();
   doc.rules.forEach((rule, i) => {
     const at = `rules[${i}]`;
-    const err = (path: string, message: string) => errors.push({ path: `${at}${path}`, ruleId: rule.id, message: `rule "${rule.id}": ${message}` });
-    const warn = (path: string, message: string) => warnings.push({ path: `${at}${path}`, ruleId: rule.id, message: `rule "${rule.id}": ${message}` });
+    const err = (path: string, message: string) =>
+      errors.push({ path: `${at}${path}`, ruleId: rule.id, message: `rule "${rule.id}": ${message}` });
+    const warn = (path: string, message: string) =>
+      warnings.push({ path: `${at}${path}`, ruleId: rule.id, message: `rule "${rule.id}": ${message}` });
     if (ids.has(rule.id)) err('.id', `the id is also used by rules[${ids.get(rule.id)}]; ids must be unique`);
     else ids.set(rule.id, i);
 
@@ -155,10 +163,16 @@ function checkRules(doc: MappingDocument, rt: ResourceTypeDef, errors: MappingIs
       const why = checkTransform(t, rt);
       if (why) err(`.transforms[${j}]`, why);
       if (t.op === 'phoneE164' && !t.country && !doc.defaultCountry) {
-        warn(`.transforms[${j}]`, 'phoneE164 has no country and the mapping no defaultCountry: numbers without +<country code> will be refused');
+        warn(
+          `.transforms[${j}]`,
+          'phoneE164 has no country and the mapping no defaultCountry: numbers without +<country code> will be refused',
+        );
       }
       if (t.op === 'phoneE164' && t.country && !knownPhoneCountry(t.country)) {
-        warn(`.transforms[${j}].country`, `the numbering plan of ${t.country} is not known: only numbers written with +<country code> will be read`);
+        warn(
+          `.transforms[${j}].country`,
+          `the numbering plan of ${t.country} is not known: only numbers written with +<country code> will be read`,
+        );
       }
     });
 
@@ -169,13 +183,26 @@ function checkRules(doc: MappingDocument, rt: ResourceTypeDef, errors: MappingIs
         err('.target', `metafield ${cid.namespace}.${cid.key} is the custom id metafield, which holds the SCIM id`);
       }
     }
-    if ((target.kind === 'field' || target.kind === 'address') && target.field === 'phone' && !doc.defaultCountry && !rule.transforms.some((t) => t.op === 'phoneE164' && t.country)) {
+    if (
+      (target.kind === 'field' || target.kind === 'address') &&
+      target.field === 'phone' &&
+      !doc.defaultCountry &&
+      !rule.transforms.some((t) => t.op === 'phoneE164' && t.country)
+    ) {
       warn('.target', 'phone without a defaultCountry in the mapping: numbers without +<country code> will be refused');
     }
-    if (target.kind === 'emailMarketingConsent' && reads && !doc.rules.some((r) => r.target.kind === 'field' && r.target.field === 'email' && r.direction !== 'toScim')) {
+    if (
+      target.kind === 'emailMarketingConsent' &&
+      reads &&
+      !doc.rules.some((r) => r.target.kind === 'field' && r.target.field === 'email' && r.direction !== 'toScim')
+    ) {
       warn('.target', 'email marketing consent needs an email on the customer, and no rule maps one');
     }
-    if (target.kind === 'smsMarketingConsent' && reads && !doc.rules.some((r) => r.target.kind === 'field' && r.target.field === 'phone' && r.direction !== 'toScim')) {
+    if (
+      target.kind === 'smsMarketingConsent' &&
+      reads &&
+      !doc.rules.some((r) => r.target.kind === 'field' && r.target.field === 'phone' && r.direction !== 'toScim')
+    ) {
       warn('.target', 'SMS marketing consent needs a phone on the customer, and no rule maps one');
     }
 
@@ -206,14 +233,20 @@ function checkRules(doc: MappingDocument, rt: ResourceTypeDef, errors: MappingIs
     const i = doc.rules.indexOf(rules[1]);
     const issue = { path: `rules[${i}].target`, ruleId: rules[1].id };
     if (rules.slice(0, -1).some((r) => r.when === undefined)) {
-      errors.push({ ...issue, message: `rules ${names} all set ${label}; only the first would ever apply. Chain fallbacks with a default transform, or give every rule but the last a condition` });
+      errors.push({
+        ...issue,
+        message: `rules ${names} all set ${label}; only the first would ever apply. Chain fallbacks with a default transform, or give every rule but the last a condition`,
+      });
     } else {
       warnings.push({ ...issue, message: `rules ${names} all set ${label}; the first whose condition holds wins` });
     }
   }
   const reaches = doc.rules.some((r) => r.direction !== 'toScim' && r.target.kind === 'field' && IDENTITY_FIELDS.has(r.target.field));
   if (!reaches) {
-    errors.push({ path: 'rules', message: 'no rule sets firstName, lastName, email or phone: Shopify refuses a customer without one of them' });
+    errors.push({
+      path: 'rules',
+      message: 'no rule sets firstName, lastName, email or phone: Shopify refuses a customer without one of them',
+    });
   }
 }
 
@@ -256,13 +289,15 @@ export function validateMapping(doc: unknown, opts: ValidateOptions = {}): Mappi
     const why = checkTemplate(t, rt, false);
     if (why) errors.push({ path: `tags.templates[${i}]`, message: `tags.templates[${i}]: ${why}` });
   });
-  if (value.tags.groupPrefix.includes(',')) errors.push({ path: 'tags.groupPrefix', message: 'tags.groupPrefix: commas separate tags in Shopify' });
+  if (value.tags.groupPrefix.includes(','))
+    errors.push({ path: 'tags.groupPrefix', message: 'tags.groupPrefix: commas separate tags in Shopify' });
   const groupKeys = new Map<string, string>();
   for (const [key, tag] of Object.entries(value.tags.groupTags)) {
     const at = `tags.groupTags[${JSON.stringify(key)}]`;
     if (key.trim() === '') errors.push({ path: at, message: `${at}: name a group by its id or displayName` });
     const other = groupKeys.get(key.toLowerCase());
-    if (other !== undefined) errors.push({ path: at, message: `${at}: names the same group as "${other}" (displayNames compare without regard to case)` });
+    if (other !== undefined)
+      errors.push({ path: at, message: `${at}: names the same group as "${other}" (displayNames compare without regard to case)` });
     else groupKeys.set(key.toLowerCase(), key);
     const why = tag === null ? undefined : tagProblem(tag);
     if (why) errors.push({ path: at, message: `${at}: ${why}` });
@@ -270,10 +305,16 @@ export function validateMapping(doc: unknown, opts: ValidateOptions = {}): Mappi
   const deactivated = value.tags.deactivatedTag === '' ? undefined : tagProblem(value.tags.deactivatedTag);
   if (deactivated) errors.push({ path: 'tags.deactivatedTag', message: `tags.deactivatedTag: ${deactivated}` });
   if (value.tags.managedPrefix !== undefined && value.tags.managedPrefix.trim().length < 2) {
-    errors.push({ path: 'tags.managedPrefix', message: 'tags.managedPrefix: too short: every tag starting with it would be removed when not wanted' });
+    errors.push({
+      path: 'tags.managedPrefix',
+      message: 'tags.managedPrefix: too short: every tag starting with it would be removed when not wanted',
+    });
   }
   if (value.defaultCountry && !knownPhoneCountry(value.defaultCountry)) {
-    warnings.push({ path: 'defaultCountry', message: `defaultCountry: the numbering plan of ${value.defaultCountry} is not known: only numbers written with +<country code> will be read` });
+    warnings.push({
+      path: 'defaultCountry',
+      message: `defaultCountry: the numbering plan of ${value.defaultCountry} is not known: only numbers written with +<country code> will be read`,
+    });
   }
   return errors.length ? { ok: false, errors, warnings } : { ok: true, value, warnings };
 }

@@ -80,7 +80,13 @@ function parseOps(body: unknown, limits: Limits): { ops: BulkOp[]; failOnErrors:
       throw errors.invalidSyntax(`operation ${i + 1} needs a "method" and a "path"`);
     if (op.bulkId !== undefined && typeof op.bulkId !== 'string') throw errors.invalidSyntax(`operation ${i + 1}: bulkId must be a string`);
     if (op.method.toUpperCase() === 'POST' && !op.bulkId) throw errors.invalidSyntax(`operation ${i + 1}: a POST needs a bulkId`);
-    return { method: op.method.toUpperCase(), path: op.path, bulkId: op.bulkId as string | undefined, version: op.version as string | undefined, data: op.data };
+    return {
+      method: op.method.toUpperCase(),
+      path: op.path,
+      bulkId: op.bulkId as string | undefined,
+      version: op.version as string | undefined,
+      data: op.data,
+    };
   });
   return { ops, failOnErrors };
 }
@@ -155,7 +161,8 @@ export async function runBulk(service: ScimService, ctx: RequestContext, body: u
       const resolved: BulkOp = { ...op, path: resolvePath(op.path, ids, missing), data: resolveRefs(op.data, ids, missing) };
       const head = { method: op.method, ...(op.bulkId ? { bulkId: op.bulkId } : {}) };
       try {
-        if (missing.size) throw errors.invalidValue(`bulkId reference(s) ${[...missing].map((x) => `"${x}"`).join(', ')} could not be resolved`);
+        if (missing.size)
+          throw errors.invalidValue(`bulkId reference(s) ${[...missing].map((x) => `"${x}"`).join(', ')} could not be resolved`);
         const r = await runOne(service, ctx, resolved);
         if (op.bulkId && typeof r.id === 'string') ids.set(op.bulkId, r.id);
         const { id: _id, ...rest } = r;

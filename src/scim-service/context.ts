@@ -6,7 +6,7 @@ import type { ResourceRecord } from '../store/resources.js';
 import { errors, ScimError } from '../scim/errors.js';
 import type { ResourceTypeDef } from '../scim/schemas.js';
 import { etagMatches } from '../scim/render.js';
-import {  policiesSchema, type Policies } from '../settings/policies.js';
+import { policiesSchema, type Policies } from '../settings/policies.js';
 import { settingsOf } from '../settings/tenant-settings.js';
 
 export interface RequestContext {

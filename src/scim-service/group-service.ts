@@ -19,7 +19,8 @@ function splitMembers(data: Json): { data: Json; members: Member[] } {
   const list = Array.isArray(members) ? (members as Json[]) : [];
   const seen = new Map<string, Member>();
   for (const m of list) {
-    if (typeof m?.value !== 'string' || m.value === '') throw errors.invalidValue('every member needs a "value" with the id of a User or Group');
+    if (typeof m?.value !== 'string' || m.value === '')
+      throw errors.invalidValue('every member needs a "value" with the id of a User or Group');
     const type = typeof m.type === 'string' && m.type.toLowerCase() === 'group' ? 'Group' : 'User';
     seen.set(m.value, { value: m.value, type });
   }
@@ -56,8 +57,18 @@ export class GroupService extends ResourceService {
     return { total: page.total, resources: await this.renderGroups(ctx, page.records, withMembers) };
   }
 
-  private async checkMembers(tx: Transaction<Database>, tenantId: string, groupId: string | undefined, members: Member[]): Promise<Member[]> {
-    const found = await groups.existing(tx, tenantId, members.map((m) => m.value), this.lockRows);
+  private async checkMembers(
+    tx: Transaction<Database>,
+    tenantId: string,
+    groupId: string | undefined,
+    members: Member[],
+  ): Promise<Member[]> {
+    const found = await groups.existing(
+      tx,
+      tenantId,
+      members.map((m) => m.value),
+      this.lockRows,
+    );
     return members.map((m) => {
       const kind = found.get(m.value);
       if (!kind) throw errors.invalidValue(`member "${m.value}" is not a User or Group of this tenant`);
@@ -76,8 +87,23 @@ export class GroupService extends ResourceService {
       const created = await groups.insert(tx, ctx.tenant.id, data, ctx.client?.id ?? null).catch((e) => uniquenessError('Group', e));
       const { added } = await groups.setMembers(tx, ctx.tenant.id, created.id, checked);
       await users.touch(tx, ctx.tenant.id, userIds(added));
-      await audit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: 'group.create', resourceType: 'Group', resourceId: created.id, detail: { members: added.length } });
-      pending = await this.hook.groupWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'create', after: created, added, removed: [], members: checked });
+      await audit(tx, {
+        tenantId: ctx.tenant.id,
+        actor: ctx.actor,
+        action: 'group.create',
+        resourceType: 'Group',
+        resourceId: created.id,
+        detail: { members: added.length },
+      });
+      pending = await this.hook.groupWritten(tx, {
+        tenant: ctx.tenant,
+        client: ctx.client,
+        op: 'create',
+        after: created,
+        added,
+        removed: [],
+        members: checked,
+      });
       return created;
     });
     await this.settle(pending);
@@ -115,7 +141,16 @@ export class GroupService extends ResourceService {
         resourceId: id,
         detail: { added: added.length, removed: removed.length, renamed },
       });
-      pending = await this.hook.groupWritten(tx, { tenant: ctx.tenant, client: ctx.client, op, before: prev, after, added, removed, members: checked });
+      pending = await this.hook.groupWritten(tx, {
+        tenant: ctx.tenant,
+        client: ctx.client,
+        op,
+        before: prev,
+        after,
+        added,
+        removed,
+        members: checked,
+      });
     });
     await this.settle(pending);
     return changed;
@@ -161,7 +196,15 @@ export class GroupService extends ResourceService {
       await groups.delete(tx, ctx.tenant.id, id);
       await users.touch(tx, ctx.tenant.id, userIds(members));
       await audit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: 'group.delete', resourceType: 'Group', resourceId: id });
-      pending = await this.hook.groupWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'delete', before: prev, added: [], removed: members, members });
+      pending = await this.hook.groupWritten(tx, {
+        tenant: ctx.tenant,
+        client: ctx.client,
+        op: 'delete',
+        before: prev,
+        added: [],
+        removed: members,
+        members,
+      });
     });
     await this.settle(pending);
   }

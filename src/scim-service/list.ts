@@ -66,7 +66,9 @@ export async function listResources(ctx: QueryContext, q: ListQuery): Promise<Li
       matches.push({ id: rec.id, key: sort ? sortValue(res, sort) : null });
     });
     if (matches.length > maxMatches)
-      throw errors.tooMany(`the filter matches more than ${maxMatches} resources; narrow it (for example with userName, externalId or emails.value)`);
+      throw errors.tooMany(
+        `the filter matches more than ${maxMatches} resources; narrow it (for example with userName, externalId or emails.value)`,
+      );
     const last = records[records.length - 1]!;
     after = { created: last.createdAt, id: last.id };
     if (records.length < BATCH) break;

@@ -55,7 +55,13 @@ export abstract class ResourceService {
   }
 
   /** The resource a write changes, its row locked (PostgreSQL) and the request's If-Match checked against it. */
-  protected async current(tx: Transaction<Database>, kind: 'User' | 'Group', ctx: RequestContext, id: string, pre?: Preconditions): Promise<ResourceRecord> {
+  protected async current(
+    tx: Transaction<Database>,
+    kind: 'User' | 'Group',
+    ctx: RequestContext,
+    id: string,
+    pre?: Preconditions,
+  ): Promise<ResourceRecord> {
     const rec = await (kind === 'User' ? users : groups).get(tx, ctx.tenant.id, id, this.lockRows);
     if (!rec) throw errors.notFound(`${kind} ${id} not found`);
     checkIfMatch(pre, rec);
@@ -67,7 +73,13 @@ export abstract class ResourceService {
    * the same client holds (409). RFC 7643 leaves externalId to the client, so by default it may repeat; an unchanged
    * externalId is never refused (it introduces no duplicate).
    */
-  protected async checkExternalId(tx: Transaction<Database>, kind: 'User' | 'Group', ctx: RequestContext, data: Json, prev?: ResourceRecord): Promise<void> {
+  protected async checkExternalId(
+    tx: Transaction<Database>,
+    kind: 'User' | 'Group',
+    ctx: RequestContext,
+    data: Json,
+    prev?: ResourceRecord,
+  ): Promise<void> {
     const ext = data.externalId;
     if (!ctx.policies.uniqueExternalId || typeof ext !== 'string' || ext === '' || prev?.data.externalId === ext) return;
     const clientId = ctx.client?.id ?? null;
@@ -100,7 +112,13 @@ export abstract class ResourceService {
 
   /** Full representations of group records, members with their display names unless `withMembers` is false. */
   protected async renderGroups(ctx: RequestContext, records: ResourceRecord[], withMembers = true): Promise<Json[]> {
-    const members = withMembers ? await groups.membersOf(this.store.db, ctx.tenant.id, records.map((r) => r.id)) : undefined;
+    const members = withMembers
+      ? await groups.membersOf(
+          this.store.db,
+          ctx.tenant.id,
+          records.map((r) => r.id),
+        )
+      : undefined;
     let names = new Map<string, string>();
     if (members) {
       const all = [...new Set([...members.values()].flat().map((m) => m.value))];
@@ -117,8 +135,7 @@ export abstract class ResourceService {
 
   private async displayNames(tenantId: string, ids: string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    for (const u of await users.getMany(this.store.db, tenantId, ids))
-      out.set(u.id, String(u.data.displayName ?? u.data.userName ?? ''));
+    for (const u of await users.getMany(this.store.db, tenantId, ids)) out.set(u.id, String(u.data.displayName ?? u.data.userName ?? ''));
     for (const g of await groups.getMany(this.store.db, tenantId, ids)) out.set(g.id, String(g.data.displayName ?? ''));
     return out;
   }

@@ -65,10 +65,25 @@ export class UserService extends ResourceService {
       await this.checkExternalId(tx, 'User', ctx, data, existing);
       if (existing) {
         const next = { ...data, active: data.active ?? true };
-        const after = await users.update(tx, ctx.tenant.id, existing, next, ctx.client?.id ?? null).catch((e) => uniquenessError('User', e));
+        const after = await users
+          .update(tx, ctx.tenant.id, existing, next, ctx.client?.id ?? null)
+          .catch((e) => uniquenessError('User', e));
         restored = true;
-        await audit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: 'user.restore', resourceType: 'User', resourceId: existing.id });
-        pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'restore', before: existing, after, changedPaths: changedPaths(existing.data, next, rt) });
+        await audit(tx, {
+          tenantId: ctx.tenant.id,
+          actor: ctx.actor,
+          action: 'user.restore',
+          resourceType: 'User',
+          resourceId: existing.id,
+        });
+        pending = await this.hook.userWritten(tx, {
+          tenant: ctx.tenant,
+          client: ctx.client,
+          op: 'restore',
+          before: existing,
+          after,
+          changedPaths: changedPaths(existing.data, next, rt),
+        });
         return after;
       }
       const created = await users.insert(tx, ctx.tenant.id, data, ctx.client?.id ?? null).catch((e) => uniquenessError('User', e));
@@ -80,7 +95,13 @@ export class UserService extends ResourceService {
         resourceId: created.id,
         detail: { attributes: changedPaths({}, data, rt) },
       });
-      pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'create', after: created, changedPaths: changedPaths({}, data, rt) });
+      pending = await this.hook.userWritten(tx, {
+        tenant: ctx.tenant,
+        client: ctx.client,
+        op: 'create',
+        after: created,
+        changedPaths: changedPaths({}, data, rt),
+      });
       return created;
     });
     await this.settle(pending);
@@ -99,8 +120,22 @@ export class UserService extends ResourceService {
       if (changed.length === 0) return;
       await this.checkExternalId(tx, 'User', ctx, data, prev);
       const after = await users.update(tx, ctx.tenant.id, prev, data, ctx.client?.id ?? null).catch((e) => uniquenessError('User', e));
-      await audit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: 'user.replace', resourceType: 'User', resourceId: id, detail: { changed } });
-      pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'replace', before: prev, after, changedPaths: changed });
+      await audit(tx, {
+        tenantId: ctx.tenant.id,
+        actor: ctx.actor,
+        action: 'user.replace',
+        resourceType: 'User',
+        resourceId: id,
+        detail: { changed },
+      });
+      pending = await this.hook.userWritten(tx, {
+        tenant: ctx.tenant,
+        client: ctx.client,
+        op: 'replace',
+        before: prev,
+        after,
+        changedPaths: changed,
+      });
     });
     await this.settle(pending);
     return this.get(ctx, id);
@@ -118,8 +153,22 @@ export class UserService extends ResourceService {
       const data = withActive(patched, prev.data);
       await this.checkExternalId(tx, 'User', ctx, data, prev);
       const after = await users.update(tx, ctx.tenant.id, prev, data, ctx.client?.id ?? null).catch((e) => uniquenessError('User', e));
-      await audit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: 'user.patch', resourceType: 'User', resourceId: id, detail: { changed: result.changedPaths } });
-      pending = await this.hook.userWritten(tx, { tenant: ctx.tenant, client: ctx.client, op: 'patch', before: prev, after, changedPaths: result.changedPaths });
+      await audit(tx, {
+        tenantId: ctx.tenant.id,
+        actor: ctx.actor,
+        action: 'user.patch',
+        resourceType: 'User',
+        resourceId: id,
+        detail: { changed: result.changedPaths },
+      });
+      pending = await this.hook.userWritten(tx, {
+        tenant: ctx.tenant,
+        client: ctx.client,
+        op: 'patch',
+        before: prev,
+        after,
+        changedPaths: result.changedPaths,
+      });
     });
     await this.settle(pending);
     return { resource: await this.get(ctx, id), changed };
@@ -133,7 +182,12 @@ export class UserService extends ResourceService {
       const locked = await groups.getMany(tx, ctx.tenant.id, await groupsOf(), this.lockRows);
       const prev = await this.current(tx, 'User', ctx, id, pre);
       const groupIds = await groupsOf();
-      await groups.getMany(tx, ctx.tenant.id, groupIds.filter((g) => !locked.some((l) => l.id === g)), this.lockRows);
+      await groups.getMany(
+        tx,
+        ctx.tenant.id,
+        groupIds.filter((g) => !locked.some((l) => l.id === g)),
+        this.lockRows,
+      );
       await users.delete(tx, ctx.tenant.id, id);
       if (groupIds.length) await this.touchGroups(tx, ctx.tenant.id, groupIds);
       await audit(tx, { tenantId: ctx.tenant.id, actor: ctx.actor, action: 'user.delete', resourceType: 'User', resourceId: id });

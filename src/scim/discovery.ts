@@ -24,7 +24,7 @@ export function serviceProviderConfig(baseUrl: string, limits: Limits): Record<s
         name: 'OAuth Bearer Token',
         description: 'A per-client bearer token issued by the bridge (shopify-scim token create), sent as "Authorization: Bearer <token>".',
         specUri: 'https://www.rfc-editor.org/info/rfc6750',
-            primary: true,
+        primary: true,
       },
     ],
     meta: { resourceType: 'ServiceProviderConfig', location: `${baseUrl}/ServiceProviderConfig` },
@@ -59,7 +59,13 @@ export function schemaDoc(s: SchemaDef, baseUrl: string): Record<string, unknown
 }
 
 export function listOf(resources: Record<string, unknown>[]): Record<string, unknown> {
-  return { schemas: [SCHEMA.listResponse], totalResults: resources.length, itemsPerPage: resources.length, startIndex: 1, Resources: resources };
+  return {
+    schemas: [SCHEMA.listResponse],
+    totalResults: resources.length,
+    itemsPerPage: resources.length,
+    startIndex: 1,
+    Resources: resources,
+  };
 }
 
 /** The resource types one tenant sees: its User type (with the extension schemas it declares) and Group. */

@@ -23,12 +23,21 @@ function renderedUser(): Record<string, unknown> {
     groups: [{ value: 'g-1', display: 'Sales', type: 'direct' }],
     [ENT]: { department: 'Sales', manager: { value: 'boss', displayName: 'Boss' } },
     [SCHEMA.shopify]: { customerId: 'gid://shopify/Customer/1', syncState: 'synced' },
-    meta: { resourceType: 'User', created: '2025-01-01T00:00:00Z', lastModified: '2025-01-02T00:00:00Z', location: 'https://x/Users/u-1', version: 'W/"3"' },
+    meta: {
+      resourceType: 'User',
+      created: '2025-01-01T00:00:00Z',
+      lastModified: '2025-01-02T00:00:00Z',
+      location: 'https://x/Users/u-1',
+      version: 'W/"3"',
+    },
   };
 }
 
-const project = (opts: { attributes?: string[]; excludedAttributes?: string[] }, res = renderedUser(), rt: ResourceTypeDef = userResourceType) =>
-  projectResource(res, rt, opts);
+const project = (
+  opts: { attributes?: string[]; excludedAttributes?: string[] },
+  res = renderedUser(),
+  rt: ResourceTypeDef = userResourceType,
+) => projectResource(res, rt, opts);
 
 describe('parseAttributeList', () => {
   it('splits a comma-separated parameter and trims the names', () => {
@@ -58,8 +67,11 @@ describe('projectResource: defaults', () => {
     assert.deepEqual(out, expected);
   });
 
-  it('keeps the resource\'s own key order', () => {
-    assert.deepEqual(Object.keys(project({})), Object.keys(renderedUser()).filter((k) => k !== 'password'));
+  it("keeps the resource's own key order", () => {
+    assert.deepEqual(
+      Object.keys(project({})),
+      Object.keys(renderedUser()).filter((k) => k !== 'password'),
+    );
   });
 
   it('passes through keys no schema describes when no attributes are asked for', () => {
@@ -154,7 +166,13 @@ describe('projectResource: excludedAttributes', () => {
   });
 
   it('excludes members from a group, as Entra asks with excludedAttributes=members', () => {
-    const group = { schemas: [SCHEMA.group], id: 'g-1', displayName: 'Sales', members: [{ value: 'u-1' }], meta: { resourceType: 'Group' } };
+    const group = {
+      schemas: [SCHEMA.group],
+      id: 'g-1',
+      displayName: 'Sales',
+      members: [{ value: 'u-1' }],
+      meta: { resourceType: 'Group' },
+    };
     assert.deepEqual(projectResource(group, groupResourceType, { excludedAttributes: ['members'] }), {
       schemas: [SCHEMA.group],
       id: 'g-1',
@@ -203,7 +221,12 @@ describe('projectResource: returned characteristics of declared extensions', () 
     ],
   };
   const rt: ResourceTypeDef = { ...userResourceType, extensions: [{ schema: vault, required: false }] };
-  const res = { schemas: [SCHEMA.user, vault.id], id: 'u-1', userName: 'ann', [vault.id]: { pin: '1234', secret: 's', tier: 'gold', note: 'n' } };
+  const res = {
+    schemas: [SCHEMA.user, vault.id],
+    id: 'u-1',
+    userName: 'ann',
+    [vault.id]: { pin: '1234', secret: 's', tier: 'gold', note: 'n' },
+  };
 
   it('returns request attributes only when asked for', () => {
     assert.deepEqual(projectResource(res, rt, {})[vault.id], { tier: 'gold', note: 'n' });

@@ -52,7 +52,12 @@ export function renderUser(
     ...data,
   };
   if (groups.length)
-    out.groups = groups.map((g) => ({ value: g.id, $ref: location.replace(/\/Users\/[^/]+$/, `/Groups/${g.id}`), display: g.displayName, type: 'direct' }));
+    out.groups = groups.map((g) => ({
+      value: g.id,
+      $ref: location.replace(/\/Users\/[^/]+$/, `/Groups/${g.id}`),
+      display: g.displayName,
+      type: 'direct',
+    }));
   out.meta = { resourceType: 'User', created: rec.createdAt, lastModified: rec.updatedAt, location, version: etagOf(rec.version) };
   return out;
 }

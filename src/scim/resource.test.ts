@@ -89,7 +89,7 @@ describe('normalizeResource: the schemas list', () => {
     assert.deepEqual(okValue(create({ userName: 'ann' })).schemas, [SCHEMA.user]);
   });
 
-  it('rejects schemas that do not include the resource type\'s core schema', () => {
+  it("rejects schemas that do not include the resource type's core schema", () => {
     failure(create({ schemas: [SCHEMA.group], userName: 'ann' }), 'invalidValue', SCHEMA.user);
   });
 
@@ -116,7 +116,14 @@ describe('normalizeResource: the schemas list', () => {
 });
 
 describe('normalizeResource: value types', () => {
-  for (const [given, expected] of [['True', true], ['False', false], ['TRUE', true], ['false', false], [true, true], [false, false]] as const) {
+  for (const [given, expected] of [
+    ['True', true],
+    ['False', false],
+    ['TRUE', true],
+    ['false', false],
+    [true, true],
+    [false, false],
+  ] as const) {
     it(`reads active ${JSON.stringify(given)} as ${expected} (Entra sends booleans as strings)`, () => {
       assert.equal(okValue(create({ userName: 'ann', active: given })).active, expected);
     });
@@ -152,10 +159,16 @@ describe('normalizeResource: value types', () => {
   });
 
   it('checks dateTime, integer and decimal attributes of a declared extension', () => {
-    const ok = okValue(normalizeResource({ userName: 'a', [acme.id]: { hiredAt: '2025-03-01T09:00:00Z', level: 3, score: 4.5 } }, acmeUsers, 'create'));
+    const ok = okValue(
+      normalizeResource({ userName: 'a', [acme.id]: { hiredAt: '2025-03-01T09:00:00Z', level: 3, score: 4.5 } }, acmeUsers, 'create'),
+    );
     assert.deepEqual(ok[acme.id], { hiredAt: '2025-03-01T09:00:00Z', level: 3, score: 4.5 });
     failure(normalizeResource({ userName: 'a', [acme.id]: { hiredAt: 'yesterday' } }, acmeUsers, 'create'), 'invalidValue', 'hiredAt');
-    failure(normalizeResource({ userName: 'a', [acme.id]: { hiredAt: '2025-13-01T09:00:00Z' } }, acmeUsers, 'create'), 'invalidValue', 'hiredAt');
+    failure(
+      normalizeResource({ userName: 'a', [acme.id]: { hiredAt: '2025-13-01T09:00:00Z' } }, acmeUsers, 'create'),
+      'invalidValue',
+      'hiredAt',
+    );
     failure(normalizeResource({ userName: 'a', [acme.id]: { level: 2.5 } }, acmeUsers, 'create'), 'invalidValue', 'level');
     failure(normalizeResource({ userName: 'a', [acme.id]: { score: '4.5' } }, acmeUsers, 'create'), 'invalidValue', 'score');
   });
@@ -177,7 +190,14 @@ describe('normalizeResource: unassigned and unknown values', () => {
   });
 
   it('ignores unknown attributes and unknown sub-attributes instead of failing', () => {
-    const r = okValue(create({ userName: 'ann', favouriteColour: 'teal', name: { givenName: 'Ann', nickname: 'A' }, emails: [{ value: 'a@x.com', label: 'x' }] }));
+    const r = okValue(
+      create({
+        userName: 'ann',
+        favouriteColour: 'teal',
+        name: { givenName: 'Ann', nickname: 'A' },
+        emails: [{ value: 'a@x.com', label: 'x' }],
+      }),
+    );
     assert.deepEqual(r, { schemas: [SCHEMA.user], userName: 'ann', name: { givenName: 'Ann' }, emails: [{ value: 'a@x.com' }] });
   });
 
@@ -240,17 +260,44 @@ describe('normalizeResource: readOnly, writeOnly and required', () => {
 
 describe('normalizeResource: multi-valued attributes', () => {
   it('rejects two primary emails (RFC 7643 §2.4)', () => {
-    const body = { userName: 'ann', emails: [{ value: 'a@x.com', primary: true }, { value: 'b@x.com', primary: 'True' }] };
+    const body = {
+      userName: 'ann',
+      emails: [
+        { value: 'a@x.com', primary: true },
+        { value: 'b@x.com', primary: 'True' },
+      ],
+    };
     failure(create(body), 'invalidValue', 'primary');
   });
 
   it('accepts one primary email among several', () => {
-    const r = okValue(create({ userName: 'ann', emails: [{ value: 'a@x.com', primary: false }, { value: 'b@x.com', primary: true }] }));
-    assert.deepEqual(r.emails, [{ value: 'a@x.com', primary: false }, { value: 'b@x.com', primary: true }]);
+    const r = okValue(
+      create({
+        userName: 'ann',
+        emails: [
+          { value: 'a@x.com', primary: false },
+          { value: 'b@x.com', primary: true },
+        ],
+      }),
+    );
+    assert.deepEqual(r.emails, [
+      { value: 'a@x.com', primary: false },
+      { value: 'b@x.com', primary: true },
+    ]);
   });
 
   it('rejects two primary phone numbers too', () => {
-    failure(create({ userName: 'ann', phoneNumbers: [{ value: '+1', primary: true }, { value: '+2', primary: true }] }), 'invalidValue', 'phoneNumbers');
+    failure(
+      create({
+        userName: 'ann',
+        phoneNumbers: [
+          { value: '+1', primary: true },
+          { value: '+2', primary: true },
+        ],
+      }),
+      'invalidValue',
+      'phoneNumbers',
+    );
   });
 });
 
@@ -267,10 +314,16 @@ describe('normalizeResource: enterprise manager', () => {
 });
 
 describe('normalizeResource: group members', () => {
-  const group = (members: unknown) => normalizeResource({ schemas: [SCHEMA.group], displayName: 'Sales', members }, groupResourceType, 'create');
+  const group = (members: unknown) =>
+    normalizeResource({ schemas: [SCHEMA.group], displayName: 'Sales', members }, groupResourceType, 'create');
 
   it('keeps value, $ref and type, accepts "$ref": null and drops the readOnly display', () => {
-    const r = okValue(group([{ value: 'u1', $ref: null, display: 'Ann' }, { value: 'u2', type: 'User', $ref: 'https://x/Users/u2' }]));
+    const r = okValue(
+      group([
+        { value: 'u1', $ref: null, display: 'Ann' },
+        { value: 'u2', type: 'User', $ref: 'https://x/Users/u2' },
+      ]),
+    );
     assert.deepEqual(r, {
       schemas: [SCHEMA.group],
       displayName: 'Sales',
@@ -300,7 +353,8 @@ describe('normalizeResource: replace (PUT)', () => {
     meta: { resourceType: 'User', created: '2025-01-01T00:00:00Z' },
     [SCHEMA.shopify]: { customerId: 'gid://shopify/Customer/7', syncState: 'synced' },
   };
-  const replace = (body: unknown, rt = userResourceType, prev: Record<string, unknown> = existing) => normalizeResource(body, rt, 'replace', prev);
+  const replace = (body: unknown, rt = userResourceType, prev: Record<string, unknown> = existing) =>
+    normalizeResource(body, rt, 'replace', prev);
 
   it('ignores an id in the body that differs from the stored one and keeps the stored id', () => {
     const r = okValue(replace({ id: 'other', userName: 'ann' }));
@@ -332,7 +386,9 @@ describe('normalizeResource: replace (PUT)', () => {
   });
 
   it('lets an immutable attribute without a value be set', () => {
-    assert.deepEqual(okValue(replace({ userName: 'a', [acme.id]: { badge: 'B-1' } }, acmeUsers, { userName: 'a' }))[acme.id], { badge: 'B-1' });
+    assert.deepEqual(okValue(replace({ userName: 'a', [acme.id]: { badge: 'B-1' } }, acmeUsers, { userName: 'a' }))[acme.id], {
+      badge: 'B-1',
+    });
   });
 
   it('refuses to change an immutable sub-attribute of a complex attribute', () => {

@@ -75,7 +75,8 @@ function mergeWithExisting(out: Json, existing: Json, rt: ResourceTypeDef): Resu
     }
     if (at.def.mutability === 'immutable') {
       if (now === undefined) setAttr(out, at, structuredClone(before));
-      else if (!sameValue(at.def, before, now)) return fail(errors.mutability(`Attribute '${at.def.name}' is immutable and cannot be changed.`));
+      else if (!sameValue(at.def, before, now))
+        return fail(errors.mutability(`Attribute '${at.def.name}' is immutable and cannot be changed.`));
       continue;
     }
     // immutable sub-attributes of a single complex value (list entries are replaced whole, so theirs are not checked)

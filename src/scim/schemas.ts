@@ -1,15 +1,7 @@
 // SCIM schema definitions (RFC 7643 §4, §8.7) for the resources this server serves, plus lookups by attribute name.
 // Everything that needs attribute characteristics (filters, PATCH, projection, validation, discovery) reads them here.
 
-export type AttributeType =
-  | 'string'
-  | 'boolean'
-  | 'decimal'
-  | 'integer'
-  | 'dateTime'
-  | 'reference'
-  | 'complex'
-  | 'binary';
+export type AttributeType = 'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'reference' | 'complex' | 'binary';
 export type Mutability = 'readOnly' | 'readWrite' | 'immutable' | 'writeOnly';
 export type Returned = 'always' | 'never' | 'default' | 'request';
 export type Uniqueness = 'none' | 'server' | 'global';
@@ -76,14 +68,24 @@ export function attr(name: string, type: AttributeType, o: Opt = {}): AttributeD
 const str = (name: string, description: string, o: Opt = {}) => attr(name, 'string', { description, ...o });
 
 /** A multi-valued complex attribute of the usual {value, display, type, primary} shape. */
-function multi(name: string, description: string, valueType: AttributeType, types: string[], extra: AttributeDef[] = [], o: Opt = {}): AttributeDef {
+function multi(
+  name: string,
+  description: string,
+  valueType: AttributeType,
+  types: string[],
+  extra: AttributeDef[] = [],
+  o: Opt = {},
+): AttributeDef {
   return attr(name, 'complex', {
     multiValued: true,
     description,
     ...o,
     subAttributes: [
       // every reference declares what it points at (RFC 7643 §7): these are URLs outside this server
-      attr('value', valueType, { description: `The value of the ${name} entry.`, ...(valueType === 'reference' ? { referenceTypes: ['external'] } : {}) }),
+      attr('value', valueType, {
+        description: `The value of the ${name} entry.`,
+        ...(valueType === 'reference' ? { referenceTypes: ['external'] } : {}),
+      }),
       str('display', 'A human-readable name, primarily used for display purposes.'),
       str('type', `A label indicating the attribute's function.`, types.length ? { canonicalValues: types } : {}),
       attr('primary', 'boolean', { description: 'Whether this is the primary value.' }),
@@ -185,14 +187,24 @@ export const shopifySchema: SchemaDef = {
   description: 'The Shopify customer this user is linked to and the state of its synchronisation. Maintained by the server.',
   attributes: [
     str('customerId', 'The GID of the linked Shopify customer, e.g. gid://shopify/Customer/1.', { ...ro, caseExact: true }),
-    str('syncState', 'pending (a write is on its way), synced (Shopify holds the user as it is), or failed (Shopify cannot take the user as it stands, or the retries ran out; syncError says why).', {
-      ...ro,
-      canonicalValues: ['pending', 'synced', 'failed'],
-    }),
+    str(
+      'syncState',
+      'pending (a write is on its way), synced (Shopify holds the user as it is), or failed (Shopify cannot take the user as it stands, or the retries ran out; syncError says why).',
+      {
+        ...ro,
+        canonicalValues: ['pending', 'synced', 'failed'],
+      },
+    ),
     str('syncError', 'Why the last attempt failed, when it did, without personal data.', ro),
-    str('syncErrorCode', 'A stable code for syncError, e.g. CUSTOMER_NEEDS_IDENTITY, EMAIL_INVALID, EMAIL_TAKEN, PHONE_INVALID.', { ...ro, caseExact: true }),
+    str('syncErrorCode', 'A stable code for syncError, e.g. CUSTOMER_NEEDS_IDENTITY, EMAIL_INVALID, EMAIL_TAKEN, PHONE_INVALID.', {
+      ...ro,
+      caseExact: true,
+    }),
     attr('lastSyncedAt', 'dateTime', { description: 'When Shopify last accepted a change for this user.', ...ro }),
-    attr('lastAttemptAt', 'dateTime', { description: 'When the server last tried to write this user to Shopify, whatever the outcome.', ...ro }),
+    attr('lastAttemptAt', 'dateTime', {
+      description: 'When the server last tried to write this user to Shopify, whatever the outcome.',
+      ...ro,
+    }),
     str('tags', 'The tags the server manages on the customer.', { ...ro, multiValued: true }),
   ],
 };
@@ -311,7 +323,12 @@ export function findAttr(list: AttributeDef[] | undefined, name: string): Attrib
  * Resolves an attribute reference (`userName`, `name.givenName`, `urn:…:enterprise:2.0:User:department`,
  * `urn:…:User:manager.value`) against a resource type, case-insensitively. Returns undefined when unknown.
  */
-export function resolveAttribute(rt: ResourceTypeDef, uri: string | undefined, attrName: string, subName?: string): ResolvedAttribute | undefined {
+export function resolveAttribute(
+  rt: ResourceTypeDef,
+  uri: string | undefined,
+  attrName: string,
+  subName?: string,
+): ResolvedAttribute | undefined {
   const schemas = [{ schema: rt.schema, core: true }, ...rt.extensions.map((e) => ({ schema: e.schema, core: false }))];
   let candidates = schemas;
   if (uri) {

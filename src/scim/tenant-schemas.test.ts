@@ -11,7 +11,14 @@ const acme = {
   attributes: [
     { name: 'badgeNumber', type: 'string', description: 'The badge on the lanyard' },
     { name: 'clearance', type: 'integer' },
-    { name: 'contract', type: 'complex', subAttributes: [{ name: 'kind', type: 'string', canonicalValues: ['permanent', 'temp'] }, { name: 'ends', type: 'dateTime' }] },
+    {
+      name: 'contract',
+      type: 'complex',
+      subAttributes: [
+        { name: 'kind', type: 'string', canonicalValues: ['permanent', 'temp'] },
+        { name: 'ends', type: 'dateTime' },
+      ],
+    },
     { name: 'homepage', type: 'reference' },
   ],
 };
@@ -30,7 +37,17 @@ test('a declared schema comes back with every RFC 7643 characteristic filled in'
   const badge = s!.attributes[0]!;
   assert.deepEqual(
     { ...badge },
-    { name: 'badgeNumber', type: 'string', multiValued: false, description: 'The badge on the lanyard', required: false, caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness: 'none' },
+    {
+      name: 'badgeNumber',
+      type: 'string',
+      multiValued: false,
+      description: 'The badge on the lanyard',
+      required: false,
+      caseExact: false,
+      mutability: 'readWrite',
+      returned: 'default',
+      uniqueness: 'none',
+    },
   );
   assert.deepEqual(s!.attributes[3]!.referenceTypes, ['external'], 'a reference without referenceTypes points outside');
   assert.equal(s!.attributes[2]!.subAttributes?.[0]?.canonicalValues?.[1], 'temp');
@@ -44,7 +61,11 @@ test('what GET /Schemas shows (with schemas and meta) is accepted back as writte
 test('an id that is not a URN, or that the server or RFC 7643 owns, is refused with the reason', () => {
   assert.match(problems([{ ...acme, id: 'acme-extension' }]).join(), /schemas\[0\]\.id: "acme-extension" is not a URN/);
   assert.match(problems([{ ...acme, id: SCHEMA.enterprise }]).join(), /a schema the server defines itself/);
-  assert.match(problems([{ ...acme, id: SCHEMA.shopify.toUpperCase() }]).join(), /a schema the server defines itself/, 'URNs compare without case');
+  assert.match(
+    problems([{ ...acme, id: SCHEMA.shopify.toUpperCase() }]).join(),
+    /a schema the server defines itself/,
+    'URNs compare without case',
+  );
   assert.match(problems([{ ...acme, id: 'urn:ietf:params:scim:schemas:core:2.0:Acme' }]).join(), /namespace RFC 7643 reserves/);
   assert.match(problems([{ ...acme, id: 'urn:acme:ext"1' }]).join(), /is not a URN/);
 });
@@ -64,14 +85,33 @@ test('attribute names follow RFC 7643 ATTRNAME and are unique without regard to 
         { name: 'badge', type: 'string' },
         { name: 'Badge', type: 'string' },
         { name: 'has space', type: 'string' },
-        { name: 'ok', type: 'complex', subAttributes: [{ name: 'x', type: 'string' }, { name: 'X', type: 'string' }] },
+        {
+          name: 'ok',
+          type: 'complex',
+          subAttributes: [
+            { name: 'x', type: 'string' },
+            { name: 'X', type: 'string' },
+          ],
+        },
       ],
     },
   ]);
-  assert.ok(msgs.some((m) => /attributes\[0\]\.name: "2fa" is not a valid attribute name/.test(m)), msgs.join('\n'));
-  assert.ok(msgs.some((m) => /attributes\[2\]\.name: "Badge" is also attributes\[1\]/.test(m)), msgs.join('\n'));
-  assert.ok(msgs.some((m) => /attributes\[3\]\.name/.test(m)), msgs.join('\n'));
-  assert.ok(msgs.some((m) => /attributes\[4\]\.subAttributes\[1\]\.name: "X" is also subAttributes\[0\]/.test(m)), msgs.join('\n'));
+  assert.ok(
+    msgs.some((m) => /attributes\[0\]\.name: "2fa" is not a valid attribute name/.test(m)),
+    msgs.join('\n'),
+  );
+  assert.ok(
+    msgs.some((m) => /attributes\[2\]\.name: "Badge" is also attributes\[1\]/.test(m)),
+    msgs.join('\n'),
+  );
+  assert.ok(
+    msgs.some((m) => /attributes\[3\]\.name/.test(m)),
+    msgs.join('\n'),
+  );
+  assert.ok(
+    msgs.some((m) => /attributes\[4\]\.subAttributes\[1\]\.name: "X" is also subAttributes\[0\]/.test(m)),
+    msgs.join('\n'),
+  );
 });
 
 test('complex attributes need flat sub-attributes, and only complex attributes have them', () => {
@@ -86,22 +126,62 @@ test('complex attributes need flat sub-attributes, and only complex attributes h
       ],
     },
   ]);
-  assert.ok(msgs.some((m) => /attributes\[0\]\.subAttributes: a complex attribute needs its sub-attributes/.test(m)), msgs.join('\n'));
-  assert.ok(msgs.some((m) => /attributes\[1\]\.subAttributes\[0\]\.type: a sub-attribute cannot be complex/.test(m)), msgs.join('\n'));
-  assert.ok(msgs.some((m) => /attributes\[2\]\.subAttributes: only complex attributes/.test(m)), msgs.join('\n'));
-  assert.ok(msgs.some((m) => /attributes\[3\]\.referenceTypes: only reference attributes/.test(m)), msgs.join('\n'));
+  assert.ok(
+    msgs.some((m) => /attributes\[0\]\.subAttributes: a complex attribute needs its sub-attributes/.test(m)),
+    msgs.join('\n'),
+  );
+  assert.ok(
+    msgs.some((m) => /attributes\[1\]\.subAttributes\[0\]\.type: a sub-attribute cannot be complex/.test(m)),
+    msgs.join('\n'),
+  );
+  assert.ok(
+    msgs.some((m) => /attributes\[2\]\.subAttributes: only complex attributes/.test(m)),
+    msgs.join('\n'),
+  );
+  assert.ok(
+    msgs.some((m) => /attributes\[3\]\.referenceTypes: only reference attributes/.test(m)),
+    msgs.join('\n'),
+  );
 });
 
 test('characteristics the server cannot honour are refused: uniqueness it does not enforce, readOnly', () => {
-  const msgs = problems([{ ...acme, attributes: [{ name: 'a', type: 'string', uniqueness: 'server' }, { name: 'b', type: 'string', mutability: 'readOnly' }] }]);
-  assert.ok(msgs.some((m) => /attributes\[0\]\.uniqueness: the server does not enforce uniqueness/.test(m)), msgs.join('\n'));
-  assert.ok(msgs.some((m) => /attributes\[1\]\.mutability: readOnly/.test(m)), msgs.join('\n'));
+  const msgs = problems([
+    {
+      ...acme,
+      attributes: [
+        { name: 'a', type: 'string', uniqueness: 'server' },
+        { name: 'b', type: 'string', mutability: 'readOnly' },
+      ],
+    },
+  ]);
+  assert.ok(
+    msgs.some((m) => /attributes\[0\]\.uniqueness: the server does not enforce uniqueness/.test(m)),
+    msgs.join('\n'),
+  );
+  assert.ok(
+    msgs.some((m) => /attributes\[1\]\.mutability: readOnly/.test(m)),
+    msgs.join('\n'),
+  );
 });
 
 test('mistakes of shape are all reported at once: an unknown type, a misspelt characteristic', () => {
-  const msgs = problems([{ ...acme, attributes: [{ name: 'c', type: 'text' }, { name: 'd', type: 'string', mutablity: 'readWrite' }] }]);
-  assert.ok(msgs.some((m) => /attributes\[0\]\.type/.test(m)), msgs.join('\n'));
-  assert.ok(msgs.some((m) => /attributes\[1\]/.test(m) && /mutablity/.test(m)), `a misspelt characteristic is named: ${msgs.join('\n')}`);
+  const msgs = problems([
+    {
+      ...acme,
+      attributes: [
+        { name: 'c', type: 'text' },
+        { name: 'd', type: 'string', mutablity: 'readWrite' },
+      ],
+    },
+  ]);
+  assert.ok(
+    msgs.some((m) => /attributes\[0\]\.type/.test(m)),
+    msgs.join('\n'),
+  );
+  assert.ok(
+    msgs.some((m) => /attributes\[1\]/.test(m) && /mutablity/.test(m)),
+    `a misspelt characteristic is named: ${msgs.join('\n')}`,
+  );
 });
 
 test('the list itself must be an array of at most 20 schemas', () => {
@@ -112,7 +192,11 @@ test('the list itself must be an array of at most 20 schemas', () => {
 test('reading settings keeps the valid entries, returns the same array for the same text, and nothing when none', () => {
   const settings = { schemas: [acme, { id: 'broken', name: 'x', attributes: [] }] };
   const a = readTenantSchemas(settings);
-  assert.deepEqual(a.map((s) => s.id), [ACME], 'a broken entry is left out, the good one kept');
+  assert.deepEqual(
+    a.map((s) => s.id),
+    [ACME],
+    'a broken entry is left out, the good one kept',
+  );
   assert.equal(readTenantSchemas(JSON.parse(JSON.stringify(settings))), a, 'the same settings text gives the same array (cached)');
   assert.deepEqual(readTenantSchemas({}), []);
 });

@@ -38,7 +38,10 @@ const characteristics = {
   referenceTypes: z.array(z.string().min(1)).max(20).optional(),
 };
 const subAttributeShape = z.strictObject(characteristics);
-const attributeShape = z.strictObject({ ...characteristics, subAttributes: z.array(subAttributeShape).max(MAX_SCHEMA_ATTRIBUTES).optional() });
+const attributeShape = z.strictObject({
+  ...characteristics,
+  subAttributes: z.array(subAttributeShape).max(MAX_SCHEMA_ATTRIBUTES).optional(),
+});
 const schemaShape = z.strictObject({
   id: z.string(),
   name: z.string().min(1).max(100),
@@ -62,9 +65,11 @@ function pathOf(p: readonly PropertyKey[]): string {
 
 function idProblem(id: string, others: string[]): string | undefined {
   const l = id.toLowerCase();
-  if (!URN.test(id)) return `"${id}" is not a URN such as urn:example:params:scim:schemas:extension:acme:2.0:User (letters, digits, . _ - between colons)`;
+  if (!URN.test(id))
+    return `"${id}" is not a URN such as urn:example:params:scim:schemas:extension:acme:2.0:User (letters, digits, . _ - between colons)`;
   if (BUILT_IN.includes(l)) return `"${id}" is a schema the server defines itself; declare your own URN`;
-  if (RESERVED.some((r) => l.startsWith(r))) return `"${id}" lies in a namespace RFC 7643 reserves (${RESERVED.find((r) => l.startsWith(r))}…)`;
+  if (RESERVED.some((r) => l.startsWith(r)))
+    return `"${id}" lies in a namespace RFC 7643 reserves (${RESERVED.find((r) => l.startsWith(r))}…)`;
   if (others.includes(l)) return `"${id}" is declared twice`;
   // A URN that extends another one would make `urn:a:b:attr` ambiguous between schema `urn:a:b` and `urn:a:b:attr`.
   const clash = others.find((o) => l.startsWith(`${o}:`) || o.startsWith(`${l}:`));
@@ -86,8 +91,12 @@ function attributeProblems(a: AttributeInput | SubAttributeInput, at: string, su
   if (a.uniqueness && a.uniqueness !== 'none')
     push('uniqueness', 'the server does not enforce uniqueness of extension attributes, so it cannot advertise it: use "none"');
   if (a.mutability === 'readOnly')
-    push('mutability', 'readOnly attributes are maintained by the server, which maintains none of a tenant\'s attributes: use readWrite, immutable or writeOnly');
-  if (a.referenceTypes && a.type !== 'reference') push('referenceTypes', `only reference attributes have referenceTypes (this one is ${a.type})`);
+    push(
+      'mutability',
+      "readOnly attributes are maintained by the server, which maintains none of a tenant's attributes: use readWrite, immutable or writeOnly",
+    );
+  if (a.referenceTypes && a.type !== 'reference')
+    push('referenceTypes', `only reference attributes have referenceTypes (this one is ${a.type})`);
   const subs = 'subAttributes' in a ? a.subAttributes : undefined;
   if (a.type === 'complex') {
     if (sub) push('type', 'a sub-attribute cannot be complex (RFC 7643 §2.3.8)');
@@ -97,7 +106,11 @@ function attributeProblems(a: AttributeInput | SubAttributeInput, at: string, su
     const seen = new Map<string, number>();
     subs.forEach((s, j) => {
       const k = s.name.toLowerCase();
-      if (seen.has(k)) out.push({ path: `${at}.subAttributes[${j}].name`, message: `${at}.subAttributes[${j}].name: "${s.name}" is also subAttributes[${seen.get(k)}] (names compare without case)` });
+      if (seen.has(k))
+        out.push({
+          path: `${at}.subAttributes[${j}].name`,
+          message: `${at}.subAttributes[${j}].name: "${s.name}" is also subAttributes[${seen.get(k)}] (names compare without case)`,
+        });
       else seen.set(k, j);
       attributeProblems(s, `${at}.subAttributes[${j}]`, true, out);
     });
@@ -128,7 +141,10 @@ function toDef(a: AttributeInput | SubAttributeInput): AttributeDef {
 export function validateExtensionSchemas(input: unknown): SchemasValidation {
   const parsed = listShape.safeParse(input);
   if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((i) => ({ path: `schemas${pathOf(i.path)}`, message: `schemas${pathOf(i.path)}: ${i.message}` })) };
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => ({ path: `schemas${pathOf(i.path)}`, message: `schemas${pathOf(i.path)}: ${i.message}` })),
+    };
   }
   const errors: SchemaIssue[] = [];
   const ids: string[] = [];
@@ -140,7 +156,11 @@ export function validateExtensionSchemas(input: unknown): SchemasValidation {
     const seen = new Map<string, number>();
     s.attributes.forEach((a, j) => {
       const k = a.name.toLowerCase();
-      if (seen.has(k)) errors.push({ path: `${at}.attributes[${j}].name`, message: `${at}.attributes[${j}].name: "${a.name}" is also attributes[${seen.get(k)}] (names compare without case)` });
+      if (seen.has(k))
+        errors.push({
+          path: `${at}.attributes[${j}].name`,
+          message: `${at}.attributes[${j}].name: "${a.name}" is also attributes[${seen.get(k)}] (names compare without case)`,
+        });
       else seen.set(k, j);
       attributeProblems(a, `${at}.attributes[${j}]`, false, errors);
     });
@@ -166,10 +186,12 @@ export function readTenantSchemas(settings: Record<string, unknown>): SchemaDef[
   let found = memo.get(key);
   if (!found) {
     const all = validateExtensionSchemas(raw);
-    found = all.ok ? all.value : raw.flatMap((entry) => {
-      const one = validateExtensionSchemas([entry]);
-      return one.ok ? one.value : [];
-    });
+    found = all.ok
+      ? all.value
+      : raw.flatMap((entry) => {
+          const one = validateExtensionSchemas([entry]);
+          return one.ok ? one.value : [];
+        });
     if (memo.size >= 500) memo.clear();
     memo.set(key, found);
   }

@@ -17,12 +17,15 @@ test('a delete policy of its own overrides the deprovisioning policy for SCIM DE
 });
 
 test('invalid policies are refused with a sentence naming each bad value', () => {
-  assert.throws(() => readPolicies({ policies: { deprovision: 'disable', syncWaitMs: -1 } }), (e: Error) => {
-    assert.ok(e instanceof SettingsError);
-    assert.match(e.message, /deprovision/);
-    assert.match(e.message, /syncWaitMs/);
-    return true;
-  });
+  assert.throws(
+    () => readPolicies({ policies: { deprovision: 'disable', syncWaitMs: -1 } }),
+    (e: Error) => {
+      assert.ok(e instanceof SettingsError);
+      assert.match(e.message, /deprovision/);
+      assert.match(e.message, /syncWaitMs/);
+      return true;
+    },
+  );
   assert.throws(() => readPolicies({ policies: { adoptt: 'email' } }), /adoptt|unrecognized/i, 'a misspelt key is not silently ignored');
 });
 

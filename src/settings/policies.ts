@@ -39,7 +39,11 @@ export const policiesSchema = z.strictObject({
   /** withdraw email marketing consent on deactivation (not restored on reactivation: the old consent is unknown) */
   withdrawMarketingConsent: z.boolean().default(false),
   /** the erase policy's grace period before the erasure request (ms) */
-  eraseGraceMs: z.number().int().min(0).default(30 * 24 * 3600_000),
+  eraseGraceMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(30 * 24 * 3600_000),
   // Changes that start in Shopify, read by inbound/settings.ts: listed here too so a tenant that sets them is not
   // refused by this strict schema (which would stop every sync of that tenant).
   /** customers created in Shopify (storefront sign-up, staff) become SCIM users */
@@ -76,7 +80,8 @@ export function deletePolicy(p: Policies): DeprovisionPolicy {
 export function readMapping(settings: Record<string, unknown>): MappingDocument {
   const m = settings.mapping;
   if (m === undefined || m === null) return getPreset('default')!;
-  const name = typeof m === 'string' ? m : typeof m === 'object' && !('rules' in m) && 'preset' in m ? (m as { preset: unknown }).preset : undefined;
+  const name =
+    typeof m === 'string' ? m : typeof m === 'object' && !('rules' in m) && 'preset' in m ? (m as { preset: unknown }).preset : undefined;
   if (name !== undefined) {
     const p = typeof name === 'string' ? getPreset(name) : undefined;
     if (!p) throw new SettingsError(`invalid mapping: no preset named ${JSON.stringify(name)}`);
@@ -98,7 +103,11 @@ export function deactivatedTag(p: Policies, mapping: MappingDocument): string {
  * every value computed from userName (a field, an email fallback, a tag, a metafield, a rule's condition) stays as
  * Shopify holds it while the rest of the user is applied.
  */
-export function heldUserName(p: Pick<Policies, 'applyUserNameChanges'>, user: Record<string, unknown>, appliedUserName: string | undefined): string | undefined {
+export function heldUserName(
+  p: Pick<Policies, 'applyUserNameChanges'>,
+  user: Record<string, unknown>,
+  appliedUserName: string | undefined,
+): string | undefined {
   if (p.applyUserNameChanges || appliedUserName === undefined) return undefined;
   return appliedUserName === userNameOf(user) ? undefined : appliedUserName;
 }
@@ -110,7 +119,11 @@ const userNameOf = (user: Record<string, unknown>) => {
 };
 
 /** The user as the mapping reads it for a sync: with the held userName (heldUserName) in place of its own. */
-export function userForMapping(p: Pick<Policies, 'applyUserNameChanges'>, user: Record<string, unknown>, appliedUserName: string | undefined): Record<string, unknown> {
+export function userForMapping(
+  p: Pick<Policies, 'applyUserNameChanges'>,
+  user: Record<string, unknown>,
+  appliedUserName: string | undefined,
+): Record<string, unknown> {
   const held = heldUserName(p, user, appliedUserName);
   if (held === undefined) return user;
   const out = { ...user };
@@ -124,7 +137,11 @@ export function userForMapping(p: Pick<Policies, 'applyUserNameChanges'>, user: 
  * A stored user as Shopify was last written from it, for comparisons with what Shopify holds (echo, drift): its
  * userName replaced by the held one (userForMapping) under the tenant's policy; as it is when the policies are invalid.
  */
-export function asWritten<U extends { data: Record<string, unknown> }>(settings: Record<string, unknown>, user: U, appliedUserName: string | undefined): U {
+export function asWritten<U extends { data: Record<string, unknown> }>(
+  settings: Record<string, unknown>,
+  user: U,
+  appliedUserName: string | undefined,
+): U {
   let p: Policies;
   try {
     p = readPolicies(settings);

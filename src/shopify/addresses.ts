@@ -15,7 +15,12 @@ function addressOf(p: AddressPayload, op: string): ShopifyAddress {
 }
 
 /** Adds an address to customer `customerId` (customerAddressCreate), its default one when `setAsDefault`. */
-export async function createCustomerAddress(client: ShopifyClient, customerId: string, address: AddressInput, opts: { setAsDefault?: boolean } = {}): Promise<ShopifyAddress> {
+export async function createCustomerAddress(
+  client: ShopifyClient,
+  customerId: string,
+  address: AddressInput,
+  opts: { setAsDefault?: boolean } = {},
+): Promise<ShopifyAddress> {
   const p = await runMutation<AddressPayload>(client, documents.customerAddressCreate, 'customerAddressCreate', {
     customerId,
     address,

@@ -12,7 +12,8 @@ function tokenServer(answer: (n: number) => Response) {
   }) as typeof globalThis.fetch;
   return { fetch, calls };
 }
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 const auth = { kind: 'clientCredentials' as const, clientId: 'cid', clientSecret: 'csecret' };
 
 test('the client credentials grant posts a form-encoded request to /admin/oauth/access_token', async () => {
@@ -62,7 +63,10 @@ test('invalidating the current token forces a new one, invalidating an old one d
 test('refused client credentials are an auth error naming the grant', async () => {
   const s = tokenServer(() => json({ error: 'invalid_client', error_description: 'Client authentication failed' }, 400));
   const src = createTokenSource(auth, { baseUrl: 'http://e', fetch: s.fetch, now: Date.now, timeoutMs: 1000 });
-  await assert.rejects(src.get(), (e: ShopifyError) => e.kind === 'auth' && e.code === 'TOKEN_REQUEST_FAILED' && /invalid_client/.test(e.message));
+  await assert.rejects(
+    src.get(),
+    (e: ShopifyError) => e.kind === 'auth' && e.code === 'TOKEN_REQUEST_FAILED' && /invalid_client/.test(e.message),
+  );
 });
 
 test('a 5xx from the token endpoint is retryable', async () => {
@@ -78,8 +82,18 @@ test('a static token is used as is and cannot be refreshed', async () => {
 });
 
 test('incomplete credentials fail when the source is built', () => {
-  assert.throws(() => createTokenSource({ kind: 'clientCredentials', clientId: 'a', clientSecret: '' }, { baseUrl: '', fetch, now: Date.now, timeoutMs: 1 }), /clientSecret/);
-  assert.throws(() => createTokenSource({ kind: 'token', accessToken: '' }, { baseUrl: '', fetch, now: Date.now, timeoutMs: 1 }), /accessToken/);
+  assert.throws(
+    () =>
+      createTokenSource(
+        { kind: 'clientCredentials', clientId: 'a', clientSecret: '' },
+        { baseUrl: '', fetch, now: Date.now, timeoutMs: 1 },
+      ),
+    /clientSecret/,
+  );
+  assert.throws(
+    () => createTokenSource({ kind: 'token', accessToken: '' }, { baseUrl: '', fetch, now: Date.now, timeoutMs: 1 }),
+    /accessToken/,
+  );
 });
 
 test('Retry-After is read as seconds or as an HTTP date', () => {
@@ -94,7 +108,10 @@ test('fetch failures become TIMEOUT or NETWORK with the system error code', () =
   const timeout = transportError(new DOMException('The operation was aborted due to timeout', 'TimeoutError'), 1500);
   assert.equal(timeout.code, 'TIMEOUT');
   assert.match(timeout.message, /1500 ms/);
-  const refused = transportError(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' } }), 1);
+  const refused = transportError(
+    Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' } }),
+    1,
+  );
   assert.equal(refused.code, 'NETWORK');
   assert.match(refused.message, /ECONNREFUSED/);
   assert.equal(refused.retryable, true);

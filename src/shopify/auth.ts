@@ -2,9 +2,7 @@
 // (cached, refreshed before it expires and once after a 401, one token request shared by all concurrent callers).
 import { ShopifyError, shopifyErrors } from './errors.js';
 
-export type ShopifyAuth =
-  | { kind: 'token'; accessToken: string }
-  | { kind: 'clientCredentials'; clientId: string; clientSecret: string };
+export type ShopifyAuth = { kind: 'token'; accessToken: string } | { kind: 'clientCredentials'; clientId: string; clientSecret: string };
 
 /** Where the client gets the token for the next call, and tells that a token was refused. */
 export interface AccessTokenSource {
@@ -111,7 +109,9 @@ export function transportError(e: unknown, timeoutMs: number): ShopifyError {
   const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (err?.name === 'TimeoutError') return shopifyErrors.timeout(timeoutMs);
   const code = err?.cause?.code;
-  const detail = code ? `${code}${err.cause?.message ? ` (${err.cause.message})` : ''}` : (err?.cause?.message ?? err?.message ?? String(e));
+  const detail = code
+    ? `${code}${err.cause?.message ? ` (${err.cause.message})` : ''}`
+    : (err?.cause?.message ?? err?.message ?? String(e));
   return shopifyErrors.network(detail, e);
 }
 

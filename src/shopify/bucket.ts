@@ -28,7 +28,11 @@ export function levelAt(b: BucketModel, now: number): number {
  * (ms) until the bucket holds them (undefined when nothing restores it). A call larger than the bucket can only go
  * when the bucket is full; waiting for more would be forever.
  */
-export function admit(b: BucketModel, requested: number, level: number): { cost: number } | { cost?: undefined; waitMs: number | undefined } {
+export function admit(
+  b: BucketModel,
+  requested: number,
+  level: number,
+): { cost: number } | { cost?: undefined; waitMs: number | undefined } {
   const cost = Math.min(requested, b.maximum);
   const need = Math.min(cost + SAFETY_POINTS, b.maximum) - level;
   if (need <= 0) return { cost };

@@ -32,7 +32,8 @@ export async function toJsonl<V>(lines: Iterable<V> | AsyncIterable<V>): Promise
   for await (const v of lines as AsyncIterable<V>) {
     const line = JSON.stringify(v);
     bytes += Buffer.byteLength(line) + 1;
-    if (bytes > MAX_BULK_VARIABLES_BYTES) throw shopifyErrors.invalidInput(`The bulk mutation variables exceed ${MAX_BULK_VARIABLES_BYTES} bytes: split the batch`);
+    if (bytes > MAX_BULK_VARIABLES_BYTES)
+      throw shopifyErrors.invalidInput(`The bulk mutation variables exceed ${MAX_BULK_VARIABLES_BYTES} bytes: split the batch`);
     parts.push(line);
   }
   return { text: parts.length ? `${parts.join('\n')}\n` : '', count: parts.length };
@@ -41,7 +42,10 @@ export async function toJsonl<V>(lines: Iterable<V> | AsyncIterable<V>): Promise
 /** Uploads a JSONL file of mutation variables to a staged upload target; returns its stagedUploadPath. */
 export async function stageBulkVariables(client: ShopifyClient, jsonl: string): Promise<string> {
   const { data } = await client.request<{
-    stagedUploadsCreate: { stagedTargets: Array<{ url: string | null; parameters: Array<{ name: string; value: string }> }> | null; userErrors: ShopifyUserError[] } | null;
+    stagedUploadsCreate: {
+      stagedTargets: Array<{ url: string | null; parameters: Array<{ name: string; value: string }> }> | null;
+      userErrors: ShopifyUserError[];
+    } | null;
   }>(documents.stagedUploadsCreate, {
     input: [{ resource: 'BULK_MUTATION_VARIABLES', filename: 'bulk_op_vars.jsonl', mimeType: 'text/jsonl', httpMethod: 'POST' }],
   });
@@ -60,7 +64,11 @@ export async function stageBulkVariables(client: ShopifyClient, jsonl: string): 
 }
 
 /** Starts a bulk mutation over staged variables; throws BULK_IN_PROGRESS when the shop runs as many as it allows. */
-export async function startBulkMutation(client: ShopifyClient, mutation: ShopifyDocument, stagedUploadPath: string): Promise<{ id: string; status: string }> {
+export async function startBulkMutation(
+  client: ShopifyClient,
+  mutation: ShopifyDocument,
+  stagedUploadPath: string,
+): Promise<{ id: string; status: string }> {
   const { data } = await client.request<{
     bulkOperationRunMutation: { bulkOperation: { id: string; status: string } | null; userErrors: ShopifyUserError[] } | null;
   }>(documents.bulkOperationRunMutation, { mutation: mutation.text, stagedUploadPath });
@@ -70,7 +78,10 @@ export async function startBulkMutation(client: ShopifyClient, mutation: Shopify
   if (codes.includes('OPERATION_IN_PROGRESS') || codes.includes('LIMIT_REACHED')) throw shopifyErrors.bulkInProgress();
   // Shopify says reading the staged file may fail now and then: worth another try.
   if (codes.includes('INTERNAL_FILE_SERVER_ERROR')) throw shopifyErrors.serverError(p.userErrors[0].message);
-  if (p.userErrors.length) throw shopifyErrors.invalidInput(`bulkOperationRunMutation refused the operation: ${p.userErrors.map((e) => `${e.code ?? ''} ${e.message}`.trim()).join('; ')}`);
+  if (p.userErrors.length)
+    throw shopifyErrors.invalidInput(
+      `bulkOperationRunMutation refused the operation: ${p.userErrors.map((e) => `${e.code ?? ''} ${e.message}`.trim()).join('; ')}`,
+    );
   if (!p.bulkOperation) throw shopifyErrors.internal('bulkOperationRunMutation returned no operation');
   return p.bulkOperation;
 }
@@ -94,7 +105,9 @@ export async function* runBulkMutation<T = Record<string, unknown>, V = Record<s
   for await (const line of readJsonl(client, op.url)) {
     const n = line.__lineNumber;
     if (typeof n !== 'number') continue;
-    const errors = Array.isArray(line.errors) ? (line.errors as Array<{ message?: unknown }>).map((e) => ({ message: String(e?.message ?? '') })) : undefined;
+    const errors = Array.isArray(line.errors)
+      ? (line.errors as Array<{ message?: unknown }>).map((e) => ({ message: String(e?.message ?? '') }))
+      : undefined;
     yield { lineNumber: n, data: (line.data ?? null) as T | null, ...(errors?.length ? { errors } : {}) };
   }
 }

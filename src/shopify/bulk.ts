@@ -31,10 +31,9 @@ export async function startBulkQuery(client: ShopifyClient, query: string): Prom
 
 /** The current state of bulk operation `id`. */
 export async function getBulkOperation(client: ShopifyClient, id: string): Promise<BulkOperationInfo> {
-  const { data } = await client.request<{ bulkOperation: (Omit<BulkOperationInfo, 'objectCount' | 'rootObjectCount'> & { objectCount: string; rootObjectCount: string }) | null }>(
-    documents.bulkOperation,
-    { id },
-  );
+  const { data } = await client.request<{
+    bulkOperation: (Omit<BulkOperationInfo, 'objectCount' | 'rootObjectCount'> & { objectCount: string; rootObjectCount: string }) | null;
+  }>(documents.bulkOperation, { id });
   const op = data.bulkOperation;
   if (!op) throw shopifyErrors.notFound('The bulk operation');
   return { ...op, objectCount: Number(op.objectCount), rootObjectCount: Number(op.rootObjectCount) };
@@ -57,7 +56,8 @@ export async function waitForBulkOperation(client: ShopifyClient, id: string, op
   for (;;) {
     const op = await getBulkOperation(client, id);
     if (op.status === 'COMPLETED') return op;
-    if (op.status === 'FAILED' || op.status === 'CANCELED' || op.status === 'EXPIRED') throw shopifyErrors.bulkFailed(op.status, op.errorCode);
+    if (op.status === 'FAILED' || op.status === 'CANCELED' || op.status === 'EXPIRED')
+      throw shopifyErrors.bulkFailed(op.status, op.errorCode);
     if (now() >= deadline) throw shopifyErrors.timeout(opts.timeoutMs ?? 3_600_000);
     await sleep(opts.pollIntervalMs ?? 1000);
   }

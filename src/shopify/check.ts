@@ -51,9 +51,13 @@ export async function checkShopify(input: CheckInput): Promise<CheckReport> {
   if (!input.shop) problem('NO_SHOP', 'No shop given: set SHOPIFY_SHOP (e.g. my-store.myshopify.com) or pass --shop.');
   let auth: ShopifyClientOptions['auth'] | undefined;
   if (input.accessToken) auth = { kind: 'token', accessToken: input.accessToken };
-  else if (input.clientId && input.clientSecret) auth = { kind: 'clientCredentials', clientId: input.clientId, clientSecret: input.clientSecret };
+  else if (input.clientId && input.clientSecret)
+    auth = { kind: 'clientCredentials', clientId: input.clientId, clientSecret: input.clientSecret };
   else if (input.clientId || input.clientSecret)
-    problem('NO_CREDENTIALS', 'Client credentials need both SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET (or --client-id and --client-secret).');
+    problem(
+      'NO_CREDENTIALS',
+      'Client credentials need both SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET (or --client-id and --client-secret).',
+    );
   else problem('NO_CREDENTIALS', 'No credentials: set SHOPIFY_ACCESS_TOKEN, or SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET.');
   if (!input.shop || !auth) return report;
 
@@ -77,9 +81,15 @@ export async function checkShopify(input: CheckInput): Promise<CheckReport> {
   }
   const info = report.info;
   if (info.missingScopes.length)
-    problem('MISSING_SCOPE', `The app lacks ${info.missingScopes.join(' and ')}: add the scope in the app's configuration and approve it on the shop.`);
+    problem(
+      'MISSING_SCOPE',
+      `The app lacks ${info.missingScopes.join(' and ')}: add the scope in the app's configuration and approve it on the shop.`,
+    );
   if (info.apiVersion && info.apiVersion !== requestedApiVersion)
-    problem('API_VERSION', `Shopify answered with API version ${info.apiVersion} instead of ${requestedApiVersion}: that version is unknown or no longer supported.`);
+    problem(
+      'API_VERSION',
+      `Shopify answered with API version ${info.apiVersion} instead of ${requestedApiVersion}: that version is unknown or no longer supported.`,
+    );
   if (!info.missingScopes.includes('read_customers')) {
     try {
       await client.request(documents.customerAccessProbe);
@@ -103,8 +113,10 @@ function explain(e: unknown, graphqlUrl: string, baseUrl: string, auth: 'token' 
   const cause = String((e.extra.cause as { cause?: { code?: string } } | undefined)?.cause?.code ?? '');
   switch (e.code) {
     case 'NETWORK':
-      if (/ENOTFOUND|EAI_AGAIN/.test(cause + e.message)) return `Cannot resolve ${host}: check the shop domain (SHOPIFY_SHOP) or SHOPIFY_API_BASE_URL.`;
-      if (/ECONNREFUSED/.test(cause + e.message)) return `Nothing accepts connections at ${baseUrl} (connection refused): is the address right and the server running?`;
+      if (/ENOTFOUND|EAI_AGAIN/.test(cause + e.message))
+        return `Cannot resolve ${host}: check the shop domain (SHOPIFY_SHOP) or SHOPIFY_API_BASE_URL.`;
+      if (/ECONNREFUSED/.test(cause + e.message))
+        return `Nothing accepts connections at ${baseUrl} (connection refused): is the address right and the server running?`;
       return `Cannot connect to ${baseUrl}: ${e.message.replace(/^Cannot reach Shopify: /, '')}.`;
     case 'TIMEOUT':
       return `No answer from ${graphqlUrl}: ${e.message}.`;

@@ -32,13 +32,26 @@ function scripted(...answers: ((seen: Seen) => Answer)[]) {
   return { fetch, seen, graphql: () => seen, grants: () => grants };
 }
 function ok(body: unknown) {
-  return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json', 'x-shopify-api-version': '2026-10' } });
+  return new Response(JSON.stringify(body), {
+    status: 200,
+    headers: { 'content-type': 'application/json', 'x-shopify-api-version': '2026-10' },
+  });
 }
 const cost = (currentlyAvailable = 990, requested = 1, actual = 1) => ({
-  cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: { maximumAvailable: 1000, currentlyAvailable, restoreRate: 50 } },
+  cost: {
+    requestedQueryCost: requested,
+    actualQueryCost: actual,
+    throttleStatus: { maximumAvailable: 1000, currentlyAvailable, restoreRate: 50 },
+  },
 });
-const data = (d: unknown, c = cost()) => () => ok({ data: d, extensions: c });
-const status = (code: number, headers: Record<string, string> = {}, body = '{"errors":"x"}') => () => new Response(body, { status: code, headers });
+const data =
+  (d: unknown, c = cost()) =>
+  () =>
+    ok({ data: d, extensions: c });
+const status =
+  (code: number, headers: Record<string, string> = {}, body = '{"errors":"x"}') =>
+  () =>
+    new Response(body, { status: code, headers });
 const doc = { name: 'ShopName', text: 'query ShopName { shop { name } }' };
 
 function client(fetch: typeof globalThis.fetch, extra: Partial<ShopifyClientOptions> = {}) {
@@ -76,13 +89,22 @@ test('5xx answers are retried with full-jitter exponential backoff, then succeed
   await c.request(doc);
   assert.equal(s.graphql().length, 3);
   assert.deepEqual(sleeps, [50, 100], 'random 0.5 of 100 then of 200');
-  assert.deepEqual(events.filter((e) => e.type === 'retry').map((e) => (e as { code: string }).code), ['HTTP_5XX', 'HTTP_5XX']);
+  assert.deepEqual(
+    events.filter((e) => e.type === 'retry').map((e) => (e as { code: string }).code),
+    ['HTTP_5XX', 'HTTP_5XX'],
+  );
 });
 
 test('the backoff is capped and stays within [0, cap)', () => {
   const r = { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 1000 };
-  assert.equal(backoff(8, r, () => 0.999), 999);
-  assert.equal(backoff(1, r, () => 0), 0);
+  assert.equal(
+    backoff(8, r, () => 0.999),
+    999,
+  );
+  assert.equal(
+    backoff(1, r, () => 0),
+    0,
+  );
 });
 
 test('429 waits the Retry-After seconds', async () => {
@@ -117,16 +139,30 @@ test('network failures are retried', async () => {
 });
 
 test('GraphQL validation errors are not retried', async () => {
-  const s = scripted(() => ok({ errors: [{ message: "Field 'nme' doesn't exist on type 'Shop'", extensions: { code: 'undefinedField' } }] }));
+  const s = scripted(() =>
+    ok({ errors: [{ message: "Field 'nme' doesn't exist on type 'Shop'", extensions: { code: 'undefinedField' } }] }),
+  );
   const { c } = client(s.fetch);
   await assert.rejects(c.request(doc), (e: ShopifyError) => e.code === 'GRAPHQL_INVALID' && e.kind === 'invalid' && /nme/.test(e.message));
   assert.equal(s.graphql().length, 1);
 });
 
 test('ACCESS_DENIED is a forbidden MISSING_SCOPE, not retried', async () => {
-  const s = scripted(() => ok({ errors: [{ message: 'Access denied for customers field. Required access: `read_customers` access scope.', extensions: { code: 'ACCESS_DENIED' } }] }));
+  const s = scripted(() =>
+    ok({
+      errors: [
+        {
+          message: 'Access denied for customers field. Required access: `read_customers` access scope.',
+          extensions: { code: 'ACCESS_DENIED' },
+        },
+      ],
+    }),
+  );
   const { c } = client(s.fetch);
-  await assert.rejects(c.request(doc), (e: ShopifyError) => e.code === 'MISSING_SCOPE' && e.kind === 'forbidden' && /read_customers/.test(e.message));
+  await assert.rejects(
+    c.request(doc),
+    (e: ShopifyError) => e.code === 'MISSING_SCOPE' && e.kind === 'forbidden' && /read_customers/.test(e.message),
+  );
   assert.equal(s.graphql().length, 1);
 });
 
@@ -134,7 +170,13 @@ test('THROTTLED waits exactly as long as the bucket needs and never reaches the 
   const throttled = () =>
     ok({
       errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }],
-      extensions: { cost: { requestedQueryCost: 10, actualQueryCost: null, throttleStatus: { maximumAvailable: 100, currentlyAvailable: 2, restoreRate: 50 } } },
+      extensions: {
+        cost: {
+          requestedQueryCost: 10,
+          actualQueryCost: null,
+          throttleStatus: { maximumAvailable: 100, currentlyAvailable: 2, restoreRate: 50 },
+        },
+      },
     });
   const s = scripted(throttled, data({ shop: { name: 'Demo' } }, cost(0, 10, 10)));
   // real time: the throttle's own timer does the waiting
@@ -151,7 +193,13 @@ test('THROTTLED answers have their own budget and fail the call once it is spent
   const throttled = () =>
     ok({
       errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }],
-      extensions: { cost: { requestedQueryCost: 1, actualQueryCost: null, throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 1000, restoreRate: 1000 } } },
+      extensions: {
+        cost: {
+          requestedQueryCost: 1,
+          actualQueryCost: null,
+          throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 1000, restoreRate: 1000 },
+        },
+      },
     });
   const s = scripted(throttled);
   const { c } = client(s.fetch, { retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, maxThrottledAttempts: 3 } });
@@ -161,7 +209,9 @@ test('THROTTLED answers have their own budget and fail the call once it is spent
 
 test('a refused grant token is renewed once on 401 and the call repeated', async () => {
   let n = 0;
-  const s = scripted((seen) => (++n === 1 ? status(401)() : (assert.equal(seen.headers.get('x-shopify-access-token'), 'grant2'), data({ shop: { name: 'Demo' } })())));
+  const s = scripted((seen) =>
+    ++n === 1 ? status(401)() : (assert.equal(seen.headers.get('x-shopify-access-token'), 'grant2'), data({ shop: { name: 'Demo' } })()),
+  );
   const { c } = client(s.fetch, { auth: { kind: 'clientCredentials', clientId: 'id', clientSecret: 'secret' } });
   await c.request(doc);
   assert.equal(s.graphql().length, 2);
@@ -189,9 +239,15 @@ test('404 means no Admin API at that address (wrong shop, base URL or version)',
 });
 
 test('400 is an invalid document whatever the shape of its errors', async () => {
-  for (const body of ['{"errors":[{"message":"Parse error on \\"}\\""}]}', '{"errors":{"query":"Required parameter missing or invalid"}}']) {
+  for (const body of [
+    '{"errors":[{"message":"Parse error on \\"}\\""}]}',
+    '{"errors":{"query":"Required parameter missing or invalid"}}',
+  ]) {
     const { c } = client(scripted(status(400, {}, body)).fetch);
-    await assert.rejects(c.request(doc), (e: ShopifyError) => e.code === 'GRAPHQL_INVALID' && !e.retryable && /Parse error|Required parameter/.test(e.message));
+    await assert.rejects(
+      c.request(doc),
+      (e: ShopifyError) => e.code === 'GRAPHQL_INVALID' && !e.retryable && /Parse error|Required parameter/.test(e.message),
+    );
   }
 });
 
@@ -207,7 +263,13 @@ test('cost events report what Shopify charged and the bucket it left', async () 
   const { c, events } = client(s.fetch);
   await c.request(doc);
   const e = events.find((x) => x.type === 'cost');
-  assert.deepEqual(e, { type: 'cost', operation: 'ShopName', requested: 12, actual: 3, status: { maximumAvailable: 1000, currentlyAvailable: 980, restoreRate: 50 } });
+  assert.deepEqual(e, {
+    type: 'cost',
+    operation: 'ShopName',
+    requested: 12,
+    actual: 3,
+    status: { maximumAvailable: 1000, currentlyAvailable: 980, restoreRate: 50 },
+  });
   assert.equal((await c.throttleSnapshot())?.maximum, 1000);
 });
 

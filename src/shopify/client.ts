@@ -82,7 +82,11 @@ export interface ShopifyClient {
   /** GET of a file Shopify links to (bulk results), with the client's fetch and a timeout. */
   fetchFile(url: string, opts?: { timeoutMs?: number }): Promise<Response>;
   /** Sends a file to a staged upload target (bulk mutation variables), with the client's fetch and a timeout. */
-  uploadFile(url: string, init: { method: 'POST' | 'PUT'; body: FormData | Blob; headers?: Record<string, string> }, opts?: { timeoutMs?: number }): Promise<Response>;
+  uploadFile(
+    url: string,
+    init: { method: 'POST' | 'PUT'; body: FormData | Blob; headers?: Record<string, string> },
+    opts?: { timeoutMs?: number },
+  ): Promise<Response>;
 }
 
 export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, maxThrottledAttempts: 20 };
@@ -90,7 +94,11 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 
 /** `example` → `example.myshopify.com`; strips a scheme and a trailing slash. */
 export function normalizeShop(shop: string): string {
-  const s = shop.trim().replace(/^https?:\/\//i, '').replace(/\/+$/, '').toLowerCase();
+  const s = shop
+    .trim()
+    .replace(/^https?:\/\//i, '')
+    .replace(/\/+$/, '')
+    .toLowerCase();
   if (!s) throw new Error('Shopify shop is empty');
   return s.includes('.') ? s : `${s}.myshopify.com`;
 }
@@ -125,7 +133,9 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
   // Shopify's own requested cost for a document and page size, learned from its answers.
   const learned = new Map<string, number>();
   const costKey = (doc: ShopifyDocument, vars: Record<string, unknown>) =>
-    `${doc.name}|${Object.values(vars).filter((v) => typeof v === 'number').join(',')}`;
+    `${doc.name}|${Object.values(vars)
+      .filter((v) => typeof v === 'number')
+      .join(',')}`;
 
   async function send(doc: ShopifyDocument, variables: Record<string, unknown>, token: string, signal: AbortSignal | undefined) {
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -194,7 +204,14 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
         }
         if (json.data === undefined || json.data === null) throw shopifyErrors.internal('the response has no data');
         actual = ext?.actualQueryCost ?? undefined;
-        if (ext) emit({ type: 'cost', operation: doc.name, requested: ext.requestedQueryCost, actual: ext.actualQueryCost ?? 0, status: ext.throttleStatus });
+        if (ext)
+          emit({
+            type: 'cost',
+            operation: doc.name,
+            requested: ext.requestedQueryCost,
+            actual: ext.actualQueryCost ?? 0,
+            status: ext.throttleStatus,
+          });
         emit({ type: 'request', operation: doc.name, attempt, durationMs: now() - started, status: res.status });
         return { data: json.data as T, cost: ext, apiVersion: res.headers.get('x-shopify-api-version') ?? undefined };
       } catch (e) {
@@ -243,7 +260,8 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
         const res = await doFetch(url, { method: init.method, body: init.body, headers: init.headers, signal: AbortSignal.timeout(limit) });
         if (res.status >= 500) throw shopifyErrors.http5xx(res.status);
         // The storage service explains a refusal in its body (an XML error naming the bad field or signature).
-        if (!res.ok) throw shopifyErrors.internal(`uploading a staged file answered HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
+        if (!res.ok)
+          throw shopifyErrors.internal(`uploading a staged file answered HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
         return res;
       } catch (e) {
         throw transportError(e, limit);

@@ -6,7 +6,12 @@ import { documents } from './documents.js';
 test('a mutation costs 10 plus the objects its payload selects', () => {
   // tagsAdd { node { id } userErrors { … } }: 10 + node 1 + userErrors 1
   assert.equal(estimateCost(documents.tagsAdd.text, { id: 'x', tags: [] }), 12);
-  assert.equal(estimateCost('mutation { a: tagsAdd(id: "1", tags: []) { userErrors { field } } b: tagsRemove(id: "1", tags: []) { userErrors { field } } }'), 22);
+  assert.equal(
+    estimateCost(
+      'mutation { a: tagsAdd(id: "1", tags: []) { userErrors { field } } b: tagsRemove(id: "1", tags: []) { userErrors { field } } }',
+    ),
+    22,
+  );
 });
 
 test('an object costs 1, a scalar nothing', () => {

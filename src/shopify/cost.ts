@@ -1,7 +1,15 @@
 // Estimates a GraphQL document's requested cost the way Shopify calculates it (object 1, scalar 0, connection
 // 2 + first × node, mutation 10 plus what its payload selects), so the throttle can plan a call before Shopify's own
 // figure is known; the client then uses Shopify's figure for the same document.
-import { Kind, parse, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import {
+  Kind,
+  parse,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
 
 export const MUTATION_COST = 10;
 const CONNECTION_BASE = 2;
@@ -75,7 +83,10 @@ function pageSize(field: FieldNode, vars: Record<string, unknown>): number | und
   return undefined;
 }
 
-function skipped(directives: readonly { name: { value: string }; arguments?: readonly { value: ValueNode }[] }[], vars: Record<string, unknown>) {
+function skipped(
+  directives: readonly { name: { value: string }; arguments?: readonly { value: ValueNode }[] }[],
+  vars: Record<string, unknown>,
+) {
   for (const d of directives) {
     const arg = d.arguments?.[0];
     if (!arg) continue;

@@ -11,5 +11,11 @@ test("the country codes are exactly the values of Shopify's CountryCode enum", (
 
 test('a code or an English name reads as Shopify reads the country field; nothing else does', () => {
   assert.deepEqual([countryName('GB'), countryName(null), countryName('XX')], ['United Kingdom', null, null]);
-  assert.deepEqual(['gb', 'United Kingdom', 'united states', 'USA', 'Atlantis'].map(countryCodeByName), ['GB', 'GB', 'US', undefined, undefined]);
+  assert.deepEqual(['gb', 'United Kingdom', 'united states', 'USA', 'Atlantis'].map(countryCodeByName), [
+    'GB',
+    'GB',
+    'US',
+    undefined,
+    undefined,
+  ]);
 });

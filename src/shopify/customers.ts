@@ -30,7 +30,12 @@ export async function createCustomer(client: ShopifyClient, input: CustomerInput
 }
 
 /** Updates the given fields of customer `id` (customerUpdate); `tags` replaces all tags. */
-export async function updateCustomer(client: ShopifyClient, id: string, input: CustomerInput, opts?: ReadOptions): Promise<ShopifyCustomer> {
+export async function updateCustomer(
+  client: ShopifyClient,
+  id: string,
+  input: CustomerInput,
+  opts?: ReadOptions,
+): Promise<ShopifyCustomer> {
   const p = await runMutation<CustomerPayload>(client, documents.customerUpdate, 'customerUpdate', {
     input: { ...input, id },
     ...metafieldVars(opts),
@@ -83,7 +88,11 @@ export function findCustomerByPhone(client: ShopifyClient, phone: string, opts?:
 }
 
 /** The customer holding unique metafield value `customId` (see ensureCustomIdDefinition), or null. */
-export function findCustomerByCustomId(client: ShopifyClient, customId: CustomIdValue, opts?: ReadOptions): Promise<ShopifyCustomer | null> {
+export function findCustomerByCustomId(
+  client: ShopifyClient,
+  customId: CustomIdValue,
+  opts?: ReadOptions,
+): Promise<ShopifyCustomer | null> {
   return byIdentifier(client, { customId }, opts);
 }
 
@@ -115,7 +124,11 @@ export async function updateEmailMarketingConsent(
 }
 
 /** Sets the SMS marketing consent of customer `id`, who must have a phone number. */
-export async function updateSmsMarketingConsent(client: ShopifyClient, id: string, consent: SmsMarketingConsent): Promise<{ marketingState: string | null }> {
+export async function updateSmsMarketingConsent(
+  client: ShopifyClient,
+  id: string,
+  consent: SmsMarketingConsent,
+): Promise<{ marketingState: string | null }> {
   const p = await runMutation<{
     customer: { defaultPhoneNumber: { smsMarketingConsent: { state: string } | null } | null } | null;
     userErrors: [];

@@ -24,9 +24,20 @@ for (const [key, doc] of Object.entries(documents)) {
 }
 
 test('the bulk customer export query is valid with and without metafields and a search', () => {
-  for (const q of [bulkCustomersQuery(), bulkCustomersQuery({ query: 'updated_at:>2024-01-01', metafieldKeys: ['scim.id', 'custom.dept'] })]) {
-    assert.deepEqual(validate(schema, parse(q)).map((e) => e.message), [], q);
-    assert.deepEqual(validate(schema, parse(q), [NoDeprecatedCustomRule]).map((e) => e.message), [], q);
+  for (const q of [
+    bulkCustomersQuery(),
+    bulkCustomersQuery({ query: 'updated_at:>2024-01-01', metafieldKeys: ['scim.id', 'custom.dept'] }),
+  ]) {
+    assert.deepEqual(
+      validate(schema, parse(q)).map((e) => e.message),
+      [],
+      q,
+    );
+    assert.deepEqual(
+      validate(schema, parse(q), [NoDeprecatedCustomRule]).map((e) => e.message),
+      [],
+      q,
+    );
   }
 });
 

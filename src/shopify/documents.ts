@@ -6,7 +6,8 @@ import type { ShopifyDocument } from './client.js';
 const ADDRESS_FIELDS = 'id firstName lastName company address1 address2 city province provinceCode zip countryCodeV2 phone';
 const CUSTOMER_SCALARS = 'id firstName lastName note locale tags state createdAt updatedAt canDelete numberOfOrders';
 /** The email and phone with their marketing consent (SMS consent under the phone's smsMarketingConsent since 2026-10). */
-const CUSTOMER_CONTACT = 'defaultEmailAddress { emailAddress marketingState } defaultPhoneNumber { phoneNumber smsMarketingConsent { state } }';
+const CUSTOMER_CONTACT =
+  'defaultEmailAddress { emailAddress marketingState } defaultPhoneNumber { phoneNumber smsMarketingConsent { state } }';
 const DEFINITION_FIELDS = 'id namespace key name ownerType type { name } capabilities { uniqueValues { enabled } }';
 const SUBSCRIPTION_FIELDS = 'id topic uri format includeFields filter apiVersion { handle } createdAt';
 

@@ -3,15 +3,7 @@
 import { redactPersonal } from '../security/redact.js';
 
 /** What a caller should do about a failure: retry later, report a conflict, reject the input, fix the credentials… */
-export type ShopifyErrorKind =
-  | 'retryable'
-  | 'conflict'
-  | 'invalid'
-  | 'auth'
-  | 'notFound'
-  | 'forbidden'
-  | 'unsupported'
-  | 'internal';
+export type ShopifyErrorKind = 'retryable' | 'conflict' | 'invalid' | 'auth' | 'notFound' | 'forbidden' | 'unsupported' | 'internal';
 
 export class ShopifyError extends Error {
   /** True when the same call may succeed later unchanged (throttling, timeouts, 5xx, network). */
@@ -44,10 +36,8 @@ export class ShopifyError extends Error {
   }
 }
 
-const make =
-  (kind: ShopifyErrorKind, code: string, template: string) =>
-  (field?: string[]) =>
-    new ShopifyError(kind, code, template, field);
+const make = (kind: ShopifyErrorKind, code: string, template: string) => (field?: string[]) =>
+  new ShopifyError(kind, code, template, field);
 
 export const shopifyErrors = {
   // customer input that Shopify refuses
@@ -99,8 +89,7 @@ export const shopifyErrors = {
     new ShopifyError('invalid', 'GRAPHQL_INVALID', `Shopify rejected the GraphQL document: ${redact(messages.join('; '))}`),
   costExceeded: (detail: string) => new ShopifyError('invalid', 'COST_EXCEEDED', `The query costs too much: ${redact(detail)}`),
   unsupported: (detail: string) => new ShopifyError('unsupported', 'UNSUPPORTED', redact(detail)),
-  bulkInProgress: () =>
-    new ShopifyError('conflict', 'BULK_IN_PROGRESS', 'Another bulk operation of this app is still running on the shop'),
+  bulkInProgress: () => new ShopifyError('conflict', 'BULK_IN_PROGRESS', 'Another bulk operation of this app is still running on the shop'),
   bulkFailed: (status: string, errorCode: string | null) =>
     new ShopifyError('internal', 'BULK_FAILED', `The bulk operation ended ${status}${errorCode ? ` (${errorCode})` : ''}`),
   definitionMismatch: (detail: string) => new ShopifyError('conflict', 'DEFINITION_MISMATCH', detail),
@@ -146,7 +135,11 @@ function classifyUserError(ue: ShopifyUserError): ShopifyError {
   }
   if (/must have a name, phone number or email/.test(msg)) return shopifyErrors.customerNeedsIdentity(field);
   if (/orders?\b/.test(msg) && /delete|deleted/.test(msg)) return shopifyErrors.customerHasOrders(field);
-  if (code === 'NOT_FOUND' || code === 'DOES_NOT_EXIST' || /does not exist|not found|can.t be found|could(n.t| not) (be )?find|could not be found/.test(msg)) {
+  if (
+    code === 'NOT_FOUND' ||
+    code === 'DOES_NOT_EXIST' ||
+    /does not exist|not found|can.t be found|could(n.t| not) (be )?find|could not be found/.test(msg)
+  ) {
     const what = isCustomId ? 'The customer with this custom id' : name === 'addressid' ? 'The address' : 'The customer';
     return shopifyErrors.notFound(what, field);
   }

@@ -1,7 +1,16 @@
 // The Shopify Admin GraphQL connector: one client per shop and the typed operations the sync engine calls.
 // Import from here; the files behind it are split by concern (client, throttle, auth, errors, operations).
 export { createShopifyClient, normalizeShop, backoff, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS } from './client.js';
-export type { ShopifyClient, ShopifyClientOptions, ClientEvent, RetryOptions, RequestOptions, GraphQLResponse, CostExtension, ShopifyDocument } from './client.js';
+export type {
+  ShopifyClient,
+  ShopifyClientOptions,
+  ClientEvent,
+  RetryOptions,
+  RequestOptions,
+  GraphQLResponse,
+  CostExtension,
+  ShopifyDocument,
+} from './client.js';
 export type { ShopifyAuth, AccessTokenSource } from './auth.js';
 export { ShopifyError, shopifyErrors, fromUserErrors, isShopifyError, redact } from './errors.js';
 export type { ShopifyErrorKind, ShopifyUserError } from './errors.js';

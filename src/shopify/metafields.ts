@@ -40,10 +40,12 @@ export async function setMetafields(client: ShopifyClient, metafields: Metafield
       const first = p.userErrors[0];
       const e = fromUserErrors(p.userErrors);
       const index = first.elementIndex ?? undefined;
-      const field = index === undefined ? e.field : ['metafields', String(b * METAFIELDS_PER_CALL + index), ...(first.field ?? []).slice(2)];
+      const field =
+        index === undefined ? e.field : ['metafields', String(b * METAFIELDS_PER_CALL + index), ...(first.field ?? []).slice(2)];
       throw new ShopifyError(e.kind, e.code, e.message, field, e.extra);
     }
-    for (const m of p.metafields ?? []) saved.push({ id: m.id, ownerId: m.owner?.id ?? null, namespace: m.namespace, key: m.key, type: m.type, value: m.value });
+    for (const m of p.metafields ?? [])
+      saved.push({ id: m.id, ownerId: m.owner?.id ?? null, namespace: m.namespace, key: m.key, type: m.type, value: m.value });
   }
   return saved;
 }
@@ -58,7 +60,13 @@ export interface MetafieldDefinitionInfo {
   created: boolean;
 }
 
-type DefinitionNode = { id: string; namespace: string; key: string; type: { name: string }; capabilities: { uniqueValues: { enabled: boolean } } };
+type DefinitionNode = {
+  id: string;
+  namespace: string;
+  key: string;
+  type: { name: string };
+  capabilities: { uniqueValues: { enabled: boolean } };
+};
 
 async function findDefinition(client: ShopifyClient, namespace: string, key: string): Promise<DefinitionNode | undefined> {
   const { data } = await client.request<{ metafieldDefinitions: { nodes: DefinitionNode[] } }>(documents.metafieldDefinitions, {

@@ -25,7 +25,9 @@ export async function runMutation<P extends MutationPayload>(
 /** Variables of the CustomerFields fragment: metafields are read only when keys are given. */
 export function metafieldVars(opts: ReadOptions = {}): { withMetafields: boolean; metafieldCount: number; metafieldKeys?: string[] } {
   const keys = [...new Set(opts.metafieldKeys ?? [])];
-  return keys.length ? { withMetafields: true, metafieldCount: keys.length, metafieldKeys: keys } : { withMetafields: false, metafieldCount: 0 };
+  return keys.length
+    ? { withMetafields: true, metafieldCount: keys.length, metafieldKeys: keys }
+    : { withMetafields: false, metafieldCount: 0 };
 }
 
 /** Splits `items` into chunks of at most `size`. */

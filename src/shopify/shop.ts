@@ -46,7 +46,11 @@ export async function shopInfo(client: ShopifyClient): Promise<ShopInfo> {
     name: shop.name,
     myshopifyDomain: shop.myshopifyDomain,
     primaryDomain: shop.primaryDomain?.host ?? null,
-    plan: { displayName: shop.plan.publicDisplayName, partnerDevelopment: shop.plan.partnerDevelopment, shopifyPlus: shop.plan.shopifyPlus },
+    plan: {
+      displayName: shop.plan.publicDisplayName,
+      partnerDevelopment: shop.plan.partnerDevelopment,
+      shopifyPlus: shop.plan.shopifyPlus,
+    },
     scopes,
     missingScopes: missingScopes(scopes),
     apiVersion: res.apiVersion ?? null,

@@ -31,7 +31,11 @@ function fakeTime(start = 1_000_000) {
   };
 }
 const flush = () => new Promise((r) => setImmediate(r));
-const status = (currentlyAvailable: number, maximumAvailable = 100, restoreRate = 50) => ({ currentlyAvailable, maximumAvailable, restoreRate });
+const status = (currentlyAvailable: number, maximumAvailable = 100, restoreRate = 50) => ({
+  currentlyAvailable,
+  maximumAvailable,
+  restoreRate,
+});
 
 /** Records when (on the fake clock) each reservation was granted. */
 function track(store: MemoryThrottleStore, clock: { now: () => number }, cost: number, granted: { at: number; r: Reservation }[]) {
@@ -77,8 +81,15 @@ test('callers queue in order and each goes exactly when the bucket holds its cos
   for (let i = 0; i < 5; i++) track(store, clock, 10, granted);
   await clock.advance(2000);
   // 30 points: two go now (20 used, 10 left), the third needs 11: 20 ms; then 10 points (200 ms) each
-  assert.deepEqual(granted.map((g) => g.at - start), [0, 0, 20, 220, 420]);
-  assert.deepEqual(granted.map((g) => g.r.id), [...granted.map((g) => g.r.id)].sort((a, b) => a - b), 'in order');
+  assert.deepEqual(
+    granted.map((g) => g.at - start),
+    [0, 0, 20, 220, 420],
+  );
+  assert.deepEqual(
+    granted.map((g) => g.r.id),
+    [...granted.map((g) => g.r.id)].sort((a, b) => a - b),
+    'in order',
+  );
 });
 
 test('a refund in an answer lets the queue move at once', async () => {

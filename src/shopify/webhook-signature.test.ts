@@ -11,8 +11,12 @@ function referenceHmac(key: Buffer, message: Buffer): string {
   k = Buffer.concat([k, Buffer.alloc(block - k.length)]);
   const ipad = Buffer.from(k.map((b) => b ^ 0x36));
   const opad = Buffer.from(k.map((b) => b ^ 0x5c));
-  const inner = createHash('sha256').update(Buffer.concat([ipad, message])).digest();
-  return createHash('sha256').update(Buffer.concat([opad, inner])).digest('base64');
+  const inner = createHash('sha256')
+    .update(Buffer.concat([ipad, message]))
+    .digest();
+  return createHash('sha256')
+    .update(Buffer.concat([opad, inner]))
+    .digest('base64');
 }
 
 test('the signature matches an independent HMAC-SHA256 for any body and secret', () => {

@@ -46,7 +46,10 @@ export async function listWebhookSubscriptions(client: ShopifyClient): Promise<W
   const out: WebhookSubscription[] = [];
   let after: string | null = null;
   for (;;) {
-    const { data }: { data: { webhookSubscriptions: Connection } } = await client.request(documents.webhookSubscriptions, { first: 25, after });
+    const { data }: { data: { webhookSubscriptions: Connection } } = await client.request(documents.webhookSubscriptions, {
+      first: 25,
+      after,
+    });
     out.push(...data.webhookSubscriptions.nodes.map(toSubscription));
     if (!data.webhookSubscriptions.pageInfo.hasNextPage) return out;
     after = data.webhookSubscriptions.pageInfo.endCursor;
@@ -67,10 +70,15 @@ export async function createWebhookSubscription(
   uri: string,
   opts: CreateWebhookOptions = {},
 ): Promise<WebhookSubscription> {
-  const p = await runMutation<{ webhookSubscription: Node; userErrors: [] }>(client, documents.webhookSubscriptionCreate, 'webhookSubscriptionCreate', {
-    topic,
-    webhookSubscription: { uri, format: opts.format ?? 'JSON', includeFields: opts.includeFields, filter: opts.filter },
-  });
+  const p = await runMutation<{ webhookSubscription: Node; userErrors: [] }>(
+    client,
+    documents.webhookSubscriptionCreate,
+    'webhookSubscriptionCreate',
+    {
+      topic,
+      webhookSubscription: { uri, format: opts.format ?? 'JSON', includeFields: opts.includeFields, filter: opts.filter },
+    },
+  );
   return toSubscription(p.webhookSubscription);
 }
 

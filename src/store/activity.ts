@@ -39,7 +39,10 @@ export async function readActivity(db: Db, tenantId: string, q: ActivityQuery): 
   const prefixes = q.actionPrefixes?.filter(Boolean) ?? [];
   // exact prefixes on both engines (LIKE would read "_" as a wildcard)
   if (prefixes.length) s = s.where((eb) => eb.or(prefixes.map((p) => eb(sql<string>`substr(action, 1, ${sql.lit(p.length)})`, '=', p))));
-  const rows = await s.orderBy('id', q.from !== undefined ? 'asc' : 'desc').limit(q.limit).execute();
+  const rows = await s
+    .orderBy('id', q.from !== undefined ? 'asc' : 'desc')
+    .limit(q.limit)
+    .execute();
   return rows.map(toAudit);
 }
 
@@ -60,7 +63,22 @@ export interface JobRecord {
   coalescedInto: number | null;
 }
 
-const JOB_COLUMNS = ['id', 'queue', 'key', 'kind', 'state', 'attempts', 'run_after', 'last_error', 'last_error_code', 'created_at', 'updated_at', 'finished_at', 'origin_client', 'coalesced_into'] as const;
+const JOB_COLUMNS = [
+  'id',
+  'queue',
+  'key',
+  'kind',
+  'state',
+  'attempts',
+  'run_after',
+  'last_error',
+  'last_error_code',
+  'created_at',
+  'updated_at',
+  'finished_at',
+  'origin_client',
+  'coalesced_into',
+] as const;
 
 const toJobRecord = (r: Pick<Selectable<OutboxJobsTable>, (typeof JOB_COLUMNS)[number]>): JobRecord => ({
   id: Number(r.id),
@@ -105,7 +123,11 @@ export interface JobListQuery {
 
 /** A tenant's jobs in the given states, newest first. */
 export async function listJobs(db: Db, tenantId: string, q: JobListQuery): Promise<JobRecord[]> {
-  let s = db.selectFrom('outbox_jobs').select([...JOB_COLUMNS]).where('tenant_id', '=', tenantId).where('state', 'in', q.states);
+  let s = db
+    .selectFrom('outbox_jobs')
+    .select([...JOB_COLUMNS])
+    .where('tenant_id', '=', tenantId)
+    .where('state', 'in', q.states);
   if (q.queue) s = s.where('queue', '=', q.queue);
   if (q.before !== undefined) s = s.where('id', '<', q.before);
   const rows = await s.orderBy('id', 'desc').limit(q.limit).execute();
@@ -114,9 +136,20 @@ export async function listJobs(db: Db, tenantId: string, q: JobListQuery): Promi
 
 /** Removes one dead-lettered job of the tenant; returns it, or undefined when there is no such dead job. */
 export async function discardDeadJob(db: Db, tenantId: string, id: number): Promise<JobRecord | undefined> {
-  const row = await db.selectFrom('outbox_jobs').select([...JOB_COLUMNS]).where('tenant_id', '=', tenantId).where('id', '=', id).where('state', '=', 'dead').executeTakeFirst();
+  const row = await db
+    .selectFrom('outbox_jobs')
+    .select([...JOB_COLUMNS])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('state', '=', 'dead')
+    .executeTakeFirst();
   if (!row) return undefined;
-  const r = await db.deleteFrom('outbox_jobs').where('tenant_id', '=', tenantId).where('id', '=', id).where('state', '=', 'dead').executeTakeFirst();
+  const r = await db
+    .deleteFrom('outbox_jobs')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('state', '=', 'dead')
+    .executeTakeFirst();
   return Number(r.numDeletedRows) === 1 ? toJobRecord(row) : undefined;
 }
 

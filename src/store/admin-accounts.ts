@@ -47,7 +47,13 @@ export class UsernameTakenError extends Error {
 }
 
 type UserRow = Database['admin_users'];
-const toUser = (r: UserRow): AdminUser => ({ id: r.id, username: r.username, passwordHash: r.password_hash, createdAt: r.created_at, updatedAt: r.updated_at });
+const toUser = (r: UserRow): AdminUser => ({
+  id: r.id,
+  username: r.username,
+  passwordHash: r.password_hash,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
 
 export class AdminAccounts {
   constructor(
@@ -58,7 +64,10 @@ export class AdminAccounts {
   ) {}
 
   async count(): Promise<number> {
-    const r = await this.db.selectFrom('admin_users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('admin_users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 
@@ -76,7 +85,13 @@ export class AdminAccounts {
   /** Adds an account; `onlyIfNone` makes it the first-run set-up, which succeeds once however many browsers race. */
   async create(username: string, passwordHash: string, opts: { onlyIfNone?: boolean } = {}): Promise<AdminUser | undefined> {
     const at = iso(this.now());
-    const row: UserRow = { id: randomUUID(), username: username.trim().toLowerCase(), password_hash: passwordHash, created_at: at, updated_at: at };
+    const row: UserRow = {
+      id: randomUUID(),
+      username: username.trim().toLowerCase(),
+      password_hash: passwordHash,
+      created_at: at,
+      updated_at: at,
+    };
     try {
       return await this.db.transaction().execute(async (tx) => {
         if (opts.onlyIfNone) {
@@ -96,7 +111,11 @@ export class AdminAccounts {
   /** Replaces an account's password hash and ends its other sessions (all of them when `keep` is not given). */
   async setPassword(userId: string, passwordHash: string, keep?: string): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
-      await tx.updateTable('admin_users').set({ password_hash: passwordHash, updated_at: iso(this.now()) }).where('id', '=', userId).execute();
+      await tx
+        .updateTable('admin_users')
+        .set({ password_hash: passwordHash, updated_at: iso(this.now()) })
+        .where('id', '=', userId)
+        .execute();
       let q = tx.deleteFrom('admin_sessions').where('user_id', '=', userId);
       if (keep) q = q.where('token_hash', '!=', keep);
       await q.execute();
@@ -107,9 +126,18 @@ export class AdminAccounts {
   async startSession(user: AdminUser | null): Promise<{ token: string; session: AdminSession }> {
     const token = generateToken('sess_');
     const now = this.now();
-    const row = { token_hash: hashToken(token), user_id: user?.id ?? null, created_at: iso(now), last_seen_at: iso(now), expires_at: iso(now + this.times.idleMs) };
+    const row = {
+      token_hash: hashToken(token),
+      user_id: user?.id ?? null,
+      created_at: iso(now),
+      last_seen_at: iso(now),
+      expires_at: iso(now + this.times.idleMs),
+    };
     await this.db.insertInto('admin_sessions').values(row).execute();
-    return { token, session: { tokenHash: row.token_hash, user, createdAt: row.created_at, lastSeenAt: row.last_seen_at, expiresAt: row.expires_at } };
+    return {
+      token,
+      session: { tokenHash: row.token_hash, user, createdAt: row.created_at, lastSeenAt: row.last_seen_at, expiresAt: row.expires_at },
+    };
   }
 
   /** The live session a cookie names (its idle time renewed), or undefined; an ended one is removed. */
@@ -118,7 +146,18 @@ export class AdminAccounts {
     const r = await this.db
       .selectFrom('admin_sessions as s')
       .leftJoin('admin_users as u', 'u.id', 's.user_id')
-      .select(['s.token_hash', 's.user_id', 's.created_at', 's.last_seen_at', 's.expires_at', 'u.id as uid', 'u.username', 'u.password_hash', 'u.created_at as ucreated', 'u.updated_at as uupdated'])
+      .select([
+        's.token_hash',
+        's.user_id',
+        's.created_at',
+        's.last_seen_at',
+        's.expires_at',
+        'u.id as uid',
+        'u.username',
+        'u.password_hash',
+        'u.created_at as ucreated',
+        'u.updated_at as uupdated',
+      ])
       .where('s.token_hash', '=', tokenHash)
       .executeTakeFirst();
     if (!r) return undefined;
@@ -131,9 +170,15 @@ export class AdminAccounts {
     if (now - Date.parse(lastSeenAt) >= TOUCH_EVERY_MS) {
       lastSeenAt = iso(now);
       expiresAt = iso(Math.min(now + this.times.idleMs, Date.parse(r.created_at) + this.times.absoluteMs));
-      await this.db.updateTable('admin_sessions').set({ last_seen_at: lastSeenAt, expires_at: expiresAt }).where('token_hash', '=', tokenHash).execute();
+      await this.db
+        .updateTable('admin_sessions')
+        .set({ last_seen_at: lastSeenAt, expires_at: expiresAt })
+        .where('token_hash', '=', tokenHash)
+        .execute();
     }
-    const user = r.uid ? { id: r.uid, username: r.username!, passwordHash: r.password_hash!, createdAt: r.ucreated!, updatedAt: r.uupdated! } : null;
+    const user = r.uid
+      ? { id: r.uid, username: r.username!, passwordHash: r.password_hash!, createdAt: r.ucreated!, updatedAt: r.uupdated! }
+      : null;
     return { tokenHash, user, createdAt: r.created_at, lastSeenAt, expiresAt };
   }
 
@@ -152,7 +197,10 @@ export class AdminAccounts {
     const now = this.now();
     await this.db.deleteFrom('admin_login_links').where('expires_at', '<', iso(now)).execute();
     await this.db.deleteFrom('admin_sessions').where('expires_at', '<', iso(now)).execute();
-    await this.db.insertInto('admin_login_links').values({ token_hash: hashToken(token), created_at: iso(now), expires_at: iso(now + ttlMs), used_at: null }).execute();
+    await this.db
+      .insertInto('admin_login_links')
+      .values({ token_hash: hashToken(token), created_at: iso(now), expires_at: iso(now + ttlMs), used_at: null })
+      .execute();
     return { token, expiresAt: iso(now + ttlMs) };
   }
 

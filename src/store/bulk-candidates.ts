@@ -31,7 +31,12 @@ function candidates(db: Kysely<Database>, kind: string, now: string) {
 }
 
 /** Tenants with at least `threshold` jobs a bulk create could take now, and how many. */
-export async function tenantsWithBacklog(db: Kysely<Database>, kind: string, now: number, threshold: number): Promise<Array<{ tenantId: string; jobs: number }>> {
+export async function tenantsWithBacklog(
+  db: Kysely<Database>,
+  kind: string,
+  now: number,
+  threshold: number,
+): Promise<Array<{ tenantId: string; jobs: number }>> {
   const rows = await candidates(db, kind, iso(now))
     .select(['j.tenant_id', (eb) => eb.fn.countAll<number>().as('n')])
     .groupBy('j.tenant_id')

@@ -72,12 +72,7 @@ export async function claimJobs(db: Kysely<Database>, dialect: Dialect, o: Claim
     .orderBy('j.id')
     .limit(o.limit);
   if (dialect === 'postgres') heads = heads.forUpdate().skipLocked();
-  const rows = await db
-    .updateTable('outbox_jobs')
-    .set(leaseColumns(o))
-    .where('id', 'in', heads)
-    .returningAll()
-    .execute();
+  const rows = await db.updateTable('outbox_jobs').set(leaseColumns(o)).where('id', 'in', heads).returningAll().execute();
   const claimed: Claimed[] = [];
   for (const r of rows.map(toJob).sort((a, b) => a.id - b.id)) {
     const coalesced = o.coalescing.has(r.kind) ? await coalesceAfter(db, r, now) : [];
@@ -150,10 +145,19 @@ export async function finishJob(db: Kysely<Database>, instanceId: string, id: nu
       ? { ...base, state: 'done' as const, finished_at: at, last_error: f.error?.message ?? null, last_error_code: f.error?.code ?? null }
       : f.state === 'dead'
         ? { ...base, state: 'dead' as const, finished_at: at, last_error: f.error.message, last_error_code: f.error.code }
-        : { ...base, leased_by: null, state: 'queued' as const, run_after: iso(f.runAfter), last_error: f.error.message, last_error_code: f.error.code };
+        : {
+            ...base,
+            leased_by: null,
+            state: 'queued' as const,
+            run_after: iso(f.runAfter),
+            last_error: f.error.message,
+            last_error_code: f.error.code,
+          };
   const q = db.updateTable('outbox_jobs').where('id', '=', id).where('leased_by', '=', instanceId).where('state', '=', 'running');
   // A run that was cut short before it could try (e.g. the shop is not connected yet) does not use up an attempt.
-  const r = await (f.state === 'queued' && f.keepAttempt ? q.set((eb) => ({ ...set, attempts: eb('attempts', '-', 1) })) : q.set(set)).executeTakeFirst();
+  const r = await (
+    f.state === 'queued' && f.keepAttempt ? q.set((eb) => ({ ...set, attempts: eb('attempts', '-', 1) })) : q.set(set)
+  ).executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 
@@ -162,7 +166,14 @@ export async function releaseLeases(db: Kysely<Database>, instanceId: string, id
   if (ids.length === 0) return 0;
   const r = await db
     .updateTable('outbox_jobs')
-    .set((eb) => ({ state: 'queued', lease_until: null, leased_by: null, run_after: iso(now), updated_at: iso(now), attempts: eb('attempts', '-', 1) }))
+    .set((eb) => ({
+      state: 'queued',
+      lease_until: null,
+      leased_by: null,
+      run_after: iso(now),
+      updated_at: iso(now),
+      attempts: eb('attempts', '-', 1),
+    }))
     .where('id', 'in', ids)
     .where('leased_by', '=', instanceId)
     .where('state', '=', 'running')

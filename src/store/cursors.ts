@@ -5,7 +5,12 @@ import type { Database } from './types.js';
 
 /** The cursor's value, or undefined before the first run. */
 export async function readCursor(db: Kysely<Database>, tenantId: string, name: string): Promise<string | undefined> {
-  const r = await db.selectFrom('sync_cursors').select('value').where('tenant_id', '=', tenantId).where('name', '=', name).executeTakeFirst();
+  const r = await db
+    .selectFrom('sync_cursors')
+    .select('value')
+    .where('tenant_id', '=', tenantId)
+    .where('name', '=', name)
+    .executeTakeFirst();
   return r?.value;
 }
 

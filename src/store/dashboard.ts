@@ -19,8 +19,17 @@ export async function tenantCounts(db: Db, tenantId: string): Promise<TenantCoun
       .select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('active').as('active')])
       .where('tenant_id', '=', tenantId)
       .executeTakeFirstOrThrow(),
-    db.selectFrom('groups').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow(),
-    db.selectFrom('customer_links').select(['sync_state', (eb) => eb.fn.countAll<number>().as('n')]).where('tenant_id', '=', tenantId).groupBy('sync_state').execute(),
+    db
+      .selectFrom('groups')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('customer_links')
+      .select(['sync_state', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('tenant_id', '=', tenantId)
+      .groupBy('sync_state')
+      .execute(),
     db
       .selectFrom('outbox_jobs')
       .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
@@ -28,8 +37,19 @@ export async function tenantCounts(db: Db, tenantId: string): Promise<TenantCoun
       .where('state', 'in', ['queued', 'running', 'dead'])
       .groupBy('state')
       .execute(),
-    db.selectFrom('outbox_jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).where('state', '=', 'queued').where('attempts', '>', 0).executeTakeFirstOrThrow(),
-    db.selectFrom('clients').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).where('revoked_at', 'is', null).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('outbox_jobs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('tenant_id', '=', tenantId)
+      .where('state', '=', 'queued')
+      .where('attempts', '>', 0)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('clients')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('tenant_id', '=', tenantId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirstOrThrow(),
   ]);
   const syncStates: Record<SyncState, number> = { pending: 0, synced: 0, failed: 0 };
   for (const r of states) syncStates[r.sync_state] = Number(r.n);
@@ -64,7 +84,11 @@ export async function webhookStats(db: Db, tenantId: string, since: string): Pro
       .where('received_at', '>=', since)
       .groupBy('outcome')
       .execute(),
-    db.selectFrom('webhook_events').select((eb) => eb.fn.max('received_at').as('at')).where('tenant_id', '=', tenantId).executeTakeFirst(),
+    db
+      .selectFrom('webhook_events')
+      .select((eb) => eb.fn.max('received_at').as('at'))
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst(),
   ]);
   const outcomes: Record<string, number> = {};
   let received = 0;
@@ -78,8 +102,17 @@ export async function webhookStats(db: Db, tenantId: string, since: string): Pro
 }
 
 /** When each named sync cursor of the tenant was last written (reconcile's watermarks). */
-export async function cursorTimes(db: Db, tenantId: string, names: string[]): Promise<Record<string, { value: string; updatedAt: string }>> {
+export async function cursorTimes(
+  db: Db,
+  tenantId: string,
+  names: string[],
+): Promise<Record<string, { value: string; updatedAt: string }>> {
   if (names.length === 0) return {};
-  const rows = await db.selectFrom('sync_cursors').select(['name', 'value', 'updated_at']).where('tenant_id', '=', tenantId).where('name', 'in', names).execute();
+  const rows = await db
+    .selectFrom('sync_cursors')
+    .select(['name', 'value', 'updated_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('name', 'in', names)
+    .execute();
   return Object.fromEntries(rows.map((r) => [r.name, { value: r.value, updatedAt: r.updated_at }]));
 }

@@ -14,7 +14,11 @@ export interface BridgeAddress {
 }
 
 /** Records the address of a bridge that has just started listening (the newest start wins). */
-export async function recordBridgeAddress(db: Kysely<Database>, a: { publicUrl?: string; listenUrl: string }, now = new Date()): Promise<void> {
+export async function recordBridgeAddress(
+  db: Kysely<Database>,
+  a: { publicUrl?: string; listenUrl: string },
+  now = new Date(),
+): Promise<void> {
   const at = now.toISOString();
   const value = JSON.stringify({ ...(a.publicUrl ? { publicUrl: a.publicUrl } : {}), listenUrl: a.listenUrl, recordedAt: at });
   await db

@@ -89,7 +89,11 @@ export class GroupRepository {
         .orderBy('member_id')
         .execute(),
     );
-    return groupBy(rows, (r) => r.group_id, (r): Member => ({ value: r.member_id, type: r.member_type }));
+    return groupBy(
+      rows,
+      (r) => r.group_id,
+      (r): Member => ({ value: r.member_id, type: r.member_type }),
+    );
   }
 
   /** Makes a group's member set exactly `next`; returns the member ids added and removed. */
@@ -104,7 +108,11 @@ export class GroupRepository {
         .deleteFrom('group_members')
         .where('tenant_id', '=', tenantId)
         .where('group_id', '=', groupId)
-        .where('member_id', 'in', removed.slice(i, i + 500).map((m) => m.value))
+        .where(
+          'member_id',
+          'in',
+          removed.slice(i, i + 500).map((m) => m.value),
+        )
         .execute();
     }
     for (let i = 0; i < added.length; i += 500) {
@@ -135,4 +143,3 @@ export class GroupRepository {
     return out;
   }
 }
-

@@ -77,7 +77,12 @@ export interface LinkUpdate {
 
 export class LinkRepository {
   async get(db: Db, tenantId: string, userId: string): Promise<CustomerLink | undefined> {
-    const r = await db.selectFrom('customer_links').selectAll().where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
+    const r = await db
+      .selectFrom('customer_links')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     return r && toLink(r);
   }
 
@@ -97,7 +102,12 @@ export class LinkRepository {
 
   /** The link holding a customer, if any (a customer belongs to one user per tenant). */
   async byCustomer(db: Db, tenantId: string, customerId: string): Promise<CustomerLink | undefined> {
-    const r = await db.selectFrom('customer_links').selectAll().where('tenant_id', '=', tenantId).where('customer_id', '=', customerId).executeTakeFirst();
+    const r = await db
+      .selectFrom('customer_links')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('customer_id', '=', customerId)
+      .executeTakeFirst();
     return r && toLink(r);
   }
 
@@ -119,7 +129,9 @@ export class LinkRepository {
       const chunk = userIds.slice(i, i + 500);
       await db
         .insertInto('customer_links')
-        .values(chunk.map((user_id) => ({ tenant_id: tenantId, user_id, sync_state: 'pending' as const, managed_tags: '[]', updated_at: now })))
+        .values(
+          chunk.map((user_id) => ({ tenant_id: tenantId, user_id, sync_state: 'pending' as const, managed_tags: '[]', updated_at: now })),
+        )
         .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet({ sync_state: 'pending', updated_at: now }))
         .execute();
     }
@@ -143,7 +155,12 @@ export class LinkRepository {
     if (u.deprovisioned !== undefined) set.deprovisioned = u.deprovisioned;
     if (u.applied !== undefined) set.applied_state = u.applied === null ? null : JSON.stringify(u.applied);
     if (u.deletedCustomer !== undefined) set.deleted_customer = u.deletedCustomer === null ? null : JSON.stringify(u.deletedCustomer);
-    const r = await db.updateTable('customer_links').set(set).where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
+    const r = await db
+      .updateTable('customer_links')
+      .set(set)
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) {
       await db
         .insertInto('customer_links')
@@ -155,7 +172,12 @@ export class LinkRepository {
 
   /** The customer linked to a user, if any (one column, for events and lookups on hot paths). */
   async customerIdOf(db: Db, tenantId: string, userId: string): Promise<string | null> {
-    const r = await db.selectFrom('customer_links').select('customer_id').where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
+    const r = await db
+      .selectFrom('customer_links')
+      .select('customer_id')
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     return r?.customer_id ?? null;
   }
 
@@ -194,7 +216,12 @@ export class LinkRepository {
   /** Marks existing links pending again (a retry was queued), leaving users without a link alone. */
   async markPendingIfLinked(db: Db, tenantId: string, userIds: string[], now: string): Promise<void> {
     for (let i = 0; i < userIds.length; i += 500) {
-      await db.updateTable('customer_links').set({ sync_state: 'pending', updated_at: now }).where('tenant_id', '=', tenantId).where('user_id', 'in', userIds.slice(i, i + 500)).execute();
+      await db
+        .updateTable('customer_links')
+        .set({ sync_state: 'pending', updated_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', 'in', userIds.slice(i, i + 500))
+        .execute();
     }
   }
 
@@ -202,7 +229,13 @@ export class LinkRepository {
    * Marks a user's sync failed after its job `job` gave up, unless a later job of the same queue, key and kind is
    * still to run (that run decides). Returns whether the link changed.
    */
-  async markGaveUp(db: Db, job: { tenantId: string; queue: string; key: string; kind: string; id: number }, userId: string, error: { code: string; message: string }, now: string): Promise<boolean> {
+  async markGaveUp(
+    db: Db,
+    job: { tenantId: string; queue: string; key: string; kind: string; id: number },
+    userId: string,
+    error: { code: string; message: string },
+    now: string,
+  ): Promise<boolean> {
     const r = await db
       .updateTable('customer_links')
       .set({ sync_state: 'failed', sync_error: error.message, sync_error_code: error.code, updated_at: now })

@@ -34,7 +34,12 @@ export function versionInfo(v: MappingVersion): MappingVersionInfo {
 
 export class MappingVersionRepository {
   async get(db: Db, tenantId: string, version: number): Promise<MappingVersion | undefined> {
-    const r = await db.selectFrom('mapping_versions').selectAll().where('tenant_id', '=', tenantId).where('version', '=', version).executeTakeFirst();
+    const r = await db
+      .selectFrom('mapping_versions')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('version', '=', version)
+      .executeTakeFirst();
     return r && toVersion(r);
   }
 

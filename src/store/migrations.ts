@@ -112,7 +112,9 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('member_id', 'text', (c) => c.notNull())
           .addColumn('member_type', 'text', (c) => c.notNull())
           .addPrimaryKeyConstraint('group_members_pk', ['tenant_id', 'group_id', 'member_id'])
-          .addForeignKeyConstraint('group_members_group', ['tenant_id', 'group_id'], 'groups', ['tenant_id', 'id'], (c) => c.onDelete('cascade'))
+          .addForeignKeyConstraint('group_members_group', ['tenant_id', 'group_id'], 'groups', ['tenant_id', 'id'], (c) =>
+            c.onDelete('cascade'),
+          )
           .execute();
         await db.schema.createIndex('group_members_member').on('group_members').columns(['tenant_id', 'member_id']).execute();
 
@@ -265,7 +267,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('created_at', 'text', (c) => c.notNull())
           .addColumn('updated_at', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('mapping_reapply_runs_tenant').on('mapping_reapply_runs').columns(['tenant_id', 'created_at']).execute();
+        await db.schema
+          .createIndex('mapping_reapply_runs_tenant')
+          .on('mapping_reapply_runs')
+          .columns(['tenant_id', 'created_at'])
+          .execute();
         await db.schema
           .createTable('mapping_reapply_jobs')
           .addColumn('run_id', 'text', (c) => c.notNull().references('mapping_reapply_runs.id').onDelete('cascade'))
@@ -311,7 +317,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         // client is the opt-in uniqueExternalId policy, checked by the SCIM service, so the indexes only serve lookups.
         for (const table of ['users', 'groups'] as const) {
           await db.schema.dropIndex(`${table}_external_id`).execute();
-          await db.schema.createIndex(`${table}_external_id`).on(table).columns(['tenant_id', 'external_id_client', 'external_id']).execute();
+          await db.schema
+            .createIndex(`${table}_external_id`)
+            .on(table)
+            .columns(['tenant_id', 'external_id_client', 'external_id'])
+            .execute();
         }
       },
     },
@@ -350,7 +360,11 @@ export async function migrateToLatest(db: Db, dialect: Dialect): Promise<string[
   // (another tenant-per-schema setup, a parallel test) and skips creating its own.
   const migrationTableSchema =
     dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
-  const migrator = new Migrator({ db, provider: new StaticProvider(migrations(dialect)), ...(migrationTableSchema ? { migrationTableSchema } : {}) });
+  const migrator = new Migrator({
+    db,
+    provider: new StaticProvider(migrations(dialect)),
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
   for (let attempt = 1; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest();
     if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

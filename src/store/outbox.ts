@@ -102,7 +102,11 @@ export async function enqueue(db: Db, job: EnqueueOptions): Promise<number> {
 
 /** Adds many jobs at once (a group change touching every member), in chunks; returns how many. */
 export async function enqueueMany(db: Db, jobs: EnqueueOptions[]): Promise<number> {
-  for (let i = 0; i < jobs.length; i += 200) await db.insertInto('outbox_jobs').values(jobs.slice(i, i + 200).map(toRow)).execute();
+  for (let i = 0; i < jobs.length; i += 200)
+    await db
+      .insertInto('outbox_jobs')
+      .values(jobs.slice(i, i + 200).map(toRow))
+      .execute();
   return jobs.length;
 }
 
@@ -128,7 +132,16 @@ export async function retryDead(db: Db, filter: DeadFilter = {}): Promise<number
   const now = iso(filter.now ?? Date.now());
   let q = db
     .updateTable('outbox_jobs')
-    .set({ state: 'queued', attempts: 0, run_after: now, created_at: now, updated_at: now, finished_at: null, lease_until: null, leased_by: null })
+    .set({
+      state: 'queued',
+      attempts: 0,
+      run_after: now,
+      created_at: now,
+      updated_at: now,
+      finished_at: null,
+      lease_until: null,
+      leased_by: null,
+    })
     .where('state', '=', 'dead');
   if (filter.tenantId) q = q.where('tenant_id', '=', filter.tenantId);
   if (filter.queue) q = q.where('queue', '=', filter.queue);
@@ -138,18 +151,27 @@ export async function retryDead(db: Db, filter: DeadFilter = {}): Promise<number
 }
 
 /** Dead-lettered jobs, newest first (for the admin view and the CLI); `before` pages on by id. */
-export async function listDead(db: Db, filter: { tenantId?: string; queue?: string; limit?: number; before?: number } = {}): Promise<OutboxJob[]> {
+export async function listDead(
+  db: Db,
+  filter: { tenantId?: string; queue?: string; limit?: number; before?: number } = {},
+): Promise<OutboxJob[]> {
   let q = db.selectFrom('outbox_jobs').selectAll().where('state', '=', 'dead');
   if (filter.tenantId) q = q.where('tenant_id', '=', filter.tenantId);
   if (filter.queue) q = q.where('queue', '=', filter.queue);
   if (filter.before !== undefined) q = q.where('id', '<', filter.before);
-  const rows = await q.orderBy('id', 'desc').limit(filter.limit ?? 100).execute();
+  const rows = await q
+    .orderBy('id', 'desc')
+    .limit(filter.limit ?? 100)
+    .execute();
   return rows.map(toJob);
 }
 
 /** How many jobs are dead-lettered (optionally for one tenant and queue). */
 export async function countDead(db: Db, filter: { tenantId?: string; queue?: string } = {}): Promise<number> {
-  let q = db.selectFrom('outbox_jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'dead');
+  let q = db
+    .selectFrom('outbox_jobs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('state', '=', 'dead');
   if (filter.tenantId) q = q.where('tenant_id', '=', filter.tenantId);
   if (filter.queue) q = q.where('queue', '=', filter.queue);
   return Number((await q.executeTakeFirstOrThrow()).n);
@@ -157,7 +179,10 @@ export async function countDead(db: Db, filter: { tenantId?: string; queue?: str
 
 /** How many jobs are in each state (optionally for one tenant), for metrics and health. */
 export async function countByState(db: Db, tenantId?: string): Promise<Record<JobState, number>> {
-  let q = db.selectFrom('outbox_jobs').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).where('state', 'in', ['queued', 'running', 'dead']);
+  let q = db
+    .selectFrom('outbox_jobs')
+    .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('state', 'in', ['queued', 'running', 'dead']);
   if (tenantId) q = q.where('tenant_id', '=', tenantId);
   const rows = await q.groupBy('state').execute();
   const out: Record<JobState, number> = { queued: 0, running: 0, done: 0, dead: 0, coalesced: 0 };
@@ -167,19 +192,33 @@ export async function countByState(db: Db, tenantId?: string): Promise<Record<Jo
 
 /** Whether a key has a job still to run (queued or running), e.g. before queueing another one for it. */
 export async function hasOpenJob(db: Db, tenantId: string, key: string): Promise<boolean> {
-  const r = await db.selectFrom('outbox_jobs').select('id').where('tenant_id', '=', tenantId).where('key', '=', key).where('state', 'in', ['queued', 'running']).executeTakeFirst();
+  const r = await db
+    .selectFrom('outbox_jobs')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('key', '=', key)
+    .where('state', 'in', ['queued', 'running'])
+    .executeTakeFirst();
   return r !== undefined;
 }
 
 /** An open (queued or running) job of a kind for the tenant, other than `exceptId`. */
 export async function hasOpenJobOfKind(db: Db, tenantId: string, kind: string, exceptId?: number): Promise<boolean> {
-  let q = db.selectFrom('outbox_jobs').select('id').where('tenant_id', '=', tenantId).where('kind', '=', kind).where('state', 'in', ['queued', 'running']);
+  let q = db
+    .selectFrom('outbox_jobs')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('kind', '=', kind)
+    .where('state', 'in', ['queued', 'running']);
   if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
   return (await q.executeTakeFirst()) !== undefined;
 }
 
 /** The jobs of one key on one queue in the given states, with when each finished. */
-export async function jobsOfKey(db: Db, o: { tenantId: string; queue: string; key: string; states: JobState[] }): Promise<{ state: JobState; finishedAt: string | null }[]> {
+export async function jobsOfKey(
+  db: Db,
+  o: { tenantId: string; queue: string; key: string; states: JobState[] },
+): Promise<{ state: JobState; finishedAt: string | null }[]> {
   const rows = await db
     .selectFrom('outbox_jobs')
     .select(['state', 'finished_at'])
@@ -204,10 +243,21 @@ export async function deadJobsOf(db: Db, tenantId: string, ids?: number[]): Prom
  * (an undone SCIM write: the outbound targets must not hear of it). A job already running is waiting for that verdict;
  * closed here, the worker drops what it reports.
  */
-export async function closeOpenJobs(db: Db, o: { tenantId: string; key: string; queuePrefix: string; afterId: number; code: string; message: string; now: string }): Promise<void> {
+export async function closeOpenJobs(
+  db: Db,
+  o: { tenantId: string; key: string; queuePrefix: string; afterId: number; code: string; message: string; now: string },
+): Promise<void> {
   await db
     .updateTable('outbox_jobs')
-    .set({ state: 'done', finished_at: o.now, updated_at: o.now, lease_until: null, leased_by: null, last_error_code: o.code, last_error: o.message })
+    .set({
+      state: 'done',
+      finished_at: o.now,
+      updated_at: o.now,
+      lease_until: null,
+      leased_by: null,
+      last_error_code: o.code,
+      last_error: o.message,
+    })
     .where('tenant_id', '=', o.tenantId)
     .where('key', '=', o.key)
     .where('queue', 'like', `${o.queuePrefix}%`)

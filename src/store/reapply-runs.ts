@@ -22,18 +22,40 @@ export class ReapplyRunRepository {
   async insert(db: Db, r: { id: string; tenantId: string; mappingVersion: number; now: string }): Promise<void> {
     await db
       .insertInto('mapping_reapply_runs')
-      .values({ id: r.id, tenant_id: r.tenantId, mapping_version: r.mappingVersion, state: 'enqueuing', total: 0, cursor: null, error: null, created_at: r.now, updated_at: r.now })
+      .values({
+        id: r.id,
+        tenant_id: r.tenantId,
+        mapping_version: r.mappingVersion,
+        state: 'enqueuing',
+        total: 0,
+        cursor: null,
+        error: null,
+        created_at: r.now,
+        updated_at: r.now,
+      })
       .execute();
   }
 
   /** Records the jobs one batch queued and how far queueing has come. */
   async addJobs(db: Db, runId: string, jobIds: number[], progress: { total: number; cursor: string; now: string }): Promise<void> {
-    if (jobIds.length) await db.insertInto('mapping_reapply_jobs').values(jobIds.map((job_id) => ({ run_id: runId, job_id }))).execute();
-    await db.updateTable('mapping_reapply_runs').set({ total: progress.total, cursor: progress.cursor, updated_at: progress.now }).where('id', '=', runId).execute();
+    if (jobIds.length)
+      await db
+        .insertInto('mapping_reapply_jobs')
+        .values(jobIds.map((job_id) => ({ run_id: runId, job_id })))
+        .execute();
+    await db
+      .updateTable('mapping_reapply_runs')
+      .set({ total: progress.total, cursor: progress.cursor, updated_at: progress.now })
+      .where('id', '=', runId)
+      .execute();
   }
 
   async finish(db: Db, runId: string, state: 'enqueued' | 'failed', now: string, error?: string): Promise<void> {
-    await db.updateTable('mapping_reapply_runs').set({ state, updated_at: now, ...(error !== undefined ? { error } : {}) }).where('id', '=', runId).execute();
+    await db
+      .updateTable('mapping_reapply_runs')
+      .set({ state, updated_at: now, ...(error !== undefined ? { error } : {}) })
+      .where('id', '=', runId)
+      .execute();
   }
 
   async get(db: Db, tenantId: string, runId: string): Promise<ReapplyRunRow | undefined> {
@@ -41,7 +63,13 @@ export class ReapplyRunRepository {
   }
 
   async list(db: Db, tenantId: string, limit: number): Promise<ReapplyRunRow[]> {
-    return db.selectFrom('mapping_reapply_runs').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at', 'desc').limit(limit).execute();
+    return db
+      .selectFrom('mapping_reapply_runs')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
   }
 
   /** The run's jobs by outcome; a job merged into a later run of its user counts as that run. */
@@ -50,7 +78,13 @@ export class ReapplyRunRepository {
       .selectFrom('mapping_reapply_jobs as r')
       .leftJoin('outbox_jobs as j', 'j.id', 'r.job_id')
       .leftJoin('outbox_jobs as c', 'c.id', 'j.coalesced_into')
-      .select(['j.state as state', 'c.state as covered', 'j.last_error_code as code', 'c.last_error_code as coveredCode', (eb) => eb.fn.countAll().as('n')])
+      .select([
+        'j.state as state',
+        'c.state as covered',
+        'j.last_error_code as code',
+        'c.last_error_code as coveredCode',
+        (eb) => eb.fn.countAll().as('n'),
+      ])
       .where('r.run_id', '=', runId)
       .groupBy(['j.state', 'c.state', 'j.last_error_code', 'c.last_error_code'])
       .execute();
@@ -72,13 +106,22 @@ export class ReapplyRunRepository {
       .selectFrom('mapping_reapply_jobs as r')
       .innerJoin('outbox_jobs as j', 'j.id', 'r.job_id')
       .leftJoin('outbox_jobs as c', 'c.id', 'j.coalesced_into')
-      .select(['j.payload as payload', 'j.last_error_code as code', 'j.last_error as message', 'c.last_error_code as cCode', 'c.last_error as cMessage'])
+      .select([
+        'j.payload as payload',
+        'j.last_error_code as code',
+        'j.last_error as message',
+        'c.last_error_code as cCode',
+        'c.last_error as cMessage',
+      ])
       .where('r.run_id', '=', runId)
       .where((eb) =>
         eb.or([
           eb('j.state', '=', 'dead'),
           eb.and([eb('j.state', '=', 'done'), eb('j.last_error_code', 'is not', null)]),
-          eb.and([eb('j.state', '=', 'coalesced'), eb.or([eb('c.state', '=', 'dead'), eb.and([eb('c.state', '=', 'done'), eb('c.last_error_code', 'is not', null)])])]),
+          eb.and([
+            eb('j.state', '=', 'coalesced'),
+            eb.or([eb('c.state', '=', 'dead'), eb.and([eb('c.state', '=', 'done'), eb('c.last_error_code', 'is not', null)])]),
+          ]),
         ]),
       )
       .orderBy('r.job_id')

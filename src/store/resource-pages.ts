@@ -57,7 +57,11 @@ export async function countMatching(m: Matching): Promise<number> {
 }
 
 /** One page of the matching rows ordered by `column` (missing values last ascending), then id. */
-export async function pageMatching(m: Matching, dialect: Dialect, o: { column: string; descending: boolean; offset: number; limit: number }): Promise<ResourceRecord[]> {
+export async function pageMatching(
+  m: Matching,
+  dialect: Dialect,
+  o: { column: string; descending: boolean; offset: number; limit: number },
+): Promise<ResourceRecord[]> {
   const col = sql.ref(`${m.table}.${o.column}`);
   const collated = dialect === 'postgres' && o.column !== 'active' ? sql`${col} collate "C"` : col;
   const dir = o.descending ? sql`desc` : sql`asc`;
@@ -73,9 +77,16 @@ export async function pageMatching(m: Matching, dialect: Dialect, o: { column: s
 }
 
 /** The next `limit` matching rows after `after` in (created_at, id) order: candidates for in-memory evaluation. */
-export async function scanMatching(m: Matching, after: { created: string; id: string } | undefined, limit: number): Promise<ResourceRecord[]> {
+export async function scanMatching(
+  m: Matching,
+  after: { created: string; id: string } | undefined,
+  limit: number,
+): Promise<ResourceRecord[]> {
   let b = base(m).selectAll();
-  if (after) b = b.where((eb) => eb.or([eb('created_at', '>', after.created), eb.and([eb('created_at', '=', after.created), eb('id', '>', after.id)])]));
+  if (after)
+    b = b.where((eb) =>
+      eb.or([eb('created_at', '>', after.created), eb.and([eb('created_at', '=', after.created), eb('id', '>', after.id)])]),
+    );
   const rows = await b.orderBy('created_at').orderBy('id').limit(limit).execute();
   return rows.map(toRecord);
 }

@@ -99,7 +99,9 @@ export function groupBy<R, V>(rows: R[], key: (r: R) => string, value: (r: R) =>
 }
 
 /** A resource row as the rest of the code sees it (JSON parsed). */
-export const toRecord = (r: Pick<UsersTable | GroupsTable, 'id' | 'data' | 'created_at' | 'updated_at' | 'version' | 'created_by'>): ResourceRecord => ({
+export const toRecord = (
+  r: Pick<UsersTable | GroupsTable, 'id' | 'data' | 'created_at' | 'updated_at' | 'version' | 'created_by'>,
+): ResourceRecord => ({
   id: r.id,
   data: JSON.parse(r.data) as Json,
   createdAt: r.created_at,
@@ -146,7 +148,11 @@ export interface AuditRecord {
 }
 
 /** A tenant's audit log, newest first: `before` pages back (entries with a smaller id), `actionPrefix` filters. */
-export async function readAudit(db: Db, tenantId: string, opts: { limit: number; before?: number; actionPrefix?: string }): Promise<AuditRecord[]> {
+export async function readAudit(
+  db: Db,
+  tenantId: string,
+  opts: { limit: number; before?: number; actionPrefix?: string },
+): Promise<AuditRecord[]> {
   let q = db.selectFrom('audit_log').selectAll().where('tenant_id', '=', tenantId);
   if (opts.before !== undefined) q = q.where('id', '<', opts.before);
   // An exact prefix match on both engines: LIKE would read "_" and "%" as wildcards (and ignore case on SQLite).

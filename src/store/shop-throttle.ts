@@ -18,7 +18,11 @@ export class ShopThrottleRepository {
    */
   async change<T>(shop: string, initial: string, at: string, change: (state: string) => { state: string; result: T }): Promise<T> {
     return this.db.transaction().execute(async (tx: Db) => {
-      await tx.insertInto('shop_throttle').values({ shop, state: initial, updated_at: at }).onConflict((oc) => oc.column('shop').doNothing()).execute();
+      await tx
+        .insertInto('shop_throttle')
+        .values({ shop, state: initial, updated_at: at })
+        .onConflict((oc) => oc.column('shop').doNothing())
+        .execute();
       // Writing first takes the row's lock on either engine (SQLite has no FOR UPDATE) until the commit.
       await tx.updateTable('shop_throttle').set({ updated_at: at }).where('shop', '=', shop).execute();
       const row = await tx.selectFrom('shop_throttle').select('state').where('shop', '=', shop).executeTakeFirstOrThrow();

@@ -11,5 +11,7 @@ export async function failedCountsByCode(db: Db, tenantId: string): Promise<{ co
     .where('sync_state', '=', 'failed')
     .groupBy('sync_error_code')
     .execute();
-  return rows.map((r) => ({ code: r.sync_error_code, count: Number(r.n) })).sort((a, b) => b.count - a.count || String(a.code).localeCompare(String(b.code)));
+  return rows
+    .map((r) => ({ code: r.sync_error_code, count: Number(r.n) }))
+    .sort((a, b) => b.count - a.count || String(a.code).localeCompare(String(b.code)));
 }

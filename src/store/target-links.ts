@@ -16,7 +16,13 @@ export async function remoteIdOf(db: Kysely<Database>, tenantId: string, targetI
 }
 
 /** Records (or moves) the link of a user to its remote resource. */
-export async function linkRemote(db: Kysely<Database>, tenantId: string, targetId: string, userId: string, remoteId: string): Promise<void> {
+export async function linkRemote(
+  db: Kysely<Database>,
+  tenantId: string,
+  targetId: string,
+  userId: string,
+  remoteId: string,
+): Promise<void> {
   const now = new Date().toISOString();
   await db
     .insertInto('target_links')
@@ -27,5 +33,10 @@ export async function linkRemote(db: Kysely<Database>, tenantId: string, targetI
 
 /** Forgets the link (the remote resource was deleted, or is gone). */
 export async function unlinkRemote(db: Kysely<Database>, tenantId: string, targetId: string, userId: string): Promise<void> {
-  await db.deleteFrom('target_links').where('tenant_id', '=', tenantId).where('target_id', '=', targetId).where('user_id', '=', userId).execute();
+  await db
+    .deleteFrom('target_links')
+    .where('tenant_id', '=', tenantId)
+    .where('target_id', '=', targetId)
+    .where('user_id', '=', userId)
+    .execute();
 }

@@ -65,7 +65,10 @@ export class TenantRepository {
   /** Creates a tenant; its name becomes part of the SCIM base URL, so it is a lower-case slug. */
   async create(name: string, displayName?: string, settings: Record<string, unknown> = {}): Promise<Tenant> {
     if (!TENANT_NAME.test(name))
-      throw new TenantError('TENANT_NAME_INVALID', `tenant name "${name}" must be 1-63 lower-case letters, digits or dashes, not starting or ending with a dash`);
+      throw new TenantError(
+        'TENANT_NAME_INVALID',
+        `tenant name "${name}" must be 1-63 lower-case letters, digits or dashes, not starting or ending with a dash`,
+      );
     const row: TenantsTable = {
       id: randomUUID(),
       name,
@@ -76,7 +79,14 @@ export class TenantRepository {
     try {
       await this.db.transaction().execute(async (tx) => {
         await tx.insertInto('tenants').values(row).execute();
-        await audit(tx, { tenantId: row.id, actor: this.actor, action: 'tenant.create', resourceType: 'Tenant', resourceId: row.id, detail: { name } });
+        await audit(tx, {
+          tenantId: row.id,
+          actor: this.actor,
+          action: 'tenant.create',
+          resourceType: 'Tenant',
+          resourceId: row.id,
+          detail: { name },
+        });
       });
     } catch (e) {
       if (isUniqueViolation(e)) throw new TenantError('TENANT_EXISTS', `a tenant named "${name}" already exists`);
@@ -116,12 +126,20 @@ export class TenantRepository {
   ): Promise<{ value: T } | undefined> {
     return this.db.transaction().execute(async (tx) => {
       // A write first: it takes the row lock on PostgreSQL and the write lock on SQLite before anything is read.
-      const touched = await tx.updateTable('tenants').set((eb) => ({ settings: eb.ref('settings') })).where('id', '=', id).executeTakeFirst();
+      const touched = await tx
+        .updateTable('tenants')
+        .set((eb) => ({ settings: eb.ref('settings') }))
+        .where('id', '=', id)
+        .executeTakeFirst();
       if (Number(touched.numUpdatedRows) === 0) return undefined;
       const row = await tx.selectFrom('tenants').select('settings').where('id', '=', id).executeTakeFirstOrThrow();
       const settings = JSON.parse(row.settings) as Record<string, unknown>;
       const value = await change(settings, tx);
-      await tx.updateTable('tenants').set({ settings: JSON.stringify(settings) }).where('id', '=', id).execute();
+      await tx
+        .updateTable('tenants')
+        .set({ settings: JSON.stringify(settings) })
+        .where('id', '=', id)
+        .execute();
       return { value };
     });
   }
@@ -129,7 +147,8 @@ export class TenantRepository {
   async delete(id: string): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       const r = await tx.deleteFrom('tenants').where('id', '=', id).executeTakeFirst();
-      if (Number(r.numDeletedRows) > 0) await audit(tx, { tenantId: id, actor: this.actor, action: 'tenant.delete', resourceType: 'Tenant', resourceId: id });
+      if (Number(r.numDeletedRows) > 0)
+        await audit(tx, { tenantId: id, actor: this.actor, action: 'tenant.delete', resourceType: 'Tenant', resourceId: id });
     });
   }
 
@@ -151,7 +170,14 @@ export class TenantRepository {
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto('clients').values(row).execute();
       // the label names the client ("okta"); the token, its hash and its prefix stay out of the log
-      await audit(tx, { tenantId, actor: this.actor, action: 'token.create', resourceType: 'Client', resourceId: row.id, detail: { label: clean } });
+      await audit(tx, {
+        tenantId,
+        actor: this.actor,
+        action: 'token.create',
+        resourceType: 'Client',
+        resourceId: row.id,
+        detail: { label: clean },
+      });
     });
     return { client: toClient(row), token };
   }
@@ -173,8 +199,26 @@ export class TenantRepository {
         .where((eb) => eb.or([eb('id', '=', idOrLabel), eb('label', '=', idOrLabel)]))
         .execute();
       if (match.length === 0) return 0;
-      await tx.updateTable('clients').set({ revoked_at: now }).where('tenant_id', '=', tenantId).where('revoked_at', 'is', null).where('id', 'in', match.map((c) => c.id)).execute();
-      for (const c of match) await audit(tx, { tenantId, actor: this.actor, action: 'token.revoke', resourceType: 'Client', resourceId: c.id, detail: { label: c.label } });
+      await tx
+        .updateTable('clients')
+        .set({ revoked_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('revoked_at', 'is', null)
+        .where(
+          'id',
+          'in',
+          match.map((c) => c.id),
+        )
+        .execute();
+      for (const c of match)
+        await audit(tx, {
+          tenantId,
+          actor: this.actor,
+          action: 'token.revoke',
+          resourceType: 'Client',
+          resourceId: c.id,
+          detail: { label: c.label },
+        });
       return match.length;
     });
     if (n === 0) throw new TenantError('CLIENT_NOT_FOUND', `no active token "${idOrLabel}" in this tenant`);
@@ -209,7 +253,13 @@ export class TenantRepository {
       .executeTakeFirst();
     if (!row || row.c_revoked_at || !safeEqual(row.c_token_hash, hash)) return undefined;
     return {
-      tenant: toTenant({ id: row.t_id, name: row.t_name, display_name: row.t_display_name, created_at: row.t_created_at, settings: row.t_settings }),
+      tenant: toTenant({
+        id: row.t_id,
+        name: row.t_name,
+        display_name: row.t_display_name,
+        created_at: row.t_created_at,
+        settings: row.t_settings,
+      }),
       client: toClient({
         id: row.c_id,
         tenant_id: row.c_tenant_id,
@@ -227,6 +277,10 @@ export class TenantRepository {
   async touch(client: Client): Promise<void> {
     const now = Date.now();
     if (client.lastUsedAt && now - Date.parse(client.lastUsedAt) < 60_000) return;
-    await this.db.updateTable('clients').set({ last_used_at: new Date(now).toISOString() }).where('id', '=', client.id).execute();
+    await this.db
+      .updateTable('clients')
+      .set({ last_used_at: new Date(now).toISOString() })
+      .where('id', '=', client.id)
+      .execute();
   }
 }

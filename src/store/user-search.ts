@@ -38,14 +38,19 @@ export interface UserRow {
 
 /** `haystack` contains `needle` (both lower-case already), as an index-free substring test on either engine. */
 function contains(dialect: Dialect, column: string, needle: string): Expression<SqlBool> {
-  return dialect === 'postgres' ? sql<SqlBool>`strpos(${sql.ref(column)}, ${needle}) > 0` : sql<SqlBool>`instr(${sql.ref(column)}, ${needle}) > 0`;
+  return dialect === 'postgres'
+    ? sql<SqlBool>`strpos(${sql.ref(column)}, ${needle}) > 0`
+    : sql<SqlBool>`instr(${sql.ref(column)}, ${needle}) > 0`;
 }
 
 /** One page of users matching the search, and how many match in all. */
 export async function searchUsers(db: Db, dialect: Dialect, tenantId: string, s: UserSearch): Promise<{ rows: UserRow[]; total: number }> {
   const needle = s.q?.trim().toLowerCase() ?? '';
   const base = () => {
-    let q = db.selectFrom('users as u').leftJoin('customer_links as l', (j) => j.onRef('l.tenant_id', '=', 'u.tenant_id').onRef('l.user_id', '=', 'u.id')).where('u.tenant_id', '=', tenantId);
+    let q = db
+      .selectFrom('users as u')
+      .leftJoin('customer_links as l', (j) => j.onRef('l.tenant_id', '=', 'u.tenant_id').onRef('l.user_id', '=', 'u.id'))
+      .where('u.tenant_id', '=', tenantId);
     if (s.syncState) q = q.where('l.sync_state', '=', s.syncState);
     if (s.errorCode) q = q.where('l.sync_error_code', '=', s.errorCode);
     if (needle)
@@ -88,7 +93,12 @@ export async function searchUsers(db: Db, dialect: Dialect, tenantId: string, s:
     .orderBy('u.user_name_lc')
     .limit(s.limit);
   if (s.after !== undefined) page = page.where('u.user_name_lc', '>', s.after);
-  const [rows, count] = await Promise.all([page.execute(), base().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()]);
+  const [rows, count] = await Promise.all([
+    page.execute(),
+    base()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+  ]);
   return {
     total: Number(count.n),
     rows: rows.map((r) => ({
@@ -115,7 +125,12 @@ export async function searchUsers(db: Db, dialect: Dialect, tenantId: string, s:
 export async function userNamesOf(db: Db, tenantId: string, ids: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db.selectFrom('users').select(['id', 'user_name']).where('tenant_id', '=', tenantId).where('id', 'in', ids.slice(i, i + 500)).execute();
+    const rows = await db
+      .selectFrom('users')
+      .select(['id', 'user_name'])
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
     for (const r of rows) out.set(r.id, r.user_name);
   }
   return out;

@@ -131,14 +131,19 @@ export class UserRepository {
     const rows = await inChunks(userIds, (chunk) =>
       db
         .selectFrom('group_members')
-        .innerJoin('groups', (j) => j.onRef('groups.tenant_id', '=', 'group_members.tenant_id').onRef('groups.id', '=', 'group_members.group_id'))
+        .innerJoin('groups', (j) =>
+          j.onRef('groups.tenant_id', '=', 'group_members.tenant_id').onRef('groups.id', '=', 'group_members.group_id'),
+        )
         .select(['group_members.member_id', 'groups.id', 'groups.display_name'])
         .where('group_members.tenant_id', '=', tenantId)
         .where('group_members.member_id', 'in', chunk)
         .orderBy('groups.display_name_lc')
         .execute(),
     );
-    return groupBy(rows, (r) => r.member_id, (r) => ({ id: r.id, displayName: r.display_name }));
+    return groupBy(
+      rows,
+      (r) => r.member_id,
+      (r) => ({ id: r.id, displayName: r.display_name }),
+    );
   }
 }
-

@@ -15,17 +15,34 @@ export interface WebhookEventRow {
 }
 
 /** Stores a delivery unless its webhook id was stored before; returns whether it was new. */
-export async function insertWebhookEvent(db: Db, e: Pick<WebhookEventRow, 'tenantId' | 'webhookId' | 'topic' | 'receivedAt' | 'triggeredAt' | 'payload'>): Promise<boolean> {
+export async function insertWebhookEvent(
+  db: Db,
+  e: Pick<WebhookEventRow, 'tenantId' | 'webhookId' | 'topic' | 'receivedAt' | 'triggeredAt' | 'payload'>,
+): Promise<boolean> {
   const r = await db
     .insertInto('webhook_events')
-    .values({ tenant_id: e.tenantId, webhook_id: e.webhookId, topic: e.topic, received_at: e.receivedAt, triggered_at: e.triggeredAt, payload: e.payload, processed_at: null, outcome: null })
+    .values({
+      tenant_id: e.tenantId,
+      webhook_id: e.webhookId,
+      topic: e.topic,
+      received_at: e.receivedAt,
+      triggered_at: e.triggeredAt,
+      payload: e.payload,
+      processed_at: null,
+      outcome: null,
+    })
     .onConflict((oc) => oc.columns(['tenant_id', 'webhook_id']).doNothing())
     .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 export async function getWebhookEvent(db: Db, tenantId: string, webhookId: string): Promise<WebhookEventRow | undefined> {
-  const r = await db.selectFrom('webhook_events').selectAll().where('tenant_id', '=', tenantId).where('webhook_id', '=', webhookId).executeTakeFirst();
+  const r = await db
+    .selectFrom('webhook_events')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('webhook_id', '=', webhookId)
+    .executeTakeFirst();
   return (
     r && {
       tenantId: r.tenant_id,
@@ -42,5 +59,10 @@ export async function getWebhookEvent(db: Db, tenantId: string, webhookId: strin
 
 /** Records that a delivery has been dealt with and how. */
 export async function markWebhookProcessed(db: Db, tenantId: string, webhookId: string, outcome: string, at: string): Promise<void> {
-  await db.updateTable('webhook_events').set({ processed_at: at, outcome }).where('tenant_id', '=', tenantId).where('webhook_id', '=', webhookId).execute();
+  await db
+    .updateTable('webhook_events')
+    .set({ processed_at: at, outcome })
+    .where('tenant_id', '=', tenantId)
+    .where('webhook_id', '=', webhookId)
+    .execute();
 }

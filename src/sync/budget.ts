@@ -49,7 +49,12 @@ export class BudgetHistory {
     if (status) {
       slot.available = slot.available === null ? status.currentlyAvailable : Math.min(slot.available, status.currentlyAvailable);
       slot.maximum = status.maximumAvailable;
-      this.last.set(shop, { available: status.currentlyAvailable, maximum: status.maximumAvailable, restoreRate: status.restoreRate, at: this.now() });
+      this.last.set(shop, {
+        available: status.currentlyAvailable,
+        maximum: status.maximumAvailable,
+        restoreRate: status.restoreRate,
+        at: this.now(),
+      });
     }
   }
 
@@ -62,7 +67,14 @@ export class BudgetHistory {
     for (let i = SLOTS - 1; i >= 0; i--) {
       const start = current - i * SLOT_MS;
       const s = byStart.get(start);
-      out.push({ at: new Date(start).toISOString(), calls: s?.calls ?? 0, cost: s?.cost ?? 0, throttled: s?.throttled ?? 0, available: s?.available ?? null, maximum: s?.maximum ?? null });
+      out.push({
+        at: new Date(start).toISOString(),
+        calls: s?.calls ?? 0,
+        cost: s?.cost ?? 0,
+        throttled: s?.throttled ?? 0,
+        available: s?.available ?? null,
+        maximum: s?.maximum ?? null,
+      });
     }
     return out;
   }

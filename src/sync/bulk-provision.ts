@@ -8,11 +8,19 @@ import { UserRepository } from '../store/users.js';
 import { GroupRepository } from '../store/groups.js';
 import { audit, type ResourceRecord } from '../store/resources.js';
 import { TenantRepository, type Tenant } from '../store/tenants.js';
-import { customerFingerprint, mapToShopify, uniqueTags, type AppliedState, type DesiredCustomer, type GroupRef, type MappingDocument } from '../mapping/index.js';
+import {
+  customerFingerprint,
+  mapToShopify,
+  uniqueTags,
+  type AppliedState,
+  type DesiredCustomer,
+  type GroupRef,
+  type MappingDocument,
+} from '../mapping/index.js';
 import { documents, runBulkMutation, type CustomerInput, type ShopifyClient } from '../shopify/index.js';
 import { createInput } from './customer-writes.js';
 import { LinkRepository, type CustomerLink } from '../store/links.js';
-import {  hasOpenJob, iso, type OutboxJob } from '../store/outbox.js';
+import { hasOpenJob, iso, type OutboxJob } from '../store/outbox.js';
 import { renewLeases } from '../store/claim.js';
 import { finishLeased, leaseCandidates, releaseLeased } from '../store/bulk-candidates.js';
 import type { ProvisionDeps } from './failures.js';
@@ -66,15 +74,26 @@ export interface PlannedCreate {
 
 /** A created customer as a bulk result line names it: with its default address, the one the mapping writes to. */
 type CreatedCustomer = { id: string; updatedAt: string; defaultAddress?: { id: string } | null };
-type Created = { customerCreate: { customer: CreatedCustomer | null; userErrors: Array<{ field: string[] | null; message: string }> } | null };
+type Created = {
+  customerCreate: { customer: CreatedCustomer | null; userErrors: Array<{ field: string[] | null; message: string }> } | null;
+};
 
-async function groupRefsOf(db: Kysely<Database>, tenantId: string, userIds: string[], mapping: MappingDocument): Promise<Map<string, GroupRef[]>> {
+async function groupRefsOf(
+  db: Kysely<Database>,
+  tenantId: string,
+  userIds: string[],
+  mapping: MappingDocument,
+): Promise<Map<string, GroupRef[]>> {
   const byUser = await users.groupsOf(db, tenantId, userIds);
   if (mapping.tags.groupTagFrom !== 'externalId') return byUser;
   const ids = [...new Set([...byUser.values()].flat().map((g) => g.id))];
   const recs = new Map((await groups.getMany(db, tenantId, ids)).map((g) => [g.id, g]));
   const out = new Map<string, GroupRef[]>();
-  for (const [u, list] of byUser) out.set(u, list.map((g) => ({ ...g, externalId: (recs.get(g.id)?.data.externalId as string | undefined) ?? null })));
+  for (const [u, list] of byUser)
+    out.set(
+      u,
+      list.map((g) => ({ ...g, externalId: (recs.get(g.id)?.data.externalId as string | undefined) ?? null })),
+    );
   return out;
 }
 
@@ -89,10 +108,19 @@ async function usersById(db: Kysely<Database>, tenantId: string, ids: string[]):
  * the managed tags). Anything the per-user path must judge itself (a user gone, inactive, unmappable, or linked
  * meanwhile) is returned in `skip`.
  */
-export async function planCreates(db: Kysely<Database>, tenant: Tenant, mapping: MappingDocument, jobs: OutboxJob[]): Promise<{ creates: PlannedCreate[]; skip: OutboxJob[] }> {
+export async function planCreates(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  mapping: MappingDocument,
+  jobs: OutboxJob[],
+): Promise<{ creates: PlannedCreate[]; skip: OutboxJob[] }> {
   const userIdOf = (j: OutboxJob) => USER_SYNC_JOB.payload.safeParse(j.payload).data?.userId ?? j.key.slice('user:'.length);
   const ids = jobs.map(userIdOf);
-  const [byId, linked, refs] = await Promise.all([usersById(db, tenant.id, ids), links.getMany(db, tenant.id, ids), groupRefsOf(db, tenant.id, ids, mapping)]);
+  const [byId, linked, refs] = await Promise.all([
+    usersById(db, tenant.id, ids),
+    links.getMany(db, tenant.id, ids),
+    groupRefsOf(db, tenant.id, ids, mapping),
+  ]);
   const forMapping: MappingDocument = { ...mapping, tags: { ...mapping.tags, deactivatedTag: '' } };
   const schemas = settingsOf(tenant.settings).userType.schemas;
   const creates: PlannedCreate[] = [];
@@ -104,7 +132,10 @@ export async function planCreates(db: Kysely<Database>, tenant: Tenant, mapping:
       skip.push(job);
       continue;
     }
-    const m = mapToShopify({ id: user.id, ...user.data }, refs.get(user.id) ?? [], forMapping, { previous: link?.applied ?? undefined, schemas });
+    const m = mapToShopify({ id: user.id, ...user.data }, refs.get(user.id) ?? [], forMapping, {
+      previous: link?.applied ?? undefined,
+      schemas,
+    });
     if (!m.ok) {
       skip.push(job);
       continue;
@@ -120,13 +151,24 @@ export async function planCreates(db: Kysely<Database>, tenant: Tenant, mapping:
  * managed tags, fingerprint, audit) and marks their jobs done, in one transaction per chunk. A job whose lease was
  * taken over is left to the run that took it (it finds the customer by its custom id).
  */
-export async function linkCreated(d: BulkDeps, tenantId: string, made: Array<{ plan: PlannedCreate; customer: CreatedCustomer }>): Promise<number> {
+export async function linkCreated(
+  d: BulkDeps,
+  tenantId: string,
+  made: Array<{ plan: PlannedCreate; customer: CreatedCustomer }>,
+): Promise<number> {
   let linkedCount = 0;
   for (let i = 0; i < made.length; i += 200) {
     const chunk = made.slice(i, i + 200);
     const at = iso(d.now());
     await d.db.transaction().execute(async (tx) => {
-      const held = new Set(await finishLeased(tx, d.instanceId, chunk.map((c) => c.plan.job.id), d.now()));
+      const held = new Set(
+        await finishLeased(
+          tx,
+          d.instanceId,
+          chunk.map((c) => c.plan.job.id),
+          d.now(),
+        ),
+      );
       for (const { plan, customer } of chunk) {
         if (!held.has(plan.job.id)) continue;
         const fingerprint = customerFingerprint({ ...plan.desired, tags: plan.tags });
@@ -145,7 +187,12 @@ export async function linkCreated(d: BulkDeps, tenantId: string, made: Array<{ p
             managedTags: plan.tags,
             shopifyUpdatedAt: customer.updatedAt,
             deprovisioned: null,
-            applied: { ...plan.applied, tags: plan.tags, fingerprint, ...(customer.defaultAddress?.id ? { addressId: customer.defaultAddress.id } : {}) },
+            applied: {
+              ...plan.applied,
+              tags: plan.tags,
+              fingerprint,
+              ...(customer.defaultAddress?.id ? { addressId: customer.defaultAddress.id } : {}),
+            },
           },
           at,
         );
@@ -169,13 +216,22 @@ export async function linkCreated(d: BulkDeps, tenantId: string, made: Array<{ p
  * the newer version reaches Shopify. Returns how many follow-up jobs were queued.
  */
 async function followUps(d: BulkDeps, tenantId: string, plans: PlannedCreate[]): Promise<number> {
-  const now = await usersById(d.db, tenantId, plans.map((p) => p.user.id));
+  const now = await usersById(
+    d.db,
+    tenantId,
+    plans.map((p) => p.user.id),
+  );
   let queued = 0;
   for (const p of plans) {
     const cur = now.get(p.user.id);
     if (!cur || cur.version === p.user.version) continue;
     if (await hasOpenJob(d.db, tenantId, `user:${p.user.id}`)) continue;
-    await enqueueJob(d.db, USER_SYNC_JOB, { tenantId, key: `user:${p.user.id}`, payload: { userId: p.user.id, op: 'bulk-followup' }, now: d.now() });
+    await enqueueJob(d.db, USER_SYNC_JOB, {
+      tenantId,
+      key: `user:${p.user.id}`,
+      payload: { userId: p.user.id, op: 'bulk-followup' },
+      now: d.now(),
+    });
     queued++;
   }
   return queued;
@@ -199,7 +255,12 @@ function abortableSleep(signal: AbortSignal) {
 }
 
 /** Runs the bulk mutation for the planned creates; returns each line's customer (or undefined when it was refused). */
-async function createAll(d: BulkDeps, client: ShopifyClient, plans: PlannedCreate[], signal: AbortSignal): Promise<Array<CreatedCustomer | undefined>> {
+async function createAll(
+  d: BulkDeps,
+  client: ShopifyClient,
+  plans: PlannedCreate[],
+  signal: AbortSignal,
+): Promise<Array<CreatedCustomer | undefined>> {
   const out: Array<CreatedCustomer | undefined> = new Array(plans.length);
   const results = runBulkMutation<Created>(client, {
     mutation: documents.bulkCustomerCreate,
@@ -230,7 +291,14 @@ export async function bulkCreateJob(d: BulkDeps, job: OutboxJob, signal: AbortSi
     return { outcome: 'done' };
   }
   const s = d.settings;
-  const leased = await leaseCandidates(d.db, d.dialect, { kind: USER_SYNC, tenantId: tenant.id, instanceId: d.instanceId, now: d.now(), leaseMs: s.leaseMs, limit: s.maxBatch });
+  const leased = await leaseCandidates(d.db, d.dialect, {
+    kind: USER_SYNC,
+    tenantId: tenant.id,
+    instanceId: d.instanceId,
+    now: d.now(),
+    leaseMs: s.leaseMs,
+    limit: s.maxBatch,
+  });
   const held = new Set(leased.map((j) => j.id));
   const release = async (ids: number[]) => {
     const mine = ids.filter((id) => held.has(id));
@@ -243,9 +311,14 @@ export async function bulkCreateJob(d: BulkDeps, job: OutboxJob, signal: AbortSi
     await release(leased.map((j) => j.id));
     return { outcome: 'done' };
   }
-  const heartbeat = setInterval(() => {
-    renewLeases(d.db, d.instanceId, [...held], d.now(), s.leaseMs).catch((e) => d.log.warn({ err: e }, 'renewing the leases of a bulk create failed'));
-  }, Math.max(50, Math.floor(s.leaseMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      renewLeases(d.db, d.instanceId, [...held], d.now(), s.leaseMs).catch((e) =>
+        d.log.warn({ err: e }, 'renewing the leases of a bulk create failed'),
+      );
+    },
+    Math.max(50, Math.floor(s.leaseMs / 3)),
+  );
   try {
     const { creates, skip } = await planCreates(d.db, tenant, mapping, leased);
     await release(skip.map((j) => j.id));
@@ -257,9 +330,16 @@ export async function bulkCreateJob(d: BulkDeps, job: OutboxJob, signal: AbortSi
     for (const m of made) held.delete(m.plan.job.id);
     // Refused lines (an email or phone already taken, an invalid value): the per-user path adopts or reports them.
     await release([...held]);
-    const queued = await followUps(d, tenant.id, made.map((m) => m.plan));
+    const queued = await followUps(
+      d,
+      tenant.id,
+      made.map((m) => m.plan),
+    );
     d.metrics?.bulkCreatedCustomers.inc(made.length);
-    d.log.info({ tenantId: tenant.id, created: made.length, linked, handedBack: creates.length - made.length + skip.length, followUps: queued }, 'bulk create of customers finished');
+    d.log.info(
+      { tenantId: tenant.id, created: made.length, linked, handedBack: creates.length - made.length + skip.length, followUps: queued },
+      'bulk create of customers finished',
+    );
     return { outcome: 'done' };
   } catch (e) {
     // Whatever happened to the operation, every user still held goes back to the per-user path, which finds a

@@ -5,7 +5,7 @@ import type { Metrics } from '../metrics.js';
 import type { Engine } from './engine.js';
 import { Worker } from './worker.js';
 import type { Logger } from './job-contract.js';
-import {  hasOpenJob } from '../store/outbox.js';
+import { hasOpenJob } from '../store/outbox.js';
 import { tenantsWithBacklog } from '../store/bulk-candidates.js';
 import { bulkCreateJob, type BulkCreateSettings, type BulkDeps } from './bulk-provision.js';
 import { USER_SYNC } from './provision.js';
@@ -56,7 +56,9 @@ export function attachBulkCreate(engine: Engine, opts: BulkCreateOptions): BulkC
     retryDelayMs: opts.retryDelayMs ?? BULK_CREATE_DEFAULTS.retryDelayMs,
   };
   if (!(settings.threshold >= 1) || !(settings.maxBatch >= settings.threshold))
-    throw new Error(`bulk create needs a threshold of at least 1 and a batch of at least the threshold (got ${settings.threshold} and ${settings.maxBatch})`);
+    throw new Error(
+      `bulk create needs a threshold of at least 1 and a batch of at least the threshold (got ${settings.threshold} and ${settings.maxBatch})`,
+    );
   const scanMs = opts.scanMs ?? 1000;
   const worker = new Worker({
     store: opts.store,

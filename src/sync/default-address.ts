@@ -78,11 +78,12 @@ export function planAddress(want: DesiredAddress | null | undefined, current: Sh
   const isDefault = !!mine && sameId(mine.id, current.defaultAddress?.id);
   if (want === null || Object.values(want).every(blank)) {
     if (!mine?.id) return { addressId: null };
-    const promote = isDefault ? current.addresses.find((a) => a.id && !sameId(a.id, mine.id))?.id ?? undefined : undefined;
+    const promote = isDefault ? (current.addresses.find((a) => a.id && !sameId(a.id, mine.id))?.id ?? undefined) : undefined;
     return { change: { op: 'delete', addressId: mine.id, ...(promote ? { promote } : {}) }, addressId: null };
   }
   if (!mine?.id) return { change: { op: 'create', address: inputOf(want, true) }, addressId: undefined };
-  if (!holds(mine, want)) return { change: { op: 'update', addressId: mine.id, address: inputOf(want, false), setAsDefault: !isDefault }, addressId: mine.id };
+  if (!holds(mine, want))
+    return { change: { op: 'update', addressId: mine.id, address: inputOf(want, false), setAsDefault: !isDefault }, addressId: mine.id };
   if (!isDefault) return { change: { op: 'makeDefault', addressId: mine.id }, addressId: mine.id };
   return { addressId: mine.id };
 }
@@ -93,7 +94,10 @@ export async function applyAddressChange(client: ShopifyClient, customerId: stri
     case 'create':
       return (await createCustomerAddress(client, customerId, change.address, { setAsDefault: true })).id;
     case 'update':
-      return (await updateCustomerAddress(client, customerId, change.addressId, change.address, { setAsDefault: change.setAsDefault })).id ?? change.addressId;
+      return (
+        (await updateCustomerAddress(client, customerId, change.addressId, change.address, { setAsDefault: change.setAsDefault })).id ??
+        change.addressId
+      );
     case 'makeDefault':
       await setDefaultAddress(client, customerId, change.addressId);
       return change.addressId;

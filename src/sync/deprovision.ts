@@ -17,7 +17,7 @@ import {
 import { metafieldsDeleteDocument } from './customer-writes.js';
 import { LinkRepository } from '../store/links.js';
 import { deactivatedTag, deletePolicy } from '../settings/policies.js';
-import {  iso, type OutboxJob } from '../store/outbox.js';
+import { iso, type OutboxJob } from '../store/outbox.js';
 import type { ProvisionDeps } from './failures.js';
 import { classify } from './errors.js';
 import type { JobOutcome } from './job-contract.js';
@@ -43,9 +43,12 @@ export function deprovisionMarker(mapping: MappingDocument): { namespace: string
 /** Deletes metafields of one owner (the connector has no typed operation for it yet). */
 export async function deleteMetafields(client: ShopifyClient, ownerId: string, list: { namespace: string; key: string }[]): Promise<void> {
   if (list.length === 0) return;
-  const { data } = await client.request<{ metafieldsDelete: { userErrors: { field?: string[] | null; message: string }[] } | null }>(metafieldsDeleteDocument, {
-    metafields: list.map((m) => ({ ownerId, namespace: m.namespace, key: m.key })),
-  });
+  const { data } = await client.request<{ metafieldsDelete: { userErrors: { field?: string[] | null; message: string }[] } | null }>(
+    metafieldsDeleteDocument,
+    {
+      metafields: list.map((m) => ({ ownerId, namespace: m.namespace, key: m.key })),
+    },
+  );
   const errs = data.metafieldsDelete?.userErrors ?? [];
   if (errs.length) throw fromUserErrors(errs);
 }
@@ -60,7 +63,9 @@ async function run(d: ProvisionDeps, job: OutboxJob, fn: (at: string) => Promise
     if (f.code === 'INTERNAL') d.log.error({ err: e, jobId: job.id }, 'a deprovisioning run failed unexpectedly');
     const error = { code: f.code, message: f.message };
     // A deleted user has no sync state to hold a refusal: it is a dead letter, to look at and retry.
-    return f.kind === 'retryable' ? { outcome: 'retry', error, ...(f.retryAfterMs !== undefined ? { delayMs: f.retryAfterMs } : {}) } : { outcome: 'failed', error };
+    return f.kind === 'retryable'
+      ? { outcome: 'retry', error, ...(f.retryAfterMs !== undefined ? { delayMs: f.retryAfterMs } : {}) }
+      : { outcome: 'failed', error };
   }
 }
 
@@ -68,7 +73,11 @@ async function run(d: ProvisionDeps, job: OutboxJob, fn: (at: string) => Promise
  * user.delete: the SCIM user is gone; its customer gets the tenant's delete policy (delete when Shopify allows,
  * else tag; tag; or tag now and erase after the grace period). The link goes with the user.
  */
-export async function deleteUserJob(d: ProvisionDeps, job: OutboxJob, { userId, customerId: fromPayload }: PayloadOf<typeof USER_DELETE_JOB>): Promise<JobOutcome> {
+export async function deleteUserJob(
+  d: ProvisionDeps,
+  job: OutboxJob,
+  { userId, customerId: fromPayload }: PayloadOf<typeof USER_DELETE_JOB>,
+): Promise<JobOutcome> {
   const tenant = await new TenantRepository(d.db).byId(job.tenantId);
   if (!tenant) return { outcome: 'done' };
   return run(d, job, async (at) => {
@@ -77,13 +86,26 @@ export async function deleteUserJob(d: ProvisionDeps, job: OutboxJob, { userId, 
     const finish = async (action: string, detail: Record<string, unknown>) => {
       await d.db.transaction().execute(async (tx) => {
         await links.delete(tx, tenant.id, userId);
-        await audit(tx, { tenantId: tenant.id, actor: 'system', action, resourceType: 'User', resourceId: userId, detail: { customerId, ...detail } });
+        await audit(tx, {
+          tenantId: tenant.id,
+          actor: 'system',
+          action,
+          resourceType: 'User',
+          resourceId: userId,
+          detail: { customerId, ...detail },
+        });
       });
       return { outcome: 'done' as const };
     };
     if (!customerId) return finish('shopify.customer.unlinked', { reason: 'the user had no customer' });
     const client = d.shops.clientFor(tenant);
-    if (!client) return { outcome: 'retry', error: { code: 'SHOP_NOT_CONNECTED', message: 'no Shopify shop is connected to this tenant' }, delayMs: 60_000, keepAttempt: true };
+    if (!client)
+      return {
+        outcome: 'retry',
+        error: { code: 'SHOP_NOT_CONNECTED', message: 'no Shopify shop is connected to this tenant' },
+        delayMs: 60_000,
+        keepAttempt: true,
+      };
     const policies = settingsOf(tenant.settings).policies;
     const mapping = settingsOf(tenant.settings).mapping;
     const policy = deletePolicy(policies);
@@ -95,7 +117,9 @@ export async function deleteUserJob(d: ProvisionDeps, job: OutboxJob, { userId, 
     }
     const marker = deprovisionMarker(mapping);
     await addTags(client, customerId, [deactivatedTag(policies, mapping)]);
-    await setMetafields(client, [{ ownerId: customerId, ...marker, value: JSON.stringify({ at, reason: 'deleted in the identity provider', policy }) }]);
+    await setMetafields(client, [
+      { ownerId: customerId, ...marker, value: JSON.stringify({ at, reason: 'deleted in the identity provider', policy }) },
+    ]);
     if (policy === 'erase') {
       await enqueueJob(d.db, USER_ERASE_JOB, {
         tenantId: tenant.id,
@@ -106,7 +130,11 @@ export async function deleteUserJob(d: ProvisionDeps, job: OutboxJob, { userId, 
       });
     }
     const note = policy === 'delete' ? 'Shopify refuses to delete a customer with orders: tagged instead' : undefined;
-    return finish('shopify.customer.tagged', { policy, ...(note ? { note } : {}), ...(policy === 'erase' ? { erasureAfterMs: policies.eraseGraceMs } : {}) });
+    return finish('shopify.customer.tagged', {
+      policy,
+      ...(note ? { note } : {}),
+      ...(policy === 'erase' ? { erasureAfterMs: policies.eraseGraceMs } : {}),
+    });
   });
 }
 
@@ -114,7 +142,11 @@ export async function deleteUserJob(d: ProvisionDeps, job: OutboxJob, { userId, 
  * user.erase: after the grace period, asks Shopify to erase the customer's data, unless the user came back
  * (reactivated, or re-created and linked again) in the meantime.
  */
-export async function eraseJob(d: ProvisionDeps, job: OutboxJob, { userId, customerId }: PayloadOf<typeof USER_ERASE_JOB>): Promise<JobOutcome> {
+export async function eraseJob(
+  d: ProvisionDeps,
+  job: OutboxJob,
+  { userId, customerId }: PayloadOf<typeof USER_ERASE_JOB>,
+): Promise<JobOutcome> {
   const tenant = await new TenantRepository(d.db).byId(job.tenantId);
   if (!tenant) return { outcome: 'done' };
   return run(d, job, async (at) => {
@@ -123,11 +155,24 @@ export async function eraseJob(d: ProvisionDeps, job: OutboxJob, { userId, custo
     if (user && user.data.active !== false) return { outcome: 'done' };
     if (link && link.deprovisioned !== 'erasure-scheduled') return { outcome: 'done' };
     const client = d.shops.clientFor(tenant);
-    if (!client) return { outcome: 'retry', error: { code: 'SHOP_NOT_CONNECTED', message: 'no Shopify shop is connected to this tenant' }, delayMs: 60_000, keepAttempt: true };
+    if (!client)
+      return {
+        outcome: 'retry',
+        error: { code: 'SHOP_NOT_CONNECTED', message: 'no Shopify shop is connected to this tenant' },
+        delayMs: 60_000,
+        keepAttempt: true,
+      };
     await requestDataErasure(client, customerId);
     await d.db.transaction().execute(async (tx) => {
       if (link) await links.update(tx, tenant.id, userId, { deprovisioned: 'erasure-requested' }, at);
-      await audit(tx, { tenantId: tenant.id, actor: 'system', action: 'shopify.customer.erasure-requested', resourceType: 'User', resourceId: userId, detail: { customerId } });
+      await audit(tx, {
+        tenantId: tenant.id,
+        actor: 'system',
+        action: 'shopify.customer.erasure-requested',
+        resourceType: 'User',
+        resourceId: userId,
+        detail: { customerId },
+      });
     });
     return { outcome: 'done' };
   });

@@ -48,7 +48,13 @@ export function createEngine(opts: EngineOptions): Engine {
   const log = opts.log ?? { info() {}, warn() {}, error() {} };
   const worker = new Worker({ ...opts.worker, store: opts.store, metrics: opts.metrics, logger: log });
   const throttle = opts.throttle ?? (opts.store.dialect === 'postgres' ? new DbThrottleStore(opts.store.db) : undefined);
-  const shops = new ShopConnections({ box: opts.box, metrics: opts.metrics, client: opts.shopClient, ...(opts.budget ? { budget: opts.budget } : {}), ...(throttle ? { throttle } : {}) });
+  const shops = new ShopConnections({
+    box: opts.box,
+    metrics: opts.metrics,
+    client: opts.shopClient,
+    ...(opts.budget ? { budget: opts.budget } : {}),
+    ...(throttle ? { throttle } : {}),
+  });
   const deps: ProvisionDeps = { db: opts.store.db, shops, now, log };
   registerJob(worker, USER_SYNC_JOB, ({ job, payload }) => syncUserJob(deps, job, payload), { coalesce: true, onDead: userSyncDead });
   registerJob(worker, USER_DELETE_JOB, ({ job, payload }) => deleteUserJob(deps, job, payload));

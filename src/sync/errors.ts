@@ -88,7 +88,13 @@ export interface ClassifiedFailure {
 
 /** Classifies what a run threw. */
 export function classify(e: unknown): ClassifiedFailure {
-  if (e instanceof ShopifyError) return { code: e.code, message: e.message, kind: SHOPIFY_KINDS[e.kind], ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}) };
+  if (e instanceof ShopifyError)
+    return {
+      code: e.code,
+      message: e.message,
+      kind: SHOPIFY_KINDS[e.kind],
+      ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}),
+    };
   if (e instanceof SyncError) return { code: e.code, message: e.message, kind: e.kind };
   if (e instanceof SettingsError) return { code: 'SETTINGS_INVALID', message: e.message, kind: 'refusal' };
   return { code: 'INTERNAL', message: String((e as { message?: unknown } | undefined)?.message ?? e), kind: 'retryable' };
@@ -105,7 +111,10 @@ export const TAKEN_CODES: readonly string[] = Object.entries(SYNC_ERRORS)
 /** The SCIM error a client sees for a refusal (409 uniqueness, else 400 invalidValue). */
 export function scimErrorFor(code: string, message: string, opts: { adoption?: string } = {}): ScimError {
   if (entry(code)?.scim === 'uniqueness') {
-    const hint = code === 'EMAIL_TAKEN' && opts.adoption === 'off' && !message.includes('does not adopt') ? ' (this tenant does not adopt existing customers)' : '';
+    const hint =
+      code === 'EMAIL_TAKEN' && opts.adoption === 'off' && !message.includes('does not adopt')
+        ? ' (this tenant does not adopt existing customers)'
+        : '';
     return errors.uniqueness(`Shopify refused the customer: ${message}${hint}`);
   }
   return errors.invalidValue(`Shopify refused the customer: ${message}`);

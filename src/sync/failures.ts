@@ -31,7 +31,14 @@ export async function failure(d: ProvisionDeps, tenantId: string, userId: string
     await d.db.transaction().execute(async (tx) => {
       await links.update(tx, tenantId, userId, { syncState: refused ? 'failed' : 'pending', error, lastAttemptAt: at }, at);
       if (refused)
-        await audit(tx, { tenantId, actor: 'system', action: 'shopify.customer.failed', resourceType: 'User', resourceId: userId, detail: { code: f.code, reason: f.message } });
+        await audit(tx, {
+          tenantId,
+          actor: 'system',
+          action: 'shopify.customer.failed',
+          resourceType: 'User',
+          resourceId: userId,
+          detail: { code: f.code, reason: f.message },
+        });
     });
   } catch (dbErr) {
     d.log.warn({ err: dbErr, tenantId, userId }, 'cannot record a sync failure');
@@ -54,5 +61,12 @@ export async function userSyncDead(tx: Transaction<Database>, dead: DeadLetter, 
   const at = iso(dead.now);
   const reason = `gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}; the last error was ${error.code}`;
   if (!(await links.markGaveUp(tx, job, userId, { code: error.code, message: reason }, at))) return;
-  await audit(tx, { tenantId: job.tenantId, actor: 'system', action: 'shopify.customer.failed', resourceType: 'User', resourceId: userId, detail: { code: error.code, reason, attempts } });
+  await audit(tx, {
+    tenantId: job.tenantId,
+    actor: 'system',
+    action: 'shopify.customer.failed',
+    resourceType: 'User',
+    resourceId: userId,
+    detail: { code: error.code, reason, attempts },
+  });
 }

@@ -28,7 +28,6 @@ export interface HookOptions {
   log?: Logger;
 }
 
-
 const users = new UserRepository();
 const links = new LinkRepository();
 
@@ -41,7 +40,12 @@ function settings(change: { tenant: { settings: Record<string, unknown> } }): { 
 }
 
 /** The 400 a write gets when the mapping already knows Shopify would refuse the result (and the previous version was fine). */
-async function localCheck(tx: Transaction<Database>, change: UserChange, mapping: MappingDocument, policies: Policies | undefined): Promise<ScimError | undefined> {
+async function localCheck(
+  tx: Transaction<Database>,
+  change: UserChange,
+  mapping: MappingDocument,
+  policies: Policies | undefined,
+): Promise<ScimError | undefined> {
   const after = change.after!;
   const groups = (await users.groupsOf(tx, change.tenant.id, [after.id])).get(after.id) ?? [];
   const plain: MappingDocument = { ...mapping, tags: { ...mapping.tags, deactivatedTag: '' } };
@@ -49,8 +53,10 @@ async function localCheck(tx: Transaction<Database>, change: UserChange, mapping
   const schemas = settingsOf(change.tenant.settings).userType.schemas;
   // The user as the engine will map it: without applyUserNameChanges, with the userName Shopify was written from.
   // (the link is read only when the policy holds a userName back: no extra query on the common write path)
-  const held = policies && !policies.applyUserNameChanges ? (await links.get(tx, change.tenant.id, after.id))?.applied?.userName : undefined;
-  const asMapped = (u: { id: string; data: Record<string, unknown> }) => (policies ? userForMapping(policies, { id: u.id, ...u.data }, held) : { id: u.id, ...u.data });
+  const held =
+    policies && !policies.applyUserNameChanges ? (await links.get(tx, change.tenant.id, after.id))?.applied?.userName : undefined;
+  const asMapped = (u: { id: string; data: Record<string, unknown> }) =>
+    policies ? userForMapping(policies, { id: u.id, ...u.data }, held) : { id: u.id, ...u.data };
   const now = mapToShopify(asMapped(after), groups, plain, { schemas });
   if (now.ok) return undefined;
   if (change.before) {
@@ -74,8 +80,22 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
    * engine job `jobId`: no newer write exists, or the undo would not run), so no target hears of it. A job already
    * running is waiting for this very verdict; closed here, the worker drops what it reports.
    */
-  async function neutraliseTargetJobs(tx: Transaction<Database>, tenantId: string, userId: string, jobId: number, error: ScimError): Promise<void> {
-    await closeOpenJobs(tx, { tenantId, key: `user:${userId}`, queuePrefix: targetQueue(''), afterId: jobId, code: 'UNDONE', message: `the change was undone: ${error.detail}`, now: nowIso() });
+  async function neutraliseTargetJobs(
+    tx: Transaction<Database>,
+    tenantId: string,
+    userId: string,
+    jobId: number,
+    error: ScimError,
+  ): Promise<void> {
+    await closeOpenJobs(tx, {
+      tenantId,
+      key: `user:${userId}`,
+      queuePrefix: targetQueue(''),
+      afterId: jobId,
+      code: 'UNDONE',
+      message: `the change was undone: ${error.detail}`,
+      now: nowIso(),
+    });
   }
 
   /** Takes back a write Shopify refused: deletes a created user, or puts the previous version back. */
@@ -92,10 +112,22 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
       } else {
         await users.update(tx, tenantId, cur, change.before.data, change.client?.id ?? null);
         await links.markPending(tx, tenantId, [after.id], nowIso());
-        await enqueueJob(tx, USER_SYNC_JOB, { tenantId, key: `user:${after.id}`, payload: { userId: after.id, op: 'undo' }, originClient: change.client?.id ?? null });
+        await enqueueJob(tx, USER_SYNC_JOB, {
+          tenantId,
+          key: `user:${after.id}`,
+          payload: { userId: after.id, op: 'undo' },
+          originClient: change.client?.id ?? null,
+        });
       }
       await neutraliseTargetJobs(tx, tenantId, after.id, jobId, error);
-      await audit(tx, { tenantId, actor, action: `user.${change.op}.undone`, resourceType: 'User', resourceId: after.id, detail: { reason: error.detail } });
+      await audit(tx, {
+        tenantId,
+        actor,
+        action: `user.${change.op}.undone`,
+        resourceType: 'User',
+        resourceId: after.id,
+        detail: { reason: error.detail },
+      });
       return true;
     });
   }
@@ -106,7 +138,8 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
         worker.wake();
         const r = await worker.waitFor(jobId, waitMs(policies), { firstAttempt: true });
         // Held (the default): the answer shows the refusal as the user's sync state, and the write stands.
-        if (!change || policies?.onShopifyRefusal !== 'reject' || !r || r.state === 'queued' || !r.error || !undoesWrite(r.error.code)) return undefined;
+        if (!change || policies?.onShopifyRefusal !== 'reject' || !r || r.state === 'queued' || !r.error || !undoesWrite(r.error.code))
+          return undefined;
         const error = scimErrorFor(r.error.code, r.error.message, { adoption: policies?.adoption });
         try {
           if (await undo(change, error, jobId)) return error;
@@ -151,7 +184,10 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
     async groupWritten(tx, change: GroupChange) {
       const renamed = !!change.before && !!change.after && change.before.data.displayName !== change.after.data.displayName;
       const externalChanged = !!change.before && !!change.after && change.before.data.externalId !== change.after.data.externalId;
-      const touched = change.op === 'delete' || renamed || externalChanged ? [...change.members, ...change.removed] : [...change.added, ...change.removed];
+      const touched =
+        change.op === 'delete' || renamed || externalChanged
+          ? [...change.members, ...change.removed]
+          : [...change.added, ...change.removed];
       // Members were checked to exist by the service; a user deleted meanwhile makes its job a no-op.
       const members = [...new Set(touched.filter((m) => m.type === 'User').map((m) => m.value))];
       if (members.length === 0) return undefined;

@@ -93,7 +93,8 @@ export async function importCustomers(deps: ImportDeps, tenant: Tenant, opts: Im
   const offTag = tagKey(deactivatedTag(settingsOf(tenant.settings).policies, mapping));
   /** The bridge deactivated (or deleted the user of) this customer: its deactivation tag or its marker metafield. */
   const deprovisioned = (c: ShopifyCustomer) =>
-    c.tags.some((t) => tagKey(t) === offTag) || c.metafields.some((m) => m.namespace === marker.namespace && m.key === marker.key && m.value);
+    c.tags.some((t) => tagKey(t) === offTag) ||
+    c.metafields.some((m) => m.namespace === marker.namespace && m.key === marker.key && m.value);
   /** Runs `fn` in a transaction; in a dry run the transaction is rolled back and `fn`'s answer kept. */
   const write = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
     try {
@@ -141,7 +142,14 @@ export async function importCustomers(deps: ImportDeps, tenant: Tenant, opts: Im
           if (!user) return 'gone';
           if (link?.customerId && link.customerId !== c.id) return `the matching user is linked to ${link.customerId} already`;
           const inSync = agreesWithUser(view, user, mapping, link?.applied, schemas);
-          await linkCustomer(tx, deps, tenant, { userId: user.id, version: user.version, customerId: c.id, updatedAt: c.updatedAt, inSync, needsCustomId: m.by !== 'customId' });
+          await linkCustomer(tx, deps, tenant, {
+            userId: user.id,
+            version: user.version,
+            customerId: c.id,
+            updatedAt: c.updatedAt,
+            inSync,
+            needsCustomId: m.by !== 'customId',
+          });
           return inSync ? 'linked' : 'linked-out-of-sync';
         });
         if (outcome === 'linked' || outcome === 'linked-out-of-sync') {
@@ -161,7 +169,14 @@ export async function importCustomers(deps: ImportDeps, tenant: Tenant, opts: Im
         let userName = userNameFor(view, c.id);
         if (await users.byUserName(tx, tenant.id, userName)) userName = `shopify-${customerNumber(c.id)}`;
         if (await users.byUserName(tx, tenant.id, userName)) return false;
-        const user = await createUserFromShopify(tx, { tenant, fanout: deps.fanout, cause }, view, userName, mapping, gone ? { active: false } : {});
+        const user = await createUserFromShopify(
+          tx,
+          { tenant, fanout: deps.fanout, cause },
+          view,
+          userName,
+          mapping,
+          gone ? { active: false } : {},
+        );
         await linkCustomer(tx, deps, tenant, {
           userId: user.id,
           version: user.version,

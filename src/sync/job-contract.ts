@@ -15,7 +15,12 @@ import { classify } from './errors.js';
 export type JobOutcome =
   | { outcome: 'done' }
   | { outcome: 'refused'; error: JobErrorInfo }
-  | { outcome: 'retry'; error: JobErrorInfo; /** at least this long (e.g. Retry-After) */ delayMs?: number; /** not a real attempt */ keepAttempt?: boolean }
+  | {
+      outcome: 'retry';
+      error: JobErrorInfo;
+      /** at least this long (e.g. Retry-After) */ delayMs?: number;
+      /** not a real attempt */ keepAttempt?: boolean;
+    }
   | { outcome: 'failed'; error: JobErrorInfo };
 
 export interface JobContext {

@@ -44,7 +44,12 @@ function payloadRefused(kind: string, error: z.ZodError): JobOutcome {
 }
 
 /** Registers the handler of a typed kind on a worker: the payload is parsed before the handler runs. */
-export function registerJob<P>(worker: Worker, k: JobKind<P>, run: (ctx: TypedJobContext<NoInfer<P>>) => Promise<JobOutcome>, opts: TypedHandlerOptions<NoInfer<P>> = {}): Worker {
+export function registerJob<P>(
+  worker: Worker,
+  k: JobKind<P>,
+  run: (ctx: TypedJobContext<NoInfer<P>>) => Promise<JobOutcome>,
+  opts: TypedHandlerOptions<NoInfer<P>> = {},
+): Worker {
   const { onDead } = opts;
   return worker.register(
     k.kind,

@@ -6,7 +6,19 @@ import { UserRepository } from '../store/users.js';
 import { GroupRepository } from '../store/groups.js';
 import { audit, type ResourceRecord } from '../store/resources.js';
 import { TenantRepository, type Tenant } from '../store/tenants.js';
-import { mapToShopify, diffTags, claimedTags, customerFingerprint, describeProblem, uniqueTags, type AppliedState, type DesiredCustomer, type GroupRef, type MappingDocument, type Problem } from '../mapping/index.js';
+import {
+  mapToShopify,
+  diffTags,
+  claimedTags,
+  customerFingerprint,
+  describeProblem,
+  uniqueTags,
+  type AppliedState,
+  type DesiredCustomer,
+  type GroupRef,
+  type MappingDocument,
+  type Problem,
+} from '../mapping/index.js';
 import {
   addTags,
   createCustomer,
@@ -33,7 +45,7 @@ import { applyAddressChange } from './default-address.js';
 import { deleteMetafields, deprovisionMarker, type Deprovisioned } from './deprovision.js';
 import { LinkRepository, type CustomerLink } from '../store/links.js';
 import { deactivatedTag, userForMapping, type Policies } from '../settings/policies.js';
-import {  iso, type OutboxJob } from '../store/outbox.js';
+import { iso, type OutboxJob } from '../store/outbox.js';
 import { failure, type ProvisionDeps } from './failures.js';
 import { SyncError, TAKEN_CODES, type SyncErrorCode } from './errors.js';
 import type { JobOutcome } from './job-contract.js';
@@ -67,7 +79,15 @@ export interface SyncContext {
 async function groupRefs(db: Kysely<Database>, tenantId: string, userId: string, mapping: MappingDocument): Promise<GroupRef[]> {
   const list = (await users.groupsOf(db, tenantId, [userId])).get(userId) ?? [];
   if (mapping.tags.groupTagFrom !== 'externalId' || list.length === 0) return list;
-  const recs = new Map((await groups.getMany(db, tenantId, list.map((g) => g.id))).map((g) => [g.id, g]));
+  const recs = new Map(
+    (
+      await groups.getMany(
+        db,
+        tenantId,
+        list.map((g) => g.id),
+      )
+    ).map((g) => [g.id, g]),
+  );
   return list.map((g) => ({ ...g, externalId: (recs.get(g.id)?.data.externalId as string | undefined) ?? null }));
 }
 
@@ -88,7 +108,10 @@ export async function syncUserJob(d: ProvisionDeps, job: OutboxJob, { userId }: 
     const refs = await groupRefs(d.db, tenant.id, userId, mapping);
     // Without applyUserNameChanges, what Shopify holds from userName keeps the userName it was written with.
     const scimUser = userForMapping(policies, { id: user.id, ...user.data }, link?.applied?.userName);
-    const m = mapToShopify(scimUser, refs, forMapping, { previous: link?.applied ?? undefined, schemas: settingsOf(tenant.settings).userType.schemas });
+    const m = mapToShopify(scimUser, refs, forMapping, {
+      previous: link?.applied ?? undefined,
+      schemas: settingsOf(tenant.settings).userType.schemas,
+    });
     // What Shopify would refuse is known before anything is sent (and without a shop connected). A deactivation still
     // reaches the customer the user already has: a person removed in the IdP is deprovisioned whatever their profile.
     if (!m.ok) {
@@ -121,7 +144,13 @@ export async function syncUserJob(d: ProvisionDeps, job: OutboxJob, { userId }: 
   } catch (e) {
     // A taken email is often an existing customer the tenant chose not to adopt: say so, it is the likely fix.
     if (policies?.adoption === 'off' && isShopifyError(e, 'EMAIL_TAKEN'))
-      return failure(d, tenant.id, userId, new SyncError('EMAIL_TAKEN', `${e.message} (this tenant does not adopt existing customers)`), at);
+      return failure(
+        d,
+        tenant.id,
+        userId,
+        new SyncError('EMAIL_TAKEN', `${e.message} (this tenant does not adopt existing customers)`),
+        at,
+      );
     return failure(d, tenant.id, userId, e, at);
   }
 }
@@ -151,7 +180,13 @@ async function deprovisionUnmapped(
   at: string,
 ): Promise<JobOutcome> {
   const client = d.shops.clientFor(u.tenant);
-  if (!client) return { outcome: 'retry', error: { code: 'SHOP_NOT_CONNECTED', message: 'no Shopify shop is connected to this tenant' }, delayMs: 60_000, keepAttempt: true };
+  if (!client)
+    return {
+      outcome: 'retry',
+      error: { code: 'SHOP_NOT_CONNECTED', message: 'no Shopify shop is connected to this tenant' },
+      delayMs: 60_000,
+      keepAttempt: true,
+    };
   const customer = await getCustomer(client, u.customerId);
   const link = await links.get(d.db, u.tenant.id, u.userId);
   let deprovisioned: Deprovisioned = link?.deprovisioned ?? null;
@@ -162,10 +197,22 @@ async function deprovisionUnmapped(
     const tag = deactivatedTag(u.policies, u.mapping);
     await links.update(d.db, u.tenant.id, u.userId, { managedTags: uniqueTags([...(link?.managedTags ?? []), tag]) }, at);
     await addTags(client, customer.id, [tag]);
-    await setMetafields(client, [{ ownerId: customer.id, ...deprovisionMarker(u.mapping), value: JSON.stringify({ at, reason: 'deactivated in the identity provider', policy: u.policies.deprovision }) }]);
+    await setMetafields(client, [
+      {
+        ownerId: customer.id,
+        ...deprovisionMarker(u.mapping),
+        value: JSON.stringify({ at, reason: 'deactivated in the identity provider', policy: u.policies.deprovision }),
+      },
+    ]);
     deprovisioned = u.policies.deprovision === 'delete' ? 'tag (delete refused)' : 'tag';
   }
-  await links.update(d.db, u.tenant.id, u.userId, { deprovisioned, ...(deprovisioned === 'deleted' || !customer ? { customerId: null } : {}) }, at);
+  await links.update(
+    d.db,
+    u.tenant.id,
+    u.userId,
+    { deprovisioned, ...(deprovisioned === 'deleted' || !customer ? { customerId: null } : {}) },
+    at,
+  );
   return failure(d, u.tenant.id, u.userId, u.refusal, at);
 }
 
@@ -192,7 +239,9 @@ async function adoptable(d: ProvisionDeps, ctx: SyncContext): Promise<ShopifyCus
   const owner = await links.byCustomer(d.db, ctx.tenant.id, found.id);
   if (owner && owner.userId !== ctx.user.id) {
     // Another SCIM user already owns that customer: adopting it would merge two people.
-    throw found.email && ctx.desired.email && found.email.toLowerCase() === ctx.desired.email.toLowerCase() ? shopifyErrors.emailTaken(['email']) : shopifyErrors.phoneTaken(['phone']);
+    throw found.email && ctx.desired.email && found.email.toLowerCase() === ctx.desired.email.toLowerCase()
+      ? shopifyErrors.emailTaken(['email'])
+      : shopifyErrors.phoneTaken(['phone']);
   }
   return found;
 }
@@ -223,7 +272,13 @@ async function provision(d: ProvisionDeps, ctx: SyncContext, at: string): Promis
 
   // An inactive user whose policy removes the customer: nothing to create, or delete what is there when allowed.
   if (!ctx.active && (policy === 'delete' || policy === 'erase') && !customer) {
-    return record(d, ctx, at, { customer: null, action: 'unchanged', deprovisioned: policy === 'delete' ? 'deleted' : ctx.link?.deprovisioned ?? null, tags: [], changed: [] });
+    return record(d, ctx, at, {
+      customer: null,
+      action: 'unchanged',
+      deprovisioned: policy === 'delete' ? 'deleted' : (ctx.link?.deprovisioned ?? null),
+      tags: [],
+      changed: [],
+    });
   }
   if (!ctx.active && policy === 'delete' && customer?.canDelete) {
     await deleteCustomer(client, customer.id);
@@ -270,7 +325,8 @@ async function provision(d: ProvisionDeps, ctx: SyncContext, at: string): Promis
       applyEmailChanges: ctx.policies.applyEmailChanges || action !== 'updated',
       ...(recorded ? { addressId: recorded } : {}),
     });
-    if (ctx.active && customer.metafields.some((x) => x.namespace === marker.namespace && x.key === marker.key)) plan.removeMetafields.push(marker);
+    if (ctx.active && customer.metafields.some((x) => x.namespace === marker.namespace && x.key === marker.key))
+      plan.removeMetafields.push(marker);
     // The address first: when Shopify refuses it, nothing else of this change has been written.
     addressId = plan.address ? await applyAddressChange(client, customer.id, plan.address) : plan.addressId;
     if (plan.input) {
@@ -282,7 +338,12 @@ async function provision(d: ProvisionDeps, ctx: SyncContext, at: string): Promis
     if (plan.smsConsent) await updateSmsMarketingConsent(client, customer.id, { ...plan.smsConsent });
     // Only tags the bridge set may go; the deactivation tag is always the bridge's own.
     const previous = [...(ctx.link?.managedTags ?? []), ...(ctx.active ? [ctx.deactivatedTag] : [])];
-    const diff = diffTags(customer.tags, previous, wantTags, ctx.mapping.tags.managedPrefix ? { managedPrefix: ctx.mapping.tags.managedPrefix } : {});
+    const diff = diffTags(
+      customer.tags,
+      previous,
+      wantTags,
+      ctx.mapping.tags.managedPrefix ? { managedPrefix: ctx.mapping.tags.managedPrefix } : {},
+    );
     if (diff.remove.length) await removeTags(client, customer.id, diff.remove);
     if (diff.add.length) {
       await claimAhead(diff.add);
@@ -357,7 +418,9 @@ async function record(d: ProvisionDeps, ctx: SyncContext, at: string, o: Outcome
         managedTags: o.customer ? (o.managed ?? o.tags) : [],
         shopifyUpdatedAt: o.customer?.updatedAt ?? null,
         deprovisioned: o.deprovisioned,
-        applied: o.customer ? { ...ctx.applied, tags: o.tags, fingerprint: fingerprint ?? undefined, ...(o.addressId ? { addressId: o.addressId } : {}) } : null,
+        applied: o.customer
+          ? { ...ctx.applied, tags: o.tags, fingerprint: fingerprint ?? undefined, ...(o.addressId ? { addressId: o.addressId } : {}) }
+          : null,
       },
       at,
     );
@@ -368,7 +431,13 @@ async function record(d: ProvisionDeps, ctx: SyncContext, at: string, o: Outcome
         action: `shopify.customer.${action}`,
         resourceType: 'User',
         resourceId: ctx.user.id,
-        detail: { customerId: o.customer?.id ?? null, changed: o.changed, version: ctx.user.version, ...(o.deprovisioned ? { deprovisioned: o.deprovisioned } : {}), ...(o.note ? { note: o.note } : {}) },
+        detail: {
+          customerId: o.customer?.id ?? null,
+          changed: o.changed,
+          version: ctx.user.version,
+          ...(o.deprovisioned ? { deprovisioned: o.deprovisioned } : {}),
+          ...(o.note ? { note: o.note } : {}),
+        },
       });
   });
   return { outcome: 'done' };

@@ -102,7 +102,8 @@ export async function reconcileTenant(deps: ReconcileDeps, tenant: Tenant, opts:
   };
 
   const linked = new Map<string, { userId: string; shopifyUpdatedAt: string | null }>();
-  for (const r of await links.linkedCustomers(deps.db, tenant.id)) linked.set(r.customerId, { userId: r.userId, shopifyUpdatedAt: r.shopifyUpdatedAt });
+  for (const r of await links.linkedCustomers(deps.db, tenant.id))
+    linked.set(r.customerId, { userId: r.userId, shopifyUpdatedAt: r.shopifyUpdatedAt });
 
   const seen = new Set<string>();
   const cause = { source: 'reconcile' };
@@ -138,7 +139,8 @@ export async function reconcileTenant(deps: ReconcileDeps, tenant: Tenant, opts:
       // The same second as the newest state seen: only the content can tell whether something was missed.
       if (at === seenAt && !(await differs(link.userId, view))) return;
       const drift: Drift = { customerId: c.id, userId: link.userId };
-      if (repair) drift.outcome = await applyCustomerState(deps, tenant, { customerId: c.id, updatedAt: c.updatedAt, view, fresh: true, cause });
+      if (repair)
+        drift.outcome = await applyCustomerState(deps, tenant, { customerId: c.id, updatedAt: c.updatedAt, view, fresh: true, cause });
       report.missedUpdates.push(drift);
       return;
     }
@@ -147,7 +149,15 @@ export async function reconcileTenant(deps: ReconcileDeps, tenant: Tenant, opts:
     if (!user) {
       if (importCreated && !userId) {
         const drift: Drift = { customerId: c.id };
-        if (repair) drift.outcome = await createFromCustomer(deps, tenant, { customerId: c.id, updatedAt: c.updatedAt, view, created: true, fresh: true, cause });
+        if (repair)
+          drift.outcome = await createFromCustomer(deps, tenant, {
+            customerId: c.id,
+            updatedAt: c.updatedAt,
+            view,
+            created: true,
+            fresh: true,
+            cause,
+          });
         if (!repair || drift.outcome === 'created') {
           report.created.push(drift);
           return;
@@ -158,15 +168,28 @@ export async function reconcileTenant(deps: ReconcileDeps, tenant: Tenant, opts:
     }
     const current = await links.get(deps.db, tenant.id, user.id);
     if (current?.customerId && current.customerId !== c.id) {
-      report.conflicts.push({ customerId: c.id, userId: user.id, reason: `the user is linked to ${current.customerId}, while this customer carries its id too` });
+      report.conflicts.push({
+        customerId: c.id,
+        userId: user.id,
+        reason: `the user is linked to ${current.customerId}, while this customer carries its id too`,
+      });
       return;
     }
     const drift: Drift = { customerId: c.id, userId: user.id };
     if (repair) {
       const inSync = agreesWithUser(view, user, mapping, current?.applied, schemas);
-      await deps.db.transaction().execute((tx) =>
-        linkCustomer(tx, deps, tenant, { userId: user.id, version: user.version, customerId: c.id, updatedAt: c.updatedAt, inSync, needsCustomId: false }),
-      );
+      await deps.db
+        .transaction()
+        .execute((tx) =>
+          linkCustomer(tx, deps, tenant, {
+            userId: user.id,
+            version: user.version,
+            customerId: c.id,
+            updatedAt: c.updatedAt,
+            inSync,
+            needsCustomId: false,
+          }),
+        );
       drift.outcome = inSync ? 'relinked' : 'relinked; the customer will be updated from SCIM';
     }
     report.lostLinks.push(drift);

@@ -63,7 +63,8 @@ export function readShopSettings(settings: Record<string, unknown>, box: SecretB
 
 /** Connects a tenant to a shop (replacing any earlier connection); secrets are sealed before they are stored. */
 export async function connectTenantShop(db: Kysely<Database>, tenantId: string, shop: ShopSettings, box: SecretBox): Promise<void> {
-  if (!shop.accessToken && !(shop.clientId && shop.clientSecret)) throw new Error('a shop connection needs an access token, or a client id with its client secret');
+  if (!shop.accessToken && !(shop.clientId && shop.clientSecret))
+    throw new Error('a shop connection needs an access token, or a client id with its client secret');
   const r = await new TenantRepository(db).changeSettings(tenantId, (settings) => {
     settings.shopify = sealShopSettings(shop, box);
   });
@@ -102,7 +103,9 @@ export class ShopConnections {
         shop: s.shop,
         apiVersion: s.apiVersion ?? this.opts.client?.apiVersion,
         baseUrl: s.apiBaseUrl,
-        auth: s.accessToken ? { kind: 'token', accessToken: s.accessToken } : { kind: 'clientCredentials', clientId: s.clientId!, clientSecret: s.clientSecret! },
+        auth: s.accessToken
+          ? { kind: 'token', accessToken: s.accessToken }
+          : { kind: 'clientCredentials', clientId: s.clientId!, clientSecret: s.clientSecret! },
         throttle: this.throttle,
         timeoutMs: this.opts.client?.timeoutMs ?? 10_000,
         // Retries inside one job run are few and short; the outbox retries for longer with its own backoff.

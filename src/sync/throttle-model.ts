@@ -79,5 +79,11 @@ export function settleCall(s: BucketState, id: number, outcome: Settlement, now:
   const i = s.pending.findIndex((p) => p.id === id);
   if (i < 0) return; // expired: its points were already forgotten
   const [call] = s.pending.splice(i, 1);
-  applyAnswer(s, call, outcome, s.pending.reduce((n, p) => n + p.cost, 0), now);
+  applyAnswer(
+    s,
+    call,
+    outcome,
+    s.pending.reduce((n, p) => n + p.cost, 0),
+    now,
+  );
 }

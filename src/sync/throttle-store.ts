@@ -77,7 +77,14 @@ export class DbThrottleStore implements ThrottleStore {
     const now = this.now();
     expirePending(s, now);
     const outstanding = s.pending.reduce((n, p) => n + p.cost, 0);
-    return { level: levelAt(s, now), maximum: s.maximum, restoreRate: s.restoreRate, at: now, outstanding, waiting: this.queues.get(shop)?.waiters.length ?? 0 };
+    return {
+      level: levelAt(s, now),
+      maximum: s.maximum,
+      restoreRate: s.restoreRate,
+      at: now,
+      outstanding,
+      waiting: this.queues.get(shop)?.waiters.length ?? 0,
+    };
   }
 
   private queue(shop: string): LocalQueue {

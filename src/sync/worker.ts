@@ -206,7 +206,9 @@ export class Worker {
     const handler = this.handlers.get(job.kind);
     let out: JobOutcome;
     try {
-      out = handler ? await handler({ job, coalesced: c.coalesced, signal, now: this.opts.now }) : { outcome: 'failed', error: { code: 'NO_HANDLER', message: `no handler for ${job.kind}` } };
+      out = handler
+        ? await handler({ job, coalesced: c.coalesced, signal, now: this.opts.now })
+        : { outcome: 'failed', error: { code: 'NO_HANDLER', message: `no handler for ${job.kind}` } };
     } catch (e) {
       out = fromThrown(e);
     }
@@ -236,7 +238,15 @@ export class Worker {
     }
     const { attempts, error } = next;
     if (next.state === 'queued') {
-      if (await finishJob(db, this.instanceId, job.id, { state: 'queued', runAfter: now + next.delayMs, error, keepAttempt: next.keepAttempt }, now)) {
+      if (
+        await finishJob(
+          db,
+          this.instanceId,
+          job.id,
+          { state: 'queued', runAfter: now + next.delayMs, error, keepAttempt: next.keepAttempt },
+          now,
+        )
+      ) {
         count('retry');
         this.later(next.delayMs);
         this.waiters.emit(ids, { ranAs: job.id, state: 'queued', attempts, error });
@@ -245,7 +255,8 @@ export class Worker {
     }
     if (await this.deadLetter(c, { job, attempts, error, gaveUp: next.gaveUp, now })) {
       count(next.gaveUp ? 'dead' : 'failed');
-      if (next.gaveUp) this.log.warn({ jobId: job.id, kind: job.kind, code: error.code }, 'a job was dead-lettered after its retries ran out');
+      if (next.gaveUp)
+        this.log.warn({ jobId: job.id, kind: job.kind, code: error.code }, 'a job was dead-lettered after its retries ran out');
       this.waiters.emit(ids, { ranAs: job.id, state: 'dead', attempts, error });
     }
   }

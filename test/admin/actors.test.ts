@@ -16,7 +16,8 @@ after(async () => {
   await s?.close();
 });
 
-const entries = async (action: string) => (await s.admin('GET', `/tenants/${t.name}/audit?action=${action}`)).body.entries as { actor: string; action: string }[];
+const entries = async (action: string) =>
+  (await s.admin('GET', `/tenants/${t.name}/audit?action=${action}`)).body.entries as { actor: string; action: string }[];
 
 test('changes made from a signed-in session are recorded as admin:<username>, those made with the admin token as admin', async () => {
   const viaUi: [string, string, unknown][] = [
@@ -30,18 +31,27 @@ test('changes made from a signed-in session are recorded as admin:<username>, th
     const r = await ui.call(method, path, body);
     assert.ok(r.status < 300, r.dump);
   }
-  const user = idOf(await s.scim(t, 'POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'actor@example.com' }));
+  const user = idOf(
+    await s.scim(t, 'POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'actor@example.com' }),
+  );
   assert.equal((await ui.call('POST', `/tenants/${t.name}/users/${user}/sync`)).status, 202);
   for (const action of ['policies.replace', 'privacy.replace', 'token.create', 'mapping.save', 'target.create', 'user.resync']) {
     const e = await entries(action);
-    assert.ok(e.some((x) => x.actor === 'admin:merchant'), `${action}: ${JSON.stringify(e)}`);
+    assert.ok(
+      e.some((x) => x.actor === 'admin:merchant'),
+      `${action}: ${JSON.stringify(e)}`,
+    );
   }
   const versions = await s.admin('GET', `/tenants/${t.name}/mapping/versions`);
   assert.equal(versions.body.versions[0].savedBy, 'admin:merchant', versions.dump);
 
   assert.equal((await s.admin('PUT', `/tenants/${t.name}/policies`, {})).status, 200);
   const policies = await entries('policies.replace');
-  assert.deepEqual(policies.map((e) => e.actor), ['admin', 'admin:merchant'], 'the bearer token names no person');
+  assert.deepEqual(
+    policies.map((e) => e.actor),
+    ['admin', 'admin:merchant'],
+    'the bearer token names no person',
+  );
   assert.ok((await entries('tenant.create')).every((e) => e.actor === 'admin'));
 });
 
@@ -56,7 +66,9 @@ test('the activity log names the signed-in admin and counts the change as an adm
 
 test("a signed-in session reads one tenant's users and activity through its own paths only", async () => {
   const b = await s.tenant('actors-other');
-  const theirs = idOf(await s.scim(b, 'POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'someone.else@example.net' }));
+  const theirs = idOf(
+    await s.scim(b, 'POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'someone.else@example.net' }),
+  );
   const users = await ui.call('GET', `/tenants/${t.name}/users?q=someone`);
   assert.deepEqual([users.status, users.body.total], [200, 0], users.dump);
   const detail = await ui.call('GET', `/tenants/${t.name}/users/${theirs}`);
@@ -65,5 +77,8 @@ test("a signed-in session reads one tenant's users and activity through its own 
   assert.ok(!activity.text.includes(theirs) && !activity.text.includes('someone.else'), 'nothing of the other tenant');
   const csv = await ui.call('GET', `/tenants/${t.name}/activity.csv`);
   assert.ok(!csv.text.includes('someone.else'));
-  assert.ok((await ui.call('GET', `/tenants/${b.name}/activity?limit=500`)).text.includes('someone.else'), 'and it is there under its own tenant');
+  assert.ok(
+    (await ui.call('GET', `/tenants/${b.name}/activity?limit=500`)).text.includes('someone.else'),
+    'and it is there under its own tenant',
+  );
 });

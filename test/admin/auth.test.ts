@@ -23,14 +23,21 @@ test('the admin API refuses a request without a token, with 401 in JSON and a Be
 
 test('the admin API refuses a wrong token, a token of another scheme and a SCIM token alike', async () => {
   const t = await stack.tenant('auth-a', { connect: false });
-  for (const headers of [{ authorization: `Bearer ${stack.adminToken}x` }, { authorization: `Basic ${stack.adminToken}` }, { authorization: `Bearer ${t.token}` }]) {
+  for (const headers of [
+    { authorization: `Bearer ${stack.adminToken}x` },
+    { authorization: `Basic ${stack.adminToken}` },
+    { authorization: `Bearer ${t.token}` },
+  ]) {
     const r = await stack.admin('GET', '/tenants', undefined, { token: null, headers });
     assert.equal(r.status, 401, `${headers.authorization.slice(0, 12)}…: ${r.dump}`);
     assert.equal(r.body.error, 'UNAUTHORIZED');
   }
   const ok = await stack.admin('GET', '/tenants');
   assert.equal(ok.status, 200, ok.dump);
-  assert.ok(ok.body.tenants.some((x: { name: string }) => x.name === 'auth-a'), ok.dump);
+  assert.ok(
+    ok.body.tenants.some((x: { name: string }) => x.name === 'auth-a'),
+    ok.dump,
+  );
 });
 
 test('the admin token opens nothing under /scim, and a SCIM token nothing under /admin/api', async () => {
@@ -62,31 +69,35 @@ test('with no ADMIN_TOKEN configured the admin API answers 503 saying how to tur
   }
 });
 
-test('demo mode configures an admin token, saves it with the credentials and keeps it across restarts', { skip: testDatabase === 'postgres' && 'demo mode runs on SQLite' }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'scim-demo-'));
-  try {
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent' });
-    const first = await startDemo(config);
-    let token: string;
+test(
+  'demo mode configures an admin token, saves it with the credentials and keeps it across restarts',
+  { skip: testDatabase === 'postgres' && 'demo mode runs on SQLite' },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scim-demo-'));
     try {
-      token = first.credentials.adminToken;
-      assert.ok(token.length >= 16, 'a usable admin token');
-      const saved = JSON.parse(readFileSync(join(dir, 'demo-credentials.json'), 'utf8'));
-      assert.equal(saved.adminToken, token, 'saved in demo-credentials.json');
-      const r = await fetch(`${first.credentials.adminApiUrl}/tenants/demo`, { headers: { authorization: `Bearer ${token}` } });
-      const body = (await r.json()) as { name: string; shop: { connected: boolean } };
-      assert.equal(r.status, 200, JSON.stringify(body));
-      assert.equal(body.shop.connected, true, 'the demo tenant is connected to the emulator');
+      const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent' });
+      const first = await startDemo(config);
+      let token: string;
+      try {
+        token = first.credentials.adminToken;
+        assert.ok(token.length >= 16, 'a usable admin token');
+        const saved = JSON.parse(readFileSync(join(dir, 'demo-credentials.json'), 'utf8'));
+        assert.equal(saved.adminToken, token, 'saved in demo-credentials.json');
+        const r = await fetch(`${first.credentials.adminApiUrl}/tenants/demo`, { headers: { authorization: `Bearer ${token}` } });
+        const body = (await r.json()) as { name: string; shop: { connected: boolean } };
+        assert.equal(r.status, 200, JSON.stringify(body));
+        assert.equal(body.shop.connected, true, 'the demo tenant is connected to the emulator');
+      } finally {
+        await first.close();
+      }
+      const second = await startDemo(config);
+      try {
+        assert.equal(second.credentials.adminToken, token, 'a restart keeps the token');
+      } finally {
+        await second.close();
+      }
     } finally {
-      await first.close();
+      rmSync(dir, { recursive: true, force: true });
     }
-    const second = await startDemo(config);
-    try {
-      assert.equal(second.credentials.adminToken, token, 'a restart keeps the token');
-    } finally {
-      await second.close();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  },
+);

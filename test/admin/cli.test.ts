@@ -74,7 +74,18 @@ test('an invalid mapping file is refused with one line per problem naming the ru
   assert.match(r.err, /^error: the mapping has 2 problems:/);
   assert.match(r.err, /\n {2}- rule "first": target\.field: Invalid option/, r.err);
   assert.match(r.err, /\n {2}- rule "mf": target\.namespace: a metafield namespace is 3-255 characters/, r.err);
-  const json = await cli('mapping', 'import', '--tenant', 'cli-a', '--file', file('worse.json', '{"version": 1, "rules": [{"id": "first", "source": "name.givenNme", "target": {"kind": "field", "field": "firstName"}}]}'), '--json');
+  const json = await cli(
+    'mapping',
+    'import',
+    '--tenant',
+    'cli-a',
+    '--file',
+    file(
+      'worse.json',
+      '{"version": 1, "rules": [{"id": "first", "source": "name.givenNme", "target": {"kind": "field", "field": "firstName"}}]}',
+    ),
+    '--json',
+  );
   assert.equal(JSON.parse(json.out).error, 'INVALID_MAPPING');
   assert.match(JSON.parse(json.out).details.errors[0].message, /rule "first": source "name\.givenNme"/);
   const notJson = await cli('mapping', 'import', '--tenant', 'cli-a', '--file', file('nojson.json', '{ rules: '));
@@ -97,13 +108,28 @@ test('policies get shows the defaults; set replaces them from a file, refusing a
   const got = await cli('policies', 'get', '--tenant', 'cli-a');
   assert.equal(JSON.parse(got.out).deprovision, 'tag');
   assert.equal(JSON.parse(got.out).applyUserNameChanges, true);
-  const set = await cli('policies', 'set', '--tenant', 'cli-a', '--file', file('p.json', { deprovision: 'erase', eraseGraceMs: 3600000, adoption: 'off', applyUserNameChanges: false }), '--json');
+  const set = await cli(
+    'policies',
+    'set',
+    '--tenant',
+    'cli-a',
+    '--file',
+    file('p.json', { deprovision: 'erase', eraseGraceMs: 3600000, adoption: 'off', applyUserNameChanges: false }),
+    '--json',
+  );
   assert.equal(set.code, 0, set.err);
   assert.equal(JSON.parse(set.out).eraseGraceMs, 3600000);
   const row = await store.db.selectFrom('tenants').select('settings').where('name', '=', 'cli-a').executeTakeFirstOrThrow();
   assert.equal(readPolicies(JSON.parse(row.settings)).deprovision, 'erase', 'the engine reads what the command saved');
   assert.equal(readPolicies(JSON.parse(row.settings)).applyUserNameChanges, false);
-  const bad = await cli('policies', 'set', '--tenant', 'cli-a', '--file', file('pb.json', { deprovision: 'disable', applyUserNameChanges: 'no' }));
+  const bad = await cli(
+    'policies',
+    'set',
+    '--tenant',
+    'cli-a',
+    '--file',
+    file('pb.json', { deprovision: 'disable', applyUserNameChanges: 'no' }),
+  );
   assert.equal(bad.code, 1);
   assert.match(bad.err, /- policies\.deprovision: /);
   assert.match(bad.err, /- policies\.applyUserNameChanges: /);

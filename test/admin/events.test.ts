@@ -80,8 +80,20 @@ async function open(path: string, headers: Record<string, string>): Promise<Stre
 
 const cookie = () => ({ cookie: `scim_admin_session=${ui.cookie}` });
 const latestId = async (tenantId: string) =>
-  Number((await s.store.db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('id')).where('tenant_id', '=', tenantId).executeTakeFirst())?.id);
-const user = (userName: string) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, emails: [{ value: userName, primary: true }] });
+  Number(
+    (
+      await s.store.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.max('id').as('id'))
+        .where('tenant_id', '=', tenantId)
+        .executeTakeFirst()
+    )?.id,
+  );
+const user = (userName: string) => ({
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+  userName,
+  emails: [{ value: userName, primary: true }],
+});
 
 test("a session's stream says ready with the newest entry, then tells of each write of its tenant and of no other's", async () => {
   const st = await open(`/tenants/${a.name}/events`, cookie());
@@ -137,7 +149,9 @@ test('signing out ends the stream of that session', async () => {
 test('the bridge closes while a stream is open', { timeout: 20_000 }, async () => {
   const extra = await startAdminStack({ live: { pollMs: 100, heartbeatMs: 5000 } });
   const t = await extra.tenant('closing');
-  const res = await fetch(`${extra.bridge.url}/admin/api/tenants/${t.name}/events`, { headers: { authorization: `Bearer ${extra.adminToken}` } });
+  const res = await fetch(`${extra.bridge.url}/admin/api/tenants/${t.name}/events`, {
+    headers: { authorization: `Bearer ${extra.adminToken}` },
+  });
   assert.equal(res.status, 200);
   const reading = res.body!.getReader();
   await reading.read();

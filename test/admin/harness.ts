@@ -80,7 +80,8 @@ export async function startAdminStack(o: AdminStackOptions = {}): Promise<AdminS
     shopClient: { timeoutMs: 3000, retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 200 } },
   });
   const { store, emu, bridge, box } = base;
-  const json = (url: string, method: string, headers: Record<string, string>, body: unknown) => call(method, url, { headers, body, dumpChars: 2500 });
+  const json = (url: string, method: string, headers: Record<string, string>, body: unknown) =>
+    call(method, url, { headers, body, dumpChars: 2500 });
 
   const stack: AdminStack = {
     store,
@@ -90,7 +91,12 @@ export async function startAdminStack(o: AdminStackOptions = {}): Promise<AdminS
     adminToken,
     admin(method, path, body, opts = {}) {
       const token = opts.token === undefined ? adminToken : opts.token;
-      return json(`${bridge.url}/admin/api${path}`, method, { ...(token ? { authorization: `Bearer ${token}` } : {}), ...opts.headers }, body);
+      return json(
+        `${bridge.url}/admin/api${path}`,
+        method,
+        { ...(token ? { authorization: `Bearer ${token}` } : {}), ...opts.headers },
+        body,
+      );
     },
     scim(t, method, path, body) {
       return json(`${bridge.url}/scim/v2/${t.name}${path}`, method, { authorization: `Bearer ${t.token}` }, body);
@@ -99,7 +105,12 @@ export async function startAdminStack(o: AdminStackOptions = {}): Promise<AdminS
       const created = await stack.admin('POST', '/tenants', { name, displayName: `${name} store` });
       if (created.status !== 201) throw new Error(created.dump);
       if (opts.connect !== false) {
-        const shop = await stack.admin('PUT', `/tenants/${name}/shop`, { shop: emu.shop, apiBaseUrl: emu.url, accessToken: emu.accessToken, webhookSecret: emu.clientSecret });
+        const shop = await stack.admin('PUT', `/tenants/${name}/shop`, {
+          shop: emu.shop,
+          apiBaseUrl: emu.url,
+          accessToken: emu.accessToken,
+          webhookSecret: emu.clientSecret,
+        });
         if (shop.status !== 200) throw new Error(shop.dump);
       }
       const tok = await stack.admin('POST', `/tenants/${name}/tokens`, { label: 'idp' });
@@ -122,7 +133,12 @@ export async function startAdminStack(o: AdminStackOptions = {}): Promise<AdminS
         cookie,
         csrf,
         call: (method, path, body) =>
-          json(`${url}${path}`, method, { cookie: `scim_admin_session=${cookie}`, ...(method === 'GET' ? {} : { 'x-csrf-token': csrf }) }, body),
+          json(
+            `${url}${path}`,
+            method,
+            { cookie: `scim_admin_session=${cookie}`, ...(method === 'GET' ? {} : { 'x-csrf-token': csrf }) },
+            body,
+          ),
       };
     },
     customerOf: (t, userId) => customerOf(base, t.id, userId),

@@ -49,9 +49,11 @@ async function patchGroup(t: TenantHandle, id: string, ...ops: unknown[]) {
 const join = (userId: string) => ({ op: 'add', path: 'members', value: [{ value: userId }] });
 const tagsOf = (cid: string) => sorted(stack.emu.control.customer(cid)?.tags);
 const settleTags = (what: string, cid: string, want: string[]) =>
-  stack.until(what, () => JSON.stringify(tagsOf(cid)) === JSON.stringify(sorted(want)) && true, 10000).catch((e: Error) => {
-    throw new Error(`${e.message}; tags now ${JSON.stringify(tagsOf(cid))}`);
-  });
+  stack
+    .until(what, () => JSON.stringify(tagsOf(cid)) === JSON.stringify(sorted(want)) && true, 10000)
+    .catch((e: Error) => {
+      throw new Error(`${e.message}; tags now ${JSON.stringify(tagsOf(cid))}`);
+    });
 
 async function putTags(t: TenantHandle, tags: Record<string, unknown>) {
   const r = await stack.admin('PUT', `/tenants/${t.name}/tags`, tags);
@@ -61,11 +63,19 @@ async function putTags(t: TenantHandle, tags: Record<string, unknown>) {
 async function reapply(t: TenantHandle) {
   const run = await stack.admin('POST', `/tenants/${t.name}/mapping/reapply`);
   assert.equal(run.status, 202, run.dump);
-  await stack.until('the re-apply', async () => (await stack.admin('GET', `/tenants/${t.name}/mapping/reapply/${run.body.runId}`)).body.finished);
+  await stack.until(
+    'the re-apply',
+    async () => (await stack.admin('GET', `/tenants/${t.name}/mapping/reapply/${run.body.runId}`)).body.finished,
+  );
 }
 
 async function managedTagsInDb(t: TenantHandle, userId: string): Promise<string[]> {
-  const row = await stack.store.db.selectFrom('customer_links').select('managed_tags').where('tenant_id', '=', t.id).where('user_id', '=', userId).executeTakeFirstOrThrow();
+  const row = await stack.store.db
+    .selectFrom('customer_links')
+    .select('managed_tags')
+    .where('tenant_id', '=', t.id)
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
   return sorted(JSON.parse(String(row.managed_tags)) as string[]);
 }
 
@@ -94,9 +104,23 @@ test('one rule per transform and metafield type reaches the emulator as Shopify 
       { id: 'first', source: 'name.givenName', target: { kind: 'field', field: 'firstName' } },
       { id: 'last', source: 'name.familyName', target: { kind: 'field', field: 'lastName' } },
       { id: 'email', source: 'emails[primary eq true].value', target: { kind: 'field', field: 'email' } },
-      { id: 'phone', source: 'phoneNumbers[type eq "work"].value', target: { kind: 'field', field: 'phone' }, transforms: [{ op: 'phoneE164', country: 'GB' }] },
-      { id: 'segment', source: 'userType', target: { kind: 'tag' }, transforms: [{ op: 'valueMap', map: { Employee: 'staff', Contractor: 'contractor' }, default: 'other' }] },
-      { id: 'note', target: { kind: 'field', field: 'note' }, transforms: [{ op: 'template', template: `{title} in {${ENT}:department}` }] },
+      {
+        id: 'phone',
+        source: 'phoneNumbers[type eq "work"].value',
+        target: { kind: 'field', field: 'phone' },
+        transforms: [{ op: 'phoneE164', country: 'GB' }],
+      },
+      {
+        id: 'segment',
+        source: 'userType',
+        target: { kind: 'tag' },
+        transforms: [{ op: 'valueMap', map: { Employee: 'staff', Contractor: 'contractor' }, default: 'other' }],
+      },
+      {
+        id: 'note',
+        target: { kind: 'field', field: 'note' },
+        transforms: [{ op: 'template', template: `{title} in {${ENT}:department}` }],
+      },
       { id: 'title-lc', source: 'title', target: mf('title_lc', 'single_line_text_field'), transforms: [{ op: 'lowercase' }] },
       { id: 'started', source: `${HR}:startedAt`, target: mf('started', 'date_time'), transforms: [{ op: 'date', format: 'dateTime' }] },
       { id: 'hired', source: `${HR}:hireDate`, target: mf('hired', 'date') },
@@ -111,8 +135,18 @@ test('one rule per transform and metafield type reaches the emulator as Shopify 
   assert.equal(saved.status, 200, saved.dump);
   const defs = saved.body.definitions as { namespace: string; key: string; type: string; status: string }[];
   assert.deepEqual(
-    defs.filter((d) => d.namespace === 'staff').map((d) => `${d.key}:${d.type}`).sort(),
-    ['emails:json', 'employee_number:number_integer', 'hired:date', 'remote:boolean', 'started:date_time', 'title_lc:single_line_text_field'],
+    defs
+      .filter((d) => d.namespace === 'staff')
+      .map((d) => `${d.key}:${d.type}`)
+      .sort(),
+    [
+      'emails:json',
+      'employee_number:number_integer',
+      'hired:date',
+      'remote:boolean',
+      'started:date_time',
+      'title_lc:single_line_text_field',
+    ],
     saved.dump,
   );
 
@@ -134,7 +168,11 @@ test('one rule per transform and metafield type reaches the emulator as Shopify 
   const c = stack.emu.control.customer(cid)!;
   assert.equal(c.phone, '+442079460018', 'phoneE164 read the national number with its country');
   assert.equal(c.note, 'Account LEAD in Sales', 'template');
-  assert.deepEqual(sorted(c.tags), ['dept:Sales', 'scim-provisioned', 'staff', 'type:Employee'], 'valueMap tag and templated tags at creation');
+  assert.deepEqual(
+    sorted(c.tags),
+    ['dept:Sales', 'scim-provisioned', 'staff', 'type:Employee'],
+    'valueMap tag and templated tags at creation',
+  );
   const metafield = (key: string) => c.metafields.find((m) => m.namespace === 'staff' && m.key === key);
   assert.deepEqual(
     ['title_lc', 'started', 'hired', 'employee_number', 'remote', 'emails'].map((k) => [k, metafield(k)?.type, metafield(k)?.value]),
@@ -148,7 +186,11 @@ test('one rule per transform and metafield type reaches the emulator as Shopify 
     ],
     JSON.stringify(c.metafields),
   );
-  assert.deepEqual([c.emailMarketingConsent?.marketingState, c.emailMarketingConsent?.marketingOptInLevel], ['SUBSCRIBED', 'SINGLE_OPT_IN'], JSON.stringify(c.emailMarketingConsent));
+  assert.deepEqual(
+    [c.emailMarketingConsent?.marketingState, c.emailMarketingConsent?.marketingOptInLevel],
+    ['SUBSCRIBED', 'SINGLE_OPT_IN'],
+    JSON.stringify(c.emailMarketingConsent),
+  );
   assert.deepEqual(await managedTagsInDb(t, id), ['dept:Sales', 'scim-provisioned', 'staff', 'type:Employee']);
 
   // A change at the IdP: the templated and mapped tags follow, the consent is withdrawn, the merchant's tag stays.
@@ -164,7 +206,11 @@ test('one rule per transform and metafield type reaches the emulator as Shopify 
   assert.equal(p.status, 200, p.dump);
   assert.equal(p.body[SHOPIFY_EXT].syncState, 'synced', p.dump);
   const after = stack.emu.control.customer(cid)!;
-  assert.deepEqual(sorted(after.tags), ['dept:Legal', 'other', 'scim-provisioned', 'type:Intern', 'vip'], 'valueMap default; old templated tags replaced');
+  assert.deepEqual(
+    sorted(after.tags),
+    ['dept:Legal', 'other', 'scim-provisioned', 'type:Intern', 'vip'],
+    'valueMap default; old templated tags replaced',
+  );
   assert.equal(after.note, 'Account LEAD in Legal');
   assert.equal(after.emailMarketingConsent?.marketingState, 'UNSUBSCRIBED', JSON.stringify(after.emailMarketingConsent));
 });
@@ -196,14 +242,24 @@ test('tags.groupTags gives groups hand-picked tags (by displayName or id, null f
   stack.emu.control.addTags(member.cid, ['vip']);
   stack.emu.control.addTags(other.cid, ['wholesale']);
   for (const g of [sales, support, contractors, legal]) await patchGroup(t, g, join(member.id));
-  await settleTags('the hand-picked and derived group tags', member.cid, ['scim-provisioned', 'vip', 'wholesale', 'helpdesk', 'group:Legal']);
+  await settleTags('the hand-picked and derived group tags', member.cid, [
+    'scim-provisioned',
+    'vip',
+    'wholesale',
+    'helpdesk',
+    'group:Legal',
+  ]);
   assert.deepEqual(await managedTagsInDb(t, member.id), ['group:Legal', 'helpdesk', 'scim-provisioned', 'wholesale']);
 
   // the merchant re-maps Sales and lets Contractors tag its members after all; re-applied to every customer
   await putTags(t, { static: ['scim-provisioned'], groupTags: { Sales: 'trade', [support]: 'helpdesk', Contractors: 'contractor' } });
   await reapply(t);
   await settleTags('the re-mapped tags', member.cid, ['scim-provisioned', 'vip', 'trade', 'helpdesk', 'contractor', 'group:Legal']);
-  assert.deepEqual(tagsOf(other.cid), ['scim-provisioned', 'wholesale'], 'a merchant tag named like the old group tag stays where the bridge never set it');
+  assert.deepEqual(
+    tagsOf(other.cid),
+    ['scim-provisioned', 'wholesale'],
+    'a merchant tag named like the old group tag stays where the bridge never set it',
+  );
   assert.deepEqual(await managedTagsInDb(t, member.id), ['contractor', 'group:Legal', 'helpdesk', 'scim-provisioned', 'trade']);
 
   // a renamed group named by its id keeps its tag; leaving a group takes its hand-picked tag away
@@ -226,7 +282,12 @@ test("groupTagFrom 'externalId' and groupRename 'keep': members get the external
   await patchGroup(t, sales, { op: 'replace', path: 'displayName', value: 'Field Sales' });
   await patchGroup(t, sales, { op: 'replace', path: 'externalId', value: 'ext-field-sales' });
   await patchGroup(t, support, { op: 'replace', path: 'displayName', value: 'Helpdesk' });
-  await settleTags('new tags beside the kept old ones', u.cid, ['group:ext-sales', 'group:ext-field-sales', 'group:Support', 'group:Helpdesk']);
+  await settleTags('new tags beside the kept old ones', u.cid, [
+    'group:ext-sales',
+    'group:ext-field-sales',
+    'group:Support',
+    'group:Helpdesk',
+  ]);
 
   await patchGroup(t, sales, { op: 'remove', path: `members[value eq "${u.id}"]` });
   await settleTags('leaving the group takes its tags, old and new', u.cid, ['group:Support', 'group:Helpdesk']);
@@ -239,7 +300,10 @@ test('without managedPrefix no merchant tag is ever removed; with it, exactly th
   const merchant = ['scim:legacy', 'SCIM:Upper', 'scim-own', 'xscim:a', 'vip'];
   stack.emu.control.addTags(u.cid, merchant);
 
-  const p = await stack.scim(t, 'PATCH', `/Users/${u.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'title', value: 'Lead' }] });
+  const p = await stack.scim(t, 'PATCH', `/Users/${u.id}`, {
+    schemas: [PATCH],
+    Operations: [{ op: 'replace', path: 'title', value: 'Lead' }],
+  });
   assert.equal(p.body[SHOPIFY_EXT].syncState, 'synced', p.dump);
   await putTags(t, { static: ['scim:member'] });
   await reapply(t);
@@ -247,5 +311,9 @@ test('without managedPrefix no merchant tag is ever removed; with it, exactly th
 
   await putTags(t, { static: ['scim:member'], managedPrefix: 'scim:' });
   await reapply(t);
-  assert.deepEqual(tagsOf(u.cid), sorted(['scim-own', 'xscim:a', 'vip', 'scim:member']), 'every scim: tag not wanted is claimed, any case; nothing else');
+  assert.deepEqual(
+    tagsOf(u.cid),
+    sorted(['scim-own', 'xscim:a', 'vip', 'scim:member']),
+    'every scim: tag not wanted is claimed, any case; nothing else',
+  );
 });

@@ -19,7 +19,11 @@ function doc(extra: Record<string, unknown> = {}) {
       { id: 'first', source: 'name.givenName', target: { kind: 'field', field: 'firstName' }, direction: 'both' },
       { id: 'last', source: 'name.familyName', target: { kind: 'field', field: 'lastName' }, direction: 'both' },
       { id: 'email', source: 'emails.value', target: { kind: 'field', field: 'email' }, direction: 'both' },
-      { id: 'dept', source: `${ENT}:department`, target: { kind: 'metafield', namespace: 'scim', key: 'department', type: 'single_line_text_field' } },
+      {
+        id: 'dept',
+        source: `${ENT}:department`,
+        target: { kind: 'metafield', namespace: 'scim', key: 'department', type: 'single_line_text_field' },
+      },
       {
         id: 'start',
         source: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber',
@@ -38,7 +42,9 @@ async function definitions(): Promise<{ namespace: string; key: string; type: { 
     headers: { 'content-type': 'application/json', 'x-shopify-access-token': stack.emu.accessToken },
     body: JSON.stringify({ query: '{ metafieldDefinitions(first: 50, ownerType: CUSTOMER) { nodes { namespace key type { name } } } }' }),
   });
-  const body = (await r.json()) as { data: { metafieldDefinitions: { nodes: { namespace: string; key: string; type: { name: string } }[] } } };
+  const body = (await r.json()) as {
+    data: { metafieldDefinitions: { nodes: { namespace: string; key: string; type: { name: string } }[] } };
+  };
   return body.data.metafieldDefinitions.nodes;
 }
 
@@ -58,7 +64,12 @@ test('a new tenant runs the default preset at version 0; each save is the next v
 
   const list = await stack.admin('GET', `/tenants/${t.name}/mapping/versions`);
   assert.deepEqual(
-    list.body.versions.map((v: { version: number; source: string; comment: string | null; savedBy: string }) => [v.version, v.source, v.comment, v.savedBy]),
+    list.body.versions.map((v: { version: number; source: string; comment: string | null; savedBy: string }) => [
+      v.version,
+      v.source,
+      v.comment,
+      v.savedBy,
+    ]),
     [
       [2, 'put', 'wording', 'admin'],
       [1, 'put', null, 'admin'],
@@ -110,10 +121,19 @@ test('an invalid mapping is refused with a message naming each rule and its prob
   assert.match(r.body.message, /rule "first": source "name\.givenNme": "name" has no sub-attribute "givenNme"/, r.dump);
   assert.match(r.body.message, /rule "cond": condition names "dept", which is not a User attribute/, r.dump);
   assert.match(r.body.message, /rules "first", "again" all set firstName/, r.dump);
-  assert.ok(r.body.details.errors.every((e: { path: string; message: string }) => e.path && e.message), r.dump);
-  assert.ok(r.body.details.errors.some((e: { ruleId?: string }) => e.ruleId === 'first'), r.dump);
+  assert.ok(
+    r.body.details.errors.every((e: { path: string; message: string }) => e.path && e.message),
+    r.dump,
+  );
+  assert.ok(
+    r.body.details.errors.some((e: { ruleId?: string }) => e.ruleId === 'first'),
+    r.dump,
+  );
 
-  const shape = await stack.admin('PUT', `/tenants/${t.name}/mapping`, { version: 1, rules: [{ id: 'x', source: 'userName', target: { kind: 'field', field: 'mail' } }] });
+  const shape = await stack.admin('PUT', `/tenants/${t.name}/mapping`, {
+    version: 1,
+    rules: [{ id: 'x', source: 'userName', target: { kind: 'field', field: 'mail' } }],
+  });
   assert.equal(shape.status, 400, shape.dump);
   assert.match(shape.body.message, /rule "x": target\.field: Invalid option/, shape.dump);
 
@@ -134,7 +154,10 @@ test('a preset is selected in one step; an unknown one is refused with the list 
   assert.equal(bad.body.error, 'UNKNOWN_PRESET');
   assert.match(bad.body.message, /okta, entra, onelogin, jumpcloud, google, custom/);
   const names = await stack.admin('GET', '/presets');
-  assert.deepEqual(names.body.presets.map((p: { name: string }) => p.name), ['default', 'okta', 'entra', 'onelogin', 'jumpcloud', 'google', 'custom']);
+  assert.deepEqual(
+    names.body.presets.map((p: { name: string }) => p.name),
+    ['default', 'okta', 'entra', 'onelogin', 'jumpcloud', 'google', 'custom'],
+  );
 });
 
 test('saving creates the metafield definitions the mapping needs on the shop, typed; a clash is reported, not fatal', async () => {
@@ -145,13 +168,17 @@ test('saving creates the metafield definitions the mapping needs on the shop, ty
     headers: { 'content-type': 'application/json', 'x-shopify-access-token': stack.emu.accessToken },
     body: JSON.stringify({
       query: 'mutation($d: MetafieldDefinitionInput!) { metafieldDefinitionCreate(definition: $d) { userErrors { message } } }',
-      variables: { d: { ownerType: 'CUSTOMER', namespace: 'people', key: 'employee_no', name: 'Employee no', type: 'single_line_text_field' } },
+      variables: {
+        d: { ownerType: 'CUSTOMER', namespace: 'people', key: 'employee_no', name: 'Employee no', type: 'single_line_text_field' },
+      },
     }),
   });
   assert.equal(pre.status, 200);
   const r = await stack.admin('PUT', `/tenants/${t.name}/mapping`, doc());
   assert.equal(r.status, 200, r.dump);
-  const by = Object.fromEntries(r.body.definitions.map((d: { namespace: string; key: string; status: string }) => [`${d.namespace}.${d.key}`, d]));
+  const by = Object.fromEntries(
+    r.body.definitions.map((d: { namespace: string; key: string; status: string }) => [`${d.namespace}.${d.key}`, d]),
+  );
   assert.equal(by['shopify_scim.scim_id'].status, 'created', r.dump);
   assert.equal(by['scim.department'].status, 'created', r.dump);
   assert.equal(by['people.employee_no'].status, 'failed', r.dump);
@@ -191,9 +218,17 @@ test('the preview of a SCIM user as JSON shows the customer, every rule, every r
     { namespace: 'shopify_scim', key: 'scim_id', type: 'id', value: '(new user id)' },
   ]);
 
-  const badEmail = await stack.admin('POST', `/tenants/${t.name}/mapping/preview`, { user: { ...user, emails: [{ value: 'not-an-email', primary: true }] } });
+  const badEmail = await stack.admin('POST', `/tenants/${t.name}/mapping/preview`, {
+    user: { ...user, emails: [{ value: 'not-an-email', primary: true }] },
+  });
   assert.equal(badEmail.body.ok, false, badEmail.dump);
-  assert.ok(badEmail.body.problems.some((p: { ruleId: string; severity: string; code: string }) => p.ruleId === 'email' && p.severity === 'error' && p.code === 'invalidEmail'), badEmail.dump);
+  assert.ok(
+    badEmail.body.problems.some(
+      (p: { ruleId: string; severity: string; code: string }) =>
+        p.ruleId === 'email' && p.severity === 'error' && p.code === 'invalidEmail',
+    ),
+    badEmail.dump,
+  );
 
   const draft = await stack.admin('POST', `/tenants/${t.name}/mapping/preview`, { user, mapping: { version: 1, rules: [] } });
   assert.equal(draft.body.ok, false);
@@ -229,7 +264,13 @@ test('the preview of a stored, linked user compares with the customer as it is n
   assert.deepEqual(same.body.shopify.changed, [], `the saved mapping changes nothing: ${same.dump}`);
 
   const draft = doc({ tags: { static: ['staff', 'wave-2'] } });
-  draft.rules[0] = { id: 'first', source: 'name.givenName', target: { kind: 'field', field: 'firstName' }, direction: 'both', transforms: [{ op: 'uppercase' }] } as never;
+  draft.rules[0] = {
+    id: 'first',
+    source: 'name.givenName',
+    target: { kind: 'field', field: 'firstName' },
+    direction: 'both',
+    transforms: [{ op: 'uppercase' }],
+  } as never;
   const r = await stack.admin('POST', `/tenants/${t.name}/mapping/preview`, { userId, mapping: draft });
   assert.equal(r.status, 200, r.dump);
   assert.deepEqual(r.body.shopify.changed, ['firstName', 'tags'], r.dump);
@@ -281,6 +322,13 @@ test('the reverse preview shows the SCIM patch a Shopify customer would cause', 
   });
   assert.equal(r.status, 200, r.dump);
   assert.equal(r.body.ok, true, r.dump);
-  assert.deepEqual(r.body.patch, { 'name.givenName': 'Augusta' }, `only the real change flows back (the email differs in case only): ${r.dump}`);
-  assert.ok(r.body.trace.some((x: { ruleId: string }) => x.ruleId === 'first'), r.dump);
+  assert.deepEqual(
+    r.body.patch,
+    { 'name.givenName': 'Augusta' },
+    `only the real change flows back (the email differs in case only): ${r.dump}`,
+  );
+  assert.ok(
+    r.body.trace.some((x: { ruleId: string }) => x.ruleId === 'first'),
+    r.dump,
+  );
 });

@@ -12,7 +12,13 @@ after(() => stack.close());
 function requests(text: string, route: string, method: string, status: number): number {
   const line = text
     .split('\n')
-    .find((l) => l.startsWith('scim_http_requests_total{') && l.includes(`route="${route}"`) && l.includes(`method="${method}"`) && l.includes(`status="${status}"`));
+    .find(
+      (l) =>
+        l.startsWith('scim_http_requests_total{') &&
+        l.includes(`route="${route}"`) &&
+        l.includes(`method="${method}"`) &&
+        l.includes(`status="${status}"`),
+    );
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
@@ -37,10 +43,15 @@ test('a SCIM request, an admin request and a webhook delivery each increment the
   assert.equal(unsigned.status, 401, unsigned.dump);
 
   const now = await scrape();
-  const grew = (route: string, method: string, status: number) => requests(now, route, method, status) - requests(before, route, method, status);
+  const grew = (route: string, method: string, status: number) =>
+    requests(now, route, method, status) - requests(before, route, method, status);
   assert.equal(grew('/scim/v2/:tenant/Users', 'POST', 201), 1, now);
   assert.equal(grew('/scim/v2/:tenant/Users/:id', 'GET', 404), 1, now);
   assert.equal(grew('/admin/api/tenants', 'GET', 200), 1, now);
   assert.equal(grew('/webhooks/shopify/:tenant', 'POST', 401), 1, now);
-  assert.match(now, /scim_http_request_duration_seconds_count\{route="\/scim\/v2\/:tenant\/Users",method="POST"\} [1-9]/, 'durations are observed too');
+  assert.match(
+    now,
+    /scim_http_request_duration_seconds_count\{route="\/scim\/v2\/:tenant\/Users",method="POST"\} [1-9]/,
+    'durations are observed too',
+  );
 });

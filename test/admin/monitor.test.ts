@@ -14,8 +14,14 @@ let entra: { id: string; token: string };
 const ids: Record<string, string> = {};
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const person = (userName: string, given: string, family: string) => ({ schemas: [USER], userName, name: { givenName: given, familyName: family }, emails: [{ value: userName, primary: true }] });
-const scimAs = (token: string, tenant: TenantHandle, method: string, path: string, body?: unknown) => s.scim({ ...tenant, token }, method, path, body);
+const person = (userName: string, given: string, family: string) => ({
+  schemas: [USER],
+  userName,
+  name: { givenName: given, familyName: family },
+  emails: [{ value: userName, primary: true }],
+});
+const scimAs = (token: string, tenant: TenantHandle, method: string, path: string, body?: unknown) =>
+  s.scim({ ...tenant, token }, method, path, body);
 
 before(async () => {
   s = await startAdminStack({ syncWaitMs: 3000, worker: { retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 50 } } });
@@ -28,7 +34,11 @@ before(async () => {
   ids.nameless = idOf(await s.scim(t, 'POST', '/Users', { schemas: [USER], userName: 'bjensen' }));
   ids.leaver = idOf(await s.scim(t, 'POST', '/Users', person('leaver@example.com', 'Lee', 'Ver')));
   await s.scim(t, 'PATCH', `/Users/${ids.leaver}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] });
-  await s.scim(t, 'POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Staff', members: [{ value: ids.ada }] });
+  await s.scim(t, 'POST', '/Groups', {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+    displayName: 'Staff',
+    members: [{ value: ids.ada }],
+  });
   ids.outsider = idOf(await s.scim(other, 'POST', '/Users', person('outsider@example.net', 'Otto', 'Outsider')));
   for (const k of ['ada', 'grace', 'leaver'])
     await s.until(`${k} synced`, async () => (await s.scim(t, 'GET', `/Users/${ids[k]}`)).body?.[SHOPIFY_EXT]?.syncState === 'synced');
@@ -38,7 +48,16 @@ after(async () => {
 });
 
 const activity = (query: string, tenant = t) => s.admin('GET', `/tenants/${tenant.name}/activity${query}`);
-type Entry = { id: number; actor: string; action: string; kind: string; outcome: string; user: string | null; resourceId: string | null; result: { action: string } | null };
+type Entry = {
+  id: number;
+  actor: string;
+  action: string;
+  kind: string;
+  outcome: string;
+  user: string | null;
+  resourceId: string | null;
+  result: { action: string } | null;
+};
 const entriesOf = (r: { body: any }) => r.body.entries as Entry[];
 
 /** RFC 4180 rows of a CSV text. */
@@ -50,15 +69,15 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') ((cell += '"'), i++);
       else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
+    else if (c === ',') (row.push(cell), (cell = ''));
+    else if (c === '\r' && text[i + 1] === '\n') (row.push(cell), rows.push(row), (row = []), (cell = ''), i++);
     else cell += c;
   }
-  if (cell || row.length) row.push(cell), rows.push(row);
+  if (cell || row.length) (row.push(cell), rows.push(row));
   return rows;
 }
 
@@ -67,10 +86,37 @@ test("the dashboard's counts are the database's, and an unconnected tenant shows
   assert.equal(r.status, 200, r.dump);
   const db = s.store.db;
   const count = async (q: Promise<{ n: unknown } | undefined>) => Number((await q)?.n);
-  const users = await count(db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).where('tenant_id', '=', t.id).executeTakeFirst());
-  const active = await count(db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).where('tenant_id', '=', t.id).where('active', '=', 1 as never).executeTakeFirst());
-  const groups = await count(db.selectFrom('groups').select((eb) => eb.fn.countAll().as('n')).where('tenant_id', '=', t.id).executeTakeFirst());
-  const state = (st: string) => count(db.selectFrom('customer_links').select((eb) => eb.fn.countAll().as('n')).where('tenant_id', '=', t.id).where('sync_state', '=', st as never).executeTakeFirst());
+  const users = await count(
+    db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('tenant_id', '=', t.id)
+      .executeTakeFirst(),
+  );
+  const active = await count(
+    db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('tenant_id', '=', t.id)
+      .where('active', '=', 1 as never)
+      .executeTakeFirst(),
+  );
+  const groups = await count(
+    db
+      .selectFrom('groups')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('tenant_id', '=', t.id)
+      .executeTakeFirst(),
+  );
+  const state = (st: string) =>
+    count(
+      db
+        .selectFrom('customer_links')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('tenant_id', '=', t.id)
+        .where('sync_state', '=', st as never)
+        .executeTakeFirst(),
+    );
   assert.deepEqual([r.body.users, r.body.activeUsers, r.body.groups], [users, active, groups]);
   assert.deepEqual([users, active, groups], [4, 3, 1], 'the figures describe what was provisioned');
   assert.deepEqual(r.body.syncStates, { synced: await state('synced'), pending: await state('pending'), failed: await state('failed') });
@@ -81,7 +127,11 @@ test("the dashboard's counts are the database's, and an unconnected tenant shows
   assert.equal(r.body.webhooks.received, 0);
 
   const o = await s.admin('GET', `/tenants/${other.name}/dashboard`);
-  assert.deepEqual([o.body.users, o.body.groups, o.body.syncStates.synced + o.body.syncStates.pending + o.body.syncStates.failed], [1, 0, 1], o.dump);
+  assert.deepEqual(
+    [o.body.users, o.body.groups, o.body.syncStates.synced + o.body.syncStates.pending + o.body.syncStates.failed],
+    [1, 0, 1],
+    o.dump,
+  );
 });
 
 test("the dashboard's budget shows the Shopify calls made, their cost and the bucket Shopify reported", async () => {
@@ -93,7 +143,10 @@ test("the dashboard's budget shows the Shopify calls made, their cost and the bu
   assert.ok(calls > 0 && series.reduce((n, x) => n + x.cost, 0) > 0, r.dump.slice(0, 500));
   assert.ok(calls <= (counters.graphqlRequests ?? Infinity), `no more calls than the emulator answered: ${JSON.stringify(counters)}`);
   const sampled = series.filter((x) => x.available !== null);
-  assert.ok(sampled.length > 0 && sampled.every((x) => x.maximum === 4000 && x.available! <= 4000), 'the bucket as the emulator reports it');
+  assert.ok(
+    sampled.length > 0 && sampled.every((x) => x.maximum === 4000 && x.available! <= 4000),
+    'the bucket as the emulator reports it',
+  );
   assert.deepEqual([r.body.budget.latest.maximum, r.body.budget.latest.restoreRate], [4000, 1000]);
   const before = calls;
   await s.admin('POST', `/tenants/${t.name}/users/${ids.ada}/sync`);
@@ -106,17 +159,28 @@ test("the dashboard's budget shows the Shopify calls made, their cost and the bu
 test('the activity log filters by user, SCIM client, kind and outcome, and pages with before', async () => {
   const byUser = entriesOf(await activity('?user=lovelace'));
   assert.ok(byUser.length >= 2 && byUser.every((e) => e.resourceId === ids.ada), JSON.stringify(byUser));
-  assert.ok(byUser.some((e) => e.action === 'user.create' && e.result?.action === 'shopify.customer.created'), 'the SCIM request with its Shopify result');
+  assert.ok(
+    byUser.some((e) => e.action === 'user.create' && e.result?.action === 'shopify.customer.created'),
+    'the SCIM request with its Shopify result',
+  );
 
   const byClient = entriesOf(await activity(`?client=${entra.id}`));
-  assert.deepEqual(byClient.map((e) => [e.action, e.resourceId, e.actor]), [['user.create', ids.grace, `client:${entra.id}`]]);
+  assert.deepEqual(
+    byClient.map((e) => [e.action, e.resourceId, e.actor]),
+    [['user.create', ids.grace, `client:${entra.id}`]],
+  );
 
   for (const kind of ['scim', 'shopify', 'admin', 'system'] as const) {
     const list = entriesOf(await activity(`?kind=${kind}&limit=200`));
     if (kind !== 'system') assert.ok(list.length > 0, kind);
-    assert.ok(list.every((e) => e.kind === kind), kind);
+    assert.ok(
+      list.every((e) => e.kind === kind),
+      kind,
+    );
   }
-  const writes = entriesOf(await activity('?action=user.&limit=200')).filter((e) => ['user.create', 'user.patch', 'user.resync'].includes(e.action));
+  const writes = entriesOf(await activity('?action=user.&limit=200')).filter((e) =>
+    ['user.create', 'user.patch', 'user.resync'].includes(e.action),
+  );
   assert.ok(writes.length >= 5);
   for (const w of writes) assert.ok((w as Entry & { job: unknown }).job, `each write shows the job that carried it: ${JSON.stringify(w)}`);
   assert.ok(entriesOf(await activity('?kind=scim&limit=200')).every((e) => e.actor.startsWith('client:')));
@@ -124,14 +188,24 @@ test('the activity log filters by user, SCIM client, kind and outcome, and pages
 
   const failed = entriesOf(await activity('?outcome=failed&limit=200'));
   assert.ok(failed.length >= 2 && failed.every((e) => e.outcome === 'failed'));
-  assert.ok(failed.every((e) => e.resourceId === ids.nameless), `only the user Shopify refused: ${JSON.stringify(failed)}`);
+  assert.ok(
+    failed.every((e) => e.resourceId === ids.nameless),
+    `only the user Shopify refused: ${JSON.stringify(failed)}`,
+  );
   assert.ok(entriesOf(await activity('?outcome=ok&limit=200')).every((e) => e.outcome === 'ok' && e.resourceId !== ids.nameless));
 
   const all = entriesOf(await activity('?limit=500'));
   const first = await activity('?limit=3');
-  assert.deepEqual(entriesOf(first).map((e) => e.id), all.slice(0, 3).map((e) => e.id));
+  assert.deepEqual(
+    entriesOf(first).map((e) => e.id),
+    all.slice(0, 3).map((e) => e.id),
+  );
   const second = await activity(`?limit=3&before=${first.body.next}`);
-  assert.deepEqual(entriesOf(second).map((e) => e.id), all.slice(3, 6).map((e) => e.id), 'the next page follows on, newest first');
+  assert.deepEqual(
+    entriesOf(second).map((e) => e.id),
+    all.slice(3, 6).map((e) => e.id),
+    'the next page follows on, newest first',
+  );
   const last = await activity(`?limit=500&before=${all[all.length - 1]!.id}`);
   assert.deepEqual([entriesOf(last), last.body.next], [[], null]);
 });
@@ -163,7 +237,18 @@ test("one tenant's activity never shows another's users", async () => {
   assert.ok(!mine.text.includes('outsider') && !mine.text.includes(ids.outsider!), 'nothing of the other tenant');
   assert.deepEqual(entriesOf(await activity('?user=outsider')), []);
   const theirs = entriesOf(await activity('?limit=500', other));
-  assert.ok(theirs.length > 0 && theirs.every((e) => e.resourceId === null || e.resourceId === ids.outsider || e.action.startsWith('token.') || e.action.startsWith('shop.') || e.action === 'tenant.create'), JSON.stringify(theirs));
+  assert.ok(
+    theirs.length > 0 &&
+      theirs.every(
+        (e) =>
+          e.resourceId === null ||
+          e.resourceId === ids.outsider ||
+          e.action.startsWith('token.') ||
+          e.action.startsWith('shop.') ||
+          e.action === 'tenant.create',
+      ),
+    JSON.stringify(theirs),
+  );
   assert.ok(!JSON.stringify(theirs).includes('lovelace'));
   const csv = await s.admin('GET', `/tenants/${other.name}/activity.csv`);
   assert.ok(!csv.text.includes('lovelace') && csv.text.includes('outsider@example.net'));
@@ -171,7 +256,9 @@ test("one tenant's activity never shows another's users", async () => {
 
 test('the CSV export has the same rows as the log, and quotes, defuses and escapes what a spreadsheet would misread', async () => {
   const tricky = '=HYPERLINK("http://evil.example","click"),now@example.com';
-  ids.tricky = idOf(await s.scim(t, 'POST', '/Users', { schemas: [USER], userName: tricky, name: { givenName: 'Line\nBreak', familyName: 'Quote"d' } }));
+  ids.tricky = idOf(
+    await s.scim(t, 'POST', '/Users', { schemas: [USER], userName: tricky, name: { givenName: 'Line\nBreak', familyName: 'Quote"d' } }),
+  );
   const r = await s.admin('GET', `/tenants/${t.name}/activity.csv`);
   assert.equal(r.status, 200, r.dump);
   assert.match(r.headers.get('content-type')!, /^text\/csv; charset=utf-8/);
@@ -179,10 +266,17 @@ test('the CSV export has the same rows as the log, and quotes, defuses and escap
   const rows = parseCsv(r.text);
   const header = rows[0]!;
   assert.deepEqual(header.slice(0, 7), ['time', 'kind', 'who', 'action', 'user', 'resource', 'outcome']);
-  assert.ok(rows.every((row) => row.length === header.length), 'every row has every column');
+  assert.ok(
+    rows.every((row) => row.length === header.length),
+    'every row has every column',
+  );
   const log = entriesOf(await activity('?limit=500'));
   assert.equal(rows.length - 1, log.length, 'one row per entry');
-  assert.deepEqual(rows.slice(1).map((row) => row[3]), log.map((e) => e.action), 'in the same order');
+  assert.deepEqual(
+    rows.slice(1).map((row) => row[3]),
+    log.map((e) => e.action),
+    'in the same order',
+  );
   const row = rows.find((x) => x[5] === ids.tricky && x[3] === 'user.create')!;
   assert.equal(row[4], `'${tricky}`, 'a leading = is defused, quotes and commas survive the round trip');
   assert.ok(r.text.includes(`"'=HYPERLINK(""http://evil.example"",""click""),now@example.com"`), 'quoted, with quotes doubled');
@@ -190,7 +284,11 @@ test('the CSV export has the same rows as the log, and quotes, defuses and escap
 
   assert.equal(parseCsv((await s.admin('GET', `/tenants/${t.name}/activity.csv?limit=2`)).text).length, 3, 'limit caps the rows');
   const filtered = parseCsv((await s.admin('GET', `/tenants/${t.name}/activity.csv?client=${entra.id}`)).text);
-  assert.deepEqual(filtered.slice(1).map((x) => [x[3], x[5]]), [['user.create', ids.grace]], 'the filters apply to the export');
+  assert.deepEqual(
+    filtered.slice(1).map((x) => [x[3], x[5]]),
+    [['user.create', ids.grace]],
+    'the filters apply to the export',
+  );
   const failed = parseCsv((await s.admin('GET', `/tenants/${t.name}/activity.csv?outcome=failed&kind=shopify`)).text);
   assert.ok(failed.length > 1 && failed.slice(1).every((x) => x[6] === 'failed' && x[1] === 'shopify'));
 });
@@ -202,21 +300,32 @@ test('with personal data masked, the log and its export show no e-mail address o
     assert.equal(r.body.error, 'BAD_REQUEST');
     assert.match(r.body.message, /privacy/);
   }
-  assert.deepEqual((await s.admin('GET', `/tenants/${t.name}/privacy`)).body, { maskPersonalData: false }, 'the refused writes changed nothing');
+  assert.deepEqual(
+    (await s.admin('GET', `/tenants/${t.name}/privacy`)).body,
+    { maskPersonalData: false },
+    'the refused writes changed nothing',
+  );
   assert.ok((await activity('?limit=500')).text.includes('ada.lovelace@example.com'), 'shown until the admin masks it');
 
   const on = await s.admin('PUT', `/tenants/${t.name}/privacy`, { maskPersonalData: true });
   assert.deepEqual([on.status, on.body], [200, { maskPersonalData: true }], on.dump);
   assert.deepEqual((await s.admin('GET', `/tenants/${t.name}/privacy`)).body, { maskPersonalData: true });
   const audit = await s.admin('GET', `/tenants/${t.name}/audit?action=privacy.replace`);
-  assert.deepEqual(audit.body.entries.map((e: { actor: string; detail: unknown }) => [e.actor, e.detail]), [['admin', { maskPersonalData: true }]]);
+  assert.deepEqual(
+    audit.body.entries.map((e: { actor: string; detail: unknown }) => [e.actor, e.detail]),
+    [['admin', { maskPersonalData: true }]],
+  );
 
   const personal = [/@example\.com/i, /lovelace/i, /hopper/i, /bjensen/i, /\bAda\b/, /\bGrace\b/, /leaver/i, /HYPERLINK/];
   const json = await activity('?limit=500');
   assert.equal(json.body.masked, true);
   const csv = await s.admin('GET', `/tenants/${t.name}/activity.csv`);
   const page = await activity(`?user=lovelace`);
-  for (const [what, text] of [['log', json.text], ['CSV', csv.text], ['filtered log', page.text]] as const) {
+  for (const [what, text] of [
+    ['log', json.text],
+    ['CSV', csv.text],
+    ['filtered log', page.text],
+  ] as const) {
     for (const re of personal) assert.doesNotMatch(text, re, `${what} is masked`);
   }
   const ada = entriesOf(page).find((e) => e.action === 'user.create')!;
@@ -232,7 +341,10 @@ test('the jobs list shows queued, running and dead jobs by state, refuses bad fi
     const r = await s.admin('GET', `/tenants/${idle.name}/jobs`);
     return r.body.jobs.length ? r : undefined;
   });
-  assert.deepEqual(queued.body.jobs.map((j: { state: string; userId: string; userName: string; kind: string }) => [j.state, j.kind, j.userId, j.userName]), [['queued', 'user.sync', waiting, 'waiting@example.com']]);
+  assert.deepEqual(
+    queued.body.jobs.map((j: { state: string; userId: string; userName: string; kind: string }) => [j.state, j.kind, j.userId, j.userName]),
+    [['queued', 'user.sync', waiting, 'waiting@example.com']],
+  );
   assert.deepEqual((await s.admin('GET', `/tenants/${idle.name}/jobs?state=dead`)).body.jobs, []);
 
   s.emu.control.setFaults({ latencyMs: 1500 });
@@ -247,17 +359,24 @@ test('the jobs list shows queued, running and dead jobs by state, refuses bad fi
   } finally {
     s.emu.control.clearFaults();
   }
-  await s.until('the slow user synced', async () => (await s.admin('GET', `/tenants/${t.name}/users/${slow!}`)).body.link?.syncState === 'synced');
+  await s.until(
+    'the slow user synced',
+    async () => (await s.admin('GET', `/tenants/${t.name}/users/${slow!}`)).body.link?.syncState === 'synced',
+  );
 
   s.emu.control.setFaults({ errorRate: 1, status: 503 });
   let doomed: string;
   let dead: { id: number; state: string; userId: string; lastErrorCode: string };
   try {
     doomed = idOf(await s.scim(t, 'POST', '/Users', person('doomed@example.com', 'Doo', 'Med')));
-    dead = await s.until('a dead letter', async () => {
-      const r = await s.admin('GET', `/tenants/${t.name}/jobs?state=dead`);
-      return r.body.jobs.find((j: { userId: string }) => j.userId === doomed);
-    }, 30_000);
+    dead = await s.until(
+      'a dead letter',
+      async () => {
+        const r = await s.admin('GET', `/tenants/${t.name}/jobs?state=dead`);
+        return r.body.jobs.find((j: { userId: string }) => j.userId === doomed);
+      },
+      30_000,
+    );
   } finally {
     s.emu.control.clearFaults();
   }
@@ -265,7 +384,12 @@ test('the jobs list shows queued, running and dead jobs by state, refuses bad fi
   const dash = await s.admin('GET', `/tenants/${t.name}/dashboard`);
   assert.equal(dash.body.jobs.dead, 1, 'the dashboard counts the dead letter');
 
-  for (const [query, message] of [['?state=done', /^state must be one of queued, running, dead/], ['?queue=no%20queue', /^queue must name a queue/], ['?limit=0', /^limit must be/], ['?before=x', /^before must be/]] as const) {
+  for (const [query, message] of [
+    ['?state=done', /^state must be one of queued, running, dead/],
+    ['?queue=no%20queue', /^queue must name a queue/],
+    ['?limit=0', /^limit must be/],
+    ['?before=x', /^before must be/],
+  ] as const) {
     const r = await s.admin('GET', `/tenants/${t.name}/jobs${query}`);
     assert.deepEqual([r.status, r.body.error], [400, 'BAD_REQUEST'], r.dump);
     assert.match(r.body.message, message);
@@ -279,7 +403,11 @@ test('the jobs list shows queued, running and dead jobs by state, refuses bad fi
   const notDead = await s.admin('DELETE', `/tenants/${idle.name}/jobs/dead/${queuedId}`);
   assert.deepEqual([notDead.status, notDead.body.error], [404, 'NOT_FOUND'], 'only a dead letter can be discarded');
   const foreign = await s.admin('DELETE', `/tenants/${other.name}/jobs/dead/${dead.id}`);
-  assert.deepEqual([foreign.status, foreign.body.error], [404, 'NOT_FOUND'], "another tenant's dead letter cannot be discarded through this one");
+  assert.deepEqual(
+    [foreign.status, foreign.body.error],
+    [404, 'NOT_FOUND'],
+    "another tenant's dead letter cannot be discarded through this one",
+  );
   assert.equal(await count(), deadBefore, 'the refused discards changed nothing');
 
   const gone = await s.admin('DELETE', `/tenants/${t.name}/jobs/dead/${dead.id}`);
@@ -288,7 +416,15 @@ test('the jobs list shows queued, running and dead jobs by state, refuses bad fi
   assert.ok(!(await s.admin('GET', `/tenants/${t.name}/jobs?state=dead`)).body.jobs.some((j: { id: number }) => j.id === dead.id));
   assert.equal((await s.admin('DELETE', `/tenants/${t.name}/jobs/dead/${dead.id}`)).status, 404, 'once');
   const audit = await s.admin('GET', `/tenants/${t.name}/audit?action=job.discard`);
-  assert.deepEqual(audit.body.entries.map((e: { actor: string; resourceId: string; detail: { key: string; lastErrorCode: string } }) => [e.actor, e.resourceId, e.detail.key, e.detail.lastErrorCode]), [['admin', String(dead.id), `user:${doomed!}`, 'HTTP_5XX']]);
+  assert.deepEqual(
+    audit.body.entries.map((e: { actor: string; resourceId: string; detail: { key: string; lastErrorCode: string } }) => [
+      e.actor,
+      e.resourceId,
+      e.detail.key,
+      e.detail.lastErrorCode,
+    ]),
+    [['admin', String(dead.id), `user:${doomed!}`, 'HTTP_5XX']],
+  );
   const user = await s.admin('GET', `/tenants/${t.name}/users/${doomed!}`);
   assert.equal(user.body.link.syncState, 'failed', 'the user keeps its state');
 });

@@ -36,12 +36,25 @@ async function provision(t: TenantHandle, body: Record<string, unknown>): Promis
 const metafields = (c: CustomerSnapshot) => Object.fromEntries(c.metafields.map((m) => [`${m.namespace}.${m.key}`, m.value]));
 const address = (c: CustomerSnapshot) => {
   const a = c.addresses.find((x) => x.id === c.defaultAddressId);
-  return a && { address1: a.address1, address2: a.address2, city: a.city, province: a.province, zip: a.zip, countryCode: a.countryCode, country: a.country };
+  return (
+    a && {
+      address1: a.address1,
+      address2: a.address2,
+      city: a.city,
+      province: a.province,
+      zip: a.zip,
+      countryCode: a.countryCode,
+      country: a.country,
+    }
+  );
 };
 
 test('Okta: primary email, mobile phone, work address with both street lines, enterprise metafields and the group tag', async () => {
   const t = await withPreset('okta', 'okta');
-  const group = await stack.scim(t, 'POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Engineering' });
+  const group = await stack.scim(t, 'POST', '/Groups', {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+    displayName: 'Engineering',
+  });
   assert.equal(group.status, 201, group.dump);
   const { userId, customer } = await provision(t, {
     schemas: [CORE, ENT],
@@ -53,14 +66,38 @@ test('Okta: primary email, mobile phone, work address with both street lines, en
     password: 'tempP@ss123',
     groups: [],
     emails: [{ primary: true, value: 'isaac.brock@example.com', type: 'work' }],
-    phoneNumbers: [{ value: '+1 (415) 555-0100', type: 'mobile' }, { value: '+1 415 555 0199', type: 'work' }],
-    addresses: [{ type: 'work', streetAddress: '100 Main St\nSuite 5', locality: 'San Francisco', region: 'CA', postalCode: '94105', country: 'US', primary: true }],
+    phoneNumbers: [
+      { value: '+1 (415) 555-0100', type: 'mobile' },
+      { value: '+1 415 555 0199', type: 'work' },
+    ],
+    addresses: [
+      {
+        type: 'work',
+        streetAddress: '100 Main St\nSuite 5',
+        locality: 'San Francisco',
+        region: 'CA',
+        postalCode: '94105',
+        country: 'US',
+        primary: true,
+      },
+    ],
     title: 'Staff Engineer',
     [ENT]: { employeeNumber: '1001', department: 'Engineering', costCenter: 'CC-7', manager: { value: '00u9' } },
     active: true,
   });
-  assert.deepEqual([customer.firstName, customer.lastName, customer.email, customer.phone, customer.locale], ['Isaac', 'Brock', 'isaac.brock@example.com', '+14155550100', 'en-US']);
-  assert.deepEqual(address(customer), { address1: '100 Main St', address2: 'Suite 5', city: 'San Francisco', province: 'CA', zip: '94105', countryCode: 'US', country: 'United States' });
+  assert.deepEqual(
+    [customer.firstName, customer.lastName, customer.email, customer.phone, customer.locale],
+    ['Isaac', 'Brock', 'isaac.brock@example.com', '+14155550100', 'en-US'],
+  );
+  assert.deepEqual(address(customer), {
+    address1: '100 Main St',
+    address2: 'Suite 5',
+    city: 'San Francisco',
+    province: 'CA',
+    zip: '94105',
+    countryCode: 'US',
+    country: 'United States',
+  });
   assert.deepEqual(metafields(customer), {
     'shopify_scim.scim_id': userId,
     'scim.department': 'Engineering',
@@ -93,13 +130,31 @@ test('Entra ID: the work mail (never the UPN), mobile phone, country as a name, 
       { type: 'mobile', value: '+44 7700 900123' },
       { type: 'work', value: '+44 20 7946 0018' },
     ],
-    addresses: [{ type: 'work', formatted: '1 Station Rd', streetAddress: '1 Station Rd', locality: 'Reading', region: 'Berkshire', postalCode: 'RG1 1AA', country: 'United Kingdom' }],
+    addresses: [
+      {
+        type: 'work',
+        formatted: '1 Station Rd',
+        streetAddress: '1 Station Rd',
+        locality: 'Reading',
+        region: 'Berkshire',
+        postalCode: 'RG1 1AA',
+        country: 'United Kingdom',
+      },
+    ],
     [ENT]: { employeeNumber: 'E-4410', department: 'Retail' },
   });
-  assert.deepEqual([customer.email, customer.phone, customer.locale, customer.firstName], ['adele.vance@contoso.com', '+447700900123', 'en-GB', 'Adele']);
+  assert.deepEqual(
+    [customer.email, customer.phone, customer.locale, customer.firstName],
+    ['adele.vance@contoso.com', '+447700900123', 'en-GB', 'Adele'],
+  );
   assert.deepEqual([address(customer)?.countryCode, address(customer)?.country], ['GB', 'United Kingdom'], 'the name is sent as its code');
   assert.equal(address(customer)?.city, 'Reading');
-  assert.deepEqual(metafields(customer), { 'shopify_scim.scim_id': userId, 'scim.department': 'Retail', 'scim.employee_number': 'E-4410', 'scim.job_title': 'Retail Manager' });
+  assert.deepEqual(metafields(customer), {
+    'shopify_scim.scim_id': userId,
+    'scim.department': 'Retail',
+    'scim.employee_number': 'E-4410',
+    'scim.job_title': 'Retail Manager',
+  });
   const patch = await stack.scim(t, 'PATCH', `/Users/${userId}`, {
     schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
     Operations: [
@@ -121,7 +176,10 @@ test('Entra ID: the work mail (never the UPN), mobile phone, country as a name, 
     ],
   });
   assert.equal(moved.status, 200, moved.dump);
-  assert.deepEqual([address((await stack.customerOf(t, userId))!)?.countryCode, address((await stack.customerOf(t, userId))!)?.city], ['US', 'New York']);
+  assert.deepEqual(
+    [address((await stack.customerOf(t, userId))!)?.countryCode, address((await stack.customerOf(t, userId))!)?.city],
+    ['US', 'New York'],
+  );
   // A country nobody knows is left out of the address rather than refusing the user's other changes.
   const odd = await stack.scim(t, 'PATCH', `/Users/${userId}`, {
     schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
@@ -149,8 +207,21 @@ test('OneLogin: the work email, a national phone read with the default country, 
     [ENT]: { department: 'Purchasing', division: 'East' },
   });
   assert.deepEqual([customer.email, customer.phone], ['jsmith@example.com', '+12125550143']);
-  assert.deepEqual(address(customer), { address1: '350 Fifth Avenue', address2: null, city: 'New York', province: 'NY', zip: '10118', countryCode: 'US', country: 'United States' });
-  assert.deepEqual(metafields(customer), { 'shopify_scim.scim_id': userId, 'scim.department': 'Purchasing', 'scim.division': 'East', 'scim.job_title': 'Buyer' });
+  assert.deepEqual(address(customer), {
+    address1: '350 Fifth Avenue',
+    address2: null,
+    city: 'New York',
+    province: 'NY',
+    zip: '10118',
+    countryCode: 'US',
+    country: 'United States',
+  });
+  assert.deepEqual(metafields(customer), {
+    'shopify_scim.scim_id': userId,
+    'scim.department': 'Purchasing',
+    'scim.division': 'East',
+    'scim.job_title': 'Buyer',
+  });
   assert.deepEqual(customer.tags, ['scim-provisioned']);
 });
 
@@ -163,8 +234,13 @@ test('JumpCloud: work email, mobile phone, work address, employee number and cos
     name: { givenName: 'Kim', familyName: 'Nguyen' },
     displayName: 'Kim Nguyen',
     emails: [{ value: 'k.nguyen@example.com.au', type: 'work', primary: true }],
-    phoneNumbers: [{ value: '0412 345 678', type: 'mobile' }, { value: '02 9876 5432', type: 'work' }],
-    addresses: [{ type: 'work', streetAddress: 'Level 5\n1 George St', locality: 'Sydney', region: 'NSW', postalCode: '2000', country: 'AU' }],
+    phoneNumbers: [
+      { value: '0412 345 678', type: 'mobile' },
+      { value: '02 9876 5432', type: 'work' },
+    ],
+    addresses: [
+      { type: 'work', streetAddress: 'Level 5\n1 George St', locality: 'Sydney', region: 'NSW', postalCode: '2000', country: 'AU' },
+    ],
     title: 'Store Lead',
     [ENT]: { employeeNumber: 'JC-9', department: 'Retail', costCenter: '400' },
     active: true,
@@ -193,7 +269,10 @@ test('Google Workspace: the minimal profile Google sends becomes a customer; sus
   assert.deepEqual([customer.firstName, customer.lastName, customer.email, customer.phone], ['Mia', 'Rossi', 'mia@school.example', null]);
   assert.deepEqual(metafields(customer), { 'shopify_scim.scim_id': userId });
   assert.deepEqual(customer.tags, ['scim-provisioned']);
-  const suspend = await stack.scim(t, 'PATCH', `/Users/${userId}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] });
+  const suspend = await stack.scim(t, 'PATCH', `/Users/${userId}`, {
+    schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+    Operations: [{ op: 'replace', path: 'active', value: false }],
+  });
   assert.equal(suspend.status, 200, suspend.dump);
   assert.deepEqual((await stack.customerOf(t, userId))!.tags.sort(), ['scim-deactivated', 'scim-provisioned']);
 });
@@ -208,7 +287,10 @@ test('Custom app: a sign-up form posts a customer with phone and locale; an impo
     phoneNumbers: [{ value: '+1 650 555 0199' }],
     locale: 'fr-CA',
   });
-  assert.deepEqual([customer.firstName, customer.email, customer.phone, customer.locale], ['Chloé', 'new.customer@shop.example', '+16505550199', 'fr-CA']);
+  assert.deepEqual(
+    [customer.firstName, customer.email, customer.phone, customer.locale],
+    ['Chloé', 'new.customer@shop.example', '+16505550199', 'fr-CA'],
+  );
   assert.deepEqual(customer.tags, ['scim-app']);
   const typo = (userName: string) => ({
     schemas: [CORE],
@@ -229,5 +311,9 @@ test('Custom app: a sign-up form posts a customer with phone and locale; an impo
   assert.equal(refused.status, 400, refused.dump);
   assert.equal(refused.body.scimType, 'invalidValue');
   assert.match(refused.body.detail, /rule "phone"/, 'the site can show which field is wrong');
-  assert.equal((await stack.scim(t, 'GET', '/Users?filter=userName eq "typo@shop.example"')).body.totalResults, 0, 'nothing half-made is kept');
+  assert.equal(
+    (await stack.scim(t, 'GET', '/Users?filter=userName eq "typo@shop.example"')).body.totalResults,
+    0,
+    'nothing half-made is kept',
+  );
 });

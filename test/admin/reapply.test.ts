@@ -43,7 +43,13 @@ async function seed(tenantId: string, n: number): Promise<Map<string, { costCent
         ],
       });
       assert.ok(customer, JSON.stringify(userErrors));
-      await links.update(tx, tenantId, user.id, { customerId: customer.id, syncState: 'synced', syncedVersion: user.version, managedTags: ['scim-provisioned'], lastSyncedAt: now }, now);
+      await links.update(
+        tx,
+        tenantId,
+        user.id,
+        { customerId: customer.id, syncState: 'synced', syncedVersion: user.version, managedTags: ['scim-provisioned'], lastSyncedAt: now },
+        now,
+      );
       out.set(user.id, { costCenter: `CC-${i}`, vip });
     }
   });
@@ -62,10 +68,18 @@ test(`a mapping change re-applied to ${USERS} users reaches every customer, with
   // the change: a new static tag, and the cost centre into a metafield of its own
   const doc = v1.body.document;
   doc.tags.static = [...doc.tags.static, 'wave-2'];
-  doc.rules.push({ id: 'finance-cc', source: `${ENT}:costCenter`, target: { kind: 'metafield', namespace: 'finance', key: 'cost_center', type: 'single_line_text_field' } });
+  doc.rules.push({
+    id: 'finance-cc',
+    source: `${ENT}:costCenter`,
+    target: { kind: 'metafield', namespace: 'finance', key: 'cost_center', type: 'single_line_text_field' },
+  });
   const v2 = await stack.admin('PUT', `/tenants/${t.name}/mapping`, doc);
   assert.equal(v2.status, 200, v2.dump);
-  assert.equal(v2.body.definitions.find((d: { namespace: string; key: string }) => d.namespace === 'finance' && d.key === 'cost_center').status, 'created', v2.dump);
+  assert.equal(
+    v2.body.definitions.find((d: { namespace: string; key: string }) => d.namespace === 'finance' && d.key === 'cost_center').status,
+    'created',
+    v2.dump,
+  );
 
   const started = await stack.admin('POST', `/tenants/${t.name}/mapping/reapply`);
   assert.equal(started.status, 202, started.dump);
@@ -83,7 +97,10 @@ test(`a mapping change re-applied to ${USERS} users reaches every customer, with
     120_000,
   );
   assert.equal(seen[0]!.finished, false, 'the first look shows work in progress');
-  assert.ok(seen.some((p) => p.total > 0 && p.done < p.total), `progress was visible part way: ${JSON.stringify(seen.slice(0, 5))}`);
+  assert.ok(
+    seen.some((p) => p.total > 0 && p.done < p.total),
+    `progress was visible part way: ${JSON.stringify(seen.slice(0, 5))}`,
+  );
   for (let i = 1; i < seen.length; i++) assert.ok(seen[i]!.done >= seen[i - 1]!.done, 'done never goes back');
   assert.deepEqual(
     { state: final.state, total: final.total, done: final.done, failed: final.failed, pending: final.pending, failures: final.failures },
@@ -97,7 +114,12 @@ test(`a mapping change re-applied to ${USERS} users reaches every customer, with
   for (const c of customers) {
     const mf = (ns: string, key: string) => c.metafields.find((m) => m.namespace === ns && m.key === key)?.value;
     const want = seeded.get(mf('shopify_scim', 'scim_id')!);
-    const ok = want && c.tags.includes('wave-2') && c.tags.includes('scim-provisioned') && mf('finance', 'cost_center') === want.costCenter && (!want.vip || c.tags.includes('vip'));
+    const ok =
+      want &&
+      c.tags.includes('wave-2') &&
+      c.tags.includes('scim-provisioned') &&
+      mf('finance', 'cost_center') === want.costCenter &&
+      (!want.vip || c.tags.includes('vip'));
     if (!ok) wrong.push(`${c.id}: ${JSON.stringify({ tags: c.tags, cc: mf('finance', 'cost_center'), want })}`);
   }
   assert.deepEqual(wrong.slice(0, 5), [], `${wrong.length} customers lack the new values`);

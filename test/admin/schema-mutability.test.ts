@@ -16,12 +16,25 @@ let t: TenantHandle;
 before(async () => {
   t = await stack.tenant('immutable-attrs');
   const put = await stack.admin('PUT', `/tenants/${t.name}/schemas`, {
-    schemas: [{ id: HR, name: 'HrUser', attributes: [{ name: 'employeeNumber', type: 'string', mutability: 'immutable' }, { name: 'team', type: 'string' }] }],
+    schemas: [
+      {
+        id: HR,
+        name: 'HrUser',
+        attributes: [
+          { name: 'employeeNumber', type: 'string', mutability: 'immutable' },
+          { name: 'team', type: 'string' },
+        ],
+      },
+    ],
   });
   assert.equal(put.status, 200, put.dump);
   const cur = await stack.admin('GET', `/tenants/${t.name}/mapping`);
   const doc = cur.body.document;
-  doc.rules.push({ id: 'employee', source: `${HR}:employeeNumber`, target: { kind: 'metafield', namespace: 'staff', key: 'employee', type: 'single_line_text_field' } });
+  doc.rules.push({
+    id: 'employee',
+    source: `${HR}:employeeNumber`,
+    target: { kind: 'metafield', namespace: 'staff', key: 'employee', type: 'single_line_text_field' },
+  });
   const mapped = await stack.admin('PUT', `/tenants/${t.name}/mapping`, doc);
   assert.equal(mapped.status, 200, mapped.dump);
 });
@@ -38,14 +51,21 @@ const body = (employeeNumber: string | undefined, title: string) => ({
 test('/Schemas shows the declared attribute as immutable', async () => {
   const s = await stack.scim(t, 'GET', `/Schemas/${HR}`);
   assert.equal(s.status, 200, s.dump);
-  assert.deepEqual(s.body.attributes.map((a: { name: string; mutability: string }) => [a.name, a.mutability]), [['employeeNumber', 'immutable'], ['team', 'readWrite']]);
+  assert.deepEqual(
+    s.body.attributes.map((a: { name: string; mutability: string }) => [a.name, a.mutability]),
+    [
+      ['employeeNumber', 'immutable'],
+      ['team', 'readWrite'],
+    ],
+  );
 });
 
 test('POST sets an immutable attribute; PUT or PATCH changing it is refused with 400 mutability and changes nothing', async () => {
   const created = await stack.scim(t, 'POST', '/Users', body('E-100', 'Engineer'));
   const id = idOf(created);
   assert.equal(created.body[HR].employeeNumber, 'E-100', created.dump);
-  const metafield = async () => (await stack.customerOf(t, id))?.metafields.find((m) => m.namespace === 'staff' && m.key === 'employee')?.value;
+  const metafield = async () =>
+    (await stack.customerOf(t, id))?.metafields.find((m) => m.namespace === 'staff' && m.key === 'employee')?.value;
   assert.equal(await metafield(), 'E-100');
   const version = created.body.meta.version;
 
@@ -68,7 +88,10 @@ test('POST sets an immutable attribute; PUT or PATCH changing it is refused with
     { op: 'remove', path: `${HR}:employeeNumber` },
     { op: 'replace', value: { [HR]: { employeeNumber: 'E-400' } } },
   ]) {
-    const p = await stack.scim(t, 'PATCH', `/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'title', value: 'Director' }, op] });
+    const p = await stack.scim(t, 'PATCH', `/Users/${id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'replace', path: 'title', value: 'Director' }, op],
+    });
     assert.equal(p.status, 400, `${JSON.stringify(op)}: ${p.dump}`);
     assert.equal(p.body.scimType, 'mutability', p.dump);
     await unchanged(`PATCH ${op.op} ${op.path ?? 'without path'}`);

@@ -18,7 +18,14 @@ const acmeSchema = {
   attributes: [
     { name: 'badgeNumber', type: 'string', description: 'The number on the staff badge', caseExact: true },
     { name: 'clearance', type: 'integer' },
-    { name: 'site', type: 'complex', subAttributes: [{ name: 'building', type: 'string' }, { name: 'floor', type: 'integer' }] },
+    {
+      name: 'site',
+      type: 'complex',
+      subAttributes: [
+        { name: 'building', type: 'string' },
+        { name: 'floor', type: 'integer' },
+      ],
+    },
   ],
 };
 
@@ -36,7 +43,11 @@ async function acmeMapping(t: TenantHandle) {
   const cur = await stack.admin('GET', `/tenants/${t.name}/mapping`);
   const doc = cur.body.document;
   doc.rules.push(
-    { id: 'badge', source: `${ACME}:badgeNumber`, target: { kind: 'metafield', namespace: 'acme', key: 'badge', type: 'single_line_text_field' } },
+    {
+      id: 'badge',
+      source: `${ACME}:badgeNumber`,
+      target: { kind: 'metafield', namespace: 'acme', key: 'badge', type: 'single_line_text_field' },
+    },
     { id: 'cleared', target: { kind: 'tag' }, transforms: [{ op: 'constant', value: 'cleared' }], when: `${ACME}:clearance ge 3` },
     { id: 'building', source: `${ACME}:site.building`, target: { kind: 'address', field: 'company' } },
   );
@@ -48,7 +59,10 @@ test('the declared schema appears in its tenant’s /Schemas and /ResourceTypes,
   assert.equal(schemas.status, 200, schemas.dump);
   const mine = schemas.body.Resources.find((s: { id: string }) => s.id === ACME);
   assert.ok(mine, schemas.dump);
-  assert.deepEqual(mine.attributes.map((x: { name: string }) => x.name), ['badgeNumber', 'clearance', 'site']);
+  assert.deepEqual(
+    mine.attributes.map((x: { name: string }) => x.name),
+    ['badgeNumber', 'clearance', 'site'],
+  );
   assert.equal(mine.attributes[0].caseExact, true);
   assert.equal(mine.attributes[1].mutability, 'readWrite', 'defaults filled in');
   const one = await stack.scim(a, 'GET', `/Schemas/${ACME}`);
@@ -69,7 +83,11 @@ test('a mapping rule reads the extension; the same rule is refused where the sch
   assert.equal(ok.status, 200, ok.dump);
   const refused = await acmeMapping(b);
   assert.equal(refused.status, 400, refused.dump);
-  assert.match(refused.body.message, /rule "badge": source "urn:example:params:scim:schemas:extension:acme:2\.0:User:badgeNumber"/, refused.dump);
+  assert.match(
+    refused.body.message,
+    /rule "badge": source "urn:example:params:scim:schemas:extension:acme:2\.0:User:badgeNumber"/,
+    refused.dump,
+  );
 });
 
 test('POST and PATCH accept the extension, filters find by it, and the customer carries what the mapping made of it', async () => {
@@ -103,10 +121,16 @@ test('POST and PATCH accept the extension, filters find by it, and the customer 
 
   const eq = await stack.scim(a, 'GET', `/Users?filter=${encodeURIComponent(`${ACME}:badgeNumber eq "B-8"`)}`);
   assert.equal(eq.status, 200, eq.dump);
-  assert.deepEqual(eq.body.Resources.map((r: { id: string }) => r.id), [userId]);
+  assert.deepEqual(
+    eq.body.Resources.map((r: { id: string }) => r.id),
+    [userId],
+  );
   const caseExact = await stack.scim(a, 'GET', `/Users?filter=${encodeURIComponent(`${ACME}:badgeNumber eq "b-8"`)}`);
   assert.equal(caseExact.body.totalResults, 0, 'caseExact as declared');
-  const sub = await stack.scim(a, 'POST', '/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: `${ACME}:site.floor gt 1 and ${ACME}:clearance lt 2` });
+  const sub = await stack.scim(a, 'POST', '/Users/.search', {
+    schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+    filter: `${ACME}:site.floor gt 1 and ${ACME}:clearance lt 2`,
+  });
   assert.equal(sub.body.totalResults, 1, sub.dump);
   const projected = await stack.scim(a, 'GET', `/Users/${userId}?attributes=${encodeURIComponent(`${ACME}:badgeNumber`)}`);
   assert.deepEqual(projected.body[ACME], { badgeNumber: 'B-8' }, projected.dump);
@@ -126,7 +150,11 @@ test('another tenant refuses the extension in a body, and its filters match noth
   const filter = await stack.scim(b, 'GET', `/Users?filter=${encodeURIComponent(`${ACME}:badgeNumber pr`)}`);
   assert.equal(filter.status, 200, filter.dump);
   assert.equal(filter.body.totalResults, 0, filter.dump);
-  assert.equal((await stack.scim(a, 'GET', `/Users?filter=${encodeURIComponent(`${ACME}:badgeNumber pr`)}`)).body.totalResults, 1, 'while its own tenant finds the user');
+  assert.equal(
+    (await stack.scim(a, 'GET', `/Users?filter=${encodeURIComponent(`${ACME}:badgeNumber pr`)}`)).body.totalResults,
+    1,
+    'while its own tenant finds the user',
+  );
 });
 
 test('a schema the mapping reads cannot be removed, and an invalid declaration is refused naming the problem', async () => {
@@ -134,7 +162,9 @@ test('a schema the mapping reads cannot be removed, and an invalid declaration i
   assert.equal(remove.status, 409, remove.dump);
   assert.equal(remove.body.error, 'SCHEMA_IN_USE');
   assert.match(remove.body.message, /rule "badge"/);
-  const bad = await stack.admin('PUT', `/tenants/${a.name}/schemas`, [{ ...acmeSchema, id: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User' }]);
+  const bad = await stack.admin('PUT', `/tenants/${a.name}/schemas`, [
+    { ...acmeSchema, id: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User' },
+  ]);
   assert.equal(bad.status, 400, bad.dump);
   assert.equal(bad.body.error, 'INVALID_SCHEMAS');
   assert.match(bad.body.message, /schemas\[0\]\.id: .* a schema the server defines itself/);

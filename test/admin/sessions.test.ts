@@ -17,7 +17,11 @@ const cookieOf = (r: Response) => /scim_admin_session=([^;]+)/.exec(r.headers.ge
 const call = (method: string, path: string, opts: { cookie?: string; csrf?: string; body?: unknown } = {}) =>
   fetch(base + path, {
     method,
-    headers: { ...(opts.cookie ? { cookie: `scim_admin_session=${opts.cookie}` } : {}), ...(opts.csrf ? { 'x-csrf-token': opts.csrf } : {}), ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(opts.cookie ? { cookie: `scim_admin_session=${opts.cookie}` } : {}),
+      ...(opts.csrf ? { 'x-csrf-token': opts.csrf } : {}),
+      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     redirect: 'manual',
   });
@@ -32,7 +36,11 @@ test('the first account can be made only with the grant of a one-time link, whic
   const grant = cookieOf(opened)!;
   assert.match(opened.headers.get('set-cookie')!, /HttpOnly/i);
   assert.match(opened.headers.get('set-cookie')!, /SameSite=Strict/i);
-  assert.equal((await fetch(link.url, { redirect: 'manual' })).headers.get('location'), '/admin/?signin=link-expired', 'a second use is refused');
+  assert.equal(
+    (await fetch(link.url, { redirect: 'manual' })).headers.get('location'),
+    '/admin/?signin=link-expired',
+    'a second use is refused',
+  );
   const noCsrf = await call('POST', '/setup', { cookie: grant, body: { username: 'owner', password: PASSWORD } });
   assert.equal(noCsrf.status, 403, 'a session write without its CSRF token is refused');
   const session = (await (await call('GET', '/session', { cookie: grant })).json()) as { setupAllowed: boolean; csrfToken: string };
@@ -45,7 +53,10 @@ test('the first account can be made only with the grant of a one-time link, whic
   const again = await call('POST', '/setup', { body: { username: 'other', password: PASSWORD }, cookie: grant, csrf: session.csrfToken });
   assert.equal(again.status, 409, 'set-up happens once');
   const rows = await stack.store.db.selectFrom('admin_sessions').select('token_hash').execute();
-  assert.ok(rows.length > 0 && rows.every((r) => r.token_hash !== grant && /^[0-9a-f]{64}$/.test(r.token_hash)), 'sessions are stored as hashes');
+  assert.ok(
+    rows.length > 0 && rows.every((r) => r.token_hash !== grant && /^[0-9a-f]{64}$/.test(r.token_hash)),
+    'sessions are stored as hashes',
+  );
   const user = await stack.store.db.selectFrom('admin_users').selectAll().executeTakeFirstOrThrow();
   assert.match(user.password_hash, /^scrypt\$/);
   assert.ok(!user.password_hash.includes(PASSWORD));
@@ -63,7 +74,11 @@ test('a signed-in session reads the admin API and writes only with its CSRF toke
   assert.equal((await stack.admin('GET', '/tenants/csrf-a')).status, 404, 'the forged write changed nothing');
   assert.equal((await call('POST', '/tenants', { cookie, csrf: csrfToken, body: { name: 'csrf-a' } })).status, 201);
   assert.equal((await stack.admin('GET', '/tenants/csrf-a')).status, 200, 'ADMIN_TOKEN bearer auth is unchanged');
-  assert.equal((await call('DELETE', '/session', { cookie, csrf: csrfToken })).status, 204, 'signing out is a write: it carries the token too');
+  assert.equal(
+    (await call('DELETE', '/session', { cookie, csrf: csrfToken })).status,
+    204,
+    'signing out is a write: it carries the token too',
+  );
   assert.equal((await call('GET', '/tenants', { cookie })).status, 401, 'a signed-out session opens nothing');
 });
 
@@ -71,7 +86,12 @@ test('wrong passwords are refused alike for unknown names, and attempts are rate
   const limited = await startAdminStack({});
   try {
     const b = `${limited.bridge.url}/admin/api/session`;
-    const attempt = (username: string) => fetch(b, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'not the password' }) });
+    const attempt = (username: string) =>
+      fetch(b, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: 'not the password' }),
+      });
     const unknown = await attempt('nobody');
     assert.equal(unknown.status, 401);
     assert.equal(((await unknown.json()) as { error: string }).error, 'INVALID_CREDENTIALS');

@@ -6,14 +6,30 @@ import { startAdminStack } from './harness.js';
 import { freePort } from '../helpers/http.js';
 import { connectTenantShop, readShopSettings } from '../../src/sync/shops.js';
 import { checkWebhookDelivery } from '../../src/sync/inbound/delivery-check.js';
-import { createShopifyClient, createWebhookSubscription, deleteWebhookSubscription, listWebhookSubscriptions, CUSTOMER_WEBHOOK_TOPICS } from '../../src/shopify/index.js';
+import {
+  createShopifyClient,
+  createWebhookSubscription,
+  deleteWebhookSubscription,
+  listWebhookSubscriptions,
+  CUSTOMER_WEBHOOK_TOPICS,
+} from '../../src/shopify/index.js';
 
 const stack = await startAdminStack({ publicUrl: true });
 after(() => stack.close());
 
-const shopify = createShopifyClient({ shop: stack.emu.shop, baseUrl: stack.emu.url, auth: { kind: 'token', accessToken: stack.emu.accessToken } });
-const connection = () => ({ shop: stack.emu.shop, apiBaseUrl: stack.emu.url, accessToken: stack.emu.accessToken, webhookSecret: stack.emu.clientSecret });
-const settingsOf = async (id: string) => JSON.parse((await stack.store.db.selectFrom('tenants').select('settings').where('id', '=', id).executeTakeFirstOrThrow()).settings);
+const shopify = createShopifyClient({
+  shop: stack.emu.shop,
+  baseUrl: stack.emu.url,
+  auth: { kind: 'token', accessToken: stack.emu.accessToken },
+});
+const connection = () => ({
+  shop: stack.emu.shop,
+  apiBaseUrl: stack.emu.url,
+  accessToken: stack.emu.accessToken,
+  webhookSecret: stack.emu.clientSecret,
+});
+const settingsOf = async (id: string) =>
+  JSON.parse((await stack.store.db.selectFrom('tenants').select('settings').where('id', '=', id).executeTakeFirstOrThrow()).settings);
 const codes = (problems: { code: string }[]) => problems.map((p) => p.code);
 
 test('connecting a shop with an access token but no webhook secret is refused, naming the secret, and stores nothing', async () => {
@@ -30,7 +46,12 @@ test('connecting a shop with an access token but no webhook secret is refused, n
 test('shop check finds a token connection stored without its secret, and a PUT with only the secret repairs it', async () => {
   const t = await stack.tenant('legacy', { connect: false });
   // As connections made before the secret was required are stored.
-  await connectTenantShop(stack.store.db, t.id, { shop: stack.emu.shop, apiBaseUrl: stack.emu.url, accessToken: stack.emu.accessToken }, stack.box);
+  await connectTenantShop(
+    stack.store.db,
+    t.id,
+    { shop: stack.emu.shop, apiBaseUrl: stack.emu.url, accessToken: stack.emu.accessToken },
+    stack.box,
+  );
   const before = await stack.admin('POST', `/tenants/${t.name}/shop/check`);
   assert.equal(before.status, 200, before.dump);
   assert.equal(before.body.ok, false, before.dump);
@@ -39,7 +60,11 @@ test('shop check finds a token connection stored without its secret, and a PUT w
 
   const again = await stack.admin('PUT', `/tenants/${t.name}/shop`, { shop: stack.emu.shop, apiBaseUrl: stack.emu.url });
   assert.equal(again.status, 400, `keeping the stored token keeps it without a secret: ${again.dump}`);
-  const repaired = await stack.admin('PUT', `/tenants/${t.name}/shop`, { shop: stack.emu.shop, apiBaseUrl: stack.emu.url, webhookSecret: stack.emu.clientSecret });
+  const repaired = await stack.admin('PUT', `/tenants/${t.name}/shop`, {
+    shop: stack.emu.shop,
+    apiBaseUrl: stack.emu.url,
+    webhookSecret: stack.emu.clientSecret,
+  });
   assert.equal(repaired.status, 200, repaired.dump);
   assert.equal(readShopSettings(await settingsOf(t.id), stack.box)?.accessToken, stack.emu.accessToken, 'the stored token is kept');
   const after = await stack.admin('POST', `/tenants/${t.name}/shop/check`);
@@ -69,28 +94,54 @@ test('shop check verifies webhook delivery end to end: secret stored, every topi
   const broken = await stack.admin('POST', `/tenants/${t.name}/shop/check`);
   assert.equal(broken.body.ok, false, broken.dump);
   assert.deepEqual([...broken.body.webhooks.missing].sort(), ['CUSTOMERS_DELETE', 'CUSTOMERS_UPDATE']);
-  assert.deepEqual(broken.body.webhooks.elsewhere, [{ topic: 'CUSTOMERS_DELETE', uri: `https://old-scim.example.com/webhooks/shopify/${t.name}` }]);
+  assert.deepEqual(broken.body.webhooks.elsewhere, [
+    { topic: 'CUSTOMERS_DELETE', uri: `https://old-scim.example.com/webhooks/shopify/${t.name}` },
+  ]);
   const problem = broken.body.problems.find((p: { code: string }) => p.code === 'WEBHOOKS_NOT_SUBSCRIBED');
   assert.match(problem?.message ?? '', /CUSTOMERS_UPDATE/, broken.dump);
-  assert.match(problem.message, /point at https:\/\/old-scim\.example\.com\/webhooks\/shopify\/hooked instead: run `shopify-scim webhooks ensure --tenant hooked`/);
+  assert.match(
+    problem.message,
+    /point at https:\/\/old-scim\.example\.com\/webhooks\/shopify\/hooked instead: run `shopify-scim webhooks ensure --tenant hooked`/,
+  );
 });
 
 test('the signed test delivery is refused by a receiver holding another secret, and an unreachable address is a warning', async () => {
   const t = await stack.tenant('elsewhere');
-  const refused = await checkWebhookDelivery({ tenantName: t.name, shop: stack.emu.shop, publicUrl: stack.bridge.url, secret: 'not-the-stored-secret' });
+  const refused = await checkWebhookDelivery({
+    tenantName: t.name,
+    shop: stack.emu.shop,
+    publicUrl: stack.bridge.url,
+    secret: 'not-the-stored-secret',
+  });
   assert.deepEqual(refused.testDelivery, { status: 401, ok: false });
   assert.deepEqual(codes(refused.problems), ['TEST_DELIVERY_REFUSED']);
   assert.match(refused.problems[0]!.message, /refused a delivery signed with the stored secret \(401\)/);
 
   const nowhere = `http://127.0.0.1:${await freePort()}`;
-  const unreachable = await checkWebhookDelivery({ tenantName: t.name, shop: stack.emu.shop, publicUrl: nowhere, secret: stack.emu.clientSecret });
-  assert.deepEqual([unreachable.problems, codes(unreachable.warnings), unreachable.testDelivery?.ok], [[], ['TEST_DELIVERY_UNREACHABLE'], false]);
+  const unreachable = await checkWebhookDelivery({
+    tenantName: t.name,
+    shop: stack.emu.shop,
+    publicUrl: nowhere,
+    secret: stack.emu.clientSecret,
+  });
+  assert.deepEqual(
+    [unreachable.problems, codes(unreachable.warnings), unreachable.testDelivery?.ok],
+    [[], ['TEST_DELIVERY_UNREACHABLE'], false],
+  );
 });
 
 test('a PUT the shop refuses answers 422 with the reasons, and the connection stored before stays as it was', async () => {
   const t = await stack.tenant('refused');
   const before = await settingsOf(t.id);
-  const audits = async () => (await stack.store.db.selectFrom('audit_log').select('action').where('tenant_id', '=', t.id).where('action', '=', 'shop.connect').execute()).length;
+  const audits = async () =>
+    (
+      await stack.store.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('tenant_id', '=', t.id)
+        .where('action', '=', 'shop.connect')
+        .execute()
+    ).length;
   const connects = await audits();
 
   const wrong = await stack.admin('PUT', `/tenants/${t.name}/shop`, { ...connection(), accessToken: 'shpat_wrong' });

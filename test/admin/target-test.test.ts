@@ -46,7 +46,10 @@ test('a webhook target receives a signed test event that verifies with its secre
   assert.equal(rx.received.length, 1);
   const got = rx.received[0]!;
   assert.ok(verifyStandardWebhook(got.headers as Record<string, string>, got.body, secret), 'the signature verifies with the secret');
-  assert.ok(!verifyStandardWebhook(got.headers as Record<string, string>, got.body, 'whsec_' + Buffer.from('another key').toString('base64')), 'and with no other');
+  assert.ok(
+    !verifyStandardWebhook(got.headers as Record<string, string>, got.body, 'whsec_' + Buffer.from('another key').toString('base64')),
+    'and with no other',
+  );
   const event = JSON.parse(got.body);
   assert.deepEqual([event.type, event.data.tenant, event.data.targetId], ['test', 'probe', 'hooks']);
   const audit = await s.admin('GET', `/tenants/${t.name}/audit?action=target.test`);
@@ -63,7 +66,12 @@ test('a receiver that refuses or cannot be reached is explained with what to cha
   } finally {
     rx.status = 204;
   }
-  const closed = await s.admin('POST', `/tenants/${t.name}/targets`, { id: 'nowhere', kind: 'webhook', url: 'http://127.0.0.1:9/hooks', timeoutMs: 2000 });
+  const closed = await s.admin('POST', `/tenants/${t.name}/targets`, {
+    id: 'nowhere',
+    kind: 'webhook',
+    url: 'http://127.0.0.1:9/hooks',
+    timeoutMs: 2000,
+  });
   assert.equal(closed.status, 201, closed.dump);
   const r = await s.admin('POST', `/tenants/${t.name}/targets/nowhere/test`);
   assert.deepEqual([r.body.ok, r.body.status, r.body.code], [false, null, 'TARGET_NETWORK'], r.dump);
@@ -84,14 +92,24 @@ test('a SCIM target gets a probe that reads its ServiceProviderConfig and one us
   assert.match(r.body.message, /ServiceProviderConfig and a one-user read with the token .*nothing was written/);
   assert.equal((await s.scim(scimSide, 'GET', '/Users')).body.totalResults, usersBefore);
 
-  const wrong = await s.admin('PUT', `/tenants/${t.name}/targets/crm`, { id: 'crm', kind: 'scim', baseUrl: base, token: 'scim_not_a_real_token' });
+  const wrong = await s.admin('PUT', `/tenants/${t.name}/targets/crm`, {
+    id: 'crm',
+    kind: 'scim',
+    baseUrl: base,
+    token: 'scim_not_a_real_token',
+  });
   assert.equal(wrong.status, 200, wrong.dump);
   const refused = await s.admin('POST', `/tenants/${t.name}/targets/crm/test`);
   assert.deepEqual([refused.body.ok, refused.body.status], [false, 401], refused.dump);
   assert.match(refused.body.message, /refused the token: issue a new one there/);
   assert.ok(!refused.text.includes('scim_not_a_real_token'), 'the token is never echoed');
 
-  const lost = await s.admin('PUT', `/tenants/${t.name}/targets/crm`, { id: 'crm', kind: 'scim', baseUrl: `${s.bridge.url}/not-scim`, token: scimSide.token });
+  const lost = await s.admin('PUT', `/tenants/${t.name}/targets/crm`, {
+    id: 'crm',
+    kind: 'scim',
+    baseUrl: `${s.bridge.url}/not-scim`,
+    token: scimSide.token,
+  });
   assert.equal(lost.status, 200, lost.dump);
   const nowhere = await s.admin('POST', `/tenants/${t.name}/targets/crm/test`);
   assert.deepEqual([nowhere.body.ok, nowhere.body.status], [false, 404], nowhere.dump);

@@ -36,7 +36,11 @@ test('a second tenant of the same name is a 409, a name that cannot be a URL seg
 
 test('the summary shows every setting but no secret: credentials appear only as "set"', async () => {
   const t = await stack.tenant('summary');
-  const target = await stack.admin('POST', `/tenants/${t.name}/targets`, { kind: 'scim', baseUrl: 'https://other.example.com/scim/v2', token: 'remote-secret-token-123' });
+  const target = await stack.admin('POST', `/tenants/${t.name}/targets`, {
+    kind: 'scim',
+    baseUrl: 'https://other.example.com/scim/v2',
+    token: 'remote-secret-token-123',
+  });
   assert.equal(target.status, 201, target.dump);
   const r = await stack.admin('GET', `/tenants/${t.name}`);
   assert.equal(r.status, 200, r.dump);
@@ -48,9 +52,11 @@ test('the summary shows every setting but no secret: credentials appear only as 
   assert.equal(r.body.mapping.preset, 'default');
   assert.equal(r.body.policies.policies.deprovision, 'tag');
   assert.deepEqual(r.body.tokens, { active: 1, revoked: 0 });
-  for (const secret of [stack.emu.accessToken, 'remote-secret-token-123', t.token]) assert.ok(!r.text.includes(secret), `a secret leaked into the summary: ${r.dump}`);
+  for (const secret of [stack.emu.accessToken, 'remote-secret-token-123', t.token])
+    assert.ok(!r.text.includes(secret), `a secret leaked into the summary: ${r.dump}`);
   const stored = await stack.store.db.selectFrom('tenants').select('settings').where('id', '=', t.id).executeTakeFirstOrThrow();
-  for (const secret of [stack.emu.accessToken, 'remote-secret-token-123']) assert.ok(!stored.settings.includes(secret), 'secrets are sealed at rest');
+  for (const secret of [stack.emu.accessToken, 'remote-secret-token-123'])
+    assert.ok(!stored.settings.includes(secret), 'secrets are sealed at rest');
 });
 
 test('a token is shown once when issued, listed by prefix after, and revoking it locks its client out', async () => {
@@ -59,7 +65,11 @@ test('a token is shown once when issued, listed by prefix after, and revoking it
   assert.equal(issued.status, 201, issued.dump);
   assert.match(issued.body.token, /^scim_/);
   const listed = await stack.admin('GET', `/tenants/${t.name}/tokens`);
-  assert.deepEqual(listed.body.tokens.map((c: { label: string }) => c.label), ['idp', 'entra'], listed.dump);
+  assert.deepEqual(
+    listed.body.tokens.map((c: { label: string }) => c.label),
+    ['idp', 'entra'],
+    listed.dump,
+  );
   assert.ok(!listed.text.includes(issued.body.token), 'the list never shows a token');
   const entra = { ...t, token: issued.body.token as string };
   assert.equal((await stack.scim(entra, 'GET', '/Users')).status, 200);
@@ -80,7 +90,10 @@ test('a token needs a label', async () => {
 test('a new token comes with curl and fetch examples that, pasted as they are, create a user', async () => {
   const byCurl = await stack.tenant('paste-curl');
   const byFetch = await stack.tenant('paste-fetch');
-  for (const [t, kind] of [[byCurl, 'curl'], [byFetch, 'fetch']] as const) {
+  for (const [t, kind] of [
+    [byCurl, 'curl'],
+    [byFetch, 'fetch'],
+  ] as const) {
     const issued = await stack.admin('POST', `/tenants/${t.name}/tokens`, { label: 'signup form' });
     assert.equal(issued.status, 201, issued.dump);
     const snippet: string = issued.body.examples[kind];

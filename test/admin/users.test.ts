@@ -37,7 +37,12 @@ before(async () => {
   await make('katherine', t, person('kjohnson@example.com', 'Katherine', 'Johnson'));
   await make('edsger', t, person('edsger@example.com', 'Edsger', 'Dijkstra'));
   await make('nameless', t, { schemas: [USER], userName: 'bjensen' });
-  await make('bad-email', t, { schemas: [USER], userName: 'ada.l', name: { givenName: 'Ada', familyName: 'L' }, emails: [{ value: 'not an address' }] });
+  await make('bad-email', t, {
+    schemas: [USER],
+    userName: 'ada.l',
+    name: { givenName: 'Ada', familyName: 'L' },
+    emails: [{ value: 'not an address' }],
+  });
   await make('waiting', other, person('ada.other@example.com', 'Ada', 'Other'));
   for (const k of ['ada', 'grace', 'alan', 'katherine', 'edsger'])
     await s.until(`${k} synced`, async () => (await s.scim(t, 'GET', `/Users/${ids[k]}`)).body?.[SHOPIFY_EXT]?.syncState === 'synced');
@@ -72,7 +77,11 @@ test('syncState and errorCode filter the list, and the cursor pages through ever
   assert.deepEqual(names(await list('?syncState=failed&errorCode=CUSTOMER_NEEDS_IDENTITY')), ['bjensen']);
   assert.deepEqual(names(await list('?errorCode=EMAIL_INVALID')), ['ada.l']);
   assert.equal((await list('?syncState=synced')).body.total, 5);
-  assert.deepEqual(names(await list('?syncState=pending', other)), ['ada.other@example.com'], 'a tenant without a shop keeps its users pending');
+  assert.deepEqual(
+    names(await list('?syncState=pending', other)),
+    ['ada.other@example.com'],
+    'a tenant without a shop keeps its users pending',
+  );
   assert.deepEqual(names(await list('?syncState=pending')), []);
 
   const seen: string[] = [];
@@ -86,7 +95,15 @@ test('syncState and errorCode filter the list, and the cursor pages through ever
     cursor = r.body.next;
     if (!cursor) break;
   }
-  assert.deepEqual(seen, ['ada.l', 'ada.lovelace@example.com', 'alan.turing@example.com', 'bjensen', 'edsger@example.com', 'g.hopper', 'kjohnson@example.com']);
+  assert.deepEqual(seen, [
+    'ada.l',
+    'ada.lovelace@example.com',
+    'alan.turing@example.com',
+    'bjensen',
+    'edsger@example.com',
+    'g.hopper',
+    'kjohnson@example.com',
+  ]);
 });
 
 test('bad search input is a 400 with the admin error body naming the parameter', async () => {
@@ -120,16 +137,36 @@ test("a user's page shows its SCIM resource as the SCIM API does, beside the cus
   assert.ok(customer);
   assert.equal(r.body.link.customerId, customer.id);
   assert.equal(r.body.link.syncState, 'synced');
-  assert.deepEqual([r.body.customer.id, r.body.customer.email, r.body.customer.firstName, r.body.customer.lastName], [customer.id, customer.email, 'Ada', 'Lovelace']);
+  assert.deepEqual(
+    [r.body.customer.id, r.body.customer.email, r.body.customer.firstName, r.body.customer.lastName],
+    [customer.id, customer.email, 'Ada', 'Lovelace'],
+  );
   assert.equal(r.body.customerNote, null);
   const actions = (r.body.history as { action: string; actorLabel: string }[]).map((h) => [h.action, h.actorLabel]);
-  assert.deepEqual(actions, [['shopify.customer.created', 'Sync engine'], ['user.create', 'SCIM client "idp"']], 'newest first');
-  assert.deepEqual((r.body.jobs as { kind: string; state: string }[]).map((j) => [j.kind, j.state]), [['user.sync', 'done']]);
+  assert.deepEqual(
+    actions,
+    [
+      ['shopify.customer.created', 'Sync engine'],
+      ['user.create', 'SCIM client "idp"'],
+    ],
+    'newest first',
+  );
+  assert.deepEqual(
+    (r.body.jobs as { kind: string; state: string }[]).map((j) => [j.kind, j.state]),
+    [['user.sync', 'done']],
+  );
 
   const failed = await s.admin('GET', `/tenants/${t.name}/users/${ids.nameless}`);
   assert.equal(failed.status, 200, failed.dump);
-  assert.deepEqual([failed.body.customer, failed.body.link.syncState, failed.body.link.syncErrorCode], [null, 'failed', 'CUSTOMER_NEEDS_IDENTITY']);
-  assert.equal(failed.body.resource[SHOPIFY_EXT].syncErrorCode, 'CUSTOMER_NEEDS_IDENTITY', 'the resource carries the code as SCIM shows it');
+  assert.deepEqual(
+    [failed.body.customer, failed.body.link.syncState, failed.body.link.syncErrorCode],
+    [null, 'failed', 'CUSTOMER_NEEDS_IDENTITY'],
+  );
+  assert.equal(
+    failed.body.resource[SHOPIFY_EXT].syncErrorCode,
+    'CUSTOMER_NEEDS_IDENTITY',
+    'the resource carries the code as SCIM shows it',
+  );
   assert.match(failed.body.customerNote, /not taken/);
   assert.deepEqual(failed.body.resource, (await s.scim(t, 'GET', `/Users/${ids.nameless}`)).body);
 
@@ -138,7 +175,7 @@ test("a user's page shows its SCIM resource as the SCIM API does, beside the cus
   assert.match(waiting.body.customerNote, /no customer is linked yet/);
 });
 
-test("a user is found only through its own tenant, and an unknown id is a 404 that names it", async () => {
+test('a user is found only through its own tenant, and an unknown id is a 404 that names it', async () => {
   const cross = await s.admin('GET', `/tenants/${t.name}/users/${ids.waiting}`);
   assert.deepEqual([cross.status, cross.body.error], [404, 'NOT_FOUND'], cross.dump);
   assert.ok(!cross.text.includes('ada.other'), 'nothing of the other tenant leaks');
@@ -163,12 +200,18 @@ test('"sync now" queues a sync that writes the user to Shopify again, is audited
   const detail = await s.until('the user synced again', async () => {
     const d = await s.admin('GET', `/tenants/${t.name}/users/${ids.alan}`);
     // the run records the user's link, then the worker its job: wait for both
-    return d.body.link.syncState === 'synced' && d.body.jobs.some((j: { id: number; state: string }) => j.id === r.body.jobId && j.state === 'done') ? d : undefined;
+    return d.body.link.syncState === 'synced' &&
+      d.body.jobs.some((j: { id: number; state: string }) => j.id === r.body.jobId && j.state === 'done')
+      ? d
+      : undefined;
   });
   const resync = detail.body.history.find((h: { action: string }) => h.action === 'user.resync');
   assert.ok(resync, detail.dump);
   assert.deepEqual([resync.actor, resync.detail.job], ['admin', r.body.jobId]);
-  assert.ok(detail.body.jobs.some((j: { id: number; state: string }) => j.id === r.body.jobId && j.state === 'done'), detail.dump);
+  assert.ok(
+    detail.body.jobs.some((j: { id: number; state: string }) => j.id === r.body.jobId && j.state === 'done'),
+    detail.dump,
+  );
 
   const count = async () => (await s.store.db.selectFrom('outbox_jobs').select('id').execute()).length;
   const n = await count();
@@ -183,7 +226,9 @@ test('each user Shopify could not take is listed with its reason and a fix namin
   const r = await s.admin('GET', `/tenants/${t.name}/sync-failures`);
   assert.equal(r.status, 200, r.dump);
   assert.equal(r.body.total, 2);
-  const by = Object.fromEntries((r.body.failures as { user: { userName: string; syncErrorCode: string }; fix: any }[]).map((f) => [f.user.userName, f]));
+  const by = Object.fromEntries(
+    (r.body.failures as { user: { userName: string; syncErrorCode: string }; fix: any }[]).map((f) => [f.user.userName, f]),
+  );
   const email = by['ada.l'];
   assert.equal(email.user.syncErrorCode, 'EMAIL_INVALID');
   assert.deepEqual([email.fix.where, email.fix.field], ['attribute', 'email']);
@@ -191,13 +236,18 @@ test('each user Shopify could not take is listed with its reason and a fix namin
   assert.match(email.fix.hint, /e-mail|email/i);
   const nameless = by.bjensen;
   assert.equal(nameless.user.syncErrorCode, 'CUSTOMER_NEEDS_IDENTITY');
-  assert.deepEqual(
-    nameless.fix.rules.map((x: { id: string; source: string }) => [x.id, x.source]).sort(),
-    [['email', 'emails.value'], ['first-name', 'name.givenName'], ['last-name', 'name.familyName'], ['phone', 'phoneNumbers[primary eq true].value']],
-  );
+  assert.deepEqual(nameless.fix.rules.map((x: { id: string; source: string }) => [x.id, x.source]).sort(), [
+    ['email', 'emails.value'],
+    ['first-name', 'name.givenName'],
+    ['last-name', 'name.familyName'],
+    ['phone', 'phoneNumbers[primary eq true].value'],
+  ]);
   assert.match(nameless.fix.hint, /name, an e-mail address or a phone number/);
   const one = await s.admin('GET', `/tenants/${t.name}/sync-failures?q=bjensen`);
-  assert.deepEqual(one.body.failures.map((f: { user: { userName: string } }) => f.user.userName), ['bjensen']);
+  assert.deepEqual(
+    one.body.failures.map((f: { user: { userName: string } }) => f.user.userName),
+    ['bjensen'],
+  );
   const bad = await s.admin('GET', `/tenants/${t.name}/sync-failures?limit=-1`);
   assert.deepEqual([bad.status, bad.body.error], [400, 'BAD_REQUEST']);
   const foreign = await s.admin('GET', `/tenants/${other.name}/sync-failures`);
@@ -212,16 +262,30 @@ test('every refusal code gets its own fix, and "retry all" queues every held use
   assert.equal((await s.admin('PUT', `/tenants/${t.name}/mapping`, strict)).status, 200);
   const held = s.emu.control.createCustomer({ email: 'shop.made@example.com', firstName: 'Made' }).customer!.id;
   const taken = idOf(await s.scim(t, 'POST', '/Users', person('shop.made@example.com', 'Sam', 'Made')));
-  const phone = idOf(await s.scim(t, 'POST', '/Users', { ...person('phoney@example.com', 'Phil', 'Oney'), phoneNumbers: [{ value: '+10005550100', type: 'mobile', primary: true }] }));
+  const phone = idOf(
+    await s.scim(t, 'POST', '/Users', {
+      ...person('phoney@example.com', 'Phil', 'Oney'),
+      phoneNumbers: [{ value: '+10005550100', type: 'mobile', primary: true }],
+    }),
+  );
   const locale = idOf(await s.scim(t, 'POST', '/Users', { ...person('locale@example.com', 'Lo', 'Cale'), locale: 'not a locale at all' }));
   const r = await s.admin('GET', `/tenants/${t.name}/sync-failures?limit=200`);
-  const fix = (id: string) => (r.body.failures as { user: { id: string; syncErrorCode: string }; fix: any }[]).find((f) => f.user.id === id);
+  const fix = (id: string) =>
+    (r.body.failures as { user: { id: string; syncErrorCode: string }; fix: any }[]).find((f) => f.user.id === id);
   assert.deepEqual([fix(taken)?.user.syncErrorCode, fix(taken)?.fix.where], ['EMAIL_TAKEN', 'policies'], r.dump);
   assert.match(fix(taken)!.fix.hint, /turn adoption on in the policies/);
-  assert.deepEqual([fix(phone)?.user.syncErrorCode, fix(phone)?.fix.where, fix(phone)?.fix.field], ['PHONE_INVALID', 'attribute', 'phone'], r.dump);
+  assert.deepEqual(
+    [fix(phone)?.user.syncErrorCode, fix(phone)?.fix.where, fix(phone)?.fix.field],
+    ['PHONE_INVALID', 'attribute', 'phone'],
+    r.dump,
+  );
   assert.ok(fix(phone)!.fix.attributes.includes('phoneNumbers[primary eq true].value'), r.dump);
   assert.match(fix(phone)!.fix.hint, /country code/);
-  assert.deepEqual([fix(locale)?.user.syncErrorCode, fix(locale)?.fix.where, fix(locale)?.fix.field], ['INVALID_VALUE', 'attribute', 'locale'], r.dump);
+  assert.deepEqual(
+    [fix(locale)?.user.syncErrorCode, fix(locale)?.fix.where, fix(locale)?.fix.field],
+    ['INVALID_VALUE', 'attribute', 'locale'],
+    r.dump,
+  );
   assert.deepEqual(fix(locale)!.fix.rules, [{ id: 'locale', source: 'locale', target: 'locale' }]);
   const codes = Object.fromEntries((r.body.byCode as { code: string; count: number }[]).map((c) => [c.code, c.count]));
   assert.equal(codes.EMAIL_TAKEN, 1, r.dump);
@@ -240,7 +304,10 @@ test('every refusal code gets its own fix, and "retry all" queues every held use
   assert.equal(retry.status, 202, retry.dump);
   assert.ok(retry.body.queued >= 3, retry.dump);
   const audit = await s.admin('GET', `/tenants/${t.name}/audit?action=sync-failures.retry`);
-  assert.deepEqual(audit.body.entries.map((e: { actor: string; detail: { queued: number } }) => [e.actor, e.detail.queued]), [['admin', retry.body.queued]]);
+  assert.deepEqual(
+    audit.body.entries.map((e: { actor: string; detail: { queued: number } }) => [e.actor, e.detail.queued]),
+    [['admin', retry.body.queued]],
+  );
   const none = await s.admin('POST', `/tenants/${other.name}/sync-failures/retry`);
   assert.deepEqual([none.status, none.body.queued], [202, 0], 'a tenant without failures queues nothing');
   await s.until('the retried users to be decided again', async () => (await list('?syncState=pending')).body.total === 0);

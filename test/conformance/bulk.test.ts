@@ -25,7 +25,11 @@ describe('Bulk: references between operations', () => {
   after(async () => h.close());
 
   it('creates a user and then a group that references it by bulkId, as RFC 7644 §3.7.2 shows', async () => {
-    const r = await h.req('POST', '/Bulk', bulk([postUser('qwerty', 'alice@bulk.test'), postGroup('ytrewq', 'Tour Guides', ['bulkId:qwerty'])]));
+    const r = await h.req(
+      'POST',
+      '/Bulk',
+      bulk([postUser('qwerty', 'alice@bulk.test'), postGroup('ytrewq', 'Tour Guides', ['bulkId:qwerty'])]),
+    );
     assert.equal(r.status, 200, r.dump);
     assertScimJson(r);
     assert.deepEqual(r.body.schemas, [URN.bulkResponse], r.dump);
@@ -45,7 +49,14 @@ describe('Bulk: references between operations', () => {
   it('resolves a forward reference: the group comes first and waits for the user created after it', async () => {
     const r = await h.req('POST', '/Bulk', bulk([postGroup('g1', 'Forward', ['bulkId:u1']), postUser('u1', 'bob@bulk.test')]));
     assert.equal(r.status, 200, r.dump);
-    assert.deepEqual(r.body.Operations.map((o: any) => [o.bulkId, o.status]), [['g1', '201'], ['u1', '201']], 'results keep request order');
+    assert.deepEqual(
+      r.body.Operations.map((o: any) => [o.bulkId, o.status]),
+      [
+        ['g1', '201'],
+        ['u1', '201'],
+      ],
+      'results keep request order',
+    );
     const userId = r.body.Operations[1].location.split('/').pop();
     assert.deepEqual(await memberIds(h, r.body.Operations[0].location.split('/').pop()), [userId]);
   });
@@ -85,19 +96,36 @@ describe('Bulk: references between operations', () => {
         postGroup('late', 'Created Second', []),
       ]),
     );
-    assert.deepEqual(r.body.Operations.map((o: any) => o.status), ['200', '201'], r.dump);
+    assert.deepEqual(
+      r.body.Operations.map((o: any) => o.status),
+      ['200', '201'],
+      r.dump,
+    );
     const g = await h.req('GET', r.body.Operations[1].location.replace(ORIGIN, ''));
     assert.equal(g.body.displayName, 'Renamed Later', g.dump);
   });
 
   it('reports circular references as 409 for each operation in the cycle and creates neither', async () => {
     const before = (await h.req('GET', '/Groups?count=0')).body.totalResults;
-    const r = await h.req('POST', '/Bulk', bulk([postGroup('ga', 'Cycle A', []), postGroup('gb', 'Cycle B', [])].map((op, i) => ({
-      ...op,
-      data: { ...op.data, members: [{ type: 'Group', value: i === 0 ? 'bulkId:gb' : 'bulkId:ga' }] },
-    }))));
+    const r = await h.req(
+      'POST',
+      '/Bulk',
+      bulk(
+        [postGroup('ga', 'Cycle A', []), postGroup('gb', 'Cycle B', [])].map((op, i) => ({
+          ...op,
+          data: { ...op.data, members: [{ type: 'Group', value: i === 0 ? 'bulkId:gb' : 'bulkId:ga' }] },
+        })),
+      ),
+    );
     assert.equal(r.status, 200, r.dump);
-    assert.deepEqual(r.body.Operations.map((o: any) => [o.bulkId, o.status]), [['ga', '409'], ['gb', '409']], r.dump);
+    assert.deepEqual(
+      r.body.Operations.map((o: any) => [o.bulkId, o.status]),
+      [
+        ['ga', '409'],
+        ['gb', '409'],
+      ],
+      r.dump,
+    );
     for (const o of r.body.Operations) assert.deepEqual(o.response.schemas, [URN.error], r.dump);
     assert.equal((await h.req('GET', '/Groups?count=0')).body.totalResults, before);
   });
@@ -132,11 +160,24 @@ describe('Bulk: errors, failOnErrors and limits', () => {
     const r = await h.req(
       'POST',
       '/Bulk',
-      bulk([postUser('a', 'one@bulk.test'), postUser('b', 'one@bulk.test'), { method: 'DELETE', path: '/Users/00000000-0000-0000-0000-000000000000' }, postUser('c', 'two@bulk.test')]),
+      bulk([
+        postUser('a', 'one@bulk.test'),
+        postUser('b', 'one@bulk.test'),
+        { method: 'DELETE', path: '/Users/00000000-0000-0000-0000-000000000000' },
+        postUser('c', 'two@bulk.test'),
+      ]),
     );
     assert.equal(r.status, 200, r.dump);
-    assert.deepEqual(r.body.Operations.map((o: any) => o.status), ['201', '409', '404', '201'], r.dump);
-    assert.deepEqual(r.body.Operations[1].response, { schemas: [URN.error], status: '409', scimType: 'uniqueness', detail: r.body.Operations[1].response.detail }, r.dump);
+    assert.deepEqual(
+      r.body.Operations.map((o: any) => o.status),
+      ['201', '409', '404', '201'],
+      r.dump,
+    );
+    assert.deepEqual(
+      r.body.Operations[1].response,
+      { schemas: [URN.error], status: '409', scimType: 'uniqueness', detail: r.body.Operations[1].response.detail },
+      r.dump,
+    );
   });
 
   it('stops after failOnErrors errors and does not run the rest', async () => {
@@ -146,7 +187,11 @@ describe('Bulk: errors, failOnErrors and limits', () => {
       bulk([postUser('a', 'three@bulk.test'), postUser('b', 'three@bulk.test'), postUser('c', 'four@bulk.test')], { failOnErrors: 1 }),
     );
     assert.equal(r.status, 200, r.dump);
-    assert.deepEqual(r.body.Operations.map((o: any) => o.status), ['201', '409'], r.dump);
+    assert.deepEqual(
+      r.body.Operations.map((o: any) => o.status),
+      ['201', '409'],
+      r.dump,
+    );
     const four = await h.req('GET', `/Users?filter=${encodeURIComponent('userName eq "four@bulk.test"')}`);
     assert.equal(four.body.totalResults, 0, 'the operation after the stop never ran');
   });
@@ -174,23 +219,47 @@ describe('Bulk: errors, failOnErrors and limits', () => {
   });
 
   it('refuses a POST operation without a bulkId, and reports bad methods and paths per operation', async () => {
-    assertError(await h.req('POST', '/Bulk', bulk([{ method: 'POST', path: '/Users', data: userBody('nobulkid@bulk.test') }])), 400, 'invalidSyntax');
-    const r = await h.req('POST', '/Bulk', bulk([{ method: 'GET', path: '/Users' }, { method: 'DELETE', path: '/Schemas/x' }]));
+    assertError(
+      await h.req('POST', '/Bulk', bulk([{ method: 'POST', path: '/Users', data: userBody('nobulkid@bulk.test') }])),
+      400,
+      'invalidSyntax',
+    );
+    const r = await h.req(
+      'POST',
+      '/Bulk',
+      bulk([
+        { method: 'GET', path: '/Users' },
+        { method: 'DELETE', path: '/Schemas/x' },
+      ]),
+    );
     assert.equal(r.status, 200, r.dump);
-    assert.deepEqual(r.body.Operations.map((o: any) => o.status), ['400', '400'], r.dump);
+    assert.deepEqual(
+      r.body.Operations.map((o: any) => o.status),
+      ['400', '400'],
+      r.dump,
+    );
   });
 
-  it('honours an operation\'s version as If-Match', async () => {
+  it("honours an operation's version as If-Match", async () => {
     const u = await createUser(h, userBody('versioned@bulk.test'));
     const r = await h.req(
       'POST',
       '/Bulk',
       bulk([
         { method: 'PATCH', path: `/Users/${u.id}`, version: 'W/"999"', data: patchOp({ op: 'replace', path: 'title', value: 'stale' }) },
-        { method: 'PATCH', path: `/Users/${u.id}`, version: u.meta.version, data: patchOp({ op: 'replace', path: 'title', value: 'fresh' }) },
+        {
+          method: 'PATCH',
+          path: `/Users/${u.id}`,
+          version: u.meta.version,
+          data: patchOp({ op: 'replace', path: 'title', value: 'fresh' }),
+        },
       ]),
     );
-    assert.deepEqual(r.body.Operations.map((o: any) => o.status), ['412', '200'], r.dump);
+    assert.deepEqual(
+      r.body.Operations.map((o: any) => o.status),
+      ['412', '200'],
+      r.dump,
+    );
     assert.equal((await h.req('GET', `/Users/${u.id}`)).body.title, 'fresh');
   });
 });

@@ -29,15 +29,22 @@ describe('Custom application: sign-up form', () => {
   });
 
   it('creates a customer from a fetch-style POST with application/scim+json and a charset', async () => {
-    const r = await h.req('POST', '/Users', { schemas: [URN.user], ...signUp('max@shop.test', 'Max', 'Roe') }, {
-      'content-type': 'application/scim+json; charset=utf-8',
-      accept: 'application/scim+json',
-    });
+    const r = await h.req(
+      'POST',
+      '/Users',
+      { schemas: [URN.user], ...signUp('max@shop.test', 'Max', 'Roe') },
+      {
+        'content-type': 'application/scim+json; charset=utf-8',
+        accept: 'application/scim+json',
+      },
+    );
     assertCreated(h, r, 'Users');
   });
 
   it('takes a JSON body from a fetch that forgot the Content-Type header (sent as text/plain)', async () => {
-    const r = await h.req('POST', '/Users', JSON.stringify(signUp('plain@shop.test', 'Pl', 'Ain')), { 'content-type': 'text/plain;charset=UTF-8' });
+    const r = await h.req('POST', '/Users', JSON.stringify(signUp('plain@shop.test', 'Pl', 'Ain')), {
+      'content-type': 'text/plain;charset=UTF-8',
+    });
     assertCreated(h, r, 'Users');
   });
 
@@ -57,13 +64,20 @@ describe('Custom application: sign-up form', () => {
   });
 
   it('ignores fields the form adds that SCIM does not define', async () => {
-    const r = await h.req('POST', '/Users', signUp('extra@shop.test', 'Ex', 'Tra', { newsletter: true, acceptsTerms: 'yes', utm_source: 'ad' }));
+    const r = await h.req(
+      'POST',
+      '/Users',
+      signUp('extra@shop.test', 'Ex', 'Tra', { newsletter: true, acceptsTerms: 'yes', utm_source: 'ad' }),
+    );
     assertCreated(h, r, 'Users');
     assert.equal(r.body.newsletter, undefined, r.dump);
   });
 
   it('accepts a schemas list naming an unknown extension it sends no data for, and refuses one it does send data for', async () => {
-    const quiet = await h.req('POST', '/Users', { schemas: [URN.user, 'urn:example:signup:1.0'], ...signUp('quiet@shop.test', 'Qu', 'Iet') });
+    const quiet = await h.req('POST', '/Users', {
+      schemas: [URN.user, 'urn:example:signup:1.0'],
+      ...signUp('quiet@shop.test', 'Qu', 'Iet'),
+    });
     assertCreated(h, quiet, 'Users');
     const loud = await h.req('POST', '/Users', {
       schemas: [URN.user, 'urn:example:signup:1.0'],
@@ -79,10 +93,14 @@ describe('Custom application: sign-up form', () => {
   });
 
   it('refuses malformed JSON with 400 invalidSyntax', async () => {
-    assertError(await h.req('POST', '/Users', '{"userName": "half@shop.test"', { 'content-type': 'application/json' }), 400, 'invalidSyntax');
+    assertError(
+      await h.req('POST', '/Users', '{"userName": "half@shop.test"', { 'content-type': 'application/json' }),
+      400,
+      'invalidSyntax',
+    );
   });
 
-  it('answers a missing or wrong token with 401, and a valid token at another tenant\'s URL with 404, whether that tenant exists or not', async () => {
+  it("answers a missing or wrong token with 401, and a valid token at another tenant's URL with 404, whether that tenant exists or not", async () => {
     assertError(await h.reqAs(undefined, 'POST', '/Users', signUp('anon@shop.test', 'An', 'On')), 401);
     assertError(await h.reqAs('scim_not-a-real-token', 'POST', '/Users', signUp('anon@shop.test', 'An', 'On')), 401);
     const unknown = await h.req('POST', '/scim/v2/someone-else/Users', signUp('cross@shop.test', 'Cr', 'Oss'));
@@ -105,7 +123,12 @@ describe('Custom application: sign-up form', () => {
 
   it('lets the site close an account with PATCH active false, answering 200 and the user', async () => {
     const c = await h.req('POST', '/Users', signUp('close@shop.test', 'Clo', 'Se'));
-    const r = await h.req('PATCH', `/Users/${c.body.id}`, { Operations: [{ op: 'replace', path: 'active', value: false }] }, { 'content-type': 'application/json' });
+    const r = await h.req(
+      'PATCH',
+      `/Users/${c.body.id}`,
+      { Operations: [{ op: 'replace', path: 'active', value: false }] },
+      { 'content-type': 'application/json' },
+    );
     assert.equal(r.status, 200, r.dump);
     assertScimJson(r);
     assert.equal(r.body.active, false, r.dump);

@@ -4,7 +4,18 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { userBody, type ScimHarness } from '../helpers/scim.js';
 import { randomUUID } from 'node:crypto';
-import { URN, ORIGIN, withFilter, patchOp, assertError, assertList, assertScimJson, createUser, createGroup, startSuite } from './support.js';
+import {
+  URN,
+  ORIGIN,
+  withFilter,
+  patchOp,
+  assertError,
+  assertList,
+  assertScimJson,
+  createUser,
+  createGroup,
+  startSuite,
+} from './support.js';
 
 const CHARACTERISTICS = ['name', 'type', 'multiValued', 'description', 'required', 'caseExact', 'mutability', 'returned', 'uniqueness'];
 
@@ -78,9 +89,17 @@ describe('Discovery: ServiceProviderConfig advertises what the server does', () 
     for (const n of ['zed', 'amy', 'kim']) await createUser(h, userBody(`${n}@sort.test`));
     const f = withFilter('userName ew "@sort.test"');
     const asc = await h.req('GET', `/Users${f}&sortBy=userName`);
-    assert.deepEqual(assertList(asc, 3).map((u) => u.userName), ['amy@sort.test', 'kim@sort.test', 'zed@sort.test'], asc.dump);
+    assert.deepEqual(
+      assertList(asc, 3).map((u) => u.userName),
+      ['amy@sort.test', 'kim@sort.test', 'zed@sort.test'],
+      asc.dump,
+    );
     const desc = await h.req('GET', `/Users${f}&sortBy=name.givenName&sortOrder=descending`);
-    assert.deepEqual(assertList(desc, 3).map((u) => u.userName), ['zed@sort.test', 'kim@sort.test', 'amy@sort.test'], desc.dump);
+    assert.deepEqual(
+      assertList(desc, 3).map((u) => u.userName),
+      ['zed@sort.test', 'kim@sort.test', 'amy@sort.test'],
+      desc.dump,
+    );
   });
 
   it('filter: a page never holds more than maxResults, whatever count asks for', async () => {
@@ -89,9 +108,19 @@ describe('Discovery: ServiceProviderConfig advertises what the server does', () 
     const row = await h.store.db.selectFrom('users').selectAll().where('id', '=', seed.id).executeTakeFirstOrThrow();
     const copies = Array.from({ length: spc.filter.maxResults + 4 }, (_, i) => {
       const userName = `bulk.${i}@max.test`;
-      return { ...row, id: randomUUID(), user_name: userName, user_name_lc: userName, data: JSON.stringify({ ...JSON.parse(row.data), userName }) };
+      return {
+        ...row,
+        id: randomUUID(),
+        user_name: userName,
+        user_name_lc: userName,
+        data: JSON.stringify({ ...JSON.parse(row.data), userName }),
+      };
     });
-    for (let i = 0; i < copies.length; i += 200) await h.store.db.insertInto('users').values(copies.slice(i, i + 200)).execute();
+    for (let i = 0; i < copies.length; i += 200)
+      await h.store.db
+        .insertInto('users')
+        .values(copies.slice(i, i + 200))
+        .execute();
     const r = await h.req('GET', `/Users${withFilter('userName ew "@max.test"', '&count=5000&attributes=userName')}`);
     const page = assertList(r, spc.filter.maxResults + 5);
     assert.equal(page.length, spc.filter.maxResults, `itemsPerPage ${r.body.itemsPerPage}`);
@@ -175,7 +204,8 @@ describe('Discovery: Schemas describe attributes as the server treats them', () 
   it('gives every attribute and sub-attribute all RFC 7643 §7 characteristics', () => {
     const check = (a: AttrDoc, where: string) => {
       for (const c of CHARACTERISTICS) assert.ok(c in a, `${where}.${a.name} lacks ${c}`);
-      if (a.type === 'complex') assert.ok(Array.isArray(a.subAttributes) && a.subAttributes.length > 0, `${where}.${a.name} has subAttributes`);
+      if (a.type === 'complex')
+        assert.ok(Array.isArray(a.subAttributes) && a.subAttributes.length > 0, `${where}.${a.name} has subAttributes`);
       for (const s of a.subAttributes ?? []) check(s, `${where}.${a.name}`);
     };
     for (const [id, s] of schemas) for (const a of s.attributes) check(a, id);
@@ -183,7 +213,15 @@ describe('Discovery: Schemas describe attributes as the server treats them', () 
 
   it('describes the Shopify extension as maintained by the server: every attribute readOnly', () => {
     const ext = schemas.get(URN.shopify)!;
-    assert.deepEqual(ext.attributes.map((a) => a.name).sort(), ['customerId', 'lastAttemptAt', 'lastSyncedAt', 'syncError', 'syncErrorCode', 'syncState', 'tags']);
+    assert.deepEqual(ext.attributes.map((a) => a.name).sort(), [
+      'customerId',
+      'lastAttemptAt',
+      'lastSyncedAt',
+      'syncError',
+      'syncErrorCode',
+      'syncState',
+      'tags',
+    ]);
     for (const a of ext.attributes) assert.equal(a.mutability, 'readOnly', a.name);
   });
 
@@ -198,11 +236,23 @@ describe('Discovery: Schemas describe attributes as the server treats them', () 
       const r = await h.req('PATCH', `/Users/${user.id}`, patchOp({ op: 'replace', path, value: path.endsWith('tags') ? ['x'] : 'x' }));
       assertError(r, 400, 'mutability');
     }
-    assertError(await h.req('PATCH', `/Users/${user.id}`, patchOp({ op: 'replace', path: URN.shopify, value: { customerId: 'gid://shopify/Customer/1' } })), 400, 'mutability');
+    assertError(
+      await h.req(
+        'PATCH',
+        `/Users/${user.id}`,
+        patchOp({ op: 'replace', path: URN.shopify, value: { customerId: 'gid://shopify/Customer/1' } }),
+      ),
+      400,
+      'mutability',
+    );
   });
 
   it('ignores readOnly attributes in a POST body, the Shopify extension included', async () => {
-    const r = await h.req('POST', '/Users', userBody('ro.post@discovery.test', { [URN.shopify]: { customerId: 'gid://shopify/Customer/9', syncState: 'synced' } }));
+    const r = await h.req(
+      'POST',
+      '/Users',
+      userBody('ro.post@discovery.test', { [URN.shopify]: { customerId: 'gid://shopify/Customer/9', syncState: 'synced' } }),
+    );
     assert.equal(r.status, 201, r.dump);
     assert.equal(r.body[URN.shopify], undefined, r.dump);
     assert.ok(!r.body.schemas.includes(URN.shopify), r.dump);
@@ -247,7 +297,10 @@ describe('Discovery: Schemas describe attributes as the server treats them', () 
   it('describes Group.members with value, $ref, display (readOnly) and type', () => {
     const members = attr(URN.group, 'members');
     assert.equal(members.multiValued, true);
-    assert.deepEqual(members.subAttributes!.map((s) => s.name), ['value', '$ref', 'display', 'type']);
+    assert.deepEqual(
+      members.subAttributes!.map((s) => s.name),
+      ['value', '$ref', 'display', 'type'],
+    );
     assert.equal(members.subAttributes!.find((s) => s.name === 'display')!.mutability, 'readOnly');
     const groups = attr(URN.user, 'groups');
     assert.equal(groups.mutability, 'readOnly');
@@ -269,7 +322,11 @@ describe('Search with POST /.search', () => {
   const search = (body: Record<string, unknown>) => ({ schemas: [URN.searchRequest], ...body });
 
   it('searches Users with a SearchRequest: filter, attributes, startIndex and count', async () => {
-    const r = await h.req('POST', '/Users/.search', search({ filter: 'userName ew "@search.test"', attributes: ['userName'], sortBy: 'userName', startIndex: 2, count: 1 }));
+    const r = await h.req(
+      'POST',
+      '/Users/.search',
+      search({ filter: 'userName ew "@search.test"', attributes: ['userName'], sortBy: 'userName', startIndex: 2, count: 1 }),
+    );
     const page = assertList(r, 2);
     assert.equal(r.body.startIndex, 2, r.dump);
     assert.deepEqual(page, [{ schemas: [URN.user], id: page[0].id, userName: 'bob@search.test' }], r.dump);
@@ -287,7 +344,11 @@ describe('Search with POST /.search', () => {
     const all = assertList(r, 3);
     assert.deepEqual(all.map((x) => x.meta.resourceType).sort(), ['Group', 'User', 'User'], r.dump);
     const f = await h.req('POST', '/.search', search({ filter: 'meta.resourceType eq "Group" or displayName eq "Buyers"' }));
-    assert.deepEqual(assertList(f).map((x) => x.id), [g.id], f.dump);
+    assert.deepEqual(
+      assertList(f).map((x) => x.id),
+      [g.id],
+      f.dump,
+    );
   });
 
   it('pages a root search across both types', async () => {
@@ -297,21 +358,41 @@ describe('Search with POST /.search', () => {
     assert.equal(b.length, 1);
     assert.equal(new Set([...a, ...b].map((x) => x.id)).size, 3);
     const c = await h.req('POST', '/.search', search({ startIndex: 2, count: 1 }));
-    assert.deepEqual(assertList(c, 3).map((x) => x.id), [a[1].id], c.dump);
+    assert.deepEqual(
+      assertList(c, 3).map((x) => x.id),
+      [a[1].id],
+      c.dump,
+    );
     const far = await h.req('POST', '/.search', search({ startIndex: 1_000_000, count: 1000 }));
     assert.deepEqual(assertList(far, 3), [], far.dump);
   });
 
   it('sorts a root search by a user attribute without failing on the groups', async () => {
     const r = await h.req('POST', '/.search', search({ sortBy: 'userName', filter: 'userName pr' }));
-    assert.deepEqual(assertList(r, 2).map((x) => x.userName), ['ann@search.test', 'bob@search.test'], r.dump);
+    assert.deepEqual(
+      assertList(r, 2).map((x) => x.userName),
+      ['ann@search.test', 'bob@search.test'],
+      r.dump,
+    );
     // Groups have no userName: they stay in the answer, after the users ascending and before them descending.
     const asc = await h.req('POST', '/.search', search({ sortBy: 'userName' }));
-    assert.deepEqual(assertList(asc, 3).map((x) => x.userName ?? x.displayName), ['ann@search.test', 'bob@search.test', 'Buyers'], asc.dump);
+    assert.deepEqual(
+      assertList(asc, 3).map((x) => x.userName ?? x.displayName),
+      ['ann@search.test', 'bob@search.test', 'Buyers'],
+      asc.dump,
+    );
     const desc = await h.req('POST', '/.search', search({ sortBy: 'userName', sortOrder: 'descending' }));
-    assert.deepEqual(assertList(desc, 3).map((x) => x.userName ?? x.displayName), ['Buyers', 'bob@search.test', 'ann@search.test'], desc.dump);
+    assert.deepEqual(
+      assertList(desc, 3).map((x) => x.userName ?? x.displayName),
+      ['Buyers', 'bob@search.test', 'ann@search.test'],
+      desc.dump,
+    );
     const paged = await h.req('POST', '/.search', search({ sortBy: 'userName', sortOrder: 'descending', startIndex: 2, count: 1 }));
-    assert.deepEqual(assertList(paged, 3).map((x) => x.userName), ['bob@search.test'], paged.dump);
+    assert.deepEqual(
+      assertList(paged, 3).map((x) => x.userName),
+      ['bob@search.test'],
+      paged.dump,
+    );
     assertError(await h.req('POST', '/.search', search({ sortBy: 'favouriteColour' })), 400, 'invalidValue');
   });
 

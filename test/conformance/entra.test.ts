@@ -3,7 +3,19 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ScimHarness } from '../helpers/scim.js';
-import { URN, withFilter, patchOp, assertError, assertList, assertCreated, assertScimJson, createUser, createGroup, memberIds, startSuite } from './support.js';
+import {
+  URN,
+  withFilter,
+  patchOp,
+  assertError,
+  assertList,
+  assertCreated,
+  assertScimJson,
+  createUser,
+  createGroup,
+  memberIds,
+  startSuite,
+} from './support.js';
 
 /** The tutorial's "Create User" request body. */
 function tutorialUser(userName: string, externalId: string): Record<string, unknown> {
@@ -124,7 +136,10 @@ describe('Microsoft Entra ID: the tutorial requests', () => {
   });
 
   it('disables the user with Replace active false and still returns it by id and by filter', async () => {
-    const r = await h.req('PATCH', `/Users/${userId}`, { Operations: [{ op: 'Replace', path: 'active', value: false }], schemas: [URN.patchOp] });
+    const r = await h.req('PATCH', `/Users/${userId}`, {
+      Operations: [{ op: 'Replace', path: 'active', value: false }],
+      schemas: [URN.patchOp],
+    });
     assert.equal(r.status, 200, r.dump);
     assert.equal(r.body.active, false, r.dump);
     const g = await h.req('GET', `/Users/${userId}`);
@@ -133,7 +148,7 @@ describe('Microsoft Entra ID: the tutorial requests', () => {
     assert.equal(assertList(f, 1)[0].active, false, f.dump);
   });
 
-  it('creates a group whose schemas list Microsoft\'s ADSCIM group schema', async () => {
+  it("creates a group whose schemas list Microsoft's ADSCIM group schema", async () => {
     const r = await h.req('POST', '/Groups', {
       schemas: [URN.group, 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group'],
       externalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159',
@@ -173,7 +188,7 @@ describe('Microsoft Entra ID: the tutorial requests', () => {
     assert.match(String(r.headers.etag), /^W\/"/, r.dump);
     const g = await h.req('GET', `/Groups/${groupId}`);
     assert.equal(g.body.displayName, name, g.dump);
-    assert.equal(g.headers.etag, r.headers.etag, 'the answer\'s ETag is the new version');
+    assert.equal(g.headers.etag, r.headers.etag, "the answer's ETag is the new version");
   });
 
   it('adds members with "$ref": null and answers 200', async () => {
@@ -184,7 +199,11 @@ describe('Microsoft Entra ID: the tutorial requests', () => {
   });
 
   it('removes members listed in value (not the RFC filter form) and answers 200', async () => {
-    const r = await h.req('PATCH', `/Groups/${groupId}`, patchOp({ op: 'Remove', path: 'members', value: [{ $ref: null, value: userId }] }));
+    const r = await h.req(
+      'PATCH',
+      `/Groups/${groupId}`,
+      patchOp({ op: 'Remove', path: 'members', value: [{ $ref: null, value: userId }] }),
+    );
     assert.equal(r.status, 200, r.dump);
     const left = await memberIds(h, groupId);
     assert.ok(!left.includes(userId), `removed: ${left}`);
@@ -232,7 +251,11 @@ describe('Microsoft Entra ID: attribute update quirks', () => {
     const r = await h.req(
       'PATCH',
       `/Users/${u.id}`,
-      patchOp({ op: 'Add', path: 'title', value: 'Engineer' }, { op: 'REPLACE', path: 'displayName', value: 'Ops Case' }, { op: 'Remove', path: 'nickName' }),
+      patchOp(
+        { op: 'Add', path: 'title', value: 'Engineer' },
+        { op: 'REPLACE', path: 'displayName', value: 'Ops Case' },
+        { op: 'Remove', path: 'nickName' },
+      ),
     );
     assert.equal(r.status, 200, r.dump);
     assert.equal(r.body.title, 'Engineer', r.dump);
@@ -241,24 +264,40 @@ describe('Microsoft Entra ID: attribute update quirks', () => {
 
   it('creates the work email when Add targets emails[type eq "work"].value on a user without one', async () => {
     const u = await createUser(h, { schemas: [URN.user], userName: 'no.email@contoso.test' });
-    const r = await h.req('PATCH', `/Users/${u.id}`, patchOp({ op: 'Add', path: 'emails[type eq "work"].value', value: 'no.email@contoso.test' }));
+    const r = await h.req(
+      'PATCH',
+      `/Users/${u.id}`,
+      patchOp({ op: 'Add', path: 'emails[type eq "work"].value', value: 'no.email@contoso.test' }),
+    );
     assert.equal(r.status, 200, r.dump);
     assert.deepEqual(r.body.emails, [{ value: 'no.email@contoso.test', type: 'work' }], r.dump);
   });
 
   it('updates the existing work email in place when Add targets its value, without duplicating it', async () => {
     const u = await entraUser(h, 'add.existing@contoso.test');
-    const r = await h.req('PATCH', `/Users/${u.id}`, patchOp({ op: 'Add', path: 'emails[type eq "work"].value', value: 'changed@contoso.test' }));
+    const r = await h.req(
+      'PATCH',
+      `/Users/${u.id}`,
+      patchOp({ op: 'Add', path: 'emails[type eq "work"].value', value: 'changed@contoso.test' }),
+    );
     assert.equal(r.status, 200, r.dump);
     assert.deepEqual(r.body.emails, [{ value: 'changed@contoso.test', type: 'work', primary: true }], r.dump);
   });
 
   it('creates a mobile phone number from phoneNumbers[type eq "mobile"].value', async () => {
     const u = await entraUser(h, 'phone.user@contoso.test');
-    const r = await h.req('PATCH', `/Users/${u.id}`, patchOp({ op: 'Add', path: 'phoneNumbers[type eq "mobile"].value', value: '+14255550100' }));
+    const r = await h.req(
+      'PATCH',
+      `/Users/${u.id}`,
+      patchOp({ op: 'Add', path: 'phoneNumbers[type eq "mobile"].value', value: '+14255550100' }),
+    );
     assert.equal(r.status, 200, r.dump);
     assert.deepEqual(r.body.phoneNumbers, [{ value: '+14255550100', type: 'mobile' }], r.dump);
-    const again = await h.req('PATCH', `/Users/${u.id}`, patchOp({ op: 'Replace', path: 'phoneNumbers[type eq "mobile"].value', value: '+14255550199' }));
+    const again = await h.req(
+      'PATCH',
+      `/Users/${u.id}`,
+      patchOp({ op: 'Replace', path: 'phoneNumbers[type eq "mobile"].value', value: '+14255550199' }),
+    );
     assert.deepEqual(again.body.phoneNumbers, [{ value: '+14255550199', type: 'mobile' }], again.dump);
   });
 
@@ -318,7 +357,11 @@ describe('Microsoft Entra ID: attribute update quirks', () => {
     assert.equal(ext.manager?.value, boss.id, r.dump);
     assert.ok(r.body.schemas.includes(URN.enterprise), r.dump);
     const other = await entraUser(h, 'boss2@contoso.test');
-    const r2 = await h.req('PATCH', `/Users/${u.id}`, patchOp({ op: 'Replace', path: `${URN.enterprise}:manager`, value: { value: other.id } }));
+    const r2 = await h.req(
+      'PATCH',
+      `/Users/${u.id}`,
+      patchOp({ op: 'Replace', path: `${URN.enterprise}:manager`, value: { value: other.id } }),
+    );
     assert.equal(r2.body[URN.enterprise].manager.value, other.id, r2.dump);
     const f = await h.req('GET', `/Users${withFilter(`${URN.enterprise}:employeeNumber eq "701984"`)}`);
     assert.equal(assertList(f, 1)[0].id, u.id, f.dump);
@@ -378,12 +421,24 @@ describe('Microsoft Entra ID: attribute update quirks', () => {
     const same = await h.req('PATCH', `/Users/${u.id}`, patchOp({ op: 'Replace', value: { id: u.id, displayName: 'Echo' } }));
     assert.equal(same.status, 200, same.dump);
     assert.equal(same.body.displayName, 'Echo', same.dump);
-    assertError(await h.req('PATCH', `/Users/${u.id}`, patchOp({ op: 'Replace', path: 'meta.created', value: '2020-01-01T00:00:00Z' })), 400, 'mutability');
+    assertError(
+      await h.req('PATCH', `/Users/${u.id}`, patchOp({ op: 'Replace', path: 'meta.created', value: '2020-01-01T00:00:00Z' })),
+      400,
+      'mutability',
+    );
   });
 
   it('refuses an unknown attribute path with invalidPath and changes nothing', async () => {
     const u = await entraUser(h, 'bad.path@contoso.test');
-    assertError(await h.req('PATCH', `/Users/${u.id}`, patchOp({ op: 'Replace', path: 'displayName', value: 'X' }, { op: 'Replace', path: 'noSuchAttribute', value: 'x' })), 400, 'invalidPath');
+    assertError(
+      await h.req(
+        'PATCH',
+        `/Users/${u.id}`,
+        patchOp({ op: 'Replace', path: 'displayName', value: 'X' }, { op: 'Replace', path: 'noSuchAttribute', value: 'x' }),
+      ),
+      400,
+      'invalidPath',
+    );
     const g = await h.req('GET', `/Users/${u.id}`);
     assert.equal(g.body.displayName, undefined, g.dump);
   });
@@ -393,9 +448,15 @@ describe('Microsoft Entra ID: attribute update quirks', () => {
     await h.req('PATCH', `/Users/${u.id}`, patchOp({ op: 'Replace', path: 'active', value: 'False' }));
     assert.equal((await h.req('GET', `/Users/${u.id}`)).body.active, false);
     const inactive = await h.req('GET', `/Users${withFilter('active eq false')}`);
-    assert.ok(assertList(inactive).some((x) => x.id === u.id), inactive.dump);
+    assert.ok(
+      assertList(inactive).some((x) => x.id === u.id),
+      inactive.dump,
+    );
     const all = await h.req('GET', '/Users?count=1000');
-    assert.ok(assertList(all).some((x) => x.id === u.id), all.dump);
+    assert.ok(
+      assertList(all).some((x) => x.id === u.id),
+      all.dump,
+    );
   });
 });
 
@@ -437,14 +498,20 @@ describe('Microsoft Entra ID: group membership quirks', () => {
 
   it('refuses to add a member id that is neither a user nor a group of the tenant', async () => {
     const g = await createGroup(h, 'Unknown Member');
-    assertError(await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'Add', path: 'members', value: [{ value: 'f648f8d5ea4e4cd38e9c' }] })), 400, 'invalidValue');
+    assertError(
+      await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'Add', path: 'members', value: [{ value: 'f648f8d5ea4e4cd38e9c' }] })),
+      400,
+      'invalidValue',
+    );
   });
 
   it('keeps every member when membership PATCHes for one group arrive in parallel', async () => {
     const users = [];
     for (let i = 0; i < 6; i++) users.push(await entraUser(h, `parallel.${i}@contoso.test`));
     const g = await createGroup(h, 'Parallel Adds');
-    const rs = await Promise.all(users.map((u) => h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'Add', path: 'members', value: [{ $ref: null, value: u.id }] }))));
+    const rs = await Promise.all(
+      users.map((u) => h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'Add', path: 'members', value: [{ $ref: null, value: u.id }] }))),
+    );
     for (const r of rs) assert.equal(r.status, 200, r.dump);
     assert.deepEqual(await memberIds(h, g.id), users.map((u) => u.id).sort());
     const grp = await h.req('GET', `/Groups/${g.id}`);

@@ -3,7 +3,21 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { userBody, type ScimHarness } from '../helpers/scim.js';
-import { URN, ORIGIN, withFilter, patchOp, assertError, assertList, assertCreated, assertScimJson, createUser, createGroup, memberIds, groupIdsOf, startSuite } from './support.js';
+import {
+  URN,
+  ORIGIN,
+  withFilter,
+  patchOp,
+  assertError,
+  assertList,
+  assertCreated,
+  assertScimJson,
+  createUser,
+  createGroup,
+  memberIds,
+  groupIdsOf,
+  startSuite,
+} from './support.js';
 
 describe('Groups: create, read, replace, patch, delete', () => {
   let h: ScimHarness;
@@ -18,10 +32,19 @@ describe('Groups: create, read, replace, patch, delete', () => {
   after(async () => h.close());
 
   it('creates a group with members and answers 201 with Location, ETag and members with $ref, type and display', async () => {
-    const r = await h.req('POST', '/Groups', { schemas: [URN.group], displayName: 'Sales', externalId: 'grp-sales', members: [{ value: ann.id }] });
+    const r = await h.req('POST', '/Groups', {
+      schemas: [URN.group],
+      displayName: 'Sales',
+      externalId: 'grp-sales',
+      members: [{ value: ann.id }],
+    });
     assertCreated(h, r, 'Groups');
     g = r.body;
-    assert.deepEqual(r.body.members, [{ value: ann.id, $ref: `${ORIGIN}${h.base}/Users/${ann.id}`, type: 'User', display: ann.userName }], r.dump);
+    assert.deepEqual(
+      r.body.members,
+      [{ value: ann.id, $ref: `${ORIGIN}${h.base}/Users/${ann.id}`, type: 'User', display: ann.userName }],
+      r.dump,
+    );
     assert.equal(r.body.externalId, 'grp-sales', r.dump);
   });
 
@@ -40,20 +63,37 @@ describe('Groups: create, read, replace, patch, delete', () => {
   });
 
   it('accepts members sent with "$ref": null and with a type', async () => {
-    const r = await h.req('POST', '/Groups', { schemas: [URN.group], displayName: 'Refs', members: [{ value: ann.id, $ref: null }, { value: ben.id, type: 'User' }] });
+    const r = await h.req('POST', '/Groups', {
+      schemas: [URN.group],
+      displayName: 'Refs',
+      members: [
+        { value: ann.id, $ref: null },
+        { value: ben.id, type: 'User' },
+      ],
+    });
     assertCreated(h, r, 'Groups');
     assert.deepEqual(await memberIds(h, r.body.id), [ann.id, ben.id].sort());
   });
 
   it('replaces the group with PUT: new name and members, readOnly values ignored, If-Match honoured', async () => {
-    const body = { schemas: [URN.group], id: 'ignored', displayName: 'Sales EMEA', members: [{ value: ben.id }], meta: { version: 'W/"x"' } };
+    const body = {
+      schemas: [URN.group],
+      id: 'ignored',
+      displayName: 'Sales EMEA',
+      members: [{ value: ben.id }],
+      meta: { version: 'W/"x"' },
+    };
     const stale = await h.req('PUT', `/Groups/${g.id}`, body, { 'if-match': 'W/"999"' });
     assertError(stale, 412);
     const r = await h.req('PUT', `/Groups/${g.id}`, body, { 'if-match': g.meta.version });
     assert.equal(r.status, 200, r.dump);
     assert.equal(r.body.id, g.id, r.dump);
     assert.equal(r.body.displayName, 'Sales EMEA', r.dump);
-    assert.deepEqual(r.body.members.map((m: any) => m.value), [ben.id], r.dump);
+    assert.deepEqual(
+      r.body.members.map((m: any) => m.value),
+      [ben.id],
+      r.dump,
+    );
     assert.notEqual(r.body.meta.version, g.meta.version, r.dump);
     assert.equal(r.headers.etag, r.body.meta.version, r.dump);
     g = r.body;
@@ -73,19 +113,31 @@ describe('Groups: create, read, replace, patch, delete', () => {
     const after = await h.req('GET', `/Groups/${g.id}`);
     assert.equal(r.headers.etag, after.body.meta.version, 'the answer carries the new version');
     assert.deepEqual(r.body, after.body, 'the answer is the group as stored');
-    const withBody = await h.req('PATCH', `/Groups/${g.id}?attributes=displayName,members`, patchOp({ op: 'replace', path: 'displayName', value: 'Sales World' }));
+    const withBody = await h.req(
+      'PATCH',
+      `/Groups/${g.id}?attributes=displayName,members`,
+      patchOp({ op: 'replace', path: 'displayName', value: 'Sales World' }),
+    );
     assert.equal(withBody.status, 200, withBody.dump);
     assert.equal(withBody.body.displayName, 'Sales World', withBody.dump);
     assert.equal(withBody.body.members.length, 2, withBody.dump);
     assert.equal(withBody.body.meta, undefined, 'only what was asked for, plus id and schemas');
-    const lean = await h.req('PATCH', `/Groups/${g.id}?excludedAttributes=members`, patchOp({ op: 'replace', path: 'displayName', value: 'Sales' }));
+    const lean = await h.req(
+      'PATCH',
+      `/Groups/${g.id}?excludedAttributes=members`,
+      patchOp({ op: 'replace', path: 'displayName', value: 'Sales' }),
+    );
     assert.equal(lean.status, 200, lean.dump);
     assert.equal(lean.body.members, undefined, lean.dump);
     assert.equal(lean.body.displayName, 'Sales', lean.dump);
   });
 
   it('answers a group PATCH with 204 and the ETag when the projection leaves nothing but the id, or when the tenant chooses noContent', async () => {
-    const bare = await h.req('PATCH', `/Groups/${g.id}?attributes=id`, patchOp({ op: 'replace', path: 'displayName', value: 'Sales Bare' }));
+    const bare = await h.req(
+      'PATCH',
+      `/Groups/${g.id}?attributes=id`,
+      patchOp({ op: 'replace', path: 'displayName', value: 'Sales Bare' }),
+    );
     assert.equal(bare.status, 204, bare.dump);
     assert.equal(bare.headers.etag, (await h.req('GET', `/Groups/${g.id}`)).body.meta.version);
     await h.setPolicies({ groupPatchResponse: 'noContent' });
@@ -96,7 +148,11 @@ describe('Groups: create, read, replace, patch, delete', () => {
       const got = await h.req('GET', `/Groups/${g.id}`);
       assert.equal(got.body.displayName, 'Sales Quiet', got.dump);
       assert.equal(r.headers.etag, got.body.meta.version, 'the 204 carries the new version');
-      const asked = await h.req('PATCH', `/Groups/${g.id}?attributes=displayName`, patchOp({ op: 'replace', path: 'displayName', value: 'Sales' }));
+      const asked = await h.req(
+        'PATCH',
+        `/Groups/${g.id}?attributes=displayName`,
+        patchOp({ op: 'replace', path: 'displayName', value: 'Sales' }),
+      );
       assert.equal(asked.status, 200, `a client that asks for attributes gets them: ${asked.dump}`);
     } finally {
       await h.setPolicies({});
@@ -104,7 +160,9 @@ describe('Groups: create, read, replace, patch, delete', () => {
   });
 
   it('patches a group only if its ETag still matches', async () => {
-    const stale = await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Stale' }), { 'if-match': g.meta.version });
+    const stale = await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Stale' }), {
+      'if-match': g.meta.version,
+    });
     assertError(stale, 412);
   });
 
@@ -155,7 +213,11 @@ describe('Groups: membership in every form clients send', () => {
   });
 
   it('removes with a value filter, with a value list, and all members with a bare path', async () => {
-    const g = await createGroup(h, 'Forms Remove', u.map((x) => x.id));
+    const g = await createGroup(
+      h,
+      'Forms Remove',
+      u.map((x) => x.id),
+    );
     ok(await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'remove', path: `members[value eq "${u[0].id}"]` })));
     ok(await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'remove', path: 'members', value: [{ value: u[1].id }] })));
     assert.deepEqual(await memberIds(h, g.id), [u[2].id, u[3].id].sort());
@@ -174,7 +236,9 @@ describe('Groups: membership in every form clients send', () => {
 
   it('replaces all members, and empties the group with an empty replace', async () => {
     const g = await createGroup(h, 'Forms Replace', [u[0].id, u[1].id]);
-    ok(await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'replace', path: 'members', value: [{ value: u[2].id }, { value: u[3].id }] })));
+    ok(
+      await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'replace', path: 'members', value: [{ value: u[2].id }, { value: u[3].id }] })),
+    );
     assert.deepEqual(await memberIds(h, g.id), [u[2].id, u[3].id].sort());
     ok(await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'replace', path: 'members', value: [] })));
     assert.deepEqual(await memberIds(h, g.id), []);
@@ -182,7 +246,14 @@ describe('Groups: membership in every form clients send', () => {
 
   it('applies several membership operations in one request atomically', async () => {
     const g = await createGroup(h, 'Forms Atomic', [u[0].id]);
-    const bad = await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: u[1].id }] }, { op: 'add', path: 'members', value: [{ value: 'not-a-member-id' }] }));
+    const bad = await h.req(
+      'PATCH',
+      `/Groups/${g.id}`,
+      patchOp(
+        { op: 'add', path: 'members', value: [{ value: u[1].id }] },
+        { op: 'add', path: 'members', value: [{ value: 'not-a-member-id' }] },
+      ),
+    );
     assertError(bad, 400, 'invalidValue');
     assert.deepEqual(await memberIds(h, g.id), [u[0].id], 'nothing of a failed request is applied');
   });
@@ -192,13 +263,25 @@ describe('Groups: membership in every form clients send', () => {
     const outer = await createGroup(h, 'Outer');
     ok(await h.req('PATCH', `/Groups/${outer.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: inner.id, type: 'Group' }] })));
     const g = await h.req('GET', `/Groups/${outer.id}`);
-    assert.deepEqual(g.body.members, [{ value: inner.id, $ref: `${ORIGIN}${h.base}/Groups/${inner.id}`, type: 'Group', display: 'Inner' }], g.dump);
-    assertError(await h.req('PATCH', `/Groups/${inner.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: inner.id }] })), 400, 'invalidValue');
+    assert.deepEqual(
+      g.body.members,
+      [{ value: inner.id, $ref: `${ORIGIN}${h.base}/Groups/${inner.id}`, type: 'Group', display: 'Inner' }],
+      g.dump,
+    );
+    assertError(
+      await h.req('PATCH', `/Groups/${inner.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: inner.id }] })),
+      400,
+      'invalidValue',
+    );
   });
 
-  it('refuses to change a member\'s display through PATCH (readOnly)', async () => {
+  it("refuses to change a member's display through PATCH (readOnly)", async () => {
     const g = await createGroup(h, 'Forms Display', [u[0].id]);
-    assertError(await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'replace', path: `members[value eq "${u[0].id}"].display`, value: 'x' })), 400, 'mutability');
+    assertError(
+      await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'replace', path: `members[value eq "${u[0].id}"].display`, value: 'x' })),
+      400,
+      'mutability',
+    );
   });
 });
 
@@ -213,12 +296,16 @@ describe('Groups: User.groups is computed and readOnly', () => {
   });
   after(async () => h.close());
 
-  it('lists the user\'s groups with value, $ref, display and type direct', async () => {
+  it("lists the user's groups with value, $ref, display and type direct", async () => {
     const r = await h.req('GET', `/Users/${user.id}`);
-    assert.deepEqual(r.body.groups, [{ value: g.id, $ref: `${ORIGIN}${h.base}/Groups/${g.id}`, display: 'Engineering', type: 'direct' }], r.dump);
+    assert.deepEqual(
+      r.body.groups,
+      [{ value: g.id, $ref: `${ORIGIN}${h.base}/Groups/${g.id}`, display: 'Engineering', type: 'direct' }],
+      r.dump,
+    );
   });
 
-  it('bumps the user\'s version when a membership changes', async () => {
+  it("bumps the user's version when a membership changes", async () => {
     const before = (await h.req('GET', `/Users/${user.id}`)).body.meta.version;
     const other = await createGroup(h, 'Extra');
     await h.req('PATCH', `/Groups/${other.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: user.id }] }));
@@ -236,12 +323,24 @@ describe('Groups: User.groups is computed and readOnly', () => {
     const cur = await h.req('GET', `/Users/${user.id}`);
     const p = await h.req('PUT', `/Users/${user.id}`, { ...cur.body, groups: [] });
     assert.equal(p.status, 200, p.dump);
-    assert.deepEqual(p.body.groups.map((x: any) => x.value), [g.id], 'PUT cannot take the user out of its groups');
+    assert.deepEqual(
+      p.body.groups.map((x: any) => x.value),
+      [g.id],
+      'PUT cannot take the user out of its groups',
+    );
   });
 
   it('refuses a PATCH of groups with mutability', async () => {
-    assertError(await h.req('PATCH', `/Users/${user.id}`, patchOp({ op: 'add', path: 'groups', value: [{ value: g.id }] })), 400, 'mutability');
-    assertError(await h.req('PATCH', `/Users/${user.id}`, patchOp({ op: 'remove', path: `groups[value eq "${g.id}"]` })), 400, 'mutability');
+    assertError(
+      await h.req('PATCH', `/Users/${user.id}`, patchOp({ op: 'add', path: 'groups', value: [{ value: g.id }] })),
+      400,
+      'mutability',
+    );
+    assertError(
+      await h.req('PATCH', `/Users/${user.id}`, patchOp({ op: 'remove', path: `groups[value eq "${g.id}"]` })),
+      400,
+      'mutability',
+    );
   });
 
   it('accepts an Okta-style path-less replace that echoes groups: [] unchanged for a user in no group', async () => {
@@ -253,12 +352,16 @@ describe('Groups: User.groups is computed and readOnly', () => {
 
   it('filters users by group membership', async () => {
     const r = await h.req('GET', `/Users${withFilter(`groups.value eq "${g.id}"`)}`);
-    assert.deepEqual(assertList(r, 1).map((x) => x.id), [user.id], r.dump);
+    assert.deepEqual(
+      assertList(r, 1).map((x) => x.id),
+      [user.id],
+      r.dump,
+    );
     const d = await h.req('GET', `/Users${withFilter('groups.display eq "engineering"')}`);
     assertList(d, 1);
   });
 
-  it('shows a group rename in the members\' groups and bumps their version', async () => {
+  it("shows a group rename in the members' groups and bumps their version", async () => {
     const before = (await h.req('GET', `/Users/${user.id}`)).body.meta.version;
     const r = await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Platform Engineering' }));
     assert.equal(r.status, 200, r.dump);
@@ -267,7 +370,7 @@ describe('Groups: User.groups is computed and readOnly', () => {
     assert.notEqual(u.body.meta.version, before, 'a rename changes what the user looks like');
   });
 
-  it('takes a deleted group out of its members\' groups', async () => {
+  it("takes a deleted group out of its members' groups", async () => {
     const before = (await h.req('GET', `/Users/${user.id}`)).body.meta.version;
     assert.equal((await h.req('DELETE', `/Groups/${g.id}`)).status, 204);
     const u = await h.req('GET', `/Users/${user.id}`);
@@ -281,7 +384,11 @@ describe('Groups: User.groups is computed and readOnly', () => {
     const before = (await h.req('GET', `/Groups/${grp.id}`)).body.meta.version;
     assert.equal((await h.req('DELETE', `/Users/${x.id}`)).status, 204);
     const after = await h.req('GET', `/Groups/${grp.id}`);
-    assert.deepEqual(after.body.members.map((m: any) => m.value), [user.id], after.dump);
+    assert.deepEqual(
+      after.body.members.map((m: any) => m.value),
+      [user.id],
+      after.dump,
+    );
     assert.notEqual(after.body.meta.version, before, after.dump);
   });
 });
@@ -300,7 +407,9 @@ describe('Groups: concurrent changes', () => {
       const gs: any[] = [];
       for (let i = 0; i < 3; i++) gs.push(await createGroup(h, `Race ${round}.${i}`, [us[0].id, us[1].id]));
       const jobs = [
-        ...gs.flatMap((g) => us.map((u) => h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: u.id }] })))),
+        ...gs.flatMap((g) =>
+          us.map((u) => h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: u.id }] }))),
+        ),
         h.req('DELETE', `/Users/${us[0].id}`),
         h.req('DELETE', `/Groups/${gs[2].id}`),
         h.req('PATCH', `/Groups/${gs[0].id}`, patchOp({ op: 'replace', path: 'displayName', value: `Race ${round} renamed` })),
@@ -355,6 +464,10 @@ describe('Groups: listing, filtering and members projection', () => {
 
   it('sorts groups by displayName', async () => {
     const r = await h.req('GET', '/Groups?sortBy=displayName&sortOrder=descending');
-    assert.deepEqual(assertList(r, 2).map((x) => x.displayName), ['Marketing', 'Finance'], r.dump);
+    assert.deepEqual(
+      assertList(r, 2).map((x) => x.displayName),
+      ['Marketing', 'Finance'],
+      r.dump,
+    );
   });
 });

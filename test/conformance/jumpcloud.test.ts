@@ -3,7 +3,18 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ScimHarness } from '../helpers/scim.js';
-import { URN, withFilter, patchOp, assertError, assertList, assertCreated, createUser, createGroup, memberIds, startSuite } from './support.js';
+import {
+  URN,
+  withFilter,
+  patchOp,
+  assertError,
+  assertList,
+  assertCreated,
+  createUser,
+  createGroup,
+  memberIds,
+  startSuite,
+} from './support.js';
 
 /** A user as JumpCloud sends it: its own 24-hex id as externalId, core and enterprise attributes. */
 function jumpCloudUser(email: string, jcId: string, extra: Record<string, unknown> = {}) {
@@ -31,7 +42,11 @@ describe('JumpCloud: Test Connection', () => {
   it('creates the test user and test group, then deletes both with 204', async () => {
     const u = await h.req('POST', '/Users', jumpCloudUser('jc.test.user@example.test', '5f1a2b3c4d5e6f7a8b9c0d1e'));
     assertCreated(h, u, 'Users');
-    const g = await h.req('POST', '/Groups', { schemas: [URN.group], displayName: 'JumpCloud Test Group', members: [{ value: u.body.id }] });
+    const g = await h.req('POST', '/Groups', {
+      schemas: [URN.group],
+      displayName: 'JumpCloud Test Group',
+      members: [{ value: u.body.id }],
+    });
     assertCreated(h, g, 'Groups');
     const dg = await h.req('DELETE', `/Groups/${g.body.id}`);
     assert.equal(dg.status, 204, dg.dump);
@@ -47,7 +62,7 @@ describe('JumpCloud: Test Connection', () => {
     assert.equal((await h.req('DELETE', `/Users/${u.body.id}`)).status, 204);
   });
 
-  it('deactivates the test user (the fallback when DELETE fails); the next run\'s POST is 409 by default and restores it under reactivateOnPost', async () => {
+  it("deactivates the test user (the fallback when DELETE fails); the next run's POST is 409 by default and restores it under reactivateOnPost", async () => {
     const u = await createUser(h, jumpCloudUser('jc.fallback@example.test', '5f1a2b3c4d5e6f7a8b9c0d1f'));
     const off = await h.req('PATCH', `/Users/${u.id}`, patchOp({ op: 'replace', path: 'active', value: false }));
     assert.equal(off.status, 200, off.dump);
@@ -100,7 +115,18 @@ describe('JumpCloud: provisioning', () => {
     const a = await createUser(h, jumpCloudUser('mem.a@example.test', '60aa00000000000000000004'));
     const b = await createUser(h, jumpCloudUser('mem.b@example.test', '60aa00000000000000000005'));
     const g = await createGroup(h, 'JC Members');
-    const add = await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: a.id, display: 'mem a' }, { value: b.id, display: 'mem b' }] }));
+    const add = await h.req(
+      'PATCH',
+      `/Groups/${g.id}`,
+      patchOp({
+        op: 'add',
+        path: 'members',
+        value: [
+          { value: a.id, display: 'mem a' },
+          { value: b.id, display: 'mem b' },
+        ],
+      }),
+    );
     assert.equal(add.status, 200, add.dump);
     assert.deepEqual(await memberIds(h, g.id), [a.id, b.id].sort());
     const rm = await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'remove', path: 'members', value: [{ value: a.id }] }));
@@ -114,6 +140,10 @@ describe('JumpCloud: provisioning', () => {
     const r = await h.req('PUT', `/Groups/${g.id}`, { schemas: [URN.group], displayName: 'JC After', members: [{ value: a.id }] });
     assert.equal(r.status, 200, r.dump);
     assert.equal(r.body.displayName, 'JC After', r.dump);
-    assert.deepEqual(r.body.members.map((m: any) => m.value), [a.id], r.dump);
+    assert.deepEqual(
+      r.body.members.map((m: any) => m.value),
+      [a.id],
+      r.dump,
+    );
   });
 });

@@ -3,7 +3,18 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ScimHarness } from '../helpers/scim.js';
-import { URN, patchOp, assertError, assertList, assertCreated, assertScimJson, createUser, memberIds, groupIdsOf, startSuite } from './support.js';
+import {
+  URN,
+  patchOp,
+  assertError,
+  assertList,
+  assertCreated,
+  assertScimJson,
+  createUser,
+  memberIds,
+  groupIdsOf,
+  startSuite,
+} from './support.js';
 
 /** Headers of Okta's provisioning client; its spec test also sends these, with JSON bodies as application/json. */
 const OKTA = { 'user-agent': 'Okta SCIM Client 1.0.0', accept: 'application/scim+json', 'content-type': 'application/json' };
@@ -118,7 +129,12 @@ describe('Okta: the protocol reference, user lifecycle', () => {
 
   it('answers a new POST with the userName of an inactive user 409 uniqueness, changing nothing (Okta re-activates by PATCH)', async () => {
     const before = await h.req('GET', `/Users/${id}`, undefined, OKTA);
-    const r = await h.req('POST', '/Users', oktaUser('TEST.USER@okta.local', '00ujl29u0le5T6Aj10h7', { name: { givenName: 'Back', familyName: 'Again' } }), OKTA);
+    const r = await h.req(
+      'POST',
+      '/Users',
+      oktaUser('TEST.USER@okta.local', '00ujl29u0le5T6Aj10h7', { name: { givenName: 'Back', familyName: 'Again' } }),
+      OKTA,
+    );
     assertError(r, 409, 'uniqueness');
     const after = await h.req('GET', `/Users/${id}`, undefined, OKTA);
     assert.deepEqual(after.body, before.body, 'the inactive user is as it was');
@@ -127,7 +143,12 @@ describe('Okta: the protocol reference, user lifecycle', () => {
   it('with reactivateOnPost, restores the same record on a new POST with the same userName instead of answering 409', async () => {
     await h.setPolicies({ reactivateOnPost: true });
     try {
-      const r = await h.req('POST', '/Users', oktaUser('TEST.USER@okta.local', '00ujl29u0le5T6Aj10h7', { name: { givenName: 'Back', familyName: 'Again' } }), OKTA);
+      const r = await h.req(
+        'POST',
+        '/Users',
+        oktaUser('TEST.USER@okta.local', '00ujl29u0le5T6Aj10h7', { name: { givenName: 'Back', familyName: 'Again' } }),
+        OKTA,
+      );
       assert.equal(r.status, 201, r.dump);
       assert.equal(r.body.id, id, r.dump);
       assert.equal(r.body.active, true, r.dump);
@@ -155,18 +176,28 @@ describe('Okta: the protocol reference, user lifecycle', () => {
     }
   });
 
-  it('takes a POST whose externalId another user has (RFC 7643: externalId is the client\'s), and refuses it under uniqueExternalId', async () => {
+  it("takes a POST whose externalId another user has (RFC 7643: externalId is the client's), and refuses it under uniqueExternalId", async () => {
     const owner = await createUser(h, oktaUser('ext.owner@okta.local', '00uTAKEN'));
     const twin = await h.req('POST', '/Users', oktaUser('ext.other@okta.local', '00uTAKEN'), OKTA);
     assert.equal(twin.status, 201, twin.dump);
     const both = await h.req('GET', `/Users?filter=${encodeURIComponent('externalId eq "00uTAKEN"')}`, undefined, OKTA);
-    assert.deepEqual(assertList(both, 2).map((u) => u.id).sort(), [owner.id, twin.body.id].sort(), 'a filter on externalId returns every match');
+    assert.deepEqual(
+      assertList(both, 2)
+        .map((u) => u.id)
+        .sort(),
+      [owner.id, twin.body.id].sort(),
+      'a filter on externalId returns every match',
+    );
     await h.setPolicies({ uniqueExternalId: true });
     try {
       assertError(await h.req('POST', '/Users', oktaUser('ext.third@okta.local', '00uTAKEN'), OKTA), 409, 'uniqueness');
       const moved = await h.req('PATCH', `/Users/${twin.body.id}`, patchOp({ op: 'replace', path: 'externalId', value: '00uOWNED' }), OKTA);
       assert.equal(moved.status, 200, moved.dump);
-      assertError(await h.req('PATCH', `/Users/${twin.body.id}`, patchOp({ op: 'replace', path: 'externalId', value: '00uTAKEN' }), OKTA), 409, 'uniqueness');
+      assertError(
+        await h.req('PATCH', `/Users/${twin.body.id}`, patchOp({ op: 'replace', path: 'externalId', value: '00uTAKEN' }), OKTA),
+        409,
+        'uniqueness',
+      );
       const kept = await h.req('PATCH', `/Users/${owner.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Owner' }), OKTA);
       assert.equal(kept.status, 200, `an unchanged externalId is never refused: ${kept.dump}`);
     } finally {
@@ -177,7 +208,12 @@ describe('Okta: the protocol reference, user lifecycle', () => {
 
 describe('Okta: the Runscope spec test', () => {
   let h: ScimHarness;
-  const runscope = { 'accept-charset': 'utf-8', accept: 'application/scim+json', 'content-type': 'application/scim+json; charset=utf-8', 'user-agent': 'OKTA SCIM Integration' };
+  const runscope = {
+    'accept-charset': 'utf-8',
+    accept: 'application/scim+json',
+    'content-type': 'application/scim+json; charset=utf-8',
+    'user-agent': 'OKTA SCIM Integration',
+  };
   before(async () => {
     h = await startSuite();
     await createUser(h, oktaUser('seed.user@okta.local', '00useed'));
@@ -217,7 +253,10 @@ describe('Okta: the Runscope spec test', () => {
   });
 
   it('creates a random user posted as application/json and reads it back', async () => {
-    const r = await h.req('POST', '/Users', oktaUser('runscope.user@example.com', '00urunscope'), { ...runscope, 'content-type': 'application/json' });
+    const r = await h.req('POST', '/Users', oktaUser('runscope.user@example.com', '00urunscope'), {
+      ...runscope,
+      'content-type': 'application/json',
+    });
     assertCreated(h, r, 'Users');
     const g = await h.req('GET', `/Users/${r.body.id}`, undefined, runscope);
     assert.equal(g.body.userName, 'runscope.user@example.com', g.dump);
@@ -262,11 +301,18 @@ describe('Okta: imports', () => {
   });
 
   it('pages groups the same way', async () => {
-    for (let i = 0; i < 4; i++) assert.equal((await h.req('POST', '/Groups', { schemas: [URN.group], displayName: `Okta Import ${i}`, members: [] }, OKTA)).status, 201);
+    for (let i = 0; i < 4; i++)
+      assert.equal(
+        (await h.req('POST', '/Groups', { schemas: [URN.group], displayName: `Okta Import ${i}`, members: [] }, OKTA)).status,
+        201,
+      );
     const all = assertList(await h.req('GET', '/Groups?startIndex=1&count=100', undefined, OKTA), 4).map((g) => g.id);
     const a = assertList(await h.req('GET', '/Groups?startIndex=1&count=2', undefined, OKTA), 4);
     const b = assertList(await h.req('GET', '/Groups?startIndex=3&count=2', undefined, OKTA), 4);
-    assert.deepEqual([...a, ...b].map((g) => g.id), all);
+    assert.deepEqual(
+      [...a, ...b].map((g) => g.id),
+      all,
+    );
   });
 });
 
@@ -292,17 +338,31 @@ describe('Okta: group push', () => {
   });
 
   it('renames with a path-less replace carrying {id, displayName}', async () => {
-    const r = await h.req('PATCH', `/Groups/${groupId}`, patchOp({ op: 'replace', value: { id: groupId, displayName: 'Test SCIMv20' } }), OKTA);
+    const r = await h.req(
+      'PATCH',
+      `/Groups/${groupId}`,
+      patchOp({ op: 'replace', value: { id: groupId, displayName: 'Test SCIMv20' } }),
+      OKTA,
+    );
     assert.ok(r.status === 200 || r.status === 204, r.dump);
     assert.equal((await h.req('GET', `/Groups/${groupId}`)).body.displayName, 'Test SCIMv20');
   });
 
-  it('refuses a rename whose echoed id is not the group\'s own', async () => {
-    assertError(await h.req('PATCH', `/Groups/${groupId}`, patchOp({ op: 'replace', value: { id: alice.id, displayName: 'Hijack' } }), OKTA), 400, 'mutability');
+  it("refuses a rename whose echoed id is not the group's own", async () => {
+    assertError(
+      await h.req('PATCH', `/Groups/${groupId}`, patchOp({ op: 'replace', value: { id: alice.id, displayName: 'Hijack' } }), OKTA),
+      400,
+      'mutability',
+    );
   });
 
   it('adds members with a members array (display included)', async () => {
-    const r = await h.req('PATCH', `/Groups/${groupId}`, patchOp({ op: 'add', path: 'members', value: [{ value: alice.id, display: 'alice@okta.local' }] }), OKTA);
+    const r = await h.req(
+      'PATCH',
+      `/Groups/${groupId}`,
+      patchOp({ op: 'add', path: 'members', value: [{ value: alice.id, display: 'alice@okta.local' }] }),
+      OKTA,
+    );
     assert.ok(r.status === 200 || r.status === 204, r.dump);
     assert.deepEqual(await memberIds(h, groupId), [alice.id]);
   });
@@ -311,7 +371,10 @@ describe('Okta: group push', () => {
     const r = await h.req(
       'PATCH',
       `/Groups/${groupId}`,
-      patchOp({ op: 'remove', path: `members[value eq "${alice.id}"]` }, { op: 'add', path: 'members', value: [{ value: bob.id, display: 'bob@okta.local' }] }),
+      patchOp(
+        { op: 'remove', path: `members[value eq "${alice.id}"]` },
+        { op: 'add', path: 'members', value: [{ value: bob.id, display: 'bob@okta.local' }] },
+      ),
       OKTA,
     );
     assert.ok(r.status === 200 || r.status === 204, r.dump);
@@ -324,7 +387,14 @@ describe('Okta: group push', () => {
     const r = await h.req(
       'PATCH',
       `/Groups/${groupId}`,
-      patchOp({ op: 'replace', path: 'members', value: [{ value: alice.id, display: 'alice@okta.local' }, { value: bob.id, display: 'bob@okta.local' }] }),
+      patchOp({
+        op: 'replace',
+        path: 'members',
+        value: [
+          { value: alice.id, display: 'alice@okta.local' },
+          { value: bob.id, display: 'bob@okta.local' },
+        ],
+      }),
       OKTA,
     );
     assert.ok(r.status === 200 || r.status === 204, r.dump);
@@ -335,20 +405,47 @@ describe('Okta: group push', () => {
   });
 
   it('takes memberships sent inside POST and PUT bodies', async () => {
-    const c = await h.req('POST', '/Groups', { schemas: [URN.group], displayName: 'Pushed With Members', members: [{ value: alice.id, display: 'alice@okta.local' }] }, OKTA);
+    const c = await h.req(
+      'POST',
+      '/Groups',
+      { schemas: [URN.group], displayName: 'Pushed With Members', members: [{ value: alice.id, display: 'alice@okta.local' }] },
+      OKTA,
+    );
     assertCreated(h, c, 'Groups');
-    assert.deepEqual(c.body.members?.map((m: any) => m.value), [alice.id], c.dump);
-    const p = await h.req('PUT', `/Groups/${c.body.id}`, { schemas: [URN.group], id: c.body.id, displayName: 'Pushed With Members', members: [{ value: bob.id }] }, OKTA);
+    assert.deepEqual(
+      c.body.members?.map((m: any) => m.value),
+      [alice.id],
+      c.dump,
+    );
+    const p = await h.req(
+      'PUT',
+      `/Groups/${c.body.id}`,
+      { schemas: [URN.group], id: c.body.id, displayName: 'Pushed With Members', members: [{ value: bob.id }] },
+      OKTA,
+    );
     assert.equal(p.status, 200, p.dump);
-    assert.deepEqual(p.body.members?.map((m: any) => m.value), [bob.id], p.dump);
-    const empty = await h.req('PUT', `/Groups/${c.body.id}`, { schemas: [URN.group], displayName: 'Pushed With Members', members: [] }, OKTA);
+    assert.deepEqual(
+      p.body.members?.map((m: any) => m.value),
+      [bob.id],
+      p.dump,
+    );
+    const empty = await h.req(
+      'PUT',
+      `/Groups/${c.body.id}`,
+      { schemas: [URN.group], displayName: 'Pushed With Members', members: [] },
+      OKTA,
+    );
     assert.equal(empty.status, 200, empty.dump);
     assert.deepEqual(await memberIds(h, c.body.id), []);
   });
 
   it('shows each member with its display name on GET', async () => {
     const g = await h.req('GET', `/Groups/${groupId}`, undefined, OKTA);
-    assert.deepEqual(g.body.members, [{ value: bob.id, $ref: `https://scim.example.test${h.base}/Users/${bob.id}`, type: 'User', display: 'Bob User' }], g.dump);
+    assert.deepEqual(
+      g.body.members,
+      [{ value: bob.id, $ref: `https://scim.example.test${h.base}/Users/${bob.id}`, type: 'User', display: 'Bob User' }],
+      g.dump,
+    );
   });
 
   it('deletes the pushed group with 204 when the admin unlinks it', async () => {

@@ -3,7 +3,19 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ScimHarness } from '../helpers/scim.js';
-import { URN, withFilter, patchOp, assertError, assertList, assertCreated, createUser, createGroup, memberIds, groupIdsOf, startSuite } from './support.js';
+import {
+  URN,
+  withFilter,
+  patchOp,
+  assertError,
+  assertList,
+  assertCreated,
+  createUser,
+  createGroup,
+  memberIds,
+  groupIdsOf,
+  startSuite,
+} from './support.js';
 
 /** What OneLogin's default SCIM JSON template renders for a user, blanks included for fields the profile lacks. */
 function oneLoginUser(email: string, first: string, last: string, profile: { title?: string; phone?: string; department?: string } = {}) {
@@ -28,7 +40,11 @@ describe('OneLogin: users', () => {
   it('looks the user up by userName, then creates it from the template', async () => {
     const look = await h.req('GET', `/Users${withFilter('userName eq "kim.lee@onelogin.test"')}`);
     assertList(look, 0);
-    const r = await h.req('POST', '/Users', oneLoginUser('kim.lee@onelogin.test', 'Kim', 'Lee', { title: 'Buyer', phone: '+14155550123', department: 'Retail' }));
+    const r = await h.req(
+      'POST',
+      '/Users',
+      oneLoginUser('kim.lee@onelogin.test', 'Kim', 'Lee', { title: 'Buyer', phone: '+14155550123', department: 'Retail' }),
+    );
     assertCreated(h, r, 'Users');
     assert.equal(r.body.title, 'Buyer', r.dump);
     assert.deepEqual(r.body.phoneNumbers, [{ value: '+14155550123', type: 'work' }], r.dump);
@@ -101,8 +117,16 @@ describe('OneLogin: groups', () => {
   });
 
   it('removes members with a lower-case remove carrying an array, and with a value filter', async () => {
-    const g = await createGroup(h, 'OneLogin Remove', users.map((u) => u.id));
-    const a = await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'remove', path: 'members', value: [{ value: users[0].id }, { value: users[1].id }] }));
+    const g = await createGroup(
+      h,
+      'OneLogin Remove',
+      users.map((u) => u.id),
+    );
+    const a = await h.req(
+      'PATCH',
+      `/Groups/${g.id}`,
+      patchOp({ op: 'remove', path: 'members', value: [{ value: users[0].id }, { value: users[1].id }] }),
+    );
     assert.equal(a.status, 200, a.dump);
     assert.deepEqual(await memberIds(h, g.id), [users[2].id]);
     const b = await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'remove', path: `members[value eq "${users[2].id}"]` }));
@@ -115,7 +139,10 @@ describe('OneLogin: groups', () => {
     const r = await h.req('PATCH', `/Groups/${g.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'OneLogin New' }));
     assert.equal(r.status, 200, r.dump);
     const u = await h.req('GET', `/Users/${users[0].id}`);
-    assert.ok(u.body.groups.some((x: any) => x.value === g.id && x.display === 'OneLogin New'), u.dump);
+    assert.ok(
+      u.body.groups.some((x: any) => x.value === g.id && x.display === 'OneLogin New'),
+      u.dump,
+    );
   });
 
   it('finds a group by displayName and deletes it', async () => {

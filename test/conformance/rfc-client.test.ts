@@ -21,7 +21,12 @@ interface Attr {
 
 /** The stored JSON of a resource, as the database holds it. */
 async function stored(h: ScimHarness, table: 'users' | 'groups', id: string): Promise<any> {
-  const row = await h.store.db.selectFrom(table).select('data').where('tenant_id', '=', h.tenantId).where('id', '=', id).executeTakeFirstOrThrow();
+  const row = await h.store.db
+    .selectFrom(table)
+    .select('data')
+    .where('tenant_id', '=', h.tenantId)
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
   return JSON.parse(row.data);
 }
 
@@ -49,7 +54,12 @@ function valueFor(a: Attr, memberId: string): unknown {
         for (const sub of a.subAttributes ?? []) {
           if (sub.mutability === 'readOnly' || sub.name === '$ref') continue;
           // a member's value names a resource of the tenant; a `primary` flag is only meaningful on one element
-          out[sub.name] = a.name === 'members' && sub.name === 'value' ? memberId : a.name === 'members' && sub.name === 'type' ? 'User' : valueFor(sub, memberId);
+          out[sub.name] =
+            a.name === 'members' && sub.name === 'value'
+              ? memberId
+              : a.name === 'members' && sub.name === 'type'
+                ? 'User'
+                : valueFor(sub, memberId);
         }
         return out;
       }
@@ -69,8 +79,10 @@ function at(resource: any, path: string): unknown {
 /** True when `actual` holds everything `expected` says (the server may add e.g. `$ref` or `display`). */
 function holds(actual: unknown, expected: unknown): boolean {
   if (Array.isArray(expected)) return Array.isArray(actual) && expected.every((e) => actual.some((x) => holds(x, e)));
-  if (expected && typeof expected === 'object') return !!actual && typeof actual === 'object' && Object.entries(expected).every(([k, v]) => holds((actual as any)[k], v));
-  if (typeof expected === 'string' && typeof actual === 'string' && /^\d{4}-\d\d-\d\dT/.test(expected)) return Date.parse(actual) === Date.parse(expected);
+  if (expected && typeof expected === 'object')
+    return !!actual && typeof actual === 'object' && Object.entries(expected).every(([k, v]) => holds((actual as any)[k], v));
+  if (typeof expected === 'string' && typeof actual === 'string' && /^\d{4}-\d\d-\d\dT/.test(expected))
+    return Date.parse(actual) === Date.parse(expected);
   return actual === expected;
 }
 
@@ -112,14 +124,20 @@ describe('A generic RFC client: Users', () => {
   });
 
   it('creates users with random valid attributes and answers and stores each as sent', async () => {
-    const name = fc.record({ givenName: fc.string({ minLength: 1, maxLength: 20 }), familyName: fc.string({ minLength: 1, maxLength: 20 }) }, { requiredKeys: [] });
+    const name = fc.record(
+      { givenName: fc.string({ minLength: 1, maxLength: 20 }), familyName: fc.string({ minLength: 1, maxLength: 20 }) },
+      { requiredKeys: [] },
+    );
     const user = fc.record(
       {
         name,
         displayName: fc.string({ minLength: 1, maxLength: 40 }),
         nickName: fc.string({ minLength: 1, maxLength: 20 }),
         title: fc.string({ minLength: 1, maxLength: 40 }),
-        emails: fc.array(fc.record({ value: fc.emailAddress(), type: fc.constantFrom('work', 'home', 'other') }), { minLength: 1, maxLength: 3 }),
+        emails: fc.array(fc.record({ value: fc.emailAddress(), type: fc.constantFrom('work', 'home', 'other') }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
         active: fc.boolean(),
         externalId: fc.uuid(),
       },
@@ -130,7 +148,9 @@ describe('A generic RFC client: Users', () => {
         const body = { schemas: [URN.user], userName: `random.${++seq}@rfc.test`, ...u };
         const r = await h.req('POST', '/Users', body);
         assert.equal(r.status, 201, r.dump);
-        const keep = Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== 'schemas' && !(k === 'name' && Object.keys(v as object).length === 0)));
+        const keep = Object.fromEntries(
+          Object.entries(body).filter(([k, v]) => k !== 'schemas' && !(k === 'name' && Object.keys(v as object).length === 0)),
+        );
         assert.ok(holds(r.body, keep), `the answer holds what was sent: ${JSON.stringify(keep)} ${r.dump}`);
         assert.ok(holds(await stored(h, 'users', r.body.id), keep), 'the store holds what was sent');
       }),
@@ -195,7 +215,8 @@ describe('A generic RFC client: Users', () => {
       assert.equal(only.status, 200, only.dump);
       assert.ok(at(only.body, attr) !== undefined, `attributes=${attr} returns it: ${only.dump}`);
       assert.equal(only.body.id, u.id, 'id is always returned');
-      for (const other of ['userName', 'displayName', 'title', 'emails'].filter((o) => o !== attr)) assert.equal(only.body[other], undefined, `attributes=${attr} leaves ${other} out`);
+      for (const other of ['userName', 'displayName', 'title', 'emails'].filter((o) => o !== attr))
+        assert.equal(only.body[other], undefined, `attributes=${attr} leaves ${other} out`);
 
       const without = await h.req('GET', `/Users/${u.id}?excludedAttributes=${encodeURIComponent(attr)}`);
       assert.equal(without.status, 200, without.dump);
@@ -204,7 +225,11 @@ describe('A generic RFC client: Users', () => {
 
       const list = assertList(await h.req('GET', `/Users?${filter}&attributes=${encodeURIComponent(attr)}`), 1);
       assert.ok(at(list[0], attr) !== undefined && list[0].id === u.id, `list attributes=${attr}`);
-      const search = await h.req('POST', '/Users/.search', { schemas: [URN.searchRequest], filter: 'userName eq "projected@rfc.test"', excludedAttributes: [attr] });
+      const search = await h.req('POST', '/Users/.search', {
+        schemas: [URN.searchRequest],
+        filter: 'userName eq "projected@rfc.test"',
+        excludedAttributes: [attr],
+      });
       const found = assertList(search, 1);
       assert.equal(at(found[0], attr), undefined, `search excludedAttributes=${attr}: ${search.dump}`);
     }
@@ -247,17 +272,32 @@ describe('A generic RFC client: Groups', () => {
   });
 
   it('answers attributes and excludedAttributes on GET, list and search of groups', async () => {
-    const g = await h.req('POST', '/Groups', { schemas: [URN.group], displayName: 'Projection', externalId: 'proj-1', members: [{ value: member.id }] });
+    const g = await h.req('POST', '/Groups', {
+      schemas: [URN.group],
+      displayName: 'Projection',
+      externalId: 'proj-1',
+      members: [{ value: member.id }],
+    });
     assert.equal(g.status, 201, g.dump);
     const lean = await h.req('GET', `/Groups/${g.body.id}?excludedAttributes=members`);
     assert.equal(lean.body.members, undefined, lean.dump);
     assert.equal(lean.body.displayName, 'Projection', lean.dump);
     const only = await h.req('GET', `/Groups/${g.body.id}?attributes=externalId`);
     assert.deepEqual(Object.keys(only.body).sort(), ['externalId', 'id', 'schemas'], only.dump);
-    const list = assertList(await h.req('GET', `/Groups?filter=${encodeURIComponent('displayName eq "Projection"')}&attributes=members`), 1);
+    const list = assertList(
+      await h.req('GET', `/Groups?filter=${encodeURIComponent('displayName eq "Projection"')}&attributes=members`),
+      1,
+    );
     assert.equal(list[0].members[0].value, member.id);
     assert.equal(list[0].displayName, undefined);
-    const search = assertList(await h.req('POST', '/Groups/.search', { schemas: [URN.searchRequest], filter: 'externalId eq "proj-1"', excludedAttributes: ['members', 'meta'] }), 1);
+    const search = assertList(
+      await h.req('POST', '/Groups/.search', {
+        schemas: [URN.searchRequest],
+        filter: 'externalId eq "proj-1"',
+        excludedAttributes: ['members', 'meta'],
+      }),
+      1,
+    );
     assert.equal(search[0].members, undefined);
     assert.equal(search[0].meta, undefined);
   });
@@ -310,11 +350,23 @@ describe('A generic RFC client: every schema attribute is a valid RFC 7643 §7 d
           attributes: [
             { name: 'portrait', type: 'reference' },
             { name: 'level', type: 'string', canonicalValues: ['gold', 'silver'] },
-            { name: 'door', type: 'complex', multiValued: true, subAttributes: [{ name: 'code', type: 'integer' }, { name: 'opensAt', type: 'dateTime' }] },
+            {
+              name: 'door',
+              type: 'complex',
+              multiValued: true,
+              subAttributes: [
+                { name: 'code', type: 'integer' },
+                { name: 'opensAt', type: 'dateTime' },
+              ],
+            },
           ],
         },
       ];
-      await tx.updateTable('tenants').set({ settings: JSON.stringify(settings) }).where('id', '=', h.tenantId).execute();
+      await tx
+        .updateTable('tenants')
+        .set({ settings: JSON.stringify(settings) })
+        .where('id', '=', h.tenantId)
+        .execute();
     });
   });
   after(async () => h.close());

@@ -96,7 +96,12 @@ export async function createUser(h: ScimHarness, body: Record<string, unknown>):
 }
 
 /** Creates a group and returns its representation. */
-export async function createGroup(h: ScimHarness, displayName: string, members: string[] = [], extra: Record<string, unknown> = {}): Promise<any> {
+export async function createGroup(
+  h: ScimHarness,
+  displayName: string,
+  members: string[] = [],
+  extra: Record<string, unknown> = {},
+): Promise<any> {
   const r = await h.req('POST', '/Groups', { schemas: [URN.group], displayName, members: members.map((value) => ({ value })), ...extra });
   assert.equal(r.status, 201, r.dump);
   return r.body;

@@ -14,21 +14,36 @@ const DEFAULT = `mutation($c: ID!, $id: ID!) {
   customerUpdateDefaultAddress(customerId: $c, addressId: $id) { customer { id defaultAddress { id } } userErrors { field message } } }`;
 const READ = `query($c: ID!) { customer(id: $c) { updatedAt defaultAddress { ${ADDRESS} } addressesV2(first: 10) { nodes { ${ADDRESS} } } } }`;
 
-type Address = { id: string; address1: string | null; city: string | null; province: string | null; provinceCode: string | null; country: string | null; countryCodeV2: string | null; zip: string | null };
+type Address = {
+  id: string;
+  address1: string | null;
+  city: string | null;
+  province: string | null;
+  provinceCode: string | null;
+  country: string | null;
+  countryCodeV2: string | null;
+  zip: string | null;
+};
 
 async function customer(t: TestEmulator, email: string): Promise<string> {
   return t.em.control.createCustomer({ email }).customer!.id;
 }
-const read = async (t: TestEmulator, c: string) => (await t.data(READ, { c })).customer as { updatedAt: string; defaultAddress: Address | null; addressesV2: { nodes: Address[] } };
+const read = async (t: TestEmulator, c: string) =>
+  (await t.data(READ, { c })).customer as { updatedAt: string; defaultAddress: Address | null; addressesV2: { nodes: Address[] } };
 
 test('customerAddressCreate gives a MailingAddress id, fills the names from the codes and makes the first address the default', async () => {
   const t = await emulator();
   try {
     const c = await customer(t, 'first@example.com');
-    const r = (await t.data(CREATE, { c, a: { address1: '1 Front St', city: 'Toronto', provinceCode: 'ON', countryCode: 'CA', zip: 'M5J 2N1' } })).customerAddressCreate;
+    const r = (
+      await t.data(CREATE, { c, a: { address1: '1 Front St', city: 'Toronto', provinceCode: 'ON', countryCode: 'CA', zip: 'M5J 2N1' } })
+    ).customerAddressCreate;
     assert.deepEqual(r.userErrors, []);
     assert.match(r.address.id, /^gid:\/\/shopify\/MailingAddress\/\d+\?model_name=CustomerAddress$/);
-    assert.deepEqual([r.address.province, r.address.provinceCode, r.address.country, r.address.countryCodeV2], ['Ontario', 'ON', 'Canada', 'CA']);
+    assert.deepEqual(
+      [r.address.province, r.address.provinceCode, r.address.country, r.address.countryCodeV2],
+      ['Ontario', 'ON', 'Canada', 'CA'],
+    );
     assert.equal((await read(t, c)).defaultAddress?.id, r.address.id, 'a first address becomes the default without asking');
     const second = (await t.data(CREATE, { c, a: { city: 'Paris', countryCode: 'FR' } })).customerAddressCreate.address;
     assert.equal((await read(t, c)).defaultAddress?.id, r.address.id, 'a second address does not take the default unless asked');
@@ -36,7 +51,10 @@ test('customerAddressCreate gives a MailingAddress id, fills the names from the 
     const now = await read(t, c);
     assert.equal(now.defaultAddress?.id, third.id, 'setAsDefault makes it the default');
     assert.equal(third.countryCodeV2, 'FR', 'the deprecated country name is resolved to its code');
-    assert.deepEqual(now.addressesV2.nodes.map((a) => a.id), [r.address.id, second.id, third.id]);
+    assert.deepEqual(
+      now.addressesV2.nodes.map((a) => a.id),
+      [r.address.id, second.id, third.id],
+    );
   } finally {
     await t.em.close();
   }
@@ -46,17 +64,25 @@ test('customerAddressUpdate changes the given fields of the same address and kee
   const t = await emulator();
   try {
     const c = await customer(t, 'update@example.com');
-    const a = (await t.data(CREATE, { c, a: { address1: '1 Market St', city: 'San Francisco', province: 'CA', countryCode: 'US', zip: '94105' } })).customerAddressCreate.address;
+    const a = (
+      await t.data(CREATE, { c, a: { address1: '1 Market St', city: 'San Francisco', province: 'CA', countryCode: 'US', zip: '94105' } })
+    ).customerAddressCreate.address;
     assert.deepEqual([a.province, a.provinceCode], ['CA', 'CA'], 'a region code given as the name is kept as given, its code filled in');
     const other = (await t.data(CREATE, { c, a: { city: 'Oslo', countryCode: 'NO' } })).customerAddressCreate.address;
     const u = (await t.data(UPDATE, { c, id: a.id, a: { city: 'Austin', province: 'Texas', zip: null } })).customerAddressUpdate;
     assert.deepEqual(u.userErrors, []);
     assert.equal(u.address.id, a.id, 'the same address, not a new one');
-    assert.deepEqual([u.address.address1, u.address.city, u.address.province, u.address.provinceCode, u.address.zip], ['1 Market St', 'Austin', 'Texas', 'TX', null]);
+    assert.deepEqual(
+      [u.address.address1, u.address.city, u.address.province, u.address.provinceCode, u.address.zip],
+      ['1 Market St', 'Austin', 'Texas', 'TX', null],
+    );
     const moved = (await t.data(UPDATE, { c, id: other.id, a: { city: 'Bergen' }, d: true })).customerAddressUpdate.address;
     const now = await read(t, c);
     assert.equal(now.defaultAddress?.id, moved.id, 'setAsDefault on an update moves the default');
-    assert.deepEqual(now.addressesV2.nodes.map((x) => x.city), ['Austin', 'Bergen']);
+    assert.deepEqual(
+      now.addressesV2.nodes.map((x) => x.city),
+      ['Austin', 'Bergen'],
+    );
   } finally {
     await t.em.close();
   }
@@ -83,7 +109,11 @@ test('an unknown country or a region outside the country is refused with Shopify
     assert.deepEqual(wrongCustomer.userErrors, [{ field: ['customerId'], message: 'Customer does not exist' }]);
     const other = await customer(t, 'other@example.com');
     const notTheirs = (await t.data(UPDATE, { c: other, id: a.id, a: { city: 'X' } })).customerAddressUpdate;
-    assert.deepEqual(notTheirs.userErrors, [{ field: ['addressId'], message: 'Address does not exist' }], 'an address of another customer is not found');
+    assert.deepEqual(
+      notTheirs.userErrors,
+      [{ field: ['addressId'], message: 'Address does not exist' }],
+      'an address of another customer is not found',
+    );
   } finally {
     await t.em.close();
   }
@@ -97,7 +127,9 @@ test('the default address is deleted only once another is the default; a sole ad
     const b = (await t.data(CREATE, { c, a: { city: 'Paris', countryCode: 'FR' } })).customerAddressCreate.address;
     const refused = (await t.data(DELETE, { c, id: a.id })).customerAddressDelete;
     assert.equal(refused.deletedAddressId, null);
-    assert.deepEqual(refused.userErrors, [{ field: ['addressId'], message: "The default address of the customer can't be deleted before setting another one as default." }]);
+    assert.deepEqual(refused.userErrors, [
+      { field: ['addressId'], message: "The default address of the customer can't be deleted before setting another one as default." },
+    ]);
     const def = (await t.data(DEFAULT, { c, id: b.id })).customerUpdateDefaultAddress;
     assert.deepEqual([def.userErrors, def.customer.defaultAddress.id], [[], b.id]);
     const gone = (await t.data(DELETE, { c, id: a.id })).customerAddressDelete;
@@ -115,35 +147,72 @@ test('the default address is deleted only once another is the default; a sole ad
 
 test('each address mutation fires customers/update with the addresses and costs what a mutation costs', () =>
   withReceiver({}, async (t, rx) => {
-    await t.data(`mutation($uri: String!) { webhookSubscriptionCreate(topic: CUSTOMERS_UPDATE, webhookSubscription: { uri: $uri, format: JSON }) { userErrors { message } } }`, { uri: rx.url });
+    await t.data(
+      `mutation($uri: String!) { webhookSubscriptionCreate(topic: CUSTOMERS_UPDATE, webhookSubscription: { uri: $uri, format: JSON }) { userErrors { message } } }`,
+      { uri: rx.url },
+    );
     const c = await customer(t, 'hooks@example.com');
     const created = await t.gql(CREATE, { c, a: { address1: '1 Main St', city: 'Ottawa', provinceCode: 'ON', countryCode: 'CA' } });
-    assert.deepEqual([created.body.extensions?.cost?.requestedQueryCost, created.body.extensions?.cost?.actualQueryCost], [10, 10], 'a mutation costs 10, like customerUpdate');
+    assert.deepEqual(
+      [created.body.extensions?.cost?.requestedQueryCost, created.body.extensions?.cost?.actualQueryCost],
+      [10, 10],
+      'a mutation costs 10, like customerUpdate',
+    );
     const a = created.body.data!.customerAddressCreate.address as Address;
     const [w] = await rx.waitFor(1);
     assert.equal(w.headers['x-shopify-topic'], 'customers/update');
     assert.equal(w.json.admin_graphql_api_id, c);
     assert.equal(w.json.default_address.id, Number(/MailingAddress\/(\d+)/.exec(a.id)![1]));
-    assert.deepEqual([w.json.default_address.city, w.json.default_address.province_code, w.json.default_address.country_code, w.json.default_address.default], ['Ottawa', 'ON', 'CA', true]);
+    assert.deepEqual(
+      [
+        w.json.default_address.city,
+        w.json.default_address.province_code,
+        w.json.default_address.country_code,
+        w.json.default_address.default,
+      ],
+      ['Ottawa', 'ON', 'CA', true],
+    );
     await t.data(UPDATE, { c, id: a.id, a: { city: 'Kingston' } });
     await rx.waitFor(2);
     assert.equal(rx.received[1].json.addresses[0].city, 'Kingston');
     await t.data(UPDATE, { c, id: a.id, a: { city: 'Kingston' } });
     await t.data(DELETE, { c, id: a.id });
     const got = await rx.waitFor(3);
-    assert.deepEqual([got.length, got[2].json.addresses, got[2].json.default_address], [3, [], null], 'an update that changes nothing fires nothing; the delete fires');
+    assert.deepEqual(
+      [got.length, got[2].json.addresses, got[2].json.default_address],
+      [3, [], null],
+      'an update that changes nothing fires nothing; the delete fires',
+    );
   }));
 
 test('the deprecated CustomerInput.addresses still creates and replaces addresses, checked the same way', async () => {
   const t = await emulator();
   try {
     const CUSTOMER = `mutation($input: CustomerInput!) { customerCreate(input: $input) { customer { id defaultAddress { ${ADDRESS} } } userErrors { field message } } }`;
-    const ok = (await t.data(CUSTOMER, { input: { email: 'old-style@example.com', addresses: [{ city: 'Toronto', province: 'Ontario', countryCode: 'CA' }] } })).customerCreate;
+    const ok = (
+      await t.data(CUSTOMER, {
+        input: { email: 'old-style@example.com', addresses: [{ city: 'Toronto', province: 'Ontario', countryCode: 'CA' }] },
+      })
+    ).customerCreate;
     assert.deepEqual([ok.userErrors, ok.customer.defaultAddress.provinceCode], [[], 'ON']);
-    const bad = (await t.data(CUSTOMER, { input: { email: 'refused@example.com', addresses: [{ city: 'X', countryCode: 'CA', province: 'Texas' }] } })).customerCreate;
-    assert.deepEqual(bad, { customer: null, userErrors: [{ field: ['addresses', '0', 'province'], message: 'Province is not a valid province in Canada' }] });
-    assert.equal(t.em.control.customers().some((x) => x.email === 'refused@example.com'), false, 'a refused address refuses the whole create');
-    const cleared = (await t.data(`mutation($input: CustomerInput!) { customerUpdate(input: $input) { customer { defaultAddress { id } addressesV2(first: 5) { nodes { id } } } userErrors { message } } }`, { input: { id: ok.customer.id, addresses: [] } })).customerUpdate;
+    const bad = (
+      await t.data(CUSTOMER, { input: { email: 'refused@example.com', addresses: [{ city: 'X', countryCode: 'CA', province: 'Texas' }] } })
+    ).customerCreate;
+    assert.deepEqual(bad, {
+      customer: null,
+      userErrors: [{ field: ['addresses', '0', 'province'], message: 'Province is not a valid province in Canada' }],
+    });
+    assert.equal(
+      t.em.control.customers().some((x) => x.email === 'refused@example.com'),
+      false,
+      'a refused address refuses the whole create',
+    );
+    const cleared = (
+      await t.data(
+        `mutation($input: CustomerInput!) { customerUpdate(input: $input) { customer { defaultAddress { id } addressesV2(first: 5) { nodes { id } } } userErrors { message } } }`,
+        { input: { id: ok.customer.id, addresses: [] } },
+      )
+    ).customerUpdate;
     assert.deepEqual([cleared.customer.defaultAddress, cleared.customer.addressesV2.nodes], [null, []]);
   } finally {
     await t.em.close();
@@ -166,7 +235,9 @@ test('the control API adds an address as the merchant would, with the same check
       body: JSON.stringify({ address: { city: 'X', country: 'Atlantis' } }),
     });
     assert.equal(res.status, 422);
-    assert.deepEqual(((await res.json()) as { userErrors: unknown }).userErrors, [{ field: ['address', 'country'], message: 'Country is not a valid country', code: 'INVALID' }]);
+    assert.deepEqual(((await res.json()) as { userErrors: unknown }).userErrors, [
+      { field: ['address', 'country'], message: 'Country is not a valid country', code: 'INVALID' },
+    ]);
   } finally {
     await t.em.close();
   }

@@ -12,7 +12,11 @@ async function token(url: string, body: string, contentType = 'application/x-www
 test('a missing or wrong access token is answered 401 as Shopify does', async () => {
   const t = await emulator({ accessToken: 'shpat_static' });
   try {
-    const noToken = await fetch(t.em.graphqlUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"query":"{ shop { name } }"}' });
+    const noToken = await fetch(t.em.graphqlUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"query":"{ shop { name } }"}',
+    });
     assert.equal(noToken.status, 401);
     assert.deepEqual(await noToken.json(), INVALID);
     const wrong = await t.gql('{ shop { name } }', {}, 'shpat_wrong');
@@ -28,7 +32,9 @@ test('an API version without a schema is 404', async () => {
   const t = await emulator();
   try {
     const r = await fetch(`${t.em.url}/admin/api/2019-04/graphql.json`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': t.em.accessToken }, body: '{"query":"{ shop { name } }"}',
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': t.em.accessToken },
+      body: '{"query":"{ shop { name } }"}',
     });
     assert.equal(r.status, 404);
     assert.match(t.em.graphqlUrl, /\/admin\/api\/2026-10\/graphql\.json$/);
@@ -52,7 +58,11 @@ test('the client credentials grant issues a token that works until it expires', 
     now += 1_000;
     const expired = await t.gql('{ shop { name } }', {}, r.body.access_token);
     assert.deepEqual([expired.status, expired.body], [401, INVALID]);
-    const json = await token(t.em.url, JSON.stringify({ grant_type: 'client_credentials', client_id: 'cid', client_secret: 'csecret' }), 'application/json');
+    const json = await token(
+      t.em.url,
+      JSON.stringify({ grant_type: 'client_credentials', client_id: 'cid', client_secret: 'csecret' }),
+      'application/json',
+    );
     assert.equal(json.status, 200, 'JSON bodies are accepted too');
   } finally {
     await t.em.close();
@@ -80,7 +90,11 @@ test('the static token and client-credentials tokens of the app share one cost b
   try {
     const { body } = await token(t.em.url, 'grant_type=client_credentials&client_id=cid&client_secret=csecret');
     await t.gql('mutation { customerCreate(input: { email: "x@example.com" }) { userErrors { message } } }');
-    const r = await t.gql('mutation { customerCreate(input: { email: "y@example.com" }) { userErrors { message } } }', {}, body.access_token);
+    const r = await t.gql(
+      'mutation { customerCreate(input: { email: "y@example.com" }) { userErrors { message } } }',
+      {},
+      body.access_token,
+    );
     assert.equal(r.body.extensions?.cost?.throttleStatus.currentlyAvailable, 2000 - 20);
   } finally {
     await t.em.close();

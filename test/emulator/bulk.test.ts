@@ -9,7 +9,8 @@ async function waitCompleted(t: TestEmulator, id: string, seen: string[] = []) {
   for (let i = 0; i < 100; i++) {
     const d = await t.data(POLL, { id });
     if (seen[seen.length - 1] !== d.bulkOperation.status) seen.push(d.bulkOperation.status);
-    if (d.bulkOperation.status === 'COMPLETED' || d.bulkOperation.status === 'FAILED') return { op: d.bulkOperation, current: d.currentBulkOperation, seen };
+    if (d.bulkOperation.status === 'COMPLETED' || d.bulkOperation.status === 'FAILED')
+      return { op: d.bulkOperation, current: d.currentBulkOperation, seen };
     await new Promise((r) => setTimeout(r, 5));
   }
   throw new Error(`bulk operation ${id} did not finish: ${seen.join(' -> ')}`);
@@ -21,8 +22,13 @@ test('a bulk customers query goes CREATED -> RUNNING -> COMPLETED and serves JSO
     const a = t.em.control.createCustomer({ email: 'bulk-a@example.com', tags: ['x'] }).customer!;
     const b = t.em.control.createCustomer({ email: 'bulk-b@example.com' }).customer!;
     t.em.control.createCustomer({ email: 'other@example.com', tags: ['y'] });
-    await t.data('mutation($id: ID!) { customerAddressCreate(customerId: $id, address: { city: "Oslo", countryCode: NO }) { address { id } } }', { id: a.id });
-    const started = await t.data(RUN, { q: '{ customers(query: "email:bulk-*") { edges { node { id email addressesV2 { edges { node { city } } } } } } }' });
+    await t.data(
+      'mutation($id: ID!) { customerAddressCreate(customerId: $id, address: { city: "Oslo", countryCode: NO }) { address { id } } }',
+      { id: a.id },
+    );
+    const started = await t.data(RUN, {
+      q: '{ customers(query: "email:bulk-*") { edges { node { id email addressesV2 { edges { node { city } } } } } } }',
+    });
     assert.deepEqual(started.bulkOperationRunQuery.userErrors, []);
     assert.equal(started.bulkOperationRunQuery.bulkOperation.status, 'CREATED');
     const { op, current, seen } = await waitCompleted(t, started.bulkOperationRunQuery.bulkOperation.id, ['CREATED']);
@@ -36,7 +42,10 @@ test('a bulk customers query goes CREATED -> RUNNING -> COMPLETED and serves JSO
     assert.equal(res.status, 200);
     const text = await res.text();
     assert.equal(Number(op.fileSize), Buffer.byteLength(text));
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.deepEqual(lines, [
       { id: a.id, email: 'bulk-a@example.com' },
       { city: 'Oslo', __parentId: a.id },

@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { emulator } from './helpers.js';
 
 async function call(base: string, method: string, path: string, body?: unknown) {
-  const r = await fetch(`${base}/_emulator${path}`, { method, headers: body === undefined ? {} : { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(`${base}/_emulator${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: r.status, body: (await r.json()) as Record<string, any> };
 }
 
@@ -14,7 +18,10 @@ test('the control API creates customers as staff, tags them, places orders and l
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const id = created.body.customer.legacyResourceId;
     const invalid = await call(t.em.url, 'POST', '/customers', { email: 'staff@example.com' });
-    assert.deepEqual([invalid.status, invalid.body.userErrors], [422, [{ field: ['email'], message: 'Email has already been taken', code: 'TAKEN' }]]);
+    assert.deepEqual(
+      [invalid.status, invalid.body.userErrors],
+      [422, [{ field: ['email'], message: 'Email has already been taken', code: 'TAKEN' }]],
+    );
     const tagged = await call(t.em.url, 'POST', `/customers/${id}/tags`, { add: ['b'], remove: ['a'] });
     assert.deepEqual(tagged.body.customer.tags, ['b']);
     const order = await call(t.em.url, 'POST', `/customers/${id}/orders`, { totalPrice: '12.00' });
@@ -84,7 +91,12 @@ test('a timeout fault leaves the request unanswered until the client gives up', 
   try {
     t.em.control.setFaults({ timeoutRate: 1 });
     await assert.rejects(
-      fetch(t.em.graphqlUrl, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': t.em.accessToken }, body: '{"query":"{ shop { name } }"}', signal: AbortSignal.timeout(200) }),
+      fetch(t.em.graphqlUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': t.em.accessToken },
+        body: '{"query":"{ shop { name } }"}',
+        signal: AbortSignal.timeout(200),
+      }),
       (e: Error) => e.name === 'TimeoutError',
     );
     assert.equal(t.em.control.counters().faultTimeouts, 1);

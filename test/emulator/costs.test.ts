@@ -8,11 +8,15 @@ test('every response carries requested and actual cost and the bucket after it',
     t.em.control.createCustomer({ email: 'one@example.com' });
     t.em.control.createCustomer({ email: 'two@example.com' });
     const r = await t.gql('{ customers(first: 100) { nodes { id defaultAddress { city } } } }');
-    assert.deepEqual(r.body.extensions?.cost, {
-      requestedQueryCost: 2 + 100 * 2,
-      actualQueryCost: 2 + 2 * 1,
-      throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 1000 - 4, restoreRate: 50 },
-    }, JSON.stringify(r.body));
+    assert.deepEqual(
+      r.body.extensions?.cost,
+      {
+        requestedQueryCost: 2 + 100 * 2,
+        actualQueryCost: 2 + 2 * 1,
+        throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 1000 - 4, restoreRate: 50 },
+      },
+      JSON.stringify(r.body),
+    );
     const m = await t.gql('mutation { customerCreate(input: { email: "three@example.com" }) { customer { id } userErrors { message } } }');
     assert.equal(m.body.extensions?.cost?.requestedQueryCost, 10);
     assert.equal(m.body.extensions?.cost?.actualQueryCost, 10);
@@ -29,14 +33,20 @@ test('a request costing more than is left is THROTTLED until the bucket has refi
     const q = '{ customers(first: 249) { nodes { id } } }'; // requested 251, actual 2 when empty
     const first = await t.gql(q);
     assert.equal(first.body.extensions?.cost?.throttleStatus.currentlyAvailable, 298);
-    await t.gql('mutation { a: customerCreate(input: { email: "a@example.com" }) { userErrors { message } } b: customerCreate(input: { email: "b@example.com" }) { userErrors { message } } c: customerCreate(input: { email: "c@example.com" }) { userErrors { message } } d: customerCreate(input: { email: "d@example.com" }) { userErrors { message } } e: customerCreate(input: { email: "e@example.com" }) { userErrors { message } } }');
+    await t.gql(
+      'mutation { a: customerCreate(input: { email: "a@example.com" }) { userErrors { message } } b: customerCreate(input: { email: "b@example.com" }) { userErrors { message } } c: customerCreate(input: { email: "c@example.com" }) { userErrors { message } } d: customerCreate(input: { email: "d@example.com" }) { userErrors { message } } e: customerCreate(input: { email: "e@example.com" }) { userErrors { message } } }',
+    );
     // 298 - 50 = 248 < 251
     const throttled = await t.gql(q);
     assert.equal(throttled.status, 200);
-    assert.deepEqual(throttled.body.errors, [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }]);
+    assert.deepEqual(throttled.body.errors, [
+      { message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } },
+    ]);
     assert.equal(throttled.body.data, undefined);
     assert.deepEqual(throttled.body.extensions?.cost, {
-      requestedQueryCost: 251, actualQueryCost: null, throttleStatus: { maximumAvailable: 300, currentlyAvailable: 248, restoreRate: 100 },
+      requestedQueryCost: 251,
+      actualQueryCost: null,
+      throttleStatus: { maximumAvailable: 300, currentlyAvailable: 248, restoreRate: 100 },
     });
     now += 30; // 3 points restored: exactly enough
     const ok = await t.gql(q);
@@ -77,19 +87,39 @@ test('pages through customers with cursors both ways, by sort key and in reverse
   try {
     for (const n of [5, 3, 1, 4, 2]) t.em.control.createCustomer({ email: `p${n}@example.com`, firstName: `N${n}` });
     const page = async (args: string) =>
-      (await t.data(`{ customers(${args}) { edges { cursor node { firstName } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`)).customers;
+      (
+        await t.data(
+          `{ customers(${args}) { edges { cursor node { firstName } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`,
+        )
+      ).customers;
     const p1 = await page('first: 2, sortKey: NAME');
-    assert.deepEqual(p1.edges.map((e: any) => e.node.firstName), ['N1', 'N2']);
+    assert.deepEqual(
+      p1.edges.map((e: any) => e.node.firstName),
+      ['N1', 'N2'],
+    );
     assert.deepEqual([p1.pageInfo.hasNextPage, p1.pageInfo.hasPreviousPage], [true, false]);
     const p2 = await page(`first: 2, sortKey: NAME, after: "${p1.pageInfo.endCursor}"`);
-    assert.deepEqual(p2.edges.map((e: any) => e.node.firstName), ['N3', 'N4']);
+    assert.deepEqual(
+      p2.edges.map((e: any) => e.node.firstName),
+      ['N3', 'N4'],
+    );
     assert.deepEqual([p2.pageInfo.hasNextPage, p2.pageInfo.hasPreviousPage], [true, true]);
     const back = await page(`last: 2, sortKey: NAME, before: "${p2.pageInfo.startCursor}"`);
-    assert.deepEqual(back.edges.map((e: any) => e.node.firstName), ['N1', 'N2']);
+    assert.deepEqual(
+      back.edges.map((e: any) => e.node.firstName),
+      ['N1', 'N2'],
+    );
     const rev = await page('first: 3, sortKey: NAME, reverse: true');
-    assert.deepEqual(rev.edges.map((e: any) => e.node.firstName), ['N5', 'N4', 'N3']);
+    assert.deepEqual(
+      rev.edges.map((e: any) => e.node.firstName),
+      ['N5', 'N4', 'N3'],
+    );
     const byId = await page('first: 5');
-    assert.deepEqual(byId.edges.map((e: any) => e.node.firstName), ['N5', 'N3', 'N1', 'N4', 'N2'], 'ID order is creation order');
+    assert.deepEqual(
+      byId.edges.map((e: any) => e.node.firstName),
+      ['N5', 'N3', 'N1', 'N4', 'N2'],
+      'ID order is creation order',
+    );
   } finally {
     await t.em.close();
   }
@@ -114,7 +144,13 @@ test('customers(query:) filters with Shopify search syntax and warns about unkno
     assert.deepEqual((await q('email:beta@example.com AND NOT tag:vip')).emails, ['beta@example.com']);
     const unknown = await q('favourite_colour:blue');
     assert.equal(unknown.emails.length, 2);
-    assert.deepEqual(unknown.search, [{ path: ['customers'], query: 'favourite_colour:blue', warnings: [{ field: 'favourite_colour', message: 'Invalid search field for this query.' }] }]);
+    assert.deepEqual(unknown.search, [
+      {
+        path: ['customers'],
+        query: 'favourite_colour:blue',
+        warnings: [{ field: 'favourite_colour', message: 'Invalid search field for this query.' }],
+      },
+    ]);
   } finally {
     await t.em.close();
   }

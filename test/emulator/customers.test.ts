@@ -18,7 +18,13 @@ async function create(input: Record<string, unknown>) {
 }
 
 test('customerCreate returns a customer with a Customer GID, normalised phone and sorted tags', async () => {
-  const r = await create({ email: 'grace@example.com', firstName: 'Grace', lastName: 'Hopper', phone: '+1 (613) 555-0199', tags: ['navy', ' Admiral ', 'NAVY'] });
+  const r = await create({
+    email: 'grace@example.com',
+    firstName: 'Grace',
+    lastName: 'Hopper',
+    phone: '+1 (613) 555-0199',
+    tags: ['navy', ' Admiral ', 'NAVY'],
+  });
   assert.deepEqual(r.userErrors, []);
   assert.match(r.customer!.id, /^gid:\/\/shopify\/Customer\/\d+$/);
   assert.equal(r.customer!.phone, '+16135550199');
@@ -29,14 +35,23 @@ test('customerCreate returns a customer with a Customer GID, normalised phone an
 
 test('customerCreate reports Shopify’s user errors with field paths', async () => {
   await create({ email: 'taken@example.com', phone: '+16135550111' });
-  assert.deepEqual((await create({ email: 'TAKEN@example.com' })).userErrors, [{ field: ['email'], message: 'Email has already been taken' }]);
-  assert.deepEqual((await create({ email: 'x@example.com', phone: '+1 613 555 0111' })).userErrors, [{ field: ['phone'], message: 'Phone has already been taken' }]);
+  assert.deepEqual((await create({ email: 'TAKEN@example.com' })).userErrors, [
+    { field: ['email'], message: 'Email has already been taken' },
+  ]);
+  assert.deepEqual((await create({ email: 'x@example.com', phone: '+1 613 555 0111' })).userErrors, [
+    { field: ['phone'], message: 'Phone has already been taken' },
+  ]);
   assert.deepEqual((await create({ phone: '555-0100' })).userErrors, [{ field: ['phone'], message: 'Phone is invalid' }]);
   assert.deepEqual((await create({ email: 'not-an-email' })).userErrors, [{ field: ['email'], message: 'Email is invalid' }]);
-  assert.deepEqual((await create({ note: 'nobody' })).userErrors, [{ field: null, message: 'Customer must have a name, phone number or email address' }]);
+  assert.deepEqual((await create({ note: 'nobody' })).userErrors, [
+    { field: null, message: 'Customer must have a name, phone number or email address' },
+  ]);
   const r = await create({ email: 'nobody@example.com', tags: ['x'.repeat(256)] });
   assert.equal(r.customer, null);
-  assert.deepEqual(r.userErrors.map((e) => e.field), [['tags']]);
+  assert.deepEqual(
+    r.userErrors.map((e) => e.field),
+    [['tags']],
+  );
 });
 
 test('customerUpdate replaces tags, moves updatedAt and keeps what it was not given', async () => {
@@ -62,13 +77,16 @@ test('customerUpdate refuses an email another customer already has, case-insensi
 
 test('customer, customerByIdentifier and node find a customer by id, email and phone', async () => {
   const c = (await create({ email: 'find.me@example.com', phone: '+442079460958', firstName: 'Find' })).customer!;
-  const d = await t.data(`query($id: ID!) {
+  const d = await t.data(
+    `query($id: ID!) {
     byId: customer(id: $id) { id displayName legacyResourceId canDelete numberOfOrders amountSpent { amount currencyCode } }
     byEmail: customerByIdentifier(identifier: { emailAddress: "FIND.ME@example.com" }) { id }
     byPhone: customerByIdentifier(identifier: { phoneNumber: "+44 20 7946 0958" }) { id }
     none: customerByIdentifier(identifier: { emailAddress: "nobody@example.com" }) { id }
     node(id: $id) { ... on Customer { defaultEmailAddress { emailAddress } defaultPhoneNumber { phoneNumber } } }
-  }`, { id: c.id });
+  }`,
+    { id: c.id },
+  );
   assert.equal(d.byId.displayName, 'Find');
   assert.equal(d.byId.legacyResourceId, c.id.split('/').pop());
   assert.equal(d.byId.canDelete, true);
@@ -77,7 +95,10 @@ test('customer, customerByIdentifier and node find a customer by id, email and p
   assert.equal(d.byEmail.id, c.id);
   assert.equal(d.byPhone.id, c.id);
   assert.equal(d.none, null);
-  assert.deepEqual(d.node, { defaultEmailAddress: { emailAddress: 'find.me@example.com' }, defaultPhoneNumber: { phoneNumber: '+442079460958' } });
+  assert.deepEqual(d.node, {
+    defaultEmailAddress: { emailAddress: 'find.me@example.com' },
+    defaultPhoneNumber: { phoneNumber: '+442079460958' },
+  });
 });
 
 test('customerDelete deletes, and refuses while the customer has orders', async () => {
@@ -96,9 +117,15 @@ test('customerDelete deletes, and refuses while the customer has orders', async 
 
 test('tagsAdd and tagsRemove change only the named tags', async () => {
   const c = (await create({ email: 'tags@example.com', tags: ['keep', 'drop'] })).customer!;
-  const add = await t.data('mutation($id: ID!) { tagsAdd(id: $id, tags: ["new", "KEEP"]) { node { ... on Customer { tags } } userErrors { message } } }', { id: c.id });
+  const add = await t.data(
+    'mutation($id: ID!) { tagsAdd(id: $id, tags: ["new", "KEEP"]) { node { ... on Customer { tags } } userErrors { message } } }',
+    { id: c.id },
+  );
   assert.deepEqual(add.tagsAdd.node.tags, ['drop', 'keep', 'new']);
-  const rm = await t.data('mutation($id: ID!) { tagsRemove(id: $id, tags: ["DROP"]) { node { ... on Customer { tags } } userErrors { message } } }', { id: c.id });
+  const rm = await t.data(
+    'mutation($id: ID!) { tagsRemove(id: $id, tags: ["DROP"]) { node { ... on Customer { tags } } userErrors { message } } }',
+    { id: c.id },
+  );
   assert.deepEqual(rm.tagsRemove.node.tags, ['keep', 'new']);
 });
 
@@ -115,7 +142,10 @@ test('customerSet upserts by email and reports coded errors', async () => {
   const mismatch = (await t.data(SET, { identifier: { email: 'set@example.com' }, input: { email: 'other@example.com' } })).customerSet;
   assert.equal(mismatch.userErrors[0].code, 'INPUT_MISMATCH');
   const notFound = (await t.data(SET, { identifier: { id: 'gid://shopify/Customer/424242' }, input: { firstName: 'X' } })).customerSet;
-  assert.deepEqual(notFound.userErrors.map((e: { code: string }) => e.code), ['NOT_FOUND']);
+  assert.deepEqual(
+    notFound.userErrors.map((e: { code: string }) => e.code),
+    ['NOT_FOUND'],
+  );
   await create({ email: 'owner@example.com' });
   const taken = (await t.data(SET, { input: { email: 'owner@example.com' } })).customerSet;
   assert.deepEqual(taken.userErrors, [{ field: ['input', 'email'], message: 'Email has already been taken', code: 'TAKEN' }]);
@@ -123,45 +153,92 @@ test('customerSet upserts by email and reports coded errors', async () => {
 
 test('address mutations add, update, make default and delete addresses', async () => {
   const c = (await create({ email: 'addr@example.com' })).customer!;
-  const add = await t.data(`mutation($c: ID!) { customerAddressCreate(customerId: $c, address: { address1: "1 Main St", city: "Ottawa", countryCode: CA, zip: "K1A 0A1" }, setAsDefault: true) {
-    address { id country city } userErrors { message } } }`, { c: c.id });
+  const add = await t.data(
+    `mutation($c: ID!) { customerAddressCreate(customerId: $c, address: { address1: "1 Main St", city: "Ottawa", countryCode: CA, zip: "K1A 0A1" }, setAsDefault: true) {
+    address { id country city } userErrors { message } } }`,
+    { c: c.id },
+  );
   const addr = add.customerAddressCreate.address;
   assert.deepEqual([addr.country, addr.city], ['Canada', 'Ottawa']);
-  const second = (await t.data('mutation($c: ID!) { customerAddressCreate(customerId: $c, address: { city: "Paris", countryCode: FR }) { address { id } } }', { c: c.id })).customerAddressCreate.address;
-  await t.data('mutation($c: ID!, $a: ID!) { customerAddressUpdate(customerId: $c, addressId: $a, address: { city: "Lyon" }) { address { city } } }', { c: c.id, a: second.id });
-  const def = await t.data('mutation($c: ID!, $a: ID!) { customerUpdateDefaultAddress(customerId: $c, addressId: $a) { customer { defaultAddress { city } addressesV2(first: 5) { nodes { city } } } } }', { c: c.id, a: second.id });
+  const second = (
+    await t.data(
+      'mutation($c: ID!) { customerAddressCreate(customerId: $c, address: { city: "Paris", countryCode: FR }) { address { id } } }',
+      { c: c.id },
+    )
+  ).customerAddressCreate.address;
+  await t.data(
+    'mutation($c: ID!, $a: ID!) { customerAddressUpdate(customerId: $c, addressId: $a, address: { city: "Lyon" }) { address { city } } }',
+    { c: c.id, a: second.id },
+  );
+  const def = await t.data(
+    'mutation($c: ID!, $a: ID!) { customerUpdateDefaultAddress(customerId: $c, addressId: $a) { customer { defaultAddress { city } addressesV2(first: 5) { nodes { city } } } } }',
+    { c: c.id, a: second.id },
+  );
   assert.equal(def.customerUpdateDefaultAddress.customer.defaultAddress.city, 'Lyon');
-  assert.deepEqual(def.customerUpdateDefaultAddress.customer.addressesV2.nodes.map((n: { city: string }) => n.city), ['Ottawa', 'Lyon']);
-  const del = await t.data('mutation($c: ID!, $a: ID!) { customerAddressDelete(customerId: $c, addressId: $a) { deletedAddressId } }', { c: c.id, a: addr.id });
+  assert.deepEqual(
+    def.customerUpdateDefaultAddress.customer.addressesV2.nodes.map((n: { city: string }) => n.city),
+    ['Ottawa', 'Lyon'],
+  );
+  const del = await t.data('mutation($c: ID!, $a: ID!) { customerAddressDelete(customerId: $c, addressId: $a) { deletedAddressId } }', {
+    c: c.id,
+    a: addr.id,
+  });
   assert.equal(del.customerAddressDelete.deletedAddressId, addr.id);
 });
 
 test('marketing consent updates and data erasure requests', async () => {
   const c = (await create({ email: 'consent@example.com', phone: '+16135550177' })).customer!;
-  const e = await t.data(`mutation($id: ID!) { customerEmailMarketingConsentUpdate(input: { customerId: $id, emailMarketingConsent: { marketingState: UNSUBSCRIBED, marketingOptInLevel: SINGLE_OPT_IN } }) {
-    customer { emailMarketingConsent { marketingState } defaultEmailAddress { marketingState } } userErrors { message } } }`, { id: c.id });
-  assert.deepEqual(e.customerEmailMarketingConsentUpdate.customer, { emailMarketingConsent: { marketingState: 'UNSUBSCRIBED' }, defaultEmailAddress: { marketingState: 'UNSUBSCRIBED' } });
-  const s = await t.data(`mutation($id: ID!) { customerSmsMarketingConsentUpdate(input: { customerId: $id, smsMarketingConsent: { marketingState: SUBSCRIBED, marketingOptInLevel: CONFIRMED_OPT_IN } }) {
-    customer { smsMarketingConsent { marketingState } } userErrors { message } } }`, { id: c.id });
+  const e = await t.data(
+    `mutation($id: ID!) { customerEmailMarketingConsentUpdate(input: { customerId: $id, emailMarketingConsent: { marketingState: UNSUBSCRIBED, marketingOptInLevel: SINGLE_OPT_IN } }) {
+    customer { emailMarketingConsent { marketingState } defaultEmailAddress { marketingState } } userErrors { message } } }`,
+    { id: c.id },
+  );
+  assert.deepEqual(e.customerEmailMarketingConsentUpdate.customer, {
+    emailMarketingConsent: { marketingState: 'UNSUBSCRIBED' },
+    defaultEmailAddress: { marketingState: 'UNSUBSCRIBED' },
+  });
+  const s = await t.data(
+    `mutation($id: ID!) { customerSmsMarketingConsentUpdate(input: { customerId: $id, smsMarketingConsent: { marketingState: SUBSCRIBED, marketingOptInLevel: CONFIRMED_OPT_IN } }) {
+    customer { smsMarketingConsent { marketingState } } userErrors { message } } }`,
+    { id: c.id },
+  );
   assert.equal(s.customerSmsMarketingConsentUpdate.customer.smsMarketingConsent.marketingState, 'SUBSCRIBED');
-  const cancelEarly = await t.data('mutation($id: ID!) { customerCancelDataErasure(customerId: $id) { customerId userErrors { code } } }', { id: c.id });
+  const cancelEarly = await t.data('mutation($id: ID!) { customerCancelDataErasure(customerId: $id) { customerId userErrors { code } } }', {
+    id: c.id,
+  });
   assert.deepEqual(cancelEarly.customerCancelDataErasure.userErrors, [{ code: 'NOT_BEING_ERASED' }]);
-  const req = await t.data('mutation($id: ID!) { customerRequestDataErasure(customerId: $id) { customerId userErrors { code } } }', { id: c.id });
+  const req = await t.data('mutation($id: ID!) { customerRequestDataErasure(customerId: $id) { customerId userErrors { code } } }', {
+    id: c.id,
+  });
   assert.deepEqual(req.customerRequestDataErasure, { customerId: c.id, userErrors: [] });
   assert.ok(t.em.control.customer(c.id)!.erasureRequestedAt, 'erasure recorded');
-  const cancel = await t.data('mutation($id: ID!) { customerCancelDataErasure(customerId: $id) { customerId userErrors { code } } }', { id: c.id });
+  const cancel = await t.data('mutation($id: ID!) { customerCancelDataErasure(customerId: $id) { customerId userErrors { code } } }', {
+    id: c.id,
+  });
   assert.deepEqual(cancel.customerCancelDataErasure, { customerId: c.id, userErrors: [] });
 });
 
 test('shop and currentAppInstallation tell the connector the plan and granted scopes', async () => {
-  const d = await t.data('{ shop { name myshopifyDomain plan { displayName publicDisplayName shopifyPlus } } currentAppInstallation { accessScopes { handle } } }');
-  assert.deepEqual(d.shop, { name: 'Demo Shop', myshopifyDomain: 'demo-shop.myshopify.com', plan: { displayName: 'Basic', publicDisplayName: 'Basic', shopifyPlus: false } });
-  assert.deepEqual(d.currentAppInstallation.accessScopes.map((s: { handle: string }) => s.handle), ['read_customers', 'write_customers']);
+  const d = await t.data(
+    '{ shop { name myshopifyDomain plan { displayName publicDisplayName shopifyPlus } } currentAppInstallation { accessScopes { handle } } }',
+  );
+  assert.deepEqual(d.shop, {
+    name: 'Demo Shop',
+    myshopifyDomain: 'demo-shop.myshopify.com',
+    plan: { displayName: 'Basic', publicDisplayName: 'Basic', shopifyPlus: false },
+  });
+  assert.deepEqual(
+    d.currentAppInstallation.accessScopes.map((s: { handle: string }) => s.handle),
+    ['read_customers', 'write_customers'],
+  );
 });
 
 test('fields the emulator does not model resolve to null or an empty value instead of failing', async () => {
   const c = (await create({ email: 'unmodelled@example.com' })).customer!;
-  const r = await t.gql('query($id: ID!) { customer(id: $id) { id market { id } companyContactProfiles { id } paymentMethods(first: 2) { nodes { id } } } }', { id: c.id });
+  const r = await t.gql(
+    'query($id: ID!) { customer(id: $id) { id market { id } companyContactProfiles { id } paymentMethods(first: 2) { nodes { id } } } }',
+    { id: c.id },
+  );
   assert.equal(r.body.errors, undefined, JSON.stringify(r.body));
   assert.deepEqual(r.body.data!.customer, { id: c.id, market: null, companyContactProfiles: [], paymentMethods: { nodes: [] } });
 });

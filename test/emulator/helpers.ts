@@ -9,7 +9,14 @@ export interface GqlResponse {
   body: {
     data?: Record<string, any> | null;
     errors?: any;
-    extensions?: { cost?: { requestedQueryCost: number; actualQueryCost: number | null; throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number } }; search?: any };
+    extensions?: {
+      cost?: {
+        requestedQueryCost: number;
+        actualQueryCost: number | null;
+        throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+      };
+      search?: any;
+    };
   };
 }
 
@@ -80,7 +87,10 @@ export async function receiver(): Promise<Receiver> {
     async waitFor(n: number, timeoutMs = 3000) {
       const deadline = Date.now() + timeoutMs;
       while (received.length < n) {
-        if (Date.now() > deadline) throw new Error(`expected ${n} webhooks, got ${received.length}: ${JSON.stringify(received.map((x) => x.headers['x-shopify-topic']))}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `expected ${n} webhooks, got ${received.length}: ${JSON.stringify(received.map((x) => x.headers['x-shopify-topic']))}`,
+          );
         await new Promise<void>((resolve) => {
           waiters.push(resolve);
           setTimeout(resolve, 50);
@@ -88,10 +98,11 @@ export async function receiver(): Promise<Receiver> {
       }
       return received;
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   }) as Receiver;
 }
 

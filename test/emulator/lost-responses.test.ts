@@ -22,11 +22,19 @@ test('a lost answer leaves the client timing out while the customer it created e
     // Queries and other mutations are answered as usual while the fault waits for a customerCreate.
     assert.equal((await t.gql('{ shop { name } }')).status, 200);
     await assert.rejects(post(t, CREATE, { input: { email: 'lost@example.com' } }), (e: Error) => e.name === 'TimeoutError');
-    assert.deepEqual(t.em.control.customers().map((c) => c.email), ['lost@example.com'], 'the write landed');
+    assert.deepEqual(
+      t.em.control.customers().map((c) => c.email),
+      ['lost@example.com'],
+      'the write landed',
+    );
     assert.equal(t.em.control.faults().lostResponses, 0, 'one answer lost, as asked');
     assert.equal(t.em.control.counters().faultTimeouts, 1);
     const retry = await t.gql(CREATE, { input: { email: 'lost@example.com' } });
-    assert.deepEqual(retry.body.data?.customerCreate.userErrors, [{ field: ['email'], message: 'Email has already been taken' }], JSON.stringify(retry.body));
+    assert.deepEqual(
+      retry.body.data?.customerCreate.userErrors,
+      [{ field: ['email'], message: 'Email has already been taken' }],
+      JSON.stringify(retry.body),
+    );
   } finally {
     await t.em.close();
   }

@@ -13,15 +13,28 @@ test('customers, definitions, subscriptions and issued tokens survive a restart 
   try {
     const first = await emulator(creds);
     const c = first.em.control.createCustomer({ email: 'kept@example.com', tags: ['t'] }).customer!;
-    await first.data('mutation { metafieldDefinitionCreate(definition: { name: "x", namespace: "scim", key: "id", type: "id", ownerType: CUSTOMER, capabilities: { uniqueValues: { enabled: true } } }) { userErrors { message } } }');
-    await first.data('mutation { webhookSubscriptionCreate(topic: CUSTOMERS_UPDATE, webhookSubscription: { uri: "https://example.com/hook" }) { userErrors { message } } }');
-    const tok = (await (await fetch(`${first.em.url}/admin/oauth/access_token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=cid&client_secret=csecret' })).json()) as { access_token: string };
+    await first.data(
+      'mutation { metafieldDefinitionCreate(definition: { name: "x", namespace: "scim", key: "id", type: "id", ownerType: CUSTOMER, capabilities: { uniqueValues: { enabled: true } } }) { userErrors { message } } }',
+    );
+    await first.data(
+      'mutation { webhookSubscriptionCreate(topic: CUSTOMERS_UPDATE, webhookSubscription: { uri: "https://example.com/hook" }) { userErrors { message } } }',
+    );
+    const tok = (await (
+      await fetch(`${first.em.url}/admin/oauth/access_token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials&client_id=cid&client_secret=csecret',
+      })
+    ).json()) as { access_token: string };
     await first.em.close();
     assert.ok(JSON.parse(readFileSync(file, 'utf8')).shop.customers.length === 1, 'written on close');
 
     const second = await emulator(creds);
     try {
-      const d = await second.data('query($id: ID!) { customer(id: $id) { email tags } webhookSubscriptions(first: 5) { nodes { uri } } metafieldDefinitions(first: 5, ownerType: CUSTOMER) { nodes { key } } }', { id: c.id });
+      const d = await second.data(
+        'query($id: ID!) { customer(id: $id) { email tags } webhookSubscriptions(first: 5) { nodes { uri } } metafieldDefinitions(first: 5, ownerType: CUSTOMER) { nodes { key } } }',
+        { id: c.id },
+      );
       assert.deepEqual(d.customer, { email: 'kept@example.com', tags: ['t'] });
       assert.deepEqual(d.webhookSubscriptions.nodes, [{ uri: 'https://example.com/hook' }]);
       assert.deepEqual(d.metafieldDefinitions.nodes, [{ key: 'id' }]);
@@ -45,7 +58,10 @@ test('changes are saved shortly after they happen, not only on close', async () 
       t.em.control.createCustomer({ email: 'soon@example.com' });
       await new Promise((r) => setTimeout(r, 250));
       const saved = JSON.parse(readFileSync(file, 'utf8'));
-      assert.deepEqual(saved.shop.customers.map((c: { email: string }) => c.email), ['soon@example.com']);
+      assert.deepEqual(
+        saved.shop.customers.map((c: { email: string }) => c.email),
+        ['soon@example.com'],
+      );
     } finally {
       await t.em.close();
     }

@@ -10,9 +10,20 @@ export const compareOps: CompareOp[] = ['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge'
 
 /** Any syntactically valid attribute path, including names that read like keywords. */
 export function anyAttrPath(withSub = true): fc.Arbitrary<AttrPath> {
-  const name = fc.oneof(fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,8}$/), fc.constantFrom('$ref', 'not', 'and', 'or', 'pr', 'eq', 'true', 'null'));
-  const uri = fc.constantFrom('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', 'urn:ietf:params:scim:schemas:core:2.0:User', 'urn:example:params:1.0', 'x');
-  return fc.record({ uri, attr: name, ...(withSub ? { sub: name } : {}) }, { requiredKeys: ['attr'], noNullPrototype: true }) as fc.Arbitrary<AttrPath>;
+  const name = fc.oneof(
+    fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,8}$/),
+    fc.constantFrom('$ref', 'not', 'and', 'or', 'pr', 'eq', 'true', 'null'),
+  );
+  const uri = fc.constantFrom(
+    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+    'urn:ietf:params:scim:schemas:core:2.0:User',
+    'urn:example:params:1.0',
+    'x',
+  );
+  return fc.record(
+    { uri, attr: name, ...(withSub ? { sub: name } : {}) },
+    { requiredKeys: ['attr'], noNullPrototype: true },
+  ) as fc.Arbitrary<AttrPath>;
 }
 
 /** Any value the AST allows: strings (any UTF-16, lone surrogates too), finite numbers, booleans, null. */
@@ -27,7 +38,8 @@ export const anyValue: fc.Arbitrary<CompValue> = fc.oneof(
 
 export const compareLeaf = (path: fc.Arbitrary<AttrPath>, value: fc.Arbitrary<CompValue>, ops = compareOps): fc.Arbitrary<Filter> =>
   fc.record({ kind: fc.constant('compare' as const), path, op: fc.constantFrom(...ops), value }, plain);
-export const presentLeaf = (path: fc.Arbitrary<AttrPath>): fc.Arbitrary<Filter> => fc.record({ kind: fc.constant('present' as const), path }, plain);
+export const presentLeaf = (path: fc.Arbitrary<AttrPath>): fc.Arbitrary<Filter> =>
+  fc.record({ kind: fc.constant('present' as const), path }, plain);
 
 /**
  * Filter ASTs over `leaf`; when `valuePath` is given, value filters over its element leaves appear too, never nested

@@ -41,7 +41,13 @@ export async function call(method: string, url: string, o: CallOptions = {}): Pr
     parsed = undefined;
   }
   const label = o.label ?? new URL(url).pathname;
-  return { status: r.status, headers: r.headers, body: parsed, text, dump: `${method} ${label} -> ${r.status} ${text.slice(0, o.dumpChars ?? 1500)}` };
+  return {
+    status: r.status,
+    headers: r.headers,
+    body: parsed,
+    text,
+    dump: `${method} ${label} -> ${r.status} ${text.slice(0, o.dumpChars ?? 1500)}`,
+  };
 }
 
 /** What `until` polls: anything truthy ends the wait and is returned. */
@@ -59,7 +65,8 @@ export async function until<T>(what: string, check: Check<T>, ms = 15000): Promi
     } catch (e) {
       last = e;
     }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    if (Date.now() > end)
+      throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

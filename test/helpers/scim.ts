@@ -30,9 +30,17 @@ export interface ScimHarness {
   close(): Promise<void>;
 }
 
-export async function startScim(opts: { hook?: ProvisioningHook; tenant?: string; maxBodyBytes?: number; maxInMemoryMatches?: number; store?: TestStore } = {}): Promise<ScimHarness> {
+export async function startScim(
+  opts: { hook?: ProvisioningHook; tenant?: string; maxBodyBytes?: number; maxInMemoryMatches?: number; store?: TestStore } = {},
+): Promise<ScimHarness> {
   const store = opts.store ?? (await openTestStore());
-  const app = await buildApp({ store, hook: opts.hook, publicUrl: 'https://scim.example.test', maxBodyBytes: opts.maxBodyBytes, maxInMemoryMatches: opts.maxInMemoryMatches });
+  const app = await buildApp({
+    store,
+    hook: opts.hook,
+    publicUrl: 'https://scim.example.test',
+    maxBodyBytes: opts.maxBodyBytes,
+    maxInMemoryMatches: opts.maxInMemoryMatches,
+  });
   const tenants = new TenantRepository(store.db);
   const tenantName = opts.tenant ?? 'acme';
   const tenant = await tenants.create(tenantName, 'Acme Employee Store');
@@ -46,14 +54,25 @@ export async function startScim(opts: { hook?: ProvisioningHook; tenant?: string
       payload = typeof body === 'string' ? body : JSON.stringify(body);
       h['content-type'] ??= 'application/scim+json';
     }
-    const r = await app.inject({ method: method as any, url: path.startsWith('/') && !path.startsWith(base) && !path.startsWith('/scim') ? base + path : path, payload, headers: h });
+    const r = await app.inject({
+      method: method as any,
+      url: path.startsWith('/') && !path.startsWith(base) && !path.startsWith('/scim') ? base + path : path,
+      payload,
+      headers: h,
+    });
     let parsed: unknown;
     try {
       parsed = r.body ? JSON.parse(r.body) : undefined;
     } catch {
       parsed = undefined;
     }
-    return { status: r.statusCode, headers: r.headers as Res['headers'], body: parsed, text: r.body, dump: `${method} ${path} -> ${r.statusCode} ${r.body.slice(0, 2000)}` };
+    return {
+      status: r.statusCode,
+      headers: r.headers as Res['headers'],
+      body: parsed,
+      text: r.body,
+      dump: `${method} ${path} -> ${r.statusCode} ${r.body.slice(0, 2000)}`,
+    };
   };
   return {
     app,

@@ -4,7 +4,11 @@ import { getPreset } from '../../src/mapping/index.js';
 import type { RuleInput } from '../../src/mapping/index.js';
 
 /** An extension schema `id` declaring `attributes`, and the default mapping plus `rule` (as the admin API stores them). */
-export function withExtensionRule(id: string, attributes: Array<{ name: string; type: 'boolean' | 'string' }>, rule: RuleInput): Record<string, unknown> {
+export function withExtensionRule(
+  id: string,
+  attributes: Array<{ name: string; type: 'boolean' | 'string' }>,
+  rule: RuleInput,
+): Record<string, unknown> {
   const mapping = structuredClone(getPreset('default')!);
   mapping.rules.push(rule as (typeof mapping.rules)[number]);
   return { schemas: [{ id, name: 'Extension', attributes }], mapping };

@@ -60,7 +60,9 @@ export async function startBridgeStack(o: BridgeStackOptions = {}): Promise<Brid
       shopClient: o.shopClient,
     },
     admin: {
-      ...(o.emulatorShop ? { emulatorShop: { shop: emu.shop, apiBaseUrl: emu.url, accessToken: emu.accessToken, clientSecret: emu.clientSecret } } : {}),
+      ...(o.emulatorShop
+        ? { emulatorShop: { shop: emu.shop, apiBaseUrl: emu.url, accessToken: emu.accessToken, clientSecret: emu.clientSecret } }
+        : {}),
       ...(o.live ? { live: o.live } : {}),
     },
   });
@@ -97,15 +99,29 @@ export async function connectedTenant(
 ): Promise<ConnectedTenant> {
   const tenants = new TenantRepository(s.store.db);
   const tenant = await tenants.create(name, opts.displayName ?? 'Acme Employee Store', opts.settings ?? {});
-  const shop = { shop: s.emu.shop, apiBaseUrl: s.emu.url, accessToken: s.emu.accessToken, ...(opts.webhookSecret ? { clientSecret: s.emu.clientSecret } : {}) };
+  const shop = {
+    shop: s.emu.shop,
+    apiBaseUrl: s.emu.url,
+    accessToken: s.emu.accessToken,
+    ...(opts.webhookSecret ? { clientSecret: s.emu.clientSecret } : {}),
+  };
   await connectTenantShop(s.store.db, tenant.id, shop, s.box);
   const { token, client } = await tenants.createToken(tenant.id, 'okta');
   return { tenant, client, token };
 }
 
 /** The customer linked to a SCIM user of the tenant, per the emulator. */
-export async function customerOf(s: Pick<BridgeStack, 'store' | 'emu'>, tenantId: string, userId: string): Promise<CustomerSnapshot | null> {
-  const link = await s.store.db.selectFrom('customer_links').select('customer_id').where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
+export async function customerOf(
+  s: Pick<BridgeStack, 'store' | 'emu'>,
+  tenantId: string,
+  userId: string,
+): Promise<CustomerSnapshot | null> {
+  const link = await s.store.db
+    .selectFrom('customer_links')
+    .select('customer_id')
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return link?.customer_id ? s.emu.control.customer(link.customer_id) : null;
 }
 

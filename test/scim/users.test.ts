@@ -74,7 +74,17 @@ describe('SCIM Users over HTTP', () => {
   });
 
   it('filters on attributes evaluated in memory (title) and on emails with a value path', async () => {
-    await h.req('POST', '/Users', userBody('ceo@acme.test', { title: 'Chief Executive', emails: [{ value: 'ceo@acme.test', type: 'work' }, { value: 'boss@home.test', type: 'home' }] }));
+    await h.req(
+      'POST',
+      '/Users',
+      userBody('ceo@acme.test', {
+        title: 'Chief Executive',
+        emails: [
+          { value: 'ceo@acme.test', type: 'work' },
+          { value: 'boss@home.test', type: 'home' },
+        ],
+      }),
+    );
     const t = await h.req('GET', `/Users?filter=${encodeURIComponent('title sw "chief"')}`);
     assert.equal(t.body.totalResults, 1, t.dump);
     const e = await h.req('GET', `/Users?filter=${encodeURIComponent('emails[type eq "home" and value co "@home."]')}`);
@@ -96,7 +106,10 @@ describe('SCIM Users over HTTP', () => {
     const r = await h.req('GET', `/Users?filter=${encodeURIComponent(`userName eq "x' or '1'='1"`)}`);
     assert.equal(r.status, 200, r.dump);
     assert.equal(r.body.totalResults, 0);
-    const count = await h.store.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const count = await h.store.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     assert.ok(Number(count.n) > 0, 'the table is intact');
   });
 
@@ -127,14 +140,20 @@ describe('SCIM Users over HTTP', () => {
   });
 
   it('projects attributes and excludedAttributes, always keeping id and schemas', async () => {
-    const r = await h.req('GET', `/Users?filter=${encodeURIComponent('userName eq "grace.hopper@acme.test"')}&attributes=userName,name.givenName`);
+    const r = await h.req(
+      'GET',
+      `/Users?filter=${encodeURIComponent('userName eq "grace.hopper@acme.test"')}&attributes=userName,name.givenName`,
+    );
     const u = r.body.Resources[0];
     assert.equal(u.userName, 'grace.hopper@acme.test', r.dump);
     assert.equal(u.name.givenName, 'grace');
     assert.equal(u.name.familyName, undefined);
     assert.equal(u.emails, undefined);
     assert.ok(u.id && u.schemas);
-    const x = await h.req('GET', `/Users?filter=${encodeURIComponent('userName eq "grace.hopper@acme.test"')}&excludedAttributes=emails,name`);
+    const x = await h.req(
+      'GET',
+      `/Users?filter=${encodeURIComponent('userName eq "grace.hopper@acme.test"')}&excludedAttributes=emails,name`,
+    );
     assert.equal(x.body.Resources[0].emails, undefined, x.dump);
     assert.equal(x.body.Resources[0].userName, 'grace.hopper@acme.test');
   });
@@ -165,9 +184,12 @@ describe('SCIM Users over HTTP', () => {
     assert.equal(f.body.totalResults, 1, f.dump);
   });
 
-  it('answers a POST of an inactive user\'s userName 409, and restores that user instead when the tenant opts in (reactivateOnPost)', async () => {
+  it("answers a POST of an inactive user's userName 409, and restores that user instead when the tenant opts in (reactivateOnPost)", async () => {
     const c = await h.req('POST', '/Users', userBody('okta.back@acme.test', { externalId: 'okta-1' }));
-    await h.req('PATCH', `/Users/${c.body.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] });
+    await h.req('PATCH', `/Users/${c.body.id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', value: { active: false } }],
+    });
     const refused = await h.req('POST', '/Users', userBody('okta.back@acme.test', { externalId: 'okta-1', active: true }));
     assert.equal(refused.status, 409, refused.dump);
     assert.equal(refused.body.scimType, 'uniqueness', refused.dump);
@@ -208,7 +230,8 @@ describe('SCIM Users over HTTP', () => {
   it('records every change in the audit log without personal values', async () => {
     const rows = await h.store.db.selectFrom('audit_log').selectAll().where('tenant_id', '=', h.tenantId).execute();
     const actions = new Set(rows.map((r) => r.action));
-    for (const a of ['user.create', 'user.replace', 'user.patch', 'user.delete', 'user.restore']) assert.ok(actions.has(a), `audit has ${a}`);
+    for (const a of ['user.create', 'user.replace', 'user.patch', 'user.delete', 'user.restore'])
+      assert.ok(actions.has(a), `audit has ${a}`);
     assert.ok(!rows.some((r) => r.detail.includes('@acme.test')), 'no e-mail addresses in the audit log');
   });
 });
@@ -287,7 +310,7 @@ describe('SCIM request hygiene', () => {
       assert.equal(mine.status, 201);
       const cross = await h.reqAs(other.token, 'GET', `${h.base}/Users/${mine.body.id}`);
       assert.equal(cross.status, 404, cross.dump);
-      assert.doesNotMatch(cross.text, /secret\.person/, 'nothing of the other tenant\'s user');
+      assert.doesNotMatch(cross.text, /secret\.person/, "nothing of the other tenant's user");
       const own = await other.req('GET', `/Users/${mine.body.id}`);
       assert.equal(own.status, 404, own.dump);
       const list = await other.req('GET', '/Users');
@@ -320,7 +343,10 @@ describe('SCIM Users over HTTP: the in-memory match limit', () => {
     assert.equal(r.body.status, '400');
     assert.equal(r.body.scimType, 'tooMany');
     assert.match(r.body.detail, /more than 5 resources/);
-    const s = await h.req('POST', '/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'title sw "eng"' });
+    const s = await h.req('POST', '/Users/.search', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+      filter: 'title sw "eng"',
+    });
     assert.equal(s.status, 400, s.dump);
     assert.equal(s.body.scimType, 'tooMany');
   });
@@ -332,7 +358,10 @@ describe('SCIM Users over HTTP: the in-memory match limit', () => {
     const indexed = await h.req('GET', `/Users?filter=${encodeURIComponent('userName sw "eng."')}&count=2&sortBy=userName`);
     assert.equal(indexed.status, 200, indexed.dump);
     assert.equal(indexed.body.totalResults, 7, indexed.dump);
-    assert.deepEqual(indexed.body.Resources.map((u: any) => u.userName), ['eng.1@acme.test', 'eng.2@acme.test']);
+    assert.deepEqual(
+      indexed.body.Resources.map((u: any) => u.userName),
+      ['eng.1@acme.test', 'eng.2@acme.test'],
+    );
     const all = await h.req('GET', '/Users?count=1');
     assert.equal(all.status, 200, all.dump);
     assert.equal(all.body.totalResults, 8, all.dump);

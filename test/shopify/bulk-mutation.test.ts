@@ -23,7 +23,12 @@ import {
 import { receiver } from '../emulator/helpers.js';
 import { email, harness } from './helpers.js';
 
-type Created = { customerCreate: { customer: { id: string; updatedAt: string; tags: string[]; defaultEmailAddress: { emailAddress: string } | null } | null; userErrors: Array<{ field: string[] | null; message: string }> } };
+type Created = {
+  customerCreate: {
+    customer: { id: string; updatedAt: string; tags: string[]; defaultEmailAddress: { emailAddress: string } | null } | null;
+    userErrors: Array<{ field: string[] | null; message: string }>;
+  };
+};
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -35,17 +40,28 @@ test('a bulk customerCreate of 300 lines creates 299 customers and reports the t
   const h = await harness();
   const taken = email('taken');
   h.em.control.createCustomer({ email: taken });
-  const lines = Array.from({ length: 300 }, (_, i) => ({ input: { email: i === 137 ? taken : email(`bulk${i}`), firstName: `Bulk${i}`, tags: ['scim'] } satisfies CustomerInput }));
+  const lines = Array.from({ length: 300 }, (_, i) => ({
+    input: { email: i === 137 ? taken : email(`bulk${i}`), firstName: `Bulk${i}`, tags: ['scim'] } satisfies CustomerInput,
+  }));
   const before = h.em.control.counters();
   let started: { id: string; lines: number } | undefined;
   const results: BulkMutationResult<Created>[] = await collect(
-    runBulkMutation<Created>(h.client, { mutation: documents.bulkCustomerCreate, lines, pollIntervalMs: 10, onStarted: (op) => (started = op) }),
+    runBulkMutation<Created>(h.client, {
+      mutation: documents.bulkCustomerCreate,
+      lines,
+      pollIntervalMs: 10,
+      onStarted: (op) => (started = op),
+    }),
   );
   const after = h.em.control.counters();
 
   assert.equal(started?.lines, 300);
   assert.match(started!.id, /^gid:\/\/shopify\/BulkOperation\/\d+$/);
-  assert.deepEqual(results.map((r) => r.lineNumber).sort((a, b) => a - b), [...Array(300).keys()], 'one result per line, numbered from 0');
+  assert.deepEqual(
+    results.map((r) => r.lineNumber).sort((a, b) => a - b),
+    [...Array(300).keys()],
+    'one result per line, numbered from 0',
+  );
   const failed = results.filter((r) => r.data?.customerCreate.customer === null);
   assert.equal(failed.length, 1, JSON.stringify(failed));
   assert.equal(failed[0].lineNumber, 137);
@@ -57,8 +73,15 @@ test('a bulk customerCreate of 300 lines creates 299 customers and reports the t
     assert.equal(h.em.control.customer(c.id)?.firstName, `Bulk${r.lineNumber}`);
   }
   assert.equal(after.bulkMutationLines - before.bulkMutationLines, 300);
-  assert.equal(after.mutations - before.mutations, 2, 'only stagedUploadsCreate and bulkOperationRunMutation went through the GraphQL endpoint');
-  assert.ok(after.costSpent - before.costSpent < 100, `the lines are not charged to the bucket (spent ${after.costSpent - before.costSpent})`);
+  assert.equal(
+    after.mutations - before.mutations,
+    2,
+    'only stagedUploadsCreate and bulkOperationRunMutation went through the GraphQL endpoint',
+  );
+  assert.ok(
+    after.costSpent - before.costSpent < 100,
+    `the lines are not charged to the bucket (spent ${after.costSpent - before.costSpent})`,
+  );
 });
 
 test('each line runs as a single customerCreate: the unique custom id is enforced and customers/create is delivered', async () => {
@@ -74,15 +97,27 @@ test('each line runs as a single customerCreate: the unique custom id is enforce
       { input: { email: email('c'), phone: '+1 555 0100' } },
       { input: { email: email('d'), metafields: custom('user-d') } },
     ];
-    const results = await collect(runBulkMutation<Created>(h.client, { mutation: documents.bulkCustomerCreate, lines, pollIntervalMs: 10 }));
+    const results = await collect(
+      runBulkMutation<Created>(h.client, { mutation: documents.bulkCustomerCreate, lines, pollIntervalMs: 10 }),
+    );
     const byLine = new Map(results.map((r) => [r.lineNumber, r.data!.customerCreate]));
     assert.ok(byLine.get(0)?.customer, JSON.stringify(results));
-    assert.deepEqual(byLine.get(1)?.userErrors.map((e) => e.message), ['Value is already assigned to another owner.'], JSON.stringify(byLine.get(1)));
+    assert.deepEqual(
+      byLine.get(1)?.userErrors.map((e) => e.message),
+      ['Value is already assigned to another owner.'],
+      JSON.stringify(byLine.get(1)),
+    );
     assert.deepEqual(byLine.get(2)?.userErrors, [{ field: ['phone'], message: 'Phone is invalid' }]);
     const d = h.em.control.customer(byLine.get(3)!.customer!.id)!;
-    assert.deepEqual(d.metafields.map((m) => [m.namespace, m.key, m.value]), [['shopify_scim', 'scim_id', 'user-d']]);
+    assert.deepEqual(
+      d.metafields.map((m) => [m.namespace, m.key, m.value]),
+      [['shopify_scim', 'scim_id', 'user-d']],
+    );
     const received = await hooks.waitFor(2);
-    assert.deepEqual(received.map((r) => r.headers['x-shopify-topic']), ['customers/create', 'customers/create']);
+    assert.deepEqual(
+      received.map((r) => r.headers['x-shopify-topic']),
+      ['customers/create', 'customers/create'],
+    );
     assert.deepEqual(received.map((r) => r.json.admin_graphql_api_id).sort(), [byLine.get(0)!.customer!.id, d.id].sort());
   } finally {
     await hooks.close();
@@ -91,7 +126,10 @@ test('each line runs as a single customerCreate: the unique custom id is enforce
 
 test('the operation goes CREATED -> RUNNING -> COMPLETED as a MUTATION with one object per line', async () => {
   const h = await harness({ bulkStepMs: 80 });
-  const path = await stageBulkVariables(h.client, `${JSON.stringify({ input: { email: email('s1') } })}\n${JSON.stringify({ input: { email: email('s2') } })}\n`);
+  const path = await stageBulkVariables(
+    h.client,
+    `${JSON.stringify({ input: { email: email('s1') } })}\n${JSON.stringify({ input: { email: email('s2') } })}\n`,
+  );
   const started = await startBulkMutation(h.client, documents.bulkCustomerCreate, path);
   assert.equal(started.status, 'CREATED');
   const seen = [started.status];
@@ -131,10 +169,19 @@ test('a missing staged file or a mutation Shopify would not run is refused with 
     return true;
   });
   const path = await stageBulkVariables(h.client, `${JSON.stringify({ query: 'x' })}\n`);
-  await assert.rejects(startBulkMutation(h.client, documents.bulkOperationRunQuery, path), (e) => isShopifyError(e, 'INVALID_INPUT') && /INVALID_MUTATION/.test(e.message));
-  await assert.rejects(startBulkMutation(h.client, documents.customer, path), (e) => isShopifyError(e, 'INVALID_INPUT') && /exactly one mutation operation/.test(e.message));
+  await assert.rejects(
+    startBulkMutation(h.client, documents.bulkOperationRunQuery, path),
+    (e) => isShopifyError(e, 'INVALID_INPUT') && /INVALID_MUTATION/.test(e.message),
+  );
+  await assert.rejects(
+    startBulkMutation(h.client, documents.customer, path),
+    (e) => isShopifyError(e, 'INVALID_INPUT') && /exactly one mutation operation/.test(e.message),
+  );
   const notJson = await stageBulkVariables(h.client, 'not json\n');
-  await assert.rejects(startBulkMutation(h.client, documents.bulkCustomerCreate, notJson), (e) => isShopifyError(e, 'INVALID_INPUT') && /INVALID_STAGED_UPLOAD_FILE/.test(e.message));
+  await assert.rejects(
+    startBulkMutation(h.client, documents.bulkCustomerCreate, notJson),
+    (e) => isShopifyError(e, 'INVALID_INPUT') && /INVALID_STAGED_UPLOAD_FILE/.test(e.message),
+  );
 });
 
 test('variables a line’s mutation cannot take come back as that line’s errors; the other lines run', async () => {
@@ -145,15 +192,19 @@ test('variables a line’s mutation cannot take come back as that line’s error
   assert.ok(byLine.get(0)?.data?.customerCreate.customer, JSON.stringify(results));
   assert.equal(byLine.get(1)?.data, null);
   assert.ok(byLine.get(1)?.errors?.length, JSON.stringify(byLine.get(1)));
-  assert.ok(byLine.get(2)?.errors?.some((e) => /input/.test(e.message)), JSON.stringify(byLine.get(2)));
+  assert.ok(
+    byLine.get(2)?.errors?.some((e) => /input/.test(e.message)),
+    JSON.stringify(byLine.get(2)),
+  );
 });
 
 test('an upload whose signed fields were altered is refused, as the storage service refuses it', async () => {
   const h = await harness();
-  const { data } = await h.client.request<{ stagedUploadsCreate: { stagedTargets: Array<{ url: string; parameters: Array<{ name: string; value: string }> }> } }>(
-    documents.stagedUploadsCreate,
-    { input: [{ resource: 'BULK_MUTATION_VARIABLES', filename: 'vars.jsonl', mimeType: 'text/jsonl', httpMethod: 'POST' }] },
-  );
+  const { data } = await h.client.request<{
+    stagedUploadsCreate: { stagedTargets: Array<{ url: string; parameters: Array<{ name: string; value: string }> }> };
+  }>(documents.stagedUploadsCreate, {
+    input: [{ resource: 'BULK_MUTATION_VARIABLES', filename: 'vars.jsonl', mimeType: 'text/jsonl', httpMethod: 'POST' }],
+  });
   const target = data.stagedUploadsCreate.stagedTargets[0];
   const send = (mutate: (name: string, value: string) => string, fileLast = true) => {
     const form = new FormData();
@@ -168,17 +219,22 @@ test('an upload whose signed fields were altered is refused, as the storage serv
   assert.equal(fileFirst.status, 400, await fileFirst.text());
   const ok = await send((_n, v) => v);
   assert.equal(ok.status, 201, await ok.text());
-  await assert.rejects(h.client.uploadFile(target.url, { method: 'POST', body: new FormData() }), (e) => isShopifyError(e, 'INTERNAL') && /HTTP 400/.test(e.message));
+  await assert.rejects(
+    h.client.uploadFile(target.url, { method: 'POST', body: new FormData() }),
+    (e) => isShopifyError(e, 'INTERNAL') && /HTTP 400/.test(e.message),
+  );
 });
 
 test('a PUT target takes the raw file with the content type it was issued for', async () => {
   const h = await harness();
-  const { data } = await h.client.request<{ stagedUploadsCreate: { stagedTargets: Array<{ url: string; parameters: Array<{ name: string; value: string }> }> } }>(
-    documents.stagedUploadsCreate,
-    { input: [{ resource: 'BULK_MUTATION_VARIABLES', filename: 'vars.jsonl', mimeType: 'text/jsonl' }] },
-  );
+  const { data } = await h.client.request<{
+    stagedUploadsCreate: { stagedTargets: Array<{ url: string; parameters: Array<{ name: string; value: string }> }> };
+  }>(documents.stagedUploadsCreate, { input: [{ resource: 'BULK_MUTATION_VARIABLES', filename: 'vars.jsonl', mimeType: 'text/jsonl' }] });
   const target = data.stagedUploadsCreate.stagedTargets[0];
-  assert.deepEqual(target.parameters.map((p) => p.name), ['content_type', 'acl']);
+  assert.deepEqual(
+    target.parameters.map((p) => p.name),
+    ['content_type', 'acl'],
+  );
   const body = `${JSON.stringify({ input: { email: email('put') } })}\n`;
   const wrongType = await fetch(target.url, { method: 'PUT', body, headers: { 'content-type': 'application/json' } });
   assert.equal(wrongType.status, 403);

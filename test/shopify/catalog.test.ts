@@ -51,20 +51,31 @@ test('listCustomersUpdatedSince pages through changes oldest first from a waterm
   const ids = pages.flatMap((p) => p.customers.map((c) => c.id));
   // made[2], made[3], made[4] (in creation order), then made[1] which changed last
   assert.deepEqual(ids, [made[2].id, made[3].id, made[4].id, made[1].id]);
-  assert.deepEqual(pages.map((p) => p.customers.length), [2, 2]);
+  assert.deepEqual(
+    pages.map((p) => p.customers.length),
+    [2, 2],
+  );
   assert.equal(pages.at(-1)!.hasNextPage, false);
   const resumed = [];
-  for await (const p of listCustomersUpdatedSince(client, { since, pageSize: 2, query: `tag:${tag}`, after: pages[0].endCursor })) resumed.push(...p.customers.map((c) => c.id));
+  for await (const p of listCustomersUpdatedSince(client, { since, pageSize: 2, query: `tag:${tag}`, after: pages[0].endCursor }))
+    resumed.push(...p.customers.map((c) => c.id));
   assert.deepEqual(resumed, ids.slice(2));
 });
 
 test('listCustomers takes Shopify search syntax and reads asked-for metafields', async () => {
   await ensureCustomIdDefinition(client, { namespace: 'scim', key: 'id' });
   const mail = email('search');
-  await createCustomer(client, { email: mail, tags: ['findme'], metafields: [{ namespace: 'scim', key: 'id', type: 'id', value: 'u-search' }] });
+  await createCustomer(client, {
+    email: mail,
+    tags: ['findme'],
+    metafields: [{ namespace: 'scim', key: 'id', type: 'id', value: 'u-search' }],
+  });
   const page = await listCustomers(client, { query: `email:${mail}`, metafieldKeys: ['scim.id'] });
   assert.equal(page.customers.length, 1);
-  assert.deepEqual(page.customers[0].metafields.map((m) => m.value), ['u-search']);
+  assert.deepEqual(
+    page.customers[0].metafields.map((m) => m.value),
+    ['u-search'],
+  );
 });
 
 test('setMetafields writes more than 25 metafields in batches of 25', async () => {
@@ -72,7 +83,13 @@ test('setMetafields writes more than 25 metafields in batches of 25', async () =
   const before = em.control.counters().requests;
   const saved = await setMetafields(
     client,
-    Array.from({ length: 30 }, (_, i) => ({ ownerId: c.id, namespace: 'custom', key: `k${i}`, type: 'single_line_text_field', value: `v${i}` })),
+    Array.from({ length: 30 }, (_, i) => ({
+      ownerId: c.id,
+      namespace: 'custom',
+      key: `k${i}`,
+      type: 'single_line_text_field',
+      value: `v${i}`,
+    })),
   );
   assert.equal(saved.length, 30);
   assert.equal(em.control.counters().requests - before, 2, 'two calls: 25 + 5');
@@ -82,7 +99,13 @@ test('setMetafields writes more than 25 metafields in batches of 25', async () =
 
 test('a metafield error names the element in the whole list, even in a later batch', async () => {
   const c = await createCustomer(client, { email: email('mf-bad') });
-  const list = Array.from({ length: 27 }, (_, i) => ({ ownerId: c.id, namespace: 'custom', key: `b${i}`, type: 'number_integer', value: String(i) }));
+  const list = Array.from({ length: 27 }, (_, i) => ({
+    ownerId: c.id,
+    namespace: 'custom',
+    key: `b${i}`,
+    type: 'number_integer',
+    value: String(i),
+  }));
   list[26] = { ...list[26], value: 'not a number' };
   await assert.rejects(setMetafields(client, list), (e: ShopifyError) => {
     assert.equal(e.kind, 'invalid', e.message);
@@ -104,10 +127,16 @@ test('ensureCustomIdDefinition creates the unique id definition once and reuses 
 test('ensureCustomIdDefinition refuses an existing definition of another type', async () => {
   // a merchant's text definition already sits where the custom id should go
   await client.request(
-    { name: 'Def', text: 'mutation Def { metafieldDefinitionCreate(definition: {ownerType: CUSTOMER, namespace: "clash", key: "text", name: "t", type: "single_line_text_field"}) { userErrors { message } } }' },
+    {
+      name: 'Def',
+      text: 'mutation Def { metafieldDefinitionCreate(definition: {ownerType: CUSTOMER, namespace: "clash", key: "text", name: "t", type: "single_line_text_field"}) { userErrors { message } } }',
+    },
     {},
   );
-  await assert.rejects(ensureCustomIdDefinition(client, { namespace: 'clash', key: 'text' }), (e: ShopifyError) => e.code === 'DEFINITION_MISMATCH');
+  await assert.rejects(
+    ensureCustomIdDefinition(client, { namespace: 'clash', key: 'text' }),
+    (e: ShopifyError) => e.code === 'DEFINITION_MISMATCH',
+  );
 });
 
 test('unique custom ids are enforced: a second customer cannot take the same value', async () => {
@@ -115,7 +144,10 @@ test('unique custom ids are enforced: a second customer cannot take the same val
   const a = await createCustomer(client, { email: email('u1') });
   const b = await createCustomer(client, { email: email('u2') });
   await setMetafields(client, [{ ownerId: a.id, namespace: 'scim', key: 'id', type: 'id', value: 'same' }]);
-  await assert.rejects(setMetafields(client, [{ ownerId: b.id, namespace: 'scim', key: 'id', type: 'id', value: 'same' }]), (e: ShopifyError) => e.kind === 'conflict');
+  await assert.rejects(
+    setMetafields(client, [{ ownerId: b.id, namespace: 'scim', key: 'id', type: 'id', value: 'same' }]),
+    (e: ShopifyError) => e.kind === 'conflict',
+  );
 });
 
 test('webhook subscriptions are created, listed and deleted', async () => {
@@ -134,13 +166,25 @@ test('ensureWebhookSubscriptions makes one URL receive exactly the wanted topics
   const stray = await createWebhookSubscription(client, 'CUSTOMERS_MERGE', uri);
   const first = await ensureWebhookSubscriptions(client, { uri });
   assert.deepEqual(first.created.map((s) => s.topic).sort(), [...CUSTOMER_WEBHOOK_TOPICS].sort());
-  assert.deepEqual(first.deleted.map((s) => s.id), [stray.id]);
+  assert.deepEqual(
+    first.deleted.map((s) => s.id),
+    [stray.id],
+  );
   const second = await ensureWebhookSubscriptions(client, { uri });
   assert.equal(second.created.length, 0, 'repeating changes nothing');
   assert.equal(second.kept.length, CUSTOMER_WEBHOOK_TOPICS.length);
   const all = await listWebhookSubscriptions(client);
-  assert.ok(all.some((s) => s.id === foreign.id), 'the other URL keeps its subscription');
-  assert.deepEqual(all.filter((s) => s.uri === uri).map((s) => s.topic).sort(), [...CUSTOMER_WEBHOOK_TOPICS].sort());
+  assert.ok(
+    all.some((s) => s.id === foreign.id),
+    'the other URL keeps its subscription',
+  );
+  assert.deepEqual(
+    all
+      .filter((s) => s.uri === uri)
+      .map((s) => s.topic)
+      .sort(),
+    [...CUSTOMER_WEBHOOK_TOPICS].sort(),
+  );
 });
 
 test('a bulk export returns every matching customer with its addresses and asked-for metafields', async () => {
@@ -153,18 +197,34 @@ test('a bulk export returns every matching customer with its addresses and asked
         email: email(`bulk${i}`),
         firstName: `Bulk${i}`,
         tags: [tag],
-        addresses: i % 2 ? [{ address1: `${i} A St`, city: 'X', countryCode: 'US' }, { address1: `${i} B St`, city: 'Y', countryCode: 'CA' }] : [],
+        addresses:
+          i % 2
+            ? [
+                { address1: `${i} A St`, city: 'X', countryCode: 'US' },
+                { address1: `${i} B St`, city: 'Y', countryCode: 'CA' },
+              ]
+            : [],
         metafields: [{ namespace: 'scim', key: 'id', type: 'id', value: `bulk-user-${i}` }],
       }),
     );
   }
   const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
   const exported: ShopifyCustomer[] = [];
-  for await (const c of exportCustomers(client, { query: `tag:${tag}`, metafieldKeys: ['scim.id'], pollIntervalMs: 10, sleep: realSleep, now: Date.now })) exported.push(c);
+  for await (const c of exportCustomers(client, {
+    query: `tag:${tag}`,
+    metafieldKeys: ['scim.id'],
+    pollIntervalMs: 10,
+    sleep: realSleep,
+    now: Date.now,
+  }))
+    exported.push(c);
   assert.deepEqual(exported.map((c) => c.id).sort(), made.map((c) => c.id).sort());
   const one = exported.find((c) => c.id === made[1].id)!;
   assert.equal(one.firstName, 'Bulk1');
   assert.deepEqual(one.addresses.map((a) => a.address1).sort(), ['1 A St', '1 B St']);
-  assert.deepEqual(one.metafields.map((m) => m.value), ['bulk-user-1']);
+  assert.deepEqual(
+    one.metafields.map((m) => m.value),
+    ['bulk-user-1'],
+  );
   assert.deepEqual(exported.find((c) => c.id === made[0].id)!.addresses, []);
 });

@@ -125,7 +125,10 @@ test('no access to protected customer data is flagged', async () => {
 
 test('missing shop and credentials are each explained', async () => {
   const r = await checkShopify({});
-  assert.deepEqual(r.problems.map((p) => p.code), ['NO_SHOP', 'NO_CREDENTIALS']);
+  assert.deepEqual(
+    r.problems.map((p) => p.code),
+    ['NO_SHOP', 'NO_CREDENTIALS'],
+  );
   const half = await checkShopify({ shop: 'x', clientId: 'id' });
   assert.match(half.problems[0].message, /both SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET/);
 });
@@ -142,7 +145,9 @@ async function runCli(args: string[], env: Record<string, string | undefined>) {
   Object.assign(process.env, env);
   process.exitCode = undefined;
   try {
-    await shopifyCommand().exitOverride().parseAsync(['check', ...args], { from: 'user' });
+    await shopifyCommand()
+      .exitOverride()
+      .parseAsync(['check', ...args], { from: 'user' });
     return { out: lines.join('\n'), exitCode: process.exitCode };
   } finally {
     console.log = log;
@@ -154,7 +159,11 @@ async function runCli(args: string[], env: Record<string, string | undefined>) {
 }
 
 test('`shopify check --json` reads the SHOPIFY_* environment and prints one JSON object', async () => {
-  const { out, exitCode } = await runCli(['--json'], { SHOPIFY_SHOP: em.shop, SHOPIFY_ACCESS_TOKEN: em.accessToken, SHOPIFY_API_BASE_URL: em.url });
+  const { out, exitCode } = await runCli(['--json'], {
+    SHOPIFY_SHOP: em.shop,
+    SHOPIFY_ACCESS_TOKEN: em.accessToken,
+    SHOPIFY_API_BASE_URL: em.url,
+  });
   const r = JSON.parse(out);
   assert.equal(r.ok, true, out);
   assert.equal(r.info.myshopifyDomain, em.shop);

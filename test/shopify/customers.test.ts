@@ -87,7 +87,10 @@ test('setCustomer creates without identifier, then upserts by email and by id', 
 
 test('setCustomer by custom id finds the linked customer', async () => {
   await ensureCustomIdDefinition(client, { namespace: 'scim', key: 'id' });
-  const c = await createCustomer(client, { email: email(), metafields: [{ namespace: 'scim', key: 'id', type: 'id', value: 'user-set-cid' }] });
+  const c = await createCustomer(client, {
+    email: email(),
+    metafields: [{ namespace: 'scim', key: 'id', type: 'id', value: 'user-set-cid' }],
+  });
   const s = await setCustomer(client, { customId: { namespace: 'scim', key: 'id', value: 'user-set-cid' } }, { firstName: 'Linked' });
   assert.equal(s.id, c.id);
   assert.equal(s.firstName, 'Linked');
@@ -131,7 +134,10 @@ test('deleteCustomer removes a customer without orders', async () => {
 });
 
 test('updateEmailMarketingConsent records the new state', async () => {
-  const c = await createCustomer(client, { email: email(), emailMarketingConsent: { marketingState: 'SUBSCRIBED', marketingOptInLevel: 'SINGLE_OPT_IN' } });
+  const c = await createCustomer(client, {
+    email: email(),
+    emailMarketingConsent: { marketingState: 'SUBSCRIBED', marketingOptInLevel: 'SINGLE_OPT_IN' },
+  });
   const r = await updateEmailMarketingConsent(client, c.id, { marketingState: 'UNSUBSCRIBED' });
   assert.equal(r.marketingState, 'UNSUBSCRIBED');
   assert.equal(em.control.customer(c.id)?.emailMarketingConsent?.marketingState, 'UNSUBSCRIBED');
@@ -151,7 +157,10 @@ test('a data erasure can be requested and cancelled', async () => {
 test('a taken email is a conflict EMAIL_TAKEN naming the field, from customerCreate and from customerSet', async () => {
   const mail = email('taken');
   await createCustomer(client, { email: mail });
-  await assert.rejects(createCustomer(client, { email: mail }), (e: ShopifyError) => code('EMAIL_TAKEN', 'conflict')(e) && e.field?.at(-1) === 'email');
+  await assert.rejects(
+    createCustomer(client, { email: mail }),
+    (e: ShopifyError) => code('EMAIL_TAKEN', 'conflict')(e) && e.field?.at(-1) === 'email',
+  );
   const other = await createCustomer(client, { email: email() });
   await assert.rejects(setCustomer(client, { id: other.id }, { email: mail }), code('EMAIL_TAKEN', 'conflict'));
 });

@@ -57,8 +57,14 @@ export interface Burst {
 }
 
 /** Lets the emulator's bucket fill up again, then starts every call of `calls` at once and measures the burst. */
-export async function measureBurst(em: Emulator, bucket: { size: number; restoreRate: number }, calls: () => Promise<unknown>[]): Promise<Burst> {
-  await new Promise((r) => setTimeout(r, ((bucket.size - em.control.throttleStatus().currentlyAvailable) / bucket.restoreRate) * 1000 + 100));
+export async function measureBurst(
+  em: Emulator,
+  bucket: { size: number; restoreRate: number },
+  calls: () => Promise<unknown>[],
+): Promise<Burst> {
+  await new Promise((r) =>
+    setTimeout(r, ((bucket.size - em.control.throttleStatus().currentlyAvailable) / bucket.restoreRate) * 1000 + 100),
+  );
   const startLevel = em.control.throttleStatus().currentlyAvailable;
   const spentBefore = em.control.counters().costSpent;
   const throttledBefore = em.control.counters().throttled;
@@ -67,5 +73,12 @@ export async function measureBurst(em: Emulator, bucket: { size: number; restore
   const seconds = (Date.now() - started) / 1000;
   const failures = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
   const spent = em.control.counters().costSpent - spentBefore;
-  return { failures, spent, startLevel, seconds, sustained: (spent - startLevel) / seconds, throttled: em.control.counters().throttled - throttledBefore };
+  return {
+    failures,
+    spent,
+    startLevel,
+    seconds,
+    sustained: (spent - startLevel) / seconds,
+    throttled: em.control.counters().throttled - throttledBefore,
+  };
 }

@@ -8,7 +8,8 @@ import { harness } from './helpers.js';
 let t = Date.parse('2026-05-01T00:00:00Z');
 const h = await harness({ now: () => t, tokenTtlSeconds: 100 }, { now: () => t });
 const { em } = h;
-const grantClient = (extra = {}) => h.newClient({ auth: { kind: 'clientCredentials', clientId: em.clientId, clientSecret: em.clientSecret }, ...extra });
+const grantClient = (extra = {}) =>
+  h.newClient({ auth: { kind: 'clientCredentials', clientId: em.clientId, clientSecret: em.clientSecret }, ...extra });
 const tokens = (events: { type: string }[]) => events.filter((e) => e.type === 'token').length;
 
 test('the client credentials grant gets a token and one token serves concurrent callers', async () => {
@@ -73,7 +74,11 @@ test('5xx answers are retried until Shopify recovers', async () => {
 
 test('a 429 with Retry-After is waited out as Shopify says and then succeeds, without counting as THROTTLED', async () => {
   const faults = (method: string, body?: unknown) =>
-    fetch(`${em.url}/_emulator/faults`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(`${em.url}/_emulator/faults`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   const bad = await faults('PATCH', { status: 429, retryAfterSeconds: -1 });
   assert.equal(bad.status, 400, await bad.text());
   const set = await faults('PUT', { errorRate: 1, status: 429, retryAfterSeconds: 0.4 });
@@ -104,12 +109,22 @@ test('a 429 with Retry-After is waited out as Shopify says and then succeeds, wi
     assert.equal((await shopInfo(client)).myshopifyDomain, em.shop);
     const elapsed = Date.now() - started;
     const retried = events.filter((e) => e.type === 'retry') as Extract<(typeof events)[number], { type: 'retry' }>[];
-    assert.deepEqual(retried.map((e) => [e.code, e.delayMs]), [['RATE_LIMITED', 400], ['RATE_LIMITED', 400]]);
-    assert.deepEqual(sleeps.filter((ms) => ms > 0), [400, 400], 'each wait is what Retry-After said');
+    assert.deepEqual(
+      retried.map((e) => [e.code, e.delayMs]),
+      [
+        ['RATE_LIMITED', 400],
+        ['RATE_LIMITED', 400],
+      ],
+    );
+    assert.deepEqual(
+      sleeps.filter((ms) => ms > 0),
+      [400, 400],
+      'each wait is what Retry-After said',
+    );
     assert.ok(elapsed >= 800, `waited ${elapsed} ms`);
     assert.equal(events.filter((e) => e.type === 'throttled').length, 0, 'a 429 is not a THROTTLED GraphQL error');
     const after = em.control.counters();
-    assert.equal(after.faultErrors - before.faultErrors, 3, 'the raw call and two of the client\'s');
+    assert.equal(after.faultErrors - before.faultErrors, 3, "the raw call and two of the client's");
     assert.equal(after.throttled, before.throttled);
   } finally {
     em.control.clearFaults();

@@ -19,7 +19,15 @@ after(async () => {
 });
 
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-const work = (over: Record<string, unknown> = {}) => ({ type: 'work', streetAddress: '1 Front St', locality: 'Toronto', region: 'ON', postalCode: 'M5J 2N1', country: 'CA', ...over });
+const work = (over: Record<string, unknown> = {}) => ({
+  type: 'work',
+  streetAddress: '1 Front St',
+  locality: 'Toronto',
+  region: 'ON',
+  postalCode: 'M5J 2N1',
+  country: 'CA',
+  ...over,
+});
 const defaultOf = (c: CustomerSnapshot) => c.addresses.find((a) => a.id === c.defaultAddressId);
 const gidOf = (id: number) => `gid://shopify/MailingAddress/${id}?model_name=CustomerAddress`;
 const mutations = () => s.emu.control.counters().mutations;
@@ -49,7 +57,10 @@ test('a user created with an address becomes a customer whose default address it
   const c = s.emu.control.customer(cid)!;
   assert.equal(c.addresses.length, 1, JSON.stringify(c.addresses));
   const a = defaultOf(c)!;
-  assert.deepEqual([a.address1, a.city, a.province, a.provinceCode, a.zip, a.countryCode], ['1 Front St', 'Toronto', 'ON', 'ON', 'M5J 2N1', 'CA']);
+  assert.deepEqual(
+    [a.address1, a.city, a.province, a.provinceCode, a.zip, a.countryCode],
+    ['1 Front St', 'Toronto', 'ON', 'ON', 'M5J 2N1', 'CA'],
+  );
   assert.equal(mutations() - before, 1, 'the address came with customerCreate: no second call');
   assert.equal(await recordedAddress(id), gidOf(a.id), 'the link records which Shopify address is the mapped one');
 });
@@ -61,7 +72,11 @@ test('an address change updates the same Shopify address in place; an unchanged 
   await patch(id, [{ op: 'replace', path: 'addresses[type eq "work"].locality', value: 'Ottawa' }]);
   let c = s.emu.control.customer(cid)!;
   assert.equal(c.addresses.length, 1, JSON.stringify(c.addresses));
-  assert.deepEqual([defaultOf(c)?.id, defaultOf(c)?.city, defaultOf(c)?.address1], [first.id, 'Ottawa', '1 Front St'], 'same id, new city, other fields kept');
+  assert.deepEqual(
+    [defaultOf(c)?.id, defaultOf(c)?.city, defaultOf(c)?.address1],
+    [first.id, 'Ottawa', '1 Front St'],
+    'same id, new city, other fields kept',
+  );
   assert.equal(mutations() - before, 1, 'one customerAddressUpdate');
 
   before = mutations();
@@ -82,20 +97,35 @@ test('a second address the merchant added survives IdP address changes, a defaul
   await patch(id, [{ op: 'replace', path: 'addresses[type eq "work"].streetAddress', value: '2 Bay St' }]);
   let c = s.emu.control.customer(cid)!;
   assert.deepEqual([defaultOf(c)?.id, defaultOf(c)?.address1], [mine.id, '2 Bay St']);
-  assert.deepEqual(c.addresses.find((a) => a.id === theirs.id), theirs, 'the merchant’s address is exactly as it was');
+  assert.deepEqual(
+    c.addresses.find((a) => a.id === theirs.id),
+    theirs,
+    'the merchant’s address is exactly as it was',
+  );
 
   // The merchant makes their own address the default; the next IdP change still lands on the bridge's address.
   const gql = await fetch(s.emu.graphqlUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-shopify-access-token': s.emu.accessToken },
-    body: JSON.stringify({ query: 'mutation($c: ID!, $a: ID!) { customerUpdateDefaultAddress(customerId: $c, addressId: $a) { userErrors { message } } }', variables: { c: cid, a: gidOf(theirs.id) } }),
+    body: JSON.stringify({
+      query: 'mutation($c: ID!, $a: ID!) { customerUpdateDefaultAddress(customerId: $c, addressId: $a) { userErrors { message } } }',
+      variables: { c: cid, a: gidOf(theirs.id) },
+    }),
   });
   assert.equal(gql.status, 200);
   assert.equal(s.emu.control.customer(cid)!.defaultAddressId, theirs.id);
   await patch(id, [{ op: 'replace', path: 'addresses[type eq "work"].locality', value: 'Mississauga' }]);
   c = s.emu.control.customer(cid)!;
-  assert.deepEqual([c.defaultAddressId, defaultOf(c)?.city], [mine.id, 'Mississauga'], 'the mapped address is updated and is the default again');
-  assert.deepEqual(c.addresses.find((a) => a.id === theirs.id), theirs, 'never the merchant’s');
+  assert.deepEqual(
+    [c.defaultAddressId, defaultOf(c)?.city],
+    [mine.id, 'Mississauga'],
+    'the mapped address is updated and is the default again',
+  );
+  assert.deepEqual(
+    c.addresses.find((a) => a.id === theirs.id),
+    theirs,
+    'never the merchant’s',
+  );
 
   await patch(id, [{ op: 'remove', path: 'addresses[type eq "work"]' }]);
   c = s.emu.control.customer(cid)!;
@@ -120,15 +150,19 @@ test('removing every mapped address field deletes the customer’s only address'
 test('under onShopifyRefusal reject, an address Shopify refuses on a create is a SCIM 400 and leaves neither a user nor a customer', async () => {
   await s.setSettings({ policies: { onShopifyRefusal: 'reject' } });
   try {
-  const customers = s.emu.control.customers().length;
-  const r = await s.req('POST', '/Users', oktaUser('addr.refused@example.com', { addresses: [work({ region: 'Narnia', country: 'US' })] }));
-  assert.equal(r.status, 400, r.dump);
-  assert.equal(r.body.scimType, 'invalidValue', r.dump);
-  assert.match(r.body.detail, /not a valid province/, r.dump);
-  const list = await s.req('GET', `/Users?filter=${encodeURIComponent('userName eq "addr.refused@example.com"')}`);
-  assert.equal(list.body.totalResults, 0, list.dump);
-  assert.equal(s.emu.control.customers().length, customers, 'no customer without its address either');
-  assert.ok(!s.emu.control.customers().some((c) => c.email === 'addr.refused@example.com'));
+    const customers = s.emu.control.customers().length;
+    const r = await s.req(
+      'POST',
+      '/Users',
+      oktaUser('addr.refused@example.com', { addresses: [work({ region: 'Narnia', country: 'US' })] }),
+    );
+    assert.equal(r.status, 400, r.dump);
+    assert.equal(r.body.scimType, 'invalidValue', r.dump);
+    assert.match(r.body.detail, /not a valid province/, r.dump);
+    const list = await s.req('GET', `/Users?filter=${encodeURIComponent('userName eq "addr.refused@example.com"')}`);
+    assert.equal(list.body.totalResults, 0, list.dump);
+    assert.equal(s.emu.control.customers().length, customers, 'no customer without its address either');
+    assert.ok(!s.emu.control.customers().some((c) => c.email === 'addr.refused@example.com'));
   } finally {
     await s.setSettings({ policies: {} });
   }
@@ -138,17 +172,25 @@ test('under onShopifyRefusal reject, an address Shopify refuses on an update is 
   const { id, cid } = await create('addr.badupdate@example.com');
   await s.setSettings({ policies: { onShopifyRefusal: 'reject' } });
   try {
-  const before = s.emu.control.customer(cid)!;
-  const r = await patch(id, [
-    { op: 'replace', path: 'name.familyName', value: 'Refused' },
-    { op: 'replace', path: 'addresses[type eq "work"].region', value: 'Texas' },
-  ], 400);
-  assert.equal(r.body.scimType, 'invalidValue', r.dump);
-  assert.match(r.body.detail, /not a valid province in Canada/, r.dump);
-  const after = s.emu.control.customer(cid)!;
-  assert.deepEqual([after.lastName, after.addresses, after.updatedAt], [before.lastName, before.addresses, before.updatedAt], 'Shopify is as it was');
-  const u = await s.req('GET', `/Users/${id}`);
-  assert.deepEqual([u.body.name.familyName, u.body.addresses[0].region], ['Lovelace', 'ON'], `the SCIM user is put back: ${u.dump}`);
+    const before = s.emu.control.customer(cid)!;
+    const r = await patch(
+      id,
+      [
+        { op: 'replace', path: 'name.familyName', value: 'Refused' },
+        { op: 'replace', path: 'addresses[type eq "work"].region', value: 'Texas' },
+      ],
+      400,
+    );
+    assert.equal(r.body.scimType, 'invalidValue', r.dump);
+    assert.match(r.body.detail, /not a valid province in Canada/, r.dump);
+    const after = s.emu.control.customer(cid)!;
+    assert.deepEqual(
+      [after.lastName, after.addresses, after.updatedAt],
+      [before.lastName, before.addresses, before.updatedAt],
+      'Shopify is as it was',
+    );
+    const u = await s.req('GET', `/Users/${id}`);
+    assert.deepEqual([u.body.name.familyName, u.body.addresses[0].region], ['Lovelace', 'ON'], `the SCIM user is put back: ${u.dump}`);
   } finally {
     await s.setSettings({ policies: {} });
   }
@@ -170,7 +212,13 @@ test('an address Shopify refuses holds the user: 201 failed with the reason, no 
 test('an address Shopify refuses on an update holds the user failed; Shopify keeps the customer as it was', async () => {
   const { id, cid } = await create('addr.heldupdate@example.com');
   const before = s.emu.control.customer(cid)!;
-  const r = await s.req('PATCH', `/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'name.familyName', value: 'Held' }, { op: 'replace', path: 'addresses[type eq "work"].region', value: 'Texas' }] });
+  const r = await s.req('PATCH', `/Users/${id}`, {
+    schemas: [PATCH],
+    Operations: [
+      { op: 'replace', path: 'name.familyName', value: 'Held' },
+      { op: 'replace', path: 'addresses[type eq "work"].region', value: 'Texas' },
+    ],
+  });
   assert.equal(r.status, 200, r.dump);
   assert.equal(r.body[SHOPIFY_EXT].syncState, 'failed', r.dump);
   assert.equal(r.body.name.familyName, 'Held', 'the SCIM user is changed as the client asked');
@@ -194,7 +242,9 @@ test('an address update whose answer is lost is not made twice, nor into a new a
 test('a removal stopped after the default was handed over deletes only the bridge’s address when it runs again', async () => {
   const { id, cid } = await create('addr.stopped@example.com');
   const mine = defaultOf(s.emu.control.customer(cid)!)!;
-  const theirs = s.emu.control.addAddress(cid, { city: 'Gatineau', provinceCode: 'QC', countryCode: 'CA' }).customer!.addresses.find((a) => a.id !== mine.id)!;
+  const theirs = s.emu.control
+    .addAddress(cid, { city: 'Gatineau', provinceCode: 'QC', countryCode: 'CA' })
+    .customer!.addresses.find((a) => a.id !== mine.id)!;
   // Every answer to the hand-over is lost (the client's retry too): the run ends with the default already moved.
   s.emu.control.setFaults({ lostResponses: 2, lostResponseOf: 'customerUpdateDefaultAddress' });
   try {
@@ -203,10 +253,14 @@ test('a removal stopped after the default was handed over deletes only the bridg
   } finally {
     s.emu.control.clearFaults();
   }
-  await s.until('the retried run is synced', async () => {
-    const u = await s.req('GET', `/Users/${id}`);
-    return u.body[SHOPIFY_EXT].syncState === 'synced' && s.emu.control.customer(cid)!.addresses.length === 1;
-  }, 15_000);
+  await s.until(
+    'the retried run is synced',
+    async () => {
+      const u = await s.req('GET', `/Users/${id}`);
+      return u.body[SHOPIFY_EXT].syncState === 'synced' && s.emu.control.customer(cid)!.addresses.length === 1;
+    },
+    15_000,
+  );
   const c = s.emu.control.customer(cid)!;
   assert.deepEqual(c.addresses, [theirs], `the merchant’s address is the one left: ${JSON.stringify(c.addresses)}`);
   assert.equal(c.defaultAddressId, theirs.id);

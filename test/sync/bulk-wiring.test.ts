@@ -20,10 +20,14 @@ test('a backlog of 150 new users reaches Shopify through a bulk mutation, each u
     ids.push(r.body.id);
   }
   s.bridge.engine!.worker.start();
-  await s.until('every user synced', async () => {
-    const rows = await s.store.db.selectFrom('customer_links').select(['sync_state']).where('tenant_id', '=', s.tenantId).execute();
-    return rows.filter((r) => r.sync_state === 'synced').length === 150;
-  }, 60_000);
+  await s.until(
+    'every user synced',
+    async () => {
+      const rows = await s.store.db.selectFrom('customer_links').select(['sync_state']).where('tenant_id', '=', s.tenantId).execute();
+      return rows.filter((r) => r.sync_state === 'synced').length === 150;
+    },
+    60_000,
+  );
   assert.ok(s.emu.control.counters().bulkMutationLines >= 100, `bulk lines: ${s.emu.control.counters().bulkMutationLines}`);
   const customers = s.emu.control.customers().filter((c) => c.email?.startsWith('bulk.wired'));
   assert.equal(customers.length, 150, 'one customer per user');

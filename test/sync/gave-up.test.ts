@@ -19,7 +19,8 @@ test('a dead-lettered user.sync marks its user failed unless a later sync of the
   const now = new Date().toISOString();
   await links.markPending(s.db, tenant.id, ['alone', 'followed', 'erased'], now);
   const later = new Date(Date.now() + 3600_000);
-  const sync = (userId: string, runAfter?: Date) => enqueue(s.db, { tenantId: tenant.id, key: `user:${userId}`, kind: USER_SYNC, payload: { userId }, ...(runAfter ? { runAfter } : {}) });
+  const sync = (userId: string, runAfter?: Date) =>
+    enqueue(s.db, { tenantId: tenant.id, key: `user:${userId}`, kind: USER_SYNC, payload: { userId }, ...(runAfter ? { runAfter } : {}) });
   const jobs = { alone: await sync('alone'), followed: await sync('followed'), erased: await sync('erased'), gone: await sync('gone') };
   await sync('followed', later); // a later write of the user, not yet due (so not covered by the first run)
   await enqueue(s.db, { tenantId: tenant.id, key: 'user:erased', kind: USER_ERASE, payload: { userId: 'erased' }, runAfter: later });
@@ -37,11 +38,19 @@ test('a dead-lettered user.sync marks its user failed unless a later sync of the
   }
   const got = await links.getMany(s.db, tenant.id, ['alone', 'followed', 'erased', 'gone']);
   const reason = 'gave up after 2 attempts; the last error was HTTP_5XX';
-  assert.deepEqual([got.get('alone')?.syncState, got.get('alone')?.syncError, got.get('alone')?.syncErrorCode], ['failed', reason, 'HTTP_5XX']);
+  assert.deepEqual(
+    [got.get('alone')?.syncState, got.get('alone')?.syncError, got.get('alone')?.syncErrorCode],
+    ['failed', reason, 'HTTP_5XX'],
+  );
   assert.deepEqual([got.get('erased')?.syncState, got.get('erased')?.syncError], ['failed', reason], 'a delayed erasure is no later sync');
   assert.deepEqual([got.get('followed')?.syncState, got.get('followed')?.syncError], ['pending', null], 'the later sync decides');
   assert.equal(got.has('gone'), false, 'no link is made for a user without one');
-  const audited = await s.db.selectFrom('audit_log').select(['resource_id', 'detail']).where('action', '=', 'shopify.customer.failed').orderBy('resource_id').execute();
+  const audited = await s.db
+    .selectFrom('audit_log')
+    .select(['resource_id', 'detail'])
+    .where('action', '=', 'shopify.customer.failed')
+    .orderBy('resource_id')
+    .execute();
   assert.deepEqual(
     audited.map((a) => [a.resource_id, JSON.parse(a.detail)]),
     ['alone', 'erased'].map((u) => [u, { code: 'HTTP_5XX', reason, attempts: 2 }]),

@@ -27,7 +27,11 @@ const allHave = (list: { cid: string }[], tag: string, want = true) => list.ever
 
 test('members get the group tag, which follows membership changes, renames and the group deletion', async () => {
   const [a, b, c] = await makeUsers('member', 3);
-  const g = await s.req('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Sales', members: [{ value: a!.id }, { value: b!.id }] });
+  const g = await s.req('POST', '/Groups', {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+    displayName: 'Sales',
+    members: [{ value: a!.id }, { value: b!.id }],
+  });
   assert.equal(g.status, 201, g.dump);
   await s.until('members tagged group:Sales', () => allHave([a!, b!], 'group:Sales'));
   assert.ok(!tagsOf(c!.cid).includes('group:Sales'));
@@ -51,7 +55,9 @@ test('members get the group tag, which follows membership changes, renames and t
   await s.until('members retagged', () => allHave([b!, c!], 'group:Field Sales') && allHave([b!, c!], 'group:Sales', false));
 
   // The extension follows once the run has recorded what it wrote.
-  await s.until('the extension to list the new group tag', async () => (await s.req('GET', `/Users/${b!.id}`)).body[SHOPIFY_EXT].tags?.includes('group:Field Sales'));
+  await s.until('the extension to list the new group tag', async () =>
+    (await s.req('GET', `/Users/${b!.id}`)).body[SHOPIFY_EXT].tags?.includes('group:Field Sales'),
+  );
 
   assert.equal((await s.req('DELETE', `/Groups/${g.body.id}`)).status, 204);
   await s.until('group tag removed from every member', () => allHave([b!, c!], 'group:Field Sales', false));
@@ -73,13 +79,29 @@ test('a user created into an existing group carries its tag, and a merchant tag 
 
 test('a group of many members tags all of them, with far fewer runs than changes when they coalesce', async () => {
   const members = await makeUsers('crowd', 60);
-  const g = await s.req('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Everyone', members: members.map((m) => ({ value: m.id })) });
+  const g = await s.req('POST', '/Groups', {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+    displayName: 'Everyone',
+    members: members.map((m) => ({ value: m.id })),
+  });
   assert.equal(g.status, 201, g.dump);
   // Three quick renames: each member has up to four queued runs, which collapse into fewer.
   for (const name of ['Everybody', 'All Staff', 'Staff']) {
-    await s.req('PATCH', `/Groups/${g.body.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value: name }] });
+    await s.req('PATCH', `/Groups/${g.body.id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'displayName', value: name }],
+    });
   }
-  await s.until('every member tagged group:Staff only', () => allHave(members, 'group:Staff') && ['group:Everyone', 'group:Everybody', 'group:All Staff'].every((t) => allHave(members, t, false)), 30000);
-  const coalesced = await s.store.db.selectFrom('outbox_jobs').select((eb) => eb.fn.countAll().as('n')).where('state', '=', 'coalesced').executeTakeFirstOrThrow();
+  await s.until(
+    'every member tagged group:Staff only',
+    () =>
+      allHave(members, 'group:Staff') && ['group:Everyone', 'group:Everybody', 'group:All Staff'].every((t) => allHave(members, t, false)),
+    30000,
+  );
+  const coalesced = await s.store.db
+    .selectFrom('outbox_jobs')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('state', '=', 'coalesced')
+    .executeTakeFirstOrThrow();
   assert.ok(Number(coalesced.n) > 0, 'queued runs of one member were coalesced');
 });

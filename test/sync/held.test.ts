@@ -22,7 +22,8 @@ const ext = (r: { body: any }) => r.body[SHOPIFY_EXT] ?? {};
 const customersWith = (email: string) => s.emu.control.customers().filter((c) => c.email?.toLowerCase() === email.toLowerCase());
 const linkOf = (userId: string) =>
   s.store.db.selectFrom('customer_links').selectAll().where('tenant_id', '=', t.id).where('user_id', '=', userId).executeTakeFirst();
-const jobsOf = (userId: string) => s.store.db.selectFrom('outbox_jobs').select(['state', 'last_error_code']).where('key', '=', `user:${userId}`).execute();
+const jobsOf = (userId: string) =>
+  s.store.db.selectFrom('outbox_jobs').select(['state', 'last_error_code']).where('key', '=', `user:${userId}`).execute();
 const syncedUser = (id: string) =>
   s.until(`user ${id} synced`, async () => {
     const g = await s.scim(t, 'GET', `/Users/${id}`);
@@ -44,12 +45,18 @@ test('a user with only a userName is 201, failed with CUSTOMER_NEEDS_IDENTITY an
   assert.equal(got.status, 200, got.dump);
   assert.equal(ext(got).syncState, 'failed', got.dump);
   assert.equal(s.emu.control.customers().length, before, 'no customer was made');
-  assert.ok((await jobsOf(id)).every((j) => j.state === 'done'), 'a refusal is no dead letter');
+  assert.ok(
+    (await jobsOf(id)).every((j) => j.state === 'done'),
+    'a refusal is no dead letter',
+  );
 
   const metrics = await (await fetch(`${s.bridge.url}/metrics`)).text();
   assert.match(metrics, /scim_sync_users\{tenant="held",state="failed"\} [1-9]/, 'counted as failed');
 
-  const p = await s.scim(t, 'PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'emails', value: [{ value: 'barbara@example.com', primary: true }] }] });
+  const p = await s.scim(t, 'PATCH', `/Users/${id}`, {
+    schemas: [PATCH_OP],
+    Operations: [{ op: 'add', path: 'emails', value: [{ value: 'barbara@example.com', primary: true }] }],
+  });
   assert.equal(p.status, 200, p.dump);
   const synced = ext(p).syncState === 'synced' ? p : await syncedUser(id);
   assert.equal(ext(synced).syncError, undefined, synced.dump);
@@ -58,7 +65,12 @@ test('a user with only a userName is 201, failed with CUSTOMER_NEEDS_IDENTITY an
 });
 
 test('an email that is not an address is 201, failed with EMAIL_INVALID naming the rule, and a mapping change that skips it makes the customer', async () => {
-  const r = await s.scim(t, 'POST', '/Users', { schemas: [USER], userName: 'ada.l', name: { givenName: 'Ada', familyName: 'L' }, emails: [{ value: 'not an address' }] });
+  const r = await s.scim(t, 'POST', '/Users', {
+    schemas: [USER],
+    userName: 'ada.l',
+    name: { givenName: 'Ada', familyName: 'L' },
+    emails: [{ value: 'not an address' }],
+  });
   assert.equal(r.status, 201, r.dump);
   assert.equal(ext(r).syncState, 'failed', r.dump);
   assert.equal(ext(r).syncErrorCode, 'EMAIL_INVALID', r.dump);
@@ -66,7 +78,11 @@ test('an email that is not an address is 201, failed with EMAIL_INVALID naming t
   const id = idOf(r);
   const listed = await s.admin('GET', `/tenants/${t.name}/users?syncState=failed&errorCode=EMAIL_INVALID`);
   assert.equal(listed.status, 200, listed.dump);
-  assert.deepEqual(listed.body.users.map((u: { id: string }) => u.id), [id], 'the admin lists it by state and code');
+  assert.deepEqual(
+    listed.body.users.map((u: { id: string }) => u.id),
+    [id],
+    'the admin lists it by state and code',
+  );
   assert.equal(listed.body.users[0].syncErrorCode, 'EMAIL_INVALID', listed.dump);
 
   const mapping = structuredClone(getPreset('default')!);
@@ -80,15 +96,22 @@ test('an email that is not an address is 201, failed with EMAIL_INVALID naming t
   await s.admin('PUT', `/tenants/${t.name}/mapping`, getPreset('default')!);
 });
 
-test('an email another SCIM user\'s customer holds is 201, failed with EMAIL_TAKEN, and a PATCH to a free email syncs it', async () => {
+test("an email another SCIM user's customer holds is 201, failed with EMAIL_TAKEN, and a PATCH to a free email syncs it", async () => {
   const a = await s.scim(t, 'POST', '/Users', { schemas: [USER], userName: 'owner@example.com' });
   assert.equal(ext(a).syncState, 'synced', a.dump);
-  const b = await s.scim(t, 'POST', '/Users', { schemas: [USER], userName: 'second.owner', emails: [{ value: 'Owner@example.com', primary: true }] });
+  const b = await s.scim(t, 'POST', '/Users', {
+    schemas: [USER],
+    userName: 'second.owner',
+    emails: [{ value: 'Owner@example.com', primary: true }],
+  });
   assert.equal(b.status, 201, b.dump);
   assert.equal(ext(b).syncState, 'failed', b.dump);
   assert.equal(ext(b).syncErrorCode, 'EMAIL_TAKEN', b.dump);
   assert.equal(customersWith('owner@example.com').length, 1, 'the two people are not merged');
-  const p = await s.scim(t, 'PATCH', `/Users/${b.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'emails', value: [{ value: 'second@example.com', primary: true }] }] });
+  const p = await s.scim(t, 'PATCH', `/Users/${b.body.id}`, {
+    schemas: [PATCH_OP],
+    Operations: [{ op: 'replace', path: 'emails', value: [{ value: 'second@example.com', primary: true }] }],
+  });
   const synced = ext(p).syncState === 'synced' ? p : await syncedUser(b.body.id);
   assert.equal(customersWith('second@example.com').length, 1, synced.dump);
 });
@@ -104,7 +127,11 @@ test('a value Shopify itself refuses (a phone no country has) is 201 and failed 
   assert.equal(ext(r).syncErrorCode, 'PHONE_INVALID', r.dump);
   assert.match(ext(r).syncError, /Phone is invalid/, r.dump);
   const jobs = await jobsOf(r.body.id);
-  assert.deepEqual(jobs.map((j) => [j.state, j.last_error_code]), [['done', 'PHONE_INVALID']], 'the job ends, keeping the refusal');
+  assert.deepEqual(
+    jobs.map((j) => [j.state, j.last_error_code]),
+    [['done', 'PHONE_INVALID']],
+    'the job ends, keeping the refusal',
+  );
   const dead = await s.admin('GET', `/tenants/${t.name}/jobs/dead`);
   assert.equal(dead.status, 200, dead.dump);
   assert.ok(!JSON.stringify(dead.body).includes(r.body.id), `not a dead letter: ${dead.dump}`);
@@ -141,23 +168,39 @@ test('under onShopifyRefusal reject a user with only a userName is 400 invalidVa
 });
 
 test('a user deactivated while its profile no longer maps is still deprovisioned in Shopify, and a reactivation that maps undoes it', async () => {
-  const r = await s.scim(t, 'POST', '/Users', { schemas: [USER], userName: 'leaver@example.com', name: { givenName: 'Lee', familyName: 'Ver' } });
+  const r = await s.scim(t, 'POST', '/Users', {
+    schemas: [USER],
+    userName: 'leaver@example.com',
+    name: { givenName: 'Lee', familyName: 'Ver' },
+  });
   assert.equal(ext(r).syncState, 'synced', r.dump);
   const cid = ext(r).customerId;
-  const broken = await s.scim(t, 'PATCH', `/Users/${r.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'emails', value: [{ value: 'no at sign', primary: true }] }] });
+  const broken = await s.scim(t, 'PATCH', `/Users/${r.body.id}`, {
+    schemas: [PATCH_OP],
+    Operations: [{ op: 'add', path: 'emails', value: [{ value: 'no at sign', primary: true }] }],
+  });
   assert.equal(ext(broken).syncState, 'failed', broken.dump);
   assert.equal(ext(broken).syncErrorCode, 'EMAIL_INVALID', broken.dump);
-  const off = await s.scim(t, 'PATCH', `/Users/${r.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] });
+  const off = await s.scim(t, 'PATCH', `/Users/${r.body.id}`, {
+    schemas: [PATCH_OP],
+    Operations: [{ op: 'replace', path: 'active', value: false }],
+  });
   assert.equal(off.status, 200, off.dump);
   await s.until('the customer to carry the deactivation tag', async () => s.emu.control.customer(cid)?.tags.includes('scim-deactivated'));
   const c = s.emu.control.customer(cid)!;
   assert.equal(c.email, 'leaver@example.com', 'nothing of the unmappable profile was written');
-  assert.ok(c.metafields.some((m) => m.key === 'deprovisioned'), 'the marker says when and why');
+  assert.ok(
+    c.metafields.some((m) => m.key === 'deprovisioned'),
+    'the marker says when and why',
+  );
   assert.equal((await linkOf(r.body.id))?.deprovisioned, 'tag');
 
   const back = await s.scim(t, 'PATCH', `/Users/${r.body.id}`, {
     schemas: [PATCH_OP],
-    Operations: [{ op: 'replace', path: 'active', value: true }, { op: 'replace', path: 'emails', value: [{ value: 'leaver@example.com', primary: true }] }],
+    Operations: [
+      { op: 'replace', path: 'active', value: true },
+      { op: 'replace', path: 'emails', value: [{ value: 'leaver@example.com', primary: true }] },
+    ],
   });
   const synced = ext(back).syncState === 'synced' ? back : await syncedUser(r.body.id);
   assert.equal(ext(synced).customerId, cid, synced.dump);

@@ -14,7 +14,15 @@ after(async () => {
   await s?.close();
 });
 
-const userCount = async () => Number((await s.store.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const userCount = async () =>
+  Number(
+    (
+      await s.store.db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 test('a create whose email matches an existing customer adopts it instead of making a second one', async () => {
   const staff = s.emu.control.createCustomer({ email: 'Existing@Example.com', firstName: 'Old', tags: ['wholesale'] });
@@ -30,7 +38,7 @@ test('a create whose email matches an existing customer adopts it instead of mak
   assert.equal(c.metafields.find((m) => m.key === 'scim_id')?.value, r.body.id);
 });
 
-test('a tag an adopted customer already had stays the merchant\'s when the mapping wanted it too, and outlives the mapping dropping it', async () => {
+test("a tag an adopted customer already had stays the merchant's when the mapping wanted it too, and outlives the mapping dropping it", async () => {
   const withVip = structuredClone(getPreset('default')!);
   withVip.tags.static = [...withVip.tags.static, 'vip', 'staff-store'];
   await s.setSettings({ mapping: withVip });
@@ -41,35 +49,69 @@ test('a tag an adopted customer already had stays the merchant\'s when the mappi
     assert.ok(s.emu.control.customer(cid)!.tags.includes('staff-store'));
     const without = structuredClone(getPreset('default')!);
     await s.setSettings({ mapping: without });
-    const p = await s.req('PATCH', `/Users/${r.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Buyer' }] });
+    const p = await s.req('PATCH', `/Users/${r.body.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', path: 'title', value: 'Buyer' }],
+    });
     assert.equal(p.body[SHOPIFY_EXT].syncState, 'synced', p.dump);
     const tags = s.emu.control.customer(cid)!.tags;
     assert.ok(!tags.includes('staff-store'), `the tag the bridge added goes: ${tags}`);
-    assert.ok(tags.some((t) => t.toLowerCase() === 'vip'), `the merchant's tag stays: ${tags}`);
+    assert.ok(
+      tags.some((t) => t.toLowerCase() === 'vip'),
+      `the merchant's tag stays: ${tags}`,
+    );
   } finally {
     await s.setSettings({ mapping: getPreset('default')! });
   }
 });
 
-test('a tag whose answer was lost stays the bridge\'s: the run that finds it already there still claims it, and it goes when the group does', async () => {
+test("a tag whose answer was lost stays the bridge's: the run that finds it already there still claims it, and it goes when the group does", async () => {
   const r = await s.req('POST', '/Users', oktaUser('lost.tag@example.com'));
   assert.equal(r.body[SHOPIFY_EXT].syncState, 'synced', r.dump);
   const cid = r.body[SHOPIFY_EXT].customerId;
   // Both of the client's tries of tagsAdd land in Shopify but their answers are lost: the run fails and is retried.
   s.emu.control.setFaults({ lostResponses: 2, lostResponseOf: 'tagsAdd' });
-  const g = await s.req('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Night Shift', members: [{ value: r.body.id }] });
+  const g = await s.req('POST', '/Groups', {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+    displayName: 'Night Shift',
+    members: [{ value: r.body.id }],
+  });
   assert.equal(g.status, 201, g.dump);
-  await s.until('the retried run recorded the group tag', async () => {
-    const link = await s.store.db.selectFrom('customer_links').select(['managed_tags', 'sync_state']).where('user_id', '=', r.body.id).executeTakeFirst();
-    return link?.sync_state === 'synced' && s.emu.control.faults().lostResponses === 0 && JSON.parse(link.managed_tags).includes('group:Night Shift');
-  }, 20_000);
+  await s.until(
+    'the retried run recorded the group tag',
+    async () => {
+      const link = await s.store.db
+        .selectFrom('customer_links')
+        .select(['managed_tags', 'sync_state'])
+        .where('user_id', '=', r.body.id)
+        .executeTakeFirst();
+      return (
+        link?.sync_state === 'synced' &&
+        s.emu.control.faults().lostResponses === 0 &&
+        JSON.parse(link.managed_tags).includes('group:Night Shift')
+      );
+    },
+    20_000,
+  );
   assert.ok(s.emu.control.customer(cid)!.tags.includes('group:Night Shift'));
-  const left = await s.req('PATCH', `/Groups/${g.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'remove', path: `members[value eq "${r.body.id}"]` }] });
+  const left = await s.req('PATCH', `/Groups/${g.body.id}`, {
+    schemas: [PATCH_OP],
+    Operations: [{ op: 'remove', path: `members[value eq "${r.body.id}"]` }],
+  });
   assert.ok(left.status === 200 || left.status === 204, left.dump);
   await s.until('the tag goes with the membership', async () => !s.emu.control.customer(cid)!.tags.includes('group:Night Shift'), 20_000);
 });
 
-const deadJobs = async () => Number((await s.store.db.selectFrom('outbox_jobs').select((eb) => eb.fn.countAll().as('n')).where('state', '=', 'dead').executeTakeFirstOrThrow()).n);
+const deadJobs = async () =>
+  Number(
+    (
+      await s.store.db
+        .selectFrom('outbox_jobs')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('state', '=', 'dead')
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 test('under onShopifyRefusal reject, with adoption off a taken email is 409 uniqueness and neither the SCIM user, a customer nor a dead letter is kept', async () => {
   await s.setSettings({ policies: { adoption: 'off', onShopifyRefusal: 'reject' } });
@@ -101,7 +143,11 @@ test('under onShopifyRefusal reject, a phone Shopify refuses makes the create 40
     const customers = s.emu.control.customers().length;
     const users = await userCount();
     // E.164 in form, so it passes the local check, but no such North American number exists.
-    const r = await s.req('POST', '/Users', oktaUser('phoney@example.com', { phoneNumbers: [{ value: '+10005550100', type: 'mobile', primary: true }] }));
+    const r = await s.req(
+      'POST',
+      '/Users',
+      oktaUser('phoney@example.com', { phoneNumbers: [{ value: '+10005550100', type: 'mobile', primary: true }] }),
+    );
     assert.equal(r.status, 400, r.dump);
     assert.equal(r.body.scimType, 'invalidValue', r.dump);
     assert.match(r.body.detail, /Phone is invalid/, r.dump);
@@ -134,13 +180,20 @@ test('under onShopifyRefusal reject, an update Shopify refuses puts the previous
   try {
     const a = await s.req('POST', '/Users', oktaUser('first@example.com'));
     await s.req('POST', '/Users', oktaUser('second@example.com'));
-    const put = await s.req('PUT', `/Users/${a.body.id}`, oktaUser('first@example.com', { emails: [{ value: 'second@example.com', type: 'work', primary: true }] }));
+    const put = await s.req(
+      'PUT',
+      `/Users/${a.body.id}`,
+      oktaUser('first@example.com', { emails: [{ value: 'second@example.com', type: 'work', primary: true }] }),
+    );
     assert.equal(put.status, 409, put.dump);
     const got = await s.req('GET', `/Users/${a.body.id}`);
     assert.equal(got.body.emails[0].value, 'first@example.com', got.dump);
     const c = s.emu.control.customer(a.body[SHOPIFY_EXT].customerId)!;
     assert.equal(c.email, 'first@example.com');
-    await s.until('the restored user to be synced again', async () => (await s.req('GET', `/Users/${a.body.id}`)).body[SHOPIFY_EXT]?.syncState === 'synced');
+    await s.until(
+      'the restored user to be synced again',
+      async () => (await s.req('GET', `/Users/${a.body.id}`)).body[SHOPIFY_EXT]?.syncState === 'synced',
+    );
   } finally {
     await s.setSettings({ policies: {} });
   }
@@ -208,7 +261,12 @@ test('a change Shopify refuses after the sync wait stays, failed with the reason
     const attempt = Date.parse(ext.lastAttemptAt);
     assert.ok(attempt >= started - 1000 && attempt <= Date.now(), `lastAttemptAt ${ext.lastAttemptAt}`);
     assert.equal(ext.lastSyncedAt, undefined, 'never synced');
-    const audited = await s.store.db.selectFrom('audit_log').select('detail').where('action', '=', 'shopify.customer.failed').where('resource_id', '=', id).execute();
+    const audited = await s.store.db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'shopify.customer.failed')
+      .where('resource_id', '=', id)
+      .execute();
     assert.equal(audited.length, 1);
     assert.doesNotMatch(audited[0]!.detail, /late\.refusal|example\.com/, audited[0]!.detail);
   } finally {
@@ -219,8 +277,15 @@ test('a change Shopify refuses after the sync wait stays, failed with the reason
   const res = await fetch(`${s.bridge.url}/metrics`);
   assert.equal(res.status, 200);
   const samples = syncUserSamples(await res.text());
-  const rows = await s.store.db.selectFrom('customer_links').select(['sync_state', (eb) => eb.fn.countAll().as('n')]).where('tenant_id', '=', s.tenantId).groupBy('sync_state').execute();
-  const expected = new Map(['pending', 'synced', 'failed'].map((st) => [`acme/${st}`, Number(rows.find((r) => r.sync_state === st)?.n ?? 0)]));
+  const rows = await s.store.db
+    .selectFrom('customer_links')
+    .select(['sync_state', (eb) => eb.fn.countAll().as('n')])
+    .where('tenant_id', '=', s.tenantId)
+    .groupBy('sync_state')
+    .execute();
+  const expected = new Map(
+    ['pending', 'synced', 'failed'].map((st) => [`acme/${st}`, Number(rows.find((r) => r.sync_state === st)?.n ?? 0)]),
+  );
   assert.deepEqual(samples, expected, 'one sample per state of the tenant, as the database counts them');
   assert.ok(expected.get('acme/failed')! >= 1 && expected.get('acme/synced')! >= 1, JSON.stringify([...expected]));
 });

@@ -29,17 +29,29 @@ async function withSettings(settings: Record<string, unknown>, body: () => Promi
 test('adoption emailOrPhone links the existing customer with the same phone; adoption email does not', async () => {
   const seeded = s.emu.control.createCustomer({ firstName: 'Seeded', phone: '+14155550177' }).customer!;
   await withSettings({ policies: { adoption: 'emailOrPhone' } }, async () => {
-    const r = await s.req('POST', '/Users', oktaUser('by-phone@example.com', { phoneNumbers: [{ value: '+1 415 555 0177', type: 'mobile', primary: true }] }));
+    const r = await s.req(
+      'POST',
+      '/Users',
+      oktaUser('by-phone@example.com', { phoneNumbers: [{ value: '+1 415 555 0177', type: 'mobile', primary: true }] }),
+    );
     assert.equal(r.status, 201, r.dump);
     assert.equal(r.body[SHOPIFY_EXT].customerId, seeded.id, r.dump);
     const c = s.emu.control.customer(seeded.id)!;
-    assert.deepEqual([c.email, c.firstName, c.phone], ['by-phone@example.com', 'Ada', '+14155550177'], 'the adopted customer now carries the user');
+    assert.deepEqual(
+      [c.email, c.firstName, c.phone],
+      ['by-phone@example.com', 'Ada', '+14155550177'],
+      'the adopted customer now carries the user',
+    );
     assert.equal(mf(c, 'shopify_scim.scim_id'), r.body.id);
   });
 
   const other = s.emu.control.createCustomer({ firstName: 'Other', phone: '+14155550178' }).customer!;
   const count = s.emu.control.customers().length;
-  const r = await s.req('POST', '/Users', oktaUser('no-phone-adoption@example.com', { phoneNumbers: [{ value: '+14155550178', type: 'mobile', primary: true }] }));
+  const r = await s.req(
+    'POST',
+    '/Users',
+    oktaUser('no-phone-adoption@example.com', { phoneNumbers: [{ value: '+14155550178', type: 'mobile', primary: true }] }),
+  );
   assert.equal(r.status, 201, r.dump);
   assert.equal(r.body[SHOPIFY_EXT].syncState, 'failed', r.dump);
   assert.equal(r.body[SHOPIFY_EXT].syncErrorCode, 'PHONE_TAKEN', r.dump);
@@ -49,7 +61,7 @@ test('adoption emailOrPhone links the existing customer with the same phone; ado
   assert.equal(s.emu.control.customers().length, count, 'and no customer was created');
 });
 
-test('with applyEmailChanges false an email change at the IdP leaves Shopify\'s email, and the SCIM answer is still 200', async () => {
+test("with applyEmailChanges false an email change at the IdP leaves Shopify's email, and the SCIM answer is still 200", async () => {
   await withSettings({ policies: { applyEmailChanges: false } }, async () => {
     const r = await s.req('POST', '/Users', oktaUser('keep-mail@example.com'));
     assert.equal(r.status, 201, r.dump);
@@ -74,7 +86,12 @@ const fromUserName = {
   version: 1,
   rules: [
     { id: 'first-name', source: 'name.givenName', target: { kind: 'field', field: 'firstName' } },
-    { id: 'email', source: 'emails[type eq "work"].value', target: { kind: 'field', field: 'email' }, transforms: [{ op: 'default', source: 'userName', format: 'email' }] },
+    {
+      id: 'email',
+      source: 'emails[type eq "work"].value',
+      target: { kind: 'field', field: 'email' },
+      transforms: [{ op: 'default', source: 'userName', format: 'email' }],
+    },
     { id: 'login', source: 'userName', target: { kind: 'metafield', namespace: 'scim', key: 'login', type: 'single_line_text_field' } },
   ],
   tags: { templates: ['login:{userName}'] },
@@ -86,7 +103,11 @@ test('with applyUserNameChanges false a userName change leaves what Shopify hold
     assert.equal(r.status, 201, r.dump);
     const cid = r.body[SHOPIFY_EXT].customerId;
     let c = s.emu.control.customer(cid)!;
-    assert.deepEqual([c.email, mf(c, 'scim.login'), c.tags.includes('login:login-1@example.com')], ['login-1@example.com', 'login-1@example.com', true], JSON.stringify(c));
+    assert.deepEqual(
+      [c.email, mf(c, 'scim.login'), c.tags.includes('login:login-1@example.com')],
+      ['login-1@example.com', 'login-1@example.com', true],
+      JSON.stringify(c),
+    );
 
     const p = await s.req('PATCH', `/Users/${r.body.id}`, {
       schemas: [PATCH],
@@ -99,20 +120,33 @@ test('with applyUserNameChanges false a userName change leaves what Shopify hold
     assert.equal(c.firstName, 'Grace', 'the other attributes are applied');
     assert.equal(c.email, 'login-1@example.com', 'the email taken from userName stays');
     assert.equal(mf(c, 'scim.login'), 'login-1@example.com', 'the metafield from userName stays');
-    assert.ok(c.tags.includes('login:login-1@example.com') && !c.tags.includes('login:login-2@example.com'), `the tag from userName stays: ${c.tags}`);
+    assert.ok(
+      c.tags.includes('login:login-1@example.com') && !c.tags.includes('login:login-2@example.com'),
+      `the tag from userName stays: ${c.tags}`,
+    );
 
     // A later change keeps holding the userName Shopify was written with.
-    const again = await s.req('PATCH', `/Users/${r.body.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'name.givenName', value: 'Ada' }] });
+    const again = await s.req('PATCH', `/Users/${r.body.id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'replace', path: 'name.givenName', value: 'Ada' }],
+    });
     assert.equal(again.status, 200, again.dump);
     c = s.emu.control.customer(cid)!;
     assert.deepEqual([c.firstName, c.email, mf(c, 'scim.login')], ['Ada', 'login-1@example.com', 'login-1@example.com']);
 
     await s.setSettings({ policies: {} });
-    const on = await s.req('PATCH', `/Users/${r.body.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'name.givenName', value: 'Augusta' }] });
+    const on = await s.req('PATCH', `/Users/${r.body.id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'replace', path: 'name.givenName', value: 'Augusta' }],
+    });
     assert.equal(on.status, 200, on.dump);
     assert.equal(on.body[SHOPIFY_EXT].syncState, 'synced', on.dump);
     c = s.emu.control.customer(cid)!;
-    assert.deepEqual([c.firstName, c.email, mf(c, 'scim.login')], ['Augusta', 'login-2@example.com', 'login-2@example.com'], JSON.stringify(c));
+    assert.deepEqual(
+      [c.firstName, c.email, mf(c, 'scim.login')],
+      ['Augusta', 'login-2@example.com', 'login-2@example.com'],
+      JSON.stringify(c),
+    );
     assert.ok(c.tags.includes('login:login-2@example.com') && !c.tags.includes('login:login-1@example.com'), `the tag follows: ${c.tags}`);
   });
 });
@@ -124,21 +158,30 @@ test('with applyUserNameChanges false a new userName the mapping could not write
     assert.equal(r.status, 201, r.dump);
     const cid = r.body[SHOPIFY_EXT].customerId;
     // "jdoe" is no email address: Shopify could not take it, but under this policy it never reaches Shopify.
-    const held = await s.req('PATCH', `/Users/${r.body.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'userName', value: 'jdoe' }] });
+    const held = await s.req('PATCH', `/Users/${r.body.id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'replace', path: 'userName', value: 'jdoe' }],
+    });
     assert.equal(held.status, 200, held.dump);
     assert.equal(held.body.userName, 'jdoe');
     assert.equal(held.body[SHOPIFY_EXT].syncState, 'synced', held.dump);
     assert.equal(s.emu.control.customer(cid)!.email, 'held-login@example.com');
 
     await s.setSettings({ policies: { onShopifyRefusal: 'reject' } });
-    const refused = await s.req('PATCH', `/Users/${r.body.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'userName', value: 'jdoe2' }] });
+    const refused = await s.req('PATCH', `/Users/${r.body.id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'replace', path: 'userName', value: 'jdoe2' }],
+    });
     assert.equal(refused.status, 400, refused.dump);
     assert.equal(refused.body.scimType, 'invalidValue', refused.dump);
     const now = await s.req('GET', `/Users/${r.body.id}`);
     assert.equal(now.body.userName, 'jdoe', 'the refused write changed nothing');
 
     await s.setSettings({ policies: {} });
-    const kept = await s.req('PATCH', `/Users/${r.body.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'userName', value: 'jdoe3' }] });
+    const kept = await s.req('PATCH', `/Users/${r.body.id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'replace', path: 'userName', value: 'jdoe3' }],
+    });
     assert.equal(kept.status, 200, kept.dump);
     assert.equal(kept.body.userName, 'jdoe3');
     assert.equal(kept.body[SHOPIFY_EXT].syncState, 'failed', kept.dump);
@@ -152,7 +195,10 @@ test('by default a userName change reaches everything the mapping takes from use
     const r = await s.req('POST', '/Users', oktaUser('name-a@example.com', { emails: [] }));
     assert.equal(r.status, 201, r.dump);
     const cid = r.body[SHOPIFY_EXT].customerId;
-    const p = await s.req('PATCH', `/Users/${r.body.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'userName', value: 'name-b@example.com' }] });
+    const p = await s.req('PATCH', `/Users/${r.body.id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'replace', path: 'userName', value: 'name-b@example.com' }],
+    });
     assert.equal(p.status, 200, p.dump);
     const c = s.emu.control.customer(cid)!;
     assert.deepEqual([c.email, mf(c, 'scim.login')], ['name-b@example.com', 'name-b@example.com'], JSON.stringify(c));
@@ -160,7 +206,8 @@ test('by default a userName change reaches everything the mapping takes from use
   });
 });
 
-const deactivate = (id: string) => s.req('PATCH', `/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] });
+const deactivate = (id: string) =>
+  s.req('PATCH', `/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] });
 
 test('reactivation by a new POST of the inactive userName (policy reactivateOnPost) takes the deactivation tag away (policy tag)', async () => {
   await s.setSettings({ policies: { reactivateOnPost: true } });

@@ -16,11 +16,17 @@ const mf = (c: { metafields: { namespace: string; key: string; value: string }[]
   c?.metafields.find((m) => `${m.namespace}.${m.key}` === k)?.value;
 
 test('a created user becomes a Shopify customer with its fields, tags and custom-id metafield, synced in the response', async () => {
-  const r = await s.req('POST', '/Users', oktaUser('ada@example.com', {
-    phoneNumbers: [{ value: '+14155550123', type: 'mobile', primary: true }],
-    addresses: [{ type: 'work', streetAddress: '1 Market St', locality: 'San Francisco', region: 'CA', postalCode: '94105', country: 'US' }],
-    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: 'Engineering' },
-  }));
+  const r = await s.req(
+    'POST',
+    '/Users',
+    oktaUser('ada@example.com', {
+      phoneNumbers: [{ value: '+14155550123', type: 'mobile', primary: true }],
+      addresses: [
+        { type: 'work', streetAddress: '1 Market St', locality: 'San Francisco', region: 'CA', postalCode: '94105', country: 'US' },
+      ],
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: 'Engineering' },
+    }),
+  );
   assert.equal(r.status, 201, r.dump);
   const ext = r.body[SHOPIFY_EXT];
   assert.equal(ext?.syncState, 'synced', r.dump);
@@ -31,8 +37,16 @@ test('a created user becomes a Shopify customer with its fields, tags and custom
   assert.equal(mf(c, 'shopify_scim.scim_id'), r.body.id, 'the custom id links the customer to the SCIM user');
   assert.equal(mf(c, 'scim.department'), 'Engineering');
   const addr = c.addresses.find((a) => a.id === c.defaultAddressId);
-  assert.deepEqual([addr?.address1, addr?.city, addr?.zip, addr?.countryCode], ['1 Market St', 'San Francisco', '94105', 'US'], JSON.stringify(c.addresses));
-  assert.deepEqual(ext.tags, c.tags.filter((t) => t === 'scim-provisioned'), 'the extension lists the managed tags');
+  assert.deepEqual(
+    [addr?.address1, addr?.city, addr?.zip, addr?.countryCode],
+    ['1 Market St', 'San Francisco', '94105', 'US'],
+    JSON.stringify(c.addresses),
+  );
+  assert.deepEqual(
+    ext.tags,
+    c.tags.filter((t) => t === 'scim-provisioned'),
+    'the extension lists the managed tags',
+  );
 });
 
 test('an update changes only what changed and never removes tags the bridge did not set', async () => {
@@ -59,14 +73,20 @@ test('deactivation tags the customer with the date and reason, and reactivation 
   const r = await s.req('POST', '/Users', oktaUser('alan@example.com'));
   const id = r.body.id;
   const cid = r.body[SHOPIFY_EXT].customerId;
-  const off = await s.req('PATCH', `/Users/${id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] });
+  const off = await s.req('PATCH', `/Users/${id}`, {
+    schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+    Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
+  });
   assert.equal(off.status, 200, off.dump);
   let c = s.emu.control.customer(cid)!;
   assert.ok(c.tags.includes('scim-deactivated'), `deactivated tag: ${c.tags}`);
   const marker = JSON.parse(mf(c, 'shopify_scim.deprovisioned') ?? '{}');
   assert.match(marker.at ?? '', /^\d{4}-\d\d-\d\dT/, JSON.stringify(c.metafields));
   assert.match(marker.reason ?? '', /deactivated/);
-  const on = await s.req('PATCH', `/Users/${id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: true } }] });
+  const on = await s.req('PATCH', `/Users/${id}`, {
+    schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+    Operations: [{ op: 'replace', value: { active: true } }],
+  });
   assert.equal(on.status, 200, on.dump);
   c = s.emu.control.customer(cid)!;
   assert.ok(!c.tags.includes('scim-deactivated'), `tag removed: ${c.tags}`);
@@ -107,7 +127,7 @@ test('a SCIM DELETE tags the customer under the default policy and the user answ
   const d = await s.req('DELETE', `/Users/${r.body.id}`);
   assert.equal(d.status, 204, d.dump);
   assert.equal((await s.req('GET', `/Users/${r.body.id}`)).status, 404);
-  const c = await s.until('the deleted user\'s customer to be tagged', () => {
+  const c = await s.until("the deleted user's customer to be tagged", () => {
     const x = s.emu.control.customer(cid);
     return x?.tags.includes('scim-deactivated') ? x : undefined;
   });
@@ -133,17 +153,27 @@ test('the erase policy tags at once and requests erasure only after the grace pe
   try {
     const r = await s.req('POST', '/Users', oktaUser('gdpr@example.com'));
     const cid = r.body[SHOPIFY_EXT].customerId;
-    await s.req('PATCH', `/Users/${r.body.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] });
+    await s.req('PATCH', `/Users/${r.body.id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'active', value: false }],
+    });
     const c = s.emu.control.customer(cid)!;
     assert.ok(c.tags.includes('scim-deactivated'), `${c.tags}`);
     assert.equal(c.erasureRequestedAt, null, 'nothing erased during the grace period');
     await s.until('the erasure request', () => s.emu.control.customer(cid)?.erasureRequestedAt);
     await s.until('the link to record the request', async () => {
-      const link = await s.store.db.selectFrom('customer_links').select('deprovisioned').where('user_id', '=', r.body.id).executeTakeFirstOrThrow();
+      const link = await s.store.db
+        .selectFrom('customer_links')
+        .select('deprovisioned')
+        .where('user_id', '=', r.body.id)
+        .executeTakeFirstOrThrow();
       return link.deprovisioned === 'erasure-requested';
     });
     // Reactivation withdraws the request.
-    await s.req('PATCH', `/Users/${r.body.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: true }] });
+    await s.req('PATCH', `/Users/${r.body.id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'active', value: true }],
+    });
     assert.equal(s.emu.control.customer(cid)?.erasureRequestedAt, null);
   } finally {
     await s.setSettings({ policies: {} });

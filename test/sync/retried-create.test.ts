@@ -37,14 +37,19 @@ test('a create whose answer was lost is linked to the customer it made when the 
   // The only write that landed was the lost create: the link could only be found because it carried the custom id.
   assert.equal(made[0].metafields.find((m) => m.key === 'scim_id')?.value, r.body.id, JSON.stringify(made[0].metafields));
   const audit = await s.store.db.selectFrom('audit_log').select('action').where('resource_id', '=', r.body.id).execute();
-  assert.ok(audit.some((a) => a.action === 'shopify.customer.created'), JSON.stringify(audit));
+  assert.ok(
+    audit.some((a) => a.action === 'shopify.customer.created'),
+    JSON.stringify(audit),
+  );
   assert.ok(!audit.some((a) => a.action === 'user.create.undone'), JSON.stringify(audit));
 });
 
 test('with adoption off the customer our own lost create made is still linked, not reported as a conflict', async () => {
   await s.setSettings({ policies: { adoption: 'off' } });
   try {
-    const r = await createWithLostAnswers('lost.noadopt@example.com', 1, { phoneNumbers: [{ value: '+14155550123', type: 'mobile', primary: true }] });
+    const r = await createWithLostAnswers('lost.noadopt@example.com', 1, {
+      phoneNumbers: [{ value: '+14155550123', type: 'mobile', primary: true }],
+    });
     const made = withEmail('lost.noadopt@example.com');
     assert.equal(made.length, 1, JSON.stringify(made));
     assert.equal(r.body[SHOPIFY_EXT].customerId, made[0].id, r.dump);

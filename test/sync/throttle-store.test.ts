@@ -80,8 +80,10 @@ for (const shape of ['one store shared by both clients', 'one store per client, 
     // Both clients learn the bucket, then it refills so the burst starts from a known level.
     await addTags(b.client, c.id, ['warm']);
     const n = 34; // 34 × 10 points: the full bucket, then 240 points at 50/s ≈ 5 s
-    const { failures, spent, startLevel, seconds, sustained, throttled } = await measureBurst(em, { size: BUCKET, restoreRate: RESTORE }, () =>
-      Array.from({ length: n }, (_, i) => addTags((i % 2 ? a : b).client, c.id, [`db-burst-${i}`])),
+    const { failures, spent, startLevel, seconds, sustained, throttled } = await measureBurst(
+      em,
+      { size: BUCKET, restoreRate: RESTORE },
+      () => Array.from({ length: n }, (_, i) => addTags((i % 2 ? a : b).client, c.id, [`db-burst-${i}`])),
     );
     assert.deepEqual(failures, [], 'every call succeeds');
     // One store: a single ordered queue, so Shopify never throttles. Two stores (two processes) meet only in the
@@ -89,7 +91,10 @@ for (const shape of ['one store shared by both clients', 'one store per client, 
     // and retried inside the client, never reaching the caller (failures above is empty).
     const allowed = shape.startsWith('one store shared') ? 0 : 1;
     assert.ok(throttled <= allowed, `Shopify throttled ${throttled} calls (the clients retried them; at most ${allowed} allowed)`);
-    assert.ok(sustained >= 0.9 * RESTORE, `spent ${spent} points in ${seconds.toFixed(2)} s from a level of ${startLevel}: ${sustained.toFixed(1)}/s`);
+    assert.ok(
+      sustained >= 0.9 * RESTORE,
+      `spent ${spent} points in ${seconds.toFixed(2)} s from a level of ${startLevel}: ${sustained.toFixed(1)}/s`,
+    );
     assert.equal(em.control.customer(c.id)!.tags.length, n + 1);
   });
 }

@@ -57,12 +57,16 @@ test('jobs of one key run one at a time in id order while different keys run con
     return { outcome: 'done' };
   };
   const ids: number[] = [];
-  for (let seq = 0; seq < 20; seq++) for (let k = 0; k < 8; k++) ids.push(await enqueue(s.db, { tenantId: 't', key: `k${k}`, kind: 't.step', payload: { seq } }));
+  for (let seq = 0; seq < 20; seq++)
+    for (let k = 0; k < 8; k++) ids.push(await enqueue(s.db, { tenantId: 't', key: `k${k}`, kind: 't.step', payload: { seq } }));
   const w = new Worker({ store: s, concurrency: 6, pollMs: 20 }).register('t.step', handler);
   await w.start();
   try {
     const results = await Promise.all(ids.map((id) => w.waitFor(id, 20000)));
-    assert.ok(results.every((r) => r?.state === 'done'), 'every job finished');
+    assert.ok(
+      results.every((r) => r?.state === 'done'),
+      'every job finished',
+    );
     for (const [key, list] of seen) assert.deepEqual(list, [...Array(20).keys()], `order of ${key}`);
     assert.ok(maxConcurrent > 1, `keys ran concurrently (max ${maxConcurrent})`);
   } finally {
@@ -106,7 +110,10 @@ test('a job whose retries run out is dead-lettered with the reason, and retryDea
     assert.equal(r?.state, 'dead', JSON.stringify(r));
     assert.equal(r?.attempts, 3);
     assert.match(r?.error?.message ?? '', /gave up after 3 attempts: Shopify did not answer/);
-    assert.deepEqual((await listDead(s.db, { tenantId: 't' })).map((j) => j.id), [id]);
+    assert.deepEqual(
+      (await listDead(s.db, { tenantId: 't' })).map((j) => j.id),
+      [id],
+    );
     healthy = true;
     assert.equal(await retryDead(s.db, { tenantId: 't' }), 1);
     w.wake();
@@ -140,10 +147,14 @@ test("a kind's onDead hook runs in the transaction that dead-letters its job: a 
   try {
     const r = await w.waitFor(id, 5000);
     assert.equal(r?.state, 'dead', JSON.stringify(r));
-    assert.deepEqual(seen, [
-      { attempts: 2, gaveUp: true, code: 'HTTP_5XX' },
-      { attempts: 3, gaveUp: true, code: 'HTTP_5XX' },
-    ], 'the broken hook left the job running; it was taken over when the lease ran out and dead-lettered again');
+    assert.deepEqual(
+      seen,
+      [
+        { attempts: 2, gaveUp: true, code: 'HTTP_5XX' },
+        { attempts: 3, gaveUp: true, code: 'HTTP_5XX' },
+      ],
+      'the broken hook left the job running; it was taken over when the lease ran out and dead-lettered again',
+    );
     assert.equal(await marks(), 1, "the broken hook's write was rolled back with the dead-lettering");
     assert.equal((await getJob(s.db, id))?.state, 'dead');
   } finally {
@@ -154,7 +165,9 @@ test("a kind's onDead hook runs in the transaction that dead-letters its job: a 
 test('a permanent failure is dead-lettered at once and does not block later jobs of its key', async () => {
   const s = await store();
   const w = new Worker({ store: s, pollMs: 20 }).register('t.check', async ({ job }) =>
-    (job.payload as { ok: boolean }).ok ? { outcome: 'done' } : { outcome: 'failed', error: { code: 'PHONE_INVALID', message: 'Phone is invalid' } },
+    (job.payload as { ok: boolean }).ok
+      ? { outcome: 'done' }
+      : { outcome: 'failed', error: { code: 'PHONE_INVALID', message: 'Phone is invalid' } },
   );
   const bad = await enqueue(s.db, { tenantId: 't', key: 'k', kind: 't.check', payload: { ok: false } });
   const good = await enqueue(s.db, { tenantId: 't', key: 'k', kind: 't.check', payload: { ok: true } });
@@ -172,10 +185,14 @@ test('queued jobs of a coalescing kind collapse into one run, up to a job of ano
   const s = await store();
   const runs: string[] = [];
   const w = new Worker({ store: s, pollMs: 20 })
-    .register('t.sync', async ({ job, coalesced }) => {
-      runs.push(`sync#${job.id}+${coalesced.length}`);
-      return { outcome: 'done' };
-    }, { coalesce: true })
+    .register(
+      't.sync',
+      async ({ job, coalesced }) => {
+        runs.push(`sync#${job.id}+${coalesced.length}`);
+        return { outcome: 'done' };
+      },
+      { coalesce: true },
+    )
     .register('t.delete', async ({ job }) => {
       runs.push(`delete#${job.id}`);
       return { outcome: 'done' };
@@ -201,8 +218,18 @@ test('queued jobs of a coalescing kind collapse into one run, up to a job of ano
 test('a job whose worker died is taken over once its lease expires', async () => {
   const s = await store();
   const id = await enqueue(s.db, { tenantId: 't', key: 'k', kind: 't.once' });
-  const taken = await claimJobs(s.db, s.dialect, { instanceId: 'gone', now: Date.now(), leaseMs: 150, limit: 5, kinds: ['t.once'], coalescing: new Set() });
-  assert.deepEqual(taken.map((c) => c.job.id), [id]);
+  const taken = await claimJobs(s.db, s.dialect, {
+    instanceId: 'gone',
+    now: Date.now(),
+    leaseMs: 150,
+    limit: 5,
+    kinds: ['t.once'],
+    coalescing: new Set(),
+  });
+  assert.deepEqual(
+    taken.map((c) => c.job.id),
+    [id],
+  );
   let ranBy = '';
   const w = new Worker({ store: s, pollMs: 20, recoverOnStart: false, instanceId: 'heir' }).register('t.once', async ({ job }) => {
     ranBy = `${job.attempts}`;
@@ -240,7 +267,14 @@ test('stop() gives back the lease of a job that does not finish within the grace
 test('on SQLite a starting worker requeues jobs a killed process left running', { skip: testDatabase !== 'sqlite' }, async () => {
   const s = await store();
   const id = await enqueue(s.db, { tenantId: 't', key: 'k', kind: 't.x' });
-  await claimJobs(s.db, s.dialect, { instanceId: 'killed', now: Date.now(), leaseMs: 3600_000, limit: 1, kinds: ['t.x'], coalescing: new Set() });
+  await claimJobs(s.db, s.dialect, {
+    instanceId: 'killed',
+    now: Date.now(),
+    leaseMs: 3600_000,
+    limit: 1,
+    kinds: ['t.x'],
+    coalescing: new Set(),
+  });
   const w = new Worker({ store: s, pollMs: 20 }).register('t.x', async () => ({ outcome: 'done' }));
   await w.start();
   try {
@@ -250,78 +284,103 @@ test('on SQLite a starting worker requeues jobs a killed process left running', 
   }
 });
 
-test('on SQLite a worker starting beside a running one leaves the jobs that one holds alone', { skip: testDatabase !== 'sqlite' }, async () => {
-  const s = await store();
-  let release!: () => void;
-  const gate = new Promise<void>((r) => (release = r));
-  const runs: string[] = [];
-  const a = new Worker({ store: s, pollMs: 20, instanceId: 'a' }).register('t.held', async () => {
-    runs.push('a');
-    await gate;
-    return { outcome: 'done' };
-  });
-  const b = new Worker({ store: s, pollMs: 20, instanceId: 'b' }).register('t.held', async () => {
-    runs.push('b');
-    return { outcome: 'done' };
-  });
-  const id = await enqueue(s.db, { tenantId: 't', key: 'k', kind: 't.held' });
-  await a.start();
-  try {
-    for (let i = 0; i < 100 && runs.length === 0; i++) await sleep(20);
-    assert.deepEqual(runs, ['a']);
-    await b.start();
-    await sleep(150);
-    const row = await getJob(s.db, id);
-    assert.deepEqual([row?.state, row?.leasedBy, runs], ['running', 'a', ['a']]);
-    release();
-    assert.equal((await a.waitFor(id, 3000))?.state, 'done');
-    assert.deepEqual(runs, ['a']);
-  } finally {
-    release();
-    await b.stop();
-    await a.stop();
-  }
-});
+test(
+  'on SQLite a worker starting beside a running one leaves the jobs that one holds alone',
+  { skip: testDatabase !== 'sqlite' },
+  async () => {
+    const s = await store();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const runs: string[] = [];
+    const a = new Worker({ store: s, pollMs: 20, instanceId: 'a' }).register('t.held', async () => {
+      runs.push('a');
+      await gate;
+      return { outcome: 'done' };
+    });
+    const b = new Worker({ store: s, pollMs: 20, instanceId: 'b' }).register('t.held', async () => {
+      runs.push('b');
+      return { outcome: 'done' };
+    });
+    const id = await enqueue(s.db, { tenantId: 't', key: 'k', kind: 't.held' });
+    await a.start();
+    try {
+      for (let i = 0; i < 100 && runs.length === 0; i++) await sleep(20);
+      assert.deepEqual(runs, ['a']);
+      await b.start();
+      await sleep(150);
+      const row = await getJob(s.db, id);
+      assert.deepEqual([row?.state, row?.leasedBy, runs], ['running', 'a', ['a']]);
+      release();
+      assert.equal((await a.waitFor(id, 3000))?.state, 'done');
+      assert.deepEqual(runs, ['a']);
+    } finally {
+      release();
+      await b.stop();
+      await a.stop();
+    }
+  },
+);
 
 test('full-jitter backoff stays within the doubling cap', () => {
   const r = { baseDelayMs: 100, maxDelayMs: 1000 };
-  assert.equal(jobBackoff(1, r, () => 0.999), 99);
-  assert.equal(jobBackoff(3, r, () => 0.5), 200);
-  assert.equal(jobBackoff(10, r, () => 0.999), 999);
-  assert.equal(jobBackoff(4, r, () => 0), 0);
+  assert.equal(
+    jobBackoff(1, r, () => 0.999),
+    99,
+  );
+  assert.equal(
+    jobBackoff(3, r, () => 0.5),
+    200,
+  );
+  assert.equal(
+    jobBackoff(10, r, () => 0.999),
+    999,
+  );
+  assert.equal(
+    jobBackoff(4, r, () => 0),
+    0,
+  );
 });
 
-test('two workers on one PostgreSQL database never run a job twice and keep per-key order', { skip: testDatabase !== 'postgres' }, async () => {
-  const s = await store();
-  const other = await openStore({ url: s.url, pgSchema: s.pgSchema, poolSize: 5 });
-  try {
-    const runs: { id: number; key: string; seq: number; by: string }[] = [];
-    const busy = new Set<string>();
-    const make = (name: string, st: typeof s | typeof other) =>
-      new Worker({ store: st, concurrency: 4, pollMs: 10, instanceId: name }).register('t.pg', async ({ job }) => {
-        assert.ok(!busy.has(job.key), `two jobs of ${job.key} ran at once`);
-        busy.add(job.key);
-        await sleep(Math.random() * 3);
-        runs.push({ id: job.id, key: job.key, seq: (job.payload as { seq: number }).seq, by: name });
-        busy.delete(job.key);
-        return { outcome: 'done' };
-      });
-    const ids: number[] = [];
-    for (let seq = 0; seq < 25; seq++) for (let k = 0; k < 6; k++) ids.push(await enqueue(s.db, { tenantId: 't', key: `k${k}`, kind: 't.pg', payload: { seq } }));
-    const a = make('a', s);
-    const b = make('b', other);
-    await Promise.all([a.start(), b.start()]);
+test(
+  'two workers on one PostgreSQL database never run a job twice and keep per-key order',
+  { skip: testDatabase !== 'postgres' },
+  async () => {
+    const s = await store();
+    const other = await openStore({ url: s.url, pgSchema: s.pgSchema, poolSize: 5 });
     try {
-      const results = await Promise.all(ids.map((id) => a.waitFor(id, 30000)));
-      assert.ok(results.every((r) => r?.state === 'done'));
+      const runs: { id: number; key: string; seq: number; by: string }[] = [];
+      const busy = new Set<string>();
+      const make = (name: string, st: typeof s | typeof other) =>
+        new Worker({ store: st, concurrency: 4, pollMs: 10, instanceId: name }).register('t.pg', async ({ job }) => {
+          assert.ok(!busy.has(job.key), `two jobs of ${job.key} ran at once`);
+          busy.add(job.key);
+          await sleep(Math.random() * 3);
+          runs.push({ id: job.id, key: job.key, seq: (job.payload as { seq: number }).seq, by: name });
+          busy.delete(job.key);
+          return { outcome: 'done' };
+        });
+      const ids: number[] = [];
+      for (let seq = 0; seq < 25; seq++)
+        for (let k = 0; k < 6; k++) ids.push(await enqueue(s.db, { tenantId: 't', key: `k${k}`, kind: 't.pg', payload: { seq } }));
+      const a = make('a', s);
+      const b = make('b', other);
+      await Promise.all([a.start(), b.start()]);
+      try {
+        const results = await Promise.all(ids.map((id) => a.waitFor(id, 30000)));
+        assert.ok(results.every((r) => r?.state === 'done'));
+      } finally {
+        await Promise.all([a.stop(), b.stop()]);
+      }
+      assert.equal(runs.length, ids.length, 'each job ran exactly once');
+      assert.equal(new Set(runs.map((r) => r.id)).size, ids.length);
+      for (let k = 0; k < 6; k++)
+        assert.deepEqual(
+          runs.filter((r) => r.key === `k${k}`).map((r) => r.seq),
+          [...Array(25).keys()],
+        );
+      assert.ok(new Set(runs.map((r) => r.by)).size === 2, 'both workers took part');
     } finally {
-      await Promise.all([a.stop(), b.stop()]);
+      await other.close();
     }
-    assert.equal(runs.length, ids.length, 'each job ran exactly once');
-    assert.equal(new Set(runs.map((r) => r.id)).size, ids.length);
-    for (let k = 0; k < 6; k++) assert.deepEqual(runs.filter((r) => r.key === `k${k}`).map((r) => r.seq), [...Array(25).keys()]);
-    assert.ok(new Set(runs.map((r) => r.by)).size === 2, 'both workers took part');
-  } finally {
-    await other.close();
-  }
-});
+  },
+);

@@ -12,14 +12,21 @@ const ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User';
 let s: TwoWayStack;
 before(async () => {
   s = await startTwoWay({
-    settings: withExtensionRule(ACME, [{ name: 'storeNote', type: 'string' }, { name: 'badge', type: 'string' }], {
-      id: 'store-note',
-      source: `${ACME}:storeNote`,
-      target: { kind: 'field', field: 'note' },
-      transforms: [{ op: 'trim' }],
-      direction: 'toScim',
-      onInvalid: 'reject',
-    }),
+    settings: withExtensionRule(
+      ACME,
+      [
+        { name: 'storeNote', type: 'string' },
+        { name: 'badge', type: 'string' },
+      ],
+      {
+        id: 'store-note',
+        source: `${ACME}:storeNote`,
+        target: { kind: 'field', field: 'note' },
+        transforms: [{ op: 'trim' }],
+        direction: 'toScim',
+        onInvalid: 'reject',
+      },
+    ),
   });
 });
 after(async () => {
@@ -55,7 +62,11 @@ async function withoutWebhooks<T>(change: () => T): Promise<T> {
 const importShopifyCreated = (on: boolean) => s.setSettings({ policies: { importShopifyCreated: on } });
 
 test("a staff edit reaches the tenant's extension attribute through the webhook, and through reconcile when the webhook is lost", async () => {
-  const r = await s.req('POST', '/Users', scimUser('ext.webhook@example.com', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ACME], [ACME]: { badge: 'B-7' } }));
+  const r = await s.req(
+    'POST',
+    '/Users',
+    scimUser('ext.webhook@example.com', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ACME], [ACME]: { badge: 'B-7' } }),
+  );
   assert.equal(r.status, 201, r.dump);
   const id = r.body.id as string;
   const cid = r.body[SHOPIFY_EXT].customerId as string;
@@ -63,7 +74,11 @@ test("a staff edit reaches the tenant's extension attribute through the webhook,
 
   s.emu.control.updateCustomer(cid, { note: 'Prefers pickup' });
   await s.settled();
-  const outcomes = await s.store.db.selectFrom('webhook_events').select(['topic', 'outcome']).where('payload', 'like', `%${cid}"%`).execute();
+  const outcomes = await s.store.db
+    .selectFrom('webhook_events')
+    .select(['topic', 'outcome'])
+    .where('payload', 'like', `%${cid}"%`)
+    .execute();
   assert.equal(await storeNote(id), 'Prefers pickup', `the webhook wrote the extension attribute: ${JSON.stringify(outcomes)}`);
   const got = await s.req('GET', `/Users/${id}`);
   assert.equal(got.body[ACME].badge, 'B-7', 'the other attribute of the schema is kept');
@@ -73,7 +88,11 @@ test("a staff edit reaches the tenant's extension attribute through the webhook,
   await withoutWebhooks(() => s.emu.control.updateCustomer(cid, { note: 'Delivers on Fridays' }));
   assert.equal(await storeNote(id), 'Prefers pickup', 'the lost webhook changed nothing');
   const rec = await reconcileTenant(deps(), await s.tenant(), { repair: true });
-  assert.deepEqual(rec.missedUpdates.map((x) => [x.userId, x.outcome]), [[id, 'applied']], JSON.stringify(rec));
+  assert.deepEqual(
+    rec.missedUpdates.map((x) => [x.userId, x.outcome]),
+    [[id, 'applied']],
+    JSON.stringify(rec),
+  );
   assert.equal(await storeNote(id), 'Delivers on Fridays', 'reconcile wrote the extension attribute');
 });
 
@@ -87,16 +106,27 @@ test("customers created in Shopify become SCIM users with the tenant's extension
     assert.equal(hedy[ACME]?.storeNote, 'Frequency hopping', JSON.stringify(hedy));
     assert.ok(hedy.schemas.includes(ACME), JSON.stringify(hedy));
 
-    const joan = await withoutWebhooks(() => s.emu.control.createCustomer({ firstName: 'Joan', lastName: 'Clarke', email: 'joan@example.com', note: 'Hut 8' }).customer!);
+    const joan = await withoutWebhooks(
+      () => s.emu.control.createCustomer({ firstName: 'Joan', lastName: 'Clarke', email: 'joan@example.com', note: 'Hut 8' }).customer!,
+    );
     assert.equal(await byUserName('joan@example.com'), undefined, 'the lost webhook made no user');
     const rec = await reconcileTenant(deps(), await s.tenant(), { repair: true, full: true });
-    assert.deepEqual(rec.created.map((x) => [x.customerId, x.outcome]), [[joan.id, 'created']], JSON.stringify(rec));
+    assert.deepEqual(
+      rec.created.map((x) => [x.customerId, x.outcome]),
+      [[joan.id, 'created']],
+      JSON.stringify(rec),
+    );
     assert.equal((await byUserName('joan@example.com'))?.[ACME]?.storeNote, 'Hut 8');
   } finally {
     await importShopifyCreated(false);
   }
 
-  const mary = s.emu.control.createCustomer({ firstName: 'Mary', lastName: 'Somerville', email: 'mary@example.com', note: 'Orbits' }).customer!;
+  const mary = s.emu.control.createCustomer({
+    firstName: 'Mary',
+    lastName: 'Somerville',
+    email: 'mary@example.com',
+    note: 'Orbits',
+  }).customer!;
   await s.settled();
   assert.equal(await byUserName('mary@example.com'), undefined, 'without the policy a new customer makes no user');
   const imp = await importCustomers(deps(), await s.tenant(), { createUsers: true });

@@ -66,7 +66,13 @@ export interface TwoWayOptions {
 
 export async function startTwoWay(o: TwoWayOptions = {}): Promise<TwoWayStack> {
   const store = await openTestStore();
-  const emu = await startEmulator({ bucketSize: 4000, restoreRate: 1000, webhookRetry: { attempts: 5, baseDelayMs: 100, timeoutMs: 3000 }, bulkStepMs: 5, ...o.emulator });
+  const emu = await startEmulator({
+    bucketSize: 4000,
+    restoreRate: 1000,
+    webhookRetry: { attempts: 5, baseDelayMs: 100, timeoutMs: 3000 },
+    bulkStepMs: 5,
+    ...o.emulator,
+  });
   const { secretKey, box } = newSecretBox();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -89,7 +95,12 @@ export async function startTwoWay(o: TwoWayOptions = {}): Promise<TwoWayStack> {
   await engine.start();
 
   const req: TwoWayStack['req'] = (method, path, body, tok = token) =>
-    call(method, `${url}/scim/v2/acme${path}`, { headers: { authorization: `Bearer ${tok}` }, body, contentType: 'application/scim+json', label: path });
+    call(method, `${url}/scim/v2/acme${path}`, {
+      headers: { authorization: `Bearer ${tok}` },
+      body,
+      contentType: 'application/scim+json',
+      label: path,
+    });
 
   const settled = async () => {
     await emu.control.webhooksIdle();
@@ -101,7 +112,11 @@ export async function startTwoWay(o: TwoWayOptions = {}): Promise<TwoWayStack> {
         .where('state', 'in', ['queued', 'running'])
         .where('queue', 'in', ['inbound', 'shopify'])
         .executeTakeFirst();
-      const unprocessed = await store.db.selectFrom('webhook_events').select('webhook_id').where('processed_at', 'is', null).executeTakeFirst();
+      const unprocessed = await store.db
+        .selectFrom('webhook_events')
+        .select('webhook_id')
+        .where('processed_at', 'is', null)
+        .executeTakeFirst();
       return !open && !unprocessed;
     });
     // A webhook fired by a job that just finished may still be on its way.

@@ -14,9 +14,11 @@ before(async () => {
 after(() => s?.close());
 
 const users = new UserRepository();
-const customId = (customerId: string) => s.emu.control.customer(customerId)?.metafields.find((m) => m.namespace === 'shopify_scim' && m.key === 'scim_id')?.value;
+const customId = (customerId: string) =>
+  s.emu.control.customer(customerId)?.metafields.find((m) => m.namespace === 'shopify_scim' && m.key === 'scim_id')?.value;
 const byUserName = async (userName: string) => users.byUserName(s.store.db, s.tenantId, userName);
-const run = async (o: Parameters<typeof importCustomers>[2]) => importCustomers({ ...s.twoWay.deps, pollIntervalMs: 20 }, await s.tenant(), o);
+const run = async (o: Parameters<typeof importCustomers>[2]) =>
+  importCustomers({ ...s.twoWay.deps, pollIntervalMs: 20 }, await s.tenant(), o);
 
 test('import --create-users skips deprovisioned customers, never rewrites a link naming another user, and --dry-run changes nothing', async () => {
   // A person the IdP removed: provisioned, then deleted (the default policy tags the customer and keeps it).
@@ -25,33 +27,58 @@ test('import --create-users skips deprovisioned customers, never rewrites a link
   const leftId = created.body.id as string;
   const leftCustomer = created.body['urn:shopify-scim:params:scim:schemas:extension:shopify:2.0:User'].customerId as string;
   assert.equal((await s.req('DELETE', `/Users/${leftId}`)).status, 204);
-  await s.until('the deleted user\'s customer tagged', () => s.emu.control.customer(leftCustomer)?.tags.includes('scim-deactivated'));
+  await s.until("the deleted user's customer tagged", () => s.emu.control.customer(leftCustomer)?.tags.includes('scim-deactivated'));
   await s.settled();
   const leftLink = customId(leftCustomer);
 
   // The same email now belongs to another SCIM user, not linked yet (a rehire, say): the customer still names the old one.
   const unlinked = await users.insert(s.store.db, s.tenantId, scimUser('left.company@example.com'), null);
   // Deactivated by the bridge long ago (its tag), no SCIM user now; and an ordinary customer.
-  const tagged = s.emu.control.createCustomer({ firstName: 'Old', lastName: 'Contractor', email: 'old.contractor@example.com', tags: ['scim-deactivated'] }).customer!;
+  const tagged = s.emu.control.createCustomer({
+    firstName: 'Old',
+    lastName: 'Contractor',
+    email: 'old.contractor@example.com',
+    tags: ['scim-deactivated'],
+  }).customer!;
   const plain = s.emu.control.createCustomer({ firstName: 'New', lastName: 'Hire', email: 'new.hire@example.com' }).customer!;
   await s.settled();
 
   const progress: ImportReport[] = [];
   const dry = await run({ createUsers: true, dryRun: true, onProgress: (p) => progress.push(p), progressEvery: 1 });
-  assert.deepEqual({ dryRun: dry.dryRun, created: dry.created, deprovisioned: dry.deprovisioned, unmatched: dry.unmatched }, { dryRun: true, created: 1, deprovisioned: 1, unmatched: 1 }, JSON.stringify(dry));
-  assert.deepEqual(dry.skipped.map((x) => x.customerId), [leftCustomer], JSON.stringify(dry));
+  assert.deepEqual(
+    { dryRun: dry.dryRun, created: dry.created, deprovisioned: dry.deprovisioned, unmatched: dry.unmatched },
+    { dryRun: true, created: 1, deprovisioned: 1, unmatched: 1 },
+    JSON.stringify(dry),
+  );
+  assert.deepEqual(
+    dry.skipped.map((x) => x.customerId),
+    [leftCustomer],
+    JSON.stringify(dry),
+  );
   assert.match(dry.skipped[0]!.reason, new RegExp(`its custom id names SCIM user ${leftId}, which no longer exists`));
-  assert.deepEqual(progress.map((p) => p.scanned), Array.from({ length: dry.scanned }, (_, i) => i + 1), 'progress after every customer read');
+  assert.deepEqual(
+    progress.map((p) => p.scanned),
+    Array.from({ length: dry.scanned }, (_, i) => i + 1),
+    'progress after every customer read',
+  );
   assert.equal(await byUserName('new.hire@example.com'), undefined, 'the dry run created nobody');
   const jobs = await s.store.db.selectFrom('outbox_jobs').select('id').where('state', '=', 'queued').execute();
   assert.equal(jobs.length, 0, 'and queued nothing');
 
   const real = await run({ createUsers: true });
-  assert.deepEqual({ created: real.created, deprovisioned: real.deprovisioned, skipped: real.skipped.length }, { created: 1, deprovisioned: 1, skipped: 1 }, JSON.stringify(real));
+  assert.deepEqual(
+    { created: real.created, deprovisioned: real.deprovisioned, skipped: real.skipped.length },
+    { created: 1, deprovisioned: 1, skipped: 1 },
+    JSON.stringify(real),
+  );
   assert.equal((await byUserName('new.hire@example.com'))?.data.active, true);
-  assert.equal((await users.get(s.store.db, s.tenantId, leftId)), undefined, 'the deleted person is not revived');
+  assert.equal(await users.get(s.store.db, s.tenantId, leftId), undefined, 'the deleted person is not revived');
   assert.equal(await byUserName('old.contractor@example.com'), undefined, 'a deactivated customer is left out by default');
-  const stillUnlinked = await s.store.db.selectFrom('customer_links').select('customer_id').where('user_id', '=', unlinked.id).executeTakeFirst();
+  const stillUnlinked = await s.store.db
+    .selectFrom('customer_links')
+    .select('customer_id')
+    .where('user_id', '=', unlinked.id)
+    .executeTakeFirst();
   assert.equal(stillUnlinked?.customer_id ?? null, null, 'the email match does not take a customer that names another user');
   assert.equal(real.linkedByEmail, 0);
   await s.settled();

@@ -27,11 +27,23 @@ after(async () => {
 
 const users = new UserRepository();
 const link = (userId: string) => s.store.db.selectFrom('customer_links').selectAll().where('user_id', '=', userId).executeTakeFirst();
-const customId = (customerId: string) => s.emu.control.customer(customerId)?.metafields.find((m) => m.namespace === 'shopify_scim' && m.key === 'scim_id')?.value;
+const customId = (customerId: string) =>
+  s.emu.control.customer(customerId)?.metafields.find((m) => m.namespace === 'shopify_scim' && m.key === 'scim_id')?.value;
 
 /** A SCIM user that exists without any Shopify link (a directory that predates the bridge). */
 async function unlinkedUser(userName: string, given: string, family: string) {
-  return users.insert(s.store.db, s.tenantId, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, name: { givenName: given, familyName: family }, emails: [{ value: userName, type: 'work', primary: true }], active: true }, null);
+  return users.insert(
+    s.store.db,
+    s.tenantId,
+    {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName,
+      name: { givenName: given, familyName: family },
+      emails: [{ value: userName, type: 'work', primary: true }],
+      active: true,
+    },
+    null,
+  );
 }
 
 /** Runs a CLI command in this process against the test's database; returns what it printed as JSON. */
@@ -59,7 +71,12 @@ test('import links customers by custom id, then by email, and with --create-user
   const byId = await unlinkedUser('ken@example.com', 'Ken', 'Thompson');
   const differs = await unlinkedUser('dennis@example.com', 'Dennis', 'Ritchie');
   const a = s.emu.control.createCustomer({ firstName: 'Linus', lastName: 'Torvalds', email: 'linus@example.com' }).customer!;
-  const b = s.emu.control.createCustomer({ firstName: 'Ken', lastName: 'Thompson', email: 'kt@old-mail.example.com', metafields: [{ namespace: 'shopify_scim', key: 'scim_id', type: 'id', value: byId.id }] }).customer!;
+  const b = s.emu.control.createCustomer({
+    firstName: 'Ken',
+    lastName: 'Thompson',
+    email: 'kt@old-mail.example.com',
+    metafields: [{ namespace: 'shopify_scim', key: 'scim_id', type: 'id', value: byId.id }],
+  }).customer!;
   const c = s.emu.control.createCustomer({ firstName: 'Dennis', lastName: 'R.', email: 'dennis@example.com' }).customer!;
   const d = s.emu.control.createCustomer({ firstName: 'Margaret', lastName: 'Hamilton', email: 'margaret@example.com' }).customer!;
   await s.settled();
@@ -74,7 +91,10 @@ test('import links customers by custom id, then by email, and with --create-user
   assert.equal((await link(byId.id))?.customer_id, b.id, 'the custom id wins over a different email');
   assert.equal((await link(differs.id))?.customer_id, c.id);
   await s.until('the custom id written on the customer linked by email', () => customId(a.id) === byEmail.id);
-  await s.until('the engine to bring the differing customers in line with SCIM', () => s.emu.control.customer(c.id)?.lastName === 'Ritchie' && s.emu.control.customer(b.id)?.email === 'ken@example.com');
+  await s.until(
+    'the engine to bring the differing customers in line with SCIM',
+    () => s.emu.control.customer(c.id)?.lastName === 'Ritchie' && s.emu.control.customer(b.id)?.email === 'ken@example.com',
+  );
   assert.equal((await link(byEmail.id))?.sync_state, 'synced', 'a customer that already matches needs no write');
 
   const run = await cli(importCommand, ['--tenant', 'acme', '--create-users']);
@@ -100,7 +120,11 @@ test('reconcile finds and repairs a lost link, missed webhooks, a deletion and a
   const tenant = await s.tenant();
   const deps = { ...s.twoWay.deps, pollIntervalMs: 20 };
   const clean = await reconcileTenant(deps, tenant, { full: true });
-  assert.equal(clean.missedUpdates.length + clean.lostLinks.length + clean.deletedCustomers.length, 0, `no drift at first: ${JSON.stringify(clean)}`);
+  assert.equal(
+    clean.missedUpdates.length + clean.lostLinks.length + clean.deletedCustomers.length,
+    0,
+    `no drift at first: ${JSON.stringify(clean)}`,
+  );
 
   await s.store.db.deleteFrom('customer_links').where('user_id', '=', lost.id).execute();
   s.emu.control.setFaults({ dropWebhookRate: 1 });
@@ -118,9 +142,21 @@ test('reconcile finds and repairs a lost link, missed webhooks, a deletion and a
 
   const found = await cli(reconcileCommand, ['--tenant', 'acme']);
   assert.equal(found.exitCode, 3, 'drift found and not repaired');
-  assert.deepEqual(found.out.lostLinks.map((x: any) => x.userId), [lost.id], JSON.stringify(found.out));
-  assert.deepEqual(found.out.missedUpdates.map((x: any) => x.userId), [edited.id], JSON.stringify(found.out));
-  assert.deepEqual(found.out.deletedCustomers.map((x: any) => x.userId), [deleted.id], JSON.stringify(found.out));
+  assert.deepEqual(
+    found.out.lostLinks.map((x: any) => x.userId),
+    [lost.id],
+    JSON.stringify(found.out),
+  );
+  assert.deepEqual(
+    found.out.missedUpdates.map((x: any) => x.userId),
+    [edited.id],
+    JSON.stringify(found.out),
+  );
+  assert.deepEqual(
+    found.out.deletedCustomers.map((x: any) => x.userId),
+    [deleted.id],
+    JSON.stringify(found.out),
+  );
   assert.deepEqual(found.out.subscriptions.missing, ['CUSTOMERS_UPDATE']);
   assert.equal(await link(lost.id), undefined, 'a report changes nothing');
 
@@ -130,10 +166,17 @@ test('reconcile finds and repairs a lost link, missed webhooks, a deletion and a
   assert.equal((await s.req('GET', `/Users/${lost.id}`)).body[SHOPIFY_EXT]?.customerId, lost.customerId);
   assert.equal((await s.req('GET', `/Users/${edited.id}`)).body.name.familyName, 'Allen-Kennedy', 'the missed edit is applied');
   assert.equal((await s.req('GET', `/Users/${deleted.id}`)).body.active, false, 'the deleted customer deactivated its user');
-  assert.ok((await listWebhookSubscriptions(client)).some((x) => x.topic === 'CUSTOMERS_UPDATE'), 'the subscription is back');
+  assert.ok(
+    (await listWebhookSubscriptions(client)).some((x) => x.topic === 'CUSTOMERS_UPDATE'),
+    'the subscription is back',
+  );
 
   const after = await reconcileTenant(deps, await s.tenant(), { full: true });
-  assert.equal(after.missedUpdates.length + after.lostLinks.length + after.deletedCustomers.length + after.subscriptions.missing.length, 0, JSON.stringify(after));
+  assert.equal(
+    after.missedUpdates.length + after.lostLinks.length + after.deletedCustomers.length + after.subscriptions.missing.length,
+    0,
+    JSON.stringify(after),
+  );
 });
 
 test('an incremental reconcile after a repaired run finds an edit whose webhook was lost', async () => {
@@ -152,6 +195,10 @@ test('an incremental reconcile after a repaired run finds an edit whose webhook 
   }
   const inc = await reconcileTenant(deps, await s.tenant(), { repair: true });
   assert.equal(inc.mode, 'incremental');
-  assert.deepEqual(inc.missedUpdates.map((x) => [x.userId, x.outcome]), [[id, 'applied']], JSON.stringify(inc));
+  assert.deepEqual(
+    inc.missedUpdates.map((x) => [x.userId, x.outcome]),
+    [[id, 'applied']],
+    JSON.stringify(inc),
+  );
   assert.equal((await s.req('GET', `/Users/${id}`)).body.name.givenName, 'Adele E.');
 });

@@ -11,7 +11,8 @@ before(async () => {
 });
 after(() => s?.close());
 
-const customId = (customerId: string) => s.emu.control.customer(customerId)?.metafields.find((m) => m.namespace === 'shopify_scim' && m.key === 'scim_id')?.value;
+const customId = (customerId: string) =>
+  s.emu.control.customer(customerId)?.metafields.find((m) => m.namespace === 'shopify_scim' && m.key === 'scim_id')?.value;
 
 /** Provisions `userName` through SCIM, makes a duplicate customer by hand, and merges the two keeping the duplicate. */
 async function mergeAway(userName: string): Promise<{ userId: string; merged: string; kept: string }> {
@@ -30,9 +31,19 @@ async function assertMovedTo(userId: string, kept: string, userName: string): Pr
   const u = await s.req('GET', `/Users/${userId}`);
   assert.equal(u.body.active, true, `a merge does not deactivate: ${u.dump}`);
   assert.equal(u.body[SHOPIFY_EXT].customerId, kept, u.dump);
-  await s.until('the engine to write the user onto the surviving customer', () => customId(kept) === userId && s.emu.control.customer(kept)?.email === userName);
-  const events = await s.store.db.selectFrom('webhook_events').select(['topic', 'outcome']).where('topic', '=', 'customers/merge').execute();
-  assert.ok(events.some((e) => e.outcome === 'applied'), JSON.stringify(events));
+  await s.until(
+    'the engine to write the user onto the surviving customer',
+    () => customId(kept) === userId && s.emu.control.customer(kept)?.email === userName,
+  );
+  const events = await s.store.db
+    .selectFrom('webhook_events')
+    .select(['topic', 'outcome'])
+    .where('topic', '=', 'customers/merge')
+    .execute();
+  assert.ok(
+    events.some((e) => e.outcome === 'applied'),
+    JSON.stringify(events),
+  );
 }
 
 test('the tenant subscribes customers/merge with the other customer topics', async () => {
@@ -50,7 +61,10 @@ test('a merge delivered before its customers/delete moves the user, and the dele
   s.emu.control.setFaults({ reorderWebhooks: true });
   try {
     const { userId, kept } = await mergeAway('merged.second@example.com');
-    const order = s.emu.control.deliveries().filter((d) => d.topic === 'customers/merge' || d.topic === 'customers/delete').map((d) => [d.topic, d.attempts[0]?.at]);
+    const order = s.emu.control
+      .deliveries()
+      .filter((d) => d.topic === 'customers/merge' || d.topic === 'customers/delete')
+      .map((d) => [d.topic, d.attempts[0]?.at]);
     assert.ok(order.length >= 2, JSON.stringify(order));
     await assertMovedTo(userId, kept, 'merged.second@example.com');
   } finally {
@@ -69,5 +83,8 @@ test('a merge into a customer linked to another SCIM user leaves that link alone
   const other = await s.req('GET', `/Users/${b.body.id}`);
   assert.equal(other.body[SHOPIFY_EXT].customerId, keptId, other.dump);
   const events = await s.store.db.selectFrom('webhook_events').select('outcome').where('topic', '=', 'customers/merge').execute();
-  assert.ok(events.some((e) => e.outcome === `skipped: the surviving customer is linked to SCIM user ${b.body.id}`), JSON.stringify(events));
+  assert.ok(
+    events.some((e) => e.outcome === `skipped: the surviving customer is linked to SCIM user ${b.body.id}`),
+    JSON.stringify(events),
+  );
 });

@@ -30,5 +30,8 @@ test('a scheduled reconcile applies an edit whose webhook was lost, and keeps on
     const all = await s.store.db.selectFrom('outbox_jobs').select(['state']).where('kind', '=', 'shopify.reconcile').execute();
     return all.some((x) => x.state === 'done') ? all : undefined;
   });
-  assert.ok(runs.filter((x) => x.state === 'queued' || x.state === 'running').length <= 1, `one run waits at a time: ${JSON.stringify(runs)}`);
+  assert.ok(
+    runs.filter((x) => x.state === 'queued' || x.state === 'running').length <= 1,
+    `one run waits at a time: ${JSON.stringify(runs)}`,
+  );
 });

@@ -36,7 +36,10 @@ test('the deactivation tag a merchant removes by hand is put back at the next sy
   await s.settled();
   s.emu.control.removeTags(customerId, ['scim-deactivated']);
   await s.settled();
-  const change = await s.req('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Still Blocked' }] });
+  const change = await s.req('PATCH', `/Users/${id}`, {
+    schemas: [PATCH_OP],
+    Operations: [{ op: 'replace', path: 'displayName', value: 'Still Blocked' }],
+  });
   assert.equal(change.status, 200, change.dump);
   await s.until('the tag back on the customer', () => s.emu.control.customer(customerId)?.tags.includes('scim-deactivated'));
 });

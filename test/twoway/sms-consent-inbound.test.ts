@@ -51,9 +51,11 @@ test("a merchant's SMS consent change in Shopify reaches the mapped SCIM attribu
   assert.equal(s.emu.control.customer(cid)?.smsMarketingConsent?.marketingState, 'SUBSCRIBED');
   await s.settled();
   const version = (await s.req('GET', `/Users/${id}`)).body.meta.version;
-  assert.equal(await smsOptIn(id), true, 'the echo of the bridge\'s own consent write changes nothing');
+  assert.equal(await smsOptIn(id), true, "the echo of the bridge's own consent write changes nothing");
   assert.equal((await s.req('GET', `/Users/${id}`)).body.meta.version, version);
-  const syncs = async () => (await s.store.db.selectFrom('outbox_jobs').select('id').where('key', '=', `user:${id}`).where('kind', '=', 'user.sync').execute()).length;
+  const syncs = async () =>
+    (await s.store.db.selectFrom('outbox_jobs').select('id').where('key', '=', `user:${id}`).where('kind', '=', 'user.sync').execute())
+      .length;
   const syncsBefore = await syncs();
 
   // Webhook: the merchant unsubscribes the customer from SMS marketing.
@@ -63,24 +65,41 @@ test("a merchant's SMS consent change in Shopify reaches the mapped SCIM attribu
   const consentTopic = s.emu.control.deliveries({ topic: 'customers/marketing_consent_update' });
   assert.ok(consentTopic.length > 0, 'Shopify announces the SMS consent change on its own topic');
   assert.equal(await smsOptIn(id), false, 'the webhook carried the new consent to the SCIM user');
-  const events = await s.store.db.selectFrom('webhook_events').select(['topic', 'outcome']).where('topic', '=', 'customers/marketing_consent_update').execute();
-  assert.ok(events.some((e) => e.outcome === 'applied'), JSON.stringify(events));
+  const events = await s.store.db
+    .selectFrom('webhook_events')
+    .select(['topic', 'outcome'])
+    .where('topic', '=', 'customers/marketing_consent_update')
+    .execute();
+  assert.ok(
+    events.some((e) => e.outcome === 'applied'),
+    JSON.stringify(events),
+  );
 
   // Reconcile, incremental (the customers query): the merchant subscribes the customer again, the webhook is lost.
   const deps = { ...s.twoWay.deps, pollIntervalMs: 20 };
   await reconcileTenant(deps, await s.tenant(), { repair: true, full: true });
-  await withoutWebhooks(() => s.emu.control.updateCustomer(cid, { smsMarketingConsent: { marketingState: 'SUBSCRIBED', marketingOptInLevel: 'SINGLE_OPT_IN' } }));
+  await withoutWebhooks(() =>
+    s.emu.control.updateCustomer(cid, { smsMarketingConsent: { marketingState: 'SUBSCRIBED', marketingOptInLevel: 'SINGLE_OPT_IN' } }),
+  );
   assert.equal(await smsOptIn(id), false, 'the lost webhook changed nothing');
   const inc = await reconcileTenant(deps, await s.tenant(), { repair: true });
   assert.equal(inc.mode, 'incremental');
-  assert.deepEqual(inc.missedUpdates.map((x) => [x.userId, x.outcome]), [[id, 'applied']], JSON.stringify(inc));
+  assert.deepEqual(
+    inc.missedUpdates.map((x) => [x.userId, x.outcome]),
+    [[id, 'applied']],
+    JSON.stringify(inc),
+  );
   assert.equal(await smsOptIn(id), true, 'reconcile read the consent from the customers query');
 
   // Reconcile, full (the bulk export): unsubscribed again, webhook lost again.
   await withoutWebhooks(() => s.emu.control.updateCustomer(cid, { smsMarketingConsent: { marketingState: 'UNSUBSCRIBED' } }));
   assert.equal(await smsOptIn(id), true);
   const full = await reconcileTenant(deps, await s.tenant(), { repair: true, full: true });
-  assert.deepEqual(full.missedUpdates.map((x) => [x.userId, x.outcome]), [[id, 'applied']], JSON.stringify(full));
+  assert.deepEqual(
+    full.missedUpdates.map((x) => [x.userId, x.outcome]),
+    [[id, 'applied']],
+    JSON.stringify(full),
+  );
   assert.equal(await smsOptIn(id), false, 'reconcile read the consent from the bulk export');
 
   await s.settled();

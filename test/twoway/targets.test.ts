@@ -45,18 +45,30 @@ const remoteByName = async (userName: string) =>
   (await remote('GET', `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`)).body?.Resources as any[] | undefined;
 
 const targetJobs = async (targetId: string, userId: string) =>
-  (await s.store.db.selectFrom('outbox_jobs').select(['id', 'state', 'last_error']).where('queue', '=', `target:${targetId}`).where('key', '=', `user:${userId}`).execute());
+  await s.store.db
+    .selectFrom('outbox_jobs')
+    .select(['id', 'state', 'last_error'])
+    .where('queue', '=', `target:${targetId}`)
+    .where('key', '=', `user:${userId}`)
+    .execute();
 
 async function drained(targetId: string) {
   await until(`the queue of target ${targetId} to drain`, async () => {
-    const open = await s.store.db.selectFrom('outbox_jobs').select('id').where('queue', '=', `target:${targetId}`).where('state', 'in', ['queued', 'running']).executeTakeFirst();
+    const open = await s.store.db
+      .selectFrom('outbox_jobs')
+      .select('id')
+      .where('queue', '=', `target:${targetId}`)
+      .where('state', 'in', ['queued', 'running'])
+      .executeTakeFirst();
     return !open;
   });
 }
 
 test('a SCIM target receives each user as it is created, updated, changed in Shopify and deactivated, but never a change its own client made', async () => {
   const crmClient = await s.newClient('crm');
-  await s.setSettings({ targets: [{ id: 'crm', kind: 'scim', baseUrl: other.base, token: s.box.seal(other.token), clientId: crmClient.id }] });
+  await s.setSettings({
+    targets: [{ id: 'crm', kind: 'scim', baseUrl: other.base, token: s.box.seal(other.token), clientId: crmClient.id }],
+  });
   try {
     const c = await s.req('POST', '/Users', scimUser('ada.lovelace@example.com'));
     assert.equal(c.status, 201, c.dump);
@@ -65,17 +77,30 @@ test('a SCIM target receives each user as it is created, updated, changed in Sho
     assert.equal(there.externalId, id, 'the target knows the user by our id');
     assert.equal(there.name.givenName, 'Ada', JSON.stringify(there));
 
-    const p = await s.req('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'name.familyName', value: 'King' }] });
+    const p = await s.req('PATCH', `/Users/${id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', path: 'name.familyName', value: 'King' }],
+    });
     assert.equal(p.status, 200, p.dump);
     await until('the update on the target', async () => (await remote('GET', `/Users/${there.id}`)).body?.name?.familyName === 'King');
 
     await s.settled();
-    s.emu.control.updateCustomer(c.body['urn:shopify-scim:params:scim:schemas:extension:shopify:2.0:User'].customerId, { firstName: 'Augusta' });
-    await until('the Shopify edit on the target', async () => (await remote('GET', `/Users/${there.id}`)).body?.name?.givenName === 'Augusta');
+    s.emu.control.updateCustomer(c.body['urn:shopify-scim:params:scim:schemas:extension:shopify:2.0:User'].customerId, {
+      firstName: 'Augusta',
+    });
+    await until(
+      'the Shopify edit on the target',
+      async () => (await remote('GET', `/Users/${there.id}`)).body?.name?.givenName === 'Augusta',
+    );
 
     await drained('crm');
     const before = (await targetJobs('crm', id)).length;
-    const own = await s.req('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Countess' }] }, crmClient.token);
+    const own = await s.req(
+      'PATCH',
+      `/Users/${id}`,
+      { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Countess' }] },
+      crmClient.token,
+    );
     assert.equal(own.status, 200, own.dump);
     assert.equal((await targetJobs('crm', id)).length, before, 'the change came from the crm client: nothing is queued for the crm target');
 
@@ -99,7 +124,10 @@ test('a SCIM target that already has the userName is linked on 409, and a SCIM D
   try {
     const c = await s.req('POST', '/Users', scimUser('grace.hopper@example.com', { title: 'Rear Admiral' }));
     assert.equal(c.status, 201, c.dump);
-    await until('the existing remote user to be updated', async () => (await remote('GET', `/Users/${pre.body.id}`)).body?.title === 'Rear Admiral');
+    await until(
+      'the existing remote user to be updated',
+      async () => (await remote('GET', `/Users/${pre.body.id}`)).body?.title === 'Rear Admiral',
+    );
     const link = await s.store.db.selectFrom('target_links').selectAll().where('user_id', '=', c.body.id).executeTakeFirst();
     assert.equal(link?.remote_id, pre.body.id, 'linked to the remote user found by userName');
     assert.equal((await remoteByName('grace.hopper@example.com'))?.length, 1, 'no duplicate was made');
@@ -118,7 +146,9 @@ interface Received {
 }
 
 /** A webhook receiver answering 500 to the first attempt of each message id listed in `failFirst`. */
-async function receiver(failFirst: (body: string) => boolean): Promise<{ server: Server; url: string; got: Received[]; refused: Received[] }> {
+async function receiver(
+  failFirst: (body: string) => boolean,
+): Promise<{ server: Server; url: string; got: Received[]; refused: Received[] }> {
   const got: Received[] = [];
   const refused: Received[] = [];
   const failed = new Set<string>();
@@ -171,7 +201,10 @@ test('a webhook target receives signed events for SCIM and Shopify changes, retr
     assert.equal(created.e.data.user.userName, 'alan.turing@example.com');
     assert.ok(!signatureHolds({ ...created.r, body: created.r.body.replace('alan', 'eve') }, secret), 'the check fails for a changed body');
 
-    const p = await s.req('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'phoneNumbers', value: [{ value: '+1 (415) 555-0111', type: 'mobile' }] }] });
+    const p = await s.req('PATCH', `/Users/${id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'add', path: 'phoneNumbers', value: [{ value: '+1 (415) 555-0111', type: 'mobile' }] }],
+    });
     assert.equal(p.status, 200, p.dump);
     await s.settled();
     s.emu.control.updateCustomer(cid, { lastName: 'Mathison' });
@@ -203,18 +236,32 @@ test('a webhook target receives signed events for SCIM and Shopify changes, retr
 test('under onShopifyRefusal reject, a change Shopify refused, and the bridge undid, is never announced to a webhook target', async () => {
   const secret = 'whsec_' + Buffer.from('another-secret-for-undone-events').toString('base64');
   const rx = await receiver(() => false);
-  await s.setSettings({ policies: { onShopifyRefusal: 'reject' }, targets: [{ id: 'undo-hooks', kind: 'webhook', url: rx.url, secret: s.box.seal(secret), events: ['user.updated'] }] });
+  await s.setSettings({
+    policies: { onShopifyRefusal: 'reject' },
+    targets: [{ id: 'undo-hooks', kind: 'webhook', url: rx.url, secret: s.box.seal(secret), events: ['user.updated'] }],
+  });
   try {
     const a = await s.req('POST', '/Users', scimUser('first.user@example.com'));
     const b = await s.req('POST', '/Users', scimUser('second.user@example.com'));
     assert.equal(b.status, 201, b.dump);
-    const put = await s.req('PUT', `/Users/${a.body.id}`, scimUser('first.user@example.com', { emails: [{ value: 'second.user@example.com', type: 'work', primary: true }] }));
+    const put = await s.req(
+      'PUT',
+      `/Users/${a.body.id}`,
+      scimUser('first.user@example.com', { emails: [{ value: 'second.user@example.com', type: 'work', primary: true }] }),
+    );
     assert.equal(put.status, 409, put.dump);
-    const ok = await s.req('PATCH', `/Users/${a.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Engineer' }] });
+    const ok = await s.req('PATCH', `/Users/${a.body.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', path: 'title', value: 'Engineer' }],
+    });
     assert.equal(ok.status, 200, ok.dump);
     await drained('undo-hooks');
     const sent = rx.got.map((r) => JSON.parse(r.body)).filter((e) => e.data.user.id === a.body.id);
-    assert.deepEqual(sent.map((e) => [e.type, e.data.user.title ?? null, e.data.user.emails[0].value]), [['user.updated', 'Engineer', 'first.user@example.com']], JSON.stringify(sent));
+    assert.deepEqual(
+      sent.map((e) => [e.type, e.data.user.title ?? null, e.data.user.emails[0].value]),
+      [['user.updated', 'Engineer', 'first.user@example.com']],
+      JSON.stringify(sent),
+    );
     const skipped = await targetJobs('undo-hooks', a.body.id);
     assert.equal(skipped.length, 2, 'both changes were queued; the refused one was dropped when it ran');
   } finally {

@@ -35,7 +35,9 @@ async function recorder(): Promise<{ server: Server; base: string; hits: Hit[] }
         return json(201, made);
       }
       if (req.method === 'GET') {
-        const name = decodeURIComponent(path).match(/userName eq "([^"]+)"/)?.[1]?.toLowerCase();
+        const name = decodeURIComponent(path)
+          .match(/userName eq "([^"]+)"/)?.[1]
+          ?.toLowerCase();
         const found = [...users.values()].filter((u) => String(u.userName).toLowerCase() === name);
         return json(200, { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: found.length, Resources: found });
       }
@@ -58,7 +60,12 @@ before(async () => {
   await s.setSettings({
     targets: [
       { id: 'crm', kind: 'scim', baseUrl: `${rx.base}/scim`, token: 'crm-token' },
-      { id: 'events', kind: 'webhook', url: `${rx.base}/events`, secret: 'whsec_' + Buffer.from('a-32-byte-secret-for-undo-tests!').toString('base64') },
+      {
+        id: 'events',
+        kind: 'webhook',
+        url: `${rx.base}/events`,
+        secret: 'whsec_' + Buffer.from('a-32-byte-secret-for-undo-tests!').toString('base64'),
+      },
     ],
   });
 });
@@ -78,13 +85,19 @@ const targetJobs = (userId: string) =>
 
 async function drained() {
   await until('the target queues to drain', async () => {
-    const open = await s.store.db.selectFrom('outbox_jobs').select('id').where('queue', 'like', 'target:%').where('state', 'in', ['queued', 'running']).executeTakeFirst();
+    const open = await s.store.db
+      .selectFrom('outbox_jobs')
+      .select('id')
+      .where('queue', 'like', 'target:%')
+      .where('state', 'in', ['queued', 'running'])
+      .executeTakeFirst();
     return !open;
   });
 }
 
 /** Everything the targets were sent that mentions `text` (a userName, an email). */
-const sentAbout = (text: string) => rx.hits.filter((h) => JSON.stringify(h.body ?? '').includes(text) || h.path.includes(encodeURIComponent(text)));
+const sentAbout = (text: string) =>
+  rx.hits.filter((h) => JSON.stringify(h.body ?? '').includes(text) || h.path.includes(encodeURIComponent(text)));
 
 test('under onShopifyRefusal reject, a refused create leaves its target jobs neutralised by the undo, and no target hears of the user', async () => {
   await s.setSettings({ policies: { adoption: 'off', onShopifyRefusal: 'reject' } });
@@ -94,11 +107,18 @@ test('under onShopifyRefusal reject, a refused create leaves its target jobs neu
     assert.equal(r.status, 409, r.dump);
     const users = await s.store.db.selectFrom('users').select('id').where('user_name', '=', 'held.elsewhere@example.com').execute();
     assert.deepEqual(users, [], 'the SCIM user was undone');
-    const jobs = await s.store.db.selectFrom('outbox_jobs').select(['queue', 'state', 'last_error_code', 'payload']).where('queue', 'like', 'target:%').execute();
+    const jobs = await s.store.db
+      .selectFrom('outbox_jobs')
+      .select(['queue', 'state', 'last_error_code', 'payload'])
+      .where('queue', 'like', 'target:%')
+      .execute();
     const mine = jobs.filter((j) => j.payload.includes('held.elsewhere@example.com'));
     assert.deepEqual(
       mine.map((j) => [j.queue, j.state, j.last_error_code]).sort(),
-      [['target:crm', 'done', 'UNDONE'], ['target:events', 'done', 'UNDONE']],
+      [
+        ['target:crm', 'done', 'UNDONE'],
+        ['target:events', 'done', 'UNDONE'],
+      ],
       'both targets had a job for the create, closed by the undo itself',
     );
     // Well past the time a delivery waits for the engine's verdict: still nothing sent.
@@ -112,29 +132,55 @@ test('under onShopifyRefusal reject, a refused create leaves its target jobs neu
 test('under onShopifyRefusal reject, a refused update is never sent to a target, while the accepted change just before it reaches both', async () => {
   await s.setSettings({ policies: { onShopifyRefusal: 'reject' } });
   try {
-  const a = await s.req('POST', '/Users', scimUser('first.person@example.com'));
-  const b = await s.req('POST', '/Users', scimUser('second.person@example.com'));
-  assert.equal(a.status, 201, a.dump);
-  assert.equal(b.status, 201, b.dump);
-  await drained();
-  const ok = await s.req('PATCH', `/Users/${a.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Engineer' }] });
-  assert.equal(ok.status, 200, ok.dump);
-  const refused = await s.req('PUT', `/Users/${a.body.id}`, scimUser('first.person@example.com', { title: 'Engineer', emails: [{ value: 'second.person@example.com', type: 'work', primary: true }] }));
-  assert.equal(refused.status, 409, refused.dump);
+    const a = await s.req('POST', '/Users', scimUser('first.person@example.com'));
+    const b = await s.req('POST', '/Users', scimUser('second.person@example.com'));
+    assert.equal(a.status, 201, a.dump);
+    assert.equal(b.status, 201, b.dump);
+    await drained();
+    const ok = await s.req('PATCH', `/Users/${a.body.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', path: 'title', value: 'Engineer' }],
+    });
+    assert.equal(ok.status, 200, ok.dump);
+    const refused = await s.req(
+      'PUT',
+      `/Users/${a.body.id}`,
+      scimUser('first.person@example.com', {
+        title: 'Engineer',
+        emails: [{ value: 'second.person@example.com', type: 'work', primary: true }],
+      }),
+    );
+    assert.equal(refused.status, 409, refused.dump);
 
-  const jobs = await targetJobs(a.body.id);
-  const last = jobs.slice(-2);
-  assert.deepEqual(last.map((j) => [j.state, j.last_error_code]), [['done', 'UNDONE'], ['done', 'UNDONE']], `the refused PUT's jobs: ${JSON.stringify(jobs)}`);
-  await drained();
+    const jobs = await targetJobs(a.body.id);
+    const last = jobs.slice(-2);
+    assert.deepEqual(
+      last.map((j) => [j.state, j.last_error_code]),
+      [
+        ['done', 'UNDONE'],
+        ['done', 'UNDONE'],
+      ],
+      `the refused PUT's jobs: ${JSON.stringify(jobs)}`,
+    );
+    await drained();
 
-  const events = rx.hits.filter((h) => h.path === '/events' && h.body.data.user.id === a.body.id).map((h) => [h.body.type, h.body.data.user.title ?? null, h.body.data.user.emails[0].value]);
-  assert.deepEqual(events, [['user.created', null, 'first.person@example.com'], ['user.updated', 'Engineer', 'first.person@example.com']], JSON.stringify(events));
-  const scim = rx.hits.filter((h) => h.path.startsWith('/scim/Users') && h.body?.userName === 'first.person@example.com');
-  assert.equal(scim.at(-1)?.body.title, 'Engineer', `the SCIM target has the accepted change: ${JSON.stringify(scim)}`);
-  assert.ok(
-    scim.every((h) => h.body.emails[0].value === 'first.person@example.com'),
-    `the refused email never reached the SCIM target: ${JSON.stringify(scim)}`,
-  );
+    const events = rx.hits
+      .filter((h) => h.path === '/events' && h.body.data.user.id === a.body.id)
+      .map((h) => [h.body.type, h.body.data.user.title ?? null, h.body.data.user.emails[0].value]);
+    assert.deepEqual(
+      events,
+      [
+        ['user.created', null, 'first.person@example.com'],
+        ['user.updated', 'Engineer', 'first.person@example.com'],
+      ],
+      JSON.stringify(events),
+    );
+    const scim = rx.hits.filter((h) => h.path.startsWith('/scim/Users') && h.body?.userName === 'first.person@example.com');
+    assert.equal(scim.at(-1)?.body.title, 'Engineer', `the SCIM target has the accepted change: ${JSON.stringify(scim)}`);
+    assert.ok(
+      scim.every((h) => h.body.emails[0].value === 'first.person@example.com'),
+      `the refused email never reached the SCIM target: ${JSON.stringify(scim)}`,
+    );
   } finally {
     await s.setSettings({ policies: {} });
   }

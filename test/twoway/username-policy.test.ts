@@ -8,7 +8,13 @@ const mapping = {
   version: 1,
   rules: [
     { id: 'first-name', source: 'name.givenName', target: { kind: 'field', field: 'firstName' }, direction: 'both' },
-    { id: 'email', source: 'emails[type eq "work"].value', target: { kind: 'field', field: 'email' }, transforms: [{ op: 'default', source: 'userName', format: 'email' }], direction: 'both' },
+    {
+      id: 'email',
+      source: 'emails[type eq "work"].value',
+      target: { kind: 'field', field: 'email' },
+      transforms: [{ op: 'default', source: 'userName', format: 'email' }],
+      direction: 'both',
+    },
   ],
 };
 
@@ -24,7 +30,10 @@ test('a staff edit after a held userName change reaches the SCIM user without ca
   const r = await s.req('POST', '/Users', scimUser('held.one@example.com', { emails: [] }));
   assert.equal(r.status, 201, r.dump);
   const cid = r.body[SHOPIFY_EXT].customerId;
-  const p = await s.req('PATCH', `/Users/${r.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'userName', value: 'held.two@example.com' }] });
+  const p = await s.req('PATCH', `/Users/${r.body.id}`, {
+    schemas: [PATCH_OP],
+    Operations: [{ op: 'replace', path: 'userName', value: 'held.two@example.com' }],
+  });
   assert.equal(p.status, 200, p.dump);
   assert.equal(p.body[SHOPIFY_EXT].syncState, 'synced', p.dump);
   await s.settled();

@@ -48,7 +48,15 @@ before(async () => {
   browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
     viewport: VIEWPORT,
   });
   page = browser.pages()[0] ?? (await browser.newPage());
@@ -80,7 +88,9 @@ const VIEWPORT = { width: 1366, height: 900 };
  * fixed navigation and toasts stranded halfway down); toasts of earlier steps are left out.
  */
 async function shot(name: string): Promise<void> {
-  await page.evaluate(() => document.querySelectorAll<HTMLElement>('.Polaris-Frame-ToastManager').forEach((t) => (t.style.visibility = 'hidden')));
+  await page.evaluate(() =>
+    document.querySelectorAll<HTMLElement>('.Polaris-Frame-ToastManager').forEach((t) => (t.style.visibility = 'hidden')),
+  );
   // let loading bars and transitions finish
   await page.waitForTimeout(300);
   for (let i = 0; i < 2; i++) {
@@ -89,7 +99,9 @@ async function shot(name: string): Promise<void> {
   }
   await page.screenshot({ path: join(shots, `${name}.png`) });
   await page.setViewportSize(VIEWPORT);
-  await page.evaluate(() => document.querySelectorAll<HTMLElement>('.Polaris-Frame-ToastManager').forEach((t) => (t.style.visibility = '')));
+  await page.evaluate(() =>
+    document.querySelectorAll<HTMLElement>('.Polaris-Frame-ToastManager').forEach((t) => (t.style.visibility = '')),
+  );
 }
 let token = '';
 
@@ -126,7 +138,10 @@ test('a new store is connected to the emulator shop, and the connection test say
   await page.getByRole('button', { name: 'Advanced' }).click();
   await page.getByLabel('Admin API address').fill(stack.emu.url);
   await page.getByRole('button', { name: 'Save and test connection' }).click();
-  await page.getByText(/^Connected to /).first().waitFor();
+  await page
+    .getByText(/^Connected to /)
+    .first()
+    .waitFor();
   await shot('02-connect-shop');
   const r = await stack.admin('GET', '/tenants/acme-staff/shop');
   assert.equal(r.body.connected, true, r.dump);
@@ -145,7 +160,11 @@ test('a token issued for Okta is shown once with its setup steps, and works agai
   await dialog.getByText('Copy the token now').waitFor();
   token = await dialog.getByRole('textbox', { name: 'Bearer token' }).inputValue();
   assert.match(token, /^scim_/);
-  assert.match(await dialog.innerText(), new RegExp(`SCIM connector base URL to ${stack.bridge.url.replace(/[.]/g, '\\.')}/scim/v2/acme-staff`), 'the steps carry the real base URL');
+  assert.match(
+    await dialog.innerText(),
+    new RegExp(`SCIM connector base URL to ${stack.bridge.url.replace(/[.]/g, '\\.')}/scim/v2/acme-staff`),
+    'the steps carry the real base URL',
+  );
   await shot('03-token-issued');
   await dialog.getByRole('button', { name: 'I have copied it' }).click();
   await okta.getByText('1 token').waitFor();
@@ -156,7 +175,12 @@ test('a user provisioned through SCIM appears on the dashboard and in the activi
   const res = await fetch(`${stack.bridge.url}/scim/v2/acme-staff/Users`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
-    body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'grace@example.com', name: { givenName: 'Grace', familyName: 'Hopper' }, emails: [{ value: 'grace@example.com', primary: true }] }),
+    body: JSON.stringify({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'grace@example.com',
+      name: { givenName: 'Grace', familyName: 'Hopper' },
+      emails: [{ value: 'grace@example.com', primary: true }],
+    }),
   });
   assert.equal(res.status, 201, await res.text());
   await nav('Dashboard');
@@ -177,32 +201,50 @@ test('a user provisioned through SCIM appears on the dashboard and in the activi
   await shot('07-user');
 });
 
-test('a mapping rule is edited with a live preview, a bad attribute is flagged under its rule, and the save makes a version', { skip, timeout: 60_000 }, async () => {
-  await nav('Mapping');
-  await page.getByRole('heading', { name: 'Preview' }).waitFor();
-  await page.getByRole('button', { name: 'Add rule' }).click();
-  const rule = page.locator('[id^="rule-rule-"]').last();
-  await rule.getByLabel('Attribute path').fill('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department');
-  await page.getByLabel('The customer the mapping makes').filter({ hasText: '"note": "Engineering"' }).waitFor();
-  await rule.getByLabel('Attribute path').fill('name.givenNme');
-  await rule.getByRole('alert').filter({ hasText: /givenNme/ }).first().waitFor();
-  assert.match(await rule.getByRole('alert').first().innerText(), /has no sub-attribute/);
-  await shot('08-mapping-problem');
-  await rule.getByLabel('Attribute path').fill('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department');
-  await page.getByLabel('The customer the mapping makes').filter({ hasText: '"note": "Engineering"' }).waitFor();
-  await page.getByRole('button', { name: 'Save mapping' }).click();
-  await page.getByText(/Mapping saved as version \d+/).waitFor();
-  await shot('09-mapping');
-  const m = await stack.admin('GET', '/tenants/acme-staff/mapping');
-  assert.ok(m.body.document.rules.some((r: { source?: string; target: { field?: string } }) => r.source?.endsWith(':department') && r.target.field === 'note'), m.dump);
-});
+test(
+  'a mapping rule is edited with a live preview, a bad attribute is flagged under its rule, and the save makes a version',
+  { skip, timeout: 60_000 },
+  async () => {
+    await nav('Mapping');
+    await page.getByRole('heading', { name: 'Preview' }).waitFor();
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    const rule = page.locator('[id^="rule-rule-"]').last();
+    await rule.getByLabel('Attribute path').fill('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department');
+    await page.getByLabel('The customer the mapping makes').filter({ hasText: '"note": "Engineering"' }).waitFor();
+    await rule.getByLabel('Attribute path').fill('name.givenNme');
+    await rule
+      .getByRole('alert')
+      .filter({ hasText: /givenNme/ })
+      .first()
+      .waitFor();
+    assert.match(await rule.getByRole('alert').first().innerText(), /has no sub-attribute/);
+    await shot('08-mapping-problem');
+    await rule.getByLabel('Attribute path').fill('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department');
+    await page.getByLabel('The customer the mapping makes').filter({ hasText: '"note": "Engineering"' }).waitFor();
+    await page.getByRole('button', { name: 'Save mapping' }).click();
+    await page.getByText(/Mapping saved as version \d+/).waitFor();
+    await shot('09-mapping');
+    const m = await stack.admin('GET', '/tenants/acme-staff/mapping');
+    assert.ok(
+      m.body.document.rules.some(
+        (r: { source?: string; target: { field?: string } }) => r.source?.endsWith(':department') && r.target.field === 'note',
+      ),
+      m.dump,
+    );
+  },
+);
 
 test('a dead letter is listed with its reason and, once Shopify answers again, retried to synced', { skip, timeout: 90_000 }, async () => {
   stack.emu.control.setFaults({ errorRate: 1, status: 503 });
   const res = await fetch(`${stack.bridge.url}/scim/v2/acme-staff/Users`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
-    body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'alan@example.com', name: { givenName: 'Alan', familyName: 'Turing' }, emails: [{ value: 'alan@example.com', primary: true }] }),
+    body: JSON.stringify({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'alan@example.com',
+      name: { givenName: 'Alan', familyName: 'Turing' },
+      emails: [{ value: 'alan@example.com', primary: true }],
+    }),
   });
   assert.equal(res.status, 201, await res.text());
   await nav('Jobs');
@@ -215,116 +257,160 @@ test('a dead letter is listed with its reason and, once Shopify answers again, r
   await row.getByRole('button', { name: /^Retry job/ }).click();
   await page.getByText('No dead letters').waitFor({ timeout: 30_000 });
   const users = await stack.admin('GET', '/tenants/acme-staff/users?q=alan');
-  await stack.until('the retried user is synced', async () => {
-    const r = await stack.admin('GET', `/tenants/acme-staff/users/${users.body.users[0].id}`);
-    return r.body.link?.syncState === 'synced' ? r : undefined;
-  }, 30_000);
+  await stack.until(
+    'the retried user is synced',
+    async () => {
+      const r = await stack.admin('GET', `/tenants/acme-staff/users/${users.body.users[0].id}`);
+      return r.body.link?.syncState === 'synced' ? r : undefined;
+    },
+    30_000,
+  );
   await nav('Users');
   await page.getByRole('row').filter({ hasText: 'alan@example.com' }).getByText('Synced').waitFor();
   await shot('11-users');
 });
 
-test('the activity page follows the live stream without polling, and a hidden dashboard asks nothing until it is back', { skip, timeout: 60_000 }, async () => {
-  const asked: string[] = [];
-  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
-  await nav('Activity');
-  await page.getByText('New activity appears as it happens.').waitFor();
-  asked.length = 0;
-  await page.waitForTimeout(4000);
-  assert.deepEqual(asked.filter((p) => p.endsWith('/activity')), [], 'no polling while the stream is live');
-  const res = await fetch(`${stack.bridge.url}/scim/v2/acme-staff/Users`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
-    body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ada@example.com', name: { givenName: 'Ada', familyName: 'Lovelace' }, emails: [{ value: 'ada@example.com', primary: true }] }),
-  });
-  assert.equal(res.status, 201);
-  await page.getByRole('row').filter({ hasText: 'ada@example.com' }).filter({ hasText: 'Created user' }).waitFor({ timeout: 5000 });
+test(
+  'the activity page follows the live stream without polling, and a hidden dashboard asks nothing until it is back',
+  { skip, timeout: 60_000 },
+  async () => {
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+    await nav('Activity');
+    await page.getByText('New activity appears as it happens.').waitFor();
+    asked.length = 0;
+    await page.waitForTimeout(4000);
+    assert.deepEqual(
+      asked.filter((p) => p.endsWith('/activity')),
+      [],
+      'no polling while the stream is live',
+    );
+    const res = await fetch(`${stack.bridge.url}/scim/v2/acme-staff/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: 'ada@example.com',
+        name: { givenName: 'Ada', familyName: 'Lovelace' },
+        emails: [{ value: 'ada@example.com', primary: true }],
+      }),
+    });
+    assert.equal(res.status, 201);
+    await page.getByRole('row').filter({ hasText: 'ada@example.com' }).filter({ hasText: 'Created user' }).waitFor({ timeout: 5000 });
 
-  await nav('Dashboard');
-  await page.getByRole('heading', { name: 'Latest activity' }).waitFor();
-  // as the browser does when the tab goes to the background (a string: the page runs it as it is)
-  const setVisibility = (state: 'hidden' | 'visible') =>
-    page.evaluate(`Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => '${state}' }); document.dispatchEvent(new Event('visibilitychange'));`);
-  await setVisibility('hidden');
-  asked.length = 0;
-  await page.waitForTimeout(4000);
-  assert.deepEqual(asked.filter((p) => p.includes('/admin/api/')), [], 'a hidden tab asks the bridge nothing');
-  await setVisibility('visible');
-  await page.waitForTimeout(500);
-  assert.ok(asked.some((p) => p.endsWith('/dashboard')), 'back on screen, it reloads at once');
-  page.removeAllListeners('request');
-});
+    await nav('Dashboard');
+    await page.getByRole('heading', { name: 'Latest activity' }).waitFor();
+    // as the browser does when the tab goes to the background (a string: the page runs it as it is)
+    const setVisibility = (state: 'hidden' | 'visible') =>
+      page.evaluate(
+        `Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => '${state}' }); document.dispatchEvent(new Event('visibilitychange'));`,
+      );
+    await setVisibility('hidden');
+    asked.length = 0;
+    await page.waitForTimeout(4000);
+    assert.deepEqual(
+      asked.filter((p) => p.includes('/admin/api/')),
+      [],
+      'a hidden tab asks the bridge nothing',
+    );
+    await setVisibility('visible');
+    await page.waitForTimeout(500);
+    assert.ok(
+      asked.some((p) => p.endsWith('/dashboard')),
+      'back on screen, it reloads at once',
+    );
+    page.removeAllListeners('request');
+  },
+);
 
-test('a dashboard whose refresh fails keeps its figures under a banner saying so, until the bridge answers again', { skip, timeout: 60_000 }, async () => {
-  await page.route('**/admin/api/tenants/*/dashboard', (r) => r.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'UNAVAILABLE', message: 'The bridge is restarting.' }) }));
-  try {
-    const banner = page.getByText('Live updates stopped');
-    await banner.waitFor({ timeout: 10_000 });
-    await page.getByText('The bridge is restarting.').first().waitFor();
-    await page.getByRole('region', { name: 'Users provisioned' }).waitFor();
-    await shot('05b-dashboard-offline');
-  } finally {
-    await page.unroute('**/admin/api/tenants/*/dashboard');
-  }
-  await page.getByText('Live updates stopped').waitFor({ state: 'detached', timeout: 10_000 });
-  // the refused loads this test made are the browser's own log lines, not script errors
-  consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((m) => !/status of 503/.test(m)));
-});
+test(
+  'a dashboard whose refresh fails keeps its figures under a banner saying so, until the bridge answers again',
+  { skip, timeout: 60_000 },
+  async () => {
+    await page.route('**/admin/api/tenants/*/dashboard', (r) =>
+      r.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: 'UNAVAILABLE', message: 'The bridge is restarting.' }),
+      }),
+    );
+    try {
+      const banner = page.getByText('Live updates stopped');
+      await banner.waitFor({ timeout: 10_000 });
+      await page.getByText('The bridge is restarting.').first().waitFor();
+      await page.getByRole('region', { name: 'Users provisioned' }).waitFor();
+      await shot('05b-dashboard-offline');
+    } finally {
+      await page.unroute('**/admin/api/tenants/*/dashboard');
+    }
+    await page.getByText('Live updates stopped').waitFor({ state: 'detached', timeout: 10_000 });
+    // the refused loads this test made are the browser's own log lines, not script errors
+    consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((m) => !/status of 503/.test(m)));
+  },
+);
 
-test('a user Shopify cannot take is listed with the reason, links to the rule and the attribute, and retry all', { skip, timeout: 60_000 }, async () => {
-  await nav('Not taken by Shopify');
-  await page.getByText('Shopify took every user').waitFor();
-  await shot('12a-failures-empty');
-  const res = await fetch(`${stack.bridge.url}/scim/v2/acme-staff/Users`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
-    body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'bjensen' }),
-  });
-  assert.equal(res.status, 201);
-  const row = page.getByRole('row').filter({ hasText: 'bjensen' });
-  await row.waitFor({ timeout: 10_000 });
-  assert.match(await row.innerText(), /No name, e-mail or phone/);
-  assert.match(await row.innerText(), /CUSTOMER_NEEDS_IDENTITY/);
-  await row.getByRole('link', { name: /Mapping rule "first-name"/ }).waitFor();
-  await row.getByRole('link', { name: /SCIM attributes .*name\.givenName/ }).waitFor();
-  await page.getByText(/saving the mapping, the policies or the SCIM schemas, tries every one of them again by itself/).waitFor();
-  await shot('12-failures');
-  await page.getByRole('button', { name: 'Retry all' }).click();
-  await page.getByText('1 user is queued again').waitFor();
-  await row.getByRole('link', { name: /Mapping rule "first-name"/ }).click();
-  await page.waitForURL(/\/mapping\?rule=first-name/);
-  await page.getByRole('heading', { name: 'Preview' }).waitFor();
-});
+test(
+  'a user Shopify cannot take is listed with the reason, links to the rule and the attribute, and retry all',
+  { skip, timeout: 60_000 },
+  async () => {
+    await nav('Not taken by Shopify');
+    await page.getByText('Shopify took every user').waitFor();
+    await shot('12a-failures-empty');
+    const res = await fetch(`${stack.bridge.url}/scim/v2/acme-staff/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'bjensen' }),
+    });
+    assert.equal(res.status, 201);
+    const row = page.getByRole('row').filter({ hasText: 'bjensen' });
+    await row.waitFor({ timeout: 10_000 });
+    assert.match(await row.innerText(), /No name, e-mail or phone/);
+    assert.match(await row.innerText(), /CUSTOMER_NEEDS_IDENTITY/);
+    await row.getByRole('link', { name: /Mapping rule "first-name"/ }).waitFor();
+    await row.getByRole('link', { name: /SCIM attributes .*name\.givenName/ }).waitFor();
+    await page.getByText(/saving the mapping, the policies or the SCIM schemas, tries every one of them again by itself/).waitFor();
+    await shot('12-failures');
+    await page.getByRole('button', { name: 'Retry all' }).click();
+    await page.getByText('1 user is queued again').waitFor();
+    await row.getByRole('link', { name: /Mapping rule "first-name"/ }).click();
+    await page.waitForURL(/\/mapping\?rule=first-name/);
+    await page.getByRole('heading', { name: 'Preview' }).waitFor();
+  },
+);
 
-test("each identity provider's setup names the policies it needs, with a link to them, and warns when the current ones do not suit it", { skip, timeout: 60_000 }, async () => {
-  assert.equal((await stack.admin('PUT', '/tenants/acme-staff/policies', { onShopifyRefusal: 'reject' })).status, 200);
-  await nav('Connections');
-  const entra = page.getByRole('region', { name: 'Microsoft Entra ID', exact: true });
-  await entra.getByText('The policies do not suit Microsoft Entra ID').waitFor();
-  await entra.getByRole('button', { name: 'Set up' }).click();
-  const text = await entra.innerText();
-  assert.match(text, /Enterprise applications → New application → Create your own application/);
-  assert.match(text, /Provisioning Mode to Automatic/);
-  assert.match(text, new RegExp(`Tenant URL to ${stack.bridge.url.replace(/[.]/g, '\\.')}/scim/v2/acme-staff and Secret Token`));
-  assert.match(text, /Test Connection/);
-  assert.match(text, /Mappings → Provision Microsoft Entra ID Users/);
-  assert.match(text, /Keep onShopifyRefusal on hold/);
-  await shot('04b-connections-entra');
-  const google = page.getByRole('region', { name: 'Google Workspace', exact: true });
-  await google.getByRole('button', { name: 'Set up' }).click();
-  assert.match(await google.innerText(), /Add custom SAML app[\s\S]*Auto-provisioning[\s\S]*endpoint URL/);
-  await entra.getByRole('link', { name: 'Open the policies' }).click();
-  const select = page.getByLabel('When Shopify cannot take a user (no name, e-mail or phone; an invalid or taken value)');
-  assert.equal(await select.inputValue(), 'reject');
-  await select.selectOption('hold');
-  await page.getByRole('button', { name: 'Save policies' }).click();
-  await page.getByText('Policies saved').waitFor();
-  await shot('15-policies');
-  assert.equal((await stack.admin('GET', '/tenants/acme-staff/policies')).body.policies.onShopifyRefusal, 'hold');
-  await nav('Connections');
-  await page.getByRole('region', { name: 'Okta', exact: true }).waitFor();
-  assert.equal(await page.getByText('The policies do not suit Microsoft Entra ID').count(), 0, 'the warning is gone');
-});
+test(
+  "each identity provider's setup names the policies it needs, with a link to them, and warns when the current ones do not suit it",
+  { skip, timeout: 60_000 },
+  async () => {
+    assert.equal((await stack.admin('PUT', '/tenants/acme-staff/policies', { onShopifyRefusal: 'reject' })).status, 200);
+    await nav('Connections');
+    const entra = page.getByRole('region', { name: 'Microsoft Entra ID', exact: true });
+    await entra.getByText('The policies do not suit Microsoft Entra ID').waitFor();
+    await entra.getByRole('button', { name: 'Set up' }).click();
+    const text = await entra.innerText();
+    assert.match(text, /Enterprise applications → New application → Create your own application/);
+    assert.match(text, /Provisioning Mode to Automatic/);
+    assert.match(text, new RegExp(`Tenant URL to ${stack.bridge.url.replace(/[.]/g, '\\.')}/scim/v2/acme-staff and Secret Token`));
+    assert.match(text, /Test Connection/);
+    assert.match(text, /Mappings → Provision Microsoft Entra ID Users/);
+    assert.match(text, /Keep onShopifyRefusal on hold/);
+    await shot('04b-connections-entra');
+    const google = page.getByRole('region', { name: 'Google Workspace', exact: true });
+    await google.getByRole('button', { name: 'Set up' }).click();
+    assert.match(await google.innerText(), /Add custom SAML app[\s\S]*Auto-provisioning[\s\S]*endpoint URL/);
+    await entra.getByRole('link', { name: 'Open the policies' }).click();
+    const select = page.getByLabel('When Shopify cannot take a user (no name, e-mail or phone; an invalid or taken value)');
+    assert.equal(await select.inputValue(), 'reject');
+    await select.selectOption('hold');
+    await page.getByRole('button', { name: 'Save policies' }).click();
+    await page.getByText('Policies saved').waitFor();
+    await shot('15-policies');
+    assert.equal((await stack.admin('GET', '/tenants/acme-staff/policies')).body.policies.onShopifyRefusal, 'hold');
+    await nav('Connections');
+    await page.getByRole('region', { name: 'Okta', exact: true }).waitFor();
+    assert.equal(await page.getByText('The policies do not suit Microsoft Entra ID').count(), 0, 'the warning is gone');
+  },
+);
 
 test('the other pages render without errors: settings, API docs', { skip, timeout: 60_000 }, async () => {
   await nav('Settings');

@@ -3,7 +3,19 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { Navigate, Route, Routes, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { Frame, Navigation, TopBar, Toast, Page, Banner } from '@shopify/polaris';
-import { AlertTriangleIcon, CodeIcon, ConnectIcon, DatabaseIcon, HomeIcon, ListBulletedIcon, PersonIcon, SettingsIcon, TargetIcon, StoreIcon, PlusIcon } from '@shopify/polaris-icons';
+import {
+  AlertTriangleIcon,
+  CodeIcon,
+  ConnectIcon,
+  DatabaseIcon,
+  HomeIcon,
+  ListBulletedIcon,
+  PersonIcon,
+  SettingsIcon,
+  TargetIcon,
+  StoreIcon,
+  PlusIcon,
+} from '@shopify/polaris-icons';
 import { api, onUnauthorized, setCsrfToken } from './api';
 import { useApi } from './hooks';
 import { SignIn } from './pages/SignIn';
@@ -76,7 +88,11 @@ export function App() {
   if (loadError && !session)
     return (
       <Page narrowWidth>
-        <Banner tone="critical" title="The admin cannot reach the bridge" action={{ content: 'Try again', onAction: () => void loadSession() }}>
+        <Banner
+          tone="critical"
+          title="The admin cannot reach the bridge"
+          action={{ content: 'Try again', onAction: () => void loadSession() }}
+        >
           <p>{loadError}</p>
         </Banner>
       </Page>
@@ -90,15 +106,32 @@ function SignedIn({ session, onSignedOut }: { session: SessionInfo; onSignedOut:
   const tenants = useApi<{ tenants: TenantEntry[] }>('/tenants');
   const [toastMsg, setToast] = useState<{ message: string; error: boolean } | null>(null);
   const state = useMemo<AppState>(
-    () => ({ session, tenants: tenants.data?.tenants ?? [], reloadTenants: tenants.reload, toast: (message, error = false) => setToast({ message, error }) }),
+    () => ({
+      session,
+      tenants: tenants.data?.tenants ?? [],
+      reloadTenants: tenants.reload,
+      toast: (message, error = false) => setToast({ message, error }),
+    }),
     [session, tenants.data, tenants.reload],
   );
   if (!tenants.data && !tenants.error) return <Loading />;
   return (
     <Ctx.Provider value={state}>
-      <Shell onSignedOut={onSignedOut} toast={toastMsg ? <Toast content={toastMsg.message} error={toastMsg.error} onDismiss={() => setToast(null)} /> : null}>
+      <Shell
+        onSignedOut={onSignedOut}
+        toast={toastMsg ? <Toast content={toastMsg.message} error={toastMsg.error} onDismiss={() => setToast(null)} /> : null}
+      >
         <Routes>
-          <Route path="/" element={state.tenants.length ? <Navigate to={`/stores/${state.tenants[0]!.name}/dashboard`} replace /> : <Navigate to="/welcome" replace />} />
+          <Route
+            path="/"
+            element={
+              state.tenants.length ? (
+                <Navigate to={`/stores/${state.tenants[0]!.name}/dashboard`} replace />
+              ) : (
+                <Navigate to="/welcome" replace />
+              )
+            }
+          />
           <Route path="/setup" element={<Navigate to="/" replace />} />
           <Route path="/welcome" element={<Onboarding />} />
           <Route path="/api-docs" element={<ApiDocs />} />
@@ -171,7 +204,13 @@ function Shell({ children, onSignedOut, toast }: { children: React.ReactNode; on
         <Navigation.Section
           title="Stores"
           items={[
-            ...tenants.map((t) => ({ label: t.displayName || t.name, url: `/stores/${t.name}/dashboard`, icon: StoreIcon, selected: t.name === tenant?.name, exactMatch: true })),
+            ...tenants.map((t) => ({
+              label: t.displayName || t.name,
+              url: `/stores/${t.name}/dashboard`,
+              icon: StoreIcon,
+              selected: t.name === tenant?.name,
+              exactMatch: true,
+            })),
             { label: 'Add a store', url: '/welcome', icon: PlusIcon },
           ]}
         />
@@ -202,7 +241,13 @@ function Shell({ children, onSignedOut, toast }: { children: React.ReactNode; on
     </Navigation>
   );
   return (
-    <Frame logo={{ topBarSource: '/admin/logo.svg', width: 150, url: '/', accessibilityLabel: 'shopify-scim admin home' }} topBar={topBar} navigation={nav} showMobileNavigation={mobileNav} onNavigationDismiss={() => setMobileNav(false)}>
+    <Frame
+      logo={{ topBarSource: '/admin/logo.svg', width: 150, url: '/', accessibilityLabel: 'shopify-scim admin home' }}
+      topBar={topBar}
+      navigation={nav}
+      showMobileNavigation={mobileNav}
+      onNavigationDismiss={() => setMobileNav(false)}
+    >
       {children}
       {toast}
     </Frame>

@@ -31,8 +31,32 @@ export const SCIM_ATTRIBUTES = [
 ];
 
 const FIELDS = ['firstName', 'lastName', 'email', 'phone', 'note', 'locale'];
-const ADDRESS = ['address1', 'address2', 'city', 'province', 'provinceCode', 'zip', 'country', 'countryCode', 'company', 'phone', 'firstName', 'lastName'];
-export const METAFIELD_TYPES = ['single_line_text_field', 'multi_line_text_field', 'number_integer', 'number_decimal', 'boolean', 'date', 'date_time', 'json', 'url', 'id'];
+const ADDRESS = [
+  'address1',
+  'address2',
+  'city',
+  'province',
+  'provinceCode',
+  'zip',
+  'country',
+  'countryCode',
+  'company',
+  'phone',
+  'firstName',
+  'lastName',
+];
+export const METAFIELD_TYPES = [
+  'single_line_text_field',
+  'multi_line_text_field',
+  'number_integer',
+  'number_decimal',
+  'boolean',
+  'date',
+  'date_time',
+  'json',
+  'url',
+  'id',
+];
 
 export type Target =
   | { kind: 'field'; field: string }
@@ -64,7 +88,8 @@ export function targetValue(t: Target): string {
 export function targetFrom(value: string, prev: Target): Target {
   const [kind, field] = value.split(':') as [string, string | undefined];
   if (kind === 'field' || kind === 'address') return { kind, field: field! };
-  if (kind === 'metafield') return prev.kind === 'metafield' ? prev : { kind: 'metafield', namespace: 'scim', key: 'attribute', type: 'single_line_text_field' };
+  if (kind === 'metafield')
+    return prev.kind === 'metafield' ? prev : { kind: 'metafield', namespace: 'scim', key: 'attribute', type: 'single_line_text_field' };
   return { kind: kind as 'tag' };
 }
 

@@ -57,7 +57,13 @@ export function checkPageArgs(args: PageArgs, unbounded = false): void {
 }
 
 /** One page of `items` ordered by `keyOf` (ascending, or descending with reverse), mapped to GraphQL nodes. */
-export function paginate<T, N>(items: readonly T[], args: PageArgs, keyOf: (t: T) => Key, toNode: (t: T) => N, unbounded = false): Connection<N> {
+export function paginate<T, N>(
+  items: readonly T[],
+  args: PageArgs,
+  keyOf: (t: T) => Key,
+  toNode: (t: T) => N,
+  unbounded = false,
+): Connection<N> {
   checkPageArgs(args, unbounded);
   const dir = args.reverse ? -1 : 1;
   const keyed = items.map((t) => ({ t, k: keyOf(t) })).sort((a, b) => dir * cmp(a.k, b.k));

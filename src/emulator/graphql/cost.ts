@@ -1,10 +1,26 @@
 // Shopify's calculated query cost: scalars and enums 0, objects 1, connections 2 + page size × node cost,
 // mutation fields 10. Requested cost is read from the document alone; actual cost from the data returned.
 import {
-  getArgumentValues, getDirectiveValues, GraphQLIncludeDirective, GraphQLSkipDirective, isAbstractType, isLeafType,
-  isListType, isNonNullType, isObjectType, isInterfaceType, Kind, typeFromAST,
-  type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLNamedType, type GraphQLOutputType,
-  type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
+  getArgumentValues,
+  getDirectiveValues,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  isAbstractType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isInterfaceType,
+  Kind,
+  typeFromAST,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLNamedType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
 } from 'graphql';
 
 export const MUTATION_COST = 10;
@@ -101,7 +117,14 @@ function fieldCost(w: Walk, e: Entry, data: unknown, requested: boolean): number
 }
 
 /** Node cost inside a connection: requested = size × (1 + node selection); actual = sum over returned nodes. */
-function connectionNodesCost(w: Walk, conn: GraphQLCompositeType, set: SelectionSetNode, data: unknown, requested: boolean, size: number): number {
+function connectionNodesCost(
+  w: Walk,
+  conn: GraphQLCompositeType,
+  set: SelectionSetNode,
+  data: unknown,
+  requested: boolean,
+  size: number,
+): number {
   let best = 0;
   for (const e of collect(w, conn, set)) {
     const def = fieldDef(e.on, e.node.name.value);

@@ -1,8 +1,15 @@
 // Resolution over the real schema's types: a field reads its value from the view object (calling it when it is a
 // function); a field the emulator does not model answers null, or an empty value of its type when non-null.
 import {
-  GraphQLError, isEnumType, isListType, isNonNullType, isObjectType, isScalarType,
-  type GraphQLFieldResolver, type GraphQLOutputType, type GraphQLTypeResolver,
+  GraphQLError,
+  isEnumType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  type GraphQLFieldResolver,
+  type GraphQLOutputType,
+  type GraphQLTypeResolver,
 } from 'graphql';
 import type { ExecContext } from './context.js';
 import { customerMutations } from './mutations-customers.js';
@@ -12,9 +19,25 @@ import { queryResolvers, type RootResolver } from './query.js';
 export const mutationResolvers: Record<string, RootResolver> = { ...customerMutations, ...otherMutations };
 
 const SCALAR_DEFAULTS: Record<string, unknown> = {
-  String: '', ID: '', Boolean: false, Int: 0, Float: 0, DateTime: '1970-01-01T00:00:00Z', Date: '1970-01-01',
-  URL: 'https://shopify.dev', UnsignedInt64: '0', Decimal: '0.0', Money: '0.0', JSON: {}, HTML: '', FormattedString: '',
-  ARN: '', BigInt: '0', Color: '#000000', UtcOffset: '+00:00', StorefrontID: '',
+  String: '',
+  ID: '',
+  Boolean: false,
+  Int: 0,
+  Float: 0,
+  DateTime: '1970-01-01T00:00:00Z',
+  Date: '1970-01-01',
+  URL: 'https://shopify.dev',
+  UnsignedInt64: '0',
+  Decimal: '0.0',
+  Money: '0.0',
+  JSON: {},
+  HTML: '',
+  FormattedString: '',
+  ARN: '',
+  BigInt: '0',
+  Color: '#000000',
+  UtcOffset: '+00:00',
+  StorefrontID: '',
 };
 
 /** A stand-in for a non-null field the emulator does not model. */
@@ -32,7 +55,10 @@ export const fieldResolver: GraphQLFieldResolver<unknown, ExecContext> = (source
   if (info.parentType === info.schema.getQueryType() || info.parentType === info.schema.getMutationType()) {
     const map = info.parentType === info.schema.getQueryType() ? queryResolvers : mutationResolvers;
     const r = map[info.fieldName];
-    if (!r) throw new GraphQLError(`${info.fieldName} is not supported by the shopify-scim emulator`, { extensions: { code: 'NOT_SUPPORTED_BY_EMULATOR' } });
+    if (!r)
+      throw new GraphQLError(`${info.fieldName} is not supported by the shopify-scim emulator`, {
+        extensions: { code: 'NOT_SUPPORTED_BY_EMULATOR' },
+      });
     return r(args, ctx, info);
   }
   if (source === null || typeof source !== 'object') return emptyValue(info.returnType);

@@ -10,13 +10,52 @@ export interface ShopifyGraphQLError {
 }
 
 const RULES: Array<[RegExp, (m: RegExpExecArray) => { message: string; extensions: Record<string, unknown> }]> = [
-  [/^Cannot query field "(.+?)" on type "(.+?)"\./, (m) => ({ message: `Field '${m[1]}' doesn't exist on type '${m[2]}'`, extensions: { code: 'undefinedField', typeName: m[2], fieldName: m[1] } })],
-  [/^Field "(.+?)" argument "(.+?)" of type "(.+?)" is required, but it was not provided\./, (m) => ({ message: `Field '${m[1]}' is missing required arguments: ${m[2]}`, extensions: { code: 'missingRequiredArguments', className: 'Field', name: m[1], arguments: m[2] } })],
-  [/^Unknown argument "(.+?)" on field "(.+?)\.(.+?)"\./, (m) => ({ message: `Field '${m[3]}' doesn't accept argument '${m[1]}'`, extensions: { code: 'argumentNotAccepted', name: m[3], typeName: 'Field', argumentName: m[1] } })],
-  [/^Field "(.+?)" of type "(.+?)" must have a selection of subfields\./, (m) => ({ message: `Field must have selections (field '${m[1]}' returns ${m[2].replace(/[![\]]/g, '')} but has no selections. Did you mean '${m[1]} { ... }'?)`, extensions: { code: 'selectionMismatch', nodeName: `field '${m[1]}'`, typeName: m[2].replace(/[![\]]/g, '') } })],
-  [/^Field "(.+?)" must not have a selection since type "(.+?)" has no subfields\./, (m) => ({ message: `Selections can't be made on scalars (field '${m[1]}' returns ${m[2]} but has selections [...])`, extensions: { code: 'selectionMismatch', nodeName: `field '${m[1]}'`, typeName: m[2] } })],
-  [/^Variable "\$(.+?)" is never used/, (m) => ({ message: `Variable $${m[1]} is declared by anonymous query but not used`, extensions: { code: 'variableNotUsed', variableName: m[1] } })],
-  [/^Unknown type "(.+?)"\./, (m) => ({ message: `${m[1]} isn't a defined input type`, extensions: { code: 'variableRequiresValidType', typeName: m[1] } })],
+  [
+    /^Cannot query field "(.+?)" on type "(.+?)"\./,
+    (m) => ({
+      message: `Field '${m[1]}' doesn't exist on type '${m[2]}'`,
+      extensions: { code: 'undefinedField', typeName: m[2], fieldName: m[1] },
+    }),
+  ],
+  [
+    /^Field "(.+?)" argument "(.+?)" of type "(.+?)" is required, but it was not provided\./,
+    (m) => ({
+      message: `Field '${m[1]}' is missing required arguments: ${m[2]}`,
+      extensions: { code: 'missingRequiredArguments', className: 'Field', name: m[1], arguments: m[2] },
+    }),
+  ],
+  [
+    /^Unknown argument "(.+?)" on field "(.+?)\.(.+?)"\./,
+    (m) => ({
+      message: `Field '${m[3]}' doesn't accept argument '${m[1]}'`,
+      extensions: { code: 'argumentNotAccepted', name: m[3], typeName: 'Field', argumentName: m[1] },
+    }),
+  ],
+  [
+    /^Field "(.+?)" of type "(.+?)" must have a selection of subfields\./,
+    (m) => ({
+      message: `Field must have selections (field '${m[1]}' returns ${m[2].replace(/[![\]]/g, '')} but has no selections. Did you mean '${m[1]} { ... }'?)`,
+      extensions: { code: 'selectionMismatch', nodeName: `field '${m[1]}'`, typeName: m[2].replace(/[![\]]/g, '') },
+    }),
+  ],
+  [
+    /^Field "(.+?)" must not have a selection since type "(.+?)" has no subfields\./,
+    (m) => ({
+      message: `Selections can't be made on scalars (field '${m[1]}' returns ${m[2]} but has selections [...])`,
+      extensions: { code: 'selectionMismatch', nodeName: `field '${m[1]}'`, typeName: m[2] },
+    }),
+  ],
+  [
+    /^Variable "\$(.+?)" is never used/,
+    (m) => ({
+      message: `Variable $${m[1]} is declared by anonymous query but not used`,
+      extensions: { code: 'variableNotUsed', variableName: m[1] },
+    }),
+  ],
+  [
+    /^Unknown type "(.+?)"\./,
+    (m) => ({ message: `${m[1]} isn't a defined input type`, extensions: { code: 'variableRequiresValidType', typeName: m[1] } }),
+  ],
 ];
 
 /** A graphql-js validation error in Shopify's words where the case is common, otherwise as graphql-js says it. */

@@ -2,10 +2,7 @@
 // consent, data erasure requests and the dedicated address mutations.
 import { addAddress, deleteAddress, setDefaultAddress, updateAddress } from '../address-writes.js';
 import type { AddressInput } from '../addresses.js';
-import {
-  changeTags, commitChange, createCustomer, deleteCustomer, updateCustomer,
-  type CustomerFields,
-} from '../customers.js';
+import { changeTags, commitChange, createCustomer, deleteCustomer, updateCustomer, type CustomerFields } from '../customers.js';
 import { applyMetafieldWrite, checkMetafieldWrite, findDefinition, resolveNamespace } from '../metafields.js';
 import { normalizePhone } from '../phone.js';
 import { gid, parseGid, type CustomerRecord } from '../state.js';
@@ -51,7 +48,13 @@ function customerSet(args: Args, ctx: ExecContext) {
   if (custom) {
     const def = findDefinition(shop, resolveNamespace(custom.namespace), custom.key);
     if (!def?.uniqueValues)
-      return fail([{ field: ['identifier', 'customId'], message: 'The metafield definition for the custom id does not exist or does not have unique values.', code: 'NOT_FOUND' }]);
+      return fail([
+        {
+          field: ['identifier', 'customId'],
+          message: 'The metafield definition for the custom id does not exist or does not have unique values.',
+          code: 'NOT_FOUND',
+        },
+      ]);
   }
   const existing = customerByIdentifier(ctx, identifier);
   if (identifier.id !== undefined && identifier.id !== null && !existing)
@@ -82,8 +85,15 @@ function consentUpdate(kind: 'email' | 'sms'): RootResolver {
     const input = args.input as Record<string, unknown>;
     const c = findCustomer(ctx, input.customerId);
     if (!c) return { customer: null, userErrors: [{ field: ['input', 'customerId'], message: 'Customer not found', code: 'INVALID' }] };
-    const consentInput = (kind === 'email' ? input.emailMarketingConsent : input.smsMarketingConsent) as CustomerFields['emailMarketingConsent'];
-    const r = updateCustomer(ctx.shop, c, kind === 'email' ? { emailMarketingConsent: consentInput } : { smsMarketingConsent: consentInput }, ['input']);
+    const consentInput = (
+      kind === 'email' ? input.emailMarketingConsent : input.smsMarketingConsent
+    ) as CustomerFields['emailMarketingConsent'];
+    const r = updateCustomer(
+      ctx.shop,
+      c,
+      kind === 'email' ? { emailMarketingConsent: consentInput } : { smsMarketingConsent: consentInput },
+      ['input'],
+    );
     return { customer: view(r.customer, ctx), userErrors: r.userErrors };
   };
 }
@@ -124,16 +134,21 @@ export const customerMutations: Record<string, RootResolver> = {
   customerSmsMarketingConsentUpdate: consentUpdate('sms'),
   customerRequestDataErasure: (args, ctx) => {
     const c = findCustomer(ctx, args.customerId);
-    if (!c) return { customerId: null, userErrors: [{ field: ['customerId'], message: 'Customer does not exist.', code: 'DOES_NOT_EXIST' }] };
+    if (!c)
+      return { customerId: null, userErrors: [{ field: ['customerId'], message: 'Customer does not exist.', code: 'DOES_NOT_EXIST' }] };
     c.erasureRequestedAt = ctx.shop.nowIso();
     ctx.shop.changed();
     return { customerId: gid('Customer', c.id), userErrors: [] };
   },
   customerCancelDataErasure: (args, ctx) => {
     const c = findCustomer(ctx, args.customerId);
-    if (!c) return { customerId: null, userErrors: [{ field: ['customerId'], message: 'Customer does not exist.', code: 'DOES_NOT_EXIST' }] };
+    if (!c)
+      return { customerId: null, userErrors: [{ field: ['customerId'], message: 'Customer does not exist.', code: 'DOES_NOT_EXIST' }] };
     if (!c.erasureRequestedAt)
-      return { customerId: null, userErrors: [{ field: ['customerId'], message: "Customer's data is not scheduled for erasure.", code: 'NOT_BEING_ERASED' }] };
+      return {
+        customerId: null,
+        userErrors: [{ field: ['customerId'], message: "Customer's data is not scheduled for erasure.", code: 'NOT_BEING_ERASED' }],
+      };
     c.erasureRequestedAt = null;
     ctx.shop.changed();
     return { customerId: gid('Customer', c.id), userErrors: [] };
@@ -172,7 +187,10 @@ function tags(args: Args, ctx: ExecContext, mode: 'add' | 'remove') {
   const c = findCustomer(ctx, id);
   if (!c) {
     const known = /^gid:\/\/shopify\/Customer\//.test(id);
-    return { node: null, userErrors: [{ field: ['id'], message: known ? 'Customer does not exist' : 'Operation is not supported for this resource' }] };
+    return {
+      node: null,
+      userErrors: [{ field: ['id'], message: known ? 'Customer does not exist' : 'Operation is not supported for this resource' }],
+    };
   }
   const errors = changeTags(ctx.shop, c, args.tags as string[], mode);
   return { node: errors.length ? null : customerView(c, ctx), userErrors: errors };

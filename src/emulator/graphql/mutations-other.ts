@@ -1,6 +1,14 @@
 // Mutations around customers: metafields (set, delete, definitions), webhook subscriptions, bulk operations and
 // the staged uploads that carry bulk mutation variables, with Shopify's payloads and coded userErrors.
-import { applyMetafieldWrite, checkMetafieldWrite, findDefinition, METAFIELD_TYPES, resolveNamespace, type MetafieldError, type MetafieldWrite } from '../metafields.js';
+import {
+  applyMetafieldWrite,
+  checkMetafieldWrite,
+  findDefinition,
+  METAFIELD_TYPES,
+  resolveNamespace,
+  type MetafieldError,
+  type MetafieldWrite,
+} from '../metafields.js';
 import { parseGid, type CustomerRecord } from '../state.js';
 import { restTopic } from '../topics.js';
 import type { StagedUploadInput } from '../staged-uploads.js';
@@ -14,7 +22,17 @@ const UNIQUE_ELIGIBLE = ['single_line_text_field', 'id', 'url', 'number_integer'
 function metafieldsSet(args: Args, ctx: ExecContext) {
   const inputs = args.metafields as Array<Record<string, string | null | undefined>>;
   if (inputs.length > MAX_METAFIELDS_PER_SET)
-    return { metafields: null, userErrors: [{ field: ['metafields'], message: `Exceeded the maximum metafields input limit of ${MAX_METAFIELDS_PER_SET}.`, code: 'LESS_THAN_OR_EQUAL_TO', elementIndex: null }] };
+    return {
+      metafields: null,
+      userErrors: [
+        {
+          field: ['metafields'],
+          message: `Exceeded the maximum metafields input limit of ${MAX_METAFIELDS_PER_SET}.`,
+          code: 'LESS_THAN_OR_EQUAL_TO',
+          elementIndex: null,
+        },
+      ],
+    };
   const errors: Array<MetafieldError & { elementIndex: number }> = [];
   const writes: Array<{ owner: CustomerRecord; write: MetafieldWrite }> = [];
   const claimed = new Map<string, CustomerRecord>();
@@ -24,7 +42,12 @@ function metafieldsSet(args: Args, ctx: ExecContext) {
     const owner = ownerId === null ? undefined : ctx.shop.customer(ownerId);
     if (!owner) {
       const supported = ownerId !== null || !/^gid:\/\/shopify\//.test(String(m.ownerId));
-      errors.push({ code: 'INVALID', field: [...path, 'ownerId'], elementIndex: i, message: supported ? 'Owner does not exist.' : 'Only customer owners are supported by the shopify-scim emulator.' });
+      errors.push({
+        code: 'INVALID',
+        field: [...path, 'ownerId'],
+        elementIndex: i,
+        message: supported ? 'Owner does not exist.' : 'Only customer owners are supported by the shopify-scim emulator.',
+      });
       return;
     }
     const r = checkMetafieldWrite(ctx.shop, owner, m, path);
@@ -66,7 +89,10 @@ function metafieldsDelete(args: Args, ctx: ExecContext) {
 
 function metafieldDefinitionCreate(args: Args, ctx: ExecContext) {
   const d = args.definition as Record<string, unknown>;
-  const fail = (field: string, code: string, message: string) => ({ createdDefinition: null, userErrors: [{ field: ['definition', field], code, message }] });
+  const fail = (field: string, code: string, message: string) => ({
+    createdDefinition: null,
+    userErrors: [{ field: ['definition', field], code, message }],
+  });
   const namespace = resolveNamespace(d.namespace as string | undefined);
   const key = d.key as string;
   const type = d.type as string;
@@ -74,7 +100,7 @@ function metafieldDefinitionCreate(args: Args, ctx: ExecContext) {
   if (!/^[A-Za-z0-9_-]{2,64}$/.test(key)) return fail('key', 'INVALID_CHARACTER', 'Key contains one or more invalid characters.');
   if (ctx.shop.data.definitions.some((x) => x.ownerType === d.ownerType && x.namespace === namespace && x.key === key))
     return fail('key', 'TAKEN', `Key is in use for ${String(d.ownerType)} metafields on the '${namespace}' namespace.`);
-  const unique = ((d.capabilities as { uniqueValues?: { enabled?: boolean } } | undefined)?.uniqueValues?.enabled) === true;
+  const unique = (d.capabilities as { uniqueValues?: { enabled?: boolean } } | undefined)?.uniqueValues?.enabled === true;
   if (unique && !UNIQUE_ELIGIBLE.includes(type))
     return fail('capabilities', 'INVALID_CAPABILITY', `The capability unique_values is not valid for type ${type}.`);
   if (unique) {
@@ -87,8 +113,15 @@ function metafieldDefinitionCreate(args: Args, ctx: ExecContext) {
     }
   }
   const rec = {
-    id: ctx.shop.nextId(), name: d.name as string, namespace, key, type, ownerType: d.ownerType as string,
-    description: (d.description as string | undefined) ?? null, uniqueValues: unique, createdAt: ctx.shop.nowIso(),
+    id: ctx.shop.nextId(),
+    name: d.name as string,
+    namespace,
+    key,
+    type,
+    ownerType: d.ownerType as string,
+    description: (d.description as string | undefined) ?? null,
+    uniqueValues: unique,
+    createdAt: ctx.shop.nowIso(),
   };
   ctx.shop.data.definitions.push(rec);
   ctx.shop.changed();
@@ -99,7 +132,9 @@ function subscriptionInput(ctx: ExecContext, input: Record<string, unknown>, top
   const uri = (input.uri ?? input.callbackUrl) as string | undefined;
   if (!uri) return { error: { field: ['webhookSubscription', 'callbackUrl'], message: "Address can't be blank" } };
   if (!/^https?:\/\/[^\s]+$/.test(uri))
-    return { error: { field: ['webhookSubscription', 'callbackUrl'], message: `Address protocol ${uri.split(':')[0]}:// is not supported` } };
+    return {
+      error: { field: ['webhookSubscription', 'callbackUrl'], message: `Address protocol ${uri.split(':')[0]}:// is not supported` },
+    };
   if ((input.format as string | undefined) === 'XML')
     return { error: { field: ['webhookSubscription', 'format'], message: 'Format XML is not supported by the shopify-scim emulator' } };
   if (ctx.shop.data.subscriptions.some((s) => s.topic === topic && s.uri === uri && s.id !== selfId))
@@ -118,8 +153,15 @@ export const otherMutations: Record<string, RootResolver> = {
     if (r.error) return { webhookSubscription: null, userErrors: [r.error] };
     const now = ctx.shop.nowIso();
     const rec = {
-      id: ctx.shop.nextId(), topic, uri: r.uri!, format: 'JSON', includeFields: (input.includeFields as string[] | undefined) ?? [],
-      filter: (input.filter as string | undefined) ?? null, name: (input.name as string | undefined) ?? null, createdAt: now, updatedAt: now,
+      id: ctx.shop.nextId(),
+      topic,
+      uri: r.uri!,
+      format: 'JSON',
+      includeFields: (input.includeFields as string[] | undefined) ?? [],
+      filter: (input.filter as string | undefined) ?? null,
+      name: (input.name as string | undefined) ?? null,
+      createdAt: now,
+      updatedAt: now,
     };
     restTopic(topic); // every enum value maps to a REST topic; unknown ones simply never fire
     ctx.shop.data.subscriptions.push(rec);
@@ -156,7 +198,10 @@ export const otherMutations: Record<string, RootResolver> = {
   },
   stagedUploadsCreate: (args, ctx) => ctx.uploads.create(args.input as StagedUploadInput[], ctx.baseUrl),
   bulkOperationRunMutation: (args, ctx) => {
-    const r = ctx.bulkMutations.start({ mutation: args.mutation as string, stagedUploadPath: args.stagedUploadPath as string }, ctx.apiVersion);
+    const r = ctx.bulkMutations.start(
+      { mutation: args.mutation as string, stagedUploadPath: args.stagedUploadPath as string },
+      ctx.apiVersion,
+    );
     if ('error' in r) return { bulkOperation: null, userErrors: [r.error] };
     return { bulkOperation: bulkView(r.op, ctx.baseUrl), userErrors: [] };
   },

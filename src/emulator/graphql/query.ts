@@ -99,7 +99,13 @@ function shopView(ctx: ExecContext): View {
 
 function customers(args: Args, ctx: ExecContext, info: GraphQLResolveInfo) {
   const { list, sortKey } = runSearch(ctx, args, info);
-  return paginate(list, args as PageArgs, (c) => ({ id: c.id, value: sortValue(c, sortKey) }), (c) => customerView(c, ctx), ctx.unbounded);
+  return paginate(
+    list,
+    args as PageArgs,
+    (c) => ({ id: c.id, value: sortValue(c, sortKey) }),
+    (c) => customerView(c, ctx),
+    ctx.unbounded,
+  );
 }
 
 export const queryResolvers: Record<string, RootResolver> = {
@@ -142,7 +148,13 @@ export const queryResolvers: Record<string, RootResolver> = {
     const uri = (args.uri ?? args.callbackUrl) as string | undefined;
     if (uri) subs = subs.filter((s) => s.uri === uri);
     const sortByCreated = args.sortKey !== 'ID';
-    return paginate(subs, args as PageArgs, (s) => ({ id: s.id, value: sortByCreated ? s.createdAt : s.id }), (s) => subscriptionView(s, ctx.apiVersion), ctx.unbounded);
+    return paginate(
+      subs,
+      args as PageArgs,
+      (s) => ({ id: s.id, value: sortByCreated ? s.createdAt : s.id }),
+      (s) => subscriptionView(s, ctx.apiVersion),
+      ctx.unbounded,
+    );
   },
   webhookSubscription: (args, ctx) => {
     const n = parseGid(args.id, 'WebhookSubscription');
@@ -162,7 +174,15 @@ export const queryResolvers: Record<string, RootResolver> = {
   },
   bulkOperations: (args, ctx) => {
     const q = parseSearch(args.query as string | undefined);
-    const ops = ctx.shop.data.bulkOperations.filter((b) => (!q.status || b.status.toLowerCase() === q.status) && (!q.type || b.type.toLowerCase() === q.type));
-    return paginate(ops, args as PageArgs, (b) => ({ id: b.id, value: b.createdAt }), (b) => bulkView(b, ctx.baseUrl), ctx.unbounded);
+    const ops = ctx.shop.data.bulkOperations.filter(
+      (b) => (!q.status || b.status.toLowerCase() === q.status) && (!q.type || b.type.toLowerCase() === q.type),
+    );
+    return paginate(
+      ops,
+      args as PageArgs,
+      (b) => ({ id: b.id, value: b.createdAt }),
+      (b) => bulkView(b, ctx.baseUrl),
+      ctx.unbounded,
+    );
   },
 };

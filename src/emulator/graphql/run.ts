@@ -1,8 +1,17 @@
 // One GraphQL request end to end, in Shopify's order: parse, validate against the real schema, refuse fields
 // outside the emulated subset, price the document, take the cost from the bucket, execute, refund the difference.
 import {
-  execute, getOperationAST, getVariableValues, Kind, parse, validate,
-  type DocumentNode, type ExecutionResult, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode,
+  execute,
+  getOperationAST,
+  getVariableValues,
+  Kind,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionResult,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
 } from 'graphql';
 import type { CostBucket } from '../bucket.js';
 import type { ExecContext } from './context.js';
@@ -55,14 +64,18 @@ function rootFields(op: OperationDefinitionNode, fragments: Record<string, Fragm
         const l = s.loc?.startToken;
         out.push({ name: s.name.value, loc: l ? { line: l.line, column: l.column } : undefined });
       } else if (s.kind === Kind.INLINE_FRAGMENT) walk(s.selectionSet.selections, seen);
-      else if (!seen.has(s.name.value) && fragments[s.name.value]) walk(fragments[s.name.value].selectionSet.selections, new Set([...seen, s.name.value]));
+      else if (!seen.has(s.name.value) && fragments[s.name.value])
+        walk(fragments[s.name.value].selectionSet.selections, new Set([...seen, s.name.value]));
     }
   };
   walk(op.selectionSet.selections, new Set());
   return out;
 }
 
-const errorsBody = (errors: ShopifyGraphQLError[], extra: Record<string, unknown> = {}): RunResult => ({ status: 200, body: { errors, ...extra } });
+const errorsBody = (errors: ShopifyGraphQLError[], extra: Record<string, unknown> = {}): RunResult => ({
+  status: 200,
+  body: { errors, ...extra },
+});
 
 /** Valid documents already parsed, per schema and text: a client sends the same few documents over and over. */
 const validDocuments = new WeakMap<GraphQLSchema, Map<string, DocumentNode>>();
@@ -88,8 +101,17 @@ function checkDocument(schema: GraphQLSchema, query: string): { doc: DocumentNod
 }
 
 /** Parses and validates a document against the schema, answering Shopify's error body when it is not valid. */
-export function prepare(schema: GraphQLSchema, body: GraphQLBody):
-  | { ok: true; doc: DocumentNode; op: OperationDefinitionNode; fragments: Record<string, FragmentDefinitionNode>; variables: Record<string, unknown> }
+export function prepare(
+  schema: GraphQLSchema,
+  body: GraphQLBody,
+):
+  | {
+      ok: true;
+      doc: DocumentNode;
+      op: OperationDefinitionNode;
+      fragments: Record<string, FragmentDefinitionNode>;
+      variables: Record<string, unknown>;
+    }
   | { ok: false; result: RunResult } {
   if (typeof body.query !== 'string' || body.query.trim() === '')
     return { ok: false, result: { status: 400, body: { errors: { query: 'Required parameter missing or invalid' } } } };
@@ -99,13 +121,25 @@ export function prepare(schema: GraphQLSchema, body: GraphQLBody):
   const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
   const op = getOperationAST(doc, operationName);
   if (!op)
-    return { ok: false, result: errorsBody([{ message: operationName ? `No operation named "${operationName}"` : 'An operation name is required', extensions: { code: 'OPERATION_NOT_FOUND' } }]) };
+    return {
+      ok: false,
+      result: errorsBody([
+        {
+          message: operationName ? `No operation named "${operationName}"` : 'An operation name is required',
+          extensions: { code: 'OPERATION_NOT_FOUND' },
+        },
+      ]),
+    };
   if (op.operation === 'subscription')
-    return { ok: false, result: errorsBody([{ message: 'Subscriptions are not supported', extensions: { code: 'SUBSCRIPTIONS_NOT_SUPPORTED' } }]) };
+    return {
+      ok: false,
+      result: errorsBody([{ message: 'Subscriptions are not supported', extensions: { code: 'SUBSCRIPTIONS_NOT_SUPPORTED' } }]),
+    };
   const fragments = fragmentsOf(doc);
   const map = op.operation === 'mutation' ? mutationResolvers : queryResolvers;
   const unsupported = rootFields(op, fragments).filter((f) => !f.name.startsWith('__') && !map[f.name]);
-  if (unsupported.length) return { ok: false, result: errorsBody(unsupported.map((f) => unsupportedError(f.name, op.operation as 'query' | 'mutation', f.loc))) };
+  if (unsupported.length)
+    return { ok: false, result: errorsBody(unsupported.map((f) => unsupportedError(f.name, op.operation as 'query' | 'mutation', f.loc))) };
   const rawVars = body.variables && typeof body.variables === 'object' ? (body.variables as Record<string, unknown>) : {};
   const coerced = getVariableValues(schema, op.variableDefinitions ?? [], rawVars, { maxErrors: 50 });
   if (coerced.errors) {
@@ -129,17 +163,39 @@ export function prepare(schema: GraphQLSchema, body: GraphQLBody):
 }
 
 /** Executes an already prepared document (no cost accounting): used by bulk operations. */
-export async function executePrepared(schema: GraphQLSchema, doc: DocumentNode, op: OperationDefinitionNode, variables: Record<string, unknown>, ctx: ExecContext): Promise<ExecutionResult> {
-  return execute({ schema, document: doc, operationName: op.name?.value, variableValues: variables, contextValue: ctx, fieldResolver, typeResolver });
+export async function executePrepared(
+  schema: GraphQLSchema,
+  doc: DocumentNode,
+  op: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  ctx: ExecContext,
+): Promise<ExecutionResult> {
+  return execute({
+    schema,
+    document: doc,
+    operationName: op.name?.value,
+    variableValues: variables,
+    contextValue: ctx,
+    fieldResolver,
+    typeResolver,
+  });
 }
 
 /** Serves one POST to graphql.json. */
-export async function runGraphQL(schema: GraphQLSchema, bucket: CostBucket, counters: RunCounters, ctx: ExecContext, body: GraphQLBody): Promise<RunResult> {
+export async function runGraphQL(
+  schema: GraphQLSchema,
+  bucket: CostBucket,
+  counters: RunCounters,
+  ctx: ExecContext,
+  body: GraphQLBody,
+): Promise<RunResult> {
   counters.requests++;
   const p = prepare(schema, body);
   if (!p.ok) return p.result;
   const requested = operationCost(schema, p.op, p.fragments, p.variables);
-  const costExt = (actual: number | null) => ({ cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: bucket.status() } });
+  const costExt = (actual: number | null) => ({
+    cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: bucket.status() },
+  });
   if (requested > MAX_QUERY_COST) {
     counters.maxCostExceeded++;
     return errorsBody([maxCostError(requested, MAX_QUERY_COST)], { extensions: costExt(null) });
@@ -151,7 +207,10 @@ export async function runGraphQL(schema: GraphQLSchema, bucket: CostBucket, coun
   counters.costRequested += requested;
   if (p.op.operation === 'mutation') counters.mutations++;
   const result = await executePrepared(schema, p.doc, p.op, p.variables, ctx);
-  const actual = Math.min(requested, result.data ? operationCost(schema, p.op, p.fragments, p.variables, result.data as Record<string, unknown>) : 0);
+  const actual = Math.min(
+    requested,
+    result.data ? operationCost(schema, p.op, p.fragments, p.variables, result.data as Record<string, unknown>) : 0,
+  );
   bucket.refund(requested - actual);
   counters.costSpent += actual;
   const out: Record<string, unknown> = {};

@@ -2,7 +2,16 @@
 // functions (args, ctx). Fields not listed here resolve to null or an empty value (see defaults.ts).
 import type { GraphQLResolveInfo } from 'graphql';
 import { APP_NAMESPACE, jsonValue, resolveNamespace } from '../metafields.js';
-import { gid, type AddressRecord, type BulkOperationRecord, type CustomerRecord, type MetafieldDefinitionRecord, type MetafieldRecord, type OrderRecord, type WebhookSubscriptionRecord } from '../state.js';
+import {
+  gid,
+  type AddressRecord,
+  type BulkOperationRecord,
+  type CustomerRecord,
+  type MetafieldDefinitionRecord,
+  type MetafieldRecord,
+  type OrderRecord,
+  type WebhookSubscriptionRecord,
+} from '../state.js';
 import { paginate, type PageArgs } from './connection.js';
 import type { ExecContext } from './context.js';
 import { createHash } from 'node:crypto';
@@ -18,16 +27,28 @@ export function addressView(a: AddressRecord): View {
   return {
     __typename: 'MailingAddress',
     id: `${gid('MailingAddress', a.id)}?model_name=CustomerAddress`,
-    firstName: a.firstName, lastName: a.lastName, name, company: a.company,
-    address1: a.address1, address2: a.address2, city: a.city, province: a.province, provinceCode: a.provinceCode,
-    country: a.country, countryCode: a.countryCode, countryCodeV2: a.countryCode, zip: a.zip, phone: a.phone,
+    firstName: a.firstName,
+    lastName: a.lastName,
+    name,
+    company: a.company,
+    address1: a.address1,
+    address2: a.address2,
+    city: a.city,
+    province: a.province,
+    provinceCode: a.provinceCode,
+    country: a.country,
+    countryCode: a.countryCode,
+    countryCodeV2: a.countryCode,
+    zip: a.zip,
+    phone: a.phone,
     coordinatesValidated: false,
     formattedArea: [a.city, a.provinceCode ?? a.province, a.country].filter(Boolean).join(', ') || null,
     formatted: ((args: Args) =>
       [
         args.withName ? name : null,
         args.withCompany !== false ? a.company : null,
-        a.address1, a.address2,
+        a.address1,
+        a.address2,
         [a.city, a.provinceCode ?? a.province, a.zip].filter(Boolean).join(' ') || null,
         a.country,
       ].filter((x): x is string => !!x)) as Fn,
@@ -39,13 +60,17 @@ export function metafieldView(m: MetafieldRecord, owner: CustomerRecord | null):
     __typename: 'Metafield',
     id: gid('Metafield', m.id),
     legacyResourceId: String(m.id),
-    namespace: m.namespace, key: m.key, type: m.type, value: m.value,
+    namespace: m.namespace,
+    key: m.key,
+    type: m.type,
+    value: m.value,
     jsonValue: jsonValue(m),
-    createdAt: m.createdAt, updatedAt: m.updatedAt,
+    createdAt: m.createdAt,
+    updatedAt: m.updatedAt,
     ownerType: 'CUSTOMER',
     compareDigest: createHash('sha256').update(`${m.id}:${m.value}:${m.updatedAt}`).digest('hex'),
     sizeInBytes: Buffer.byteLength(m.value),
-    owner: owner ? ((_a: Args, ctx: ExecContext) => customerView(owner, ctx)) : null,
+    owner: owner ? (_a: Args, ctx: ExecContext) => customerView(owner, ctx) : null,
     definition: ((_a: Args, ctx: ExecContext) => {
       const d = ctx.shop.data.definitions.find((x) => x.ownerType === 'CUSTOMER' && x.namespace === m.namespace && x.key === m.key);
       return d ? definitionView(d) : null;
@@ -57,9 +82,17 @@ export function definitionView(d: MetafieldDefinitionRecord): View {
   return {
     __typename: 'MetafieldDefinition',
     id: gid('MetafieldDefinition', d.id),
-    name: d.name, namespace: d.namespace, key: d.key, ownerType: d.ownerType, description: d.description,
+    name: d.name,
+    namespace: d.namespace,
+    key: d.key,
+    ownerType: d.ownerType,
+    description: d.description,
     type: { name: d.type, category: d.type === 'id' ? 'REFERENCE' : 'TEXT' },
-    capabilities: { uniqueValues: { enabled: d.uniqueValues, eligible: true }, adminFilterable: { enabled: false, eligible: true, status: 'NOT_FILTERABLE' }, smartCollectionCondition: { enabled: false, eligible: false } },
+    capabilities: {
+      uniqueValues: { enabled: d.uniqueValues, eligible: true },
+      adminFilterable: { enabled: false, eligible: true, status: 'NOT_FILTERABLE' },
+      smartCollectionCondition: { enabled: false, eligible: false },
+    },
     access: { admin: 'PUBLIC_READ_WRITE', storefront: 'NONE', customerAccount: 'NONE' },
     validations: [],
     validationStatus: 'ALL_VALID',
@@ -69,15 +102,27 @@ export function definitionView(d: MetafieldDefinitionRecord): View {
 
 function consentState(c: CustomerRecord['emailMarketingConsent']) {
   if (!c) return null;
-  return { marketingState: c.marketingState, marketingOptInLevel: c.marketingOptInLevel, consentUpdatedAt: c.consentUpdatedAt, sourceLocation: null };
+  return {
+    marketingState: c.marketingState,
+    marketingOptInLevel: c.marketingOptInLevel,
+    consentUpdatedAt: c.consentUpdatedAt,
+    sourceLocation: null,
+  };
 }
 
 function orderView(o: OrderRecord, c: CustomerRecord, ctx: ExecContext): View {
   return {
     __typename: 'Order',
-    id: gid('Order', o.id), legacyResourceId: String(o.id), name: `#${o.id}`, createdAt: o.createdAt, processedAt: o.createdAt,
+    id: gid('Order', o.id),
+    legacyResourceId: String(o.id),
+    name: `#${o.id}`,
+    createdAt: o.createdAt,
+    processedAt: o.createdAt,
     currencyCode: o.currencyCode,
-    totalPriceSet: { shopMoney: { amount: o.totalPrice, currencyCode: o.currencyCode }, presentmentMoney: { amount: o.totalPrice, currencyCode: o.currencyCode } },
+    totalPriceSet: {
+      shopMoney: { amount: o.totalPrice, currencyCode: o.currencyCode },
+      presentmentMoney: { amount: o.totalPrice, currencyCode: o.currencyCode },
+    },
     customer: () => customerView(c, ctx),
   };
 }
@@ -114,7 +159,10 @@ export function customerView(c: CustomerRecord, ctx: ExecContext): View {
     defaultEmailAddress: c.email
       ? {
           emailAddress: c.email,
-          marketingState: c.emailMarketingConsent?.marketingState === 'REDACTED' ? 'NOT_SUBSCRIBED' : (c.emailMarketingConsent?.marketingState ?? 'NOT_SUBSCRIBED'),
+          marketingState:
+            c.emailMarketingConsent?.marketingState === 'REDACTED'
+              ? 'NOT_SUBSCRIBED'
+              : (c.emailMarketingConsent?.marketingState ?? 'NOT_SUBSCRIBED'),
           marketingOptInLevel: c.emailMarketingConsent?.marketingOptInLevel ?? null,
           marketingUpdatedAt: c.emailMarketingConsent?.consentUpdatedAt ?? null,
           validFormat: true,
@@ -129,7 +177,12 @@ export function customerView(c: CustomerRecord, ctx: ExecContext): View {
           marketingState: c.smsMarketingConsent?.marketingState ?? 'NOT_SUBSCRIBED',
           marketingOptInLevel: c.smsMarketingConsent?.marketingOptInLevel ?? null,
           marketingUpdatedAt: c.smsMarketingConsent?.consentUpdatedAt ?? null,
-          smsMarketingConsent: { state: consentEnum(c.smsMarketingConsent?.marketingState), optInLevel: c.smsMarketingConsent?.marketingOptInLevel ?? null, updatedAt: c.smsMarketingConsent?.consentUpdatedAt ?? null, collectedFrom: 'OTHER' },
+          smsMarketingConsent: {
+            state: consentEnum(c.smsMarketingConsent?.marketingState),
+            optInLevel: c.smsMarketingConsent?.marketingOptInLevel ?? null,
+            updatedAt: c.smsMarketingConsent?.consentUpdatedAt ?? null,
+            collectedFrom: 'OTHER',
+          },
           whatsAppMarketingConsent: { state: 'NEVER_SUBSCRIBED' },
         }
       : null,

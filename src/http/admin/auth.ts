@@ -52,7 +52,9 @@ export async function authenticate(req: FastifyRequest, o: AuthOptions): Promise
   if (req.headers.authorization !== undefined) {
     if (!o.adminToken) {
       if (isPublic) return;
-      throw adminErrors.disabled('bearer tokens are off for the admin API: set ADMIN_TOKEN (at least 16 characters) and restart the bridge, or sign in at /admin');
+      throw adminErrors.disabled(
+        'bearer tokens are off for the admin API: set ADMIN_TOKEN (at least 16 characters) and restart the bridge, or sign in at /admin',
+      );
     }
     const token = bearer(req);
     if (!token) throw adminErrors.unauthorized('an "Authorization: Bearer <ADMIN_TOKEN>" header is required');
@@ -87,7 +89,13 @@ function secure(req: FastifyRequest, publicUrl?: string): boolean {
 
 /** Sets the session cookie: HttpOnly, SameSite=Strict, Secure over https, scoped to /admin. */
 export function setSessionCookie(reply: FastifyReply, req: FastifyRequest, token: string, expiresAt: string, publicUrl?: string): void {
-  reply.setCookie(SESSION_COOKIE, token, { path: '/admin', httpOnly: true, sameSite: 'strict', secure: secure(req, publicUrl), expires: new Date(expiresAt) });
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: '/admin',
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: secure(req, publicUrl),
+    expires: new Date(expiresAt),
+  });
 }
 
 function clearSessionCookie(reply: FastifyReply, req: FastifyRequest, publicUrl?: string): void {

@@ -130,7 +130,8 @@ export function adminApi(opts: AdminApiOptions): (app: FastifyInstance) => Promi
 
     app.setErrorHandler((err: FastifyError, req, reply) => {
       const e = toAdminError(err);
-      if (e.status >= 500 && e.code === 'INTERNAL') req.log.error({ err: { message: err.message, stack: err.stack } }, 'admin request failed');
+      if (e.status >= 500 && e.code === 'INTERNAL')
+        req.log.error({ err: { message: err.message, stack: err.stack } }, 'admin request failed');
       if (e.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="shopify-scim-admin"');
       return reply.code(e.status).send(e.toJSON());
     });
@@ -141,8 +142,13 @@ export function adminApi(opts: AdminApiOptions): (app: FastifyInstance) => Promi
     await settingsRoutes(app, ctx);
     await jobRoutes(app, ctx);
     await userRoutes(app, ctx);
-    await monitorRoutes(app, ctx, { ...(opts.budget ? { budget: opts.budget } : {}), ...(opts.emulatorShop ? { emulatorShop: opts.emulatorShop } : {}) });
-    const feed = new ActivityFeed(opts.store.db, opts.live?.pollMs ?? 1000, (e) => app.log.warn({ err: e }, 'the live activity feed could not read the log'));
+    await monitorRoutes(app, ctx, {
+      ...(opts.budget ? { budget: opts.budget } : {}),
+      ...(opts.emulatorShop ? { emulatorShop: opts.emulatorShop } : {}),
+    });
+    const feed = new ActivityFeed(opts.store.db, opts.live?.pollMs ?? 1000, (e) =>
+      app.log.warn({ err: e }, 'the live activity feed could not read the log'),
+    );
     await eventRoutes(app, ctx, { feed, accounts, heartbeatMs: opts.live?.heartbeatMs ?? 15_000 });
     await openApiRoutes(app);
   };

@@ -25,7 +25,11 @@ export function adminLanding() {
     const html = page(ADMIN_PREFIX);
     // `/admin/` too: the router ignores trailing slashes
     app.get('/admin', async (_req, reply) =>
-      reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').header('x-content-type-options', 'nosniff').send(html),
+      reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .header('x-content-type-options', 'nosniff')
+        .send(html),
     );
   };
 }

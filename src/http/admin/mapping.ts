@@ -32,7 +32,9 @@ function unwrapDocument(body: unknown): { document: unknown; comment?: string } 
 
 /** Registers the mapping routes. */
 export async function mappingRoutes(app: FastifyInstance, { deps, depsOf }: AdminRouteContext): Promise<void> {
-  app.get('/admin/api/presets', async () => ({ presets: PRESET_NAMES.map((name) => ({ name, description: presets[name].description ?? '' })) }));
+  app.get('/admin/api/presets', async () => ({
+    presets: PRESET_NAMES.map((name) => ({ name, description: presets[name].description ?? '' })),
+  }));
 
   app.get<{ Params: TenantParams }>('/admin/api/tenants/:t/mapping', async (req, reply) => {
     const cur = await currentMapping(deps, await requireTenant(deps, req.params.t));
@@ -43,18 +45,26 @@ export async function mappingRoutes(app: FastifyInstance, { deps, depsOf }: Admi
   app.put<{ Params: TenantParams }>('/admin/api/tenants/:t/mapping', async (req, reply) => {
     const t = await requireTenant(deps, req.params.t);
     const { document, comment } = unwrapDocument(req.body);
-    const saved = await saveMapping(depsOf(req), t, document, { source: 'put', ...(comment ? { comment } : {}), expectedVersion: expectedVersion(req) });
+    const saved = await saveMapping(depsOf(req), t, document, {
+      source: 'put',
+      ...(comment ? { comment } : {}),
+      expectedVersion: expectedVersion(req),
+    });
     reply.header('etag', `"${saved.version}"`);
     return saved;
   });
 
-  app.get<{ Params: TenantParams; Querystring: { limit?: string; before?: string } }>('/admin/api/tenants/:t/mapping/versions', async (req) => {
-    const t = await requireTenant(deps, req.params.t);
-    const limit = req.query.limit === undefined ? undefined : Number(req.query.limit);
-    const before = req.query.before === undefined ? undefined : Number(req.query.before);
-    if ((limit !== undefined && !Number.isInteger(limit)) || (before !== undefined && !Number.isInteger(before))) throw adminErrors.badRequest('limit and before must be whole numbers');
-    return { versions: (await listVersions(deps, t, { limit, before })).map(versionInfo) };
-  });
+  app.get<{ Params: TenantParams; Querystring: { limit?: string; before?: string } }>(
+    '/admin/api/tenants/:t/mapping/versions',
+    async (req) => {
+      const t = await requireTenant(deps, req.params.t);
+      const limit = req.query.limit === undefined ? undefined : Number(req.query.limit);
+      const before = req.query.before === undefined ? undefined : Number(req.query.before);
+      if ((limit !== undefined && !Number.isInteger(limit)) || (before !== undefined && !Number.isInteger(before)))
+        throw adminErrors.badRequest('limit and before must be whole numbers');
+      return { versions: (await listVersions(deps, t, { limit, before })).map(versionInfo) };
+    },
+  );
 
   app.get<{ Params: TenantParams & { v: string } }>('/admin/api/tenants/:t/mapping/versions/:v', async (req) =>
     getVersion(deps, await requireTenant(deps, req.params.t), Number(req.params.v)),
@@ -63,7 +73,10 @@ export async function mappingRoutes(app: FastifyInstance, { deps, depsOf }: Admi
   app.post<{ Params: TenantParams }>('/admin/api/tenants/:t/mapping/preset', async (req) => {
     const t = await requireTenant(deps, req.params.t);
     const body = (req.body ?? {}) as { name?: unknown; comment?: unknown };
-    return selectPreset(depsOf(req), t, body.name, { ...(typeof body.comment === 'string' ? { comment: body.comment } : {}), expectedVersion: expectedVersion(req) });
+    return selectPreset(depsOf(req), t, body.name, {
+      ...(typeof body.comment === 'string' ? { comment: body.comment } : {}),
+      expectedVersion: expectedVersion(req),
+    });
   });
 
   app.post<{ Params: TenantParams }>('/admin/api/tenants/:t/mapping/preview', async (req) => {
@@ -77,10 +90,15 @@ export async function mappingRoutes(app: FastifyInstance, { deps, depsOf }: Admi
     const t = await requireTenant(deps, req.params.t);
     const run = await startReapply(depsOf(req), t);
     const location = `/admin/api/tenants/${t.name}/mapping/reapply/${run.runId}`;
-    return reply.code(202).header('location', location).send({ ...run, progress: location });
+    return reply
+      .code(202)
+      .header('location', location)
+      .send({ ...run, progress: location });
   });
 
-  app.get<{ Params: TenantParams }>('/admin/api/tenants/:t/mapping/reapply', async (req) => ({ runs: await listReapplyRuns(deps, await requireTenant(deps, req.params.t)) }));
+  app.get<{ Params: TenantParams }>('/admin/api/tenants/:t/mapping/reapply', async (req) => ({
+    runs: await listReapplyRuns(deps, await requireTenant(deps, req.params.t)),
+  }));
 
   app.get<{ Params: TenantParams & { runId: string } }>('/admin/api/tenants/:t/mapping/reapply/:runId', async (req) =>
     reapplyProgress(deps, await requireTenant(deps, req.params.t), req.params.runId),

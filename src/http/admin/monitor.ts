@@ -27,9 +27,13 @@ export interface MonitorOptions {
 export async function monitorRoutes(app: FastifyInstance, { deps, depsOf }: AdminRouteContext, o: MonitorOptions): Promise<void> {
   const tenant = (t: string) => requireTenant(deps, t);
 
-  app.get<{ Params: TenantParams }>('/admin/api/tenants/:t/dashboard', async (req) => dashboard(deps, await tenant(req.params.t), o.budget));
+  app.get<{ Params: TenantParams }>('/admin/api/tenants/:t/dashboard', async (req) =>
+    dashboard(deps, await tenant(req.params.t), o.budget),
+  );
 
-  app.get<{ Params: TenantParams; Querystring: ActivityQuery }>('/admin/api/tenants/:t/activity', async (req) => listActivity(deps, await tenant(req.params.t), req.query));
+  app.get<{ Params: TenantParams; Querystring: ActivityQuery }>('/admin/api/tenants/:t/activity', async (req) =>
+    listActivity(deps, await tenant(req.params.t), req.query),
+  );
   app.get<{ Params: TenantParams; Querystring: ActivityQuery }>('/admin/api/tenants/:t/activity.csv', async (req, reply) => {
     const t = await tenant(req.params.t);
     const csv = await activityCsv(deps, t, req.query);
@@ -40,21 +44,31 @@ export async function monitorRoutes(app: FastifyInstance, { deps, depsOf }: Admi
       .send(csv);
   });
 
-  app.get<{ Params: TenantParams; Querystring: { state?: string; queue?: string; limit?: string; before?: string } }>('/admin/api/tenants/:t/jobs', async (req) =>
-    listTenantJobs(deps, await tenant(req.params.t), req.query),
+  app.get<{ Params: TenantParams; Querystring: { state?: string; queue?: string; limit?: string; before?: string } }>(
+    '/admin/api/tenants/:t/jobs',
+    async (req) => listTenantJobs(deps, await tenant(req.params.t), req.query),
   );
   app.delete<{ Params: TenantParams & { id: string } }>('/admin/api/tenants/:t/jobs/dead/:id', async (req) =>
     discardDead(depsOf(req), await tenant(req.params.t), positiveInt('the job id', req.params.id)!),
   );
 
-  app.post<{ Params: TenantParams & { id: string } }>('/admin/api/tenants/:t/targets/:id/test', async (req) => testTarget(depsOf(req), await tenant(req.params.t), req.params.id));
+  app.post<{ Params: TenantParams & { id: string } }>('/admin/api/tenants/:t/targets/:id/test', async (req) =>
+    testTarget(depsOf(req), await tenant(req.params.t), req.params.id),
+  );
 
   app.get<{ Params: TenantParams }>('/admin/api/tenants/:t/privacy', async (req) => readPrivacy((await tenant(req.params.t)).settings));
-  app.put<{ Params: TenantParams }>('/admin/api/tenants/:t/privacy', async (req) => putPrivacy(depsOf(req), await tenant(req.params.t), req.body));
+  app.put<{ Params: TenantParams }>('/admin/api/tenants/:t/privacy', async (req) =>
+    putPrivacy(depsOf(req), await tenant(req.params.t), req.body),
+  );
 
   app.post<{ Params: TenantParams }>('/admin/api/tenants/:t/shop/emulator', async (req) => {
     const emu = o.emulatorShop;
     if (!emu) throw adminErrors.notFound('this bridge runs no built-in Shopify emulator (only demo mode does)');
-    return connectShop(depsOf(req), await tenant(req.params.t), { shop: emu.shop, apiBaseUrl: emu.apiBaseUrl, accessToken: emu.accessToken, ...(emu.clientSecret ? { webhookSecret: emu.clientSecret } : {}) });
+    return connectShop(depsOf(req), await tenant(req.params.t), {
+      shop: emu.shop,
+      apiBaseUrl: emu.apiBaseUrl,
+      accessToken: emu.accessToken,
+      ...(emu.clientSecret ? { webhookSecret: emu.clientSecret } : {}),
+    });
   });
 }

@@ -18,13 +18,20 @@ export async function settingsRoutes(app: FastifyInstance, { deps, depsOf }: Adm
 
   // ---- policies
   app.get<{ Params: TenantParams }>('/admin/api/tenants/:t/policies', async (req) => getPolicies(await tenant(req.params.t)));
-  app.put<{ Params: TenantParams }>('/admin/api/tenants/:t/policies', async (req) => putPolicies(depsOf(req), await tenant(req.params.t), req.body));
+  app.put<{ Params: TenantParams }>('/admin/api/tenants/:t/policies', async (req) =>
+    putPolicies(depsOf(req), await tenant(req.params.t), req.body),
+  );
 
   // ---- tags (the mapping's tag settings; a change is a new mapping version)
   app.get<{ Params: TenantParams }>('/admin/api/tenants/:t/tags', async (req) => getTags(deps, await tenant(req.params.t)));
   app.put<{ Params: TenantParams }>('/admin/api/tenants/:t/tags', async (req) => {
     const saved = await putTags(depsOf(req), await tenant(req.params.t), req.body);
-    return { tags: saved.document.tags, mappingVersion: saved.version, warnings: saved.warnings, ...(saved.definitions ? { definitions: saved.definitions } : {}) };
+    return {
+      tags: saved.document.tags,
+      mappingVersion: saved.version,
+      warnings: saved.warnings,
+      ...(saved.definitions ? { definitions: saved.definitions } : {}),
+    };
   });
 
   // ---- outbound targets
@@ -33,8 +40,12 @@ export async function settingsRoutes(app: FastifyInstance, { deps, depsOf }: Adm
     const { target, secret } = await createTarget(depsOf(req), await tenant(req.params.t), req.body);
     return reply.code(201).send({ ...target, ...(secret ? { secret, secretShownOnce: true } : {}) });
   });
-  app.get<{ Params: TargetParams }>('/admin/api/tenants/:t/targets/:id', async (req) => getTarget(await tenant(req.params.t), req.params.id));
-  app.put<{ Params: TargetParams }>('/admin/api/tenants/:t/targets/:id', async (req) => replaceTarget(depsOf(req), await tenant(req.params.t), req.params.id, req.body));
+  app.get<{ Params: TargetParams }>('/admin/api/tenants/:t/targets/:id', async (req) =>
+    getTarget(await tenant(req.params.t), req.params.id),
+  );
+  app.put<{ Params: TargetParams }>('/admin/api/tenants/:t/targets/:id', async (req) =>
+    replaceTarget(depsOf(req), await tenant(req.params.t), req.params.id, req.body),
+  );
   app.delete<{ Params: TargetParams }>('/admin/api/tenants/:t/targets/:id', async (req, reply) => {
     await deleteTarget(depsOf(req), await tenant(req.params.t), req.params.id);
     return reply.code(204).send();
@@ -42,7 +53,9 @@ export async function settingsRoutes(app: FastifyInstance, { deps, depsOf }: Adm
 
   // ---- shop connection
   app.get<{ Params: TenantParams }>('/admin/api/tenants/:t/shop', async (req) => shopView((await tenant(req.params.t)).settings));
-  app.put<{ Params: TenantParams }>('/admin/api/tenants/:t/shop', async (req) => connectShop(depsOf(req), await tenant(req.params.t), req.body));
+  app.put<{ Params: TenantParams }>('/admin/api/tenants/:t/shop', async (req) =>
+    connectShop(depsOf(req), await tenant(req.params.t), req.body),
+  );
   app.delete<{ Params: TenantParams }>('/admin/api/tenants/:t/shop', async (req, reply) => {
     await disconnectShop(depsOf(req), await tenant(req.params.t));
     return reply.code(204).send();
@@ -51,5 +64,7 @@ export async function settingsRoutes(app: FastifyInstance, { deps, depsOf }: Adm
 
   // ---- SCIM extension schemas
   app.get<{ Params: TenantParams }>('/admin/api/tenants/:t/schemas', async (req) => ({ schemas: getSchemas(await tenant(req.params.t)) }));
-  app.put<{ Params: TenantParams }>('/admin/api/tenants/:t/schemas', async (req) => ({ schemas: await putSchemas(depsOf(req), await tenant(req.params.t), req.body) }));
+  app.put<{ Params: TenantParams }>('/admin/api/tenants/:t/schemas', async (req) => ({
+    schemas: await putSchemas(depsOf(req), await tenant(req.params.t), req.body),
+  }));
 }

@@ -17,9 +17,13 @@ export async function tenantRoutes(app: FastifyInstance, { deps, depsOf, origin 
     return reply.code(201).send(t);
   });
 
-  app.get<{ Params: TenantParams }>('/admin/api/tenants/:t', async (req) => tenantSummary(deps, await requireTenant(deps, req.params.t), origin(req)));
+  app.get<{ Params: TenantParams }>('/admin/api/tenants/:t', async (req) =>
+    tenantSummary(deps, await requireTenant(deps, req.params.t), origin(req)),
+  );
 
-  app.get<{ Params: TenantParams }>('/admin/api/tenants/:t/tokens', async (req) => ({ tokens: await listTokens(deps, await requireTenant(deps, req.params.t)) }));
+  app.get<{ Params: TenantParams }>('/admin/api/tenants/:t/tokens', async (req) => ({
+    tokens: await listTokens(deps, await requireTenant(deps, req.params.t)),
+  }));
 
   app.post<{ Params: TenantParams }>('/admin/api/tenants/:t/tokens', async (req, reply) => {
     const t = await requireTenant(deps, req.params.t);
@@ -32,7 +36,8 @@ export async function tenantRoutes(app: FastifyInstance, { deps, depsOf, origin 
     return reply.code(204).send();
   });
 
-  app.get<{ Params: TenantParams; Querystring: { limit?: string; before?: string; action?: string } }>('/admin/api/tenants/:t/audit', async (req) =>
-    listAudit(deps, await requireTenant(deps, req.params.t), req.query),
+  app.get<{ Params: TenantParams; Querystring: { limit?: string; before?: string; action?: string } }>(
+    '/admin/api/tenants/:t/audit',
+    async (req) => listAudit(deps, await requireTenant(deps, req.params.t), req.query),
   );
 }

@@ -11,7 +11,9 @@ type UserQuery = { q?: string; syncState?: string; errorCode?: string; limit?: s
 
 /** Registers the user routes. */
 export async function userRoutes(app: FastifyInstance, { deps, depsOf, origin }: AdminRouteContext): Promise<void> {
-  app.get<{ Params: TenantParams; Querystring: UserQuery }>('/admin/api/tenants/:t/users', async (req) => listUsers(deps, await requireTenant(deps, req.params.t), req.query));
+  app.get<{ Params: TenantParams; Querystring: UserQuery }>('/admin/api/tenants/:t/users', async (req) =>
+    listUsers(deps, await requireTenant(deps, req.params.t), req.query),
+  );
   app.get<{ Params: TenantParams; Querystring: UserQuery }>('/admin/api/tenants/:t/sync-failures', async (req) =>
     listSyncFailures(deps, await requireTenant(deps, req.params.t), req.query),
   );

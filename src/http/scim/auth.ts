@@ -38,7 +38,8 @@ export function addScimAuth(app: FastifyInstance, opts: { tenants: TenantReposit
     const auth = await opts.tenants.authenticate(token);
     if (!auth) throw errors.unauthorized('the bearer token is not valid');
     const tenantName = String(req.params?.tenant ?? '').toLowerCase();
-    if (auth.tenant.name !== tenantName) throw errors.notFound('there is no SCIM endpoint for this token at this address; its base URL names another tenant');
+    if (auth.tenant.name !== tenantName)
+      throw errors.notFound('there is no SCIM endpoint for this token at this address; its base URL names another tenant');
     await opts.tenants.touch(auth.client);
     const origin = opts.publicUrl ?? `${req.protocol}://${req.host}`;
     req.scim = {

@@ -42,7 +42,9 @@ export type ScimQuery = Record<string, string | string[] | undefined>;
 const queryValue = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
 export const querySchema = {
   type: 'object',
-  properties: Object.fromEntries(['filter', 'sortBy', 'sortOrder', 'startIndex', 'count', 'attributes', 'excludedAttributes'].map((k) => [k, queryValue])),
+  properties: Object.fromEntries(
+    ['filter', 'sortBy', 'sortOrder', 'startIndex', 'count', 'attributes', 'excludedAttributes'].map((k) => [k, queryValue]),
+  ),
 } as const;
 export const tenantParamsSchema = { type: 'object', properties: { tenant: { type: 'string' } }, required: ['tenant'] } as const;
 export const resourceParamsSchema = {

@@ -10,7 +10,18 @@ import type { Limits } from '../../scim/discovery.js';
 import type { ScimService } from '../../scim-service/service.js';
 import type { RequestContext } from '../../scim-service/context.js';
 import { contextOf } from './auth.js';
-import { send, versionOf, locationOf, preconditions, querySchema, tenantParamsSchema, resourceParamsSchema, type TenantParams, type ResourceParams, type ScimQuery } from './reply.js';
+import {
+  send,
+  versionOf,
+  locationOf,
+  preconditions,
+  querySchema,
+  tenantParamsSchema,
+  resourceParamsSchema,
+  type TenantParams,
+  type ResourceParams,
+  type ScimQuery,
+} from './reply.js';
 
 export interface ResourceRouteOptions {
   service: ScimService;
@@ -26,7 +37,12 @@ export function membersExcluded(p: { attributes: string[]; excludedAttributes: s
 }
 
 /** One type's list answer: the ListResponse with each resource projected. */
-export async function listOf(service: ScimService, rt: ResourceTypeDef, c: RequestContext, p: ListParams): Promise<Record<string, unknown>> {
+export async function listOf(
+  service: ScimService,
+  rt: ResourceTypeDef,
+  c: RequestContext,
+  p: ListParams,
+): Promise<Record<string, unknown>> {
   const r = rt.id === 'User' ? await service.users.list(c, p) : await service.groups.list(c, p, !membersExcluded(p));
   return {
     schemas: [SCHEMA.listResponse],
@@ -51,7 +67,9 @@ export async function resourceRoutes(app: FastifyInstance, opts: ResourceRouteOp
     const base = builtIn.endpoint;
     const typeOf = (req: FastifyRequest): ResourceTypeDef => (isUser ? contextOf(req).userType : builtIn);
 
-    app.get<Many>(base, many, async (req, reply) => send(reply, 200, await listOf(service, typeOf(req), contextOf(req), parseListParams(req.query, limits))));
+    app.get<Many>(base, many, async (req, reply) =>
+      send(reply, 200, await listOf(service, typeOf(req), contextOf(req), parseListParams(req.query, limits))),
+    );
 
     app.get<One>(`${base}/:id`, one, async (req, reply) => {
       const c = contextOf(req);
@@ -77,7 +95,9 @@ export async function resourceRoutes(app: FastifyInstance, opts: ResourceRouteOp
       const c = contextOf(req);
       const p = single(req.query);
       const { id } = req.params;
-      const resource = isUser ? await service.users.replace(c, id, req.body, preconditions(req)) : await service.groups.replace(c, id, req.body, preconditions(req));
+      const resource = isUser
+        ? await service.users.replace(c, id, req.body, preconditions(req))
+        : await service.groups.replace(c, id, req.body, preconditions(req));
       reply.header('etag', versionOf(resource));
       return send(reply, 200, projectResource(resource, typeOf(req), p));
     });

@@ -34,6 +34,12 @@ export async function searchRoutes(app: FastifyInstance, opts: { service: ScimSe
     const p = searchParams(req, limits);
     const r = await searchAll(service, contextOf(req), p);
     const page = r.resources.map((x) => projectResource(x.resource, x.rt, p));
-    return send(reply, 200, { schemas: [SCHEMA.listResponse], totalResults: r.totalResults, itemsPerPage: page.length, startIndex: p.startIndex, Resources: page });
+    return send(reply, 200, {
+      schemas: [SCHEMA.listResponse],
+      totalResults: r.totalResults,
+      itemsPerPage: page.length,
+      startIndex: p.startIndex,
+      Resources: page,
+    });
   });
 }

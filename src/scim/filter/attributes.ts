@@ -3,7 +3,11 @@
 import { attr, resolveAttribute, type ResolvedAttribute, type ResourceTypeDef } from '../schemas.js';
 import type { AttrPath } from './ast.js';
 
-const schemasAttribute = attr('schemas', 'reference', { multiValued: true, description: 'The schemas of the resource.', mutability: 'readOnly' });
+const schemasAttribute = attr('schemas', 'reference', {
+  multiValued: true,
+  description: 'The schemas of the resource.',
+  mutability: 'readOnly',
+});
 
 /** The attribute a filter path names in a resource type, or undefined when it names none. */
 export function resolveFilterPath(rt: ResourceTypeDef, p: AttrPath): ResolvedAttribute | undefined {

@@ -20,7 +20,8 @@ function checkCompare(f: Filter & { kind: 'compare' }, found: AttributeDef): str
   const def = comparedDef(found);
   if (!def) return `${name} is a complex attribute: compare one of its sub-attributes`;
   if (def.type === 'boolean' && f.op !== 'eq' && f.op !== 'ne') return `${name} is a boolean; "${f.op}" is not defined for booleans`;
-  if ((def.type === 'binary' || def.type === 'complex') && isOrderOp(f.op)) return `${name} is ${def.type}; "${f.op}" is not defined for it`;
+  if ((def.type === 'binary' || def.type === 'complex') && isOrderOp(f.op))
+    return `${name} is ${def.type}; "${f.op}" is not defined for it`;
   if (def.type === 'dateTime' && (f.op === 'eq' || f.op === 'ne' || isOrderOp(f.op)) && Number.isNaN(parseInstant(f.value))) {
     return `${name} is a dateTime and ${JSON.stringify(f.value)} is not an RFC 3339 date-time`;
   }
@@ -43,7 +44,8 @@ function walk(f: Filter, resolve: Resolve): string | undefined {
     case 'valuePath': {
       const def = resolve(f.path);
       if (!def) return undefined;
-      if (def.type !== 'complex' && !def.multiValued) return `${printAttrPath(f.path)} is neither complex nor multi-valued: a value filter cannot apply to it`;
+      if (def.type !== 'complex' && !def.multiValued)
+        return `${printAttrPath(f.path)} is neither complex nor multi-valued: a value filter cannot apply to it`;
       return walk(f.filter, (p) => elementAttr(def, p));
     }
   }

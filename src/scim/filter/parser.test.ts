@@ -42,7 +42,11 @@ test('binds not tighter than and, and tighter than or', () => {
   assert.deepEqual(parsed('a pr or b pr and not (c pr)'), {
     kind: 'or',
     left: { kind: 'present', path: { attr: 'a' } },
-    right: { kind: 'and', left: { kind: 'present', path: { attr: 'b' } }, right: { kind: 'not', filter: { kind: 'present', path: { attr: 'c' } } } },
+    right: {
+      kind: 'and',
+      left: { kind: 'present', path: { attr: 'b' } },
+      right: { kind: 'not', filter: { kind: 'present', path: { attr: 'c' } } },
+    },
   });
 });
 
@@ -188,7 +192,16 @@ test('parses PATCH value paths with and without a trailing sub-attribute', () =>
 });
 
 test('refuses malformed PATCH paths as invalidPath', () => {
-  for (const bad of ['', 'emails[type eq "work"', 'emails[type eq "work"]value', 'emails[type eq "work"].', 'emails[type eq "work"].value.x', 'a b', 'name.givenName[x pr]', 'emails[type eq]']) {
+  for (const bad of [
+    '',
+    'emails[type eq "work"',
+    'emails[type eq "work"]value',
+    'emails[type eq "work"].',
+    'emails[type eq "work"].value.x',
+    'a b',
+    'name.givenName[x pr]',
+    'emails[type eq]',
+  ]) {
     const r = parsePatchPath(bad);
     assert.ok(!r.ok, `expected path "${bad}" to be refused`);
     assert.equal(r.error.scimType, 'invalidPath', r.error.detail);

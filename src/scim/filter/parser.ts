@@ -158,7 +158,8 @@ class Parser {
     const op = opToken.text.toLowerCase();
     if (op === 'pr') return this.node({ kind: 'present', path });
     const v = this.peek();
-    if (!v || (v.type !== 'string' && v.type !== 'word')) throw this.problem(`expected a value after "${opToken.text}" but found ${describe(v)}`);
+    if (!v || (v.type !== 'string' && v.type !== 'word'))
+      throw this.problem(`expected a value after "${opToken.text}" but found ${describe(v)}`);
     this.i++;
     return this.node({ kind: 'compare', path, op: op as CompareOp, value: v.type === 'string' ? v.value : bareValue(v.text) });
   }

@@ -68,7 +68,9 @@ const INDEX: Record<ResourceTypeDef['id'], { table: 'users' | 'groups'; columns:
   Group: {
     table: 'groups',
     columns: { ...common, displayname: { column: 'display_name_lc', type: 'string', fold: 'lc' } },
-    rows: { members: { table: 'group_members', fk: 'group_id', subs: { value: { column: 'member_id', type: 'string', fold: 'sqlLower' } } } },
+    rows: {
+      members: { table: 'group_members', fk: 'group_id', subs: { value: { column: 'member_id', type: 'string', fold: 'sqlLower' } } },
+    },
   },
 };
 
@@ -159,12 +161,16 @@ class Compiler {
 
   /** A filter over one element of a multi-valued attribute stored as rows (the inside of `emails[...]`). */
   private element(f: Filter, rows: Rows, alias: string, elementAttr: (p: AttrPath) => string | undefined): Compiled {
-    return this.tree(f, (leaf) => {
-      const name = elementAttr(leaf.path);
-      if (name === undefined) return NEVER;
-      const col = rows.subs[name];
-      return col ? this.leafOnColumn(leaf, sql.ref(`${alias}.${col.column}`), col) : TRUE;
-    }, () => NEVER);
+    return this.tree(
+      f,
+      (leaf) => {
+        const name = elementAttr(leaf.path);
+        if (name === undefined) return NEVER;
+        const col = rows.subs[name];
+        return col ? this.leafOnColumn(leaf, sql.ref(`${alias}.${col.column}`), col) : TRUE;
+      },
+      () => NEVER,
+    );
   }
 
   private leaf(f: Filter & { kind: 'compare' | 'present' }): Compiled {
@@ -196,7 +202,8 @@ class Compiler {
     const rows = r.core && !r.sub ? this.index.rows[r.def.name.toLowerCase()] : undefined;
     if (!rows) return TRUE;
     const subs = r.def.subAttributes ?? [];
-    const elementAttr = (p: AttrPath) => (p.sub ? undefined : subs.find((s) => s.name.toLowerCase() === p.attr.toLowerCase())?.name.toLowerCase());
+    const elementAttr = (p: AttrPath) =>
+      p.sub ? undefined : subs.find((s) => s.name.toLowerCase() === p.attr.toLowerCase())?.name.toLowerCase();
     return this.exists(rows, this.index.table, (alias) => this.element(f.filter, rows, alias, elementAttr));
   }
 
@@ -205,7 +212,11 @@ class Compiler {
   }
 
   /** and/or/not over leaves; a superset on one side of `and` still narrows, on one side of `or` it cannot. */
-  tree(f: Filter, leaf: (f: Filter & { kind: 'compare' | 'present' }) => Compiled, valuePath: (f: Filter & { kind: 'valuePath' }) => Compiled): Compiled {
+  tree(
+    f: Filter,
+    leaf: (f: Filter & { kind: 'compare' | 'present' }) => Compiled,
+    valuePath: (f: Filter & { kind: 'valuePath' }) => Compiled,
+  ): Compiled {
     switch (f.kind) {
       case 'and': {
         const a = this.tree(f.left, leaf, valuePath);
@@ -229,7 +240,11 @@ class Compiler {
   }
 
   compile(f: Filter): Compiled {
-    return this.tree(f, (l) => this.leaf(l), (v) => this.valuePath(v));
+    return this.tree(
+      f,
+      (l) => this.leaf(l),
+      (v) => this.valuePath(v),
+    );
   }
 }
 

@@ -45,10 +45,17 @@ export const acme: SchemaDef = {
   description: 'test extension',
   attributes: [attr('badge', 'string', { mutability: 'immutable' }), attr('level', 'integer')],
 };
-export const acmeUsers: ResourceTypeDef = { ...userResourceType, extensions: [...userResourceType.extensions, { schema: acme, required: false }] };
+export const acmeUsers: ResourceTypeDef = {
+  ...userResourceType,
+  extensions: [...userResourceType.extensions, { schema: acme, required: false }],
+};
 
 /** Runs a PatchOp body made of `ops` against a resource (a fresh sample user by default). */
-export function patch(ops: unknown[], resource: Record<string, unknown> = sampleUser(), rt: ResourceTypeDef = userResourceType): Result<PatchResult> {
+export function patch(
+  ops: unknown[],
+  resource: Record<string, unknown> = sampleUser(),
+  rt: ResourceTypeDef = userResourceType,
+): Result<PatchResult> {
   return applyPatch(resource, { schemas: [PATCH_OP], Operations: ops }, rt);
 }
 

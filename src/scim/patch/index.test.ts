@@ -98,12 +98,28 @@ describe('applyPatch: add (RFC 7644 §3.5.2.1)', () => {
   it('makes a newly added primary email the only primary one', () => {
     const r = applied(patch([{ op: 'add', path: 'emails', value: { value: 'new@example.com', primary: true } }]));
     const emails = r.resource.emails as { value: string; primary?: boolean }[];
-    assert.deepEqual(emails.filter((e) => e.primary === true).map((e) => e.value), ['new@example.com']);
+    assert.deepEqual(
+      emails.filter((e) => e.primary === true).map((e) => e.value),
+      ['new@example.com'],
+    );
     assert.equal(emails[0].primary, false);
   });
 
   it('rejects adding two primary values at once', () => {
-    rejected(patch([{ op: 'add', path: 'emails', value: [{ value: 'a@x.com', primary: true }, { value: 'b@x.com', primary: true }] }]), 'invalidValue', 'primary');
+    rejected(
+      patch([
+        {
+          op: 'add',
+          path: 'emails',
+          value: [
+            { value: 'a@x.com', primary: true },
+            { value: 'b@x.com', primary: true },
+          ],
+        },
+      ]),
+      'invalidValue',
+      'primary',
+    );
   });
 
   it('merges sub-attributes into a complex attribute, leaving the others', () => {
@@ -159,7 +175,10 @@ describe('applyPatch: replace (RFC 7644 §3.5.2.3)', () => {
 
   it('replaces in every element the filter selects', () => {
     const r = applied(patch([{ op: 'replace', path: 'emails[value co "ann"].type', value: 'other' }]));
-    assert.deepEqual((r.resource.emails as { type: string }[]).map((e) => e.type), ['other', 'other']);
+    assert.deepEqual(
+      (r.resource.emails as { type: string }[]).map((e) => e.type),
+      ['other', 'other'],
+    );
   });
 
   it('merges an object into the elements a filter selects', () => {
@@ -169,21 +188,35 @@ describe('applyPatch: replace (RFC 7644 §3.5.2.3)', () => {
 
   it('answers noTarget when a filter that is not a plain equality selects nothing', () => {
     rejected(patch([{ op: 'replace', path: 'emails[value ew "@nowhere.example"].type', value: 'work' }]), 'noTarget');
-    rejected(patch([{ op: 'replace', path: 'emails[type eq "work" or type eq "x"].display', value: 'W' }], { ...sampleUser(), emails: [] }), 'noTarget');
+    rejected(
+      patch([{ op: 'replace', path: 'emails[type eq "work" or type eq "x"].display', value: 'W' }], { ...sampleUser(), emails: [] }),
+      'noTarget',
+    );
   });
 
   it('makes the element a filter sets primary the only primary one', () => {
     const r = applied(patch([{ op: 'replace', path: 'emails[type eq "home"].primary', value: true }]));
-    assert.deepEqual((r.resource.emails as { primary?: boolean }[]).map((e) => e.primary), [false, true]);
+    assert.deepEqual(
+      (r.resource.emails as { primary?: boolean }[]).map((e) => e.primary),
+      [false, true],
+    );
   });
 
   it('sets a sub-attribute on every element when the path has no filter', () => {
     const r = applied(patch([{ op: 'replace', path: 'emails.display', value: 'Mail' }]));
-    assert.deepEqual((r.resource.emails as { display?: string }[]).map((e) => e.display), ['Mail', 'Mail']);
+    assert.deepEqual(
+      (r.resource.emails as { display?: string }[]).map((e) => e.display),
+      ['Mail', 'Mail'],
+    );
   });
 
   it('reports no change when the value replaced is the one already stored', () => {
-    const r = applied(patch([{ op: 'replace', path: 'displayName', value: 'Ann Lee' }, { op: 'replace', path: 'active', value: true }]));
+    const r = applied(
+      patch([
+        { op: 'replace', path: 'displayName', value: 'Ann Lee' },
+        { op: 'replace', path: 'active', value: true },
+      ]),
+    );
     assert.equal(r.changed, false);
   });
 
@@ -212,7 +245,12 @@ describe('applyPatch: remove (RFC 7644 §3.5.2.2)', () => {
     const one = applied(patch([{ op: 'remove', path: 'name.givenName' }]));
     assert.deepEqual(one.resource.name, { familyName: 'Lee' });
     assert.deepEqual(one.changedPaths, ['name.givenName']);
-    const both = applied(patch([{ op: 'remove', path: 'name.givenName' }, { op: 'remove', path: 'name.familyName' }]));
+    const both = applied(
+      patch([
+        { op: 'remove', path: 'name.givenName' },
+        { op: 'remove', path: 'name.familyName' },
+      ]),
+    );
     assert.equal('name' in both.resource, false);
   });
 
@@ -276,7 +314,12 @@ describe('applyPatch: mutability', () => {
   });
 
   it('accepts a password and neither stores it nor reports a change', () => {
-    const r = applied(patch([{ op: 'replace', path: 'password', value: 's3cret' }, { op: 'replace', value: { password: 'other' } }]));
+    const r = applied(
+      patch([
+        { op: 'replace', path: 'password', value: 's3cret' },
+        { op: 'replace', value: { password: 'other' } },
+      ]),
+    );
     assert.equal(r.changed, false);
     assert.equal('password' in r.resource, false);
   });
@@ -297,7 +340,13 @@ describe('applyPatch: mutability', () => {
 describe('applyPatch: atomicity and results', () => {
   it('applies nothing when a later operation fails, and names the failing operation', () => {
     const original = sampleUser();
-    const r = patch([{ op: 'replace', path: 'nickName', value: 'A' }, { op: 'remove', path: 'userName' }], original);
+    const r = patch(
+      [
+        { op: 'replace', path: 'nickName', value: 'A' },
+        { op: 'remove', path: 'userName' },
+      ],
+      original,
+    );
     const err = rejected(r, 'mutability');
     assert.ok(err.detail.startsWith('Operations[1] (remove userName)'), err.detail);
     assert.deepEqual(original, sampleUser());
@@ -305,7 +354,15 @@ describe('applyPatch: atomicity and results', () => {
 
   it('never modifies the resource it is given', () => {
     const original = sampleUser();
-    applied(patch([{ op: 'replace', path: 'emails[type eq "work"].value', value: 'z@z.com' }, { op: 'remove', path: 'name.givenName' }], original));
+    applied(
+      patch(
+        [
+          { op: 'replace', path: 'emails[type eq "work"].value', value: 'z@z.com' },
+          { op: 'remove', path: 'name.givenName' },
+        ],
+        original,
+      ),
+    );
     assert.deepEqual(original, sampleUser());
   });
 
@@ -334,7 +391,7 @@ describe('applyPatch: atomicity and results', () => {
     assert.deepEqual(r.changedPaths, [`${ENT}:costCenter`]);
   });
 
-  it('replaces through an extension URN path by merging that extension\'s attributes', () => {
+  it("replaces through an extension URN path by merging that extension's attributes", () => {
     const r = applied(patch([{ op: 'replace', path: ENT, value: { division: 'EMEA', department: 'Ops' } }]));
     assert.deepEqual(ent(r.resource), { division: 'EMEA', department: 'Ops', manager: { value: 'boss-1' } });
   });

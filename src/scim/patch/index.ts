@@ -83,7 +83,8 @@ function removeExtension(work: Json, rt: ResourceTypeDef, schemaId: string, valu
   const ext = rt.extensions.find((x) => x.schema.id === schemaId);
   if (!ext) return fail(errors.invalidPath(`The core schema cannot be removed; name an attribute instead.`));
   const writable = ext.schema.attributes.filter((d) => d.mutability !== 'readOnly');
-  if (writable.length === 0) return fail(errors.mutability(`The extension '${schemaId}' is maintained by the server and cannot be modified.`));
+  if (writable.length === 0)
+    return fail(errors.mutability(`The extension '${schemaId}' is maintained by the server and cannot be modified.`));
   for (const def of writable) {
     const r = atTarget(work, 'remove', { kind: 'attr', at: { schemaId, core: false, def }, label: `${schemaId}:${def.name}` }, value);
     if (!r.ok) return r;
@@ -99,13 +100,18 @@ function applyOperation(work: Json, o: PatchOperation, rt: ResourceTypeDef): Res
   if (o.op === 'remove' && t.kind === 'resource') return fail(errors.noTarget('A remove operation needs a path naming what to remove.'));
   if (t.kind === 'schema' && (o.op === 'remove' || o.value === null)) return removeExtension(work, rt, t.schemaId, undefined);
   if (!isObject(o.value)) {
-    return fail(errors.invalidValue(`An "${o.op}" ${t.kind === 'resource' ? 'without a path' : `of '${t.schemaId}'`} needs an object of attributes as its value.`));
+    return fail(
+      errors.invalidValue(
+        `An "${o.op}" ${t.kind === 'resource' ? 'without a path' : `of '${t.schemaId}'`} needs an object of attributes as its value.`,
+      ),
+    );
   }
   const parts = readValueParts(o.value, rt, t.kind === 'schema' ? t.schemaId : undefined);
   if (!parts.ok) return parts;
   for (const part of parts.value) {
     // A filtered key (Entra) is the same operation with that path: it may create the element it describes.
-    const r = part.kind === 'entry' ? entry(work, o.op, part.entry) : applyOperation(work, { op: o.op, path: part.path, value: part.value }, rt);
+    const r =
+      part.kind === 'entry' ? entry(work, o.op, part.entry) : applyOperation(work, { op: o.op, path: part.path, value: part.value }, rt);
     if (!r.ok) return r;
   }
   return ok0;
@@ -116,7 +122,11 @@ function finish(work: Json, rt: ResourceTypeDef): Result<StoredResource> {
   for (const at of allAttributes(rt)) {
     const v = getAttr(work, at);
     if (!at.def.multiValued || !Array.isArray(v)) continue;
-    const tidy = tidyList(at.def, v.filter((el) => !isObject(el) || Object.keys(el).length > 0), at.def.name);
+    const tidy = tidyList(
+      at.def,
+      v.filter((el) => !isObject(el) || Object.keys(el).length > 0),
+      at.def.name,
+    );
     if (!tidy.ok) return tidy;
     if (countPrimaries(tidy.value) > 1) return fail(errors.invalidValue(`At most one entry of '${at.def.name}' may be primary.`));
     setAttr(work, at, tidy.value.length ? tidy.value : undefined);

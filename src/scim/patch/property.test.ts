@@ -36,8 +36,19 @@ const paths = [
 
 const values = fc.oneof(
   fc.constantFrom('x', 'False', 'True', '', null, true, false, 7, 'a@b.example', '+15550001111'),
-  fc.constantFrom([], [{ value: 'n@x.example', type: 'work', primary: true }], [{ value: 'n@x.example' }, { value: 'm@x.example', primary: 'True' }]),
-  fc.constantFrom({ givenName: 'G' }, { active: 'False' }, { 'name.givenName': null }, { value: 'boss' }, { id: 'u-1', displayName: 'D' }, { [`${ENT}:division`]: 'V' }),
+  fc.constantFrom(
+    [],
+    [{ value: 'n@x.example', type: 'work', primary: true }],
+    [{ value: 'n@x.example' }, { value: 'm@x.example', primary: 'True' }],
+  ),
+  fc.constantFrom(
+    { givenName: 'G' },
+    { active: 'False' },
+    { 'name.givenName': null },
+    { value: 'boss' },
+    { id: 'u-1', displayName: 'D' },
+    { [`${ENT}:division`]: 'V' },
+  ),
   fc.jsonValue({ maxDepth: 2 }),
 );
 
@@ -64,7 +75,10 @@ describe('applyPatch properties', () => {
         }
         const { id: _id, ...body } = r.value.resource;
         const put = normalizeResource(body, userResourceType, 'replace', { id: 'u-1' });
-        assert.ok(put.ok, `${JSON.stringify(ops)} -> ${JSON.stringify(r.value.resource)}: ${JSON.stringify(!put.ok && put.error.toJSON())}`);
+        assert.ok(
+          put.ok,
+          `${JSON.stringify(ops)} -> ${JSON.stringify(r.value.resource)}: ${JSON.stringify(!put.ok && put.error.toJSON())}`,
+        );
         assert.deepEqual(put.value, r.value.resource);
         assert.equal(r.value.changed, r.value.changedPaths.length > 0);
       }),
@@ -89,18 +103,24 @@ describe('applyPatch properties', () => {
 describe('normalizeResource properties', () => {
   it('never throws on arbitrary JSON, and what it returns normalises to itself', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.dictionary(fc.constantFrom('userName', 'name', 'emails', 'active', ENT, 'members', 'x'), fc.jsonValue({ maxDepth: 2 }))), (body) => {
-        for (const rt of [userResourceType, groupResourceType]) {
-          const r = normalizeResource(body, rt, 'create');
-          if (!r.ok) {
-            assert.equal(r.error.status, 400);
-            continue;
+      fc.property(
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 3 }),
+          fc.dictionary(fc.constantFrom('userName', 'name', 'emails', 'active', ENT, 'members', 'x'), fc.jsonValue({ maxDepth: 2 })),
+        ),
+        (body) => {
+          for (const rt of [userResourceType, groupResourceType]) {
+            const r = normalizeResource(body, rt, 'create');
+            if (!r.ok) {
+              assert.equal(r.error.status, 400);
+              continue;
+            }
+            const again = normalizeResource(r.value, rt, 'create');
+            assert.ok(again.ok, JSON.stringify(r.value));
+            assert.deepEqual(again.value, r.value);
           }
-          const again = normalizeResource(r.value, rt, 'create');
-          assert.ok(again.ok, JSON.stringify(r.value));
-          assert.deepEqual(again.value, r.value);
-        }
-      }),
+        },
+      ),
       { numRuns: 500 },
     );
   });

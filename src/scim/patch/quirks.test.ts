@@ -42,7 +42,9 @@ describe('Entra ID', () => {
   });
 
   it('sends a path-less replace with full objects for complex attributes and extensions', () => {
-    const r = applied(patch([{ op: 'Replace', value: { name: { givenName: 'Anna' }, [ENT]: { employeeNumber: '701984' }, active: 'False' } }]));
+    const r = applied(
+      patch([{ op: 'Replace', value: { name: { givenName: 'Anna' }, [ENT]: { employeeNumber: '701984' }, active: 'False' } }]),
+    );
     assert.deepEqual(r.resource.name, { familyName: 'Lee', givenName: 'Anna' });
     assert.deepEqual(ent(r.resource), { employeeNumber: '701984', department: 'Sales', manager: { value: 'boss-1' } });
     assert.equal(r.resource.active, false);
@@ -101,7 +103,9 @@ describe('Entra ID', () => {
         { op: 'Add', path: 'addresses[type eq "work"].country', value: 'US' },
       ]),
     );
-    assert.deepEqual(r.resource.addresses, [{ streetAddress: '1 Main St', locality: 'Springfield', postalCode: '12345', country: 'US', type: 'work' }]);
+    assert.deepEqual(r.resource.addresses, [
+      { streetAddress: '1 Main St', locality: 'Springfield', postalCode: '12345', country: 'US', type: 'work' },
+    ]);
   });
 
   it('sends addresses[type eq "work"].formatted, also spelled .Formatted', () => {
@@ -150,7 +154,11 @@ describe('Entra ID', () => {
 
   it('sends filtered keys inside a path-less replace value, applied as the same op with that path', () => {
     const ops = (value: Record<string, unknown>) => [{ op: 'Replace', value }];
-    const keyed = applied(patch(ops({ 'emails[type eq "work"].value': 'a@b.c', 'phoneNumbers[type eq "mobile"].value': '+15550000001', 'name.givenName': 'Anne' })));
+    const keyed = applied(
+      patch(
+        ops({ 'emails[type eq "work"].value': 'a@b.c', 'phoneNumbers[type eq "mobile"].value': '+15550000001', 'name.givenName': 'Anne' }),
+      ),
+    );
     const pathed = applied(
       patch([
         { op: 'Replace', path: 'emails[type eq "work"].value', value: 'a@b.c' },
@@ -167,7 +175,12 @@ describe('Entra ID', () => {
   it('creates the element a filtered key of a path-less value describes when the user has none', () => {
     const res: Record<string, unknown> = { ...sampleUser(), emails: [{ value: 'ann@home.example', type: 'home' }] };
     delete res.phoneNumbers;
-    const r = applied(patch([{ op: 'Add', value: { 'emails[type eq "work"].value': 'w@example.com', 'phoneNumbers[type eq "mobile"].value': '+15550000002' } }], res));
+    const r = applied(
+      patch(
+        [{ op: 'Add', value: { 'emails[type eq "work"].value': 'w@example.com', 'phoneNumbers[type eq "mobile"].value': '+15550000002' } }],
+        res,
+      ),
+    );
     assert.deepEqual(r.resource.emails, [
       { value: 'ann@home.example', type: 'home' },
       { value: 'w@example.com', type: 'work' },
@@ -178,7 +191,19 @@ describe('Entra ID', () => {
   it('applies filtered keys of a path-less value in the order sent, with nulls unassigning and other spellings', () => {
     const res = { ...sampleUser(), emails: [] };
     const r = applied(
-      patch([{ op: 'replace', value: { 'emails[Type eq "work"].Primary': 'True', 'emails[type eq "work"].value': 'p@example.com', 'phoneNumbers[type eq "mobile"].value': null } }], res),
+      patch(
+        [
+          {
+            op: 'replace',
+            value: {
+              'emails[Type eq "work"].Primary': 'True',
+              'emails[type eq "work"].value': 'p@example.com',
+              'phoneNumbers[type eq "mobile"].value': null,
+            },
+          },
+        ],
+        res,
+      ),
     );
     assert.deepEqual(r.resource.emails, [{ value: 'p@example.com', type: 'work', primary: true }]);
     assert.equal('phoneNumbers' in r.resource, false, JSON.stringify(r.resource));
@@ -209,7 +234,10 @@ describe('Entra ID', () => {
 
   it('adds group members as an array', () => {
     const r = applied(patchGroup([{ op: 'Add', path: 'members', value: [{ value: 'u-3' }, { value: 'u-4' }] }]));
-    assert.deepEqual(list(r.resource.members).map((m) => m.value), ['u-1', 'u-2', 'u-3', 'u-4']);
+    assert.deepEqual(
+      list(r.resource.members).map((m) => m.value),
+      ['u-1', 'u-2', 'u-3', 'u-4'],
+    );
     assert.deepEqual(r.changedPaths, ['members']);
   });
 
@@ -226,14 +254,20 @@ describe('Entra ID', () => {
   it('treats a repeated members[value eq "<id>"] removal of an absent member as a no-op (Okta retries)', () => {
     const r = applied(patchGroup([{ op: 'remove', path: 'members[value eq "u-404"]' }]));
     assert.equal(r.changed, false);
-    assert.deepEqual(list(r.resource.members).map((m) => m.value), ['u-1', 'u-2']);
+    assert.deepEqual(
+      list(r.resource.members).map((m) => m.value),
+      ['u-1', 'u-2'],
+    );
   });
 
   it('sends member values with "$ref": null', () => {
     const r = applied(patchGroup([{ op: 'Add', path: 'members', value: [{ value: 'u-3', $ref: null }] }]));
     assert.deepEqual(list(r.resource.members)[2], { value: 'u-3' });
     const gone = applied(patchGroup([{ op: 'Remove', path: 'members', value: [{ value: 'u-1', $ref: null }] }]));
-    assert.deepEqual(list(gone.resource.members).map((m) => m.value), ['u-2']);
+    assert.deepEqual(
+      list(gone.resource.members).map((m) => m.value),
+      ['u-2'],
+    );
   });
 
   it('renames a group with Replace of displayName', () => {
@@ -301,7 +335,10 @@ describe('OneLogin', () => {
         { op: 'remove', path: 'members[value eq "u-2"]' },
       ]),
     );
-    assert.deepEqual(list(r.resource.members).map((m) => m.value), ['u-1', 'u-7', 'u-8']);
+    assert.deepEqual(
+      list(r.resource.members).map((m) => m.value),
+      ['u-1', 'u-7', 'u-8'],
+    );
   });
 });
 

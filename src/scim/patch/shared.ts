@@ -75,7 +75,9 @@ export function updateList(work: Json, t: AttrTarget, fn: (list: Json[]) => Resu
   if (primaries.length > 1) {
     const fresh = primaries.filter((el) => !wasPrimary.has(el));
     if (fresh.length !== 1) {
-      return fail(errors.invalidValue(`At most one entry of '${t.at.def.name}' may be primary; this operation makes ${primaries.length} primary.`));
+      return fail(
+        errors.invalidValue(`At most one entry of '${t.at.def.name}' may be primary; this operation makes ${primaries.length} primary.`),
+      );
     }
     for (const el of primaries) if (el !== fresh[0]) el.primary = false;
   }

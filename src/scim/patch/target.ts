@@ -32,9 +32,14 @@ export function resolveTarget(path: string | undefined, rt: ResourceTypeDef): Re
   const at = resolveAttribute(rt, ap.uri, ap.attr, sub);
   if (!at) return fail(errors.invalidPath(`The path '${path}' does not name an attribute of a ${rt.name}.`));
   if (filter && !(at.def.multiValued && at.def.type === 'complex')) {
-    return fail(errors.invalidPath(`The path '${path}' filters '${canonicalPath({ ...at, sub: undefined })}', which is not a multi-valued complex attribute.`));
+    return fail(
+      errors.invalidPath(
+        `The path '${path}' filters '${canonicalPath({ ...at, sub: undefined })}', which is not a multi-valued complex attribute.`,
+      ),
+    );
   }
-  if (at.sub && at.def.type !== 'complex') return fail(errors.invalidPath(`The path '${path}' names a sub-attribute of a simple attribute.`));
+  if (at.sub && at.def.type !== 'complex')
+    return fail(errors.invalidPath(`The path '${path}' names a sub-attribute of a simple attribute.`));
   return ok({ kind: 'attr', at, ...(filter ? { filter } : {}), label: path });
 }
 

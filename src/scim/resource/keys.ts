@@ -68,7 +68,12 @@ export function readEntries(body: Record<string, unknown>, rt: ResourceTypeDef, 
       if (t.kind === 'unknownUrn') {
         const l = key.toLowerCase();
         const urn = listedUnknown.find((u) => l === u.toLowerCase() || l.startsWith(u.toLowerCase() + ':'));
-        if (urn) return fail(errors.invalidValue(`The schema '${urn}' listed in schemas is not supported by this server, so its attributes cannot be stored.`));
+        if (urn)
+          return fail(
+            errors.invalidValue(
+              `The schema '${urn}' listed in schemas is not supported by this server, so its attributes cannot be stored.`,
+            ),
+          );
         continue;
       }
       if (t.kind === 'unknown') continue;

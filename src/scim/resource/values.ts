@@ -24,7 +24,8 @@ export function isReferenceList(def: AttributeDef): boolean {
   return def.multiValued && def.type === 'complex' && !!findAttr(def.subAttributes, '$ref') && !!findAttr(def.subAttributes, 'value');
 }
 
-const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : JSON.stringify(v));
+const describe = (v: unknown) =>
+  v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : JSON.stringify(v);
 
 function typeError(label: string, expected: string, v: unknown) {
   return fail(errors.invalidValue(`Attribute '${label}' must be ${expected}; got ${describe(v)}.`));
@@ -39,7 +40,8 @@ export function coerceAttribute(def: AttributeDef, value: unknown, label: string
   if (!def.multiValued) return coerceSingle(def, value, label, opts);
   let items: unknown[];
   if (Array.isArray(value)) items = value;
-  else if (def.type !== 'complex' || isObject(value)) items = [value]; // a lone value for a list is wrapped
+  else if (def.type !== 'complex' || isObject(value))
+    items = [value]; // a lone value for a list is wrapped
   else return typeError(label, 'an array of objects', value);
   const out: unknown[] = [];
   for (const item of items) {

@@ -53,7 +53,8 @@ export type ApplyOutcome =
   | `rejected: ${string}`;
 
 const time = (s: string | null | undefined) => (s ? Date.parse(s) : NaN);
-const later = (a: string | null | undefined, b: string | undefined) => (b && !(time(a) >= time(b)) ? new Date(time(b)).toISOString() : undefined);
+const later = (a: string | null | undefined, b: string | undefined) =>
+  b && !(time(a) >= time(b)) ? new Date(time(b)).toISOString() : undefined;
 
 /** Applies a customer state; see the module comment for the order of the checks. */
 export async function applyCustomerState(deps: InboundDeps, tenant: Tenant, state: CustomerState): Promise<ApplyOutcome> {
@@ -83,7 +84,13 @@ export async function applyCustomerState(deps: InboundDeps, tenant: Tenant, stat
     const reverse = mapFromShopify(state.view, mapping, { user: { id: user.id, ...written.data }, schemas });
     const after = await patchUserFromShopify(tx, ctx, user, patchOperations(reverse.patch));
     if (after instanceof ScimError) return `rejected: ${after.detail}`;
-    await links.update(tx, tenant.id, user.id, { ...(moved ? { shopifyUpdatedAt: moved } : {}), ...(after ? { syncedVersion: after.version } : {}) }, now);
+    await links.update(
+      tx,
+      tenant.id,
+      user.id,
+      { ...(moved ? { shopifyUpdatedAt: moved } : {}), ...(after ? { syncedVersion: after.version } : {}) },
+      now,
+    );
     return after ? 'applied' : 'unchanged';
   });
   if (first === 'tie') return settleTie(deps, tenant, state);
@@ -123,10 +130,18 @@ export async function createFromCustomer(deps: InboundDeps, tenant: Tenant, stat
       if (await links.byCustomer(tx, tenant.id, state.customerId)) return 'skipped: linked meanwhile';
       if (view.email && (await emailTaken(tx, tenant.id, view.email))) return 'skipped: a SCIM user has this email';
       let userName = userNameFor(view, state.customerId);
-      if (await users.byUserName(tx, tenant.id, userName)) userName = `shopify-${state.customerId.slice(state.customerId.lastIndexOf('/') + 1)}`;
+      if (await users.byUserName(tx, tenant.id, userName))
+        userName = `shopify-${state.customerId.slice(state.customerId.lastIndexOf('/') + 1)}`;
       if (await users.byUserName(tx, tenant.id, userName)) return 'skipped: its userName is taken';
       const created = await createUserFromShopify(tx, { tenant, fanout: deps.fanout, cause: state.cause }, view, userName, mapping);
-      await linkCustomer(tx, deps, tenant, { userId: created.id, version: created.version, customerId: state.customerId, updatedAt: state.updatedAt, inSync: true, needsCustomId: true });
+      await linkCustomer(tx, deps, tenant, {
+        userId: created.id,
+        version: created.version,
+        customerId: state.customerId,
+        updatedAt: state.updatedAt,
+        inSync: true,
+        needsCustomId: true,
+      });
       return 'created' as const;
     });
   } catch (e) {

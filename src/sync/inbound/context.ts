@@ -27,7 +27,10 @@ export function metafieldKeysFor(mapping: MappingDocument): string[] {
 }
 
 /** The SCIM user id a customer's custom-id metafield names, if it has one. */
-export function customIdOf(metafields: { namespace: string; key: string; value: string | null }[] | undefined, mapping: MappingDocument): string | undefined {
+export function customIdOf(
+  metafields: { namespace: string; key: string; value: string | null }[] | undefined,
+  mapping: MappingDocument,
+): string | undefined {
   const { namespace, key } = mapping.customIdMetafield;
   const m = metafields?.find((x) => x.namespace === namespace && x.key === key);
   return m?.value ? m.value : undefined;

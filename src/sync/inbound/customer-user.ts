@@ -26,7 +26,12 @@ export function userNameFor(view: ShopifyCustomerView, customerId: string): stri
  * given userName, shaped by the tenant's User type so attributes of its declared extensions are kept. Values the
  * schema refuses are left out rather than failing the whole user.
  */
-export function userDataFromCustomer(view: ShopifyCustomerView, mapping: MappingDocument, userName: string, userType: TenantUserType): Json {
+export function userDataFromCustomer(
+  view: ShopifyCustomerView,
+  mapping: MappingDocument,
+  userName: string,
+  userType: TenantUserType,
+): Json {
   const base = { schemas: [SCHEMA.user], userName, active: true };
   const ops = patchOperations(mapFromShopify(view, mapping, { schemas: userType.schemas }).patch).filter((op) => op.op === 'replace');
   let data: Json = base;

@@ -60,7 +60,11 @@ export async function checkWebhookDelivery(input: DeliveryCheckInput): Promise<W
         "connect the shop again with webhookSecret (the custom app's API secret key) or with client credentials.",
     });
   if (!r.callbackUrl) {
-    r.problems.push({ code: 'PUBLIC_URL_MISSING', message: 'PUBLIC_URL is not set, so Shopify has no address to deliver webhooks to: set it to the URL Shopify can reach this bridge at.' });
+    r.problems.push({
+      code: 'PUBLIC_URL_MISSING',
+      message:
+        'PUBLIC_URL is not set, so Shopify has no address to deliver webhooks to: set it to the URL Shopify can reach this bridge at.',
+    });
     return r;
   }
   const uri = r.callbackUrl;
@@ -73,7 +77,10 @@ export async function checkWebhookDelivery(input: DeliveryCheckInput): Promise<W
       r.missing = CUSTOMER_WEBHOOK_TOPICS.filter((t) => !here.has(t));
       r.elsewhere = subs.filter((s) => s.uri !== uri && safePath(s.uri) === suffix).map((s) => ({ topic: s.topic, uri: s.uri }));
     } catch (e) {
-      r.problems.push({ code: 'WEBHOOKS_UNREADABLE', message: `The shop's webhook subscriptions could not be read: ${e instanceof Error ? e.message : String(e)}.` });
+      r.problems.push({
+        code: 'WEBHOOKS_UNREADABLE',
+        message: `The shop's webhook subscriptions could not be read: ${e instanceof Error ? e.message : String(e)}.`,
+      });
     }
     if (r.missing.length) {
       const old = [...new Set(r.elsewhere.map((s) => s.uri))];
@@ -99,7 +106,11 @@ function safePath(url: string): string | undefined {
 }
 
 /** Sends one signed delivery of the check topic to the receiver, as Shopify would send a webhook. */
-async function testDelivery(input: DeliveryCheckInput, uri: string, r: WebhookReadiness): Promise<NonNullable<WebhookReadiness['testDelivery']>> {
+async function testDelivery(
+  input: DeliveryCheckInput,
+  uri: string,
+  r: WebhookReadiness,
+): Promise<NonNullable<WebhookReadiness['testDelivery']>> {
   const body = JSON.stringify({ check: randomUUID() });
   let res: Response;
   try {
@@ -118,7 +129,12 @@ async function testDelivery(input: DeliveryCheckInput, uri: string, r: WebhookRe
       signal: AbortSignal.timeout(input.timeoutMs ?? 5000),
     });
   } catch (e) {
-    const error = e instanceof Error ? (e.name === 'TimeoutError' ? 'no answer within 5 s' : String((e.cause as Error | undefined)?.message ?? e.message)) : String(e);
+    const error =
+      e instanceof Error
+        ? e.name === 'TimeoutError'
+          ? 'no answer within 5 s'
+          : String((e.cause as Error | undefined)?.message ?? e.message)
+        : String(e);
     r.warnings.push({
       code: 'TEST_DELIVERY_UNREACHABLE',
       message: `A signed test delivery to ${uri} did not get through from the bridge itself (${error}): make sure Shopify can reach that address (a proxy that only the internet side can use is fine).`,

@@ -7,7 +7,14 @@ import { userDataFromCustomer, userNameFor } from './customer-user.js';
 import { tenantUserType } from '../../scim/tenant-schemas.js';
 
 const mapping = getPreset('default')!;
-const user = (data: Record<string, unknown>): ResourceRecord => ({ id: 'u1', data, createdAt: '', updatedAt: '', version: 3, createdBy: null });
+const user = (data: Record<string, unknown>): ResourceRecord => ({
+  id: 'u1',
+  data,
+  createdAt: '',
+  updatedAt: '',
+  version: 3,
+  createdBy: null,
+});
 const ada = user({
   userName: 'ada@example.com',
   name: { givenName: 'Ada', familyName: 'Lovelace' },
@@ -23,19 +30,43 @@ test('the default mapping controls names, email, phone, locale and the work addr
 });
 
 test('our own write coming back is an echo, even where Shopify normalised the value', () => {
-  const payload = { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', phone: '+14155550100', note: null, defaultAddress: null };
+  const payload = {
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    email: 'ada@example.com',
+    phone: '+14155550100',
+    note: null,
+    defaultAddress: null,
+  };
   assert.equal(isEcho(payload, ada, mapping), true);
 });
 
 test('a changed field, or a value Shopify has where the user has none, is not an echo', () => {
-  assert.equal(isEcho({ firstName: 'Augusta', lastName: 'Lovelace', email: 'ada@example.com', phone: '+14155550100' }, ada, mapping), false);
-  const noPhone = user({ userName: 'ada@example.com', name: { givenName: 'Ada', familyName: 'Lovelace' }, emails: [{ value: 'ada@example.com' }] });
-  assert.equal(isEcho({ firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', phone: '+14155550100' }, noPhone, mapping), false);
+  assert.equal(
+    isEcho({ firstName: 'Augusta', lastName: 'Lovelace', email: 'ada@example.com', phone: '+14155550100' }, ada, mapping),
+    false,
+  );
+  const noPhone = user({
+    userName: 'ada@example.com',
+    name: { givenName: 'Ada', familyName: 'Lovelace' },
+    emails: [{ value: 'ada@example.com' }],
+  });
+  assert.equal(
+    isEcho({ firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', phone: '+14155550100' }, noPhone, mapping),
+    false,
+  );
   assert.equal(isEcho({}, ada, mapping), false, 'nothing to compare is never taken for an echo');
 });
 
 test("a customer agrees with its user when only Shopify's own values differ (its default locale)", () => {
-  const read = { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', phone: '+14155550100', locale: 'en', defaultAddress: null };
+  const read = {
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    email: 'ada@example.com',
+    phone: '+14155550100',
+    locale: 'en',
+    defaultAddress: null,
+  };
   assert.equal(isEcho(read, ada, mapping), false);
   assert.equal(agreesWithUser(read, ada, mapping), true);
   assert.equal(agreesWithUser({ ...read, lastName: 'Byron' }, ada, mapping), false);
@@ -55,26 +86,72 @@ test('a user made from a customer takes its names, email and phone through the r
 });
 
 const ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User';
-const acmeSettings = { schemas: [{ id: ACME, name: 'Acme', attributes: [{ name: 'storeNote', type: 'string' }, { name: 'smsOptIn', type: 'boolean' }] }] };
+const acmeSettings = {
+  schemas: [
+    {
+      id: ACME,
+      name: 'Acme',
+      attributes: [
+        { name: 'storeNote', type: 'string' },
+        { name: 'smsOptIn', type: 'boolean' },
+      ],
+    },
+  ],
+};
 const withReverse = structuredClone(mapping);
 withReverse.rules.push(
-  { id: 'store-note', source: `${ACME}:storeNote`, target: { kind: 'field', field: 'note' }, transforms: [], direction: 'toScim', onInvalid: 'reject' },
-  { id: 'sms', source: `${ACME}:smsOptIn`, target: { kind: 'smsMarketingConsent' }, transforms: [], direction: 'both', onInvalid: 'reject' },
+  {
+    id: 'store-note',
+    source: `${ACME}:storeNote`,
+    target: { kind: 'field', field: 'note' },
+    transforms: [],
+    direction: 'toScim',
+    onInvalid: 'reject',
+  },
+  {
+    id: 'sms',
+    source: `${ACME}:smsOptIn`,
+    target: { kind: 'smsMarketingConsent' },
+    transforms: [],
+    direction: 'both',
+    onInvalid: 'reject',
+  },
 );
 const schemas = tenantUserType(acmeSettings).schemas;
 const echo = { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', phone: '+14155550100' };
 
 test('a value in a field only mapped back, or a consent that differs, is not an echo', () => {
   assert.equal(isEcho({ ...echo, note: null }, ada, withReverse, null, schemas), true);
-  assert.equal(isEcho({ ...echo, note: 'Prefers pickup' }, ada, withReverse, null, schemas), false, 'a staff note is for the reverse mapping');
+  assert.equal(
+    isEcho({ ...echo, note: 'Prefers pickup' }, ada, withReverse, null, schemas),
+    false,
+    'a staff note is for the reverse mapping',
+  );
   const optedIn = user({ ...ada.data, [ACME]: { smsOptIn: true } });
   assert.equal(isEcho({ ...echo, smsMarketingConsent: { marketingState: 'SUBSCRIBED' } }, optedIn, withReverse, null, schemas), true);
   assert.equal(isEcho({ ...echo, smsMarketingConsent: { marketingState: 'UNSUBSCRIBED' } }, optedIn, withReverse, null, schemas), false);
-  assert.equal(agreesWithUser({ ...echo, note: 'Prefers pickup', smsMarketingConsent: { marketingState: 'NEVER_SUBSCRIBED' } }, ada, withReverse, null, schemas), true, 'what the user maps to nothing is left to Shopify');
+  assert.equal(
+    agreesWithUser(
+      { ...echo, note: 'Prefers pickup', smsMarketingConsent: { marketingState: 'NEVER_SUBSCRIBED' } },
+      ada,
+      withReverse,
+      null,
+      schemas,
+    ),
+    true,
+    'what the user maps to nothing is left to Shopify',
+  );
 });
 
 test("a user made from a customer keeps the attributes of the tenant's extension schemas", () => {
-  const view = { firstName: 'Hedy', lastName: 'Lamarr', email: 'hedy@example.com', phone: '+14155550143', note: 'Frequency hopping', smsMarketingConsent: { marketingState: 'SUBSCRIBED' } };
+  const view = {
+    firstName: 'Hedy',
+    lastName: 'Lamarr',
+    email: 'hedy@example.com',
+    phone: '+14155550143',
+    note: 'Frequency hopping',
+    smsMarketingConsent: { marketingState: 'SUBSCRIBED' },
+  };
   const data = userDataFromCustomer(view, withReverse, 'hedy@example.com', tenantUserType(acmeSettings));
   assert.deepEqual(data[ACME], { storeNote: 'Frequency hopping', smsOptIn: true });
   assert.ok((data.schemas as string[]).includes(ACME), JSON.stringify(data.schemas));

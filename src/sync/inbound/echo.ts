@@ -14,7 +14,11 @@ type ConsentKind = 'emailMarketingConsent' | 'smsMarketingConsent';
  * any direction). A field only read back (toScim) has no value the user maps to, so a Shopify value there is never
  * an echo: the reverse mapping decides what it changes.
  */
-export function controlledFields(mapping: MappingDocument): { fields: Set<CustomerField>; address: Set<AddressField>; consent: Set<ConsentKind> } {
+export function controlledFields(mapping: MappingDocument): {
+  fields: Set<CustomerField>;
+  address: Set<AddressField>;
+  consent: Set<ConsentKind>;
+} {
   const fields = new Set<CustomerField>();
   const address = new Set<AddressField>();
   const consent = new Set<ConsentKind>();
@@ -42,8 +46,18 @@ export function echoShape(view: ShopifyCustomerView, mapping: MappingDocument): 
   return like;
 }
 
-function compare(view: ShopifyCustomerView, user: ResourceRecord, mapping: MappingDocument, previous: AppliedState | null | undefined, schemas: SchemaDef[] | undefined, ignoreUnset: boolean): boolean {
-  const desired = mapToShopify({ id: user.id, ...user.data }, [], mapping, { ...(previous ? { previous } : {}), ...(schemas ? { schemas } : {}) });
+function compare(
+  view: ShopifyCustomerView,
+  user: ResourceRecord,
+  mapping: MappingDocument,
+  previous: AppliedState | null | undefined,
+  schemas: SchemaDef[] | undefined,
+  ignoreUnset: boolean,
+): boolean {
+  const desired = mapToShopify({ id: user.id, ...user.data }, [], mapping, {
+    ...(previous ? { previous } : {}),
+    ...(schemas ? { schemas } : {}),
+  });
   if (!desired.ok) return false;
   const like = echoShape(view, mapping);
   if (ignoreUnset) {
@@ -51,7 +65,11 @@ function compare(view: ShopifyCustomerView, user: ResourceRecord, mapping: Mappi
     for (const k of Object.keys(like)) if (k !== 'defaultAddress' && d[k] === undefined) delete (like as Record<string, unknown>)[k];
     if (like.defaultAddress) {
       const addr = desired.customer.defaultAddress ?? {};
-      like.defaultAddress = Object.fromEntries(Object.keys(like.defaultAddress).filter((k) => (addr as Record<string, unknown>)[k] !== undefined).map((k) => [k, '']));
+      like.defaultAddress = Object.fromEntries(
+        Object.keys(like.defaultAddress)
+          .filter((k) => (addr as Record<string, unknown>)[k] !== undefined)
+          .map((k) => [k, '']),
+      );
       if (Object.keys(like.defaultAddress).length === 0) delete like.defaultAddress;
     }
   }
@@ -66,7 +84,13 @@ function compare(view: ShopifyCustomerView, user: ResourceRecord, mapping: Mappi
  * our own write coming back (or a change that brings nothing new), so it is dropped. A value Shopify has where the
  * user maps to nothing counts as a difference: a staff edit to flow back.
  */
-export function isEcho(view: ShopifyCustomerView, user: ResourceRecord, mapping: MappingDocument, previous?: AppliedState | null, schemas?: SchemaDef[]): boolean {
+export function isEcho(
+  view: ShopifyCustomerView,
+  user: ResourceRecord,
+  mapping: MappingDocument,
+  previous?: AppliedState | null,
+  schemas?: SchemaDef[],
+): boolean {
   return compare(view, user, mapping, previous, schemas, false);
 }
 
@@ -74,6 +98,12 @@ export function isEcho(view: ShopifyCustomerView, user: ResourceRecord, mapping:
  * True when writing the user to this customer would change nothing: like isEcho, but fields the user maps to
  * nothing are Shopify's own (its default locale, a merchant's note), as the engine leaves them alone.
  */
-export function agreesWithUser(view: ShopifyCustomerView, user: ResourceRecord, mapping: MappingDocument, previous?: AppliedState | null, schemas?: SchemaDef[]): boolean {
+export function agreesWithUser(
+  view: ShopifyCustomerView,
+  user: ResourceRecord,
+  mapping: MappingDocument,
+  previous?: AppliedState | null,
+  schemas?: SchemaDef[],
+): boolean {
   return compare(view, user, mapping, previous, schemas, true);
 }

@@ -36,7 +36,12 @@ export const MAX_DEFERRALS = 8;
  * Applies one stored delivery and records its outcome on the event; returns that outcome. With `defer`, a state
  * superseded by a pending SCIM change is not recorded: the caller runs it again once the engine had its turn.
  */
-export async function processWebhook(deps: InboundDeps, tenantId: string, webhookId: string, opts: { defer?: boolean } = {}): Promise<ApplyOutcome | 'ignored' | 'done-before' | 'deferred'> {
+export async function processWebhook(
+  deps: InboundDeps,
+  tenantId: string,
+  webhookId: string,
+  opts: { defer?: boolean } = {},
+): Promise<ApplyOutcome | 'ignored' | 'done-before' | 'deferred'> {
   const ev = await loadWebhook(deps.db, tenantId, webhookId);
   if (!ev) return 'ignored';
   if (ev.processedAt) return 'done-before';
@@ -62,7 +67,9 @@ export async function processWebhook(deps: InboundDeps, tenantId: string, webhoo
     const kind = CONSENT_TOPICS.get(ev.topic)!;
     // Only a rule that reads this consent back makes its delivery matter (and worth the read that orders it).
     const readBack = settingsOf(tenant.settings).mapping.rules.some((r) => r.direction !== 'toShopify' && r.target.kind === kind);
-    outcome = readBack ? await applyCustomerState(deps, tenant, { customerId: gid, view: consentView(ev.body), unordered: true, cause }) : 'skipped: no rule maps this consent back';
+    outcome = readBack
+      ? await applyCustomerState(deps, tenant, { customerId: gid, view: consentView(ev.body), unordered: true, cause })
+      : 'skipped: no rule maps this consent back';
   } else outcome = 'ignored';
   if (outcome === 'superseded' && opts.defer) return 'deferred';
   await markProcessed(deps.db, tenantId, webhookId, outcome, (deps.now ?? Date.now)());
@@ -90,7 +97,11 @@ export function registerInbound(worker: Worker, deps: InboundDeps): void {
     try {
       const outcome = await processWebhook(deps, job.tenantId, payload.webhookId, { defer: job.attempts <= MAX_DEFERRALS });
       if (outcome === 'deferred') {
-        return { outcome: 'retry', delayMs: 250 * job.attempts, error: { code: 'SCIM_CHANGE_PENDING', message: 'waiting for the engine to write a newer SCIM change first' } };
+        return {
+          outcome: 'retry',
+          delayMs: 250 * job.attempts,
+          error: { code: 'SCIM_CHANGE_PENDING', message: 'waiting for the engine to write a newer SCIM change first' },
+        };
       }
       return { outcome: 'done' };
     } catch (e) {

@@ -3,7 +3,7 @@
 import type { Tenant } from '../../store/tenants.js';
 import { LinkRepository } from '../../store/links.js';
 import { isoNow, type InboundDeps } from './context.js';
-import {  INBOUND_QUEUE, type CustomIdJob } from './jobs.js';
+import { INBOUND_QUEUE, type CustomIdJob } from './jobs.js';
 import type { Tx } from './user-writes.js';
 import { enqueueJob } from '../jobs.js';
 import { CUSTOM_ID_JOB_KIND, USER_SYNC_JOB } from '../job-kinds.js';

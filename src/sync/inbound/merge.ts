@@ -41,12 +41,20 @@ export async function applyCustomerMerge(deps: InboundDeps, tenant: Tenant, body
     if (!user) return 'gone';
     if (link.customerId === null && link.deletedCustomer?.deactivated && user.data.active === false) {
       // The merge's customers/delete came first and deactivated the user: the person is still there, merged.
-      const after = await patchUserFromShopify(tx, { tenant, fanout: deps.fanout, cause }, user, [{ op: 'replace', path: 'active', value: true }]);
+      const after = await patchUserFromShopify(tx, { tenant, fanout: deps.fanout, cause }, user, [
+        { op: 'replace', path: 'active', value: true },
+      ]);
       if (after instanceof ScimError) return `rejected: ${after.detail}`;
       if (after) user = after;
     }
     await links.update(tx, tenant.id, user.id, { deletedCustomer: null }, new Date((deps.now ?? Date.now)()).toISOString());
-    await linkCustomer(tx, deps, tenant, { userId: user.id, version: user.version, customerId: m.kept, inSync: false, needsCustomId: true });
+    await linkCustomer(tx, deps, tenant, {
+      userId: user.id,
+      version: user.version,
+      customerId: m.kept,
+      inSync: false,
+      needsCustomId: true,
+    });
     return 'applied';
   });
 }

@@ -13,7 +13,8 @@ export function customerGid(body: unknown): string | undefined {
   const candidates = [body.admin_graphql_api_id, body.customerId, body.customer_id, body.id];
   for (const c of candidates) {
     if (typeof c === 'string' && /^gid:\/\/shopify\/Customer\/\d+$/.test(c)) return c;
-    if ((typeof c === 'number' && Number.isSafeInteger(c)) || (typeof c === 'string' && /^\d+$/.test(c))) return `gid://shopify/Customer/${c}`;
+    if ((typeof c === 'number' && Number.isSafeInteger(c)) || (typeof c === 'string' && /^\d+$/.test(c)))
+      return `gid://shopify/Customer/${c}`;
   }
   return undefined;
 }
@@ -74,7 +75,11 @@ export function customerView(body: unknown): ShopifyCustomerView {
   if (has('locale')) view.locale = text(body.locale);
   if (has('default_address')) view.defaultAddress = addressView(body.default_address);
   if (Array.isArray(body.tags)) view.tags = body.tags.map(String);
-  else if (typeof body.tags === 'string') view.tags = body.tags.split(',').map((t) => t.trim()).filter(Boolean);
+  else if (typeof body.tags === 'string')
+    view.tags = body.tags
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
   Object.assign(view, consentView(body));
   return view;
 }
@@ -97,6 +102,10 @@ export function tagList(body: unknown): string[] {
   if (!isObj(body)) return [];
   const t = body.tags;
   if (Array.isArray(t)) return t.map(String).filter(Boolean);
-  if (typeof t === 'string') return t.split(',').map((x) => x.trim()).filter(Boolean);
+  if (typeof t === 'string')
+    return t
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   return [];
 }

@@ -27,7 +27,20 @@ export async function applyCustomerDeletion(deps: InboundDeps, tenant: Tenant, c
     const user = await users.get(tx, tenant.id, link.userId);
     // The deleted customer is remembered: when it was merged into another one, customers/merge moves the user there.
     const unlink = (extra: { syncedVersion?: number } = {}, deactivated = false) =>
-      links.update(tx, tenant.id, link.userId, { customerId: null, deprovisioned: DELETED_IN_SHOPIFY, syncState: 'synced', error: null, deletedCustomer: { id: customerId, deactivated }, ...extra }, now);
+      links.update(
+        tx,
+        tenant.id,
+        link.userId,
+        {
+          customerId: null,
+          deprovisioned: DELETED_IN_SHOPIFY,
+          syncState: 'synced',
+          error: null,
+          deletedCustomer: { id: customerId, deactivated },
+          ...extra,
+        },
+        now,
+      );
     // The bridge deleted this customer itself (SCIM DELETE, or the delete policy on deactivation): an echo.
     if (!user || link.deprovisioned === 'deleted') {
       await unlink();

@@ -51,7 +51,8 @@ export function registerReconcile(worker: Worker, deps: ReconcileDeps, opts: Sch
       const full = !lastFull || now() - Date.parse(lastFull) >= fullEvery;
       const report = await reconcileTenant(deps, tenant, { repair: true, full });
       if (full) await writeCursor(deps.db, tenant.id, FULL_CURSOR, new Date(now()).toISOString());
-      if (driftCount(report) > 0) opts.log?.warn({ tenant: tenant.name, mode: report.mode, drift: driftCount(report) }, 'reconcile repaired drift');
+      if (driftCount(report) > 0)
+        opts.log?.warn({ tenant: tenant.name, mode: report.mode, drift: driftCount(report) }, 'reconcile repaired drift');
     } catch (e) {
       opts.log?.warn({ tenant: tenant.name, err: (e as Error).message }, 'scheduled reconcile failed; the next run tries again');
     }

@@ -23,7 +23,9 @@ export function readInboundPolicies(settings: Record<string, unknown>): InboundP
   const fallback = schema.parse({});
   const ok = (k: keyof InboundPolicies) => schema.shape[k].safeParse(picked[k]).success;
   return {
-    importShopifyCreated: ok('importShopifyCreated') ? (picked.importShopifyCreated as boolean) ?? fallback.importShopifyCreated : fallback.importShopifyCreated,
+    importShopifyCreated: ok('importShopifyCreated')
+      ? ((picked.importShopifyCreated as boolean) ?? fallback.importShopifyCreated)
+      : fallback.importShopifyCreated,
     shopifyDelete: ok('shopifyDelete') ? ((picked.shopifyDelete as ShopifyDeletePolicy) ?? fallback.shopifyDelete) : fallback.shopifyDelete,
   };
 }

@@ -2,7 +2,13 @@
 // (`${PUBLIC_URL}/webhooks/shopify/<tenant>`), made when a tenant is connected and checked (or repaired) by reconcile.
 import type { Tenant } from '../../store/tenants.js';
 import type { ShopifyClient } from '../../shopify/client.js';
-import { CUSTOMER_WEBHOOK_TOPICS, OPTIONAL_WEBHOOK_TOPICS, ensureWebhookSubscriptions, listWebhookSubscriptions, type EnsureWebhooksResult } from '../../shopify/webhooks.js';
+import {
+  CUSTOMER_WEBHOOK_TOPICS,
+  OPTIONAL_WEBHOOK_TOPICS,
+  ensureWebhookSubscriptions,
+  listWebhookSubscriptions,
+  type EnsureWebhooksResult,
+} from '../../shopify/webhooks.js';
 
 export class SubscriptionError extends Error {
   constructor(
@@ -26,7 +32,8 @@ export interface SubscriptionDeps {
 }
 
 function clientAndUri(deps: SubscriptionDeps, tenant: Tenant): { client: ShopifyClient; uri: string } {
-  if (!deps.publicUrl) throw new SubscriptionError('PUBLIC_URL_MISSING', 'PUBLIC_URL must be set so that Shopify can deliver webhooks to this bridge');
+  if (!deps.publicUrl)
+    throw new SubscriptionError('PUBLIC_URL_MISSING', 'PUBLIC_URL must be set so that Shopify can deliver webhooks to this bridge');
   const client = deps.clientFor(tenant);
   if (!client) throw new SubscriptionError('SHOP_NOT_CONNECTED', `tenant "${tenant.name}" has no Shopify shop connected`);
   return { client, uri: webhookCallbackUrl(deps.publicUrl, tenant.name) };

@@ -35,9 +35,18 @@ export interface WriteContext {
  * Applies PATCH operations to a user as Shopify's change; undefined when they change nothing, the error when the
  * values do not fit the schema (nothing is written then).
  */
-export async function patchUserFromShopify(tx: Tx, ctx: WriteContext, prev: ResourceRecord, ops: PatchOp[]): Promise<ResourceRecord | ScimError | undefined> {
+export async function patchUserFromShopify(
+  tx: Tx,
+  ctx: WriteContext,
+  prev: ResourceRecord,
+  ops: PatchOp[],
+): Promise<ResourceRecord | ScimError | undefined> {
   if (ops.length === 0) return undefined;
-  const r = applyPatch({ id: prev.id, ...prev.data }, { schemas: [SCHEMA.patchOp], Operations: ops }, settingsOf(ctx.tenant.settings).userType.type);
+  const r = applyPatch(
+    { id: prev.id, ...prev.data },
+    { schemas: [SCHEMA.patchOp], Operations: ops },
+    settingsOf(ctx.tenant.settings).userType.type,
+  );
   if (!r.ok) return r.error;
   if (!r.value.changed) return undefined;
   const { id: _id, ...data } = r.value.resource as Json;
@@ -50,7 +59,11 @@ export async function patchUserFromShopify(tx: Tx, ctx: WriteContext, prev: Reso
     resourceId: prev.id,
     detail: { changed: r.value.changedPaths, ...ctx.cause },
   });
-  await enqueueTargetJobs(tx, { tenant: ctx.tenant, originClient: null, source: 'shopify', op: 'patch', before: prev, after, changedPaths: r.value.changedPaths }, ctx.fanout);
+  await enqueueTargetJobs(
+    tx,
+    { tenant: ctx.tenant, originClient: null, source: 'shopify', op: 'patch', before: prev, after, changedPaths: r.value.changedPaths },
+    ctx.fanout,
+  );
   return after;
 }
 
@@ -58,12 +71,30 @@ export async function patchUserFromShopify(tx: Tx, ctx: WriteContext, prev: Reso
  * Creates a user for a customer that exists only in Shopify: its attributes through the reverse mapping, shaped by
  * the tenant's User type (see userDataFromCustomer), with `overrides` on top (e.g. `active: false`).
  */
-export async function createUserFromShopify(tx: Tx, ctx: WriteContext, view: ShopifyCustomerView, userName: string, mapping: MappingDocument, overrides: Json = {}): Promise<ResourceRecord> {
+export async function createUserFromShopify(
+  tx: Tx,
+  ctx: WriteContext,
+  view: ShopifyCustomerView,
+  userName: string,
+  mapping: MappingDocument,
+  overrides: Json = {},
+): Promise<ResourceRecord> {
   const data = { ...userDataFromCustomer(view, mapping, userName, settingsOf(ctx.tenant.settings).userType), ...overrides };
   const created = await users.insert(tx, ctx.tenant.id, data, null);
   const attributes = Object.keys(data).filter((k) => k !== 'schemas');
-  await audit(tx, { tenantId: ctx.tenant.id, actor: SHOPIFY_ACTOR, action: 'user.create', resourceType: 'User', resourceId: created.id, detail: { attributes, ...ctx.cause } });
-  await enqueueTargetJobs(tx, { tenant: ctx.tenant, originClient: null, source: 'shopify', op: 'create', after: created, changedPaths: attributes }, ctx.fanout);
+  await audit(tx, {
+    tenantId: ctx.tenant.id,
+    actor: SHOPIFY_ACTOR,
+    action: 'user.create',
+    resourceType: 'User',
+    resourceId: created.id,
+    detail: { attributes, ...ctx.cause },
+  });
+  await enqueueTargetJobs(
+    tx,
+    { tenant: ctx.tenant, originClient: null, source: 'shopify', op: 'create', after: created, changedPaths: attributes },
+    ctx.fanout,
+  );
   return created;
 }
 
@@ -73,6 +104,17 @@ export async function deleteUserFromShopify(tx: Tx, ctx: WriteContext, prev: Res
   await users.delete(tx, ctx.tenant.id, prev.id);
   // Groups lose a member: their version and lastModified move, as when the SCIM API deletes a user.
   for (const g of await groups.getMany(tx, ctx.tenant.id, groupIds)) await groups.update(tx, ctx.tenant.id, g, g.data, null);
-  await audit(tx, { tenantId: ctx.tenant.id, actor: SHOPIFY_ACTOR, action: 'user.delete', resourceType: 'User', resourceId: prev.id, detail: ctx.cause });
-  await enqueueTargetJobs(tx, { tenant: ctx.tenant, originClient: null, source: 'shopify', op: 'delete', before: prev, changedPaths: [] }, ctx.fanout);
+  await audit(tx, {
+    tenantId: ctx.tenant.id,
+    actor: SHOPIFY_ACTOR,
+    action: 'user.delete',
+    resourceType: 'User',
+    resourceId: prev.id,
+    detail: ctx.cause,
+  });
+  await enqueueTargetJobs(
+    tx,
+    { tenant: ctx.tenant, originClient: null, source: 'shopify', op: 'delete', before: prev, changedPaths: [] },
+    ctx.fanout,
+  );
 }

@@ -92,7 +92,12 @@ export async function deliverScim(deps: DeliveryDeps, tenantId: string, job: Sci
   if (!target) return { outcome: 'done', note: 'skipped: the target is gone or disabled' };
   if ((await engineVerdict(deps, tenantId, job.userId, ref)) === 'wait') return WAIT;
   try {
-    const client = new ScimClient({ baseUrl: target.baseUrl, token: openCredential(deps.secrets, target.token, target.id), timeoutMs: target.timeoutMs, fetch: deps.fetch });
+    const client = new ScimClient({
+      baseUrl: target.baseUrl,
+      token: openCredential(deps.secrets, target.token, target.id),
+      timeoutMs: target.timeoutMs,
+      fetch: deps.fetch,
+    });
     let remote = await remoteIdOf(deps.db, tenantId, target.id, job.userId);
     if (job.event === 'user.deleted') {
       remote ??= await lookUp(client, job.userName);
@@ -110,7 +115,8 @@ export async function deliverScim(deps: DeliveryDeps, tenantId: string, job: Sci
     if (!rec) return { outcome: 'done', note: 'skipped: the user no longer exists' };
     const resource = remoteUserResource(rec);
     if (remote && job.event === 'user.deactivated' && rec.data.active === false) {
-      if ((await client.patchUser(remote, [{ op: 'replace', path: 'active', value: false }])) === 'ok') return { outcome: 'done', note: 'deactivated' };
+      if ((await client.patchUser(remote, [{ op: 'replace', path: 'active', value: false }])) === 'ok')
+        return { outcome: 'done', note: 'deactivated' };
       remote = undefined;
     }
     if (remote) {

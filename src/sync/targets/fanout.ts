@@ -80,13 +80,25 @@ export async function enqueueTargetJobs(tx: Transaction<Database>, change: Targe
       continue;
     }
     event ??= await buildEvent(tx, change, rec, type, opts);
-    const payload: WebhookTargetJob = { targetId: t.id, eventId: `evt_${randomUUID()}`, userId: rec.id, version: change.after?.version ?? 0, event };
+    const payload: WebhookTargetJob = {
+      targetId: t.id,
+      eventId: `evt_${randomUUID()}`,
+      userId: rec.id,
+      version: change.after?.version ?? 0,
+      event,
+    };
     ids.push(await enqueueJob(tx, WEBHOOK_TARGET_JOB_KIND, { ...base, payload }));
   }
   return ids;
 }
 
-async function buildEvent(tx: Transaction<Database>, change: TargetChange, rec: ResourceRecord, type: UserEventType, opts: FanoutOptions): Promise<UserEvent> {
+async function buildEvent(
+  tx: Transaction<Database>,
+  change: TargetChange,
+  rec: ResourceRecord,
+  type: UserEventType,
+  opts: FanoutOptions,
+): Promise<UserEvent> {
   const groups = change.after ? ((await users.groupsOf(tx, change.tenant.id, [rec.id])).get(rec.id) ?? []) : [];
   const customerId = await links.customerIdOf(tx, change.tenant.id, rec.id);
   const location = `${opts.publicUrl ?? ''}/scim/v2/${change.tenant.name}/Users/${rec.id}`;

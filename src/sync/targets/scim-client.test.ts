@@ -10,7 +10,12 @@ type Call = { method: string; url: string; headers: Record<string, string>; body
 function fakeFetch(answer: (c: Call) => { status: number; body?: unknown } | Error): { fetch: typeof fetch; calls: Call[] } {
   const calls: Call[] = [];
   const f = (async (url: string, init: RequestInit) => {
-    const call = { method: String(init.method), url: String(url), headers: init.headers as Record<string, string>, body: init.body ? JSON.parse(String(init.body)) : undefined };
+    const call = {
+      method: String(init.method),
+      url: String(url),
+      headers: init.headers as Record<string, string>,
+      body: init.body ? JSON.parse(String(init.body)) : undefined,
+    };
     calls.push(call);
     const a = answer(call);
     if (a instanceof Error) throw a;
@@ -19,7 +24,14 @@ function fakeFetch(answer: (c: Call) => { status: number; body?: unknown } | Err
   return { fetch: f, calls };
 }
 
-const rec = (data: Record<string, unknown>, version = 2): ResourceRecord => ({ id: 'ours-1', data, createdAt: '', updatedAt: '', version, createdBy: null });
+const rec = (data: Record<string, unknown>, version = 2): ResourceRecord => ({
+  id: 'ours-1',
+  data,
+  createdAt: '',
+  updatedAt: '',
+  version,
+  createdBy: null,
+});
 
 test('a userName inside a filter is quoted with its quotes and backslashes escaped', () => {
   assert.equal(filterString('a"b\\c'), '"a\\"b\\\\c"');
@@ -55,7 +67,11 @@ test('5xx, 429 and network failures are retryable; other 4xx and a created user 
   for (const [answer, retryable] of cases) {
     const { fetch } = fakeFetch(() => answer);
     const c = new ScimClient({ baseUrl: 'https://crm.example.com/scim/v2', token: 't', fetch });
-    await assert.rejects(c.createUser({ userName: 'ada' }), (e: unknown) => e instanceof TargetError && e.retryable === retryable, JSON.stringify(answer));
+    await assert.rejects(
+      c.createUser({ userName: 'ada' }),
+      (e: unknown) => e instanceof TargetError && e.retryable === retryable,
+      JSON.stringify(answer),
+    );
   }
 });
 

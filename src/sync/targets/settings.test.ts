@@ -4,7 +4,13 @@ import { readTargets, wantsEvent, type WebhookTarget } from './settings.js';
 import { targetAccepts } from './fanout.js';
 
 const scim = { id: 'crm', kind: 'scim', baseUrl: 'https://crm.example.com/scim/v2', token: 'v1:a:b:c', clientId: 'client-crm' };
-const hook = { id: 'events', kind: 'webhook', url: 'https://hooks.example.com/in', secret: 'whsec_abc', events: ['user.deactivated', 'user.created'] };
+const hook = {
+  id: 'events',
+  kind: 'webhook',
+  url: 'https://hooks.example.com/in',
+  secret: 'whsec_abc',
+  events: ['user.deactivated', 'user.created'],
+};
 
 test('targets are read with their defaults, and a broken entry is reported without hiding the others', () => {
   const { targets, problems } = readTargets({ targets: [scim, { id: 'bad id!', kind: 'webhook', url: 'ftp://x' }, hook, { ...hook }] });

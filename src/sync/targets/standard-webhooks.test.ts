@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateWebhookSecret, secretKey, signStandardWebhook, standardWebhookHeaders, verifyStandardWebhook } from './standard-webhooks.js';
+import {
+  generateWebhookSecret,
+  secretKey,
+  signStandardWebhook,
+  standardWebhookHeaders,
+  verifyStandardWebhook,
+} from './standard-webhooks.js';
 
 // The test vector published with the Standard Webhooks reference libraries.
 const VECTOR = {
@@ -16,7 +22,11 @@ test('signing reproduces the published Standard Webhooks test vector', () => {
 });
 
 test('verification accepts the vector among other signatures and rejects a changed body, id or secret', () => {
-  const headers = { 'webhook-id': VECTOR.id, 'webhook-timestamp': String(VECTOR.timestamp), 'webhook-signature': `v1,bm9wZQ== ${VECTOR.signature}` };
+  const headers = {
+    'webhook-id': VECTOR.id,
+    'webhook-timestamp': String(VECTOR.timestamp),
+    'webhook-signature': `v1,bm9wZQ== ${VECTOR.signature}`,
+  };
   const at = { nowMs: VECTOR.timestamp * 1000 };
   assert.equal(verifyStandardWebhook(headers, VECTOR.body, VECTOR.secret, at), true);
   assert.equal(verifyStandardWebhook(headers, VECTOR.body + ' ', VECTOR.secret, at), false);

@@ -11,7 +11,13 @@ export interface BudgetSlot {
   maximum: number | null;
 }
 
-export function BudgetChart({ series, latest }: { series: BudgetSlot[]; latest: { available: number; maximum: number; restoreRate: number } | null }) {
+export function BudgetChart({
+  series,
+  latest,
+}: {
+  series: BudgetSlot[];
+  latest: { available: number; maximum: number; restoreRate: number } | null;
+}) {
   const W = 720;
   const H = 160;
   const pad = 6;
@@ -21,7 +27,9 @@ export function BudgetChart({ series, latest }: { series: BudgetSlot[]; latest: 
   const used = series.reduce((n, s) => n + s.cost, 0);
   const calls = series.reduce((n, s) => n + s.calls, 0);
   const throttled = series.reduce((n, s) => n + s.throttled, 0);
-  const samples = series.flatMap((s, i) => (s.available === null ? [] : [{ x: pad + i * bw + bw / 2, y: H - pad - ((H - pad * 2) * s.available) / maxBucket, s }]));
+  const samples = series.flatMap((s, i) =>
+    s.available === null ? [] : [{ x: pad + i * bw + bw / 2, y: H - pad - ((H - pad * 2) * s.available) / maxBucket, s }],
+  );
   const points = samples.map((p) => `${p.x},${p.y}`).join(' ');
   const summary = `${calls} Shopify calls used ${used} cost points in the last 30 minutes${throttled ? `, ${throttled} throttled` : ''}${latest ? `; ${Math.round(latest.available)} of ${latest.maximum} points available now, restoring ${latest.restoreRate} per second` : ''}.`;
   return (
@@ -33,7 +41,14 @@ export function BudgetChart({ series, latest }: { series: BudgetSlot[]; latest: 
         <line x1={pad} x2={W - pad} y1={H - pad} y2={H - pad} className="chart-axis" />
         {series.map((s, i) =>
           s.cost > 0 ? (
-            <rect key={s.at} x={pad + i * bw + 0.5} width={Math.max(1, bw - 1)} y={H - pad - ((H - pad * 2) * s.cost) / maxCost} height={((H - pad * 2) * s.cost) / maxCost} className={s.throttled ? 'chart-bar chart-bar-throttled' : 'chart-bar'}>
+            <rect
+              key={s.at}
+              x={pad + i * bw + 0.5}
+              width={Math.max(1, bw - 1)}
+              y={H - pad - ((H - pad * 2) * s.cost) / maxCost}
+              height={((H - pad * 2) * s.cost) / maxCost}
+              className={s.throttled ? 'chart-bar chart-bar-throttled' : 'chart-bar'}
+            >
               <title>{`${new Date(s.at).toLocaleTimeString()}: ${s.cost} points, ${s.calls} calls${s.throttled ? `, ${s.throttled} throttled` : ''}`}</title>
             </rect>
           ) : null,

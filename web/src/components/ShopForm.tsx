@@ -2,7 +2,20 @@
 // Dashboard app's client id and secret, an optional other API address (the emulator), "test connection" with one
 // sentence per problem, and in demo mode the built-in emulator in one click.
 import { useState } from 'react';
-import { Banner, BlockStack, Button, ChoiceList, Collapsible, FormLayout, InlineStack, List, Text, TextField, Badge, Form } from '@shopify/polaris';
+import {
+  Banner,
+  BlockStack,
+  Button,
+  ChoiceList,
+  Collapsible,
+  FormLayout,
+  InlineStack,
+  List,
+  Text,
+  TextField,
+  Badge,
+  Form,
+} from '@shopify/polaris';
 import { api } from '../api';
 import { useAction } from '../hooks';
 import { useApp } from '../App';
@@ -22,7 +35,12 @@ export interface ShopView {
 interface CheckReport {
   ok: boolean;
   shop: string | null;
-  info: { name?: string; plan?: { displayName: string; partnerDevelopment: boolean; shopifyPlus: boolean }; grantedScopes?: string[]; apiVersion?: string } | null;
+  info: {
+    name?: string;
+    plan?: { displayName: string; partnerDevelopment: boolean; shopifyPlus: boolean };
+    grantedScopes?: string[];
+    apiVersion?: string;
+  } | null;
   customerDataAccess: boolean | null;
   problems: { code: string; message: string }[];
   /** whether Shopify's webhooks reach this bridge; its problems are also in `problems` */
@@ -79,13 +97,25 @@ export function ShopForm({ tenant, current, onConnected }: { tenant: string; cur
   return (
     <BlockStack gap="400">
       {session.features.emulator ? (
-        <Banner tone="info" title="Demo mode" action={{ content: 'Use the built-in Shopify emulator', onAction: () => void useEmulator(), loading: save.busy }}>
+        <Banner
+          tone="info"
+          title="Demo mode"
+          action={{ content: 'Use the built-in Shopify emulator', onAction: () => void useEmulator(), loading: save.busy }}
+        >
           <p>This bridge runs a Shopify emulator in-process, so everything can be tried without a real store.</p>
         </Banner>
       ) : null}
       <Form onSubmit={connect}>
         <FormLayout>
-          <TextField label="Shop domain" value={shop} onChange={setShop} placeholder="my-store.myshopify.com" autoComplete="off" helpText="The myshopify.com address of the store." requiredIndicator />
+          <TextField
+            label="Shop domain"
+            value={shop}
+            onChange={setShop}
+            placeholder="my-store.myshopify.com"
+            autoComplete="off"
+            helpText="The myshopify.com address of the store."
+            requiredIndicator
+          />
           <ChoiceList
             title="How the bridge signs in to Shopify"
             choices={[
@@ -118,15 +148,35 @@ export function ShopForm({ tenant, current, onConnected }: { tenant: string; cur
           ) : (
             <FormLayout.Group>
               <TextField label="Client ID" value={clientId} onChange={setClientId} autoComplete="off" />
-              <TextField label="Client secret" type="password" value={clientSecret} onChange={setClientSecret} placeholder={keep && current?.clientSecret === 'set' ? 'Stored: leave empty to keep it' : 'shpss_…'} autoComplete="off" />
+              <TextField
+                label="Client secret"
+                type="password"
+                value={clientSecret}
+                onChange={setClientSecret}
+                placeholder={keep && current?.clientSecret === 'set' ? 'Stored: leave empty to keep it' : 'shpss_…'}
+                autoComplete="off"
+              />
             </FormLayout.Group>
           )}
-          <Button variant="plain" onClick={() => setAdvanced((v) => !v)} ariaExpanded={advanced} ariaControls="shop-advanced" disclosure={advanced ? 'up' : 'down'}>
+          <Button
+            variant="plain"
+            onClick={() => setAdvanced((v) => !v)}
+            ariaExpanded={advanced}
+            ariaControls="shop-advanced"
+            disclosure={advanced ? 'up' : 'down'}
+          >
             Advanced
           </Button>
           <Collapsible id="shop-advanced" open={advanced}>
             <FormLayout.Group>
-              <TextField label="Admin API address" value={apiBaseUrl} onChange={setApiBaseUrl} placeholder="https://my-store.myshopify.com" helpText="Only for another address, such as the Shopify emulator's." autoComplete="off" />
+              <TextField
+                label="Admin API address"
+                value={apiBaseUrl}
+                onChange={setApiBaseUrl}
+                placeholder="https://my-store.myshopify.com"
+                helpText="Only for another address, such as the Shopify emulator's."
+                autoComplete="off"
+              />
               <TextField label="API version" value={apiVersion} onChange={setApiVersion} placeholder="2026-10" autoComplete="off" />
             </FormLayout.Group>
           </Collapsible>
@@ -179,11 +229,17 @@ export function CheckResult({ report }: { report: CheckReport }) {
       <Banner tone="success" title={`Connected to ${report.info?.name ?? report.shop}`}>
         <BlockStack gap="100">
           <InlineStack gap="200">
-            {report.info?.plan?.displayName ? <Badge>{`Plan: ${report.info.plan.displayName}${report.info.plan.partnerDevelopment ? ' (development store)' : ''}`}</Badge> : null}
+            {report.info?.plan?.displayName ? (
+              <Badge>{`Plan: ${report.info.plan.displayName}${report.info.plan.partnerDevelopment ? ' (development store)' : ''}`}</Badge>
+            ) : null}
             {report.info?.apiVersion ? <Badge>{`API ${report.info.apiVersion}`}</Badge> : null}
-            <Badge tone={report.customerDataAccess ? 'success' : 'warning'}>{report.customerDataAccess ? 'Customer data: readable' : 'Customer data: not readable'}</Badge>
+            <Badge tone={report.customerDataAccess ? 'success' : 'warning'}>
+              {report.customerDataAccess ? 'Customer data: readable' : 'Customer data: not readable'}
+            </Badge>
           </InlineStack>
-          {report.info?.grantedScopes?.length ? <Text as="p" variant="bodySm">{`Scopes: ${report.info.grantedScopes.join(', ')}`}</Text> : null}
+          {report.info?.grantedScopes?.length ? (
+            <Text as="p" variant="bodySm">{`Scopes: ${report.info.grantedScopes.join(', ')}`}</Text>
+          ) : null}
         </BlockStack>
       </Banner>
       {notes.length ? (

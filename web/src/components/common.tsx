@@ -5,7 +5,17 @@ import { Badge, Banner, BlockStack, Box, Button, Card, InlineStack, SkeletonBody
 import type { LiveState } from '../hooks';
 
 /** A read-only value (a URL, a token) with a button that copies it. */
-export function CopyField({ label, value, monospace = true, helpText }: { label: string; value: string; monospace?: boolean; helpText?: ReactNode }) {
+export function CopyField({
+  label,
+  value,
+  monospace = true,
+  helpText,
+}: {
+  label: string;
+  value: string;
+  monospace?: boolean;
+  helpText?: ReactNode;
+}) {
   const [copied, setCopied] = useState(false);
   const copy = async () => {
     try {
@@ -66,7 +76,12 @@ export function JobBadge({ state, attempts }: { state: string; attempts?: number
 
 /** A moment as the reader's local time, with the ISO time as its tooltip. */
 export function Time({ at }: { at: string | null | undefined }) {
-  if (!at) return <Text as="span" tone="subdued">—</Text>;
+  if (!at)
+    return (
+      <Text as="span" tone="subdued">
+        —
+      </Text>
+    );
   const d = new Date(at);
   return (
     <time dateTime={at} title={at}>
@@ -130,7 +145,17 @@ export function Empty({ heading, children, action }: { heading: string; children
 }
 
 /** A labelled number for the dashboard. */
-export function Figure({ label, value, tone, children }: { label: string; value: number | string; tone?: 'critical' | 'success' | 'caution'; children?: ReactNode }) {
+export function Figure({
+  label,
+  value,
+  tone,
+  children,
+}: {
+  label: string;
+  value: number | string;
+  tone?: 'critical' | 'success' | 'caution';
+  children?: ReactNode;
+}) {
   return (
     <section aria-label={label}>
       <BlockStack gap="100">
@@ -150,7 +175,17 @@ export function Figure({ label, value, tone, children }: { label: string; value:
  * Why a live page is not live, above its content: a failed refresh (with the time of the figures still shown) or an
  * interrupted stream. Nothing when all is well.
  */
-export function LiveNotice({ error, updatedAt, state, retry }: { error: string | null; updatedAt: Date | null; state?: LiveState; retry: () => void }) {
+export function LiveNotice({
+  error,
+  updatedAt,
+  state,
+  retry,
+}: {
+  error: string | null;
+  updatedAt: Date | null;
+  state?: LiveState;
+  retry: () => void;
+}) {
   if (error)
     return (
       <Banner tone="warning" title="Live updates stopped" action={{ content: 'Try again', onAction: retry }}>

@@ -63,12 +63,26 @@ const ACTIONS: Record<string, string> = {
 export const actionLabel = (a: string) => ACTIONS[a] ?? a;
 
 export function ActivityTable({ entries, tenant, compact = false }: { entries: ActivityEntry[]; tenant: string; compact?: boolean }) {
-  if (entries.length === 0) return <Empty heading="No activity yet">When your identity provider sends a user, each step shows up here.</Empty>;
+  if (entries.length === 0)
+    return <Empty heading="No activity yet">When your identity provider sends a user, each step shows up here.</Empty>;
   const headings = compact
     ? ([{ title: 'When' }, { title: 'Who' }, { title: 'What' }, { title: 'User' }, { title: 'Outcome' }] as const)
-    : ([{ title: 'When' }, { title: 'Who' }, { title: 'What' }, { title: 'User' }, { title: 'Job' }, { title: 'Shopify' }, { title: 'Outcome' }] as const);
+    : ([
+        { title: 'When' },
+        { title: 'Who' },
+        { title: 'What' },
+        { title: 'User' },
+        { title: 'Job' },
+        { title: 'Shopify' },
+        { title: 'Outcome' },
+      ] as const);
   return (
-    <IndexTable resourceName={{ singular: 'operation', plural: 'operations' }} itemCount={entries.length} selectable={false} headings={headings as never}>
+    <IndexTable
+      resourceName={{ singular: 'operation', plural: 'operations' }}
+      itemCount={entries.length}
+      selectable={false}
+      headings={headings as never}
+    >
       {entries.map((e, i) => (
         <IndexTable.Row id={String(e.id)} key={e.id} position={i}>
           <IndexTable.Cell>
@@ -153,9 +167,12 @@ export function Activity() {
   // nothing stands in.
   const reload = useRef<() => Promise<void>>(async () => {});
   const live = useLiveActivity(tenant.name, () => void reload.current(), before === undefined);
-  const list = useApi<{ entries: ActivityEntry[]; next: number | null; masked: boolean }>(`/tenants/${tenant.name}/activity${qs({ ...filters, limit: 50, before })}`, {
-    pollMs: before === undefined && live !== 'live' && live !== 'connecting' ? 3000 : undefined,
-  });
+  const list = useApi<{ entries: ActivityEntry[]; next: number | null; masked: boolean }>(
+    `/tenants/${tenant.name}/activity${qs({ ...filters, limit: 50, before })}`,
+    {
+      pollMs: before === undefined && live !== 'live' && live !== 'connecting' ? 3000 : undefined,
+    },
+  );
   reload.current = list.reload;
   const tokens = useApi<{ tokens: { id: string; label: string }[] }>(`/tenants/${tenant.name}/tokens`);
   const set = (k: string, v: string) => {
@@ -170,7 +187,9 @@ export function Activity() {
     <Page
       title="Activity"
       subtitle="Every operation from the SCIM request to Shopify's answer"
-      secondaryActions={[{ content: 'Export CSV', icon: ExportIcon, url: csv, external: false, accessibilityLabel: 'Export the filtered activity as CSV' }]}
+      secondaryActions={[
+        { content: 'Export CSV', icon: ExportIcon, url: csv, external: false, accessibilityLabel: 'Export the filtered activity as CSV' },
+      ]}
     >
       <BlockStack gap="400">
         {list.data?.masked ? (
@@ -181,7 +200,15 @@ export function Activity() {
         <Card>
           <InlineStack gap="300" wrap blockAlign="end">
             <div style={{ minWidth: '16rem', flex: 1 }}>
-              <TextField label="User" value={user} onChange={(v) => (setUser(v), setPages([]))} placeholder="userName or e-mail" autoComplete="off" clearButton onClearButtonClick={() => setUser('')} />
+              <TextField
+                label="User"
+                value={user}
+                onChange={(v) => (setUser(v), setPages([]))}
+                placeholder="userName or e-mail"
+                autoComplete="off"
+                clearButton
+                onClearButtonClick={() => setUser('')}
+              />
             </div>
             <Select
               label="SCIM client"
@@ -216,7 +243,9 @@ export function Activity() {
           </InlineStack>
         </Card>
         {list.error && !list.data ? <LoadError error={list.error} retry={list.reload} /> : null}
-        {list.data ? <LiveNotice error={list.error} updatedAt={list.updatedAt} state={before === undefined ? live : undefined} retry={list.reload} /> : null}
+        {list.data ? (
+          <LiveNotice error={list.error} updatedAt={list.updatedAt} state={before === undefined ? live : undefined} retry={list.reload} />
+        ) : null}
         <Card padding="0">
           <ActivityTable entries={list.data?.entries ?? []} tenant={tenant.name} />
         </Card>
@@ -228,7 +257,9 @@ export function Activity() {
             Older
           </Button>
         </InlineStack>
-        {before === undefined ? <LiveBadge state={live === 'live' ? 'live' : live === 'paused' ? 'paused' : 'polling'} pollSeconds={3} /> : null}
+        {before === undefined ? (
+          <LiveBadge state={live === 'live' ? 'live' : live === 'paused' ? 'paused' : 'polling'} pollSeconds={3} />
+        ) : null}
       </BlockStack>
     </Page>
   );

@@ -2,7 +2,23 @@
 // (issued here, shown once with a copy button, revoked at once), the SCIM base URL, the setup steps with this
 // deployment's real values filled in, and the tenant policies the client needs (flagged when the current ones do not suit it).
 import { useState } from 'react';
-import { Badge, Banner, BlockStack, Box, Button, Card, Collapsible, IndexTable, InlineStack, Layout, Link, Modal, Page, Text, TextField } from '@shopify/polaris';
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  Collapsible,
+  IndexTable,
+  InlineStack,
+  Layout,
+  Link,
+  Modal,
+  Page,
+  Text,
+  TextField,
+} from '@shopify/polaris';
 import { api } from '../api';
 import { useAction, useApi } from '../hooks';
 import { useApp, useTenant } from '../App';
@@ -49,13 +65,23 @@ export function Connections() {
       <BlockStack gap="400">
         <Card>
           <BlockStack gap="300">
-            <CopyField label="SCIM base URL" value={tenant.scimBaseUrl} helpText="Every SCIM client of this store uses this address, with its own bearer token." />
+            <CopyField
+              label="SCIM base URL"
+              value={tenant.scimBaseUrl}
+              helpText="Every SCIM client of this store uses this address, with its own bearer token."
+            />
           </BlockStack>
         </Card>
         <Layout>
           {IDPS.map((idp) => (
             <Layout.Section key={idp.key}>
-              <IdpCard idp={idp} policies={policies.data?.policies} tokens={tokens.filter((t) => idpOf(t.label) === idp.key)} onIssued={(t) => (setIssued({ idp, token: t }), void list.reload())} onRevoked={() => void list.reload()} />
+              <IdpCard
+                idp={idp}
+                policies={policies.data?.policies}
+                tokens={tokens.filter((t) => idpOf(t.label) === idp.key)}
+                onIssued={(t) => (setIssued({ idp, token: t }), void list.reload())}
+                onRevoked={() => void list.reload()}
+              />
             </Layout.Section>
           ))}
         </Layout>
@@ -81,7 +107,19 @@ function PolicyHint({ idp, policies }: { idp: Idp; policies: PolicyValues | unde
   );
 }
 
-function IdpCard({ idp, tokens, policies, onIssued, onRevoked }: { idp: Idp; tokens: Token[]; policies: PolicyValues | undefined; onIssued: (t: Issued) => void; onRevoked: () => void }) {
+function IdpCard({
+  idp,
+  tokens,
+  policies,
+  onIssued,
+  onRevoked,
+}: {
+  idp: Idp;
+  tokens: Token[];
+  policies: PolicyValues | undefined;
+  onIssued: (t: Issued) => void;
+  onRevoked: () => void;
+}) {
   const tenant = useTenant();
   const { toast } = useApp();
   const [open, setOpen] = useState(false);
@@ -90,7 +128,11 @@ function IdpCard({ idp, tokens, policies, onIssued, onRevoked }: { idp: Idp; tok
   const revoke = useAction();
   const [revoking, setRevoking] = useState<Token | null>(null);
   const create = async () => {
-    const t = await issue.run(() => api<Issued>('POST', `/tenants/${tenant.name}/tokens`, { label: idp.key === 'custom' || label.toLowerCase().startsWith(idp.key) ? label : `${idp.key} ${label}` }));
+    const t = await issue.run(() =>
+      api<Issued>('POST', `/tenants/${tenant.name}/tokens`, {
+        label: idp.key === 'custom' || label.toLowerCase().startsWith(idp.key) ? label : `${idp.key} ${label}`,
+      }),
+    );
     if (t) onIssued(t);
   };
   const doRevoke = async () => {
@@ -104,98 +146,124 @@ function IdpCard({ idp, tokens, policies, onIssued, onRevoked }: { idp: Idp; tok
   const ex = placeholderExamples(tenant.scimBaseUrl);
   return (
     <section aria-label={idp.name}>
-    <Card>
-      <BlockStack gap="300">
-        <InlineStack align="space-between" blockAlign="center">
-          <BlockStack gap="050">
-            <InlineStack gap="200" blockAlign="center">
-              <Text as="h2" variant="headingMd">
-                {idp.name}
-              </Text>
-              {tokens.length ? <Badge tone="success">{`${tokens.length} token${tokens.length === 1 ? '' : 's'}`}</Badge> : <Badge>Not connected</Badge>}
-            </InlineStack>
-            <Text as="p" tone="subdued">
-              {idp.blurb}
-            </Text>
-          </BlockStack>
-          <Button onClick={() => setOpen((v) => !v)} ariaExpanded={open} ariaControls={`idp-${idp.key}`} disclosure={open ? 'up' : 'down'}>
-            {open ? 'Hide setup' : 'Set up'}
-          </Button>
-        </InlineStack>
-        {tokens.length ? (
-          <IndexTable resourceName={{ singular: 'token', plural: 'tokens' }} itemCount={tokens.length} selectable={false} headings={[{ title: 'Label' }, { title: 'Token' }, { title: 'Issued' }, { title: 'Last used' }, { title: '' }]}>
-            {tokens.map((t, i) => (
-              <IndexTable.Row id={t.id} key={t.id} position={i}>
-                <IndexTable.Cell>{t.label}</IndexTable.Cell>
-                <IndexTable.Cell>
-                  <code className="inline-code">{`${t.tokenPrefix}…`}</code>
-                </IndexTable.Cell>
-                <IndexTable.Cell>
-                  <Time at={t.createdAt} />
-                </IndexTable.Cell>
-                <IndexTable.Cell>
-                  <Time at={t.lastUsedAt} />
-                </IndexTable.Cell>
-                <IndexTable.Cell>
-                  <Button size="slim" tone="critical" variant="plain" onClick={() => setRevoking(t)} accessibilityLabel={`Revoke token ${t.label}`}>
-                    Revoke
-                  </Button>
-                </IndexTable.Cell>
-              </IndexTable.Row>
-            ))}
-          </IndexTable>
-        ) : null}
-        {!open && policies && idp.policyProblem?.(policies) ? <PolicyHint idp={idp} policies={policies} /> : null}
-        <Collapsible id={`idp-${idp.key}`} open={open}>
-          <BlockStack gap="400">
-            <PolicyHint idp={idp} policies={policies} />
-            <ol className="steps">
-              {idp.steps({ baseUrl: tenant.scimBaseUrl, token: '<the token issued below>' }).map((s, i) => (
-                <li key={i}>{s}</li>
-              ))}
-            </ol>
-            {idp.key === 'custom' ? (
-              <BlockStack gap="200">
-                <Text as="h3" variant="headingSm">
-                  curl
+      <Card>
+        <BlockStack gap="300">
+          <InlineStack align="space-between" blockAlign="center">
+            <BlockStack gap="050">
+              <InlineStack gap="200" blockAlign="center">
+                <Text as="h2" variant="headingMd">
+                  {idp.name}
                 </Text>
-                <Code label="curl example">{ex.curl}</Code>
-                <Text as="h3" variant="headingSm">
-                  fetch (Node.js 18 or newer, on your server)
-                </Text>
-                <Code label="fetch example">{ex.fetch}</Code>
-              </BlockStack>
-            ) : null}
-            <Box>
-              <InlineStack gap="200" blockAlign="end">
-                <div style={{ minWidth: '14rem' }}>
-                  <TextField label="Token label" value={label} onChange={setLabel} autoComplete="off" helpText="Names the client in the activity log." />
-                </div>
-                <Button variant="primary" onClick={() => void create()} loading={issue.busy}>
-                  {`Issue a token for ${idp.name}`}
-                </Button>
+                {tokens.length ? (
+                  <Badge tone="success">{`${tokens.length} token${tokens.length === 1 ? '' : 's'}`}</Badge>
+                ) : (
+                  <Badge>Not connected</Badge>
+                )}
               </InlineStack>
-            </Box>
-            {issue.error ? (
-              <Banner tone="critical">
-                <p>{issue.error}</p>
-              </Banner>
-            ) : null}
-          </BlockStack>
-        </Collapsible>
-      </BlockStack>
-      <Modal
-        open={revoking !== null}
-        onClose={() => setRevoking(null)}
-        title="Revoke this token?"
-        primaryAction={{ content: 'Revoke', destructive: true, onAction: () => void doRevoke(), loading: revoke.busy }}
-        secondaryActions={[{ content: 'Cancel', onAction: () => setRevoking(null) }]}
-      >
-        <Modal.Section>
-          <Text as="p">{`${revoking?.label ?? ''} stops working at once: its next request gets 401. Users it provisioned stay.`}</Text>
-        </Modal.Section>
-      </Modal>
-    </Card>
+              <Text as="p" tone="subdued">
+                {idp.blurb}
+              </Text>
+            </BlockStack>
+            <Button
+              onClick={() => setOpen((v) => !v)}
+              ariaExpanded={open}
+              ariaControls={`idp-${idp.key}`}
+              disclosure={open ? 'up' : 'down'}
+            >
+              {open ? 'Hide setup' : 'Set up'}
+            </Button>
+          </InlineStack>
+          {tokens.length ? (
+            <IndexTable
+              resourceName={{ singular: 'token', plural: 'tokens' }}
+              itemCount={tokens.length}
+              selectable={false}
+              headings={[{ title: 'Label' }, { title: 'Token' }, { title: 'Issued' }, { title: 'Last used' }, { title: '' }]}
+            >
+              {tokens.map((t, i) => (
+                <IndexTable.Row id={t.id} key={t.id} position={i}>
+                  <IndexTable.Cell>{t.label}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <code className="inline-code">{`${t.tokenPrefix}…`}</code>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Time at={t.createdAt} />
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Time at={t.lastUsedAt} />
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Button
+                      size="slim"
+                      tone="critical"
+                      variant="plain"
+                      onClick={() => setRevoking(t)}
+                      accessibilityLabel={`Revoke token ${t.label}`}
+                    >
+                      Revoke
+                    </Button>
+                  </IndexTable.Cell>
+                </IndexTable.Row>
+              ))}
+            </IndexTable>
+          ) : null}
+          {!open && policies && idp.policyProblem?.(policies) ? <PolicyHint idp={idp} policies={policies} /> : null}
+          <Collapsible id={`idp-${idp.key}`} open={open}>
+            <BlockStack gap="400">
+              <PolicyHint idp={idp} policies={policies} />
+              <ol className="steps">
+                {idp.steps({ baseUrl: tenant.scimBaseUrl, token: '<the token issued below>' }).map((s, i) => (
+                  <li key={i}>{s}</li>
+                ))}
+              </ol>
+              {idp.key === 'custom' ? (
+                <BlockStack gap="200">
+                  <Text as="h3" variant="headingSm">
+                    curl
+                  </Text>
+                  <Code label="curl example">{ex.curl}</Code>
+                  <Text as="h3" variant="headingSm">
+                    fetch (Node.js 18 or newer, on your server)
+                  </Text>
+                  <Code label="fetch example">{ex.fetch}</Code>
+                </BlockStack>
+              ) : null}
+              <Box>
+                <InlineStack gap="200" blockAlign="end">
+                  <div style={{ minWidth: '14rem' }}>
+                    <TextField
+                      label="Token label"
+                      value={label}
+                      onChange={setLabel}
+                      autoComplete="off"
+                      helpText="Names the client in the activity log."
+                    />
+                  </div>
+                  <Button variant="primary" onClick={() => void create()} loading={issue.busy}>
+                    {`Issue a token for ${idp.name}`}
+                  </Button>
+                </InlineStack>
+              </Box>
+              {issue.error ? (
+                <Banner tone="critical">
+                  <p>{issue.error}</p>
+                </Banner>
+              ) : null}
+            </BlockStack>
+          </Collapsible>
+        </BlockStack>
+        <Modal
+          open={revoking !== null}
+          onClose={() => setRevoking(null)}
+          title="Revoke this token?"
+          primaryAction={{ content: 'Revoke', destructive: true, onAction: () => void doRevoke(), loading: revoke.busy }}
+          secondaryActions={[{ content: 'Cancel', onAction: () => setRevoking(null) }]}
+        >
+          <Modal.Section>
+            <Text as="p">{`${revoking?.label ?? ''} stops working at once: its next request gets 401. Users it provisioned stay.`}</Text>
+          </Modal.Section>
+        </Modal>
+      </Card>
     </section>
   );
 }
@@ -203,7 +271,13 @@ function IdpCard({ idp, tokens, policies, onIssued, onRevoked }: { idp: Idp; tok
 function IssuedModal({ issued, onClose }: { issued: { idp: Idp; token: Issued }; onClose: () => void }) {
   const { idp, token } = issued;
   return (
-    <Modal open onClose={onClose} title={`Token for ${idp.name}`} primaryAction={{ content: 'I have copied it', onAction: onClose }} size="large">
+    <Modal
+      open
+      onClose={onClose}
+      title={`Token for ${idp.name}`}
+      primaryAction={{ content: 'I have copied it', onAction: onClose }}
+      size="large"
+    >
       <Modal.Section>
         <BlockStack gap="400">
           <Banner tone="warning" title="Copy the token now">

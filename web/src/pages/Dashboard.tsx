@@ -17,7 +17,14 @@ interface DashboardData {
   tokens: number;
   shop: { connected: boolean; shop: string | null; webhookSecret: boolean };
   budget: { series: BudgetSlot[]; latest: { available: number; maximum: number; restoreRate: number; at: string } | null };
-  webhooks: { received: number; unprocessed: number; outcomes: Record<string, number>; lastReceivedAt: string | null; windowHours: number; signatureCheck: boolean };
+  webhooks: {
+    received: number;
+    unprocessed: number;
+    outcomes: Record<string, number>;
+    lastReceivedAt: string | null;
+    windowHours: number;
+    signatureCheck: boolean;
+  };
   reconcile: { lastRunAt: string | null; lastFullAt: string | null };
 }
 
@@ -54,19 +61,31 @@ export function Dashboard() {
           </Banner>
         ) : null}
         {x.shop.connected && x.tokens === 0 ? (
-          <Banner tone="info" title="No identity provider is connected yet" action={{ content: 'Issue a SCIM token', url: `${base}/connections` }}>
+          <Banner
+            tone="info"
+            title="No identity provider is connected yet"
+            action={{ content: 'Issue a SCIM token', url: `${base}/connections` }}
+          >
             <p>Issue a token for Okta, Entra ID, OneLogin, JumpCloud, Google or your own application to start provisioning.</p>
           </Banner>
         ) : null}
         {x.syncStates.failed > 0 ? (
-          <Banner tone="critical" title={`${x.syncStates.failed} user${x.syncStates.failed === 1 ? '' : 's'} could not be taken by Shopify`} action={{ content: 'See why', url: `${base}/failures` }}>
+          <Banner
+            tone="critical"
+            title={`${x.syncStates.failed} user${x.syncStates.failed === 1 ? '' : 's'} could not be taken by Shopify`}
+            action={{ content: 'See why', url: `${base}/failures` }}
+          >
             <p>Each one lists the reason and the mapping rule or attribute to fix.</p>
           </Banner>
         ) : null}
         <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
           <Card>
             <Figure label="Users provisioned" value={x.users}>
-              <Text as="p" variant="bodySm" tone="subdued">{`${x.activeUsers} active · ${x.groups} group${x.groups === 1 ? '' : 's'}`}</Text>
+              <Text
+                as="p"
+                variant="bodySm"
+                tone="subdued"
+              >{`${x.activeUsers} active · ${x.groups} group${x.groups === 1 ? '' : 's'}`}</Text>
             </Figure>
           </Card>
           <Card>
@@ -115,7 +134,12 @@ export function Dashboard() {
                   <Text as="p" tone="subdued">
                     Last received: <Time at={x.webhooks.lastReceivedAt} />
                   </Text>
-                  {!x.webhooks.signatureCheck ? <Text as="p" tone="caution">Without the app's secret the bridge cannot verify Shopify's webhooks, so changes made in Shopify do not come back. Add it in Settings.</Text> : null}
+                  {!x.webhooks.signatureCheck ? (
+                    <Text as="p" tone="caution">
+                      Without the app's secret the bridge cannot verify Shopify's webhooks, so changes made in Shopify do not come back. Add
+                      it in Settings.
+                    </Text>
+                  ) : null}
                 </BlockStack>
               </Card>
               <Card>
@@ -149,4 +173,3 @@ export function Dashboard() {
     </Page>
   );
 }
-

@@ -47,9 +47,7 @@ function FixLinks({ fix, base, userId }: { fix: Fix; base: string; userId: strin
         <Link key={r.id} url={`${base}/mapping?rule=${encodeURIComponent(r.id)}`}>{`Mapping rule "${r.id}" → ${r.target}`}</Link>
       ))}
       {fix.attributes.length ? (
-        <Link url={`${base}/users/${userId}`}>
-          {`SCIM attribute${fix.attributes.length > 1 ? 's' : ''} ${fix.attributes.join(', ')}`}
-        </Link>
+        <Link url={`${base}/users/${userId}`}>{`SCIM attribute${fix.attributes.length > 1 ? 's' : ''} ${fix.attributes.join(', ')}`}</Link>
       ) : null}
       {fix.where === 'policies' ? <Link url={`${base}/mapping?tab=policies`}>Policies</Link> : null}
       {fix.where === 'shop' ? <Link url={`${base}/settings`}>Shop connection</Link> : null}
@@ -106,8 +104,9 @@ export function Failures() {
       <BlockStack gap="400">
         <Banner tone="info">
           <p>
-            These users are kept as the identity provider sent them. A change to the user in the identity provider, or saving the mapping, the policies or the SCIM
-            schemas, tries every one of them again by itself. After a fix made in Shopify (a customer merged or deleted), use Retry all.
+            These users are kept as the identity provider sent them. A change to the user in the identity provider, or saving the mapping,
+            the policies or the SCIM schemas, tries every one of them again by itself. After a fix made in Shopify (a customer merged or
+            deleted), use Retry all.
           </p>
         </Banner>
         {byCode.length ? (
@@ -120,16 +119,30 @@ export function Failures() {
           </InlineStack>
         ) : null}
         <Card>
-          <TextField label="Search" value={q} onChange={setQ} placeholder="userName, e-mail or name" autoComplete="off" clearButton onClearButtonClick={() => setQ('')} />
+          <TextField
+            label="Search"
+            value={q}
+            onChange={setQ}
+            placeholder="userName, e-mail or name"
+            autoComplete="off"
+            clearButton
+            onClearButtonClick={() => setQ('')}
+          />
         </Card>
-        {list.error && !list.data ? <LoadError error={list.error} retry={list.reload} /> : <LiveNotice error={list.error} updatedAt={list.updatedAt} retry={list.reload} />}
+        {list.error && !list.data ? (
+          <LoadError error={list.error} retry={list.reload} />
+        ) : (
+          <LiveNotice error={list.error} updatedAt={list.updatedAt} retry={list.reload} />
+        )}
         {retry.error ? <LoadError error={retry.error} /> : null}
         <Card padding="0">
           {list.data && rows.length === 0 ? (
             search || errorCode ? (
               <Empty heading="No user matches">Try another search, or show every reason.</Empty>
             ) : (
-              <Empty heading="Shopify took every user">Nothing to fix: when Shopify refuses a user, it is listed here with the reason.</Empty>
+              <Empty heading="Shopify took every user">
+                Nothing to fix: when Shopify refuses a user, it is listed here with the reason.
+              </Empty>
             )
           ) : (
             <IndexTable

@@ -33,7 +33,9 @@ export function Jobs() {
   const action = useAction();
   const [confirm, setConfirm] = useState<Job | 'all' | null>(null);
   const retry = async (id?: number) => {
-    const r = await action.run(() => api<{ retried: number }>('POST', `/tenants/${tenant.name}/jobs/dead/${id === undefined ? '' : `${id}/`}retry`));
+    const r = await action.run(() =>
+      api<{ retried: number }>('POST', `/tenants/${tenant.name}/jobs/dead/${id === undefined ? '' : `${id}/`}retry`),
+    );
     if (r) toast(r.retried === 1 ? 'The job is queued again' : `${r.retried} jobs are queued again`);
     setConfirm(null);
     await list.reload();
@@ -64,13 +66,35 @@ export function Jobs() {
           />
           <div id="jobs-panel">
             {list.data && jobs.length === 0 ? (
-              <Empty heading={dead ? 'No dead letters' : 'Nothing queued'}>{dead ? 'Jobs that keep failing land here, with the reason, to retry once the cause is fixed.' : 'Every change has reached Shopify.'}</Empty>
+              <Empty heading={dead ? 'No dead letters' : 'Nothing queued'}>
+                {dead
+                  ? 'Jobs that keep failing land here, with the reason, to retry once the cause is fixed.'
+                  : 'Every change has reached Shopify.'}
+              </Empty>
             ) : (
               <IndexTable
                 resourceName={{ singular: 'job', plural: 'jobs' }}
                 itemCount={jobs.length}
                 selectable={false}
-                headings={dead ? [{ title: 'Job' }, { title: 'About' }, { title: 'Attempts' }, { title: 'Reason' }, { title: 'Died' }, { title: 'Actions' }] : [{ title: 'Job' }, { title: 'About' }, { title: 'State' }, { title: 'Queued' }, { title: 'Next attempt' }, { title: 'Last error' }]}
+                headings={
+                  dead
+                    ? [
+                        { title: 'Job' },
+                        { title: 'About' },
+                        { title: 'Attempts' },
+                        { title: 'Reason' },
+                        { title: 'Died' },
+                        { title: 'Actions' },
+                      ]
+                    : [
+                        { title: 'Job' },
+                        { title: 'About' },
+                        { title: 'State' },
+                        { title: 'Queued' },
+                        { title: 'Next attempt' },
+                        { title: 'Last error' },
+                      ]
+                }
               >
                 {jobs.map((j, i) => (
                   <IndexTable.Row id={String(j.id)} key={j.id} position={i}>
@@ -82,7 +106,9 @@ export function Jobs() {
                         </Text>
                       </BlockStack>
                     </IndexTable.Cell>
-                    <IndexTable.Cell>{j.userId ? <Link url={`/stores/${tenant.name}/users/${j.userId}`}>{j.userName ?? 'deleted user'}</Link> : j.key}</IndexTable.Cell>
+                    <IndexTable.Cell>
+                      {j.userId ? <Link url={`/stores/${tenant.name}/users/${j.userId}`}>{j.userName ?? 'deleted user'}</Link> : j.key}
+                    </IndexTable.Cell>
                     {dead ? (
                       <>
                         <IndexTable.Cell>{j.attempts}</IndexTable.Cell>
@@ -101,10 +127,21 @@ export function Jobs() {
                         </IndexTable.Cell>
                         <IndexTable.Cell>
                           <ButtonGroup>
-                            <Button size="slim" onClick={() => void retry(j.id)} loading={action.busy} accessibilityLabel={`Retry job ${j.id}`}>
+                            <Button
+                              size="slim"
+                              onClick={() => void retry(j.id)}
+                              loading={action.busy}
+                              accessibilityLabel={`Retry job ${j.id}`}
+                            >
                               Retry
                             </Button>
-                            <Button size="slim" tone="critical" variant="plain" onClick={() => setConfirm(j)} accessibilityLabel={`Discard job ${j.id}`}>
+                            <Button
+                              size="slim"
+                              tone="critical"
+                              variant="plain"
+                              onClick={() => setConfirm(j)}
+                              accessibilityLabel={`Discard job ${j.id}`}
+                            >
                               Discard
                             </Button>
                           </ButtonGroup>
@@ -138,7 +175,12 @@ export function Jobs() {
         primaryAction={
           confirm === 'all'
             ? { content: 'Retry all', onAction: () => void retry(), loading: action.busy }
-            : { content: 'Discard', destructive: true, onAction: () => typeof confirm === 'object' && confirm && void discard(confirm.id), loading: action.busy }
+            : {
+                content: 'Discard',
+                destructive: true,
+                onAction: () => typeof confirm === 'object' && confirm && void discard(confirm.id),
+                loading: action.busy,
+              }
         }
         secondaryActions={[{ content: 'Cancel', onAction: () => setConfirm(null) }]}
       >

@@ -8,7 +8,11 @@ import { useAction, useApi } from '../hooks';
 import { useApp, useTenant } from '../App';
 import { LoadError, Loading } from '../components/common';
 
-const list = (s: string) => s.split(/[\n,]/).map((x) => x.trim()).filter(Boolean);
+const list = (s: string) =>
+  s
+    .split(/[\n,]/)
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 export function Tags() {
   const tenant = useTenant();
@@ -17,13 +21,20 @@ export function Tags() {
   const [f, setF] = useState<Record<string, any> | null>(null);
   const save = useAction();
   useEffect(() => {
-    if (cur.data && !f) setF({ ...cur.data.tags, staticText: (cur.data.tags.static ?? []).join(', '), templatesText: (cur.data.tags.templates ?? []).join('\n') });
+    if (cur.data && !f)
+      setF({
+        ...cur.data.tags,
+        staticText: (cur.data.tags.static ?? []).join(', '),
+        templatesText: (cur.data.tags.templates ?? []).join('\n'),
+      });
   }, [cur.data, f]);
   if (cur.error && !cur.data) return <LoadError error={cur.error} retry={cur.reload} />;
   if (!f) return <Loading />;
   const submit = async () => {
     const { staticText, templatesText, ...rest } = f;
-    const r = await save.run(() => api('PUT', `/tenants/${tenant.name}/tags`, { ...rest, static: list(staticText), templates: list(templatesText) }));
+    const r = await save.run(() =>
+      api('PUT', `/tenants/${tenant.name}/tags`, { ...rest, static: list(staticText), templates: list(templatesText) }),
+    );
     if (r) toast(`Tags saved (mapping version ${r.mappingVersion})`);
   };
   return (
@@ -33,12 +44,46 @@ export function Tags() {
           The bridge only removes tags it set: tags a merchant, Shopify Flow or another app put on a customer stay.
         </Text>
         <FormLayout>
-          <TextField label="Tags every provisioned customer gets" value={f.staticText} onChange={(v) => setF({ ...f, staticText: v })} helpText="Separate with commas." autoComplete="off" />
-          <TextField label="Tag templates" value={f.templatesText} onChange={(v) => setF({ ...f, templatesText: v })} multiline={3} helpText="One a line, e.g. dept:{urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department}" autoComplete="off" monospaced />
+          <TextField
+            label="Tags every provisioned customer gets"
+            value={f.staticText}
+            onChange={(v) => setF({ ...f, staticText: v })}
+            helpText="Separate with commas."
+            autoComplete="off"
+          />
+          <TextField
+            label="Tag templates"
+            value={f.templatesText}
+            onChange={(v) => setF({ ...f, templatesText: v })}
+            multiline={3}
+            helpText="One a line, e.g. dept:{urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department}"
+            autoComplete="off"
+            monospaced
+          />
           <FormLayout.Group>
-            <TextField label="Group tag prefix" value={f.groupPrefix ?? ''} onChange={(v) => setF({ ...f, groupPrefix: v })} helpText="Put before each group's name." autoComplete="off" />
-            <Select label="When a group is renamed" value={f.groupRename ?? 'retag'} onChange={(v) => setF({ ...f, groupRename: v })} options={[{ label: 'Replace the old tag', value: 'retag' }, { label: 'Keep the old tag too', value: 'keep' }]} />
-            <TextField label="Deactivation tag" value={f.deactivatedTag ?? ''} onChange={(v) => setF({ ...f, deactivatedTag: v })} helpText={`In force: ${cur.data?.effectiveDeactivatedTag ?? ''}`} autoComplete="off" />
+            <TextField
+              label="Group tag prefix"
+              value={f.groupPrefix ?? ''}
+              onChange={(v) => setF({ ...f, groupPrefix: v })}
+              helpText="Put before each group's name."
+              autoComplete="off"
+            />
+            <Select
+              label="When a group is renamed"
+              value={f.groupRename ?? 'retag'}
+              onChange={(v) => setF({ ...f, groupRename: v })}
+              options={[
+                { label: 'Replace the old tag', value: 'retag' },
+                { label: 'Keep the old tag too', value: 'keep' },
+              ]}
+            />
+            <TextField
+              label="Deactivation tag"
+              value={f.deactivatedTag ?? ''}
+              onChange={(v) => setF({ ...f, deactivatedTag: v })}
+              helpText={`In force: ${cur.data?.effectiveDeactivatedTag ?? ''}`}
+              autoComplete="off"
+            />
           </FormLayout.Group>
           {save.error ? (
             <Banner tone="critical" title="The tags were not saved">
@@ -85,7 +130,12 @@ export function Policies() {
     <Card>
       <FormLayout>
         <Select label="When a user is deactivated" value={p.deprovision} onChange={(v) => set('deprovision', v)} options={dep} />
-        <Select label="When a user is deleted" value={p.delete} onChange={(v) => set('delete', v)} options={[{ label: 'The same as deactivation', value: 'deprovision' }, ...dep]} />
+        <Select
+          label="When a user is deleted"
+          value={p.delete}
+          onChange={(v) => set('delete', v)}
+          options={[{ label: 'The same as deactivation', value: 'deprovision' }, ...dep]}
+        />
         <Select
           label="A new user whose e-mail a customer already has"
           value={p.adoption}
@@ -106,10 +156,26 @@ export function Policies() {
             { label: 'Do nothing', value: 'ignore' },
           ]}
         />
-        <Checkbox label="Apply e-mail changes from the identity provider" checked={!!p.applyEmailChanges} onChange={(v) => set('applyEmailChanges', v)} />
-        <Checkbox label="Apply userName changes from the identity provider" checked={!!p.applyUserNameChanges} onChange={(v) => set('applyUserNameChanges', v)} />
-        <Checkbox label="Customers created in Shopify become SCIM users" checked={!!p.importShopifyCreated} onChange={(v) => set('importShopifyCreated', v)} />
-        <Checkbox label="Withdraw e-mail marketing consent on deactivation" checked={!!p.withdrawMarketingConsent} onChange={(v) => set('withdrawMarketingConsent', v)} />
+        <Checkbox
+          label="Apply e-mail changes from the identity provider"
+          checked={!!p.applyEmailChanges}
+          onChange={(v) => set('applyEmailChanges', v)}
+        />
+        <Checkbox
+          label="Apply userName changes from the identity provider"
+          checked={!!p.applyUserNameChanges}
+          onChange={(v) => set('applyUserNameChanges', v)}
+        />
+        <Checkbox
+          label="Customers created in Shopify become SCIM users"
+          checked={!!p.importShopifyCreated}
+          onChange={(v) => set('importShopifyCreated', v)}
+        />
+        <Checkbox
+          label="Withdraw e-mail marketing consent on deactivation"
+          checked={!!p.withdrawMarketingConsent}
+          onChange={(v) => set('withdrawMarketingConsent', v)}
+        />
         <Text as="h3" variant="headingSm">
           How SCIM clients are answered
         </Text>

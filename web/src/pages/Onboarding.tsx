@@ -17,7 +17,12 @@ export function Onboarding() {
   const [edited, setEdited] = useState(false);
   const create = useAction();
   const [connected, setConnected] = useState(false);
-  const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
+  const slug = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 63);
 
   const submit = async () => {
     const t = await create.run(() => api('POST', '/tenants', { name, displayName: displayName || name }));
@@ -66,7 +71,11 @@ export function Onboarding() {
                       error={create.error ?? undefined}
                       requiredIndicator
                     />
-                    {errors?.length ? <Text as="p" tone="critical">{errors.join('; ')}</Text> : null}
+                    {errors?.length ? (
+                      <Text as="p" tone="critical">
+                        {errors.join('; ')}
+                      </Text>
+                    ) : null}
                     <Button submit variant="primary" loading={create.busy} disabled={!name}>
                       Continue
                     </Button>
@@ -90,7 +99,11 @@ export function Onboarding() {
                 </InlineStack>
                 <ShopForm tenant={name} onConnected={() => setConnected(true)} />
                 {connected ? (
-                  <Banner tone="success" title="The store is connected" action={{ content: 'Go to the dashboard', onAction: () => navigate(`/stores/${name}/dashboard`) }}>
+                  <Banner
+                    tone="success"
+                    title="The store is connected"
+                    action={{ content: 'Go to the dashboard', onAction: () => navigate(`/stores/${name}/dashboard`) }}
+                  >
                     <p>Next, issue a token for your identity provider on the Connections page.</p>
                   </Banner>
                 ) : (

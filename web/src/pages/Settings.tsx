@@ -20,16 +20,28 @@ export function Settings() {
   return (
     <Page title="Settings" subtitle={tenant.displayName}>
       <Layout>
-        <Layout.AnnotatedSection title="Shopify shop" description="The shop this store's users become customers of, and how the bridge signs in to it.">
+        <Layout.AnnotatedSection
+          title="Shopify shop"
+          description="The shop this store's users become customers of, and how the bridge signs in to it."
+        >
           <Card>
-            {shop.error ? <LoadError error={shop.error} retry={shop.reload} /> : !shop.data ? <Loading /> : (
+            {shop.error ? (
+              <LoadError error={shop.error} retry={shop.reload} />
+            ) : !shop.data ? (
+              <Loading />
+            ) : (
               <BlockStack gap="400">
                 {shop.data.connected ? (
                   <Banner tone="success" title={`Connected to ${shop.data.shop}`}>
                     <p>{`Signs in with ${shop.data.auth === 'token' ? 'an Admin API access token' : 'client credentials'}; webhook secret ${shop.data.clientSecret === 'set' ? 'set' : 'not set'}.`}</p>
                   </Banner>
                 ) : null}
-                <ShopForm key={String(shop.data.connected) + (shop.data.shop ?? '')} tenant={tenant.name} current={shop.data} onConnected={() => void shop.reload()} />
+                <ShopForm
+                  key={String(shop.data.connected) + (shop.data.shop ?? '')}
+                  tenant={tenant.name}
+                  current={shop.data}
+                  onConnected={() => void shop.reload()}
+                />
                 {shop.data.connected ? (
                   <InlineStack>
                     <Button
@@ -47,7 +59,11 @@ export function Settings() {
                     </Button>
                   </InlineStack>
                 ) : null}
-                {disconnect.error ? <Text as="p" tone="critical">{disconnect.error}</Text> : null}
+                {disconnect.error ? (
+                  <Text as="p" tone="critical">
+                    {disconnect.error}
+                  </Text>
+                ) : null}
               </BlockStack>
             )}
           </Card>
@@ -66,10 +82,15 @@ export function Settings() {
                 checked={mask}
                 onChange={async (v) => {
                   setMask(v);
-                  if (await savePrivacy.run(() => api('PUT', `/tenants/${tenant.name}/privacy`, { maskPersonalData: v }))) toast(v ? 'Personal data is masked' : 'Personal data is shown');
+                  if (await savePrivacy.run(() => api('PUT', `/tenants/${tenant.name}/privacy`, { maskPersonalData: v })))
+                    toast(v ? 'Personal data is masked' : 'Personal data is shown');
                 }}
               />
-              {savePrivacy.error ? <Text as="p" tone="critical">{savePrivacy.error}</Text> : null}
+              {savePrivacy.error ? (
+                <Text as="p" tone="critical">
+                  {savePrivacy.error}
+                </Text>
+              ) : null}
             </BlockStack>
           </Card>
         </Layout.AnnotatedSection>
@@ -98,12 +119,26 @@ function PasswordCard() {
     <Card>
       <FormLayout>
         <TextField label="Current password" type="password" value={current} onChange={setCurrent} autoComplete="current-password" />
-        <TextField label="New password" type="password" value={next} onChange={setNext} autoComplete="new-password" helpText={`At least ${session.minPasswordLength} characters. Your other sessions end.`} />
-        {change.error ? <Text as="p" tone="critical">{change.error}</Text> : null}
+        <TextField
+          label="New password"
+          type="password"
+          value={next}
+          onChange={setNext}
+          autoComplete="new-password"
+          helpText={`At least ${session.minPasswordLength} characters. Your other sessions end.`}
+        />
+        {change.error ? (
+          <Text as="p" tone="critical">
+            {change.error}
+          </Text>
+        ) : null}
         <Button
           loading={change.busy}
           onClick={async () => {
-            if ((await change.run(() => api('POST', '/account/password', { currentPassword: current, newPassword: next }))) !== undefined || !change.error) {
+            if (
+              (await change.run(() => api('POST', '/account/password', { currentPassword: current, newPassword: next }))) !== undefined ||
+              !change.error
+            ) {
               setCurrent('');
               setNext('');
             }
@@ -115,4 +150,3 @@ function PasswordCard() {
     </Card>
   );
 }
-

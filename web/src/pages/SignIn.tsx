@@ -19,7 +19,8 @@ export function SignIn({ session, onSignedIn }: { session: SessionInfo; onSigned
     setError(null);
     setFieldErrors({});
     if (setup) {
-      if ([...password].length < session.minPasswordLength) return setFieldErrors({ password: `Use at least ${session.minPasswordLength} characters.` });
+      if ([...password].length < session.minPasswordLength)
+        return setFieldErrors({ password: `Use at least ${session.minPasswordLength} characters.` });
       if (password !== repeat) return setFieldErrors({ repeat: 'The two passwords are not the same.' });
     }
     setBusy(true);
@@ -28,7 +29,8 @@ export function SignIn({ session, onSignedIn }: { session: SessionInfo; onSigned
       window.history.replaceState(null, '', window.location.pathname.replace(/\/setup$/, '/'));
       onSignedIn(s);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 429) setError(`Too many attempts. Wait ${e.retryAfter ? `${e.retryAfter} seconds` : 'a few minutes'} and try again.`);
+      if (e instanceof ApiError && e.status === 429)
+        setError(`Too many attempts. Wait ${e.retryAfter ? `${e.retryAfter} seconds` : 'a few minutes'} and try again.`);
       else setError(e instanceof ApiError ? e.message : 'The bridge cannot be reached.');
     } finally {
       setBusy(false);
@@ -49,20 +51,25 @@ export function SignIn({ session, onSignedIn }: { session: SessionInfo; onSigned
               </Text>
               {linkExpired ? (
                 <Banner tone="warning" title="That sign-in link has been used or has expired">
-                  <p>Sign in with your password, or print a new link with <code className="inline-code">npx shopify-scim admin link</code>.</p>
+                  <p>
+                    Sign in with your password, or print a new link with <code className="inline-code">npx shopify-scim admin link</code>.
+                  </p>
                 </Banner>
               ) : null}
               {setup && !session.setupAllowed ? (
                 <Banner tone="info" title="Open the sign-in link first">
                   <p>
-                    When it starts, the bridge prints a one-time sign-in link (and <code className="inline-code">npx shopify-scim admin link</code> prints a new one). Open it
-                    in this browser to create the admin account, or set <code className="inline-code">ADMIN_PASSWORD</code> and restart.
+                    When it starts, the bridge prints a one-time sign-in link (and{' '}
+                    <code className="inline-code">npx shopify-scim admin link</code> prints a new one). Open it in this browser to create
+                    the admin account, or set <code className="inline-code">ADMIN_PASSWORD</code> and restart.
                   </p>
                 </Banner>
               ) : (
                 <Form onSubmit={submit}>
                   <FormLayout>
-                    {setup ? <Text as="p">This account manages every store this bridge serves. You can sign in with it from any browser.</Text> : null}
+                    {setup ? (
+                      <Text as="p">This account manages every store this bridge serves. You can sign in with it from any browser.</Text>
+                    ) : null}
                     <TextField label="Username" value={username} onChange={setUsername} autoComplete="username" requiredIndicator />
                     <TextField
                       label="Password"
@@ -74,7 +81,17 @@ export function SignIn({ session, onSignedIn }: { session: SessionInfo; onSigned
                       error={fieldErrors.password}
                       requiredIndicator
                     />
-                    {setup ? <TextField label="Repeat the password" type="password" value={repeat} onChange={setRepeat} autoComplete="new-password" error={fieldErrors.repeat} requiredIndicator /> : null}
+                    {setup ? (
+                      <TextField
+                        label="Repeat the password"
+                        type="password"
+                        value={repeat}
+                        onChange={setRepeat}
+                        autoComplete="new-password"
+                        error={fieldErrors.repeat}
+                        requiredIndicator
+                      />
+                    ) : null}
                     {error ? (
                       <Banner tone="critical">
                         <p role="alert">{error}</p>

@@ -1,7 +1,20 @@
 // Outbound targets: where changes flow out to (another application's SCIM server, or a webhook receiving signed
 // events), each with "send test event"; adding one shows a generated webhook secret once.
 import { useState } from 'react';
-import { Badge, Banner, BlockStack, Button, Card, ChoiceList, FormLayout, IndexTable, InlineStack, Modal, Text, TextField } from '@shopify/polaris';
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  ChoiceList,
+  FormLayout,
+  IndexTable,
+  InlineStack,
+  Modal,
+  Text,
+  TextField,
+} from '@shopify/polaris';
 import { api } from '../api';
 import { useAction, useApi } from '../hooks';
 import { useApp, useTenant } from '../App';
@@ -32,7 +45,10 @@ export function Targets() {
   const test = useAction();
   const del = useAction();
   const create = async () => {
-    const body = kind === 'webhook' ? { kind, url, events: ['*'], ...(label ? { label } : {}) } : { kind, baseUrl: url, token, ...(label ? { label } : {}) };
+    const body =
+      kind === 'webhook'
+        ? { kind, url, events: ['*'], ...(label ? { label } : {}) }
+        : { kind, baseUrl: url, token, ...(label ? { label } : {}) };
     const r = await add.run(() => api('POST', `/tenants/${tenant.name}/targets`, body));
     if (r) {
       setAdding(false);
@@ -75,7 +91,12 @@ export function Targets() {
             Changes made here or in Shopify can flow out to another application's SCIM server or to a webhook.
           </Empty>
         ) : (
-          <IndexTable resourceName={{ singular: 'target', plural: 'targets' }} itemCount={targets.length} selectable={false} headings={[{ title: 'Target' }, { title: 'Kind' }, { title: 'Address' }, { title: 'Test' }, { title: '' }]}>
+          <IndexTable
+            resourceName={{ singular: 'target', plural: 'targets' }}
+            itemCount={targets.length}
+            selectable={false}
+            headings={[{ title: 'Target' }, { title: 'Kind' }, { title: 'Address' }, { title: 'Test' }, { title: '' }]}
+          >
             {targets.map((t, i) => (
               <IndexTable.Row id={t.id} key={t.id} position={i}>
                 <IndexTable.Cell>
@@ -93,7 +114,12 @@ export function Targets() {
                 <IndexTable.Cell>
                   <BlockStack gap="100">
                     <InlineStack>
-                      <Button size="slim" onClick={() => void sendTest(t.id)} loading={test.busy} accessibilityLabel={`Send a test event to ${t.label || t.id}`}>
+                      <Button
+                        size="slim"
+                        onClick={() => void sendTest(t.id)}
+                        loading={test.busy}
+                        accessibilityLabel={`Send a test event to ${t.label || t.id}`}
+                      >
                         Send test event
                       </Button>
                     </InlineStack>
@@ -107,7 +133,13 @@ export function Targets() {
                   </BlockStack>
                 </IndexTable.Cell>
                 <IndexTable.Cell>
-                  <Button size="slim" variant="plain" tone="critical" onClick={() => void remove(t.id)} accessibilityLabel={`Remove ${t.label || t.id}`}>
+                  <Button
+                    size="slim"
+                    variant="plain"
+                    tone="critical"
+                    onClick={() => void remove(t.id)}
+                    accessibilityLabel={`Remove ${t.label || t.id}`}
+                  >
                     Remove
                   </Button>
                 </IndexTable.Cell>
@@ -121,7 +153,13 @@ export function Targets() {
           <Button onClick={() => setAdding(true)}>Add a target</Button>
         </InlineStack>
       ) : null}
-      <Modal open={adding} onClose={() => setAdding(false)} title="Add an outbound target" primaryAction={{ content: 'Add target', onAction: () => void create(), loading: add.busy }} secondaryActions={[{ content: 'Cancel', onAction: () => setAdding(false) }]}>
+      <Modal
+        open={adding}
+        onClose={() => setAdding(false)}
+        title="Add an outbound target"
+        primaryAction={{ content: 'Add target', onAction: () => void create(), loading: add.busy }}
+        secondaryActions={[{ content: 'Cancel', onAction: () => setAdding(false) }]}
+      >
         <Modal.Section>
           <FormLayout>
             <ChoiceList
@@ -134,8 +172,20 @@ export function Targets() {
               onChange={(v) => setKind(v[0] as 'webhook' | 'scim')}
             />
             <TextField label="Label" value={label} onChange={setLabel} autoComplete="off" />
-            <TextField label={kind === 'webhook' ? 'Webhook URL' : 'SCIM base URL'} value={url} onChange={setUrl} placeholder={kind === 'webhook' ? 'https://crm.example.com/hooks' : 'https://app.example.com/scim/v2'} autoComplete="off" />
-            {kind === 'scim' ? <TextField label="Bearer token" type="password" value={token} onChange={setToken} autoComplete="off" /> : <Text as="p" tone="subdued">A signing secret is generated and shown once.</Text>}
+            <TextField
+              label={kind === 'webhook' ? 'Webhook URL' : 'SCIM base URL'}
+              value={url}
+              onChange={setUrl}
+              placeholder={kind === 'webhook' ? 'https://crm.example.com/hooks' : 'https://app.example.com/scim/v2'}
+              autoComplete="off"
+            />
+            {kind === 'scim' ? (
+              <TextField label="Bearer token" type="password" value={token} onChange={setToken} autoComplete="off" />
+            ) : (
+              <Text as="p" tone="subdued">
+                A signing secret is generated and shown once.
+              </Text>
+            )}
             {add.error ? (
               <Banner tone="critical">
                 <p>{add.error}</p>
@@ -144,7 +194,12 @@ export function Targets() {
           </FormLayout>
         </Modal.Section>
       </Modal>
-      <Modal open={secret !== null} onClose={() => setSecret(null)} title="The webhook's signing secret" primaryAction={{ content: 'I have copied it', onAction: () => setSecret(null) }}>
+      <Modal
+        open={secret !== null}
+        onClose={() => setSecret(null)}
+        title="The webhook's signing secret"
+        primaryAction={{ content: 'I have copied it', onAction: () => setSecret(null) }}
+      >
         <Modal.Section>
           <BlockStack gap="300">
             <Text as="p">Verify each event's webhook-signature header with this secret. It is shown only this once.</Text>

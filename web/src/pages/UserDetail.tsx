@@ -10,11 +10,30 @@ import { actionLabel } from './Activity';
 
 interface Detail {
   resource: Record<string, any>;
-  link: { customerId: string | null; syncState: string; syncErrorCode: string | null; syncError: string | null; lastAttemptAt: string | null; lastSyncedAt: string | null; managedTags: string[]; deprovisioned: string | null } | null;
+  link: {
+    customerId: string | null;
+    syncState: string;
+    syncErrorCode: string | null;
+    syncError: string | null;
+    lastAttemptAt: string | null;
+    lastSyncedAt: string | null;
+    managedTags: string[];
+    deprovisioned: string | null;
+  } | null;
   customer: Record<string, any> | null;
   customerNote: string | null;
   history: { id: number; at: string; actor: string; actorLabel: string; action: string; detail: Record<string, unknown> }[];
-  jobs: { id: number; queue: string; kind: string; state: string; attempts: number; lastErrorCode: string | null; lastError: string | null; createdAt: string; finishedAt: string | null }[];
+  jobs: {
+    id: number;
+    queue: string;
+    kind: string;
+    state: string;
+    attempts: number;
+    lastErrorCode: string | null;
+    lastError: string | null;
+    createdAt: string;
+    finishedAt: string | null;
+  }[];
 }
 
 export function UserDetail() {
@@ -36,7 +55,12 @@ export function UserDetail() {
         <LoadError error={d.error} retry={d.reload} />
       </Page>
     );
-  if (!d.data) return <Page title="User"><Loading lines={10} /></Page>;
+  if (!d.data)
+    return (
+      <Page title="User">
+        <Loading lines={10} />
+      </Page>
+    );
   const { resource, link, customer, customerNote, history, jobs } = d.data;
   const failed = link?.syncState === 'failed';
   return (
@@ -54,7 +78,11 @@ export function UserDetail() {
           </Banner>
         ) : null}
         {failed ? (
-          <Banner tone="critical" title={`Shopify could not take this user${link?.syncErrorCode ? ` (${link.syncErrorCode})` : ''}`} action={{ content: 'Where to fix it', url: `/stores/${tenant.name}/failures?q=${encodeURIComponent(resource.userName)}` }}>
+          <Banner
+            tone="critical"
+            title={`Shopify could not take this user${link?.syncErrorCode ? ` (${link.syncErrorCode})` : ''}`}
+            action={{ content: 'Where to fix it', url: `/stores/${tenant.name}/failures?q=${encodeURIComponent(resource.userName)}` }}
+          >
             <p>{link?.syncError}</p>
           </Banner>
         ) : null}
@@ -115,7 +143,12 @@ export function UserDetail() {
             {history.length === 0 ? (
               <Empty heading="No history" />
             ) : (
-              <IndexTable resourceName={{ singular: 'entry', plural: 'entries' }} itemCount={history.length} selectable={false} headings={[{ title: 'When' }, { title: 'Who' }, { title: 'What' }, { title: 'Details' }]}>
+              <IndexTable
+                resourceName={{ singular: 'entry', plural: 'entries' }}
+                itemCount={history.length}
+                selectable={false}
+                headings={[{ title: 'When' }, { title: 'Who' }, { title: 'What' }, { title: 'Details' }]}
+              >
                 {history.map((h, i) => (
                   <IndexTable.Row id={String(h.id)} key={h.id} position={i}>
                     <IndexTable.Cell>
@@ -145,7 +178,12 @@ export function UserDetail() {
           {jobs.length === 0 ? (
             <Empty heading="No jobs" />
           ) : (
-            <IndexTable resourceName={{ singular: 'job', plural: 'jobs' }} itemCount={jobs.length} selectable={false} headings={[{ title: 'Job' }, { title: 'Kind' }, { title: 'State' }, { title: 'Queued' }, { title: 'Last error' }]}>
+            <IndexTable
+              resourceName={{ singular: 'job', plural: 'jobs' }}
+              itemCount={jobs.length}
+              selectable={false}
+              headings={[{ title: 'Job' }, { title: 'Kind' }, { title: 'State' }, { title: 'Queued' }, { title: 'Last error' }]}
+            >
               {jobs.map((j, i) => (
                 <IndexTable.Row id={String(j.id)} key={j.id} position={i}>
                   <IndexTable.Cell>{`#${j.id}`}</IndexTable.Cell>

@@ -31,7 +31,10 @@ export function Users() {
   const syncState = params.get('syncState') ?? '';
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];
-  const list = useApi<{ users: UserEntry[]; total: number; next: string | null }>(`/tenants/${tenant.name}/users${qs({ q: search, syncState, cursor, limit: 25 })}`, { pollMs: 5000 });
+  const list = useApi<{ users: UserEntry[]; total: number; next: string | null }>(
+    `/tenants/${tenant.name}/users${qs({ q: search, syncState, cursor, limit: 25 })}`,
+    { pollMs: 5000 },
+  );
   const setState = (v: string) => {
     const p = new URLSearchParams(params);
     if (v) p.set('syncState', v);
@@ -41,7 +44,10 @@ export function Users() {
   };
   const users = list.data?.users ?? [];
   return (
-    <Page title="Users" subtitle={list.data ? `${list.data.total} user${list.data.total === 1 ? '' : 's'}${search || syncState ? ' match' : ''}` : undefined}>
+    <Page
+      title="Users"
+      subtitle={list.data ? `${list.data.total} user${list.data.total === 1 ? '' : 's'}${search || syncState ? ' match' : ''}` : undefined}
+    >
       <BlockStack gap="400">
         <Card>
           <InlineStack gap="300" blockAlign="end" wrap>
@@ -73,7 +79,9 @@ export function Users() {
         <Card padding="0">
           {list.data && users.length === 0 ? (
             <Empty heading={search || syncState ? 'No user matches' : 'No users yet'}>
-              {search || syncState ? 'Try another search or sync state.' : 'Users appear here as soon as your identity provider sends them.'}
+              {search || syncState
+                ? 'Try another search or sync state.'
+                : 'Users appear here as soon as your identity provider sends them.'}
             </Empty>
           ) : (
             <IndexTable
@@ -81,7 +89,14 @@ export function Users() {
               itemCount={users.length}
               selectable={false}
               loading={list.loading}
-              headings={[{ title: 'User' }, { title: 'E-mail' }, { title: 'Status' }, { title: 'Shopify' }, { title: 'From' }, { title: 'Changed' }]}
+              headings={[
+                { title: 'User' },
+                { title: 'E-mail' },
+                { title: 'Status' },
+                { title: 'Shopify' },
+                { title: 'From' },
+                { title: 'Changed' },
+              ]}
             >
               {users.map((u, i) => (
                 <IndexTable.Row id={u.id} key={u.id} position={i}>
