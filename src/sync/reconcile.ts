@@ -178,18 +178,16 @@ export async function reconcileTenant(deps: ReconcileDeps, tenant: Tenant, opts:
     const drift: Drift = { customerId: c.id, userId: user.id };
     if (repair) {
       const inSync = agreesWithUser(view, user, mapping, current?.applied, schemas);
-      await deps.db
-        .transaction()
-        .execute((tx) =>
-          linkCustomer(tx, deps, tenant, {
-            userId: user.id,
-            version: user.version,
-            customerId: c.id,
-            updatedAt: c.updatedAt,
-            inSync,
-            needsCustomId: false,
-          }),
-        );
+      await deps.db.transaction().execute((tx) =>
+        linkCustomer(tx, deps, tenant, {
+          userId: user.id,
+          version: user.version,
+          customerId: c.id,
+          updatedAt: c.updatedAt,
+          inSync,
+          needsCustomId: false,
+        }),
+      );
       drift.outcome = inSync ? 'relinked' : 'relinked; the customer will be updated from SCIM';
     }
     report.lostLinks.push(drift);
