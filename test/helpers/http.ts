@@ -54,7 +54,7 @@ export async function call(method: string, url: string, o: CallOptions = {}): Pr
 export type Check<T> = () => Promise<T | undefined | null | false> | T | undefined | null | false;
 
 /** Resolves with the first truthy value of `check` (polled), or fails naming `what` and the last value after `ms`. */
-export async function until<T>(what: string, check: Check<T>, ms = 15000): Promise<T> {
+export async function until<T>(what: string, check: Check<T>, ms = 30000): Promise<T> {
   const end = Date.now() + ms;
   let last: unknown;
   for (;;) {

@@ -141,7 +141,7 @@ async function stackFor(t: TestContext, o: Parameters<typeof startStack>[0]): Pr
 
 test(
   '600 new users become customers through one bulk mutation; taken emails are adopted by the per-user path; no duplicates',
-  { timeout: 60_000 },
+  { timeout: 150_000 },
   async (t) => {
     const s = await stackFor(t, { bulk: true });
     const run = `b${randomBytes(3).toString('hex')}`;
@@ -302,7 +302,7 @@ test('a small batch stays on the per-user path', async (t) => {
 
 test(
   'a process that dies after its bulk mutation ran leaves no duplicates: the per-user path links the customers by custom id',
-  { timeout: 60_000 },
+  { timeout: 150_000 },
   async (t) => {
     const s = await stackFor(t, { bulk: false });
     const engine = s.bridge.engine!;
@@ -353,7 +353,7 @@ test(
 
 test(
   'a bulk create that gives up waiting hands every user back; customers its operation still makes are linked by custom id, none twice',
-  { timeout: 60_000 },
+  { timeout: 150_000 },
   async (t) => {
     // Shopify takes 1.5 s per status step here, so the operation is still waiting when the bulk create gives up.
     const s = await stackFor(t, { bulk: { timeoutMs: 400, retryDelayMs: 600_000 }, bulkStepMs: 1500 });
