@@ -1,8 +1,8 @@
 // Phone numbers as Shopify takes them: written with their country code (+ or 00; the emulator, like a shop with no
 // country to fall back on, refuses national forms) and valid for their region, i.e. in an area code or mobile range
 // that the region's numbering plan assigns, not only of a possible length. libphonenumber-js with its `max` metadata
-// decides that; the `min` metadata would check lengths only and let "+1 999 555 0100" through, which Shopify refuses
-// with "Phone is invalid".
+// decides that; the `min` metadata checks lengths and the coarsest leading digits only, and would let "+55 11 1234-5678"
+// (a São Paulo number without its leading 9) through, which Shopify refuses with "Phone is invalid".
 import { parsePhoneNumberWithError, ParseError } from 'libphonenumber-js/max';
 
 /**

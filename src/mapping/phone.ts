@@ -1,9 +1,9 @@
 // Phone numbers to E.164 (+<country code><national number>), as Shopify stores them, from what IdPs send:
 // free-form national or international numbers. Parsing and validation are libphonenumber-js's, with its `max`
 // metadata: Shopify refuses a number that no network of its region gives out ("Phone is invalid"), not only one of
-// the wrong length, and only the `max` metadata knows which area codes and mobile ranges exist (`min` checks length
-// only). What is read here before the library (extensions, letters, stray characters, the digit count) is so that a
-// refusal says what is wrong in words a person can act on.
+// the wrong length, and only the `max` metadata knows which area codes and mobile ranges exist (`min` checks lengths
+// and the coarsest leading digits, and passes +55 11 1234-5678). What is read here before the library (extensions,
+// letters, stray characters, the digit count) is so that a refusal says what is wrong in words a person can act on.
 import {
   Metadata,
   ParseError,
