@@ -187,6 +187,9 @@ table('whitespace and punctuation are ignored; other characters are not', [
   ['44+20 7946 0018', undefined, /'\+' that is not at the start/],
   ['++44 20 7946 0018', undefined, /'\+' that is not at the start/],
   ['\t', 'US', /empty/],
+  ['+', undefined, /no digits/],
+  ['( ) -', 'US', /no digits/],
+  ['00', 'US', /no digits/],
 ]);
 
 test('country names are case-insensitive and checked against the numbering plans', () => {

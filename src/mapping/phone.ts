@@ -154,6 +154,7 @@ export function normalizePhone(raw: string, defaultCountry?: string): PhoneResul
     digits = digits.slice(2);
     international = true;
   }
+  if (digits === '') return { ok: false, reason: 'has no digits' };
   if (digits.length > 15 + (international ? 0 : 1)) return { ok: false, reason: 'has more digits than any phone number can (15)' };
   let result: PhoneResult;
   if (international) {
