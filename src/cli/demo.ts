@@ -84,7 +84,14 @@ export async function startDemo(config: Config): Promise<Demo> {
   let bridge: Bridge;
   try {
     bridge = await startBridge({
-      config: { ...config, adminToken, host, publicUrl },
+      // Demo mode on loopback (no HOST given) keeps /metrics open for a quick look; METRICS_TOKEN or HOST close it.
+      config: {
+        ...config,
+        adminToken,
+        host,
+        publicUrl,
+        metricsPublic: config.metricsPublic ?? (!config.hostGiven && !config.metricsToken),
+      },
       ...(emulatorShop ? { admin: { emulatorShop } } : {}),
     });
   } catch (e) {
