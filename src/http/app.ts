@@ -73,6 +73,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // schema; Node itself only stops at maxHeaderSize (431, answered by clientErrorHandler below).
   app.addHook('onRequest', async (req) => {
     if (req.url.length > MAX_URL_LENGTH) throw errors.uriTooLong(`the request URL is longer than ${MAX_URL_LENGTH} characters`);
+    // An encoded NUL can name no resource and no filter value; PostgreSQL would refuse it in any text parameter.
+    if (/%00/.test(req.url)) throw errors.invalidSyntax('the request URL may not contain an encoded NUL (%00)');
   });
 
   // Bodies: JSON under a JSON media type (scim+json, json, or none given), strict UTF-8, no prototype keys, nested at

@@ -29,10 +29,13 @@ function textDepthExceeds(text: string, limit: number): boolean {
 /**
  * `__proto__` would become an object's prototype wherever a body is copied with assignment, and
  * `constructor.prototype` reaches a class's prototype: bodies carrying either are refused, as Fastify's own parser does.
+ * U+0000 is refused in keys and strings: PostgreSQL cannot store it in text, and no SCIM value needs it.
  */
-function refusePrototypeKeys(key: string, value: unknown): unknown {
+function refuseHostileKeys(key: string, value: unknown): unknown {
   if (key === '__proto__' || (key === 'constructor' && value !== null && typeof value === 'object' && Object.hasOwn(value, 'prototype')))
     throw errors.invalidSyntax(`the request body may not contain the key "${key === '__proto__' ? key : 'constructor.prototype'}"`);
+  if (key.includes('\u0000') || (typeof value === 'string' && value.includes('\u0000')))
+    throw errors.invalidValue('the request body may not contain the character U+0000 (NUL)');
   return value;
 }
 
@@ -53,7 +56,7 @@ export function parseJsonBody(contentType: string, body: Buffer): unknown {
   if (textDepthExceeds(text, MAX_JSON_DEPTH))
     throw errors.invalidSyntax(`the request body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep`);
   try {
-    return JSON.parse(text, refusePrototypeKeys);
+    return JSON.parse(text, refuseHostileKeys);
   } catch (e) {
     if (e instanceof ScimError) throw e;
     throw errors.invalidSyntax(`the request body is not valid JSON: ${(e as Error).message}`);
