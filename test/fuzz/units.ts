@@ -190,6 +190,12 @@ function assertClientError(e: ScimError): void {
   assert.ok(e.status >= 400 && e.status < 500, `a refusal is 4xx, not ${e.status}`);
 }
 
+/** A group name taken from generated data when it is a string. */
+const groupName = (v: unknown): string => {
+  const d = v && typeof v === 'object' ? Object.getOwnPropertyDescriptor(v, 'displayName')?.value : undefined;
+  return typeof d === 'string' ? d : 'Staff';
+};
+
 export interface UnitProperty {
   name: string;
   property: fc.IPropertyWithHooks<unknown[]> | fc.IProperty<unknown[]>;
@@ -251,11 +257,7 @@ export function unitProperties(): UnitProperty[] {
           user && typeof user === 'object' && !Array.isArray(user)
             ? { ...sampleUser(), ...(user as Record<string, unknown>) }
             : sampleUser();
-        const r = mapToShopify(
-          u,
-          [{ id: 'g-1', displayName: String((user as { displayName?: unknown })?.displayName ?? 'Staff') }],
-          mapping,
-        );
+        const r = mapToShopify(u, [{ id: 'g-1', displayName: groupName(user) }], mapping);
         assert.equal(typeof r, 'object');
         assertUnpolluted();
       }),
