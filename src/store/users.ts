@@ -54,8 +54,9 @@ export class UserRepository {
   }
 
   async getMany(db: Db, tenantId: string, ids: string[]): Promise<ResourceRecord[]> {
-    if (ids.length === 0) return [];
-    const rows = await db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
+    const rows = await inChunks(ids, (chunk) =>
+      db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', chunk).execute(),
+    );
     return rows.map(toRecord);
   }
 
