@@ -39,7 +39,8 @@ export interface AppOptions {
 
 export const DEFAULT_LIMITS: Limits = { maxResults: 1000, defaultCount: 100, bulkMaxOperations: 1000, bulkMaxPayloadSize: 1048576 };
 
-const isScimPath = (url: string) => url.startsWith('/scim/');
+// The router ignores case, so /SCIM/v2/… reaches the SCIM routes and is answered as they are.
+const isScimPath = (url: string) => /^\/scim\//i.test(url);
 
 /** Longest path parameter (ids are UUIDs; tenant names are short): longer is 414. */
 export const MAX_PARAM_LENGTH = 100;

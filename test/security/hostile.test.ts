@@ -384,6 +384,8 @@ function catalogue(): Hostile[] {
   ])
     add({ name: `GET ${path}`, head: get(path), status: 404 });
   add({ name: 'another tenant in the path', head: get('/scim/v2/other/Users'), status: 404 });
+  add({ name: 'upper-case /SCIM/V2 without a token', head: get('/SCIM/V2/acme/USERS', false), status: 401 });
+  add({ name: 'upper-case /SCIM/V2 with a bad id', head: get(`/SCIM/V2/acme/Users/${'a'.repeat(101)}`), status: 414 });
   add({ name: 'tenant with traversal', head: get('/scim/v2/..%2Facme/Users'), status: 404 });
 
   // Request smuggling: the parser refuses, the connection closes, nothing behind is read.
