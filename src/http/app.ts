@@ -71,7 +71,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   // Before anything else (authentication included): a URL longer than any SCIM request needs is 414, in the error
-  // schema; Node itself only stops at maxHeaderSize (431, answered by clientErrorHandler below).
+  // schema; Node itself only stops at maxHeaderSize (431, answered by clientErrorHandler).
   app.addHook('onRequest', async (req) => {
     if (req.url.length > MAX_URL_LENGTH) throw errors.uriTooLong(`the request URL is longer than ${MAX_URL_LENGTH} characters`);
     // An encoded NUL can name no resource and no filter value; PostgreSQL would refuse it in any text parameter.
