@@ -53,6 +53,8 @@ const schema = z.object({
   RECONCILE_INTERVAL_MS: wholeNumber(0).default(15 * 60_000),
   BULK_CREATE_THRESHOLD: wholeNumber(0).default(100),
   MAX_BODY_BYTES: wholeNumber(1024).default(1048576),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_PUBLIC: z.enum(['0', '1', 'true', 'false'], 'must be 1 or 0').optional(),
 });
 
 /** Rules between variables, checked even when single values are wrong so that every mistake is reported at once. */
@@ -101,6 +103,10 @@ export interface Config {
   /** from this many users waiting for a first customer, one Shopify bulk mutation creates them; 0 turns it off */
   bulkCreateThreshold: number;
   maxBodyBytes: number;
+  /** the bearer token /metrics asks for */
+  metricsToken?: string;
+  /** /metrics answers without a token (METRICS_PUBLIC=1); unset: only demo mode on loopback is public */
+  metricsPublic?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -146,5 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reconcileIntervalMs: v.RECONCILE_INTERVAL_MS,
     bulkCreateThreshold: v.BULK_CREATE_THRESHOLD,
     maxBodyBytes: v.MAX_BODY_BYTES,
+    metricsToken: v.METRICS_TOKEN,
+    metricsPublic: v.METRICS_PUBLIC === undefined ? undefined : v.METRICS_PUBLIC === '1' || v.METRICS_PUBLIC === 'true',
   };
 }

@@ -114,6 +114,7 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
     hook: opts.hook ?? twoWay?.hook ?? engine?.hook ?? noProvisioning,
     publicUrl: config.publicUrl,
     maxBodyBytes: config.maxBodyBytes,
+    metricsAccess: { token: config.metricsToken, public: config.metricsPublic },
     logLevel: config.logLevel,
     logger: log,
     metrics,

@@ -65,6 +65,8 @@ async function emulatorFor(config: Config, accessToken: string | undefined): Pro
  * stored before the bridge listens: a second `npm start` beside a running one fails on the port and leaves the
  * running demo's shop connection and tokens as they were.
  */
+const isLoopbackHost = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
+
 export async function startDemo(config: Config): Promise<Demo> {
   mkdirSync(config.dataDir, { recursive: true });
   const file = join(config.dataDir, 'demo-credentials.json');
@@ -84,7 +86,14 @@ export async function startDemo(config: Config): Promise<Demo> {
   let bridge: Bridge;
   try {
     bridge = await startBridge({
-      config: { ...config, adminToken, host, publicUrl },
+      // Demo mode on loopback keeps /metrics open for a quick look; METRICS_TOKEN or a HOST beyond loopback close it.
+      config: {
+        ...config,
+        adminToken,
+        host,
+        publicUrl,
+        metricsPublic: config.metricsPublic ?? (!config.metricsToken && isLoopbackHost(host)),
+      },
       ...(emulatorShop ? { admin: { emulatorShop } } : {}),
     });
   } catch (e) {

@@ -27,7 +27,8 @@ export function loadState(file: string): PersistedState {
 export function saveState(file: string, state: PersistedState): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state));
+  // The shop's customers are personal data: readable by the owner only (the rename keeps the mode).
+  writeFileSync(tmp, JSON.stringify(state), { mode: 0o600 });
   renameSync(tmp, file);
 }
 

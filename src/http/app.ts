@@ -1,6 +1,6 @@
 // Builds the Fastify application: body parsing (scim+json and json, raw bytes kept for signature checks), the SCIM
 // routes per tenant, health and metrics, and one error handler that answers SCIM routes in the SCIM error schema.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Store } from '../store/db.js';
 import { TenantRepository } from '../store/tenants.js';
 import { errors, ScimError } from '../scim/errors.js';
@@ -8,9 +8,10 @@ import { ScimService } from '../scim-service/service.js';
 import { scimRoutes, SCIM_CONTENT_TYPE } from './scim/index.js';
 import type { Limits } from '../scim/discovery.js';
 import { noProvisioning, type ProvisioningHook } from '../provisioning.js';
-import { healthRoutes, requestMetrics } from './health.js';
+import { healthRoutes, requestMetrics, type MetricsAccess } from './health.js';
 import { Metrics } from '../metrics.js';
 import { createLogger, redactUrl, type Logger } from '../logger.js';
+import { answerClientError, parseJsonBody } from './edge.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,13 +31,23 @@ export interface AppOptions {
   /** How many matches a filter evaluated in memory may hold before a list or search answers 400 tooMany (default 100,000). */
   maxInMemoryMatches?: number;
   metrics?: Metrics;
+  /** who may read /metrics (default: nobody until a token is set or it is made public) */
+  metricsAccess?: MetricsAccess;
   /** extra routes (webhook receiver, admin API) registered by the layers above */
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
 }
 
 export const DEFAULT_LIMITS: Limits = { maxResults: 1000, defaultCount: 100, bulkMaxOperations: 1000, bulkMaxPayloadSize: 1048576 };
 
-const isScimPath = (url: string) => url.startsWith('/scim/');
+// The router ignores case, so /SCIM/v2/… reaches the SCIM routes and is answered as they are.
+const isScimPath = (url: string) => /^\/scim\//i.test(url);
+
+/** Longest path parameter (ids are UUIDs; tenant names are short): longer is 414. */
+export const MAX_PARAM_LENGTH = 100;
+/** Longest request URL: longer is 414 in the SCIM error schema. */
+export const MAX_URL_LENGTH = 16384;
+/** Node's limit on the request line and headers together (its default is 16 KiB): above it, 431. */
+export const MAX_HEADER_BYTES = 65536;
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const maxBody = opts.maxBodyBytes ?? DEFAULT_LIMITS.bulkMaxPayloadSize;
@@ -49,35 +60,38 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     trustProxy: true,
     // SCIM clients differ in how they spell endpoints: `/Users/?filter=…`, `/users`, `/serviceproviderconfig` all
     // mean the same resource (path parameters keep their case).
-    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: MAX_PARAM_LENGTH },
     ...(loggerInstance ? { loggerInstance } : { logger: false }),
     genReqId: () => crypto.randomUUID(),
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    // What the router refuses before any route (bad percent-encoding, an over-long id) and what Node's parser refuses
+    // before Fastify sees a request (conflicting lengths, oversized headers) are answered in the same error schema.
+    frameworkErrors: (err, req, reply) => onError(err, req, reply),
+    clientErrorHandler: (err, socket) => answerClientError(err, socket),
   });
 
-  // Bodies: JSON under any JSON media type (scim+json, json, or none given); raw bytes kept for HMAC checks.
+  // Before anything else (authentication included): a URL longer than any SCIM request needs is 414, in the error
+  // schema; Node itself only stops at maxHeaderSize (431, answered by clientErrorHandler).
+  app.addHook('onRequest', async (req) => {
+    if (req.url.length > MAX_URL_LENGTH) throw errors.uriTooLong(`the request URL is longer than ${MAX_URL_LENGTH} characters`);
+    // An encoded NUL can name no resource and no filter value; PostgreSQL would refuse it in any text parameter.
+    if (/%00/.test(req.url)) throw errors.invalidSyntax('the request URL may not contain an encoded NUL (%00)');
+  });
+
+  // Bodies: JSON under a JSON media type (scim+json, json, or none given), strict UTF-8, no prototype keys, nested at
+  // most MAX_JSON_DEPTH levels; raw bytes kept for HMAC checks. Parsing runs after the onRequest hooks, so a request
+  // without a valid token is 401 before its body is read.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
     req.rawBody = body;
-    const type = String(req.headers['content-type'] ?? '').toLowerCase();
-    if (type && !/^application\/([\w.+-]*\+)?json\b/.test(type) && !type.startsWith('text/plain')) {
-      done(
-        errors.unsupportedMediaType(`content type "${type.split(';')[0]}" is not accepted; send application/scim+json or application/json`),
-        undefined,
-      );
-      return;
-    }
-    if (body.length === 0) {
-      done(null, undefined);
-      return;
-    }
     try {
-      done(null, JSON.parse(body.toString('utf8')));
+      done(null, parseJsonBody(String(req.headers['content-type'] ?? ''), body));
     } catch (e) {
-      done(errors.invalidSyntax(`the request body is not valid JSON: ${(e as Error).message}`), undefined);
+      done(e as ScimError, undefined);
     }
   });
 
-  app.setErrorHandler((err: FastifyError | ScimError, req, reply) => {
+  const onError = (err: FastifyError | ScimError, req: FastifyRequest, reply: FastifyReply) => {
     let scim: ScimError;
     if (err instanceof ScimError) scim = err;
     else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') scim = errors.payloadTooLarge(`the request body is larger than ${maxBody} bytes`);
@@ -85,6 +99,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       scim = errors.unsupportedMediaType('send application/scim+json or application/json');
     else if ('validation' in err && err.validation)
       scim = errors.invalidValue(`the request's ${err.validationContext ?? 'input'} is not valid: ${err.message}`);
+    else if (err.code === 'FST_ERR_BAD_URL') scim = errors.invalidSyntax('the request path is not valid percent-encoded UTF-8');
+    else if (err.code === 'FST_ERR_MAX_PARAM_LENGTH')
+      scim = errors.uriTooLong(`a path segment (an id) is longer than ${MAX_PARAM_LENGTH} characters`);
     else if (err.statusCode && err.statusCode < 500) scim = errors.badRequest(err.message);
     else {
       req.log.error({ err }, 'request failed');
@@ -94,7 +111,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     reply.code(scim.status);
     if (isScimPath(req.url)) return reply.header('content-type', SCIM_CONTENT_TYPE).send(JSON.stringify(scim.toJSON()));
     return reply.send({ error: scim.code, message: scim.detail, status: scim.status });
-  });
+  };
+  app.setErrorHandler(onError);
 
   app.setNotFoundHandler((req, reply) => {
     const e = errors.notFound(`no such endpoint: ${req.method} ${redactUrl(req.url)}`);
@@ -109,7 +127,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const tenants = new TenantRepository(opts.store.db);
   const service = new ScimService(opts.store, opts.hook ?? noProvisioning, { maxInMemoryMatches: opts.maxInMemoryMatches });
   await app.register(scimRoutes, { prefix: '/scim/v2/:tenant', service, tenants, limits, publicUrl: opts.publicUrl });
-  await app.register(healthRoutes, { store: opts.store, metrics });
+  await app.register(healthRoutes, { store: opts.store, metrics, metricsAccess: opts.metricsAccess });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
   return app;
 }

@@ -1,6 +1,8 @@
 // Liveness (/healthz), readiness (/readyz: the database answers) and Prometheus metrics (/metrics, with the users per
-// sync state read at each scrape), plus the request metrics hook that feeds them.
-import type { FastifyInstance } from 'fastify';
+// sync state read at each scrape; behind METRICS_TOKEN unless public, since it names tenants), plus the request metrics hook that feeds them.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { errors } from '../scim/errors.js';
 import fp from 'fastify-plugin';
 import { sql } from 'kysely';
 import type { Store } from '../store/db.js';
@@ -31,8 +33,30 @@ export const requestMetrics = fp(
   { name: 'request-metrics' },
 );
 
-export async function healthRoutes(app: FastifyInstance, opts: { store: Store; metrics?: Metrics }): Promise<void> {
+/** Who may read /metrics: holders of `token` (a bearer; it wins over `public`), or anyone when `public`; neither: nobody (401 saying how). */
+export interface MetricsAccess {
+  token?: string;
+  public?: boolean;
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Refuses a /metrics request the access rules do not let in; the token is compared in constant time. */
+function checkMetricsAccess(req: FastifyRequest, access: MetricsAccess): void {
+  if (access.public && !access.token) return;
+  if (!access.token)
+    throw errors.unauthorized('/metrics needs METRICS_TOKEN (scraped with "Authorization: Bearer <token>") or METRICS_PUBLIC=1');
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  if (!m || !timingSafeEqual(digest(m[1]!), digest(access.token)))
+    throw errors.unauthorized('/metrics needs "Authorization: Bearer <METRICS_TOKEN>"');
+}
+
+export async function healthRoutes(
+  app: FastifyInstance,
+  opts: { store: Store; metrics?: Metrics; metricsAccess?: MetricsAccess },
+): Promise<void> {
   const metrics = opts.metrics ?? new Metrics();
+  const access = opts.metricsAccess ?? {};
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
@@ -46,6 +70,7 @@ export async function healthRoutes(app: FastifyInstance, opts: { store: Store; m
   });
 
   app.get('/metrics', async (req, reply) => {
+    checkMetricsAccess(req, access);
     await refreshSyncUsers(opts.store, metrics).catch((e: unknown) => req.log.warn({ err: e }, 'reading the users per sync state failed'));
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();

@@ -6,6 +6,7 @@ import { etagOf, parseEtagList } from '../scim/render.js';
 import type { ScimService } from './service.js';
 import type { RequestContext } from './context.js';
 import type { Limits } from '../scim/discovery.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../scim/depth.js';
 
 interface BulkOp {
   method: string;
@@ -61,6 +62,10 @@ function refsIn(value: unknown, out: Set<string>): Set<string> {
 
 function parseOps(body: unknown, limits: Limits): { ops: BulkOp[]; failOnErrors: number } {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw errors.invalidSyntax('a bulk request must be a JSON object');
+  // The bulkId walks below recurse into each operation's data: a body nested deeper than any SCIM resource is refused
+  // before them, so no depth overflows the stack.
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH))
+    throw errors.invalidSyntax(`a bulk request may nest at most ${MAX_JSON_DEPTH} levels of objects and arrays`);
   const b = body as Record<string, unknown>;
   if (!Array.isArray(b.schemas) || !b.schemas.includes(SCHEMA.bulkRequest))
     throw errors.invalidSyntax(`a bulk request must list the schema ${SCHEMA.bulkRequest}`);

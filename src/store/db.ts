@@ -1,6 +1,6 @@
 // Opens the database named by DATABASE_URL: SQLite (better-sqlite3, WAL) by default, PostgreSQL for postgres:// URLs.
 // One Kysely instance per process; the rest of the code never learns which engine is underneath except through `dialect`.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -31,12 +31,29 @@ export function parseDatabaseUrl(url: string): { dialect: Dialect; target: strin
   return { dialect: 'sqlite', target: path === ':memory:' ? path : resolve(path) };
 }
 
+/**
+ * The SQLite file holds personal data: it is created readable by its owner only (0600) before SQLite opens it, and
+ * SQLite gives its -wal and -shm files the database file's mode. Files an earlier version left readable by others
+ * are narrowed to 0600 (when this process owns them).
+ */
+function ownerOnlyDatabaseFile(target: string): void {
+  mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+  closeSync(openSync(target, 'a', 0o600));
+  for (const f of [target, `${target}-wal`, `${target}-shm`]) {
+    try {
+      if (statSync(f).mode & 0o077) chmodSync(f, 0o600);
+    } catch {
+      // missing (no WAL yet) or not ours to change
+    }
+  }
+}
+
 /** Opens (and by default migrates) the store. */
 export async function openStore(opts: OpenOptions): Promise<Store> {
   const { dialect, target } = parseDatabaseUrl(opts.url);
   let db: Kysely<Database>;
   if (dialect === 'sqlite') {
-    if (target !== ':memory:') mkdirSync(dirname(target), { recursive: true });
+    if (target !== ':memory:') ownerOnlyDatabaseFile(target);
     const raw = new SqliteDatabase(target);
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = NORMAL');

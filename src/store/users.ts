@@ -29,6 +29,18 @@ function emailRows(tenantId: string, userId: string, data: Json) {
     }));
 }
 
+/**
+ * Writes email rows 500 at a time (as group members are): one INSERT of every row would bind 5 variables per email and
+ * fail past SQLite's 32,766 variables (6,553 emails) or PostgreSQL's 65,535 parameters.
+ */
+async function insertEmails(db: Db, rows: ReturnType<typeof emailRows>): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('user_emails')
+      .values(rows.slice(i, i + 500))
+      .execute();
+}
+
 export class UserRepository {
   /**
    * Reads one user. With `lock` (PostgreSQL, inside a write transaction) the row stays locked until commit, so
@@ -42,8 +54,9 @@ export class UserRepository {
   }
 
   async getMany(db: Db, tenantId: string, ids: string[]): Promise<ResourceRecord[]> {
-    if (ids.length === 0) return [];
-    const rows = await db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
+    const rows = await inChunks(ids, (chunk) =>
+      db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', chunk).execute(),
+    );
     return rows.map(toRecord);
   }
 
@@ -85,8 +98,7 @@ export class UserRepository {
   async insert(db: Db, tenantId: string, data: Json, clientId: string | null): Promise<ResourceRecord> {
     const row: UsersTable = { ...newRow(tenantId, data, clientId), ...userColumns(data) };
     await db.insertInto('users').values(row).execute();
-    const emails = emailRows(tenantId, row.id, data);
-    if (emails.length) await db.insertInto('user_emails').values(emails).execute();
+    await insertEmails(db, emailRows(tenantId, row.id, data));
     return toRecord(row);
   }
 
@@ -100,8 +112,7 @@ export class UserRepository {
       .where('id', '=', prev.id)
       .execute();
     await db.deleteFrom('user_emails').where('tenant_id', '=', tenantId).where('user_id', '=', prev.id).execute();
-    const emails = emailRows(tenantId, prev.id, data);
-    if (emails.length) await db.insertInto('user_emails').values(emails).execute();
+    await insertEmails(db, emailRows(tenantId, prev.id, data));
     return { ...prev, data, updatedAt: next.updated_at, version: next.version };
   }
 

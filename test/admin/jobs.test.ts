@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { Command } from 'commander';
 import { startAdminStack, idOf, type AdminStack, type TenantHandle } from './harness.js';
 import { SHOPIFY_EXT } from '../helpers/http.js';
+import { scrapeMetrics } from '../helpers/stack.js';
 import { jobsCommand } from '../../src/cli/jobs-commands.js';
 
 let s: AdminStack;
@@ -52,7 +53,7 @@ const syncState = async (id: string) => (await s.scim(t, 'GET', `/Users/${id}`))
 
 /** The tenant's `scim_sync_users` samples from /metrics, as state -> value. */
 async function syncUserGauge(tenant: string): Promise<Record<string, number>> {
-  const text = await (await fetch(`${s.bridge.url}/metrics`)).text();
+  const text = await (await scrapeMetrics(s.bridge.url)).text();
   const out: Record<string, number> = {};
   for (const m of text.matchAll(/^scim_sync_users\{([^}]*)\} (\d+)$/gm)) {
     const labels = Object.fromEntries([...m[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));

@@ -4,6 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAdminStack, idOf } from './harness.js';
 import { call } from '../helpers/http.js';
+import { scrapeMetrics } from '../helpers/stack.js';
 
 const stack = await startAdminStack();
 after(() => stack.close());
@@ -22,7 +23,7 @@ function requests(text: string, route: string, method: string, status: number): 
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
-const scrape = async () => (await call('GET', `${stack.bridge.url}/metrics`)).text;
+const scrape = async () => (await scrapeMetrics(stack.bridge.url)).text();
 
 test('a SCIM request, an admin request and a webhook delivery each increment the request counter with their route and status', async () => {
   const t = await stack.tenant('metered');

@@ -41,11 +41,14 @@ describe('Custom application: sign-up form', () => {
     assertCreated(h, r, 'Users');
   });
 
-  it('takes a JSON body from a fetch that forgot the Content-Type header (sent as text/plain)', async () => {
+  it('refuses a JSON body sent as text/plain (a fetch that forgot the Content-Type header) with 415 naming the types to send', async () => {
+    // text/plain is what a browser may send cross-origin without a preflight; JSON APIs take JSON media types only.
     const r = await h.req('POST', '/Users', JSON.stringify(signUp('plain@shop.test', 'Pl', 'Ain')), {
       'content-type': 'text/plain;charset=UTF-8',
     });
-    assertCreated(h, r, 'Users');
+    assertError(r, 415);
+    assert.match(r.body.detail, /application\/scim\+json/, r.dump);
+    assertList(await h.req('GET', '/Users?filter=userName%20eq%20%22plain@shop.test%22'), 0);
   });
 
   it('accepts the token with a lower-case "bearer" scheme', async () => {

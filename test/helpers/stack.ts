@@ -44,13 +44,29 @@ export interface BridgeStackOptions {
   live?: { pollMs?: number; heartbeatMs?: number };
 }
 
+/** The METRICS_TOKEN every stack's bridge asks /metrics scrapers for (unless a suite's env says otherwise). */
+export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789';
+
+/** GET /metrics with the stack's metrics token. */
+export function scrapeMetrics(bridgeUrl: string, token = TEST_METRICS_TOKEN): Promise<Response> {
+  return fetch(`${bridgeUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+}
+
 /** The bridge with its engine on a fresh database, next to a fresh emulator. */
 export async function startBridgeStack(o: BridgeStackOptions = {}): Promise<BridgeStack> {
   const dir = mkdtempSync(join(tmpdir(), 'scim-bridge-'));
   const store = o.store ?? (await openTestStore());
   const emu = await startEmulator(o.emulator);
   const { secretKey, box } = newSecretBox();
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent', SECRET_KEY: secretKey, ...o.env });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dir,
+    LOG_LEVEL: 'silent',
+    SECRET_KEY: secretKey,
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
+    ...o.env,
+  });
   const bridge = await startBridge({
     config,
     store,

@@ -85,6 +85,10 @@ test(
       const file = join(dir, 'demo-credentials.json');
       assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), c, 'the file holds what was printed');
       assert.equal(statSync(file).mode & 0o777, 0o600, 'only the owner may read the token');
+      for (const f of ['shopify-scim.sqlite', 'shopify-scim.sqlite-wal'])
+        assert.equal(statSync(join(dir, f)).mode & 0o777, 0o600, `only the owner may read ${f}`);
+      const metrics = await fetch(new URL('/metrics', c.adminUrl));
+      assert.equal(metrics.status, 200, 'demo mode on loopback answers /metrics without a token');
       assert.match(c.scimBaseUrl, /\/scim\/v2\/demo$/);
       assert.match(c.adminUrl, /\/admin$/);
       const admin = await fetch(c.adminUrl);

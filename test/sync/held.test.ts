@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { getPreset } from '../../src/mapping/index.js';
 import { PATCH_OP, SHOPIFY_EXT } from '../helpers/http.js';
+import { scrapeMetrics } from '../helpers/stack.js';
 import { startAdminStack, idOf, type AdminStack, type TenantHandle } from '../admin/harness.js';
 
 let s: AdminStack;
@@ -50,7 +51,7 @@ test('a user with only a userName is 201, failed with CUSTOMER_NEEDS_IDENTITY an
     'a refusal is no dead letter',
   );
 
-  const metrics = await (await fetch(`${s.bridge.url}/metrics`)).text();
+  const metrics = await (await scrapeMetrics(s.bridge.url)).text();
   assert.match(metrics, /scim_sync_users\{tenant="held",state="failed"\} [1-9]/, 'counted as failed');
 
   const p = await s.scim(t, 'PATCH', `/Users/${id}`, {

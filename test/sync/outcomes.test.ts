@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { getPreset } from '../../src/mapping/index.js';
 import { PATCH_OP } from '../helpers/http.js';
+import { scrapeMetrics } from '../helpers/stack.js';
 import { startStack, oktaUser, SHOPIFY_EXT, type Stack } from './harness.js';
 
 let s: Stack;
@@ -274,7 +275,7 @@ test('a change Shopify refuses after the sync wait stays, failed with the reason
     await s.setSettings({ policies: {} });
   }
 
-  const res = await fetch(`${s.bridge.url}/metrics`);
+  const res = await scrapeMetrics(s.bridge.url);
   assert.equal(res.status, 200);
   const samples = syncUserSamples(await res.text());
   const rows = await s.store.db
