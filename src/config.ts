@@ -53,6 +53,7 @@ const schema = z.object({
   RECONCILE_INTERVAL_MS: wholeNumber(0).default(15 * 60_000),
   BULK_CREATE_THRESHOLD: wholeNumber(0).default(100),
   MAX_BODY_BYTES: wholeNumber(1024).default(1048576),
+  SHUTDOWN_TIMEOUT_MS: wholeNumber(100, 600_000).default(15_000),
 });
 
 /** Rules between variables, checked even when single values are wrong so that every mistake is reported at once. */
@@ -101,6 +102,8 @@ export interface Config {
   /** from this many users waiting for a first customer, one Shopify bulk mutation creates them; 0 turns it off */
   bulkCreateThreshold: number;
   maxBodyBytes: number;
+  /** how long a SIGTERM may take: in-flight requests and running jobs get most of it, then leases go back and the process exits */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -146,5 +149,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reconcileIntervalMs: v.RECONCILE_INTERVAL_MS,
     bulkCreateThreshold: v.BULK_CREATE_THRESHOLD,
     maxBodyBytes: v.MAX_BODY_BYTES,
+    shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
   };
 }

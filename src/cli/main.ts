@@ -64,8 +64,20 @@ export function buildProgram(): Command {
   async function runServe(cfg: Config, tenantName: string): Promise<void> {
     const bridge = await startBridge({ config: cfg });
     // Stoppable from the moment it serves: a signal during the start-up calls below still closes it cleanly.
+    // SIGTERM: stop taking requests, let those in flight and the running jobs finish, give back the leases of jobs
+    // still running, and exit within SHUTDOWN_TIMEOUT_MS whatever happens (1 if the bound was hit).
     const stop = async () => {
-      await bridge.close();
+      const bound = setTimeout(() => {
+        console.error(`shutdown took longer than SHUTDOWN_TIMEOUT_MS (${cfg.shutdownTimeoutMs} ms): exiting now`);
+        process.exit(1);
+      }, cfg.shutdownTimeoutMs);
+      bound.unref();
+      try {
+        await bridge.close();
+      } catch (e) {
+        console.error(`shutdown failed: ${e instanceof Error ? e.message : String(e)}`);
+        process.exit(1);
+      }
       process.exit(0);
     };
     process.once('SIGINT', stop);

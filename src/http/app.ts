@@ -1,7 +1,7 @@
 // Builds the Fastify application: body parsing (scim+json and json, raw bytes kept for signature checks), the SCIM
 // routes per tenant, health and metrics, and one error handler that answers SCIM routes in the SCIM error schema.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
-import type { Store } from '../store/db.js';
+import { isDatabaseUnavailable, type Store } from '../store/db.js';
 import { TenantRepository } from '../store/tenants.js';
 import { errors, ScimError } from '../scim/errors.js';
 import { ScimService } from '../scim-service/service.js';
@@ -35,6 +35,9 @@ export interface AppOptions {
 }
 
 export const DEFAULT_LIMITS: Limits = { maxResults: 1000, defaultCount: 100, bulkMaxOperations: 1000, bulkMaxPayloadSize: 1048576 };
+
+/** The Retry-After of a 503 answered while the database cannot be reached. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 const isScimPath = (url: string) => url.startsWith('/scim/');
 
@@ -86,7 +89,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     else if ('validation' in err && err.validation)
       scim = errors.invalidValue(`the request's ${err.validationContext ?? 'input'} is not valid: ${err.message}`);
     else if (err.statusCode && err.statusCode < 500) scim = errors.badRequest(err.message);
-    else {
+    else if (isDatabaseUnavailable(err)) {
+      // A database restart or failover: nothing was committed, and the client is told when to try again.
+      req.log.warn({ err }, 'the database is unavailable');
+      scim = errors.unavailable('the database is unavailable for a moment; nothing was changed, retry later', {
+        'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS),
+      });
+    } else {
       req.log.error({ err }, 'request failed');
       scim = errors.internal('the server could not complete the request; it has been logged');
     }
@@ -101,6 +110,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     reply.code(404);
     if (isScimPath(req.url)) return reply.header('content-type', SCIM_CONTENT_TYPE).send(JSON.stringify(e.toJSON()));
     return reply.send({ error: e.code, message: e.detail, status: 404 });
+  });
+
+  // Graceful close: from the moment close() starts, every answer still being sent (the requests in flight) ends its
+  // connection, so the server is not held open by kept-alive sockets until their idle timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
   });
 
   // First, on the root: every route registered after it (SCIM, admin, webhooks, health) is counted.
