@@ -54,6 +54,7 @@ const schema = z.object({
   BULK_CREATE_THRESHOLD: wholeNumber(0).default(100),
   MAX_BODY_BYTES: wholeNumber(1024).default(1048576),
   SHUTDOWN_TIMEOUT_MS: wholeNumber(100, 600_000).default(15_000),
+  JOB_LEASE_MS: wholeNumber(1000, 3_600_000).default(30_000),
 });
 
 /** Rules between variables, checked even when single values are wrong so that every mistake is reported at once. */
@@ -104,6 +105,8 @@ export interface Config {
   maxBodyBytes: number;
   /** how long a SIGTERM may take: in-flight requests and running jobs get most of it, then leases go back and the process exits */
   shutdownTimeoutMs: number;
+  /** how long a job's lease lasts without a heartbeat: after a crash, another instance takes the job over this much later */
+  jobLeaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -150,5 +153,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bulkCreateThreshold: v.BULK_CREATE_THRESHOLD,
     maxBodyBytes: v.MAX_BODY_BYTES,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    jobLeaseMs: v.JOB_LEASE_MS,
   };
 }

@@ -98,7 +98,7 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
         budget,
         ...(opts.engine || {}),
         // Running jobs get most of the shutdown time to finish; what is still running then gives its lease back.
-        worker: { stopGraceMs: Math.floor(config.shutdownTimeoutMs * 0.6), ...(opts.engine || {}).worker },
+        worker: { stopGraceMs: Math.floor(config.shutdownTimeoutMs * 0.6), leaseMs: config.jobLeaseMs, ...(opts.engine || {}).worker },
       })
     : undefined;
   // Shopify -> SCIM and outbound targets ride on the engine's worker; reconcile runs every RECONCILE_INTERVAL_MS per tenant.
