@@ -22,6 +22,7 @@ import { AdminAccounts } from './store/admin-accounts.js';
 import { ensureEnvironmentAdmin } from './admin/accounts.js';
 import { BudgetHistory } from './sync/budget.js';
 import { recordBridgeAddress } from './store/deployment.js';
+import { shopReadiness } from './sync/readiness.js';
 
 export interface Bridge {
   app: FastifyInstance;
@@ -124,6 +125,7 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
     logLevel: config.logLevel,
     logger: log,
     metrics,
+    ...(engine ? { shopChecks: shopReadiness({ db: store.db, shops: engine.shops }) } : {}),
     plugins: [
       adminApi({
         store,

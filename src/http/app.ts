@@ -8,7 +8,7 @@ import { ScimService } from '../scim-service/service.js';
 import { scimRoutes, SCIM_CONTENT_TYPE } from './scim/index.js';
 import type { Limits } from '../scim/discovery.js';
 import { noProvisioning, type ProvisioningHook } from '../provisioning.js';
-import { healthRoutes, requestMetrics } from './health.js';
+import { healthRoutes, requestMetrics, type HealthOptions } from './health.js';
 import { Metrics } from '../metrics.js';
 import { createLogger, redactUrl, type Logger } from '../logger.js';
 
@@ -30,6 +30,8 @@ export interface AppOptions {
   /** How many matches a filter evaluated in memory may hold before a list or search answers 400 tooMany (default 100,000). */
   maxInMemoryMatches?: number;
   metrics?: Metrics;
+  /** /readyz's check of each connected shop (the engine's) */
+  shopChecks?: HealthOptions['shopChecks'];
   /** extra routes (webhook receiver, admin API) registered by the layers above */
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
 }
@@ -129,7 +131,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const tenants = new TenantRepository(opts.store.db);
   const service = new ScimService(opts.store, opts.hook ?? noProvisioning, { maxInMemoryMatches: opts.maxInMemoryMatches });
   await app.register(scimRoutes, { prefix: '/scim/v2/:tenant', service, tenants, limits, publicUrl: opts.publicUrl });
-  await app.register(healthRoutes, { store: opts.store, metrics });
+  await app.register(healthRoutes, { store: opts.store, metrics, ...(opts.shopChecks ? { shopChecks: opts.shopChecks } : {}) });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
   return app;
 }

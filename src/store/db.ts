@@ -67,6 +67,10 @@ export async function openStore(opts: OpenOptions): Promise<Store> {
     // An idle connection dropped by the server (a restart, a failover, a proxy) emits here; without a listener it
     // would end the process. The pool discards the connection and opens a new one on the next query.
     pool.on('error', (e) => opts.onConnectionError?.(e));
+    // A connection dropped while a query runs on it errors that query (the request answers 503) and also emits
+    // 'error' on the client, which the pool does not listen to while the client is checked out: without this
+    // listener a database restart in the middle of a query would end the process.
+    pool.on('connect', (client) => client.on('error', (e) => opts.onConnectionError?.(e)));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   if (opts.migrate !== false) await migrateToLatest(db, dialect);

@@ -135,6 +135,14 @@ export class ShopConnections {
     const m = this.opts.metrics;
     if (!m) return;
     if (e.type === 'request') m.shopifyCalls.inc({ outcome: e.code ? e.code.toLowerCase() : 'ok' });
-    if (e.type === 'cost') m.shopifyCost.inc(e.actual);
+    if (e.type === 'cost') {
+      m.shopifyCost.inc(e.actual);
+      m.shopifyBucketAvailable.set({ shop: normalizeShop(shop) }, e.status.currentlyAvailable);
+    }
+    if (e.type === 'wait') {
+      m.shopifyThrottleWaits.inc();
+      m.shopifyThrottleWaitSeconds.inc(e.waitMs / 1000);
+    }
+    if (e.type === 'throttled') m.shopifyThrottled.inc();
   }
 }
