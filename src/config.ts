@@ -55,6 +55,7 @@ const schema = z.object({
   MAX_BODY_BYTES: wholeNumber(1024).default(1048576),
   SHUTDOWN_TIMEOUT_MS: wholeNumber(100, 600_000).default(15_000),
   JOB_LEASE_MS: wholeNumber(1000, 3_600_000).default(30_000),
+  READYZ_SHOPIFY_CACHE_MS: wholeNumber(0).default(15_000),
 });
 
 /** Rules between variables, checked even when single values are wrong so that every mistake is reported at once. */
@@ -107,6 +108,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** how long a job's lease lasts without a heartbeat: after a crash, another instance takes the job over this much later */
   jobLeaseMs: number;
+  /** how long /readyz reuses its check of each shop's Admin API (each check is one small query); 0: every probe */
+  readyzShopifyCacheMs: number;
 }
 
 export class ConfigError extends Error {
@@ -154,5 +157,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: v.MAX_BODY_BYTES,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     jobLeaseMs: v.JOB_LEASE_MS,
+    readyzShopifyCacheMs: v.READYZ_SHOPIFY_CACHE_MS,
   };
 }

@@ -125,7 +125,7 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
     logLevel: config.logLevel,
     logger: log,
     metrics,
-    ...(engine ? { shopChecks: shopReadiness({ db: store.db, shops: engine.shops }) } : {}),
+    ...(engine ? { shopChecks: shopReadiness({ db: store.db, shops: engine.shops, cacheMs: config.readyzShopifyCacheMs }) } : {}),
     plugins: [
       adminApi({
         store,

@@ -11,6 +11,7 @@ import { noProvisioning, type ProvisioningHook } from '../provisioning.js';
 import { healthRoutes, requestMetrics, type HealthOptions } from './health.js';
 import { Metrics } from '../metrics.js';
 import { createLogger, redactUrl, type Logger } from '../logger.js';
+import { withRequestContext } from '../request-context.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,6 +39,9 @@ export interface AppOptions {
 
 export const DEFAULT_LIMITS: Limits = { maxResults: 1000, defaultCount: 100, bulkMaxOperations: 1000, bulkMaxPayloadSize: 1048576 };
 
+/** What a request id given in X-Request-Id may look like (anything else is replaced by a new one). */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 /** The Retry-After of a 503 answered while the database cannot be reached. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
@@ -56,7 +60,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // mean the same resource (path parameters keep their case).
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
     ...(loggerInstance ? { loggerInstance } : { logger: false }),
-    genReqId: () => crypto.randomUUID(),
+    // A request id given by a proxy or the client (X-Request-Id) is kept, so their logs and ours meet; else a new one.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    },
   });
 
   // Bodies: JSON under any JSON media type (scim+json, json, or none given); raw bytes kept for HMAC checks.
@@ -114,13 +122,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return reply.send({ error: e.code, message: e.detail, status: 404 });
   });
 
+  // The request id follows the request into the jobs it queues and the Shopify calls they make.
+  app.addHook('onRequest', (req, _reply, done) => withRequestContext({ requestId: req.id }, done));
+
   // Graceful close: from the moment close() starts, every answer still being sent (the requests in flight) ends its
   // connection, so the server is not held open by kept-alive sockets until their idle timeout.
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (_req, reply, payload) => {
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('x-request-id', req.id);
     if (closing) reply.header('connection', 'close');
     return payload;
   });

@@ -51,6 +51,7 @@ export function createEngine(opts: EngineOptions): Engine {
   const shops = new ShopConnections({
     box: opts.box,
     metrics: opts.metrics,
+    log,
     client: opts.shopClient,
     ...(opts.budget ? { budget: opts.budget } : {}),
     ...(throttle ? { throttle } : {}),
