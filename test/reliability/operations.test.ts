@@ -54,7 +54,7 @@ test('health, readiness per check, metrics and a request id from the SCIM reques
   assert.equal(created.status, 201);
   assert.equal(created.headers.get('x-request-id'), requestId);
   const user = (await created.json()) as any;
-  assert.equal(user['urn:ietf:params:scim:schemas:extension:shopify:2.0:User']?.syncState ?? 'synced', 'synced');
+  assert.equal(user['urn:shopify-scim:params:scim:schemas:extension:shopify:2.0:User'].syncState, 'synced');
   const job = await store.db
     .selectFrom('outbox_jobs')
     .select(['request_id', 'state'])
