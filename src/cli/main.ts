@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { configOrExit } from './env.js';
 import { openStore, type Store } from '../store/db.js';
 import { migrateToLatest } from '../store/migrations.js';
+import { backupSqlite } from '../store/backup.js';
 import { TenantRepository, TenantError } from '../store/tenants.js';
 import { adminCommand, adminSignIn } from './admin-commands.js';
 import { startBridge } from '../server.js';
@@ -118,6 +119,20 @@ export function buildProgram(): Command {
         },
         { migrate: false },
       );
+    });
+
+  program
+    .command('backup <file>')
+    .description('copy the SQLite database to <file> while the bridge runs (online backup); restore: stop the bridge, copy it back')
+    .option('--json', 'print JSON')
+    .action(async (file: string, o: { json?: boolean }) => {
+      const cfg = configOrExit();
+      try {
+        const r = await backupSqlite(cfg.databaseUrl, file);
+        out(!!o.json, r, `backed up ${r.users} user(s), ${r.bytes} bytes, to ${r.file}`);
+      } catch (e) {
+        fail(e, !!o.json);
+      }
     });
 
   const tenant = program.command('tenant').description('manage tenants (one per shop)');
