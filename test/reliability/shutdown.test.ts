@@ -97,3 +97,51 @@ test(
     assert.equal(await second.exited, 0);
   },
 );
+
+test(
+  'SIGTERM with a request that outlasts SHUTDOWN_TIMEOUT_MS: the process still exits at the bound, with 1',
+  { timeout: 60_000 },
+  async () => {
+    const emu = await emulator(cleanups);
+    const db = await privateDatabase(testDatabase, cleanups);
+    // The request waits up to 10 s for Shopify, which takes 8 s: far beyond the 800 ms bound.
+    const bridge = await serve(envFor(emu, db.url, db.dir, { SYNC_WAIT_MS: '10000', SHUTDOWN_TIMEOUT_MS: '800' }), cleanups);
+    const store = await openShared(db.url, cleanups);
+    const token = await tokenFor(store);
+    emu.control.setFaults({ latencyMs: 8000 });
+    const slow = fetch(`${bridge.url}/scim/v2/default/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify(oktaUser('bound@example.com')),
+    }).then(
+      (r) => r.status,
+      () => 'reset' as const,
+    );
+    for (let i = 0; ; i++) {
+      const running = await store.db
+        .selectFrom('outbox_jobs')
+        .select('id')
+        .where('kind', '=', 'user.sync')
+        .where('state', '=', 'running')
+        .execute();
+      if (running.length >= 1) break;
+      assert.ok(i < 200, 'the job started');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const t0 = Date.now();
+    bridge.child.kill('SIGTERM');
+    assert.equal(await bridge.exited, 1, 'the bound was hit');
+    const took = Date.now() - t0;
+    assert.ok(took >= 700 && took < 3000, `exited after ${took} ms`);
+    assert.match(bridge.stderr(), /SHUTDOWN_TIMEOUT_MS/);
+    assert.equal(await slow, 'reset', 'the request that outlasted the bound lost its connection');
+    // Its job was given back before the bound (the worker's grace is 60% of it): queued, unleased.
+    const job = await store.db
+      .selectFrom('outbox_jobs')
+      .select(['state', 'leased_by'])
+      .where('kind', '=', 'user.sync')
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(job, { state: 'queued', leased_by: null });
+    emu.control.clearFaults();
+  },
+);
