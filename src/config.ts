@@ -55,6 +55,9 @@ const schema = z.object({
   MAX_BODY_BYTES: wholeNumber(1024).default(1048576),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PUBLIC: z.enum(['0', '1', 'true', 'false'], 'must be 1 or 0').optional(),
+  SHUTDOWN_TIMEOUT_MS: wholeNumber(100, 600_000).default(15_000),
+  JOB_LEASE_MS: wholeNumber(1000, 3_600_000).default(30_000),
+  READYZ_SHOPIFY_CACHE_MS: wholeNumber(0).default(15_000),
 });
 
 /** Rules between variables, checked even when single values are wrong so that every mistake is reported at once. */
@@ -107,6 +110,12 @@ export interface Config {
   metricsToken?: string;
   /** /metrics answers without a token (METRICS_PUBLIC=1); unset: only demo mode on loopback is public */
   metricsPublic?: boolean;
+  /** how long a SIGTERM may take: in-flight requests and running jobs get most of it, then leases go back and the process exits */
+  shutdownTimeoutMs: number;
+  /** how long a job's lease lasts without a heartbeat: after a crash, another instance takes the job over this much later */
+  jobLeaseMs: number;
+  /** how long /readyz reuses its check of each shop's Admin API (each check is one small query); 0: every probe */
+  readyzShopifyCacheMs: number;
 }
 
 export class ConfigError extends Error {
@@ -154,5 +163,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: v.MAX_BODY_BYTES,
     metricsToken: v.METRICS_TOKEN,
     metricsPublic: v.METRICS_PUBLIC === undefined ? undefined : v.METRICS_PUBLIC === '1' || v.METRICS_PUBLIC === 'true',
+    shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    jobLeaseMs: v.JOB_LEASE_MS,
+    readyzShopifyCacheMs: v.READYZ_SHOPIFY_CACHE_MS,
   };
 }

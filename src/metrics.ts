@@ -46,6 +46,32 @@ export class Metrics {
     help: 'Shopify query cost points actually spent',
     registers: [this.registry],
   });
+  readonly shopifyThrottleWaits = new Counter({
+    name: 'scim_shopify_throttle_waits_total',
+    help: 'Shopify calls that waited for the cost bucket before they were sent',
+    registers: [this.registry],
+  });
+  readonly shopifyThrottleWaitSeconds = new Counter({
+    name: 'scim_shopify_throttle_wait_seconds_total',
+    help: 'Time Shopify calls spent waiting for the cost bucket',
+    registers: [this.registry],
+  });
+  readonly shopifyThrottled = new Counter({
+    name: 'scim_shopify_throttled_total',
+    help: 'THROTTLED answers from Shopify (each retried after the bucket refills)',
+    registers: [this.registry],
+  });
+  readonly shopifyBucketAvailable = new Gauge({
+    name: 'scim_shopify_cost_available_points',
+    help: "Points left in the shop's cost bucket, per Shopify's last answer",
+    labelNames: ['shop'],
+    registers: [this.registry],
+  });
+  readonly webhookVerificationFailures = new Counter({
+    name: 'scim_webhook_verification_failures_total',
+    help: 'Shopify webhook deliveries refused because their signature (or tenant, or shop) did not verify',
+    registers: [this.registry],
+  });
   readonly bulkCreatedCustomers = new Counter({
     name: 'scim_shopify_bulk_created_customers_total',
     help: 'Shopify customers created by bulk mutations (large provisioning batches)',

@@ -22,6 +22,7 @@ import { AdminAccounts } from './store/admin-accounts.js';
 import { ensureEnvironmentAdmin } from './admin/accounts.js';
 import { BudgetHistory } from './sync/budget.js';
 import { recordBridgeAddress } from './store/deployment.js';
+import { shopReadiness } from './sync/readiness.js';
 
 export interface Bridge {
   app: FastifyInstance;
@@ -71,10 +72,15 @@ export async function assertPortFree(host: string, port: number): Promise<void> 
 /** Opens the store, builds the app and (by default) listens on config.host:config.port. */
 export async function startBridge(opts: StartOptions): Promise<Bridge> {
   const { config } = opts;
-  const store = opts.store ?? (await openStore({ url: config.databaseUrl }));
-  const metrics = new Metrics({ defaults: true });
   // The root logger: the engine, the two-way sync, bulk creates and the HTTP server log through children of it.
   const log = createLogger({ level: config.logLevel });
+  const store =
+    opts.store ??
+    (await openStore({
+      url: config.databaseUrl,
+      onConnectionError: (e) => log.warn({ err: e, component: 'store' }, 'a database connection was lost; the pool opens a new one'),
+    }));
+  const metrics = new Metrics({ defaults: true });
   // ADMIN_PASSWORD keeps the admin UI's `admin` account; without it the first visitor with a sign-in link makes one.
   if (config.adminPassword) await ensureEnvironmentAdmin(new AdminAccounts(store.db, store.dialect), config.adminPassword);
   // What the shop's API budget looked like, minute by minute, for the dashboard's chart.
@@ -92,6 +98,8 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
         log: log.child({ component: 'sync' }),
         budget,
         ...(opts.engine || {}),
+        // Running jobs get most of the shutdown time to finish; what is still running then gives its lease back.
+        worker: { stopGraceMs: Math.floor(config.shutdownTimeoutMs * 0.6), leaseMs: config.jobLeaseMs, ...(opts.engine || {}).worker },
       })
     : undefined;
   // Shopify -> SCIM and outbound targets ride on the engine's worker; reconcile runs every RECONCILE_INTERVAL_MS per tenant.
@@ -118,6 +126,7 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
     logLevel: config.logLevel,
     logger: log,
     metrics,
+    ...(engine ? { shopChecks: shopReadiness({ db: store.db, shops: engine.shops, cacheMs: config.readyzShopifyCacheMs }) } : {}),
     plugins: [
       adminApi({
         store,
@@ -167,10 +176,13 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
     twoWay,
     url,
     async close() {
-      // Stop claiming first: running jobs finish (or give their leases back) while the store is still open.
+      // Stop listening at once (requests on open connections are answered 503) while the requests in flight finish;
+      // at the same time the worker stops claiming, and its running jobs finish or give their leases back. The store
+      // closes last, once both are done.
+      const http = app.close();
       await bulk?.stop();
       await engine?.stop();
-      await app.close();
+      await http;
       if (!opts.store) await store.close();
     },
   };

@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { configOrExit } from './env.js';
 import { openStore, type Store } from '../store/db.js';
 import { migrateToLatest } from '../store/migrations.js';
+import { backupSqlite } from '../store/backup.js';
 import { TenantRepository, TenantError } from '../store/tenants.js';
 import { adminCommand, adminSignIn } from './admin-commands.js';
 import { startBridge } from '../server.js';
@@ -64,8 +65,20 @@ export function buildProgram(): Command {
   async function runServe(cfg: Config, tenantName: string): Promise<void> {
     const bridge = await startBridge({ config: cfg });
     // Stoppable from the moment it serves: a signal during the start-up calls below still closes it cleanly.
+    // SIGTERM: stop taking requests, let those in flight and the running jobs finish, give back the leases of jobs
+    // still running, and exit within SHUTDOWN_TIMEOUT_MS whatever happens (1 if the bound was hit).
     const stop = async () => {
-      await bridge.close();
+      const bound = setTimeout(() => {
+        console.error(`shutdown took longer than SHUTDOWN_TIMEOUT_MS (${cfg.shutdownTimeoutMs} ms): exiting now`);
+        process.exit(1);
+      }, cfg.shutdownTimeoutMs);
+      bound.unref();
+      try {
+        await bridge.close();
+      } catch (e) {
+        console.error(`shutdown failed: ${e instanceof Error ? e.message : String(e)}`);
+        process.exit(1);
+      }
       process.exit(0);
     };
     process.once('SIGINT', stop);
@@ -106,6 +119,20 @@ export function buildProgram(): Command {
         },
         { migrate: false },
       );
+    });
+
+  program
+    .command('backup <file>')
+    .description('copy the SQLite database to <file> while the bridge runs (online backup); restore: stop the bridge, copy it back')
+    .option('--json', 'print JSON')
+    .action(async (file: string, o: { json?: boolean }) => {
+      const cfg = configOrExit();
+      try {
+        const r = await backupSqlite(cfg.databaseUrl, file);
+        out(!!o.json, r, `backed up ${r.users} user(s), ${r.bytes} bytes, to ${r.file}`);
+      } catch (e) {
+        fail(e, !!o.json);
+      }
     });
 
   const tenant = program.command('tenant').description('manage tenants (one per shop)');

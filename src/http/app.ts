@@ -1,17 +1,18 @@
 // Builds the Fastify application: body parsing (scim+json and json, raw bytes kept for signature checks), the SCIM
 // routes per tenant, health and metrics, and one error handler that answers SCIM routes in the SCIM error schema.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Store } from '../store/db.js';
+import { isDatabaseUnavailable, type Store } from '../store/db.js';
 import { TenantRepository } from '../store/tenants.js';
 import { errors, ScimError } from '../scim/errors.js';
 import { ScimService } from '../scim-service/service.js';
 import { scimRoutes, SCIM_CONTENT_TYPE } from './scim/index.js';
 import type { Limits } from '../scim/discovery.js';
 import { noProvisioning, type ProvisioningHook } from '../provisioning.js';
-import { healthRoutes, requestMetrics, type MetricsAccess } from './health.js';
+import { healthRoutes, requestMetrics, type HealthOptions, type MetricsAccess } from './health.js';
 import { Metrics } from '../metrics.js';
 import { createLogger, redactUrl, type Logger } from '../logger.js';
 import { answerClientError, parseJsonBody } from './edge.js';
+import { withRequestContext } from '../request-context.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -33,6 +34,8 @@ export interface AppOptions {
   metrics?: Metrics;
   /** who may read /metrics (default: nobody until a token is set or it is made public) */
   metricsAccess?: MetricsAccess;
+  /** /readyz's check of each connected shop (the engine's) */
+  shopChecks?: HealthOptions['shopChecks'];
   /** extra routes (webhook receiver, admin API) registered by the layers above */
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
 }
@@ -49,6 +52,12 @@ export const MAX_URL_LENGTH = 16384;
 /** Node's limit on the request line and headers together (its default is 16 KiB): above it, 431. */
 export const MAX_HEADER_BYTES = 65536;
 
+/** What a request id given in X-Request-Id may look like (anything else is replaced by a new one). */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The Retry-After of a 503 answered while the database cannot be reached. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const maxBody = opts.maxBodyBytes ?? DEFAULT_LIMITS.bulkMaxPayloadSize;
   const limits: Limits = { ...DEFAULT_LIMITS, bulkMaxPayloadSize: maxBody, ...opts.limits };
@@ -62,7 +71,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // mean the same resource (path parameters keep their case).
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: MAX_PARAM_LENGTH },
     ...(loggerInstance ? { loggerInstance } : { logger: false }),
-    genReqId: () => crypto.randomUUID(),
+    // A request id given by a proxy or the client (X-Request-Id) is kept, so their logs and ours meet; else a new one.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    },
     http: { maxHeaderSize: MAX_HEADER_BYTES },
     // What the router refuses before any route (bad percent-encoding, an over-long id) and what Node's parser refuses
     // before Fastify sees a request (conflicting lengths, oversized headers) are answered in the same error schema.
@@ -103,7 +116,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     else if (err.code === 'FST_ERR_MAX_PARAM_LENGTH')
       scim = errors.uriTooLong(`a path segment (an id) is longer than ${MAX_PARAM_LENGTH} characters`);
     else if (err.statusCode && err.statusCode < 500) scim = errors.badRequest(err.message);
-    else {
+    else if (isDatabaseUnavailable(err)) {
+      // A database restart or failover: nothing was committed, and the client is told when to try again.
+      req.log.warn({ err }, 'the database is unavailable');
+      scim = errors.unavailable('the database is unavailable for a moment; nothing was changed, retry later', {
+        'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS),
+      });
+    } else {
       req.log.error({ err }, 'request failed');
       scim = errors.internal('the server could not complete the request; it has been logged');
     }
@@ -121,13 +140,33 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return reply.send({ error: e.code, message: e.detail, status: 404 });
   });
 
+  // The request id follows the request into the jobs it queues and the Shopify calls they make.
+  app.addHook('onRequest', (req, _reply, done) => withRequestContext({ requestId: req.id }, done));
+
+  // Graceful close: from the moment close() starts, every answer still being sent (the requests in flight) ends its
+  // connection, so the server is not held open by kept-alive sockets until their idle timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('x-request-id', req.id);
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+
   // First, on the root: every route registered after it (SCIM, admin, webhooks, health) is counted.
   const metrics = opts.metrics ?? new Metrics();
   await app.register(requestMetrics, { metrics });
   const tenants = new TenantRepository(opts.store.db);
   const service = new ScimService(opts.store, opts.hook ?? noProvisioning, { maxInMemoryMatches: opts.maxInMemoryMatches });
   await app.register(scimRoutes, { prefix: '/scim/v2/:tenant', service, tenants, limits, publicUrl: opts.publicUrl });
-  await app.register(healthRoutes, { store: opts.store, metrics, metricsAccess: opts.metricsAccess });
+  await app.register(healthRoutes, {
+    store: opts.store,
+    metrics,
+    metricsAccess: opts.metricsAccess,
+    ...(opts.shopChecks ? { shopChecks: opts.shopChecks } : {}),
+  });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
   return app;
 }

@@ -1,5 +1,7 @@
-// Liveness (/healthz), readiness (/readyz: the database answers) and Prometheus metrics (/metrics, with the users per
-// sync state read at each scrape; behind METRICS_TOKEN unless public, since it names tenants), plus the request metrics hook that feeds them.
+// Liveness (/healthz: the process answers), readiness (/readyz: the database answers, and each connected shop's Admin
+// API, with a breakdown per check) and Prometheus metrics (/metrics, with the users per sync state and the jobs per
+// state read at each scrape; behind METRICS_TOKEN unless public, since it names tenants), plus the request metrics
+// hook that feeds them.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../scim/errors.js';
@@ -8,6 +10,11 @@ import { sql } from 'kysely';
 import type { Store } from '../store/db.js';
 import { Metrics } from '../metrics.js';
 import { countSyncStates, SYNC_STATES } from '../store/links.js';
+import { countByState } from '../store/outbox.js';
+import type { ShopCheck } from '../sync/readiness.js';
+
+/** The route of Shopify's webhooks: a 401 there is a delivery whose signature did not verify. */
+const WEBHOOK_ROUTE = '/webhooks/shopify/:tenant';
 
 export type { Metrics };
 
@@ -28,6 +35,7 @@ export const requestMetrics = fp(
       const route = req.routeOptions.url ?? 'unmatched';
       opts.metrics.httpRequests.inc({ route, method: req.method, status: String(reply.statusCode) });
       opts.metrics.httpDuration.observe({ route, method: req.method }, reply.elapsedTime / 1000);
+      if (route === WEBHOOK_ROUTE && reply.statusCode === 401) opts.metrics.webhookVerificationFailures.inc();
     });
   },
   { name: 'request-metrics' },
@@ -51,27 +59,56 @@ function checkMetricsAccess(req: FastifyRequest, access: MetricsAccess): void {
     throw errors.unauthorized('/metrics needs "Authorization: Bearer <METRICS_TOKEN>"');
 }
 
-export async function healthRoutes(
-  app: FastifyInstance,
-  opts: { store: Store; metrics?: Metrics; metricsAccess?: MetricsAccess },
-): Promise<void> {
+/** Sets the jobs-per-state gauge (queued, running, dead) from the outbox. */
+export async function refreshJobStates(store: Pick<Store, 'db'>, metrics: Metrics): Promise<void> {
+  const counts = await countByState(store.db);
+  for (const state of ['queued', 'running', 'dead'] as const) metrics.syncQueue.set({ state }, counts[state]);
+}
+
+export interface HealthOptions {
+  store: Store;
+  metrics?: Metrics;
+  /** who may read /metrics (default: nobody until a token is set or it is made public) */
+  metricsAccess?: MetricsAccess;
+  /** the check of each connected shop's Admin API (the engine's); without it /readyz checks the database only */
+  shopChecks?: () => Promise<ShopCheck[]>;
+}
+
+export async function healthRoutes(app: FastifyInstance, opts: HealthOptions): Promise<void> {
   const metrics = opts.metrics ?? new Metrics();
   const access = opts.metricsAccess ?? {};
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
-  app.get('/readyz', async (_req, reply) => {
+  // 503 when the database does not answer (nothing can be served); a shop whose API does not answer makes the
+  // bridge "degraded" but still ready (200): SCIM writes are stored and queued, and reach Shopify once it is back.
+  app.get('/readyz', async (req, reply) => {
+    const started = Date.now();
+    let database: { ok: boolean; ms: number; error?: string };
     try {
       await sql`select 1`.execute(opts.store.db);
-      return { status: 'ready' };
-    } catch {
-      return reply.code(503).send({ status: 'unavailable', reason: 'database' });
+      database = { ok: true, ms: Date.now() - started };
+    } catch (e) {
+      req.log.warn({ err: e }, 'readiness: the database does not answer');
+      database = { ok: false, ms: Date.now() - started, error: 'the database does not answer' };
     }
+    let shops: ShopCheck[] = [];
+    if (opts.shopChecks && database.ok) {
+      try {
+        shops = await opts.shopChecks();
+      } catch (e) {
+        req.log.warn({ err: e }, 'readiness: the shop checks failed');
+      }
+    }
+    const shopify = { ok: shops.every((s) => s.ok), shops };
+    const status = !database.ok ? 'unavailable' : shopify.ok ? 'ready' : 'degraded';
+    return reply.code(database.ok ? 200 : 503).send({ status, checks: { database, shopify } });
   });
 
   app.get('/metrics', async (req, reply) => {
     checkMetricsAccess(req, access);
     await refreshSyncUsers(opts.store, metrics).catch((e: unknown) => req.log.warn({ err: e }, 'reading the users per sync state failed'));
+    await refreshJobStates(opts.store, metrics).catch((e: unknown) => req.log.warn({ err: e }, 'reading the jobs per state failed'));
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });

@@ -23,6 +23,8 @@ export interface OpenOptions {
   pgSchema?: string;
   migrate?: boolean;
   poolSize?: number;
+  /** told of errors on idle PostgreSQL connections (the pool replaces them); default: ignored */
+  onConnectionError?: (err: Error) => void;
 }
 
 export function parseDatabaseUrl(url: string): { dialect: Dialect; target: string } {
@@ -75,8 +77,17 @@ export async function openStore(opts: OpenOptions): Promise<Store> {
     const pool = new pg.Pool({
       connectionString: target,
       max: opts.poolSize ?? 10,
+      // A database that does not answer fails the request (503) rather than holding it until the client gives up.
+      connectionTimeoutMillis: 5000,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
+    // An idle connection dropped by the server (a restart, a failover, a proxy) emits here; without a listener it
+    // would end the process. The pool discards the connection and opens a new one on the next query.
+    pool.on('error', (e) => opts.onConnectionError?.(e));
+    // A connection dropped while a query runs on it errors that query (the request answers 503) and also emits
+    // 'error' on the client, which the pool does not listen to while the client is checked out: without this
+    // listener a database restart in the middle of a query would end the process.
+    pool.on('connect', (client) => client.on('error', (e) => opts.onConnectionError?.(e)));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   if (opts.migrate !== false) await migrateToLatest(db, dialect);
@@ -91,6 +102,36 @@ export async function openStore(opts: OpenOptions): Promise<Store> {
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'SQLITE_BUSY']);
+
+/**
+ * True when the error means the database cannot be reached right now (refused or dropped connection, a server
+ * shutting down or starting, a connect timeout, SQLite busy beyond its timeout): the request may be retried later,
+ * unlike a constraint violation or a bug.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (
+    let e = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown } | undefined, depth = 0;
+    e && depth < 4;
+    depth++
+  ) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (UNAVAILABLE_CODES.has(code)) return true;
+    // PostgreSQL: class 08 (connection exception), 57P01-57P03 (admin shutdown, crash shutdown, cannot connect now)
+    if (/^08[0-9A-Z]{3}$/.test(code) || /^57P0[123]$/.test(code)) return true;
+    const msg = typeof e.message === 'string' ? e.message : '';
+    if (
+      /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error/i.test(
+        msg,
+      )
+    )
+      return true;
+    if (Array.isArray(e.errors) && e.errors.some((x) => isDatabaseUnavailable(x))) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
 }
 
 export { sql };

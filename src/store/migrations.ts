@@ -344,6 +344,12 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('customer_links').addColumn('deleted_customer', 'text').execute();
       },
     },
+    '0010_job_request_id': {
+      async up(db: Db) {
+        // The HTTP request that queued a job, so the logs of its Shopify calls name the SCIM request they serve.
+        await db.schema.alterTable('outbox_jobs').addColumn('request_id', 'text').execute();
+      },
+    },
   };
 }
 

@@ -20,6 +20,8 @@ export interface EnqueueOptions {
   runAfter?: Date | string;
   /** timestamps of the row; default: now */
   now?: number;
+  /** the id of the HTTP request that caused the job, logged with the Shopify calls it makes */
+  requestId?: string | null;
 }
 
 /** A job as the worker and its handlers see it. */
@@ -42,6 +44,7 @@ export interface OutboxJob {
   finishedAt: string | null;
   originClient: string | null;
   coalescedInto: number | null;
+  requestId: string | null;
 }
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
@@ -73,6 +76,7 @@ export function toJob(r: Selectable<OutboxJobsTable>): OutboxJob {
     finishedAt: r.finished_at,
     originClient: r.origin_client,
     coalescedInto: r.coalesced_into === null ? null : Number(r.coalesced_into),
+    requestId: r.request_id ?? null,
   };
 }
 
@@ -91,6 +95,7 @@ function toRow(job: EnqueueOptions) {
     created_at: now,
     updated_at: now,
     origin_client: job.originClient ?? null,
+    request_id: job.requestId ?? null,
   };
 }
 

@@ -1,6 +1,6 @@
 // Row types of every table, as Kysely sees them. Timestamps are ISO-8601 strings (UTC, milliseconds) so that they
 // compare correctly as text in SQLite and PostgreSQL alike; booleans are 0/1 integers for the same reason.
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export interface TenantsTable {
   id: string;
@@ -140,6 +140,8 @@ export interface OutboxJobsTable {
   origin_client: string | null;
   /** set on a 'coalesced' job: the id of the job whose run covered it */
   coalesced_into: number | null;
+  /** the id of the HTTP request that queued the job (for the logs), null when none did */
+  request_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface WebhookEventsTable {

@@ -51,6 +51,7 @@ export function createEngine(opts: EngineOptions): Engine {
   const shops = new ShopConnections({
     box: opts.box,
     metrics: opts.metrics,
+    log,
     client: opts.shopClient,
     ...(opts.budget ? { budget: opts.budget } : {}),
     ...(throttle ? { throttle } : {}),
@@ -65,6 +66,11 @@ export function createEngine(opts: EngineOptions): Engine {
     shops,
     hook,
     start: () => worker.start(),
-    stop: () => worker.stop(),
+    async stop() {
+      await worker.stop();
+      // The calls of jobs cut short still hold points of the shared bucket: give them back for the other instances.
+      if (throttle instanceof DbThrottleStore)
+        await throttle.releaseHeld().catch((e: unknown) => log.warn({ err: e }, 'giving back the Shopify cost reservations failed'));
+    },
   };
 }

@@ -1,5 +1,6 @@
 // Typed job kinds: each kind names its payload with a zod schema, so a payload is checked when it is queued and
 // validated once when its job runs; its handler and its onDead hook get it typed, never cast.
+import { currentRequestId } from '../request-context.js';
 import type { Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { Database } from '../store/types.js';
@@ -75,13 +76,13 @@ export type TypedEnqueue<P> = Omit<EnqueueOptions, 'kind' | 'payload'> & { paylo
 
 /** Queues a job of a typed kind; its payload is checked against the kind's schema first. */
 export async function enqueueJob<P>(db: Db, k: JobKind<P>, job: TypedEnqueue<P>): Promise<number> {
-  return enqueue(db, { ...job, kind: k.kind, payload: k.payload.parse(job.payload) });
+  return enqueue(db, { requestId: currentRequestId(), ...job, kind: k.kind, payload: k.payload.parse(job.payload) });
 }
 
 /** Queues many jobs of one typed kind. */
 export async function enqueueJobs<P>(db: Db, k: JobKind<P>, jobs: TypedEnqueue<P>[]): Promise<number> {
   return enqueueMany(
     db,
-    jobs.map((j) => ({ ...j, kind: k.kind, payload: k.payload.parse(j.payload) })),
+    jobs.map((j) => ({ requestId: currentRequestId(), ...j, kind: k.kind, payload: k.payload.parse(j.payload) })),
   );
 }

@@ -1,5 +1,7 @@
 // The Shopify connection of each tenant: settings.shopify with its secrets sealed at rest, one cached client per
 // shop and credentials, one throttle store shared by all of them, and connector events counted in the metrics.
+import { requestLogFields } from '../request-context.js';
+import type { Logger } from './job-contract.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/types.js';
 import { TenantRepository, type Tenant } from '../store/tenants.js';
@@ -80,6 +82,8 @@ export interface ShopConnectionsOptions {
   metrics?: Metrics;
   /** keeps each shop's recent API budget use for the admin dashboard */
   budget?: BudgetHistory;
+  /** one line per Shopify call (operation, attempt, status, duration), with the request id and job that caused it */
+  log?: Logger;
 }
 
 /** One client per shop connection, made on first use and remade when the tenant's connection changes. */
@@ -132,9 +136,24 @@ export class ShopConnections {
 
   private count(shop: string, e: ClientEvent): void {
     this.opts.budget?.record(normalizeShop(shop), e);
+    if (this.opts.log && (e.type === 'request' || e.type === 'throttled' || e.type === 'retry')) {
+      // Only names, numbers and codes: never variables, which hold personal data.
+      const { type, ...fields } = e;
+      const line = { shop: normalizeShop(shop), ...requestLogFields(), ...fields, ...(type === 'throttled' ? { status: undefined } : {}) };
+      if (type === 'request') this.opts.log.info(line, e.code ? 'shopify call failed' : 'shopify call');
+      else this.opts.log.warn(line, type === 'retry' ? 'shopify call retried' : 'shopify call throttled');
+    }
     const m = this.opts.metrics;
     if (!m) return;
     if (e.type === 'request') m.shopifyCalls.inc({ outcome: e.code ? e.code.toLowerCase() : 'ok' });
-    if (e.type === 'cost') m.shopifyCost.inc(e.actual);
+    if (e.type === 'cost') {
+      m.shopifyCost.inc(e.actual);
+      m.shopifyBucketAvailable.set({ shop: normalizeShop(shop) }, e.status.currentlyAvailable);
+    }
+    if (e.type === 'wait') {
+      m.shopifyThrottleWaits.inc();
+      m.shopifyThrottleWaitSeconds.inc(e.waitMs / 1000);
+    }
+    if (e.type === 'throttled') m.shopifyThrottled.inc();
   }
 }

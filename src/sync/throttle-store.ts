@@ -45,6 +45,8 @@ export class DbThrottleStore implements ThrottleStore {
   private readonly ttlMs: number;
   private readonly queues = new Map<string, LocalQueue>();
   private readonly rows: ShopThrottleRepository;
+  /** the reservations this instance holds (granted, not settled), per shop, so a graceful stop can give them back */
+  private readonly held = new Map<string, Set<number>>();
 
   constructor(db: Kysely<Database>, opts: DbThrottleOptions = {}) {
     this.rows = new ShopThrottleRepository(db);
@@ -64,6 +66,7 @@ export class DbThrottleStore implements ThrottleStore {
 
   async settle(shop: string, r: Reservation, outcome: Settlement): Promise<void> {
     await this.locked(shop, (s, now) => settleCall(s, r.id, outcome, now));
+    this.held.get(shop)?.delete(r.id);
     const q = this.queues.get(shop);
     if (q?.wake) q.wake();
     else if (q) q.kicked = true;
@@ -111,7 +114,12 @@ export class DbThrottleStore implements ThrottleStore {
           for (const w of q.waiters.splice(0)) w.reject(e);
           return;
         }
-        for (const [i, id] of granted.ids.entries()) q.waiters[i].resolve({ id, cost: costs[i], sendAt: granted.at });
+        const held = this.held.get(shop) ?? new Set<number>();
+        this.held.set(shop, held);
+        for (const [i, id] of granted.ids.entries()) {
+          held.add(id);
+          q.waiters[i].resolve({ id, cost: costs[i], sendAt: granted.at });
+        }
         q.waiters.splice(0, granted.ids.length);
         if (q.waiters.length === 0 || q.kicked) continue;
         await new Promise<void>((resolve) => {
@@ -126,6 +134,21 @@ export class DbThrottleStore implements ThrottleStore {
       }
     } finally {
       q.running = false;
+    }
+  }
+
+  /**
+   * Forgets the reservations of this instance's calls still in flight (graceful stop: their answers will never be
+   * settled here). Without it they would hold their points, and before the shop's first answer the whole bucket,
+   * for every instance until they expire.
+   */
+  async releaseHeld(): Promise<void> {
+    for (const [shop, ids] of this.held) {
+      if (ids.size === 0) continue;
+      await this.locked(shop, (s) => {
+        s.pending = s.pending.filter((p) => !ids.has(p.id));
+      });
+      ids.clear();
     }
   }
 

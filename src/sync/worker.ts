@@ -20,6 +20,7 @@ import {
   type RetryPolicy,
 } from './job-contract.js';
 import { JobWaiters } from './job-waiters.js';
+import { withRequestContext } from '../request-context.js';
 
 export interface WorkerOptions {
   store: Pick<Store, 'db' | 'dialect'>;
@@ -206,8 +207,11 @@ export class Worker {
     const handler = this.handlers.get(job.kind);
     let out: JobOutcome;
     try {
+      // The request that queued the job is the context of its run: its Shopify calls log that request's id.
       out = handler
-        ? await handler({ job, coalesced: c.coalesced, signal, now: this.opts.now })
+        ? await withRequestContext({ ...(job.requestId ? { requestId: job.requestId } : {}), jobId: job.id }, () =>
+            handler({ job, coalesced: c.coalesced, signal, now: this.opts.now }),
+          )
         : { outcome: 'failed', error: { code: 'NO_HANDLER', message: `no handler for ${job.kind}` } };
     } catch (e) {
       out = fromThrown(e);
