@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { testDatabase } from '../helpers/db.js';
 import { oktaUser } from '../sync/harness.js';
 import { emulator, envFor, openShared, privateDatabase, serve, tokenFor, type Cleanups } from './procs.js';
+import { scrapeMetrics } from '../helpers/stack.js';
 
 const cleanups: Cleanups = [];
 after(async () => {
@@ -113,7 +114,7 @@ test('health, readiness per check, metrics and a request id from the SCIM reques
   assert.ok(d.checks.shopify.shops[0].code, JSON.stringify(d.checks.shopify.shops[0]));
   emu.control.clearFaults();
 
-  const text = await (await fetch(`${bridge.url}/metrics`)).text();
+  const text = await (await scrapeMetrics(bridge.url)).text();
   assert.equal(metric(text, 'scim_http_requests_total{route="/scim/v2/:tenant/Users",method="POST",status="201"}'), 1);
   assert.equal(metric(text, 'scim_http_requests_total{route="/readyz",method="GET",status="200"}'), 2);
   assert.equal(metric(text, 'scim_webhook_verification_failures_total'), 1);

@@ -13,6 +13,7 @@ import { openStore, type Store } from '../../src/store/db.js';
 import { TenantRepository } from '../../src/store/tenants.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
 import { postgresUrl } from '../helpers/db.js';
+import { TEST_METRICS_TOKEN } from '../helpers/stack.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -104,6 +105,7 @@ export function envFor(emu: Emulator, databaseUrl: string, dataDir: string, extr
     SHOPIFY_WEBHOOK_SECRET: emu.clientSecret,
     SHOPIFY_API_BASE_URL: emu.url,
     RECONCILE_INTERVAL_MS: '0',
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
     ...extra,
   };
 }
