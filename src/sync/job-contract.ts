@@ -87,7 +87,11 @@ export interface Logger {
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
-export const DEFAULT_JOB_RETRY: RetryPolicy = { baseDelayMs: 1000, maxDelayMs: 5 * 60_000, maxAttempts: 25, maxAgeMs: 24 * 3600_000 };
+/**
+ * A retryable failure (Shopify down, timing out, throttled) is retried for up to a day: the age bound decides, the
+ * attempt bound only stops a job failing in a tight loop (with the 5-minute cap, 1,000 attempts outlast 24 hours).
+ */
+export const DEFAULT_JOB_RETRY: RetryPolicy = { baseDelayMs: 1000, maxDelayMs: 5 * 60_000, maxAttempts: 1000, maxAgeMs: 24 * 3600_000 };
 
 /** The backoff between attempts of a job: the same full-jitter backoff the Shopify client uses between calls. */
 export const jobBackoff = backoff;

@@ -27,7 +27,7 @@ test(
   'a sustained Shopify outage (5xx, then timeouts) drains once Shopify is back, nothing dead-lettered',
   { timeout: 60_000 },
   async () => {
-    // The job backoff of production scaled down 20×: 25 attempts span about 8 s here, as about 40 minutes there.
+    // The job backoff of production scaled down 300×, its 24-hour retry window with it.
     s = await startStack({
       syncWaitMs: 300,
       worker: { retry: { baseDelayMs: 50, maxDelayMs: 1000 } },
