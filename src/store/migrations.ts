@@ -354,6 +354,14 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    '0011_open_jobs': {
+      async up(db: Db) {
+        // Finished jobs stay in outbox_jobs (one or more per write) and only a handful are open at any time: partial
+        // indexes of the open ones let the claim's scan in id order and the open-job checks skip the history.
+        await sql`create index outbox_open on outbox_jobs (id) where state in ('queued', 'running')`.execute(db);
+        await sql`create index outbox_open_kind on outbox_jobs (tenant_id, kind) where state in ('queued', 'running')`.execute(db);
+      },
+    },
   };
 }
 
