@@ -24,7 +24,7 @@ try {
   process.stderr.write(`[bench] no commit ${ref} here: no before/after comparison\n`);
 }
 const quick = mode === 'quick';
-const t = quick ? ['--warmup', '1', '--duration', '3'] : ['--warmup', '2', '--duration', '10'];
+const t = quick ? ['--warmup', '1', '--duration', '2', '--rounds', '3'] : ['--warmup', '2', '--duration', '5', '--rounds', '3'];
 const users = quick ? ['--users', '10000'] : ['--users', '10000,100000'];
 const engines = quick ? ['--engines', 'sqlite'] : ['--engines', 'sqlite,postgres'];
 const plan: [string, string[]][] = [

@@ -42,12 +42,18 @@ export function beforeCopy(d: Dataset, oldRoot: string): string {
   const newer = (db.prepare('select name from kysely_migration').all() as { name: string }[])
     .map((r) => r.name)
     .filter((n) => !oldMigrations.has(n));
-  const drops: Record<string, string[]> = {
-    '0010_page_order': ['users_page_order', 'groups_page_order'],
-    '0011_open_jobs': ['outbox_open', 'outbox_open_kind'],
+  // What each newer migration did, undone.
+  const undo: Record<string, string[]> = {
+    '0010_page_order': ['drop index if exists users_page_order', 'drop index if exists groups_page_order'],
+    '0011_open_jobs': ['drop index if exists outbox_open', 'drop index if exists outbox_open_kind'],
+    '0012_member_groups': [
+      'drop index if exists group_members_member_groups',
+      'create index if not exists group_members_member on group_members (tenant_id, member_id)',
+    ],
   };
   for (const n of newer) {
-    for (const idx of drops[n] ?? []) db.exec(`drop index if exists ${idx}`);
+    if (!undo[n]) throw new Error(`bench/lib/before.ts does not know how to undo migration ${n}`);
+    for (const stmt of undo[n]) db.exec(stmt);
     db.prepare('delete from kysely_migration where name = ?').run(n);
   }
   db.close();

@@ -11,7 +11,7 @@ import { normalizeResource } from '../../src/scim/resource.js';
 import { userTypeFor } from '../../src/scim-service/context.js';
 import { makeUser, groupCount, groupMembers } from './data.js';
 
-export const DATA_DIR = join(import.meta.dirname, '..', '.data');
+export const DATA_DIR = process.env.BENCH_DATA_DIR ?? join(import.meta.dirname, '..', '.data');
 export const TENANT = 'bench';
 export const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://127.0.0.1:5432/test';
 

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-export const RESULTS_DIR = join(ROOT, 'bench', 'results');
+export const RESULTS_DIR = process.env.BENCH_RESULTS_DIR ?? join(ROOT, 'bench', 'results');
 
 export interface Options {
   users: number[];
@@ -23,6 +23,8 @@ export interface Options {
   /** SQLite statement cache size for our server (undefined: its default) */
   statementCache?: number;
   label?: string;
+  /** interleaved rounds per level (servers in rotating order); each figure is the median over the rounds */
+  rounds: number;
   /** SYNC_WAIT_MS of our server: how long a write waits for its Shopify sync before answering (its default 3000) */
   syncWaitMs?: number;
   /** a git ref: also run the bridge as it was there, on a copy of the same data (SQLite), as server "before" */
@@ -47,6 +49,7 @@ export function parseOptions(argv = process.argv.slice(2), defaults: Partial<Opt
     profile: argv.includes('--profile'),
     statementCache: num('statement-cache') ?? defaults.statementCache,
     label: get('label') ?? defaults.label,
+    rounds: num('rounds') ?? defaults.rounds ?? 1,
     compare: get('compare') ?? defaults.compare,
     syncWaitMs: num('sync-wait') ?? defaults.syncWaitMs,
   };
@@ -180,6 +183,26 @@ export async function load(
     errors: r.errors + r.timeouts,
     non2xx: r.non2xx,
     peakRssMb: peakRssMb(server.pid),
+  };
+}
+
+/** The median of each figure over rounds of the same load (requests, errors and non-2xx answers summed). */
+export function medianOf(results: LoadResult[]): LoadResult {
+  const med = (k: keyof LoadResult) => {
+    const v = results.map((r) => r[k]).sort((a, b) => a - b);
+    return v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+  };
+  const sum = (k: keyof LoadResult) => results.reduce((a, r) => a + r[k], 0);
+  return {
+    connections: results[0]!.connections,
+    rps: med('rps'),
+    p50: med('p50'),
+    p99: med('p99'),
+    max: Math.max(...results.map((r) => r.max)),
+    requests: sum('requests'),
+    errors: sum('errors'),
+    non2xx: sum('non2xx'),
+    peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
   };
 }
 

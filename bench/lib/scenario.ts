@@ -5,7 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDataset, type Dataset } from './dataset.js';
 import { beforeCopy, prepareBefore } from './before.js';
-import { load, log, request, startServer, type LoadSpec, type Options, type Row, type Server } from './harness.js';
+import {
+  load,
+  log,
+  medianOf,
+  request,
+  startServer,
+  type LoadResult,
+  type LoadSpec,
+  type Options,
+  type Row,
+  type Server,
+} from './harness.js';
 
 export function oursEnv(d: Dataset, o: Pick<Options, 'statementCache' | 'syncWaitMs'>, url = d.url): Record<string, string> {
   return {
@@ -55,14 +66,19 @@ export async function runReads(scenario: string, cases: ReadCase[], o: Options):
           );
         }
         for (const c of cases)
-          for (const connections of o.connections)
-            for (const server of servers) {
-              let i = 0;
-              const spec: LoadSpec = { path: () => c.path(d, i++) };
-              log(`${scenario} ${d.name} ${c.name} c=${connections} ${server.kind}`);
-              const r = await load(server, spec, connections, o);
-              rows.push({ scenario: c.name, dataset: d.name, server: server.kind, ...r });
-            }
+          for (const connections of o.connections) {
+            const results = new Map<Server, LoadResult[]>(servers.map((s) => [s, []]));
+            for (let round = 0; round < o.rounds; round++)
+              for (let k = 0; k < servers.length; k++) {
+                const server = servers[(k + round) % servers.length]!;
+                let i = round * 100_003;
+                const spec: LoadSpec = { path: () => c.path(d, i++) };
+                log(`${scenario} ${d.name} ${c.name} c=${connections} ${server.kind} round ${round + 1}/${o.rounds}`);
+                results.get(server)!.push(await load(server, spec, connections, o));
+              }
+            for (const server of servers)
+              rows.push({ scenario: c.name, dataset: d.name, server: server.kind, ...medianOf(results.get(server)!), rounds: o.rounds });
+          }
       } finally {
         for (const s of servers) await s.stop();
       }

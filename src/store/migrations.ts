@@ -362,6 +362,19 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`create index outbox_open_kind on outbox_jobs (tenant_id, kind) where state in ('queued', 'running')`.execute(db);
       },
     },
+    '0012_member_groups': {
+      async up(db: Db) {
+        // A user's groups (the computed `groups` of every User read) are looked up by member: with the group id in
+        // the index the look-up never reads the table, and SQLite stops preferring the primary key's index, which
+        // made it read every membership of the tenant.
+        await db.schema
+          .createIndex('group_members_member_groups')
+          .on('group_members')
+          .columns(['tenant_id', 'member_id', 'group_id'])
+          .execute();
+        await db.schema.dropIndex('group_members_member').execute();
+      },
+    },
   };
 }
 
