@@ -119,6 +119,25 @@ export function peakRssMb(pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
+function cpuTicks(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(f[11]) + Number(f[12]); // utime + stime, in clock ticks
+}
+
+/**
+ * Waits until the server is idle again (under 10% of a core over 250 ms, 60 s at most): when a run ends, autocannon
+ * drops the requests in flight but the server still works through them, which would otherwise slow the next run.
+ */
+export async function waitIdle(pid: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (let last = cpuTicks(pid); Date.now() < deadline;) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = cpuTicks(pid);
+    if (now - last <= 2) return; // ticks are 10 ms: at most 20 ms of CPU in 250 ms
+    last = now;
+  }
+}
+
 export interface LoadSpec {
   method?: 'GET' | 'POST' | 'PATCH';
   /** the path (after the server's base URL) of each request */
@@ -169,10 +188,14 @@ export async function load(
   o: Pick<Options, 'warmupSec' | 'durationSec'>,
   hooks: { beforeMeasure?: () => Promise<void> } = {},
 ): Promise<LoadResult> {
-  if (o.warmupSec > 0) await cannon(server, spec, connections, o.warmupSec);
+  if (o.warmupSec > 0) {
+    await cannon(server, spec, connections, o.warmupSec);
+    await waitIdle(server.pid);
+  }
   await hooks.beforeMeasure?.();
   resetPeakRss(server.pid);
   const r = await cannon(server, spec, connections, o.durationSec);
+  await waitIdle(server.pid);
   return {
     connections,
     rps: Math.round(r.requests.average * 10) / 10,
