@@ -4,4 +4,5 @@ import { ensureDataset } from './lib/dataset.js';
 import { log, parseOptions } from './lib/harness.js';
 
 const o = parseOptions();
-for (const engine of o.engines) for (const users of o.users) await ensureDataset(engine, users, { log, fresh: process.argv.includes('--fresh') });
+for (const engine of o.engines)
+  for (const users of o.users) await ensureDataset(engine, users, { log, fresh: process.argv.includes('--fresh') });
