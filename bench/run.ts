@@ -24,13 +24,14 @@ try {
   process.stderr.write(`[bench] no commit ${ref} here: no before/after comparison\n`);
 }
 const quick = mode === 'quick';
-const t = quick ? ['--warmup', '1', '--duration', '2', '--rounds', '3'] : ['--warmup', '2', '--duration', '5', '--rounds', '3'];
+const t = quick ? ['--warmup', '1', '--duration', '2', '--rounds', '1'] : ['--warmup', '2', '--duration', '5', '--rounds', '3'];
 const users = quick ? ['--users', '10000'] : ['--users', '10000,100000'];
 const engines = quick ? ['--engines', 'sqlite'] : ['--engines', 'sqlite,postgres'];
 const plan: [string, string[]][] = [
   ['reads.ts', [...users, ...engines, ...t, ...compare]],
   ['reads.ts', [...users, '--engines', 'sqlite', ...t, '--no-baselines', '--statement-cache', '0', '--label', 'no-statement-cache']],
-  ['filters.ts', [...users, ...engines, ...t]],
+  ['reads.ts', [...users, '--engines', 'sqlite', ...t, '--no-baselines', '--label', 'statement-cache']],
+  ['filters.ts', [...users, ...engines, ...t, ...(quick ? ['--connections', '1'] : [])]],
   ['paging.ts', [...users, ...engines, ...t, ...compare]],
   ['writes.ts', ['--users', quick ? '1000,10000' : '1000,10000,100000', ...engines, ...t, ...compare]],
   ['writes.ts', ['--users', quick ? '1000,10000' : '1000,10000,100000', ...engines, ...t, '--sync-wait', '0', '--label', 'no-wait']],

@@ -23,7 +23,7 @@ test(
         ['--import', 'tsx', join(root, 'bench', 'reads.ts'), '--users', '300', '--connections', '1', '--warmup', '0', '--duration', '1'],
         {
           cwd: root,
-          env: { ...process.env, BENCH_DATA_DIR: join(dir, 'data'), BENCH_RESULTS_DIR: join(dir, 'results') },
+          env: { ...process.env, BENCH_DATA_DIR: join(dir, 'data'), BENCH_RESULTS_DIR: join(dir, 'results'), BENCH_IDLE_WAIT_MS: '0' },
           encoding: 'utf8',
           timeout: 80_000,
         },

@@ -125,11 +125,11 @@ function cpuTicks(pid: number): number {
 }
 
 /**
- * Waits until the server is idle again (under 10% of a core over 250 ms, 60 s at most): when a run ends, autocannon
+ * Waits until the server is idle again (under 10% of a core over 250 ms, BENCH_IDLE_WAIT_MS or 5 s at most): when a run ends, autocannon
  * drops the requests in flight but the server still works through them, which would otherwise slow the next run.
  */
 export async function waitIdle(pid: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + Number(process.env.BENCH_IDLE_WAIT_MS ?? 5_000);
   for (let last = cpuTicks(pid); Date.now() < deadline;) {
     await new Promise((r) => setTimeout(r, 250));
     const now = cpuTicks(pid);
