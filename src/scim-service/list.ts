@@ -48,9 +48,12 @@ export async function listResources(ctx: QueryContext, q: ListQuery): Promise<Li
   const matching = { db, table, tenantId, ...(compiled.where ? { where: compiled.where } : {}) };
 
   if (compiled.exact && column) {
-    const total = await countMatching(matching);
-    if (limit === 0 || offset >= total) return { total, records: [] };
-    return { total, records: await pageMatching(matching, dialect, { column, descending, offset, limit }) };
+    if (limit === 0) return { total: await countMatching(matching), records: [] };
+    const records = await pageMatching(matching, dialect, { column, descending, offset, limit });
+    // A page that ends before `count` is the last one, so it tells the total: the last page (and every answer with
+    // fewer matches than one page, such as a filter on userName) needs no count(*) of the tenant.
+    if (records.length > 0 && records.length < limit) return { total: offset + records.length, records };
+    return { total: await countMatching(matching), records };
   }
 
   // In-memory path: stream candidates by (created_at, id), keep only what is needed to sort and page the matches.

@@ -62,6 +62,9 @@ export async function claimJobs(db: Kysely<Database>, dialect: Dialect, o: Claim
     .selectFrom('outbox_jobs as j')
     .select('j.id')
     .where('j.kind', 'in', o.kinds)
+    // Implied by the next condition, but spelled out so the partial index of open jobs (outbox_open) serves the
+    // scan in id order: finished jobs, which pile up with every write, are never read.
+    .where('j.state', 'in', ['queued', 'running'])
     .where((eb) =>
       eb.or([
         eb.and([eb('j.state', '=', 'queued'), eb('j.run_after', '<=', now)]),

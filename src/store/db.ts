@@ -3,7 +3,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase as SqliteDialectDatabase } from 'kysely';
 import pg from 'pg';
 import type { Database } from './types.js';
 import { migrateToLatest } from './migrations.js';
@@ -25,6 +25,33 @@ export interface OpenOptions {
   poolSize?: number;
   /** told of errors on idle PostgreSQL connections (the pool replaces them); default: ignored */
   onConnectionError?: (err: Error) => void;
+  /**
+   * SQLite: how many prepared statements to keep, keyed by their SQL (default 256; 0 prepares every query afresh).
+   * Preparing is a large part of a short query's cost, and the bridge runs the same few hundred statements.
+   */
+  statementCacheSize?: number;
+}
+
+/** The SQLite statements prepared so far, most recently used last; the least recently used goes when it is full. */
+export function cachingStatements(raw: SqliteDatabase.Database, size: number): SqliteDialectDatabase {
+  if (size <= 0) return raw;
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare(sqlText: string) {
+      const cached = cache.get(sqlText);
+      if (cached) {
+        cache.delete(sqlText);
+        cache.set(sqlText, cached);
+        // A statement being iterated (a streamed query) cannot run again before it finishes: use a fresh one meanwhile.
+        return cached.busy ? raw.prepare(sqlText) : cached;
+      }
+      const stmt = raw.prepare(sqlText);
+      if (cache.size >= size) cache.delete(cache.keys().next().value!);
+      cache.set(sqlText, stmt);
+      return stmt;
+    },
+  };
 }
 
 export function parseDatabaseUrl(url: string): { dialect: Dialect; target: string } {
@@ -61,7 +88,7 @@ export async function openStore(opts: OpenOptions): Promise<Store> {
     raw.pragma('synchronous = NORMAL');
     raw.pragma('foreign_keys = ON');
     raw.pragma('busy_timeout = 5000');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(raw, opts.statementCacheSize ?? 256) }) });
   } else {
     const schema = opts.pgSchema;
     if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);

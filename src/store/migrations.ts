@@ -350,6 +350,37 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('outbox_jobs').addColumn('request_id', 'text').execute();
       },
     },
+    '0011_page_order': {
+      async up(db: Db) {
+        // Lists without sortBy page in (created_at, id) order: an index on exactly that order (with the "C" collation
+        // the PostgreSQL query sorts text by) lets a page read its rows in order instead of sorting the tenant's table.
+        const c = dialect === 'postgres' ? sql` collate "C"` : sql``;
+        for (const table of ['users', 'groups']) {
+          await sql`create index ${sql.id(`${table}_page_order`)} on ${sql.table(table)} (tenant_id, created_at${c}, id${c})`.execute(db);
+        }
+      },
+    },
+    '0012_open_jobs': {
+      async up(db: Db) {
+        // Finished jobs stay in outbox_jobs (one or more per write) and only a handful are open at any time: partial
+        // indexes of the open ones let the claim's scan in id order and the open-job checks skip the history.
+        await sql`create index outbox_open on outbox_jobs (id) where state in ('queued', 'running')`.execute(db);
+        await sql`create index outbox_open_kind on outbox_jobs (tenant_id, kind) where state in ('queued', 'running')`.execute(db);
+      },
+    },
+    '0013_member_groups': {
+      async up(db: Db) {
+        // A user's groups (the computed `groups` of every User read) are looked up by member: with the group id in
+        // the index the look-up never reads the table, and SQLite stops preferring the primary key's index, which
+        // made it read every membership of the tenant.
+        await db.schema
+          .createIndex('group_members_member_groups')
+          .on('group_members')
+          .columns(['tenant_id', 'member_id', 'group_id'])
+          .execute();
+        await db.schema.dropIndex('group_members_member').execute();
+      },
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 // The transactional outbox: jobs written in the same transaction as the change that causes them, so a change and
 // its Shopify work commit (or roll back) together. The worker (worker.ts) runs them; this module writes and reads.
-import type { Selectable } from 'kysely';
+import { sql, type Selectable, type SqlBool } from 'kysely';
 import type { OutboxJobsTable } from './types.js';
 import type { Db } from './resources.js';
 
@@ -214,7 +214,9 @@ export async function hasOpenJobOfKind(db: Db, tenantId: string, kind: string, e
     .select('id')
     .where('tenant_id', '=', tenantId)
     .where('kind', '=', kind)
-    .where('state', 'in', ['queued', 'running']);
+    // Literal states, not parameters: only then can SQLite tell the partial index of open jobs (outbox_open_kind)
+    // applies, instead of reading the tenant's whole job history.
+    .where(sql<SqlBool>`state in ('queued', 'running')`);
   if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
   return (await q.executeTakeFirst()) !== undefined;
 }

@@ -56,23 +56,27 @@ export async function countMatching(m: Matching): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-/** One page of the matching rows ordered by `column` (missing values last ascending), then id. */
+/** The sort columns that never hold NULL: ordering by them needs no "missing values last" term. */
+const NOT_NULL = new Set(['id', 'user_name_lc', 'active', 'created_at', 'updated_at']);
+
+/**
+ * One page of the matching rows ordered by `column` (missing values last ascending), then id. The default order
+ * (created_at, id) is read straight from the `<table>_page_order` index; see its migration.
+ */
 export async function pageMatching(
   m: Matching,
   dialect: Dialect,
   o: { column: string; descending: boolean; offset: number; limit: number },
 ): Promise<ResourceRecord[]> {
+  const collate = (ref: ReturnType<typeof sql.ref>, column: string) =>
+    dialect === 'postgres' && column !== 'active' ? sql`${ref} collate "C"` : ref;
   const col = sql.ref(`${m.table}.${o.column}`);
-  const collated = dialect === 'postgres' && o.column !== 'active' ? sql`${col} collate "C"` : col;
   const dir = o.descending ? sql`desc` : sql`asc`;
-  const rows = await base(m)
-    .selectAll()
-    .orderBy(sql`case when ${col} is null then 1 else 0 end ${dir}`)
-    .orderBy(sql`${collated} ${dir}`)
-    .orderBy(sql`${sql.ref(`${m.table}.id`)} ${dir}`)
-    .limit(o.limit)
-    .offset(o.offset)
-    .execute();
+  let q = base(m).selectAll();
+  if (!NOT_NULL.has(o.column)) q = q.orderBy(sql`case when ${col} is null then 1 else 0 end ${dir}`);
+  q = q.orderBy(sql`${collate(col, o.column)} ${dir}`);
+  if (o.column !== 'id') q = q.orderBy(sql`${collate(sql.ref(`${m.table}.id`), 'id')} ${dir}`);
+  const rows = await q.limit(o.limit).offset(o.offset).execute();
   return rows.map(toRecord);
 }
 
