@@ -21,6 +21,8 @@ export { documents, bulkCustomersQuery } from './documents.js';
 export * from './types.js';
 export {
   createCustomer,
+  createCustomerLean,
+  lookupCustomers,
   updateCustomer,
   setCustomer,
   deleteCustomer,
@@ -35,6 +37,7 @@ export {
   requestDataErasure,
   cancelDataErasure,
 } from './customers.js';
+export type { CustomerLookup } from './customers.js';
 export { createCustomerAddress, updateCustomerAddress, deleteCustomerAddress, setDefaultAddress } from './addresses.js';
 export { listCustomers, listCustomersUpdatedSince, updatedSinceQuery, MAX_PAGE_SIZE } from './customer-list.js';
 export type { CustomerPage, ListCustomersOptions, UpdatedSinceOptions } from './customer-list.js';
