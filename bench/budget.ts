@@ -15,6 +15,7 @@ import { testDatabase } from '../test/helpers/db.js';
 import { ensureTenantWebhooks } from '../src/sync/inbound/subscriptions.js';
 import { TenantRepository } from '../src/store/tenants.js';
 import type { EmulatorCounters } from '../src/emulator/index.js';
+import { SHOPIFY_EXT } from '../test/helpers/http.js';
 
 interface Plan {
   name: string;
@@ -160,7 +161,7 @@ async function run(sc: Scenario) {
       const body = (await res.json()) as Record<string, Record<string, unknown> | undefined>;
       latencies.push(Date.now() - t);
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      const ext = body['urn:ietf:params:scim:schemas:extension:shopify:2.0:User'];
+      const ext = body[SHOPIFY_EXT];
       if (ext && ext.syncState === 'pending') pendingAnswers++;
     });
     const postsDone = Date.now();

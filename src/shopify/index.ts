@@ -16,7 +16,7 @@ export { ShopifyError, shopifyErrors, fromUserErrors, isShopifyError, redact } f
 export type { ShopifyErrorKind, ShopifyUserError } from './errors.js';
 export { MemoryThrottleStore, msUntilAvailable } from './throttle.js';
 export type { ThrottleStore, ThrottleStatus, ThrottleSnapshot, Reservation, Settlement } from './throttle.js';
-export { estimateCost } from './cost.js';
+export { estimateCost, MUTATION_COST } from './cost.js';
 export { documents, bulkCustomersQuery } from './documents.js';
 export * from './types.js';
 export {
