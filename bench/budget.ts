@@ -42,6 +42,8 @@ const FULL = flag('full');
 const INITIAL = Number(arg('initial', '20000'));
 const INITIAL_PLAN = arg('initial-plan', 'standard');
 const LABEL = arg('label', '');
+/** which initial loads --full runs: the per-call path alone, and the bridge's default choice (bulk from a backlog of 100) */
+const INITIAL_MODES = arg('initial-modes', 'per-call,default').split(',');
 
 function user(i: number, run: string): Record<string, unknown> {
   const given = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken'][i % 8]!;
@@ -287,10 +289,12 @@ async function main() {
   }
   if (FULL) {
     const plan = PLANS[INITIAL_PLAN]!;
-    for (const [scenario, bulkThreshold] of [
-      ['initial per-call', 0],
-      ['initial default', 100],
-    ] as const) {
+    for (const [scenario, bulkThreshold] of (
+      [
+        ['initial per-call', 0],
+        ['initial default', 100],
+      ] as const
+    ).filter(([name]) => INITIAL_MODES.includes(name.replace('initial ', '')))) {
       process.stderr.write(`budget: initial load of ${INITIAL} users on ${plan.name}, ${scenario}…\n`);
       const r = await run({ plan, users: INITIAL, bulkThreshold, drain: false, webhooks: true });
       results.push({ scenario, ...r });

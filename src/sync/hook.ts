@@ -38,9 +38,9 @@ export interface HookOptions {
 const JOB_POINTS = MUTATION_COST;
 
 /**
- * Whether job `jobId` of `tenant` may reach Shopify within `waitMs`: false only when the shop's bucket, as the
- * throttle knows it, cannot hold the points of the jobs queued ahead of it and its own by then (each at least one
- * mutation). Unknown (no call seen yet, no shop) is true: the request waits as it always did.
+ * Whether job `jobId` of `tenant` may reach Shopify within `waitMs`: false only when callers are waiting for the
+ * shop's bucket and, as the throttle knows it, it cannot hold the points of the jobs queued ahead of this one and its
+ * own by then (each at least one mutation). Unknown (no call seen yet, no shop) is true: the request waits as it always did.
  */
 export async function mayFinishWithin(
   db: Kysely<Database>,
@@ -52,11 +52,11 @@ export async function mayFinishWithin(
   if (waitMs <= 0) return true;
   const snap = await shops.clientFor(tenant)?.throttleSnapshot();
   if (!snap) return true;
+  // Only a bucket callers are waiting for holds writes up: otherwise the wait is as it always was.
+  if (snap.waiting === 0) return true;
   // Points the bucket will have held by the end of the wait, after what is granted and queued in the throttle.
   const by = snap.level + (snap.restoreRate * waitMs) / 1000 - snap.waiting * JOB_POINTS;
   const fit = Math.floor(by / JOB_POINTS);
-  // The bucket holds this job and more right now: nothing to count.
-  if (snap.waiting === 0 && snap.level >= 2 * JOB_POINTS) return true;
   if (fit < 1) return false;
   // Jobs of the tenant queued ahead go first (the worker takes them oldest first): counted up to what fits.
   return (await queuedAhead(db, { tenantId: tenant.id, queue: 'shopify', beforeId: jobId, limit: fit })) < fit;
