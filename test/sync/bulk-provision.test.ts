@@ -141,7 +141,7 @@ async function stackFor(t: TestContext, o: Parameters<typeof startStack>[0]): Pr
 
 test(
   '600 new users become customers through one bulk mutation; taken emails are adopted by the per-user path; no duplicates',
-  { timeout: 60_000 },
+  { timeout: 120_000 },
   async (t) => {
     const s = await stackFor(t, { bulk: true });
     const run = `b${randomBytes(3).toString('hex')}`;
@@ -159,16 +159,16 @@ test(
       members: members.map((value) => ({ value })),
     });
     assert.equal(g.status, 201, g.dump);
-    await allSynced(s, ids, 50_000);
+    await allSynced(s, ids, 100_000);
     const elapsed = Date.now() - started;
 
     const counters = s.emu.control.counters();
     const customers = s.emu.control.customers().filter((c) => c.email?.startsWith(`${run}.`));
     assert.equal(customers.length, 600, 'one customer per user, no duplicates');
     assert.equal(new Set(customers.map((c) => c.email)).size, 600);
-    // A full bucket (2,000 points) serves about 200 per-user creates at 10 points each before a backlog builds up; the
-    // backlog then goes through bulk mutations.
-    assert.ok(counters.bulkMutationLines >= 200, `the backlog went through bulk mutations (${counters.bulkMutationLines} lines)`);
+    // A full bucket (2,000 points) serves about 200 per-user creates at 10 points each, and the per-user path keeps a
+    // backlog it works off within 10 s; the rest goes through bulk mutations.
+    assert.ok(counters.bulkMutationLines >= 100, `the backlog went through bulk mutations (${counters.bulkMutationLines} lines)`);
     // Each user the bulk mutation did not create costs one customerCreate; the rest are the group's tags (40), the
     // adoptions (a refused create and an update each) and the bulk operation's own calls.
     assert.ok(
