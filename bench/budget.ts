@@ -37,7 +37,9 @@ const flag = (name: string) => process.argv.includes(`--${name}`);
 
 const USERS = Number(arg('users', '2000'));
 const CONCURRENCY = Number(arg('concurrency', '16'));
-const PLAN_NAMES = arg('plans', 'standard,plus').split(',');
+const PLAN_NAMES = arg('plans', 'standard,plus')
+  .split(',')
+  .filter((p) => p && p !== 'none');
 const FULL = flag('full');
 const INITIAL = Number(arg('initial', '20000'));
 const INITIAL_PLAN = arg('initial-plan', 'standard');
