@@ -40,6 +40,16 @@ export const documents = {
 }
 ${CUSTOMER}`,
   ),
+  /**
+   * The create of the per-user path: the answer carries only what linking the new customer needs, so the mutation
+   * asks for its 10 points and no more (a connection in the payload would be priced, and then refunded, every time).
+   */
+  customerCreateLean: doc(
+    'CustomerCreateLean',
+    `mutation CustomerCreateLean($input: CustomerInput!) {
+  customerCreate(input: $input) { customer { id updatedAt tags defaultEmailAddress { emailAddress } defaultAddress { id } } userErrors { field message } }
+}`,
+  ),
   customerUpdate: doc(
     'CustomerUpdate',
     `mutation CustomerUpdate($input: CustomerInput!, ${MF_VARS}) {
@@ -145,6 +155,23 @@ ${CUSTOMER}`,
     'CustomerByIdentifier',
     `query CustomerByIdentifier($identifier: CustomerIdentifierInput!, ${MF_VARS}) {
   customerByIdentifier(identifier: $identifier) { ...CustomerFields }
+}
+${CUSTOMER}`,
+  ),
+  /** The customer holding the user's custom id and, when asked, the ones with its email and phone: one request. */
+  customerLookup: doc(
+    'CustomerLookup',
+    `query CustomerLookup(
+  $customId: CustomerIdentifierInput!
+  $email: CustomerIdentifierInput!
+  $phone: CustomerIdentifierInput!
+  $byEmail: Boolean!
+  $byPhone: Boolean!
+  ${MF_VARS}
+) {
+  byCustomId: customerByIdentifier(identifier: $customId) { ...CustomerFields }
+  byEmail: customerByIdentifier(identifier: $email) @include(if: $byEmail) { ...CustomerFields }
+  byPhone: customerByIdentifier(identifier: $phone) @include(if: $byPhone) { ...CustomerFields }
 }
 ${CUSTOMER}`,
   ),

@@ -16,11 +16,13 @@ export { ShopifyError, shopifyErrors, fromUserErrors, isShopifyError, redact } f
 export type { ShopifyErrorKind, ShopifyUserError } from './errors.js';
 export { MemoryThrottleStore, msUntilAvailable } from './throttle.js';
 export type { ThrottleStore, ThrottleStatus, ThrottleSnapshot, Reservation, Settlement } from './throttle.js';
-export { estimateCost } from './cost.js';
+export { estimateCost, MUTATION_COST } from './cost.js';
 export { documents, bulkCustomersQuery } from './documents.js';
 export * from './types.js';
 export {
   createCustomer,
+  createCustomerLean,
+  lookupCustomers,
   updateCustomer,
   setCustomer,
   deleteCustomer,
@@ -35,6 +37,7 @@ export {
   requestDataErasure,
   cancelDataErasure,
 } from './customers.js';
+export type { CustomerLookup } from './customers.js';
 export { createCustomerAddress, updateCustomerAddress, deleteCustomerAddress, setDefaultAddress } from './addresses.js';
 export { listCustomers, listCustomersUpdatedSince, updatedSinceQuery, MAX_PAGE_SIZE } from './customer-list.js';
 export type { CustomerPage, ListCustomersOptions, UpdatedSinceOptions } from './customer-list.js';

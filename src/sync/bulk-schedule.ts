@@ -11,6 +11,8 @@ import { bulkCreateJob, type BulkCreateSettings, type BulkDeps } from './bulk-pr
 import { USER_SYNC } from './provision.js';
 import { registerJob, enqueueJob } from './jobs.js';
 import { TENANT_BULK_CREATE_JOB } from './job-kinds.js';
+import { TenantRepository } from '../store/tenants.js';
+import { MUTATION_COST } from '../shopify/index.js';
 
 export interface BulkCreateOptions extends Partial<BulkCreateSettings> {
   store: Pick<Store, 'db' | 'dialect'>;
@@ -18,6 +20,11 @@ export interface BulkCreateOptions extends Partial<BulkCreateSettings> {
   scanMs?: number;
   /** tenants' bulk creates running at once; default 2 */
   concurrency?: number;
+  /**
+   * a backlog the shop's bucket lets the per-user path create within this long (ms, at 10 points a user, by the
+   * throttle's model of the bucket) stays on that path: a bulk operation's upload and polling take longer; default 10 s
+   */
+  perCallHorizonMs?: number;
   metrics?: Metrics;
   log?: Logger;
   now?: () => number;
@@ -87,12 +94,26 @@ export function attachBulkCreate(engine: Engine, opts: BulkCreateOptions): BulkC
   let timer: NodeJS.Timeout | undefined;
   let scanning: Promise<number> | undefined;
 
+  const horizonMs = opts.perCallHorizonMs ?? 10_000;
+  const tenants = new TenantRepository(db);
+
+  /** Whether the per-user path creates `jobs` users within the horizon, as the shop's bucket stands (unknown: no). */
+  async function perCallSoonEnough(tenantId: string, jobs: number): Promise<boolean> {
+    const tenant = await tenants.byId(tenantId);
+    const snap = tenant ? await engine.shops.clientFor(tenant)?.throttleSnapshot() : undefined;
+    if (!snap || snap.restoreRate <= 0) return false;
+    const ms = (Math.max(0, jobs * MUTATION_COST - snap.level) / snap.restoreRate) * 1000;
+    return ms < horizonMs;
+  }
+
   async function scanOnce(): Promise<number> {
     let queued = 0;
-    for (const { tenantId } of await tenantsWithBacklog(db, USER_SYNC, now(), settings.threshold)) {
+    for (const { tenantId, jobs } of await tenantsWithBacklog(db, USER_SYNC, now(), settings.threshold)) {
       const key = `bulk:${tenantId}`;
       // One bulk create per tenant at a time: the next one looks at what is left when this one is done.
       if (await hasOpenJob(db, tenantId, key)) continue;
+      // The faster way: a backlog the bucket serves at once is quicker one by one than through a bulk operation.
+      if (await perCallSoonEnough(tenantId, jobs)) continue;
       await enqueueJob(db, TENANT_BULK_CREATE_JOB, { tenantId, key, payload: {}, now: now() });
       queued++;
     }

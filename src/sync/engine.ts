@@ -60,7 +60,7 @@ export function createEngine(opts: EngineOptions): Engine {
   registerJob(worker, USER_SYNC_JOB, ({ job, payload }) => syncUserJob(deps, job, payload), { coalesce: true, onDead: userSyncDead });
   registerJob(worker, USER_DELETE_JOB, ({ job, payload }) => deleteUserJob(deps, job, payload));
   registerJob(worker, USER_ERASE_JOB, ({ job, payload }) => eraseJob(deps, job, payload));
-  const hook = createProvisioningHook({ db: opts.store.db, worker, syncWaitMs: opts.syncWaitMs, log });
+  const hook = createProvisioningHook({ db: opts.store.db, worker, syncWaitMs: opts.syncWaitMs, shops, log });
   return {
     worker,
     shops,

@@ -19,13 +19,47 @@ import type { Logger } from './job-contract.js';
 import { settingsOf } from '../settings/tenant-settings.js';
 import { enqueueJob, enqueueJobs } from './jobs.js';
 import { USER_DELETE_JOB, USER_SYNC_JOB } from './job-kinds.js';
+import { queuedAhead } from '../store/queue-ahead.js';
+import type { Tenant } from '../store/tenants.js';
+import { MUTATION_COST } from '../shopify/index.js';
+import type { ShopConnections } from './shops.js';
 
 export interface HookOptions {
   db: Kysely<Database>;
   worker: Worker;
   /** how long a request waits for its Shopify write (SYNC_WAIT_MS); a tenant's policy may say otherwise */
   syncWaitMs: number;
+  /** the tenants' Shopify clients, whose throttle tells whether a write can be made within the wait */
+  shops?: Pick<ShopConnections, 'clientFor'>;
   log?: Logger;
+}
+
+/** The fewest points one user's Shopify job costs (its one mutation): the hopeful side of every estimate below. */
+const JOB_POINTS = MUTATION_COST;
+
+/**
+ * Whether job `jobId` of `tenant` may reach Shopify within `waitMs`: false only when callers are waiting for the
+ * shop's bucket and, as the throttle knows it, it cannot hold the points of the jobs queued ahead of this one and its
+ * own by then (each at least one mutation). Unknown (no call seen yet, no shop) is true: the request waits as it always did.
+ */
+export async function mayFinishWithin(
+  db: Kysely<Database>,
+  shops: Pick<ShopConnections, 'clientFor'>,
+  tenant: Tenant,
+  jobId: number,
+  waitMs: number,
+): Promise<boolean> {
+  if (waitMs <= 0) return true;
+  const snap = await shops.clientFor(tenant)?.throttleSnapshot();
+  if (!snap) return true;
+  // Only a bucket callers are waiting for holds writes up: otherwise the wait is as it always was.
+  if (snap.waiting === 0) return true;
+  // Points the bucket will have held by the end of the wait, after what is granted and queued in the throttle.
+  const by = snap.level + (snap.restoreRate * waitMs) / 1000 - snap.waiting * JOB_POINTS;
+  const fit = Math.floor(by / JOB_POINTS);
+  if (fit < 1) return false;
+  // Jobs of the tenant queued ahead go first (the worker takes them oldest first): counted up to what fits.
+  return (await queuedAhead(db, { tenantId: tenant.id, queue: 'shopify', beforeId: jobId, limit: fit })) < fit;
 }
 
 const users = new UserRepository();
@@ -132,11 +166,24 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
     });
   }
 
-  function pending(jobId: number, change: UserChange | undefined, policies?: Policies): Pending {
+  /** How long the request waits: not at all when the write cannot reach Shopify within the wait anyway. */
+  async function waitFor(tenant: Tenant, jobId: number, policies?: Policies): Promise<number> {
+    const ms = waitMs(policies);
+    if (!opts.shops || ms <= 0) return ms;
+    try {
+      return (await mayFinishWithin(db, opts.shops, tenant, jobId, ms)) ? ms : 0;
+    } catch (e) {
+      opts.log?.warn({ err: e, jobId }, 'cannot tell whether a write can reach Shopify within the wait');
+      return ms;
+    }
+  }
+
+  function pending(tenant: Tenant, jobId: number, change: UserChange | undefined, policies?: Policies): Pending {
     return {
       async settle() {
         worker.wake();
-        const r = await worker.waitFor(jobId, waitMs(policies), { firstAttempt: true });
+        const ms = await waitFor(tenant, jobId, policies);
+        const r = ms > 0 ? await worker.waitFor(jobId, ms, { firstAttempt: true }) : undefined;
         // Held (the default): the answer shows the refusal as the user's sync state, and the write stands.
         if (!change || policies?.onShopifyRefusal !== 'reject' || !r || r.state === 'queued' || !r.error || !undoesWrite(r.error.code))
           return undefined;
@@ -164,7 +211,7 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
           payload: { userId, customerId: link?.customerId ?? null },
           originClient: change.client?.id ?? null,
         });
-        return pending(id, undefined, s.policies);
+        return pending(tenant, id, undefined, s.policies);
       }
       const after = change.after!;
       if (s.mapping && s.policies?.onShopifyRefusal === 'reject') {
@@ -178,7 +225,7 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
         payload: { userId: after.id, op: change.op, version: after.version },
         originClient: change.client?.id ?? null,
       });
-      return pending(id, change, s.policies);
+      return pending(tenant, id, change, s.policies);
     },
 
     async groupWritten(tx, change: GroupChange) {

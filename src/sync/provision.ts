@@ -21,12 +21,10 @@ import {
 } from '../mapping/index.js';
 import {
   addTags,
-  createCustomer,
+  createCustomerLean,
   deleteCustomer,
-  findCustomerByCustomId,
-  findCustomerByEmail,
-  findCustomerByPhone,
   getCustomer,
+  lookupCustomers,
   isShopifyError,
   removeTags,
   updateCustomer,
@@ -36,6 +34,7 @@ import {
   setMetafields,
   shopifyErrors,
   type CustomerInput,
+  type CustomerLookup,
   type MetafieldInput,
   type ShopifyClient,
   type ShopifyCustomer,
@@ -140,7 +139,7 @@ export async function syncUserJob(d: ProvisionDeps, job: OutboxJob, { userId }: 
       metafieldKeys: uniqueTags([...m.customer.metafields.map((x) => `${x.namespace}.${x.key}`), `${marker.namespace}.${marker.key}`]),
     };
     await d.shops.ensureCustomId(client, mapping.customIdMetafield);
-    return await provision(d, ctx, at);
+    return await provision(d, ctx, job, at);
   } catch (e) {
     // A taken email is often an existing customer the tenant chose not to adopt: say so, it is the likely fix.
     if (policies?.adoption === 'off' && isShopifyError(e, 'EMAIL_TAKEN'))
@@ -216,25 +215,55 @@ async function deprovisionUnmapped(
   return failure(d, u.tenant.id, u.userId, u.refusal, at);
 }
 
-/** Finds the user's customer: the linked one, else the one carrying its custom id (a run that died after creating it). */
-async function locate(ctx: SyncContext): Promise<ShopifyCustomer | null> {
+/**
+ * Whether an earlier run may have created the user's customer without linking it (its answer lost, or the run died
+ * after Shopify took the create): this job ran before, or an earlier job of the user got as far as Shopify.
+ */
+function mayHaveCreated(ctx: SyncContext, job: OutboxJob): boolean {
+  return job.attempts > 1 || !!ctx.link?.lastAttemptAt || (ctx.link?.managedTags.length ?? 0) > 0;
+}
+
+/**
+ * Finds the user's customer: the linked one, else (only when an earlier run may have created it, or `always`) the
+ * one carrying its custom id. A first create needs no look-up: it carries the custom id, which Shopify keeps unique,
+ * so a customer made by a lost attempt makes it fail, and createOrRecover finds that one then. The same request also
+ * asks for the customers with the user's email and phone when the adoption policy may link them.
+ */
+async function locate(
+  ctx: SyncContext,
+  job: OutboxJob,
+  always: boolean,
+): Promise<{ customer: ShopifyCustomer | null; lookup?: CustomerLookup }> {
   const opts = { metafieldKeys: ctx.metafieldKeys };
   if (ctx.link?.customerId) {
     const c = await getCustomer(ctx.client, ctx.link.customerId, opts);
-    if (c) return c;
+    if (c) return { customer: c };
   }
-  const { namespace, key } = ctx.mapping.customIdMetafield;
-  return findCustomerByCustomId(ctx.client, { namespace, key, value: ctx.user.id }, opts);
+  if (!always && !mayHaveCreated(ctx, job)) return { customer: null };
+  const lookup = await lookupFor(ctx);
+  return { customer: lookup.byCustomId, lookup };
 }
 
-/** An existing customer with the user's email (or phone) that the adoption policy lets us link, else null. */
-async function adoptable(d: ProvisionDeps, ctx: SyncContext): Promise<ShopifyCustomer | null> {
+/** The one request that finds the customer with the user's custom id, and those its adoption policy may link. */
+function lookupFor(ctx: SyncContext): Promise<CustomerLookup> {
+  const { adoption } = ctx.policies;
+  const { namespace, key } = ctx.mapping.customIdMetafield;
+  return lookupCustomers(
+    ctx.client,
+    {
+      customId: { namespace, key, value: ctx.user.id },
+      email: adoption !== 'off' ? ctx.desired.email : null,
+      phone: adoption === 'emailOrPhone' ? ctx.desired.phone : null,
+    },
+    { metafieldKeys: ctx.metafieldKeys },
+  );
+}
+
+/** Of a look-up's answer, the existing customer with the user's email (or phone) that the adoption policy lets us link, else null. */
+async function adoptable(d: ProvisionDeps, ctx: SyncContext, lookup: CustomerLookup): Promise<ShopifyCustomer | null> {
   const { adoption } = ctx.policies;
   if (adoption === 'off') return null;
-  const opts = { metafieldKeys: ctx.metafieldKeys };
-  let found: ShopifyCustomer | null = null;
-  if (ctx.desired.email) found = await findCustomerByEmail(ctx.client, ctx.desired.email, opts);
-  if (!found && adoption === 'emailOrPhone' && ctx.desired.phone) found = await findCustomerByPhone(ctx.client, ctx.desired.phone, opts);
+  const found = lookup.byEmail ?? (adoption === 'emailOrPhone' ? lookup.byPhone : null);
   if (!found) return null;
   const owner = await links.byCustomer(d.db, ctx.tenant.id, found.id);
   if (owner && owner.userId !== ctx.user.id) {
@@ -249,24 +278,31 @@ async function adoptable(d: ProvisionDeps, ctx: SyncContext): Promise<ShopifyCus
 /**
  * Creates the user's customer. A create carries the user's custom id, so a uniqueness refusal may be our own earlier
  * attempt that landed unanswered (a timed-out call retried): the customer holding that custom id is ours and is
- * returned, `recovered`; only when there is none is the refusal a conflict.
+ * returned, `recovered`. Else the refusal may name a customer the adoption policy links (one with the user's email or
+ * phone), `adopted`; only when there is neither is it a conflict. Whoever holds the values is asked in one request.
  */
-async function createOrRecover(ctx: SyncContext, input: CustomerInput): Promise<{ customer: ShopifyCustomer; recovered: boolean }> {
-  const opts = { metafieldKeys: ctx.metafieldKeys };
+async function createOrRecover(
+  d: ProvisionDeps,
+  ctx: SyncContext,
+  input: CustomerInput,
+): Promise<{ customer: ShopifyCustomer; recovered: boolean; adopted: boolean }> {
   try {
-    return { customer: await createCustomer(ctx.client, input, opts), recovered: false };
+    return { customer: await createCustomerLean(ctx.client, input), recovered: false, adopted: false };
   } catch (e) {
     if (!isShopifyError(e, ...TAKEN_CODES)) throw e;
-    const { namespace, key } = ctx.mapping.customIdMetafield;
-    const mine = await findCustomerByCustomId(ctx.client, { namespace, key, value: ctx.user.id }, opts);
-    if (!mine) throw e;
-    return { customer: mine, recovered: true };
+    const lookup = await lookupFor(ctx);
+    if (lookup.byCustomId) return { customer: lookup.byCustomId, recovered: true, adopted: false };
+    const other = await adoptable(d, ctx, lookup);
+    if (!other) throw e;
+    return { customer: other, recovered: true, adopted: true };
   }
 }
 
-async function provision(d: ProvisionDeps, ctx: SyncContext, at: string): Promise<JobOutcome> {
+async function provision(d: ProvisionDeps, ctx: SyncContext, job: OutboxJob, at: string): Promise<JobOutcome> {
   const { client, user, tenant } = ctx;
-  let customer = await locate(ctx);
+  // An inactive user is not created before its customer is known to be missing: its policy may remove that customer.
+  const found = await locate(ctx, job, !ctx.active);
+  let customer = found.customer;
   let action: 'created' | 'adopted' | 'updated' = 'updated';
   const policy = ctx.policies.deprovision;
 
@@ -296,8 +332,8 @@ async function provision(d: ProvisionDeps, ctx: SyncContext, at: string): Promis
   };
 
   const changed: string[] = [];
-  if (!customer) {
-    customer = await adoptable(d, ctx);
+  if (!customer && found.lookup) {
+    customer = await adoptable(d, ctx, found.lookup);
     if (customer) action = 'adopted';
   }
   let fresh = false;
@@ -307,9 +343,9 @@ async function provision(d: ProvisionDeps, ctx: SyncContext, at: string): Promis
     links.update(d.db, tenant.id, user.id, { managedTags: uniqueTags([...(ctx.link?.managedTags ?? []), ...tags]) }, at);
   if (!customer) {
     if (wantTags.length) await claimAhead(wantTags);
-    const made = await createOrRecover(ctx, createInput(ctx.desired, wantTags, markerInput(null)));
+    const made = await createOrRecover(d, ctx, createInput(ctx.desired, wantTags, markerInput(null)));
     customer = made.customer;
-    action = 'created';
+    action = made.adopted ? 'adopted' : 'created';
     fresh = !made.recovered;
     // Linked at once: should this run die now, the next one finds the customer by link (or by its custom id).
     await links.update(d.db, tenant.id, user.id, { customerId: customer.id }, at);

@@ -159,15 +159,22 @@ test(
       members: members.map((value) => ({ value })),
     });
     assert.equal(g.status, 201, g.dump);
-    await allSynced(s, ids, 50_000);
+    await allSynced(s, ids, 100_000);
     const elapsed = Date.now() - started;
 
     const counters = s.emu.control.counters();
     const customers = s.emu.control.customers().filter((c) => c.email?.startsWith(`${run}.`));
     assert.equal(customers.length, 600, 'one customer per user, no duplicates');
     assert.equal(new Set(customers.map((c) => c.email)).size, 600);
-    assert.ok(counters.bulkMutationLines >= 300, `most creates went through bulk mutations (${counters.bulkMutationLines} lines)`);
-    assert.ok(counters.mutations < 300, `far fewer GraphQL mutations than users (${counters.mutations} for 600 users)`);
+    // A full bucket (2,000 points) serves about 200 per-user creates at 10 points each, and the per-user path keeps a
+    // backlog it works off within 10 s; the rest goes through bulk mutations.
+    assert.ok(counters.bulkMutationLines >= 100, `the backlog went through bulk mutations (${counters.bulkMutationLines} lines)`);
+    // Each user the bulk mutation did not create costs one customerCreate; the rest are the group's tags (40), the
+    // adoptions (a refused create and an update each) and the bulk operation's own calls.
+    assert.ok(
+      counters.mutations <= 600 - counters.bulkMutationLines + 40 + 2 * 5 + 10,
+      `one GraphQL mutation per user created outside the bulk mutation (${counters.mutations} for ${600 - counters.bulkMutationLines})`,
+    );
     // Read through a client of our own: it waits for the bucket, which the per-user path may have just emptied.
     const { data: ops } = await clientOf(s).request<{ bulkOperations: { nodes: Array<{ status: string; objectCount: string }> } }>({
       name: 'BulkMutations',
@@ -357,7 +364,23 @@ test(
   async (t) => {
     // Shopify takes 1.5 s per status step here, so the operation is still waiting when the bulk create gives up.
     const s = await stackFor(t, { bulk: { timeoutMs: 400, retryDelayMs: 600_000 }, bulkStepMs: 1500 });
+    // The per-user path waits until the bulk create has taken the backlog (it would otherwise create most users first).
+    await s.bridge.engine!.worker.stop();
     const ids = await provision(s, `t${randomBytes(3).toString('hex')}`, 150);
+    await until(
+      'the bulk create to take the backlog',
+      async () => {
+        const r = await s.store.db
+          .selectFrom('outbox_jobs')
+          .select('id')
+          .where('tenant_id', '=', s.tenantId)
+          .where('kind', '=', 'tenant.bulkCreate')
+          .executeTakeFirst();
+        return !!r;
+      },
+      10_000,
+    );
+    await s.bridge.engine!.worker.start();
     await allSynced(s, ids, 50_000);
     const client = clientOf(s);
     await until(

@@ -1,5 +1,7 @@
 // Applies one Shopify customer state to its linked SCIM user, in order: older than what was seen is stale, a tie is
 // settled by reading Shopify, unsynced SCIM changes win, echoes of our own writes change nothing, the rest is mapped back.
+import type { Kysely } from 'kysely';
+import type { Database } from '../../store/types.js';
 import type { Tenant } from '../../store/tenants.js';
 import { UserRepository } from '../../store/users.js';
 import type { Json } from '../../store/resources.js';
@@ -14,7 +16,7 @@ import { customIdOf, isoNow, metafieldKeysFor, type InboundDeps } from './contex
 import { isEcho } from './echo.js';
 import { userNameFor, viewOfCustomer } from './customer-user.js';
 import { readInboundPolicies } from './settings.js';
-import { createUserFromShopify, patchUserFromShopify, type Tx, type WriteContext } from './user-writes.js';
+import { createUserFromShopify, patchUserFromShopify, type WriteContext } from './user-writes.js';
 import { linkCustomer } from './linking.js';
 import { settingsOf } from '../../settings/tenant-settings.js';
 
@@ -68,15 +70,20 @@ export async function applyCustomerState(deps: InboundDeps, tenant: Tenant, stat
     const at = time(state.updatedAt);
     const seen = time(link.shopifyUpdatedAt);
     if (at < seen) return 'stale';
-    // Shopify's updated_at has one-second steps: two states of the same second cannot be ordered by it.
-    if ((at === seen || state.unordered) && !state.fresh) return 'tie';
-    const moved = later(link.shopifyUpdatedAt, state.updatedAt);
-    // A SCIM change not yet written to Shopify wins: the engine's next write replaces this state anyway.
-    if ((link.syncedVersion ?? 0) < user.version) return 'superseded';
     const { schemas } = settingsOf(tenant.settings).userType;
     // Values held from an earlier userName (applyUserNameChanges false) are what the bridge wrote: neither a
     // difference nor something to carry back to the user.
     const written = asWritten(tenant.settings, user, link.applied?.userName);
+    // Shopify's updated_at has one-second steps: two states of the same second cannot be ordered by it. A state equal
+    // to what the user maps to changes nothing whichever of them is newer (a later change fires its own webhook, and
+    // that one is read): the bridge's own write coming back in the second it made is dropped without a Shopify read.
+    if ((at === seen || state.unordered) && !state.fresh) {
+      if ((link.syncedVersion ?? 0) >= user.version && isEcho(state.view, written, mapping, link.applied, schemas)) return 'echo';
+      return 'tie';
+    }
+    const moved = later(link.shopifyUpdatedAt, state.updatedAt);
+    // A SCIM change not yet written to Shopify wins: the engine's next write replaces this state anyway.
+    if ((link.syncedVersion ?? 0) < user.version) return 'superseded';
     if (isEcho(state.view, written, mapping, link.applied, schemas)) {
       if (moved) await links.update(tx, tenant.id, user.id, { shopifyUpdatedAt: moved }, now);
       return 'echo';
@@ -120,6 +127,9 @@ export async function createFromCustomer(deps: InboundDeps, tenant: Tenant, stat
   let view = state.view;
   const client = deps.clientFor(tenant);
   if (client && !state.fresh) {
+    // A SCIM user with its email claims the customer (the engine's own create, coming back before it is linked, has
+    // one): the payload says so without reading the customer from Shopify for its custom id.
+    if (view.email && (await emailTaken(deps.db, tenant.id, view.email))) return 'skipped: a SCIM user has this email';
     const c = await getCustomer(client, state.customerId, { metafieldKeys: metafieldKeysFor(mapping) });
     if (!c) return 'gone';
     if (customIdOf(c.metafields, mapping)) return 'skipped: the customer carries a SCIM id already';
@@ -150,6 +160,6 @@ export async function createFromCustomer(deps: InboundDeps, tenant: Tenant, stat
   }
 }
 
-async function emailTaken(tx: Tx, tenantId: string, email: string): Promise<boolean> {
-  return (await users.idsWithEmail(tx, tenantId, email, 1)).length > 0;
+async function emailTaken(db: Kysely<Database>, tenantId: string, email: string): Promise<boolean> {
+  return (await users.idsWithEmail(db, tenantId, email, 1)).length > 0;
 }
