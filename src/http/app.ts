@@ -5,7 +5,7 @@ import type { Store } from '../store/db.js';
 import { TenantRepository } from '../store/tenants.js';
 import { errors, ScimError } from '../scim/errors.js';
 import { ScimService } from '../scim-service/service.js';
-import { scimRoutes, SCIM_CONTENT_TYPE } from './scim/index.js';
+import { scimRoutes, SCIM_CONTENT_TYPE, type ScimSecurityOptions } from './scim/index.js';
 import type { Limits } from '../scim/discovery.js';
 import { noProvisioning, type ProvisioningHook } from '../provisioning.js';
 import { healthRoutes, requestMetrics } from './health.js';
@@ -30,6 +30,10 @@ export interface AppOptions {
   /** How many matches a filter evaluated in memory may hold before a list or search answers 400 tooMany (default 100,000). */
   maxInMemoryMatches?: number;
   metrics?: Metrics;
+  /** whose X-Forwarded-* headers to believe (default: a proxy on loopback or a private network; see TRUST_PROXY) */
+  trustProxy?: boolean | string;
+  /** the SCIM API's per-token rate limit and lock-out on invalid tokens (defaults: DEFAULT_SCIM_SECURITY) */
+  scimSecurity?: ScimSecurityOptions;
   /** extra routes (webhook receiver, admin API) registered by the layers above */
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
 }
@@ -46,7 +50,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const loggerInstance: FastifyBaseLogger | undefined = root?.child({ component: 'http' });
   const app = Fastify({
     bodyLimit: maxBody,
-    trustProxy: true,
+    trustProxy: opts.trustProxy ?? 'loopback,linklocal,uniquelocal',
     // SCIM clients differ in how they spell endpoints: `/Users/?filter=…`, `/users`, `/serviceproviderconfig` all
     // mean the same resource (path parameters keep their case).
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
@@ -108,7 +112,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(requestMetrics, { metrics });
   const tenants = new TenantRepository(opts.store.db);
   const service = new ScimService(opts.store, opts.hook ?? noProvisioning, { maxInMemoryMatches: opts.maxInMemoryMatches });
-  await app.register(scimRoutes, { prefix: '/scim/v2/:tenant', service, tenants, limits, publicUrl: opts.publicUrl });
+  await app.register(scimRoutes, {
+    prefix: '/scim/v2/:tenant',
+    service,
+    tenants,
+    limits,
+    publicUrl: opts.publicUrl,
+    ...(opts.scimSecurity ? { security: opts.scimSecurity } : {}),
+  });
   await app.register(healthRoutes, { store: opts.store, metrics });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
   return app;

@@ -61,6 +61,8 @@ export interface AdminStackOptions {
   emulatorShop?: boolean;
   /** the admin UI's live activity stream: read and keep-alive intervals */
   live?: { pollMs?: number; heartbeatMs?: number };
+  /** more configuration (environment variables) for the bridge */
+  env?: Record<string, string>;
 }
 
 export async function startAdminStack(o: AdminStackOptions = {}): Promise<AdminStack> {
@@ -73,6 +75,7 @@ export async function startAdminStack(o: AdminStackOptions = {}): Promise<AdminS
       ...(o.publicUrl ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
       SYNC_WAIT_MS: String(o.syncWaitMs ?? 5000),
       ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}),
+      ...o.env,
     },
     worker: o.worker,
     emulatorShop: o.emulatorShop,

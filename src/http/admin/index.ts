@@ -14,6 +14,7 @@ import { settingsRoutes } from './settings.js';
 import { jobRoutes } from './jobs.js';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
+import { Lockout } from '../../security/lockout.js';
 import { AdminAccounts, type SessionTimes } from '../../store/admin-accounts.js';
 import { authenticate, authRoutes, type AdminAuth } from './auth.js';
 import { userRoutes } from './users.js';
@@ -44,6 +45,8 @@ export interface AdminApiOptions {
   passwordFromEnvironment?: boolean;
   /** sign-in attempts allowed per client address and window; default 10 per 5 minutes */
   loginRateLimit?: { max: number; windowMs: number };
+  /** admin API requests allowed per client address and minute (0: no limit); default 600 */
+  rateLimit?: number;
   sessionTimes?: SessionTimes;
   /** each shop's recent API budget use, for the dashboard */
   budget?: BudgetHistory;
@@ -116,12 +119,21 @@ export function adminApi(opts: AdminApiOptions): (app: FastifyInstance) => Promi
     loginRateLimit: opts.loginRateLimit ?? { max: 10, windowMs: 5 * 60_000 },
     publicUrl: opts.publicUrl,
     features: { emulator: !!opts.emulatorShop },
+    lockout: new Lockout({ maxFailures: 20, windowMs: 60_000, lockMs: 5 * 60_000 }),
   };
   return async (app) => {
     await app.register(cookie);
+    // Every admin route: a generous limit per client address (one minute window); the sign-in routes have their own,
+    // much lower one. Retry-After comes with each 429.
+    const perMinute = opts.rateLimit ?? 600;
     await app.register(rateLimit, {
-      global: false,
-      errorResponseBuilder: (_req, ctx) => adminErrors.rateLimited(`too many sign-in attempts: try again in ${ctx.after}`),
+      global: perMinute > 0,
+      max: perMinute,
+      timeWindow: 60_000,
+      errorResponseBuilder: (req, ctx) =>
+        'rateLimit' in (req.routeOptions.config ?? {})
+          ? adminErrors.rateLimited(`too many sign-in attempts: try again in ${ctx.after}`)
+          : adminErrors.rateLimited(`more than ${ctx.max} admin requests a minute from this address: try again in ${ctx.after}`),
     });
     app.addHook('onRequest', async (req) => {
       if (!req.url.startsWith(ADMIN_PREFIX)) return;
@@ -133,6 +145,8 @@ export function adminApi(opts: AdminApiOptions): (app: FastifyInstance) => Promi
       if (e.status >= 500 && e.code === 'INTERNAL')
         req.log.error({ err: { message: err.message, stack: err.stack } }, 'admin request failed');
       if (e.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="shopify-scim-admin"');
+      const retry = (e.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (e.status === 429 && typeof retry === 'number') reply.header('Retry-After', String(retry));
       return reply.code(e.status).send(e.toJSON());
     });
 
