@@ -138,7 +138,7 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
         ...(opts.admin?.live ? { live: opts.admin.live } : {}),
       }),
       adminUi(),
-      ...(twoWay ? [shopifyWebhookRoutes({ store, ...twoWay.receiver })] : []),
+      ...(twoWay ? [shopifyWebhookRoutes({ store, ...twoWay.receiver, maxAgeMs: config.webhookMaxAgeSeconds * 1000 })] : []),
     ],
   });
   let url = '';
