@@ -9,6 +9,7 @@ import { Metrics } from './metrics.js';
 import { noProvisioning, type ProvisioningHook } from './provisioning.js';
 import { createLogger } from './logger.js';
 import { SecretBox, loadOrCreateKey } from './security/secrets.js';
+import { AddressPolicy } from './security/ssrf.js';
 import { createEngine, type Engine, type EngineOptions } from './sync/engine.js';
 import { adminApi } from './http/admin/index.js';
 import { adminUi } from './http/admin/ui.js';
@@ -79,6 +80,8 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
   if (config.adminPassword) await ensureEnvironmentAdmin(new AdminAccounts(store.db, store.dialect), config.adminPassword);
   // What the shop's API budget looked like, minute by minute, for the dashboard's chart.
   const budget = new BudgetHistory();
+  // Which addresses outbound targets may reach: public ones, and the private ones TARGETS_ALLOW_PRIVATE names.
+  const addresses = new AddressPolicy(config.targetsAllowPrivate);
   const withEngine = !opts.hook && opts.engine !== false;
   // One secret box for the engine and the admin API (which seals the credentials the engine opens).
   // The admin UI is always there to connect a shop, so the box is made even without the engine.
@@ -101,6 +104,7 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
         box,
         publicUrl: config.publicUrl,
         reconcileIntervalMs: config.reconcileIntervalMs,
+        addresses,
         log: log.child({ component: 'twoway' }),
       })
     : undefined;
@@ -127,6 +131,7 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
         store,
         adminToken: config.adminToken,
         box,
+        addresses,
         ...(engine ? { shops: engine.shops, wake: () => engine.worker.wake() } : {}),
         publicUrl: config.publicUrl,
         ...(twoWay ? { onShopConnected: (t: Tenant) => ensureTenantWebhooks(twoWay.deps, t) } : {}),

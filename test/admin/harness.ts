@@ -75,6 +75,8 @@ export async function startAdminStack(o: AdminStackOptions = {}): Promise<AdminS
       ...(o.publicUrl ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
       SYNC_WAIT_MS: String(o.syncWaitMs ?? 5000),
       ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}),
+      // the tests' targets listen on loopback: allowed explicitly (refused by default, see test/security)
+      TARGETS_ALLOW_PRIVATE: '1',
       ...o.env,
     },
     worker: o.worker,

@@ -39,6 +39,8 @@ export interface AdminApiOptions {
   wake?: () => void;
   /** the bridge's public address, for the SCIM base URLs it shows; default: the request's own origin */
   publicUrl?: string;
+  /** which addresses outbound targets may reach (TARGETS_ALLOW_PRIVATE); default: public ones only */
+  addresses?: AdminDeps['addresses'];
   /** subscribes a newly connected shop's webhooks */
   onShopConnected?: AdminDeps['onShopConnected'];
   /** ADMIN_PASSWORD is set (the `admin` account's password is managed there) */
@@ -101,6 +103,7 @@ export function adminApi(opts: AdminApiOptions): (app: FastifyInstance) => Promi
     ...(opts.shops ? { shops: opts.shops } : {}),
     ...(opts.wake ? { wake: opts.wake } : {}),
     ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+    ...(opts.addresses ? { addresses: opts.addresses } : {}),
     ...(opts.onShopConnected ? { onShopConnected: opts.onShopConnected } : {}),
   };
   const ctx: AdminRouteContext = {
