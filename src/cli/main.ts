@@ -9,6 +9,7 @@ import { openStore, type Store } from '../store/db.js';
 import { migrateToLatest } from '../store/migrations.js';
 import { TenantRepository, TenantError, type Client } from '../store/tenants.js';
 import { parseDuration } from './duration.js';
+import { keyCommand } from './key-commands.js';
 import { adminCommand, adminSignIn } from './admin-commands.js';
 import { startBridge } from '../server.js';
 import { emulatorCommand } from './emulator.js';
@@ -289,6 +290,7 @@ export function buildProgram(): Command {
   program.addCommand(webhooksCommand());
   program.addCommand(jobsCommand());
   program.addCommand(adminCommand());
+  program.addCommand(keyCommand());
   program.addCommand(shopCommand());
   return program;
 }

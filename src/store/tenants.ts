@@ -183,6 +183,31 @@ export class TenantRepository {
     });
   }
 
+  /**
+   * Rewrites every tenant's settings in one transaction (a key rotation re-sealing every secret): `change` returns
+   * the new settings, or undefined to leave a tenant as it is; when it throws, no tenant is changed.
+   */
+  async rewriteAllSettings(
+    change: (settings: Record<string, unknown>, tenant: Tenant) => Record<string, unknown> | undefined,
+  ): Promise<number> {
+    return this.db.transaction().execute(async (tx) => {
+      let n = 0;
+      for (const row of await tx.selectFrom('tenants').selectAll().orderBy('name').execute()) {
+        const t = toTenant(row);
+        const next = change(t.settings, t);
+        if (!next) continue;
+        await tx
+          .updateTable('tenants')
+          .set({ settings: JSON.stringify(next) })
+          .where('id', '=', t.id)
+          .execute();
+        await audit(tx, { tenantId: t.id, actor: this.actor, action: 'secrets.reseal', resourceType: 'Tenant', resourceId: t.id });
+        n++;
+      }
+      return n;
+    });
+  }
+
   async delete(id: string): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       const r = await tx.deleteFrom('tenants').where('id', '=', id).executeTakeFirst();
