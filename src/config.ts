@@ -54,8 +54,8 @@ const schema = z.object({
   BULK_CREATE_THRESHOLD: wholeNumber(0).default(100),
   MAX_BODY_BYTES: wholeNumber(1024).default(1048576),
   SCIM_RATE_LIMIT: wholeNumber(0).default(50),
-  SCIM_LOCKOUT_FAILURES: wholeNumber(0).default(20),
-  SCIM_LOCKOUT_SECONDS: wholeNumber(1, 86400).default(300),
+  LOCKOUT_FAILURES: wholeNumber(0).default(20),
+  LOCKOUT_SECONDS: wholeNumber(1, 86400).default(300),
   ADMIN_RATE_LIMIT: wholeNumber(0).default(600),
   WEBHOOK_MAX_AGE_SECONDS: wholeNumber(0).default(48 * 3600),
   TRUST_PROXY: z
@@ -122,8 +122,8 @@ export interface Config {
   maxBodyBytes: number;
   /** SCIM requests per second per token (0: unlimited) */
   scimRateLimit: number;
-  /** invalid SCIM bearer tokens per minute from one address that lock it out (0: never), and for how long */
-  scimLockout: { maxFailures: number; lockSeconds: number };
+  /** invalid bearer tokens (SCIM or admin) per minute from one address that lock it out (0: never), and for how long */
+  lockout: { maxFailures: number; lockSeconds: number };
   /** admin API requests per minute per client address (0: unlimited); sign-in attempts have their own, lower limit */
   adminRateLimit: number;
   /** Shopify webhook deliveries triggered longer ago than this are acknowledged and ignored (0: no age check) */
@@ -196,7 +196,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bulkCreateThreshold: v.BULK_CREATE_THRESHOLD,
     maxBodyBytes: v.MAX_BODY_BYTES,
     scimRateLimit: v.SCIM_RATE_LIMIT,
-    scimLockout: { maxFailures: v.SCIM_LOCKOUT_FAILURES, lockSeconds: v.SCIM_LOCKOUT_SECONDS },
+    lockout: { maxFailures: v.LOCKOUT_FAILURES, lockSeconds: v.LOCKOUT_SECONDS },
     adminRateLimit: v.ADMIN_RATE_LIMIT,
     webhookMaxAgeSeconds: v.WEBHOOK_MAX_AGE_SECONDS,
     trustProxy:

@@ -44,6 +44,8 @@ export interface StartOptions {
   /** the sync engine is built and started unless a hook is given or this is false; the object tunes it */
   engine?: false | Partial<Omit<EngineOptions, 'store' | 'syncWaitMs' | 'metrics'>>;
   listen?: boolean;
+  /** where the log lines go (default stdout); tests read them */
+  logDestination?: { write(line: string): void };
   /** the admin UI: the demo's emulator it may connect a tenant to, the sign-in rate limit and the live stream's pace (tests change them) */
   admin?: {
     emulatorShop?: ShopSettings;
@@ -75,7 +77,7 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
   const store = opts.store ?? (await openStore({ url: config.databaseUrl }));
   const metrics = new Metrics({ defaults: true });
   // The root logger: the engine, the two-way sync, bulk creates and the HTTP server log through children of it.
-  const log = createLogger({ level: config.logLevel });
+  const log = createLogger({ level: config.logLevel, ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
   // ADMIN_PASSWORD keeps the admin UI's `admin` account; without it the first visitor with a sign-in link makes one.
   if (config.adminPassword) await ensureEnvironmentAdmin(new AdminAccounts(store.db, store.dialect), config.adminPassword);
   // What the shop's API budget looked like, minute by minute, for the dashboard's chart.
@@ -121,7 +123,7 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
     trustProxy: config.trustProxy,
     scimSecurity: {
       rateLimit: { max: config.scimRateLimit, windowMs: 1000 },
-      lockout: { maxFailures: config.scimLockout.maxFailures, windowMs: 60_000, lockMs: config.scimLockout.lockSeconds * 1000 },
+      lockout: { maxFailures: config.lockout.maxFailures, windowMs: 60_000, lockMs: config.lockout.lockSeconds * 1000 },
     },
     logLevel: config.logLevel,
     logger: log,
@@ -137,6 +139,7 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
         ...(twoWay ? { onShopConnected: (t: Tenant) => ensureTenantWebhooks(twoWay.deps, t) } : {}),
         passwordFromEnvironment: !!config.adminPassword,
         rateLimit: config.adminRateLimit,
+        lockout: { maxFailures: config.lockout.maxFailures, windowMs: 60_000, lockMs: config.lockout.lockSeconds * 1000 },
         budget,
         ...(opts.admin?.emulatorShop ? { emulatorShop: opts.admin.emulatorShop } : {}),
         ...(opts.admin?.loginRateLimit ? { loginRateLimit: opts.admin.loginRateLimit } : {}),

@@ -16,6 +16,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     rawBody?: Buffer;
   }
+  interface FastifyInstance {
+    /** every route registered, as method and URL pattern (what the tenant isolation test walks) */
+    routeList(): { method: string; url: string }[];
+  }
 }
 
 export interface AppOptions {
@@ -57,6 +61,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ...(loggerInstance ? { loggerInstance } : { logger: false }),
     genReqId: () => crypto.randomUUID(),
   });
+
+  // Every route, as it is registered anywhere below the root (SCIM, admin, webhooks, health).
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url });
+  });
+  app.decorate('routeList', () => [...routes]);
 
   // Bodies: JSON under any JSON media type (scim+json, json, or none given); raw bytes kept for HMAC checks.
   app.removeAllContentTypeParsers();

@@ -42,6 +42,8 @@ export interface BridgeStackOptions {
   emulatorShop?: boolean;
   /** the admin UI's live activity stream: read and keep-alive intervals */
   live?: { pollMs?: number; heartbeatMs?: number };
+  /** where the bridge's log lines go (with LOG_LEVEL set in env) */
+  logDestination?: { write(line: string): void };
 }
 
 /** The bridge with its engine on a fresh database, next to a fresh emulator. */
@@ -54,6 +56,7 @@ export async function startBridgeStack(o: BridgeStackOptions = {}): Promise<Brid
   const bridge = await startBridge({
     config,
     store,
+    ...(o.logDestination ? { logDestination: o.logDestination } : {}),
     engine: {
       box,
       worker: { pollMs: 50, retry: { baseDelayMs: 50, maxDelayMs: 400 }, ...o.worker },

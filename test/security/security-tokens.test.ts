@@ -11,7 +11,7 @@ let stack: AdminStack;
 let acme: TenantHandle;
 
 before(async () => {
-  stack = await startAdminStack({ env: { SCIM_RATE_LIMIT: '8', SCIM_LOCKOUT_FAILURES: '4', SCIM_LOCKOUT_SECONDS: '30' } });
+  stack = await startAdminStack({ env: { SCIM_RATE_LIMIT: '8', LOCKOUT_FAILURES: '4', LOCKOUT_SECONDS: '30' } });
   acme = await stack.tenant('acme', { connect: false });
 });
 after(() => stack?.close());

@@ -14,7 +14,7 @@ import { settingsRoutes } from './settings.js';
 import { jobRoutes } from './jobs.js';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
-import { Lockout } from '../../security/lockout.js';
+import { Lockout, type LockoutOptions } from '../../security/lockout.js';
 import { AdminAccounts, type SessionTimes } from '../../store/admin-accounts.js';
 import { authenticate, authRoutes, type AdminAuth } from './auth.js';
 import { userRoutes } from './users.js';
@@ -47,6 +47,8 @@ export interface AdminApiOptions {
   passwordFromEnvironment?: boolean;
   /** sign-in attempts allowed per client address and window; default 10 per 5 minutes */
   loginRateLimit?: { max: number; windowMs: number };
+  /** invalid ADMIN_TOKEN bearers from one address that lock it out (default 20 a minute, for 5 minutes; 0: never) */
+  lockout?: LockoutOptions;
   /** admin API requests allowed per client address and minute (0: no limit); default 600 */
   rateLimit?: number;
   sessionTimes?: SessionTimes;
@@ -122,7 +124,7 @@ export function adminApi(opts: AdminApiOptions): (app: FastifyInstance) => Promi
     loginRateLimit: opts.loginRateLimit ?? { max: 10, windowMs: 5 * 60_000 },
     publicUrl: opts.publicUrl,
     features: { emulator: !!opts.emulatorShop },
-    lockout: new Lockout({ maxFailures: 20, windowMs: 60_000, lockMs: 5 * 60_000 }),
+    lockout: new Lockout(opts.lockout ?? { maxFailures: 20, windowMs: 60_000, lockMs: 5 * 60_000 }),
   };
   return async (app) => {
     await app.register(cookie);
