@@ -73,7 +73,7 @@ function fill(url: string, tenant: string): string {
 const NOT_TENANT_ROUTES: Record<string, string> = {
   'GET /healthz': 'process liveness, says nothing of a tenant',
   'GET /readyz': 'readiness, says nothing of a tenant',
-  'GET /metrics': 'covered by the metrics token (docs/operations.md)',
+  'GET /metrics': 'bridge-wide figures, no tenant resource (who may read them: docs/operations.md)',
   'GET /admin': 'the admin UI page; its data comes from the admin API',
   'POST /webhooks/shopify/:tenant': 'authenticated by the shop app secret HMAC (test/twoway/inbound, security-webhooks)',
   'GET /admin/api/session': 'sign-in state: anonymous by design',
