@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { openTestStore, type TestStore } from './db.js';
 import { startEmulator, type Emulator, type EmulatorOptions, type CustomerSnapshot } from '../../src/emulator/index.js';
 import { loadConfig } from '../../src/config.js';
+import { SUITE_SCIM_ENV } from './security.js';
 import { startBridge, type Bridge } from '../../src/server.js';
 import { TenantRepository, type Tenant, type Client } from '../../src/store/tenants.js';
 import { SecretBox } from '../../src/security/secrets.js';
@@ -52,7 +53,15 @@ export async function startBridgeStack(o: BridgeStackOptions = {}): Promise<Brid
   const store = o.store ?? (await openTestStore());
   const emu = await startEmulator(o.emulator);
   const { secretKey, box } = newSecretBox();
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent', SECRET_KEY: secretKey, ...o.env });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dir,
+    LOG_LEVEL: 'silent',
+    SECRET_KEY: secretKey,
+    ...SUITE_SCIM_ENV,
+    ...o.env,
+  });
   const bridge = await startBridge({
     config,
     store,

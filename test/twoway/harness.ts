@@ -10,6 +10,7 @@ import { shopifyWebhookRoutes } from '../../src/http/webhooks.js';
 import { TenantRepository, type Tenant } from '../../src/store/tenants.js';
 import type { SecretBox } from '../../src/security/secrets.js';
 import { AddressPolicy } from '../../src/security/ssrf.js';
+import { SUITE_SCIM_SECURITY } from '../helpers/security.js';
 import { createEngine, type Engine } from '../../src/sync/engine.js';
 import { attachTwoWay, type TwoWay } from '../../src/sync/inbound/attach.js';
 import { ensureTenantWebhooks } from '../../src/sync/inbound/subscriptions.js';
@@ -93,7 +94,13 @@ export async function startTwoWay(o: TwoWayOptions = {}): Promise<TwoWayStack> {
     reconcileIntervalMs: o.reconcileIntervalMs,
     addresses: new AddressPolicy('all'),
   });
-  const app = await buildApp({ store, hook: twoWay.hook, publicUrl: url, plugins: [shopifyWebhookRoutes({ store, ...twoWay.receiver })] });
+  const app = await buildApp({
+    store,
+    hook: twoWay.hook,
+    publicUrl: url,
+    scimSecurity: SUITE_SCIM_SECURITY,
+    plugins: [shopifyWebhookRoutes({ store, ...twoWay.receiver })],
+  });
   await app.listen({ port, host: '127.0.0.1' });
 
   const tenants = new TenantRepository(store.db);
