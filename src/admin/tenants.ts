@@ -145,7 +145,7 @@ export async function rotateToken(
   clientId: string,
   body: unknown,
   baseUrl: string,
-): Promise<{ client: Client; token: string; previous: Client; scimBaseUrl: string }> {
+): Promise<{ client: Client; token: string; previous: Client; scimBaseUrl: string; examples: SignupExamples }> {
   const b = bodyObject(body);
   const overlap = b.overlapSeconds ?? DEFAULT_ROTATION_OVERLAP_SECONDS;
   if (typeof overlap !== 'number' || !Number.isSafeInteger(overlap) || overlap < 0)
@@ -154,7 +154,8 @@ export async function rotateToken(
   const r = await new TenantRepository(deps.db, deps.actor)
     .rotateToken(t.id, clientId, { overlapMs: overlap * 1000, ...(expiresAt ? { expiresAt } : {}) })
     .catch(fromTenantError);
-  return { ...r, scimBaseUrl: scimUrl(baseUrl, t) };
+  const scimBaseUrl = scimUrl(baseUrl, t);
+  return { ...r, scimBaseUrl, examples: signupExamples(scimBaseUrl, r.token) };
 }
 
 /** Revokes a token by its client id. */

@@ -97,6 +97,7 @@ test('rotation issues a new token; the old one works during the overlap and is r
   assert.equal(rotated.body.label, 'okta');
   assert.notEqual(rotated.body.token, old.body.token);
   assert.equal(rotated.body.previous.id, old.body.id);
+  assert.ok(rotated.body.examples.curl.includes(rotated.body.token), 'the examples use the new token');
   const ends = Date.parse(rotated.body.previous.expiresAt);
   assert.ok(ends > Date.now() && ends <= Date.now() + 1100, rotated.dump);
   assert.equal((await scimAs(old.body.token, '198.51.100.11')).status, 200, 'the old token works during the overlap');

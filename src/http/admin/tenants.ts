@@ -33,8 +33,8 @@ export async function tenantRoutes(app: FastifyInstance, { deps, depsOf, origin 
 
   app.post<{ Params: TenantParams & { id: string } }>('/admin/api/tenants/:t/tokens/:id/rotate', async (req, reply) => {
     const t = await requireTenant(deps, req.params.t);
-    const { client, token, previous, scimBaseUrl } = await rotateToken(depsOf(req), t, req.params.id, req.body, origin(req));
-    return reply.code(201).send({ ...client, token, scimBaseUrl, previous });
+    const { client, token, previous, scimBaseUrl, examples } = await rotateToken(depsOf(req), t, req.params.id, req.body, origin(req));
+    return reply.code(201).send({ ...client, token, scimBaseUrl, examples, previous });
   });
 
   app.delete<{ Params: TenantParams & { id: string } }>('/admin/api/tenants/:t/tokens/:id', async (req, reply) => {
