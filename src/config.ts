@@ -58,6 +58,25 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: wholeNumber(100, 600_000).default(15_000),
   JOB_LEASE_MS: wholeNumber(1000, 3_600_000).default(30_000),
   READYZ_SHOPIFY_CACHE_MS: wholeNumber(0).default(15_000),
+  SCIM_RATE_LIMIT: wholeNumber(0).default(200),
+  LOCKOUT_FAILURES: wholeNumber(0).default(20),
+  LOCKOUT_SECONDS: wholeNumber(1, 86400).default(300),
+  ADMIN_RATE_LIMIT: wholeNumber(0).default(600),
+  WEBHOOK_MAX_AGE_SECONDS: wholeNumber(0).default(48 * 3600),
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(0|1|true|false|[\w.:/,\s]+)$/,
+      'must be 1, 0, or a comma-separated list of proxy addresses, CIDR ranges or loopback/linklocal/uniquelocal',
+    )
+    .optional(),
+  TARGETS_ALLOW_PRIVATE: z
+    .string()
+    .regex(
+      /^(0|1|true|false|[0-9a-fA-F.:/,\s]+)$/,
+      'must be 1 (every private address), 0, or a comma-separated list of addresses or CIDR ranges',
+    )
+    .optional(),
 });
 
 /** Rules between variables, checked even when single values are wrong so that every mistake is reported at once. */
@@ -116,6 +135,36 @@ export interface Config {
   jobLeaseMs: number;
   /** how long /readyz reuses its check of each shop's Admin API (each check is one small query); 0: every probe */
   readyzShopifyCacheMs: number;
+  /** SCIM requests per second per token (0: unlimited) */
+  scimRateLimit: number;
+  /** invalid bearer tokens (SCIM or admin) per minute from one address that lock it out (0: never), and for how long */
+  lockout: { maxFailures: number; lockSeconds: number };
+  /** admin API requests per minute per client address (0: unlimited); sign-in attempts have their own, lower limit */
+  adminRateLimit: number;
+  /** Shopify webhook deliveries triggered longer ago than this are acknowledged and ignored (0: no age check) */
+  webhookMaxAgeSeconds: number;
+  /** whose X-Forwarded-For/-Proto to believe (Fastify's trustProxy): true, false, or addresses and ranges */
+  trustProxy: boolean | string;
+  /** outbound targets may reach these private addresses: 'all', or a list of addresses and CIDR ranges */
+  targetsAllowPrivate?: 'all' | string[];
+}
+
+/**
+ * Forwarded headers are believed only from a proxy on this host or a private network (nginx beside the bridge, a
+ * container network, a cloud load balancer's private side): a client on the internet cannot pick its own address for
+ * the rate limits and lock-outs by sending X-Forwarded-For.
+ */
+export const DEFAULT_TRUST_PROXY = 'loopback,linklocal,uniquelocal';
+
+function privateTargets(v: string | undefined): { targetsAllowPrivate?: 'all' | string[] } {
+  if (v === undefined || v === '0' || v === 'false') return {};
+  if (v === '1' || v === 'true') return { targetsAllowPrivate: 'all' };
+  return {
+    targetsAllowPrivate: v
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  };
 }
 
 export class ConfigError extends Error {
@@ -166,5 +215,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     jobLeaseMs: v.JOB_LEASE_MS,
     readyzShopifyCacheMs: v.READYZ_SHOPIFY_CACHE_MS,
+    scimRateLimit: v.SCIM_RATE_LIMIT,
+    lockout: { maxFailures: v.LOCKOUT_FAILURES, lockSeconds: v.LOCKOUT_SECONDS },
+    adminRateLimit: v.ADMIN_RATE_LIMIT,
+    webhookMaxAgeSeconds: v.WEBHOOK_MAX_AGE_SECONDS,
+    trustProxy:
+      v.TRUST_PROXY === undefined
+        ? DEFAULT_TRUST_PROXY
+        : /^(1|true)$/.test(v.TRUST_PROXY)
+          ? true
+          : /^(0|false)$/.test(v.TRUST_PROXY)
+            ? false
+            : v.TRUST_PROXY,
+    ...privateTargets(v.TARGETS_ALLOW_PRIVATE),
   };
 }

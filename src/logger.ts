@@ -33,8 +33,8 @@ export const logSerializers = { err: serializeError, req: serializeRequest };
  * The process's root logger at the configured level; every part logs through a child of it (`log.child({ component:
  * 'sync' })`), the HTTP server included, so one configuration (level, serializers, redaction) holds everywhere.
  */
-export function createLogger(opts: { level: string; name?: string }): Logger {
-  return pino({
+export function createLogger(opts: { level: string; name?: string; destination?: pino.DestinationStream }): Logger {
+  const options: pino.LoggerOptions = {
     level: opts.level,
     ...(opts.name ? { name: opts.name } : {}),
     serializers: logSerializers,
@@ -45,7 +45,8 @@ export function createLogger(opts: { level: string; name?: string }): Logger {
       'headers.authorization',
       'headers["x-shopify-access-token"]',
     ],
-  });
+  };
+  return opts.destination ? pino(options, opts.destination) : pino(options);
 }
 
 export type { Logger };

@@ -9,6 +9,7 @@ import { Metrics } from './metrics.js';
 import { noProvisioning, type ProvisioningHook } from './provisioning.js';
 import { createLogger } from './logger.js';
 import { SecretBox, loadOrCreateKey } from './security/secrets.js';
+import { AddressPolicy } from './security/ssrf.js';
 import { createEngine, type Engine, type EngineOptions } from './sync/engine.js';
 import { adminApi } from './http/admin/index.js';
 import { adminUi } from './http/admin/ui.js';
@@ -44,6 +45,8 @@ export interface StartOptions {
   /** the sync engine is built and started unless a hook is given or this is false; the object tunes it */
   engine?: false | Partial<Omit<EngineOptions, 'store' | 'syncWaitMs' | 'metrics'>>;
   listen?: boolean;
+  /** where the log lines go (default stdout); tests read them */
+  logDestination?: { write(line: string): void };
   /** the admin UI: the demo's emulator it may connect a tenant to, the sign-in rate limit and the live stream's pace (tests change them) */
   admin?: {
     emulatorShop?: ShopSettings;
@@ -73,7 +76,7 @@ export async function assertPortFree(host: string, port: number): Promise<void> 
 export async function startBridge(opts: StartOptions): Promise<Bridge> {
   const { config } = opts;
   // The root logger: the engine, the two-way sync, bulk creates and the HTTP server log through children of it.
-  const log = createLogger({ level: config.logLevel });
+  const log = createLogger({ level: config.logLevel, ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
   const store =
     opts.store ??
     (await openStore({
@@ -85,6 +88,8 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
   if (config.adminPassword) await ensureEnvironmentAdmin(new AdminAccounts(store.db, store.dialect), config.adminPassword);
   // What the shop's API budget looked like, minute by minute, for the dashboard's chart.
   const budget = new BudgetHistory();
+  // Which addresses outbound targets may reach: public ones, and the private ones TARGETS_ALLOW_PRIVATE names.
+  const addresses = new AddressPolicy(config.targetsAllowPrivate);
   const withEngine = !opts.hook && opts.engine !== false;
   // One secret box for the engine and the admin API (which seals the credentials the engine opens).
   // The admin UI is always there to connect a shop, so the box is made even without the engine.
@@ -109,6 +114,7 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
         box,
         publicUrl: config.publicUrl,
         reconcileIntervalMs: config.reconcileIntervalMs,
+        addresses,
         log: log.child({ component: 'twoway' }),
       })
     : undefined;
@@ -123,6 +129,11 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
     publicUrl: config.publicUrl,
     maxBodyBytes: config.maxBodyBytes,
     metricsAccess: { token: config.metricsToken, public: config.metricsPublic },
+    trustProxy: config.trustProxy,
+    scimSecurity: {
+      rateLimit: { max: config.scimRateLimit, windowMs: 1000 },
+      lockout: { maxFailures: config.lockout.maxFailures, windowMs: 60_000, lockMs: config.lockout.lockSeconds * 1000 },
+    },
     logLevel: config.logLevel,
     logger: log,
     metrics,
@@ -132,17 +143,20 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
         store,
         adminToken: config.adminToken,
         box,
+        addresses,
         ...(engine ? { shops: engine.shops, wake: () => engine.worker.wake() } : {}),
         publicUrl: config.publicUrl,
         ...(twoWay ? { onShopConnected: (t: Tenant) => ensureTenantWebhooks(twoWay.deps, t) } : {}),
         passwordFromEnvironment: !!config.adminPassword,
+        rateLimit: config.adminRateLimit,
+        lockout: { maxFailures: config.lockout.maxFailures, windowMs: 60_000, lockMs: config.lockout.lockSeconds * 1000 },
         budget,
         ...(opts.admin?.emulatorShop ? { emulatorShop: opts.admin.emulatorShop } : {}),
         ...(opts.admin?.loginRateLimit ? { loginRateLimit: opts.admin.loginRateLimit } : {}),
         ...(opts.admin?.live ? { live: opts.admin.live } : {}),
       }),
       adminUi(),
-      ...(twoWay ? [shopifyWebhookRoutes({ store, ...twoWay.receiver })] : []),
+      ...(twoWay ? [shopifyWebhookRoutes({ store, ...twoWay.receiver, maxAgeMs: config.webhookMaxAgeSeconds * 1000 })] : []),
     ],
   });
   let url = '';

@@ -51,6 +51,7 @@ export function beforeCopy(d: Dataset, oldRoot: string): string {
       'drop index if exists group_members_member_groups',
       'create index if not exists group_members_member on group_members (tenant_id, member_id)',
     ],
+    '0014_token_expiry': ['alter table clients drop column expires_at'],
   };
   for (const n of newer) {
     if (!undo[n]) throw new Error(`bench/lib/before.ts does not know how to undo migration ${n}`);

@@ -5,6 +5,7 @@ import type { Database } from '../store/types.js';
 import type { Dialect } from '../store/db.js';
 import { TenantRepository, type Tenant } from '../store/tenants.js';
 import type { SecretBox } from '../security/secrets.js';
+import type { AddressPolicy } from '../security/ssrf.js';
 import { ShopConnections } from '../sync/shops.js';
 import { adminErrors } from './errors.js';
 
@@ -19,6 +20,8 @@ export interface AdminDeps {
   wake?: () => void;
   /** subscribes a newly connected shop's webhooks (the two-way sync); its result is shown with the connection */
   onShopConnected?: (tenant: Tenant) => Promise<unknown>;
+  /** which addresses outbound targets may reach (TARGETS_ALLOW_PRIVATE); default: public ones only */
+  addresses?: AddressPolicy;
   /** PUBLIC_URL: where Shopify delivers webhooks (the shop check verifies that address) */
   publicUrl?: string;
   /** recorded with each saved mapping version and each audit log entry: `admin:<username>` for a signed-in admin UI

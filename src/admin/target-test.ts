@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Tenant } from '../store/tenants.js';
 import { findTarget } from '../sync/targets/settings.js';
-import { openCredential } from '../sync/targets/deliver.js';
+import { fetchOf, openCredential } from '../sync/targets/deliver.js';
+import { AddressRefused } from '../security/ssrf.js';
 import { standardWebhookHeaders } from '../sync/targets/standard-webhooks.js';
 import { ScimClient } from '../sync/targets/scim-client.js';
 import { TargetError, targetErrors } from '../sync/targets/errors.js';
@@ -51,7 +52,7 @@ export async function testTarget(deps: AdminDeps, t: Tenant, id: string, opts: {
   const target = findTarget(t.settings, id);
   if (!target) throw adminErrors.notFound(`tenant "${t.name}" has no target "${id}"`);
   const started = Date.now();
-  const doFetch = opts.fetch ?? globalThis.fetch;
+  const doFetch = opts.fetch ?? fetchOf({ ...(deps.addresses ? { addresses: deps.addresses } : {}) });
   let result: TargetTestResult;
   try {
     if (target.kind === 'webhook') {
@@ -72,6 +73,7 @@ export async function testTarget(deps: AdminDeps, t: Tenant, id: string, opts: {
         });
       } catch (e) {
         const err = e as Error;
+        if (err instanceof AddressRefused) throw targetErrors.addressRefused(target.url, err.message);
         if (err.name === 'TimeoutError' || err.name === 'AbortError') throw targetErrors.timeout(target.url, target.timeoutMs);
         throw targetErrors.network(target.url, (err.cause as Error | undefined)?.message ?? err.message);
       }

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Tenant } from '../store/tenants.js';
 import { TenantRepository } from '../store/tenants.js';
 import { targetSchema, readTargets, type Target } from '../sync/targets/settings.js';
+import { AddressPolicy } from '../security/ssrf.js';
 import { generateWebhookSecret } from '../sync/targets/standard-webhooks.js';
 import { adminErrors, issueLines } from './errors.js';
 import { updateSettings, type AdminDeps } from './context.js';
@@ -86,6 +87,20 @@ async function checkClient(deps: AdminDeps, tenant: Tenant, t: Target): Promise<
   }
 }
 
+const publicOnly = new AddressPolicy();
+
+/** Refuses a target whose address is on a private network (unless TARGETS_ALLOW_PRIVATE allows it), before saving. */
+async function checkAddress(deps: AdminDeps, t: Target, where = 'target'): Promise<string | undefined> {
+  const url = t.kind === 'scim' ? t.baseUrl : t.url;
+  const problem = await (deps.addresses ?? publicOnly).urlProblem(url);
+  return problem && `${where}.${t.kind === 'scim' ? 'baseUrl' : 'url'}: ${problem}`;
+}
+
+async function requireAddress(deps: AdminDeps, t: Target): Promise<void> {
+  const problem = await checkAddress(deps, t);
+  if (problem) throw adminErrors.invalidTarget(problem, { errors: [problem] });
+}
+
 function requireBox(deps: AdminDeps) {
   if (!deps.box)
     throw adminErrors.secretsUnavailable(
@@ -104,6 +119,7 @@ export async function createTarget(deps: AdminDeps, tenant: Tenant, input: unkno
   if (body.kind === 'webhook' && (body.secret === undefined || body.secret === '')) body.secret = generated = generateWebhookSecret();
   const t = parse(body);
   await checkClient(deps, tenant, t);
+  await requireAddress(deps, t);
   const key = SECRET_KEY[t.kind];
   const sealed = { ...t, [key]: box.seal((t as Obj)[key] as string) } as Target;
   await updateSettings(deps, tenant.id, async (s, tx) => {
@@ -123,6 +139,9 @@ export async function replaceTarget(deps: AdminDeps, tenant: Tenant, id: string,
     throw adminErrors.invalidTarget(`target.id: the body names "${String(input.id)}" but the URL names "${id}"; ids cannot change`);
   const box = requireBox(deps);
   const body: Obj = { ...input, id };
+  // the address is checked before the settings are held (a DNS look-up has no place inside the transaction)
+  const early = targetSchema.safeParse({ ...body, token: 'x', secret: 'x' });
+  if (early.success) await requireAddress(deps, early.data);
   const kind = body.kind as keyof typeof SECRET_KEY;
   const key = SECRET_KEY[kind];
   return updateSettings(deps, tenant.id, async (s, tx) => {
@@ -169,6 +188,18 @@ export async function importTargets(deps: AdminDeps, tenant: Tenant, input: unkn
   if (!Array.isArray(raw)) throw adminErrors.invalidTarget('send {"targets": […]} as the export writes it, or a list of targets');
   const box = requireBox(deps);
   const clients = new Set((await new TenantRepository(deps.db).listClients(tenant.id)).map((c) => c.id));
+  // every address is checked before the settings are held (a DNS look-up has no place inside the transaction)
+  const addressProblems: string[] = [];
+  for (const [n, entry] of raw.entries()) {
+    const early = targetSchema.safeParse(isObj(entry) ? { ...entry, token: 'x', secret: 'x' } : entry);
+    const p = early.success ? await checkAddress(deps, early.data, `targets[${n}]`) : undefined;
+    if (p) addressProblems.push(p);
+  }
+  if (addressProblems.length)
+    throw adminErrors.invalidTarget(
+      `the targets have ${addressProblems.length} problem${addressProblems.length === 1 ? '' : 's'}: ${addressProblems.join('; ')}`,
+      { errors: addressProblems },
+    );
   return updateSettings(deps, tenant.id, async (s, tx) => {
     const list = Array.isArray(s.targets) ? [...(s.targets as Obj[])] : [];
     const problems: string[] = [];

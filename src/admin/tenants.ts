@@ -1,6 +1,6 @@
 // Tenants and their SCIM tokens as the admin API manages them, and the one-page summary of a tenant's settings
 // (never a secret: credentials show as "set" or "not set").
-import { TenantRepository, TenantError, type Tenant, type Client } from '../store/tenants.js';
+import { TenantRepository, TenantError, isActive, type Tenant, type Client } from '../store/tenants.js';
 import { readTargets } from '../sync/targets/settings.js';
 import { adminErrors } from './errors.js';
 import type { AdminDeps } from './context.js';
@@ -26,6 +26,7 @@ export function fromTenantError(e: unknown): never {
     if (e.code === 'TENANT_EXISTS') throw adminErrors.tenantExists(e.message);
     if (e.code === 'TENANT_NOT_FOUND') throw adminErrors.tenantNotFound(e.message);
     if (e.code === 'CLIENT_NOT_FOUND') throw adminErrors.notFound(e.message);
+    if (e.code === 'EXPIRY_INVALID' || e.code === 'LABEL_INVALID') throw adminErrors.badRequest(e.message);
     throw adminErrors.invalidTenant(e.message);
   }
   throw e;
@@ -82,7 +83,7 @@ export async function tenantSummary(deps: Pick<AdminDeps, 'db'>, t: Tenant, base
     policies: getPolicies(t),
     targets: { list: targets.targets.map(targetView), problems: targets.problems },
     schemas: readTenantSchemas(t.settings).map((s) => ({ id: s.id, name: s.name, attributes: s.attributes.length })),
-    tokens: { active: clients.filter((c) => !c.revokedAt).length, revoked: clients.filter((c) => c.revokedAt).length },
+    tokens: { active: clients.filter((c) => isActive(c)).length, revoked: clients.filter((c) => !isActive(c)).length },
   };
 }
 
@@ -91,6 +92,29 @@ export async function listTokens(deps: Pick<AdminDeps, 'db'>, t: Tenant): Promis
   return new TenantRepository(deps.db).listClients(t.id);
 }
 
+/**
+ * When a token should expire, from a request body's `expiresAt` (ISO time) or `expiresInSeconds` (whole seconds from
+ * now); undefined for a token that never expires. Both at once, or either malformed, is a 400.
+ */
+export function expiryFrom(b: Record<string, unknown>, now = Date.now()): string | undefined {
+  if (b.expiresAt !== undefined && b.expiresInSeconds !== undefined)
+    throw adminErrors.badRequest('send expiresAt or expiresInSeconds, not both');
+  if (b.expiresAt !== undefined && b.expiresAt !== null) {
+    if (typeof b.expiresAt !== 'string') throw adminErrors.badRequest('expiresAt must be an ISO 8601 time such as 2027-01-31T00:00:00Z');
+    return b.expiresAt;
+  }
+  if (b.expiresInSeconds !== undefined && b.expiresInSeconds !== null) {
+    const n = b.expiresInSeconds;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1)
+      throw adminErrors.badRequest('expiresInSeconds must be a whole number of seconds, at least 1');
+    return new Date(now + n * 1000).toISOString();
+  }
+  return undefined;
+}
+
+const bodyObject = (body: unknown): Record<string, unknown> =>
+  body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+
 /** Issues a token for a new client; the token is in this answer only, with examples that create a user with it. */
 export async function createToken(
   deps: Pick<AdminDeps, 'db' | 'actor'>,
@@ -98,11 +122,40 @@ export async function createToken(
   body: unknown,
   baseUrl: string,
 ): Promise<{ client: Client; token: string; scimBaseUrl: string; examples: SignupExamples }> {
-  const label = (body as { label?: unknown } | undefined)?.label;
-  if (typeof label !== 'string') throw adminErrors.badRequest('send {"label": "okta"}: what the token is for');
-  const { client, token } = await new TenantRepository(deps.db, deps.actor).createToken(t.id, label).catch(fromTenantError);
+  const b = bodyObject(body);
+  if (typeof b.label !== 'string') throw adminErrors.badRequest('send {"label": "okta"}: what the token is for');
+  const expiresAt = expiryFrom(b);
+  const { client, token } = await new TenantRepository(deps.db, deps.actor)
+    .createToken(t.id, b.label, expiresAt ? { expiresAt } : {})
+    .catch(fromTenantError);
   const scimBaseUrl = scimUrl(baseUrl, t);
   return { client, token, scimBaseUrl, examples: signupExamples(scimBaseUrl, token) };
+}
+
+/** How long a rotated token keeps working beside its successor when the request does not say: one day. */
+export const DEFAULT_ROTATION_OVERLAP_SECONDS = 24 * 3600;
+
+/**
+ * Rotates a token: a new one for the same client label (shown once), while the old one keeps working for
+ * `overlapSeconds` (default one day; 0 revokes it at once). `expiresAt`/`expiresInSeconds` apply to the new token.
+ */
+export async function rotateToken(
+  deps: Pick<AdminDeps, 'db' | 'actor'>,
+  t: Tenant,
+  clientId: string,
+  body: unknown,
+  baseUrl: string,
+): Promise<{ client: Client; token: string; previous: Client; scimBaseUrl: string; examples: SignupExamples }> {
+  const b = bodyObject(body);
+  const overlap = b.overlapSeconds ?? DEFAULT_ROTATION_OVERLAP_SECONDS;
+  if (typeof overlap !== 'number' || !Number.isSafeInteger(overlap) || overlap < 0)
+    throw adminErrors.badRequest('overlapSeconds must be a whole number of seconds, 0 or more');
+  const expiresAt = expiryFrom(b);
+  const r = await new TenantRepository(deps.db, deps.actor)
+    .rotateToken(t.id, clientId, { overlapMs: overlap * 1000, ...(expiresAt ? { expiresAt } : {}) })
+    .catch(fromTenantError);
+  const scimBaseUrl = scimUrl(baseUrl, t);
+  return { ...r, scimBaseUrl, examples: signupExamples(scimBaseUrl, r.token) };
 }
 
 /** Revokes a token by its client id. */
@@ -110,6 +163,6 @@ export async function revokeToken(deps: Pick<AdminDeps, 'db' | 'actor'>, t: Tena
   const clients = await new TenantRepository(deps.db).listClients(t.id);
   const c = clients.find((x) => x.id === clientId);
   if (!c) throw adminErrors.notFound(`tenant "${t.name}" has no token ${clientId}`);
-  if (c.revokedAt) return;
+  if (!isActive(c)) return;
   await new TenantRepository(deps.db, deps.actor).revoke(t.id, clientId).catch(fromTenantError);
 }

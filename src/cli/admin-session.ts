@@ -3,6 +3,7 @@
 // AdminError: its message (and each listed detail) on stderr, or its JSON with --json, exit code 1; a bad
 // configuration exits 2.
 import { loadConfig, ConfigError } from '../config.js';
+import { AddressPolicy } from '../security/ssrf.js';
 import { openStore } from '../store/db.js';
 import { secretBoxFor } from '../sync/connect.js';
 import { AdminError } from '../admin/errors.js';
@@ -32,6 +33,7 @@ async function openFromEnv(): Promise<AdminSession> {
     dialect: store.dialect,
     box: secretBoxFor(config),
     actor: 'cli',
+    addresses: new AddressPolicy(config.targetsAllowPrivate),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
   };
   return { deps, close: () => store.close() };

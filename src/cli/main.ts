@@ -8,7 +8,9 @@ import { configOrExit } from './env.js';
 import { openStore, type Store } from '../store/db.js';
 import { migrateToLatest } from '../store/migrations.js';
 import { backupSqlite } from '../store/backup.js';
-import { TenantRepository, TenantError } from '../store/tenants.js';
+import { TenantRepository, TenantError, type Client } from '../store/tenants.js';
+import { parseDuration } from './duration.js';
+import { keyCommand } from './key-commands.js';
 import { adminCommand, adminSignIn } from './admin-commands.js';
 import { startBridge } from '../server.js';
 import { emulatorCommand } from './emulator.js';
@@ -47,6 +49,13 @@ async function withStore<T>(fn: (store: Store, cfg: Config) => Promise<T>, opts:
 
 function out(json: boolean, obj: unknown, text: string): void {
   console.log(json ? JSON.stringify(obj) : text);
+}
+
+/** A token's state for `token list`: active (until when), expired or revoked. */
+function tokenState(c: Client): string {
+  if (c.revokedAt) return 'revoked';
+  if (c.expiresAt && Date.parse(c.expiresAt) <= Date.now()) return 'expired';
+  return c.expiresAt ? `active until ${c.expiresAt}` : 'active';
 }
 
 function fail(e: unknown, json: boolean): never {
@@ -184,13 +193,17 @@ export function buildProgram(): Command {
     .description('issue a token for a client such as "okta" or "our website"; it is printed once')
     .requiredOption('--tenant <name>', 'tenant name')
     .requiredOption('--label <label>', 'what the token is for')
+    .option('--expires-in <duration>', 'the token stops working after this long, e.g. 90d, 12h (default: never)')
     .option('--json', 'print JSON')
-    .action(async (o: { tenant: string; label: string; json?: boolean }) => {
+    .action(async (o: { tenant: string; label: string; expiresIn?: string; json?: boolean }) => {
       await withStore(async (store, cfg) => {
         try {
           const repo = new TenantRepository(store.db, 'cli');
           const t = await repo.requireByName(o.tenant);
-          const { client, token: secret } = await repo.createToken(t.id, o.label);
+          const expiresAt = o.expiresIn
+            ? new Date(Date.now() + parseDuration(o.expiresIn, '--expires-in') * 1000).toISOString()
+            : undefined;
+          const { client, token: secret } = await repo.createToken(t.id, o.label, expiresAt ? { expiresAt } : {});
           const u = await scimBaseUrl(cfg, store, t.name);
           const examples = signupExamples(u.url, secret);
           out(
@@ -199,6 +212,7 @@ export function buildProgram(): Command {
               clientId: client.id,
               label: client.label,
               token: secret,
+              expiresAt: client.expiresAt,
               tenant: t.name,
               scimBaseUrl: u.url,
               scimBaseUrlSource: u.source,
@@ -206,7 +220,8 @@ export function buildProgram(): Command {
               examples,
             },
             [
-              `token for "${client.label}" (shown once, store it now):\n${secret}\n${urlLine(u)}`,
+              `token for "${client.label}" (shown once, store it now):\n${secret}\n${urlLine(u)}` +
+                (client.expiresAt ? `\nexpires at ${client.expiresAt}` : ''),
               `\nCreate a user from a shell:\n${examples.curl}`,
               `\nOr from your server's code:\n${examples.fetch}`,
             ].join('\n'),
@@ -230,7 +245,44 @@ export function buildProgram(): Command {
           out(
             !!o.json,
             { tokens: list },
-            list.map((c) => `${c.id}\t${c.label}\t${c.tokenPrefix}…\t${c.revokedAt ? 'revoked' : 'active'}`).join('\n') || 'no tokens',
+            list.map((c) => `${c.id}\t${c.label}\t${c.tokenPrefix}…\t${tokenState(c)}`).join('\n') || 'no tokens',
+          );
+        } catch (e) {
+          fail(e, !!o.json);
+        }
+      });
+    });
+  token
+    .command('rotate')
+    .description('issue a new token for a client; the old one keeps working for the overlap, then stops')
+    .requiredOption('--tenant <name>', 'tenant name')
+    .argument('<client>', 'client id')
+    .option('--overlap <duration>', 'how long the old token still works, e.g. 24h, 0 to revoke it now', '24h')
+    .option('--expires-in <duration>', 'the new token stops working after this long (default: never)')
+    .option('--json', 'print JSON')
+    .action(async (client: string, o: { tenant: string; overlap: string; expiresIn?: string; json?: boolean }) => {
+      await withStore(async (store, cfg) => {
+        try {
+          const repo = new TenantRepository(store.db, 'cli');
+          const t = await repo.requireByName(o.tenant);
+          const overlapMs = parseDuration(o.overlap, '--overlap') * 1000;
+          const expiresAt = o.expiresIn
+            ? new Date(Date.now() + parseDuration(o.expiresIn, '--expires-in') * 1000).toISOString()
+            : undefined;
+          const r = await repo.rotateToken(t.id, client, { overlapMs, ...(expiresAt ? { expiresAt } : {}) });
+          const u = await scimBaseUrl(cfg, store, t.name);
+          const ends = r.previous.revokedAt ?? r.previous.expiresAt;
+          out(
+            !!o.json,
+            {
+              clientId: r.client.id,
+              label: r.client.label,
+              token: r.token,
+              expiresAt: r.client.expiresAt,
+              previous: r.previous,
+              scimBaseUrl: u.url,
+            },
+            `new token for "${r.client.label}" (shown once, store it now):\n${r.token}\n${urlLine(u)}\nthe old token ${r.previous.tokenPrefix}… works until ${ends}`,
           );
         } catch (e) {
           fail(e, !!o.json);
@@ -265,6 +317,7 @@ export function buildProgram(): Command {
   program.addCommand(webhooksCommand());
   program.addCommand(jobsCommand());
   program.addCommand(adminCommand());
+  program.addCommand(keyCommand());
   program.addCommand(shopCommand());
   return program;
 }

@@ -5,7 +5,7 @@ import { isDatabaseUnavailable, type Store } from '../store/db.js';
 import { TenantRepository } from '../store/tenants.js';
 import { errors, ScimError } from '../scim/errors.js';
 import { ScimService } from '../scim-service/service.js';
-import { scimRoutes, SCIM_CONTENT_TYPE } from './scim/index.js';
+import { scimRoutes, SCIM_CONTENT_TYPE, type ScimSecurityOptions } from './scim/index.js';
 import type { Limits } from '../scim/discovery.js';
 import { noProvisioning, type ProvisioningHook } from '../provisioning.js';
 import { healthRoutes, requestMetrics, type HealthOptions, type MetricsAccess } from './health.js';
@@ -17,6 +17,10 @@ import { withRequestContext } from '../request-context.js';
 declare module 'fastify' {
   interface FastifyRequest {
     rawBody?: Buffer;
+  }
+  interface FastifyInstance {
+    /** every route registered, as method and URL pattern (what the tenant isolation test walks) */
+    routeList(): { method: string; url: string }[];
   }
 }
 
@@ -36,6 +40,10 @@ export interface AppOptions {
   metricsAccess?: MetricsAccess;
   /** /readyz's check of each connected shop (the engine's) */
   shopChecks?: HealthOptions['shopChecks'];
+  /** whose X-Forwarded-* headers to believe (default: a proxy on loopback or a private network; see TRUST_PROXY) */
+  trustProxy?: boolean | string;
+  /** the SCIM API's per-token rate limit and lock-out on invalid tokens (defaults: DEFAULT_SCIM_SECURITY) */
+  scimSecurity?: ScimSecurityOptions;
   /** extra routes (webhook receiver, admin API) registered by the layers above */
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
 }
@@ -66,7 +74,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const loggerInstance: FastifyBaseLogger | undefined = root?.child({ component: 'http' });
   const app = Fastify({
     bodyLimit: maxBody,
-    trustProxy: true,
+    trustProxy: opts.trustProxy ?? 'loopback,linklocal,uniquelocal',
     // SCIM clients differ in how they spell endpoints: `/Users/?filter=…`, `/users`, `/serviceproviderconfig` all
     // mean the same resource (path parameters keep their case).
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: MAX_PARAM_LENGTH },
@@ -90,6 +98,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // An encoded NUL can name no resource and no filter value; PostgreSQL would refuse it in any text parameter.
     if (/%00/.test(req.url)) throw errors.invalidSyntax('the request URL may not contain an encoded NUL (%00)');
   });
+
+  // Every route, as it is registered anywhere below the root (SCIM, admin, webhooks, health).
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url });
+  });
+  app.decorate('routeList', () => [...routes]);
 
   // Bodies: JSON under a JSON media type (scim+json, json, or none given), strict UTF-8, no prototype keys, nested at
   // most MAX_JSON_DEPTH levels; raw bytes kept for HMAC checks. Parsing runs after the onRequest hooks, so a request
@@ -160,7 +175,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(requestMetrics, { metrics });
   const tenants = new TenantRepository(opts.store.db);
   const service = new ScimService(opts.store, opts.hook ?? noProvisioning, { maxInMemoryMatches: opts.maxInMemoryMatches });
-  await app.register(scimRoutes, { prefix: '/scim/v2/:tenant', service, tenants, limits, publicUrl: opts.publicUrl });
+  await app.register(scimRoutes, {
+    prefix: '/scim/v2/:tenant',
+    service,
+    tenants,
+    limits,
+    publicUrl: opts.publicUrl,
+    ...(opts.scimSecurity ? { security: opts.scimSecurity } : {}),
+  });
   await app.register(healthRoutes, {
     store: opts.store,
     metrics,

@@ -1,5 +1,6 @@
 // The Shopify webhook receiver, POST /webhooks/shopify/:tenant: checks the HMAC of the raw body with the tenant's
-// app secret, stores the delivery once per webhook id with its queued job, and answers at once (Shopify waits 5 s).
+// app secret, stores the delivery once per webhook id with its queued job (a seen id is answered 200 and not applied
+// again), ignores replays older than the window, and answers at once (Shopify waits 5 s).
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Store } from '../store/db.js';
 import { TenantRepository } from '../store/tenants.js';
@@ -9,7 +10,16 @@ import type { WebhookReceiver } from '../sync/inbound/attach.js';
 
 export interface WebhookRouteOptions extends WebhookReceiver {
   store: Pick<Store, 'db'>;
+  /**
+   * Deliveries whose X-Shopify-Triggered-At is older than this are answered 200 and not applied (0: no age check).
+   * Default 48 hours: as long as Shopify goes on retrying a failed delivery, so no genuine retry is ever dropped.
+   */
+  maxAgeMs?: number;
+  now?: () => number;
 }
+
+/** Shopify retries a failed delivery for up to 48 hours; an older delivery can only be a replay. */
+export const DEFAULT_WEBHOOK_MAX_AGE_MS = 48 * 3600_000;
 
 const header = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
 
@@ -26,6 +36,8 @@ const refuse = (reply: FastifyReply) =>
  */
 export function shopifyWebhookRoutes(opts: WebhookRouteOptions): (app: FastifyInstance) => Promise<void> {
   const tenants = new TenantRepository(opts.store.db);
+  const maxAge = opts.maxAgeMs ?? DEFAULT_WEBHOOK_MAX_AGE_MS;
+  const now = opts.now ?? Date.now;
   return async (app) => {
     app.post<{ Params: { tenant: string } }>('/webhooks/shopify/:tenant', async (req, reply) => {
       const raw = req.rawBody ?? Buffer.alloc(0);
@@ -44,11 +56,18 @@ export function shopifyWebhookRoutes(opts: WebhookRouteOptions): (app: FastifyIn
       }
       // The bridge's own test delivery: verified like any other, never stored.
       if (topic.toLowerCase() === DELIVERY_CHECK_TOPIC) return reply.code(200).send({ received: true, check: true });
+      // A replay of an old delivery (its signature is still good): acknowledged so the sender stops, never applied.
+      const triggeredAt = header(req.headers['x-shopify-triggered-at']);
+      const age = triggeredAt ? now() - Date.parse(triggeredAt) : NaN;
+      if (maxAge > 0 && age > maxAge) {
+        req.log.warn({ tenant: tenant.name, topic, webhookId, triggeredAt }, 'webhook older than the replay window ignored');
+        return reply.code(200).send({ received: true, ignored: 'older than the replay window' });
+      }
       const result = await storeWebhook(opts.store.db, {
         tenantId: tenant.id,
         webhookId,
         topic: topic.toLowerCase(),
-        triggeredAt: header(req.headers['x-shopify-triggered-at']) ?? null,
+        triggeredAt: triggeredAt ?? null,
         payload: raw.toString('utf8'),
       });
       if (result === 'stored') opts.onStored?.(tenant, topic);

@@ -381,6 +381,13 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropIndex('group_members_member').execute();
       },
     },
+    '0014_token_expiry': {
+      async up(db: Db) {
+        // When a SCIM token stops working on its own: set at creation (--expires-in) or by a rotation, which gives
+        // the old token an overlap window so the identity provider can switch without a gap.
+        await db.schema.alterTable('clients').addColumn('expires_at', 'text').execute();
+      },
+    },
   };
 }
 

@@ -23,11 +23,16 @@ export interface Client {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** when the token stops being accepted on its own (its expiry, or the end of a rotation's overlap), or null */
+  expiresAt: string | null;
 }
+
+/** Why a token is not accepted: unknown (or revoked) and expired are told apart only in the answer's wording. */
+export type AuthFailure = 'invalid' | 'expired';
 
 export class TenantError extends Error {
   constructor(
-    readonly code: 'TENANT_EXISTS' | 'TENANT_NOT_FOUND' | 'TENANT_NAME_INVALID' | 'CLIENT_NOT_FOUND' | 'LABEL_INVALID',
+    readonly code: 'TENANT_EXISTS' | 'TENANT_NOT_FOUND' | 'TENANT_NAME_INVALID' | 'CLIENT_NOT_FOUND' | 'LABEL_INVALID' | 'EXPIRY_INVALID',
     message: string,
   ) {
     super(message);
@@ -53,7 +58,41 @@ const toClient = (r: ClientsTable): Client => ({
   createdAt: r.created_at,
   lastUsedAt: r.last_used_at,
   revokedAt: r.revoked_at,
+  expiresAt: r.expires_at ?? null,
 });
+
+/** True when the client's token is accepted at `now`: not revoked and not past its expiry. */
+export const isActive = (c: Pick<Client, 'revokedAt' | 'expiresAt'>, now = Date.now()): boolean =>
+  !c.revokedAt && (!c.expiresAt || Date.parse(c.expiresAt) > now);
+
+/** The longest a token may live or a rotation may overlap: ten years. */
+const MAX_LIFETIME_MS = 10 * 365 * 24 * 3600_000;
+
+function checkExpiry(expiresAt: string | undefined, now: number): string | null {
+  if (expiresAt === undefined) return null;
+  const t = Date.parse(expiresAt);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(expiresAt) || Number.isNaN(t))
+    throw new TenantError('EXPIRY_INVALID', `expiresAt "${expiresAt}" must be an ISO 8601 time such as 2027-01-31T00:00:00Z`);
+  if (t <= now) throw new TenantError('EXPIRY_INVALID', 'expiresAt must be in the future');
+  if (t - now > MAX_LIFETIME_MS) throw new TenantError('EXPIRY_INVALID', 'expiresAt must be at most ten years from now');
+  return new Date(t).toISOString();
+}
+
+function newClientRow(tenantId: string, label: string, expiresAt: string | null): { row: ClientsTable; token: string } {
+  const token = generateToken();
+  const row: ClientsTable = {
+    id: randomUUID(),
+    tenant_id: tenantId,
+    label,
+    token_hash: hashToken(token),
+    token_prefix: tokenDisplayPrefix(token),
+    created_at: new Date().toISOString(),
+    last_used_at: null,
+    revoked_at: null,
+    expires_at: expiresAt,
+  };
+  return { row, token };
+}
 
 export class TenantRepository {
   /** `actor` is recorded in the audit log with each change made through this repository: 'admin', 'cli', 'system'. */
@@ -144,6 +183,31 @@ export class TenantRepository {
     });
   }
 
+  /**
+   * Rewrites every tenant's settings in one transaction (a key rotation re-sealing every secret): `change` returns
+   * the new settings, or undefined to leave a tenant as it is; when it throws, no tenant is changed.
+   */
+  async rewriteAllSettings(
+    change: (settings: Record<string, unknown>, tenant: Tenant) => Record<string, unknown> | undefined,
+  ): Promise<number> {
+    return this.db.transaction().execute(async (tx) => {
+      let n = 0;
+      for (const row of await tx.selectFrom('tenants').selectAll().orderBy('name').execute()) {
+        const t = toTenant(row);
+        const next = change(t.settings, t);
+        if (!next) continue;
+        await tx
+          .updateTable('tenants')
+          .set({ settings: JSON.stringify(next) })
+          .where('id', '=', t.id)
+          .execute();
+        await audit(tx, { tenantId: t.id, actor: this.actor, action: 'secrets.reseal', resourceType: 'Tenant', resourceId: t.id });
+        n++;
+      }
+      return n;
+    });
+  }
+
   async delete(id: string): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       const r = await tx.deleteFrom('tenants').where('id', '=', id).executeTakeFirst();
@@ -152,21 +216,15 @@ export class TenantRepository {
     });
   }
 
-  /** Issues a token for a new client of a tenant. The token is returned once and only its hash is stored. */
-  async createToken(tenantId: string, label: string): Promise<{ client: Client; token: string }> {
+  /**
+   * Issues a token for a new client of a tenant. The token is returned once and only its hash is stored.
+   * `expiresAt` (ISO time, in the future) makes it stop working on its own.
+   */
+  async createToken(tenantId: string, label: string, opts: { expiresAt?: string } = {}): Promise<{ client: Client; token: string }> {
     const clean = label.trim();
     if (!clean || clean.length > 100) throw new TenantError('LABEL_INVALID', 'a token label must be 1-100 characters');
-    const token = generateToken();
-    const row: ClientsTable = {
-      id: randomUUID(),
-      tenant_id: tenantId,
-      label: clean,
-      token_hash: hashToken(token),
-      token_prefix: tokenDisplayPrefix(token),
-      created_at: new Date().toISOString(),
-      last_used_at: null,
-      revoked_at: null,
-    };
+    const expires = checkExpiry(opts.expiresAt, Date.now());
+    const { row, token } = newClientRow(tenantId, clean, expires);
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto('clients').values(row).execute();
       // the label names the client ("okta"); the token, its hash and its prefix stay out of the log
@@ -176,10 +234,53 @@ export class TenantRepository {
         action: 'token.create',
         resourceType: 'Client',
         resourceId: row.id,
-        detail: { label: clean },
+        detail: { label: clean, ...(expires ? { expiresAt: expires } : {}) },
       });
     });
     return { client: toClient(row), token };
+  }
+
+  /**
+   * Rotates a client's token: a new client with the same label (and a new token, shown once) is made, and the old
+   * token keeps working for `overlapMs` (0: revoked at once), so the identity provider can switch without a gap;
+   * after that it is refused. `expiresAt` applies to the new token.
+   */
+  async rotateToken(
+    tenantId: string,
+    clientId: string,
+    opts: { overlapMs: number; expiresAt?: string },
+  ): Promise<{ client: Client; token: string; previous: Client }> {
+    const now = Date.now();
+    if (!Number.isSafeInteger(opts.overlapMs) || opts.overlapMs < 0 || opts.overlapMs > MAX_LIFETIME_MS)
+      throw new TenantError('EXPIRY_INVALID', 'the overlap must be a whole number of seconds from 0 to ten years');
+    const expires = checkExpiry(opts.expiresAt, now);
+    return this.db.transaction().execute(async (tx) => {
+      const old = await tx
+        .selectFrom('clients')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', clientId)
+        .executeTakeFirst();
+      if (!old || !isActive(toClient(old), now)) throw new TenantError('CLIENT_NOT_FOUND', `no active token "${clientId}" in this tenant`);
+      const { row, token } = newClientRow(tenantId, old.label, expires);
+      await tx.insertInto('clients').values(row).execute();
+      const until = new Date(now + opts.overlapMs).toISOString();
+      // the old token ends at the overlap's end (or its own expiry, if that comes first); at 0 it is revoked now
+      const patch =
+        opts.overlapMs === 0
+          ? { revoked_at: until }
+          : { expires_at: old.expires_at && Date.parse(old.expires_at) < now + opts.overlapMs ? old.expires_at : until };
+      await tx.updateTable('clients').set(patch).where('id', '=', old.id).execute();
+      await audit(tx, {
+        tenantId,
+        actor: this.actor,
+        action: 'token.rotate',
+        resourceType: 'Client',
+        resourceId: row.id,
+        detail: { label: old.label, previous: old.id, previousEndsAt: patch.revoked_at ?? patch.expires_at ?? until },
+      });
+      return { client: toClient(row), token, previous: toClient({ ...old, ...patch }) };
+    });
   }
 
   async listClients(tenantId: string): Promise<Client[]> {
@@ -227,9 +328,10 @@ export class TenantRepository {
 
   /**
    * Resolves a bearer token to its tenant and client, or undefined. The lookup is by hash (an index seek that reveals
-   * nothing about the token) and the hash is compared again in constant time.
+   * nothing about the token) and the hash is compared again in constant time. A known token past its expiry gives
+   * `{ failure: 'expired' }` so the answer can say so; unknown and revoked tokens give `{ failure: 'invalid' }`.
    */
-  async authenticate(token: string): Promise<{ tenant: Tenant; client: Client } | undefined> {
+  async verifyToken(token: string): Promise<{ tenant: Tenant; client: Client } | { failure: AuthFailure }> {
     const hash = hashToken(token);
     const row = await this.db
       .selectFrom('clients')
@@ -243,6 +345,7 @@ export class TenantRepository {
         'clients.created_at as c_created_at',
         'clients.last_used_at as c_last_used_at',
         'clients.revoked_at as c_revoked_at',
+        'clients.expires_at as c_expires_at',
         'tenants.id as t_id',
         'tenants.name as t_name',
         'tenants.display_name as t_display_name',
@@ -251,7 +354,8 @@ export class TenantRepository {
       ])
       .where('clients.token_hash', '=', hash)
       .executeTakeFirst();
-    if (!row || row.c_revoked_at || !safeEqual(row.c_token_hash, hash)) return undefined;
+    if (!row || row.c_revoked_at || !safeEqual(row.c_token_hash, hash)) return { failure: 'invalid' };
+    if (row.c_expires_at && Date.parse(row.c_expires_at) <= Date.now()) return { failure: 'expired' };
     return {
       tenant: toTenant({
         id: row.t_id,
@@ -269,8 +373,15 @@ export class TenantRepository {
         created_at: row.c_created_at,
         last_used_at: row.c_last_used_at,
         revoked_at: row.c_revoked_at,
+        expires_at: row.c_expires_at,
       }),
     };
+  }
+
+  /** The tenant and client of a token that is accepted now, or undefined (unknown, revoked or expired). */
+  async authenticate(token: string): Promise<{ tenant: Tenant; client: Client } | undefined> {
+    const r = await this.verifyToken(token);
+    return 'failure' in r ? undefined : r;
   }
 
   /** Records use of a token, at most once a minute per client so reads do not turn into writes. */

@@ -23,6 +23,8 @@ export interface ClientsTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** when the token stops being accepted (ISO time), or null for never */
+  expires_at: string | null;
 }
 
 export interface UsersTable {

@@ -32,6 +32,8 @@ export interface AdminStack {
   emu: Emulator;
   bridge: Bridge;
   box: SecretBox;
+  /** the hex key of `box` (SECRET_KEY) */
+  secretKey: string;
   adminToken: string | undefined;
   /** an admin API call; path below /admin/api; `token: null` sends no Authorization header */
   admin(method: string, path: string, body?: unknown, opts?: { token?: string | null; headers?: Record<string, string> }): Promise<Res>;
@@ -61,6 +63,10 @@ export interface AdminStackOptions {
   emulatorShop?: boolean;
   /** the admin UI's live activity stream: read and keep-alive intervals */
   live?: { pollMs?: number; heartbeatMs?: number };
+  /** more configuration (environment variables) for the bridge */
+  env?: Record<string, string>;
+  /** where the bridge's log lines go (set LOG_LEVEL in env to have some) */
+  logDestination?: { write(line: string): void };
 }
 
 export async function startAdminStack(o: AdminStackOptions = {}): Promise<AdminStack> {
@@ -73,10 +79,14 @@ export async function startAdminStack(o: AdminStackOptions = {}): Promise<AdminS
       ...(o.publicUrl ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
       SYNC_WAIT_MS: String(o.syncWaitMs ?? 5000),
       ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}),
+      // the tests' targets listen on loopback: allowed explicitly (refused by default, see test/security)
+      TARGETS_ALLOW_PRIVATE: '1',
+      ...o.env,
     },
     worker: o.worker,
     emulatorShop: o.emulatorShop,
     live: o.live,
+    ...(o.logDestination ? { logDestination: o.logDestination } : {}),
     shopClient: { timeoutMs: 3000, retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 200 } },
   });
   const { store, emu, bridge, box } = base;
@@ -88,6 +98,7 @@ export async function startAdminStack(o: AdminStackOptions = {}): Promise<AdminS
     emu,
     bridge,
     box,
+    secretKey: base.secretKey,
     adminToken,
     admin(method, path, body, opts = {}) {
       const token = opts.token === undefined ? adminToken : opts.token;

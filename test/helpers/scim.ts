@@ -5,6 +5,7 @@ import { buildApp } from '../../src/http/app.js';
 import { TenantRepository } from '../../src/store/tenants.js';
 import type { ProvisioningHook } from '../../src/provisioning.js';
 import { openTestStore, type TestStore } from './db.js';
+import { SUITE_SCIM_SECURITY } from './security.js';
 
 export interface Res {
   status: number;
@@ -40,6 +41,7 @@ export async function startScim(
     publicUrl: 'https://scim.example.test',
     maxBodyBytes: opts.maxBodyBytes,
     maxInMemoryMatches: opts.maxInMemoryMatches,
+    scimSecurity: SUITE_SCIM_SECURITY,
   });
   const tenants = new TenantRepository(store.db);
   const tenantName = opts.tenant ?? 'acme';

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { openTestStore, type TestStore } from './db.js';
 import { startEmulator, type Emulator, type EmulatorOptions, type CustomerSnapshot } from '../../src/emulator/index.js';
 import { loadConfig } from '../../src/config.js';
+import { SUITE_SCIM_ENV } from './security.js';
 import { startBridge, type Bridge } from '../../src/server.js';
 import { TenantRepository, type Tenant, type Client } from '../../src/store/tenants.js';
 import { SecretBox } from '../../src/security/secrets.js';
@@ -42,6 +43,8 @@ export interface BridgeStackOptions {
   emulatorShop?: boolean;
   /** the admin UI's live activity stream: read and keep-alive intervals */
   live?: { pollMs?: number; heartbeatMs?: number };
+  /** where the bridge's log lines go (with LOG_LEVEL set in env) */
+  logDestination?: { write(line: string): void };
 }
 
 /** The METRICS_TOKEN every stack's bridge asks /metrics scrapers for (unless a suite's env says otherwise). */
@@ -65,11 +68,13 @@ export async function startBridgeStack(o: BridgeStackOptions = {}): Promise<Brid
     LOG_LEVEL: 'silent',
     SECRET_KEY: secretKey,
     METRICS_TOKEN: TEST_METRICS_TOKEN,
+    ...SUITE_SCIM_ENV,
     ...o.env,
   });
   const bridge = await startBridge({
     config,
     store,
+    ...(o.logDestination ? { logDestination: o.logDestination } : {}),
     engine: {
       box,
       worker: { pollMs: 50, retry: { baseDelayMs: 50, maxDelayMs: 400 }, ...o.worker },

@@ -14,6 +14,7 @@ import { TenantRepository } from '../../src/store/tenants.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { testDatabase, postgresUrl } from '../helpers/db.js';
 import { oktaUser } from './harness.js';
+import { SUITE_SCIM_ENV } from '../helpers/security.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 /** the jobs SCIM user writes make (the bridge runs other kinds too, e.g. webhook subscriptions at start) */
@@ -33,7 +34,7 @@ interface Serve {
 function serve(env: Record<string, string>): Promise<Serve> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...SUITE_SCIM_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

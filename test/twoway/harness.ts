@@ -9,6 +9,8 @@ import { buildApp } from '../../src/http/app.js';
 import { shopifyWebhookRoutes } from '../../src/http/webhooks.js';
 import { TenantRepository, type Tenant } from '../../src/store/tenants.js';
 import type { SecretBox } from '../../src/security/secrets.js';
+import { AddressPolicy } from '../../src/security/ssrf.js';
+import { SUITE_SCIM_SECURITY } from '../helpers/security.js';
 import { createEngine, type Engine } from '../../src/sync/engine.js';
 import { attachTwoWay, type TwoWay } from '../../src/sync/inbound/attach.js';
 import { ensureTenantWebhooks } from '../../src/sync/inbound/subscriptions.js';
@@ -83,8 +85,22 @@ export async function startTwoWay(o: TwoWayOptions = {}): Promise<TwoWayStack> {
     worker: { pollMs: 50, retry: { baseDelayMs: 50, maxDelayMs: 400 } },
     shopClient: { timeoutMs: 2000, retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 100 } },
   });
-  const twoWay = attachTwoWay(engine, { store, box, publicUrl: url, pollIntervalMs: 20, reconcileIntervalMs: o.reconcileIntervalMs });
-  const app = await buildApp({ store, hook: twoWay.hook, publicUrl: url, plugins: [shopifyWebhookRoutes({ store, ...twoWay.receiver })] });
+  // The tests' targets listen on loopback: they are allowed explicitly, as TARGETS_ALLOW_PRIVATE=1 allows them.
+  const twoWay = attachTwoWay(engine, {
+    store,
+    box,
+    publicUrl: url,
+    pollIntervalMs: 20,
+    reconcileIntervalMs: o.reconcileIntervalMs,
+    addresses: new AddressPolicy('all'),
+  });
+  const app = await buildApp({
+    store,
+    hook: twoWay.hook,
+    publicUrl: url,
+    scimSecurity: SUITE_SCIM_SECURITY,
+    plugins: [shopifyWebhookRoutes({ store, ...twoWay.receiver })],
+  });
   await app.listen({ port, host: '127.0.0.1' });
 
   const tenants = new TenantRepository(store.db);

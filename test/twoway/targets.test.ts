@@ -10,6 +10,7 @@ import { TenantRepository } from '../../src/store/tenants.js';
 import { openTestStore, type TestStore } from '../helpers/db.js';
 import { freePort, until, PATCH_OP } from '../helpers/http.js';
 import { startTwoWay, scimUser, type TwoWayStack } from './harness.js';
+import { SUITE_SCIM_SECURITY } from '../helpers/security.js';
 
 let s: TwoWayStack;
 let other: { store: TestStore; app: FastifyInstance; base: string; token: string };
@@ -17,7 +18,7 @@ let other: { store: TestStore; app: FastifyInstance; base: string; token: string
 before(async () => {
   s = await startTwoWay();
   const store = await openTestStore();
-  const app = await buildApp({ store });
+  const app = await buildApp({ store, scimSecurity: SUITE_SCIM_SECURITY });
   const port = await freePort();
   await app.listen({ port, host: '127.0.0.1' });
   const tenants = new TenantRepository(store.db);

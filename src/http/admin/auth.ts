@@ -4,7 +4,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminAccounts, AdminSession } from '../../store/admin-accounts.js';
 import { safeEqual } from '../../security/tokens.js';
-import { adminErrors } from '../../admin/errors.js';
+import { adminErrors, type AdminError } from '../../admin/errors.js';
+import type { Lockout } from '../../security/lockout.js';
 import { changePassword, checkCredentials, createFirstAccount, csrfMatches, csrfTokenFor, LOGIN_LINK_PATH } from '../../admin/accounts.js';
 import { MIN_PASSWORD_LENGTH } from '../../security/passwords.js';
 
@@ -34,6 +35,15 @@ export interface AuthOptions {
   publicUrl?: string;
   /** what the UI may offer on its first page (the demo's built-in emulator) */
   features: { emulator: boolean };
+  /** invalid ADMIN_TOKEN bearers lock the sending address out for a while */
+  lockout?: Lockout;
+}
+
+/** The 429 of an address locked out after repeated invalid admin tokens; its Retry-After is set by the error handler. */
+function lockedOut(ms: number): AdminError {
+  return adminErrors.rateLimited('too many invalid admin tokens from this address: try again later', {
+    retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)),
+  });
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -56,9 +66,17 @@ export async function authenticate(req: FastifyRequest, o: AuthOptions): Promise
         'bearer tokens are off for the admin API: set ADMIN_TOKEN (at least 16 characters) and restart the bridge, or sign in at /admin',
       );
     }
+    // A locked-out address is refused before its token is compared, so guessing on costs nothing and tells nothing.
+    const locked = o.lockout?.lockedFor(req.ip) ?? 0;
+    if (locked > 0) throw lockedOut(locked);
     const token = bearer(req);
     if (!token) throw adminErrors.unauthorized('an "Authorization: Bearer <ADMIN_TOKEN>" header is required');
-    if (!safeEqual(token, o.adminToken)) throw adminErrors.unauthorized('the admin token is not valid');
+    if (!safeEqual(token, o.adminToken)) {
+      const now = o.lockout?.fail(req.ip) ?? 0;
+      if (now > 0) throw lockedOut(now);
+      throw adminErrors.unauthorized('the admin token is not valid');
+    }
+    o.lockout?.succeed(req.ip);
     req.adminAuth = { kind: 'bearer' };
     return;
   }

@@ -14,6 +14,7 @@ import { settingsRoutes } from './settings.js';
 import { jobRoutes } from './jobs.js';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
+import { Lockout, type LockoutOptions } from '../../security/lockout.js';
 import { AdminAccounts, type SessionTimes } from '../../store/admin-accounts.js';
 import { authenticate, authRoutes, type AdminAuth } from './auth.js';
 import { userRoutes } from './users.js';
@@ -38,12 +39,18 @@ export interface AdminApiOptions {
   wake?: () => void;
   /** the bridge's public address, for the SCIM base URLs it shows; default: the request's own origin */
   publicUrl?: string;
+  /** which addresses outbound targets may reach (TARGETS_ALLOW_PRIVATE); default: public ones only */
+  addresses?: AdminDeps['addresses'];
   /** subscribes a newly connected shop's webhooks */
   onShopConnected?: AdminDeps['onShopConnected'];
   /** ADMIN_PASSWORD is set (the `admin` account's password is managed there) */
   passwordFromEnvironment?: boolean;
   /** sign-in attempts allowed per client address and window; default 10 per 5 minutes */
   loginRateLimit?: { max: number; windowMs: number };
+  /** invalid ADMIN_TOKEN bearers from one address that lock it out (default 20 a minute, for 5 minutes; 0: never) */
+  lockout?: LockoutOptions;
+  /** admin API requests allowed per client address and minute (0: no limit); default 600 */
+  rateLimit?: number;
   sessionTimes?: SessionTimes;
   /** each shop's recent API budget use, for the dashboard */
   budget?: BudgetHistory;
@@ -98,6 +105,7 @@ export function adminApi(opts: AdminApiOptions): (app: FastifyInstance) => Promi
     ...(opts.shops ? { shops: opts.shops } : {}),
     ...(opts.wake ? { wake: opts.wake } : {}),
     ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+    ...(opts.addresses ? { addresses: opts.addresses } : {}),
     ...(opts.onShopConnected ? { onShopConnected: opts.onShopConnected } : {}),
   };
   const ctx: AdminRouteContext = {
@@ -116,12 +124,21 @@ export function adminApi(opts: AdminApiOptions): (app: FastifyInstance) => Promi
     loginRateLimit: opts.loginRateLimit ?? { max: 10, windowMs: 5 * 60_000 },
     publicUrl: opts.publicUrl,
     features: { emulator: !!opts.emulatorShop },
+    lockout: new Lockout(opts.lockout ?? { maxFailures: 20, windowMs: 60_000, lockMs: 5 * 60_000 }),
   };
   return async (app) => {
     await app.register(cookie);
+    // Every admin route: a generous limit per client address (one minute window); the sign-in routes have their own,
+    // much lower one. Retry-After comes with each 429.
+    const perMinute = opts.rateLimit ?? 600;
     await app.register(rateLimit, {
-      global: false,
-      errorResponseBuilder: (_req, ctx) => adminErrors.rateLimited(`too many sign-in attempts: try again in ${ctx.after}`),
+      global: perMinute > 0,
+      max: perMinute,
+      timeWindow: 60_000,
+      errorResponseBuilder: (req, ctx) =>
+        'rateLimit' in (req.routeOptions.config ?? {})
+          ? adminErrors.rateLimited(`too many sign-in attempts: try again in ${ctx.after}`)
+          : adminErrors.rateLimited(`more than ${ctx.max} admin requests a minute from this address: try again in ${ctx.after}`),
     });
     app.addHook('onRequest', async (req) => {
       if (!req.url.startsWith(ADMIN_PREFIX)) return;
@@ -133,6 +150,8 @@ export function adminApi(opts: AdminApiOptions): (app: FastifyInstance) => Promi
       if (e.status >= 500 && e.code === 'INTERNAL')
         req.log.error({ err: { message: err.message, stack: err.stack } }, 'admin request failed');
       if (e.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="shopify-scim-admin"');
+      const retry = (e.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (e.status === 429 && typeof retry === 'number') reply.header('Retry-After', String(retry));
       return reply.code(e.status).send(e.toJSON());
     });
 

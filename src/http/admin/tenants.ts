@@ -2,7 +2,7 @@
 // tokens that are shown once when issued.
 import type { FastifyInstance } from 'fastify';
 import { requireTenant } from '../../admin/context.js';
-import { createTenant, createToken, listTenants, listTokens, revokeToken, tenantSummary } from '../../admin/tenants.js';
+import { createTenant, createToken, listTenants, listTokens, revokeToken, rotateToken, tenantSummary } from '../../admin/tenants.js';
 import { listAudit } from '../../admin/audit.js';
 import type { AdminRouteContext } from './index.js';
 
@@ -29,6 +29,12 @@ export async function tenantRoutes(app: FastifyInstance, { deps, depsOf, origin 
     const t = await requireTenant(deps, req.params.t);
     const { client, token, scimBaseUrl, examples } = await createToken(depsOf(req), t, req.body, origin(req));
     return reply.code(201).send({ ...client, token, scimBaseUrl, examples });
+  });
+
+  app.post<{ Params: TenantParams & { id: string } }>('/admin/api/tenants/:t/tokens/:id/rotate', async (req, reply) => {
+    const t = await requireTenant(deps, req.params.t);
+    const { client, token, previous, scimBaseUrl, examples } = await rotateToken(depsOf(req), t, req.params.id, req.body, origin(req));
+    return reply.code(201).send({ ...client, token, scimBaseUrl, examples, previous });
   });
 
   app.delete<{ Params: TenantParams & { id: string } }>('/admin/api/tenants/:t/tokens/:id', async (req, reply) => {

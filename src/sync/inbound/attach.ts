@@ -2,6 +2,7 @@
 // after a stored delivery), the inbound and target job handlers, the hook that fans SCIM writes out to targets, and
 // the reconcile schedule. The server calls this once at start and gives the receiver to the HTTP layer.
 import type { Store } from '../../store/db.js';
+import type { AddressPolicy } from '../../security/ssrf.js';
 import type { SecretBox } from '../../security/secrets.js';
 import type { Tenant } from '../../store/tenants.js';
 import type { ProvisioningHook } from '../../provisioning.js';
@@ -24,6 +25,8 @@ export interface TwoWayOptions {
   fullReconcileEveryMs?: number;
   /** for outbound targets (tests) */
   fetch?: typeof fetch;
+  /** which addresses outbound targets may reach (TARGETS_ALLOW_PRIVATE); default: public ones only */
+  addresses?: AddressPolicy;
   /** bulk export polling during reconcile (tests shorten it) */
   pollIntervalMs?: number;
   log?: Logger;
@@ -61,7 +64,7 @@ export function attachTwoWay(engine: Engine, opts: TwoWayOptions): TwoWay {
     pollIntervalMs: opts.pollIntervalMs,
   };
   registerInbound(engine.worker, deps);
-  registerTargets(engine.worker, { db, secrets: opts.box, fetch: opts.fetch });
+  registerTargets(engine.worker, { db, secrets: opts.box, fetch: opts.fetch, ...(opts.addresses ? { addresses: opts.addresses } : {}) });
   const interval = opts.reconcileIntervalMs ?? 0;
   if (interval > 0) registerReconcile(engine.worker, deps, { intervalMs: interval, fullEveryMs: opts.fullReconcileEveryMs, log: opts.log });
   return {

@@ -5,6 +5,7 @@ import type { Database } from '../../store/types.js';
 import { TenantRepository } from '../../store/tenants.js';
 import { UserRepository } from '../../store/users.js';
 import { SecretBox } from '../../security/secrets.js';
+import { AddressPolicy, AddressRefused } from '../../security/ssrf.js';
 import { TargetError, targetErrors } from './errors.js';
 import { linkRemote, remoteIdOf, unlinkRemote } from '../../store/target-links.js';
 import { ScimClient } from './scim-client.js';
@@ -26,7 +27,10 @@ export interface DeliveryDeps {
   db: Kysely<Database>;
   /** opens sealed credentials; a credential that is not sealed is used as written */
   secrets?: SecretBox;
+  /** for tests; without it, requests go through `addresses` (private addresses refused at connect time) */
   fetch?: typeof fetch;
+  /** which addresses targets may reach (TARGETS_ALLOW_PRIVATE); default: public addresses only */
+  addresses?: AddressPolicy;
   now?: () => number;
   /** how long after a SCIM write the engine may still undo it (the longest request wait, 30 s, and a margin) */
   undoWindowMs?: number;
@@ -39,6 +43,17 @@ export interface JobRef {
 }
 
 const users = new UserRepository();
+const publicOnly = new AddressPolicy();
+const guarded = new WeakMap<AddressPolicy, typeof fetch>();
+
+/** The fetch deliveries use: the test's, else one that checks every address it connects to against the policy. */
+export function fetchOf(deps: Pick<DeliveryDeps, 'fetch' | 'addresses'>): typeof fetch {
+  if (deps.fetch) return deps.fetch;
+  const policy = deps.addresses ?? publicOnly;
+  let f = guarded.get(policy);
+  if (!f) guarded.set(policy, (f = policy.fetch()));
+  return f;
+}
 
 /** A credential from the settings in clear. */
 export function openCredential(secrets: SecretBox | undefined, value: string, targetId: string): string {
@@ -96,7 +111,7 @@ export async function deliverScim(deps: DeliveryDeps, tenantId: string, job: Sci
       baseUrl: target.baseUrl,
       token: openCredential(deps.secrets, target.token, target.id),
       timeoutMs: target.timeoutMs,
-      fetch: deps.fetch,
+      fetch: fetchOf(deps),
     });
     let remote = await remoteIdOf(deps.db, tenantId, target.id, job.userId);
     if (job.event === 'user.deleted') {
@@ -161,7 +176,7 @@ export async function deliverWebhook(deps: DeliveryDeps, tenantId: string, job: 
     const headers = standardWebhookHeaders(job.eventId, body, secret, (deps.now ?? Date.now)());
     let res: Response;
     try {
-      res = await (deps.fetch ?? globalThis.fetch)(target.url, {
+      res = await fetchOf(deps)(target.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'shopify-scim', ...headers },
         body,
@@ -169,6 +184,7 @@ export async function deliverWebhook(deps: DeliveryDeps, tenantId: string, job: 
       });
     } catch (e) {
       const err = e as Error;
+      if (err instanceof AddressRefused) throw targetErrors.addressRefused(target.url, err.message);
       if (err.name === 'TimeoutError' || err.name === 'AbortError') throw targetErrors.timeout(target.url, target.timeoutMs);
       throw targetErrors.network(target.url, (err.cause as Error | undefined)?.message ?? err.message);
     }

@@ -28,6 +28,9 @@ export const targetErrors = {
       status === 408 || status === 425 || status === 429 || status >= 500,
       status,
     ),
+  /** The address is on a private network and TARGETS_ALLOW_PRIVATE does not allow it: a retry cannot help. */
+  addressRefused: (url: string, detail: string) =>
+    new TargetError('TARGET_ADDRESS_REFUSED', `refused to connect to ${url}: ${detail}`, false),
   // the remote spoke, but not SCIM
   badResponse: (url: string, detail: string) => new TargetError('TARGET_BAD_RESPONSE', `${url} gave an unusable answer: ${detail}`, false),
   // configuration of the target in the tenant's settings

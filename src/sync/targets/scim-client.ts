@@ -1,6 +1,7 @@
 // A small SCIM 2.0 client for the Users endpoint of another application's server: this bridge provisions into it
 // with a bearer token. Every failure becomes a TargetError that says whether retrying can help.
 import { targetErrors, TargetError } from './errors.js';
+import { AddressRefused } from '../../security/ssrf.js';
 
 const SCIM_JSON = 'application/scim+json';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -56,6 +57,7 @@ export class ScimClient {
       text = await res.text();
     } catch (e) {
       const err = e as Error;
+      if (err instanceof AddressRefused) throw targetErrors.addressRefused(url, err.message);
       if (err.name === 'TimeoutError' || err.name === 'AbortError') throw targetErrors.timeout(url, this.timeoutMs);
       throw targetErrors.network(url, (err.cause as Error | undefined)?.message ?? err.message);
     }

@@ -32,6 +32,8 @@ interface Token {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** when it stops working on its own (its expiry, or the end of a rotation's overlap) */
+  expiresAt: string | null;
 }
 
 interface Issued extends Token {
@@ -59,7 +61,8 @@ export function Connections() {
         <Loading />
       </Page>
     );
-  const tokens = list.data.tokens.filter((t) => !t.revokedAt);
+  const now = Date.now();
+  const tokens = list.data.tokens.filter((t) => !t.revokedAt && (!t.expiresAt || Date.parse(t.expiresAt) > now));
   return (
     <Page title="Connections" subtitle="Identity providers and applications that send users to this store over SCIM">
       <BlockStack gap="400">
@@ -126,7 +129,16 @@ function IdpCard({
   const [label, setLabel] = useState(idp.key === 'custom' ? 'our website' : idp.key);
   const issue = useAction();
   const revoke = useAction();
+  const rotate = useAction();
   const [revoking, setRevoking] = useState<Token | null>(null);
+  // A new token for the same client; the old one keeps working for a day, so the identity provider can be switched.
+  const doRotate = async (old: Token) => {
+    const t = await rotate.run(() => api<Issued>('POST', `/tenants/${tenant.name}/tokens/${old.id}/rotate`, {}));
+    if (t) {
+      toast(`Token ${old.tokenPrefix}… keeps working for 24 hours`);
+      onIssued(t);
+    } else toast(`Token ${old.tokenPrefix}… could not be rotated: try again`, true);
+  };
   const create = async () => {
     const t = await issue.run(() =>
       api<Issued>('POST', `/tenants/${tenant.name}/tokens`, {
@@ -178,7 +190,14 @@ function IdpCard({
               resourceName={{ singular: 'token', plural: 'tokens' }}
               itemCount={tokens.length}
               selectable={false}
-              headings={[{ title: 'Label' }, { title: 'Token' }, { title: 'Issued' }, { title: 'Last used' }, { title: '' }]}
+              headings={[
+                { title: 'Label' },
+                { title: 'Token' },
+                { title: 'Issued' },
+                { title: 'Last used' },
+                { title: 'Expires' },
+                { title: '' },
+              ]}
             >
               {tokens.map((t, i) => (
                 <IndexTable.Row id={t.id} key={t.id} position={i}>
@@ -192,7 +211,17 @@ function IdpCard({
                   <IndexTable.Cell>
                     <Time at={t.lastUsedAt} />
                   </IndexTable.Cell>
+                  <IndexTable.Cell>{t.expiresAt ? <Time at={t.expiresAt} /> : 'never'}</IndexTable.Cell>
                   <IndexTable.Cell>
+                    <Button
+                      size="slim"
+                      variant="plain"
+                      onClick={() => void doRotate(t)}
+                      loading={rotate.busy}
+                      accessibilityLabel={`Rotate token ${t.label}`}
+                    >
+                      Rotate
+                    </Button>{' '}
                     <Button
                       size="slim"
                       tone="critical"
