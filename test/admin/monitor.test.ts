@@ -347,7 +347,8 @@ test('the jobs list shows queued, running and dead jobs by state, refuses bad fi
   );
   assert.deepEqual((await s.admin('GET', `/tenants/${idle.name}/jobs?state=dead`)).body.jobs, []);
 
-  s.emu.control.setFaults({ latencyMs: 1500 });
+  // Slower than the sync wait (3 s), so the POST answers while its one Shopify call is still in flight.
+  s.emu.control.setFaults({ latencyMs: 5000 });
   let slow: string;
   try {
     slow = idOf(await s.scim(t, 'POST', '/Users', person('slow@example.com', 'Slow', 'Poke')));

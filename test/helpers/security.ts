@@ -4,5 +4,8 @@ import { DEFAULT_SCIM_SECURITY, type ScimSecurityOptions } from '../../src/http/
 
 export const SUITE_SCIM_SECURITY: ScimSecurityOptions = { ...DEFAULT_SCIM_SECURITY, rateLimit: { max: 0, windowMs: 1000 } };
 
-/** The same for a bridge started from configuration. */
-export const SUITE_SCIM_ENV = { SCIM_RATE_LIMIT: '0' };
+/**
+ * The same for a bridge started from configuration; the admin API's per-address limit too, since the suites poll it
+ * every 50 ms while they wait (test/security/security-admin.test.ts tests that limit with its own setting).
+ */
+export const SUITE_SCIM_ENV = { SCIM_RATE_LIMIT: '0', ADMIN_RATE_LIMIT: '0' };

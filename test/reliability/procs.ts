@@ -14,6 +14,7 @@ import { TenantRepository } from '../../src/store/tenants.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
 import { postgresUrl } from '../helpers/db.js';
 import { TEST_METRICS_TOKEN } from '../helpers/stack.js';
+import { SUITE_SCIM_ENV } from '../helpers/security.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -32,7 +33,7 @@ export type Cleanups = (() => Promise<void> | void)[];
 export function serve(env: Record<string, string>, cleanups: Cleanups): Promise<Serve> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...SUITE_SCIM_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

@@ -1,12 +1,14 @@
 // The bridge as `serve` builds it sends a large backlog of first-time creates to Shopify as a bulk mutation
-// (BULK_CREATE_THRESHOLD, default 100), and a small one through the per-user path.
+// (BULK_CREATE_THRESHOLD, default 100) when the shop's bucket cannot create them one by one within seconds.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, oktaUser, SHOPIFY_EXT, type Stack } from './harness.js';
 
 let s: Stack;
 before(async () => {
-  s = await startStack({ syncWaitMs: 0 });
+  // A shop whose bucket holds 1,000 points and restores 20 a second: 150 creates (1,500 points) one by one would take
+  // 25 s, longer than a bulk operation.
+  s = await startStack({ syncWaitMs: 0, emulator: { bucketSize: 1000, restoreRate: 20 } });
 });
 after(async () => s.close());
 

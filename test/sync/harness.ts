@@ -1,7 +1,7 @@
 // The whole stack for end-to-end sync tests: a fresh database, the Shopify emulator, the bridge listening on a real
 // port with the engine, one tenant connected to the emulator and a SCIM token; requests go over HTTP with fetch.
 import type { TestStore } from '../helpers/db.js';
-import type { Emulator, CustomerSnapshot } from '../../src/emulator/index.js';
+import type { Emulator, CustomerSnapshot, EmulatorOptions } from '../../src/emulator/index.js';
 import type { Bridge } from '../../src/server.js';
 import type { SecretBox } from '../../src/security/secrets.js';
 import type { EngineOptions } from '../../src/sync/engine.js';
@@ -34,6 +34,8 @@ export interface StackOptions {
   worker?: EngineOptions['worker'];
   shopClient?: EngineOptions['shopClient'];
   store?: TestStore;
+  /** the emulator's shop (default: a bucket of 4,000 points restoring 1,000 a second) */
+  emulator?: EmulatorOptions;
 }
 
 /** A user body as Okta sends it, with the given userName and email. */
@@ -51,7 +53,7 @@ export function oktaUser(userName: string, extra: Record<string, unknown> = {}):
 export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const stack = await startBridgeStack({
     store: o.store,
-    emulator: { bucketSize: 4000, restoreRate: 1000 },
+    emulator: { bucketSize: 4000, restoreRate: 1000, ...o.emulator },
     env: { SYNC_WAIT_MS: String(o.syncWaitMs ?? 5000) },
     worker: o.worker,
     shopClient: { timeoutMs: 1500, retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 100 }, ...o.shopClient },
