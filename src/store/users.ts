@@ -137,15 +137,21 @@ export class UserRepository {
     return Number(r.numDeletedRows) > 0;
   }
 
-  /** The groups each user belongs to (direct memberships), for the computed `groups` attribute. */
+  /**
+   * The groups each user belongs to (direct memberships), for the computed `groups` attribute. A CROSS JOIN fixes
+   * SQLite's join order (its left table is always the outer loop): the memberships of these users by their index,
+   * then each group by its key, then a sort of those few rows. With an inner join SQLite walked every group of the
+   * tenant in display-name order to skip the sort, probing each for the users: linear in the tenant's groups, 0.8 ms
+   * of every User GET at 1,000 groups. PostgreSQL plans a cross join with these conditions as the inner join.
+   */
   async groupsOf(db: Db, tenantId: string, userIds: string[]): Promise<Map<string, { id: string; displayName: string }[]>> {
     const rows = await inChunks(userIds, (chunk) =>
       db
         .selectFrom('group_members')
-        .innerJoin('groups', (j) =>
-          j.onRef('groups.tenant_id', '=', 'group_members.tenant_id').onRef('groups.id', '=', 'group_members.group_id'),
-        )
+        .crossJoin('groups')
         .select(['group_members.member_id', 'groups.id', 'groups.display_name'])
+        .whereRef('groups.tenant_id', '=', 'group_members.tenant_id')
+        .whereRef('groups.id', '=', 'group_members.group_id')
         .where('group_members.tenant_id', '=', tenantId)
         .where('group_members.member_id', 'in', chunk)
         .orderBy('groups.display_name_lc')

@@ -305,6 +305,28 @@ describe('Groups: User.groups is computed and readOnly', () => {
     );
   });
 
+  it("lists only the user's own groups, in displayName order, on a GET and on a list page", async () => {
+    const u = await createUser(h, userBody('erin@groups.test'));
+    const other = await createUser(h, userBody('fay@groups.test'));
+    const made = [];
+    for (const name of ['Zeta', 'alpha', 'Mu']) made.push(await createGroup(h, name, [u.id]));
+    const notMine = await createGroup(h, 'Beta', [other.id]);
+    const r = await h.req('GET', `/Users/${u.id}`);
+    assert.deepEqual(
+      r.body.groups.map((x: any) => x.display),
+      ['alpha', 'Mu', 'Zeta'],
+      r.dump,
+    );
+    const l = await h.req('GET', `/Users${withFilter('userName eq "erin@groups.test"')}`);
+    assert.deepEqual(
+      assertList(l, 1)[0].groups.map((x: any) => x.display),
+      ['alpha', 'Mu', 'Zeta'],
+      l.dump,
+    );
+    for (const x of [...made, notMine]) await h.req('DELETE', `/Groups/${x.id}`);
+    for (const x of [u, other]) await h.req('DELETE', `/Users/${x.id}`);
+  });
+
   it("bumps the user's version when a membership changes", async () => {
     const before = (await h.req('GET', `/Users/${user.id}`)).body.meta.version;
     const other = await createGroup(h, 'Extra');
