@@ -214,5 +214,8 @@ export async function assertInOrder(store: Store, users: number): Promise<void> 
     assert.ok(v > prev, `user ${e.resource_id} got version ${v} after ${prev}`);
     seen.set(e.resource_id!, v);
   }
-  assert.equal(seen.size, users, 'every user reached Shopify');
+  // A write applied in Shopify just before a kill, then found already applied when its job ran again, is recorded
+  // as unchanged (no entry): a user may have no entry at all. That each one reached Shopify exactly once, at its last
+  // write, is what assertExactlyOnce counts; here only the order of what was recorded is checked.
+  assert.ok(seen.size > 0 && seen.size <= users, `${seen.size} of ${users} users have recorded Shopify writes`);
 }

@@ -6,9 +6,10 @@ import { startStack, oktaUser, SHOPIFY_EXT, type Stack } from './harness.js';
 
 let s: Stack;
 before(async () => {
-  // A shop whose bucket holds 1,000 points and restores 20 a second: 150 creates (1,500 points) one by one would take
-  // 25 s, longer than a bulk operation.
-  s = await startStack({ syncWaitMs: 0, emulator: { bucketSize: 1000, restoreRate: 20 } });
+  // A shop whose bucket holds 100 points and restores 20 a second: 150 creates (1,500 points) one by one would take
+  // over a minute, longer than a bulk operation; and the per-user path, which starts at once, can take only a handful
+  // before the bulk scan (every second) sees the backlog.
+  s = await startStack({ syncWaitMs: 0, emulator: { bucketSize: 100, restoreRate: 20 } });
 });
 after(async () => s.close());
 
