@@ -80,6 +80,7 @@ export interface RetryPolicy {
 }
 
 export interface Logger {
+  debug?(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;

@@ -140,8 +140,11 @@ export class ShopConnections {
       // Only names, numbers and codes: never variables, which hold personal data.
       const { type, ...fields } = e;
       const line = { shop: normalizeShop(shop), ...requestLogFields(), ...fields, ...(type === 'throttled' ? { status: undefined } : {}) };
-      if (type === 'request') this.opts.log.info(line, e.code ? 'shopify call failed' : 'shopify call');
-      else this.opts.log.warn(line, type === 'retry' ? 'shopify call retried' : 'shopify call throttled');
+      // Each call at debug (a busy shop makes many); a failed one at info.
+      if (type === 'request') {
+        if (e.code) this.opts.log.info(line, 'shopify call failed');
+        else this.opts.log.debug?.(line, 'shopify call');
+      } else this.opts.log.warn(line, type === 'retry' ? 'shopify call retried' : 'shopify call throttled');
     }
     const m = this.opts.metrics;
     if (!m) return;

@@ -24,7 +24,7 @@ test('health, readiness per check, metrics and a request id from the SCIM reques
   const emu = await emulator(cleanups);
   const db = await privateDatabase(testDatabase, cleanups);
   const bridge = await serve(
-    envFor(emu, db.url, db.dir, { LOG_LEVEL: 'info', READYZ_SHOPIFY_CACHE_MS: '0', SYNC_WAIT_MS: '5000' }),
+    envFor(emu, db.url, db.dir, { LOG_LEVEL: 'debug', READYZ_SHOPIFY_CACHE_MS: '0', SYNC_WAIT_MS: '5000' }),
     cleanups,
   );
   const store = await openShared(db.url, cleanups);
