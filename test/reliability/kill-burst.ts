@@ -107,7 +107,11 @@ export async function killBurst(o: KillBurstOptions, cleanups: Cleanups): Promis
   await converged(store, 'kill', o.users, o.convergeMs ?? 60_000);
   const convergeSeconds = (Date.now() - burstDone) / 1000;
   await assertExactlyOnce(store, emu, 'kill', expected);
-  await assertInOrder(store, o.users);
+  // A write applied in Shopify just before a kill, then found already applied when its job ran again, is recorded
+  // as unchanged (no entry): a user may have no entry at all. That each one reached Shopify exactly once, at its last
+  // write, is what assertExactlyOnce counts; here only the order of what was recorded is checked.
+  const recorded = await assertInOrder(store);
+  assert.ok(recorded > 0 && recorded <= o.users, `${recorded} of ${o.users} users have recorded Shopify writes`);
   const left = await store.db
     .selectFrom('outbox_jobs')
     .select(['id', 'state', 'kind'])
