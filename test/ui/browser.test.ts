@@ -105,6 +105,16 @@ async function shot(name: string): Promise<void> {
 }
 let token = '';
 
+/** Waits for the locator; on a timeout the error carries what the page showed instead. */
+async function explained(l: ReturnType<Page['getByText']>, what: string): Promise<void> {
+  try {
+    await l.waitFor();
+  } catch (e) {
+    const text = await page.evaluate(() => document.body.innerText).catch(() => '(page unreadable)');
+    throw new Error(`${what} did not appear (${(e as Error).message.split('\n')[0]}); the page showed:\n${text.slice(0, 3000)}`);
+  }
+}
+
 test('first run: the one-time link opens the set-up, which creates the admin account and signs in', { skip, timeout: 60_000 }, async () => {
   const link = await issueLoginLink(new AdminAccounts(stack.store.db, stack.store.dialect), stack.bridge.url);
   await page.goto(link.url);
@@ -157,7 +167,7 @@ test('a token issued for Okta is shown once with its setup steps, and works agai
   await okta.getByRole('button', { name: 'Set up' }).click();
   await okta.getByRole('button', { name: 'Issue a token for Okta' }).click();
   const dialog = page.getByRole('dialog');
-  await dialog.getByText('Copy the token now').waitFor();
+  await explained(dialog.getByText('Copy the token now'), 'the issued token dialog');
   token = await dialog.getByRole('textbox', { name: 'Bearer token' }).inputValue();
   assert.match(token, /^scim_/);
   assert.match(

@@ -55,7 +55,8 @@ export function Connections() {
         <LoadError error={list.error} retry={list.reload} />
       </Page>
     );
-  if (!list.data)
+  // the cards wait for the policies too: a hint appearing after the first paint would move the buttons under the pointer
+  if (!list.data || (!policies.data && !policies.error))
     return (
       <Page title="Connections">
         <Loading />
