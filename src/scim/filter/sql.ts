@@ -1,7 +1,7 @@
 // Compiles a filter AST into a WHERE condition over the indexed columns of users/groups, agreeing with the in-memory
 // evaluator: `exact` means SQL alone is the answer; otherwise the condition is a superset the caller re-checks in memory.
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
-import type { ResourceTypeDef } from '../schemas.js';
+import { SCHEMA, type ResolvedAttribute, type ResourceTypeDef } from '../schemas.js';
 import { resolveFilterPath } from './attributes.js';
 import type { AttrPath, CompValue, CompareOp, Filter } from './ast.js';
 import { checkFilter } from './check.js';
@@ -173,15 +173,45 @@ class Compiler {
     );
   }
 
+  /**
+   * A singular string attribute kept only in the resource's JSON (`title`, the enterprise extension's `department`):
+   * a condition on the stored document that keeps every row the evaluator could match (never exact), so such a
+   * filter reads the few candidates rather than every resource. Both sides are folded to ASCII lower case, which
+   * for an ASCII filter value loses no match: the only characters JavaScript lower-cases into ASCII are the Kelvin
+   * sign (to k) and the dotted capital I (to i + U+0307), and both are replaced before the comparison.
+   */
+  private inDocument(f: Filter & { kind: 'compare' | 'present' }, r: ResolvedAttribute): Compiled {
+    const a = r.sub ?? r.def;
+    if (r.def.multiValued || a.multiValued || (a.type !== 'string' && a.type !== 'reference')) return TRUE;
+    // the server-maintained Shopify extension and the computed core attributes are not in the stored document
+    if (r.schemaId === SCHEMA.shopify || (r.core && ['id', 'meta', 'schemas', 'groups', 'members'].includes(r.def.name.toLowerCase())))
+      return TRUE;
+    const keys = [...(r.core ? [] : [r.schemaId]), r.def.name, ...(r.sub ? [r.sub.name] : [])];
+    const data = sql.ref(`${this.index.table}.data`);
+    const ref: Ref =
+      this.dialect === 'postgres'
+        ? keys.slice(1).reduce<Ref>((acc, k) => sql`(${acc} -> ${k}::text)`, sql`(${data}::jsonb -> ${keys[0]}::text)`)
+        : sql`json_extract(${data}, ${'$' + keys.map((k) => `."${k}"`).join('')})`;
+    if (f.kind === 'present') return { expr: sql<SqlBool>`${ref} is not null`, exact: false };
+    if (f.value === null || f.op === 'ne' || isOrderOp(f.op)) return TRUE;
+    const v = String(f.value).toLowerCase();
+    if (!/^[\x00-\x7f]*$/.test(v) || !storable(v)) return TRUE;
+    const text: Ref = this.dialect === 'postgres' ? sql`(${ref} #>> '{}')` : ref;
+    const folded = sql`lower(replace(replace(${text}, ${'\u212a'}, 'k'), ${'\u0130'}, 'i')${this.dialect === 'postgres' ? sql` collate "C"` : sql``})`;
+    const pattern =
+      f.op === 'eq' ? escapeLike(v) : f.op === 'co' ? `%${escapeLike(v)}%` : f.op === 'sw' ? `${escapeLike(v)}%` : `%${escapeLike(v)}`;
+    return { expr: sql<SqlBool>`(${folded} like ${pattern} escape '\\')`, exact: false };
+  }
+
   private leaf(f: Filter & { kind: 'compare' | 'present' }): Compiled {
     const r = resolveFilterPath(this.rt, f.path);
     if (!r) return NEVER;
-    if (!r.core) return TRUE;
+    if (!r.core) return this.inDocument(f, r);
     const key = [r.def.name, r.sub?.name].filter(Boolean).join('.').toLowerCase();
     const col = this.index.columns[key];
     if (col) return this.leafOnColumn(f, sql.ref(`${this.index.table}.${col.column}`), col);
     const rows = this.index.rows[r.def.name.toLowerCase()];
-    if (!rows) return TRUE;
+    if (!rows) return this.inDocument(f, r);
     if (f.kind === 'present' && !r.sub) return this.exists(rows, this.index.table, () => ALWAYS);
     if (f.kind === 'compare' && f.value === null) {
       // eq null: no element holds a value; ne null: some element does (as the evaluator reads the whole attribute)
