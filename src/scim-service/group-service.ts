@@ -50,6 +50,7 @@ export class GroupService extends ResourceService {
         rt: groupResourceType,
         table: 'groups',
         materialize: (recs) => this.renderGroups(ctx, recs, true),
+        materializeStored: this.storedGroups(ctx),
         maxMatches: this.options.maxInMemoryMatches,
       },
       q,

@@ -3,6 +3,8 @@
 import type { ListQuery } from '../scim/list-params.js';
 import { compileFilter } from '../scim/filter/sql.js';
 import { matchesFilter } from '../scim/filter/evaluate.js';
+import { resolveFilterPath } from '../scim/filter/attributes.js';
+import type { AttrPath, Filter } from '../scim/filter/ast.js';
 import { parseSortKey, sortValue, compareNullsLast } from '../scim/sort.js';
 import { errors } from '../scim/errors.js';
 import type { ResourceTypeDef } from '../scim/schemas.js';
@@ -29,6 +31,11 @@ export interface QueryContext {
   table: ResourceTable;
   /** Builds full representations (with computed attributes) of candidates for in-memory evaluation. */
   materialize(records: ResourceRecord[]): Promise<Json[]>;
+  /**
+   * The representations without the attributes named here, which cost reads of their own (a user's groups, the
+   * Shopify extension): used when neither the filter nor the sort key names one of them.
+   */
+  materializeStored?: { without: string[]; build(records: ResourceRecord[]): Json[] };
   /** How many matches the in-memory evaluation may hold before the request is refused as tooMany (default MAX_IN_MEMORY_MATCHES). */
   maxMatches?: number;
 }
@@ -57,12 +64,16 @@ export async function listResources(ctx: QueryContext, q: ListQuery): Promise<Li
   }
 
   // In-memory path: stream candidates by (created_at, id), keep only what is needed to sort and page the matches.
+  const stored = ctx.materializeStored;
+  const light =
+    stored && !namesAny(q.filter, stored.without, rt) && !(sort && stored.without.includes((sort.uri ?? sort.attr).toLowerCase()));
+  const materialize = light ? (recs: ResourceRecord[]) => Promise.resolve(stored.build(recs)) : ctx.materialize;
   const matches: { id: string; key: unknown }[] = [];
   let after: { created: string; id: string } | undefined;
   for (;;) {
     const records = await scanMatching(matching, after, BATCH);
     if (records.length === 0) break;
-    const full = await ctx.materialize(records);
+    const full = await materialize(records);
     records.forEach((rec, i) => {
       const res = full[i]!;
       if (q.filter && !compiled.exact && !matchesFilter(q.filter, res, rt)) return;
@@ -84,4 +95,28 @@ export async function listResources(ctx: QueryContext, q: ListQuery): Promise<Li
   } else if (descending) matches.reverse();
   const pageIds = matches.slice(offset, offset + limit).map((m) => m.id);
   return { total: matches.length, records: await recordsByIds(db, table, tenantId, pageIds) };
+}
+
+/** The lower-cased schema-qualified top attribute a path names (`groups`, `urn:…:shopify:2.0:user`), as `without` lists. */
+function attrKey(p: AttrPath, rt: ResourceTypeDef): string | undefined {
+  const r = resolveFilterPath(rt, p);
+  if (!r) return undefined;
+  return (r.core ? r.def.name : r.schemaId).toLowerCase();
+}
+
+/** Whether the filter reads one of `names` (top attributes or extension schemas, lower-cased), anywhere in it. */
+function namesAny(f: Filter | undefined, names: string[], rt: ResourceTypeDef): boolean {
+  if (!f) return false;
+  switch (f.kind) {
+    case 'and':
+    case 'or':
+      return namesAny(f.left, names, rt) || namesAny(f.right, names, rt);
+    case 'not':
+      return namesAny(f.filter, names, rt);
+    default: {
+      // an attribute the schemas do not know matches nothing, whatever the representation holds
+      const k = attrKey(f.path, rt);
+      return k !== undefined && names.includes(k);
+    }
+  }
 }

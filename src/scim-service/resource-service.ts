@@ -110,6 +110,24 @@ export abstract class ResourceService {
     });
   }
 
+  /**
+   * User representations from the stored documents alone: no groups, no Shopify extension (each a read of its own),
+   * which is enough to evaluate a filter that names neither.
+   */
+  protected storedUsers(ctx: RequestContext): { without: string[]; build(records: ResourceRecord[]): Json[] } {
+    const extensionUris = ctx.userType.extensions.map((e) => e.schema.id);
+    return {
+      without: ['groups', SCHEMA.shopify.toLowerCase()],
+      build: (records) =>
+        records.map((r) => renderUser(r as StoredMeta & { data: Json }, [], `${ctx.baseUrl}/Users/${r.id}`, extensionUris)),
+    };
+  }
+
+  /** Group representations without their members (read from rows of their own), for filters that do not name them. */
+  protected storedGroups(ctx: RequestContext): { without: string[]; build(records: ResourceRecord[]): Json[] } {
+    return { without: ['members'], build: (records) => records.map((r) => renderGroup(r, undefined, `${ctx.baseUrl}/Groups/${r.id}`)) };
+  }
+
   /** Full representations of group records, members with their display names unless `withMembers` is false. */
   protected async renderGroups(ctx: RequestContext, records: ResourceRecord[], withMembers = true): Promise<Json[]> {
     const members = withMembers

@@ -36,6 +36,7 @@ export class UserService extends ResourceService {
         rt: ctx.userType,
         table: 'users',
         materialize: (recs) => this.renderUsers(ctx, recs),
+        materializeStored: this.storedUsers(ctx),
         maxMatches: this.options.maxInMemoryMatches,
       },
       q,

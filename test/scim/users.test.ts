@@ -367,3 +367,69 @@ describe('SCIM Users over HTTP: the in-memory match limit', () => {
     assert.equal(all.body.totalResults, 8, all.dump);
   });
 });
+
+describe('SCIM Users over HTTP: filters on attributes only the stored document holds', () => {
+  const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+  let h: ScimHarness;
+  const ids: Record<string, string> = {};
+  const list = async (filter: string, extra = '') => {
+    const r = await h.req('GET', `/Users?filter=${encodeURIComponent(filter)}${extra}`);
+    assert.equal(r.status, 200, r.dump);
+    return r.body as { totalResults: number; Resources: any[] };
+  };
+  before(async () => {
+    h = await startScim();
+    const people: [string, Record<string, unknown>][] = [
+      ['ada.eng@acme.test', { title: 'Engineer', [ENT]: { department: 'R&D' } }],
+      ['bob.eng@acme.test', { title: 'engineer', [ENT]: { department: 'Sales' } }],
+      // the Kelvin sign lower-cases to an ASCII k, the dotted capital I to i and a combining dot
+      ['kim.keeper@acme.test', { title: '\u212Aeeper' }],
+      ['ida.city@acme.test', { title: 'İzmir office' }],
+      ['cy.none@acme.test', {}],
+    ];
+    for (const [userName, extra] of people) {
+      const r = await h.req('POST', '/Users', userBody(userName, extra));
+      assert.equal(r.status, 201, r.dump);
+      ids[userName] = r.body.id;
+    }
+    const g = await h.req('POST', '/Groups', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: 'Platform',
+      members: [{ value: ids['ada.eng@acme.test'] }],
+    });
+    assert.equal(g.status, 201, g.dump);
+  });
+  after(async () => h.close());
+
+  it('matches as the evaluator does, case-insensitively, Unicode case folding included', async () => {
+    const eng = await list('title eq "ENGINEER"', '&sortBy=userName');
+    assert.deepEqual(
+      eng.Resources.map((u) => u.userName),
+      ['ada.eng@acme.test', 'bob.eng@acme.test'],
+    );
+    assert.equal(eng.totalResults, 2);
+    assert.deepEqual(
+      (await list('title eq "keeper"')).Resources.map((u) => u.userName),
+      ['kim.keeper@acme.test'],
+    );
+    assert.deepEqual(
+      (await list('title sw "i"')).Resources.map((u) => u.userName),
+      ['ida.city@acme.test'],
+    );
+    assert.equal((await list('title co "zmir"')).totalResults, 1);
+    assert.equal((await list('title pr')).totalResults, 4);
+    assert.equal((await list('not (title pr)')).totalResults, 1);
+    assert.equal((await list(`${ENT}:department eq "sales"`)).Resources[0].userName, 'bob.eng@acme.test');
+  });
+
+  it('reads the groups when the filter names them, and answers every match with its groups', async () => {
+    const inGroup = await list('title eq "engineer" and groups.display eq "Platform"');
+    assert.deepEqual(
+      inGroup.Resources.map((u) => u.userName),
+      ['ada.eng@acme.test'],
+    );
+    const all = await list('title eq "engineer"', '&sortBy=userName');
+    assert.equal(all.Resources[0].groups?.[0]?.display, 'Platform', 'the page is rendered in full');
+    assert.equal(all.Resources[1].groups, undefined);
+  });
+});
