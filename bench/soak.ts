@@ -1,0 +1,134 @@
+// Scenario: a mixed SCIM load held for minutes (reads by id, userName filters, list pages and PATCHes that each
+// update a Shopify customer), sampling the server's resident memory, to show whether anything grows with time.
+//   node --import tsx bench/soak.ts [--users 10000] [--minutes 10] [--connections 16] [--engines sqlite|postgres]
+// Writes are PATCHes of existing users, not creates: every create adds a customer to the in-process emulator, whose
+// memory would then grow by design and hide the bridge's own.
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { userName } from './lib/data.js';
+import { ensureDataset } from './lib/dataset.js';
+import { log, peakRssMb, printTable, report, startServer, type Row, type Server } from './lib/harness.js';
+import { oursEnv } from './lib/scenario.js';
+
+const arg = (name: string, def: string) =>
+  process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1]! : def;
+const users = Number(arg('users', '10000'));
+const minutes = Number(arg('minutes', '10'));
+const connections = Number(arg('connections', '16'));
+const engine = arg('engines', 'sqlite') as 'sqlite' | 'postgres';
+const sliceSec = Number(arg('slice', '60'));
+
+const rssMb = (pid: number) => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+};
+
+/** The mix: of every 100 requests, 80 GET by id, 8 userName filters, 2 list pages, 10 PATCHes of a user's title. */
+function mixed(server: Server, ids: string[], seconds: number): Promise<autocannon.Result> {
+  const u = new URL(server.url);
+  const base = u.pathname.replace(/\/$/, '');
+  let n = 0;
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: u.origin,
+        connections,
+        duration: seconds,
+        timeout: 30,
+        headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/scim+json', accept: 'application/scim+json' },
+        requests: [
+          {
+            setupRequest: (req) => {
+              // autocannon adds a PATCH's Content-Length to the headers it hands on: each request gets its own
+              const { ['Content-Length']: _cl, ...headers } = (req.headers ?? {}) as Record<string, string>;
+              req = { ...req, headers };
+              const i = n++;
+              const k = (i * 7_919 + 13) % ids.length;
+              const slot = i % 100;
+              if (slot < 80) return { ...req, body: undefined, method: 'GET', path: `${base}/Users/${ids[k]}` };
+              if (slot < 88)
+                return {
+                  ...req,
+                  body: undefined,
+                  method: 'GET',
+                  path: `${base}/Users?filter=${encodeURIComponent(`userName eq "${userName(k)}"`)}`,
+                };
+              if (slot < 90)
+                return {
+                  ...req,
+                  body: undefined,
+                  method: 'GET',
+                  path: `${base}/Users?startIndex=${1 + (k % Math.max(1, ids.length - 100))}&count=100`,
+                };
+              const body = JSON.stringify({
+                schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+                Operations: [{ op: 'replace', path: 'title', value: `Soak ${i}` }],
+              });
+              return { ...req, method: 'PATCH', path: `${base}/Users/${ids[k]}`, body };
+            },
+          },
+        ],
+      },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+  });
+}
+
+const d = await ensureDataset(engine, users, { log });
+let url = d.url;
+if (engine === 'sqlite') {
+  const copy = join(mkdtempSync(join(tmpdir(), 'bench-soak-')), 'db.sqlite');
+  copyFileSync(d.url.replace(/^sqlite:/, ''), copy);
+  url = `sqlite:${copy}`;
+}
+const server = await startServer('ours', oursEnv(d, {}, url));
+const rows: Row[] = [];
+const samples: { t: number; rssMb: number }[] = [];
+const t0 = Date.now();
+const sampler = setInterval(() => samples.push({ t: Math.round((Date.now() - t0) / 1000), rssMb: rssMb(server.pid) }), 10_000);
+try {
+  const slices = Math.max(1, Math.round((minutes * 60) / sliceSec));
+  for (let s = 1; s <= slices; s++) {
+    log(`soak ${d.name} slice ${s}/${slices} (${sliceSec} s, ${connections} connections)`);
+    const r = await mixed(server, d.ids, sliceSec);
+    rows.push({
+      scenario: 'soak (80% GET id, 8% userName eq, 2% page, 10% PATCH)',
+      dataset: d.name,
+      server: 'ours',
+      slice: s,
+      rps: Math.round(r.requests.average * 10) / 10,
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      max: r.latency.max,
+      requests: r.requests.total,
+      errors: r.errors + r.timeouts,
+      non2xx: r.non2xx,
+      statuses: Object.entries(r.statusCodeStats ?? {})
+        .map(([code, v]) => `${code}:${(v as { count: number }).count}`)
+        .join(' '),
+      rssMb: rssMb(server.pid),
+      peakRssMb: peakRssMb(server.pid),
+    });
+  }
+} finally {
+  clearInterval(sampler);
+  await server.stop();
+}
+
+// Growth: the last third of the run against the second third (the first is the warm-up of caches and the heap).
+const third = Math.max(1, Math.floor(samples.length / 3));
+const avg = (xs: { rssMb: number }[]) => Math.round(xs.reduce((a, x) => a + x.rssMb, 0) / Math.max(1, xs.length));
+const middle = avg(samples.slice(third, 2 * third));
+const last = avg(samples.slice(-third));
+const summary = {
+  minutes,
+  connections,
+  rssMiddleThirdMb: middle,
+  rssLastThirdMb: last,
+  growthPct: Math.round(((last - middle) / middle) * 1000) / 10,
+  peakRssMb: Math.max(...rows.map((r) => Number(r.peakRssMb))),
+};
+printTable('soak: resident memory over the run', [summary as unknown as Row]);
+report(`soak-${d.name}`, rows, { options: { users, minutes, connections, engine, sliceSec }, samples, summary });
