@@ -36,6 +36,7 @@ type Mentions = Map<string, Mention>;
 const keyOf = (schemaId: string, name: string) => `${schemaId}\u0000${name}`;
 
 function mentions(names: string[] | undefined, rt: ResourceTypeDef): Mentions {
+  if (!names?.length) return NO_MENTIONS;
   const out: Mentions = new Map();
   const mention = (schemaId: string, name: string): Mention => {
     const k = keyOf(schemaId, name);
@@ -62,11 +63,25 @@ interface Ctx {
   excluded: Mentions;
 }
 
+const subMaps = new WeakMap<AttributeDef, Map<string, AttributeDef>>();
+/** A complex attribute's sub-attributes by name, as written and lower-cased. */
+function subsOf(def: AttributeDef): Map<string, AttributeDef> {
+  let m = subMaps.get(def);
+  if (!m) {
+    m = new Map();
+    for (const s of def.subAttributes ?? []) m.set(s.name, s).set(s.name.toLowerCase(), s);
+    subMaps.set(def, m);
+  }
+  return m;
+}
+
+const NO_MENTIONS: Mentions = new Map();
+
 /** The projected value of one attribute, or undefined when the response must not show it. */
 function projectAttr(schemaId: string, def: AttributeDef, value: unknown, ctx: Ctx): unknown {
   if (def.returned === 'never' || value === undefined) return undefined;
-  const asked = ctx.asked.get(keyOf(schemaId, def.name));
-  const excluded = ctx.excluded.get(keyOf(schemaId, def.name));
+  const asked = ctx.asked.size ? ctx.asked.get(keyOf(schemaId, def.name)) : undefined;
+  const excluded = ctx.excluded.size ? ctx.excluded.get(keyOf(schemaId, def.name)) : undefined;
   if (def.returned !== 'always') {
     if (ctx.askedAny ? !asked : def.returned === 'request') return undefined;
     if (excluded?.whole) return undefined;
@@ -81,11 +96,12 @@ function projectAttr(schemaId: string, def: AttributeDef, value: unknown, ctx: C
     if (sub.returned === 'request' && !named) return false;
     return !excluded?.subs.has(sub.name);
   };
+  const subs = subsOf(def);
   const pick = (el: unknown): unknown => {
     if (!isObject(el)) return el;
     const out: Json = {};
     for (const [k, v] of Object.entries(el)) {
-      const sub = def.subAttributes!.find((s) => s.name.toLowerCase() === k.toLowerCase());
+      const sub = subs.get(k) ?? subs.get(k.toLowerCase());
       if (sub ? keep(sub) : !ctx.askedAny) out[k] = v;
     }
     return Object.keys(out).length ? out : undefined;

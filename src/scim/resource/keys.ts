@@ -26,6 +26,22 @@ export function splitDotted(path: string): { attr: string; sub?: string } {
  * at the top level they refer to the core and common attributes first, then to an extension that defines them.
  */
 export function resolveKey(rt: ResourceTypeDef, key: string, within?: string): KeyTarget {
+  // Every response resolves each key of each resource it shows: the answers are kept per resource type, for the
+  // keys stored resources have (a bounded set; the cache stops growing at MEMO_LIMIT, so odd client keys do not fill it).
+  let memo = memos.get(rt);
+  if (!memo) memos.set(rt, (memo = new Map()));
+  const k = within === undefined ? key : `${within}\u0000${key}`;
+  const hit = memo.get(k);
+  if (hit) return hit;
+  const t = resolveKeyOnce(rt, key, within);
+  if (memo.size < MEMO_LIMIT) memo.set(k, t);
+  return t;
+}
+
+const MEMO_LIMIT = 2000;
+const memos = new WeakMap<ResourceTypeDef, Map<string, KeyTarget>>();
+
+function resolveKeyOnce(rt: ResourceTypeDef, key: string, within?: string): KeyTarget {
   const { uri, rest } = splitUrnPath(rt, key);
   if (uri && rest === '') {
     return { kind: 'schema', schemaId: uri, core: uri === rt.schema.id };
