@@ -36,6 +36,8 @@ const plan: [string, string[]][] = [
   ['writes.ts', ['--users', quick ? '1000,10000' : '1000,10000,100000', ...engines, ...t, ...compare]],
   ['writes.ts', ['--users', quick ? '1000,10000' : '1000,10000,100000', ...engines, ...t, '--sync-wait', '0', '--label', 'no-wait']],
   // the full run holds a mixed load for ten minutes and watches the server's memory; the quick one for one
+  // the compiled bridge as it runs in production (npm run build first), its memory at 64 connections
+  ['memory.ts', ['--users', quick ? '10000' : '100000', '--seconds', quick ? '5' : '30']],
   ['soak.ts', ['--users', '10000', '--minutes', quick ? '1' : '10', '--slice', quick ? '20' : '60']],
 ];
 for (const [script, args] of plan) {

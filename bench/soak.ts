@@ -85,9 +85,23 @@ if (engine === 'sqlite') {
 }
 const server = await startServer('ours', oursEnv(d, {}, url));
 const rows: Row[] = [];
-const samples: { t: number; rssMb: number }[] = [];
 const t0 = Date.now();
-const sampler = setInterval(() => samples.push({ t: Math.round((Date.now() - t0) / 1000), rssMb: rssMb(server.pid) }), 10_000);
+// the server's own view of its memory (V8's heap, buffers) and the emulator's customer count, beside the RSS
+const inside = async () => {
+  try {
+    return (await (await fetch(server.stats!)).json()) as { customers: number; memoryMb: Record<string, number> };
+  } catch {
+    return undefined;
+  }
+};
+const samples: { t: number; rssMb: number; heapUsedMb?: number; heapTotalMb?: number; customers?: number }[] = [];
+const sampler = setInterval(() => {
+  const t = Math.round((Date.now() - t0) / 1000);
+  const rss = rssMb(server.pid);
+  void inside().then((i) =>
+    samples.push({ t, rssMb: rss, heapUsedMb: i?.memoryMb.heapUsed, heapTotalMb: i?.memoryMb.heapTotal, customers: i?.customers }),
+  );
+}, 10_000);
 try {
   const slices = Math.max(1, Math.round((minutes * 60) / sliceSec));
   for (let s = 1; s <= slices; s++) {
@@ -129,6 +143,8 @@ const summary = {
   rssLastThirdMb: last,
   growthPct: Math.round(((last - middle) / middle) * 1000) / 10,
   peakRssMb: Math.max(...rows.map((r) => Number(r.peakRssMb))),
+  heapUsedLastMb: samples.at(-1)?.heapUsedMb,
+  heapTotalLastMb: samples.at(-1)?.heapTotalMb,
 };
 printTable('soak: resident memory over the run', [summary as unknown as Row]);
 report(`soak-${d.name}`, rows, { options: { users, minutes, connections, engine, sliceSec }, samples, summary });

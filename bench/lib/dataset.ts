@@ -13,7 +13,7 @@ import { makeUser, groupCount, groupMembers } from './data.js';
 
 export const DATA_DIR = process.env.BENCH_DATA_DIR ?? join(import.meta.dirname, '..', '.data');
 export const TENANT = 'bench';
-export const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://127.0.0.1:5432/test';
+export const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface Dataset {
   name: string;

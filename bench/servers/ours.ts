@@ -43,7 +43,20 @@ const bridge = await startBridge({ config, store, engine: { box } });
 // A side door for the harness: how many customers the emulator holds (writes count as done when they are there).
 const side = createServer((_req, res) => {
   res.setHeader('content-type', 'application/json');
-  res.end(JSON.stringify({ customers: emu.control.customers().length }));
+  const m = process.memoryUsage();
+  const mb = (n: number) => Math.round(n / 1048576);
+  res.end(
+    JSON.stringify({
+      customers: emu.control.customers().length,
+      memoryMb: {
+        rss: mb(m.rss),
+        heapTotal: mb(m.heapTotal),
+        heapUsed: mb(m.heapUsed),
+        external: mb(m.external),
+        arrayBuffers: mb(m.arrayBuffers),
+      },
+    }),
+  );
 });
 await new Promise<void>((r) => side.listen(0, '127.0.0.1', r));
 const sidePort = (side.address() as { port: number }).port;
