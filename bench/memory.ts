@@ -49,6 +49,8 @@ const child = spawn(process.execPath, [join(ROOT, 'bin', 'shopify-scim.js'), 'se
     SECRET_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'error',
     SCIM_RATE_LIMIT: '0',
+    // no shop holds the data set's customers: a reconcile would deprovision every user
+    RECONCILE_INTERVAL_MS: '0',
   },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
