@@ -6,10 +6,10 @@
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import { userName } from './lib/data.js';
 import { ensureDataset } from './lib/dataset.js';
-import { log, peakRssMb, printTable, report, startServer, type Row, type Server } from './lib/harness.js';
+import { cannon, figures, log, peakRssMb, printTable, report, startServer, type Row, type Server } from './lib/harness.js';
 import { oursEnv } from './lib/scenario.js';
 
 const arg = (name: string, def: string) =>
@@ -27,53 +27,28 @@ const rssMb = (pid: number) => {
 
 /** The mix: of every 100 requests, 80 GET by id, 8 userName filters, 2 list pages, 10 PATCHes of a user's title. */
 function mixed(server: Server, ids: string[], seconds: number): Promise<autocannon.Result> {
-  const u = new URL(server.url);
-  const base = u.pathname.replace(/\/$/, '');
   let n = 0;
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: u.origin,
-        connections,
-        duration: seconds,
-        timeout: 30,
-        headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/scim+json', accept: 'application/scim+json' },
-        requests: [
-          {
-            setupRequest: (req) => {
-              // autocannon adds a PATCH's Content-Length to the headers it hands on: each request gets its own
-              const { ['Content-Length']: _cl, ...headers } = (req.headers ?? {}) as Record<string, string>;
-              req = { ...req, headers };
-              const i = n++;
-              const k = (i * 7_919 + 13) % ids.length;
-              const slot = i % 100;
-              if (slot < 80) return { ...req, body: undefined, method: 'GET', path: `${base}/Users/${ids[k]}` };
-              if (slot < 88)
-                return {
-                  ...req,
-                  body: undefined,
-                  method: 'GET',
-                  path: `${base}/Users?filter=${encodeURIComponent(`userName eq "${userName(k)}"`)}`,
-                };
-              if (slot < 90)
-                return {
-                  ...req,
-                  body: undefined,
-                  method: 'GET',
-                  path: `${base}/Users?startIndex=${1 + (k % Math.max(1, ids.length - 100))}&count=100`,
-                };
-              const body = JSON.stringify({
-                schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-                Operations: [{ op: 'replace', path: 'title', value: `Soak ${i}` }],
-              });
-              return { ...req, method: 'PATCH', path: `${base}/Users/${ids[k]}`, body };
-            },
-          },
-        ],
+  return cannon(
+    server,
+    {
+      path: () => '',
+      next: () => {
+        const i = n++;
+        const k = (i * 7_919 + 13) % ids.length;
+        const slot = i % 100;
+        if (slot < 80) return { method: 'GET', path: `/Users/${ids[k]}` };
+        if (slot < 88) return { method: 'GET', path: `/Users?filter=${encodeURIComponent(`userName eq "${userName(k)}"`)}` };
+        if (slot < 90) return { method: 'GET', path: `/Users?startIndex=${1 + (k % Math.max(1, ids.length - 100))}&count=100` };
+        const body = JSON.stringify({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'replace', path: 'title', value: `Soak ${i}` }],
+        });
+        return { method: 'PATCH', path: `/Users/${ids[k]}`, body };
       },
-      (err, result) => (err ? reject(err) : resolve(result)),
-    );
-  });
+    },
+    connections,
+    seconds,
+  );
 }
 
 const d = await ensureDataset(engine, users, { log });
@@ -112,13 +87,7 @@ try {
       dataset: d.name,
       server: 'ours',
       slice: s,
-      rps: Math.round(r.requests.average * 10) / 10,
-      p50: r.latency.p50,
-      p99: r.latency.p99,
-      max: r.latency.max,
-      requests: r.requests.total,
-      errors: r.errors + r.timeouts,
-      non2xx: r.non2xx,
+      ...figures(r),
       statuses: Object.entries(r.statusCodeStats ?? {})
         .map(([code, v]) => `${code}:${(v as { count: number }).count}`)
         .join(' '),

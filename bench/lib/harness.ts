@@ -143,6 +143,8 @@ export interface LoadSpec {
   /** the path (after the server's base URL) of each request */
   path: () => string;
   body?: () => string;
+  /** a mixed load: each request's method, path and body (method, path and body above are then ignored) */
+  next?: () => { method: 'GET' | 'POST' | 'PATCH'; path: string; body?: string };
 }
 
 export interface LoadResult {
@@ -157,7 +159,8 @@ export interface LoadResult {
   peakRssMb: number;
 }
 
-function cannon(server: Server, spec: LoadSpec, connections: number, seconds: number): Promise<autocannon.Result> {
+/** One autocannon run against the server's SCIM base URL. */
+export function cannon(server: Server, spec: LoadSpec, connections: number, seconds: number): Promise<autocannon.Result> {
   const u = new URL(server.url);
   const basePath = u.pathname.replace(/\/$/, '');
   return new Promise((resolve, reject) => {
@@ -171,7 +174,13 @@ function cannon(server: Server, spec: LoadSpec, connections: number, seconds: nu
         requests: [
           {
             method: spec.method ?? 'GET',
-            setupRequest: (req) => ({ ...req, path: basePath + spec.path(), ...(spec.body ? { body: spec.body() } : {}) }),
+            setupRequest: (req) => {
+              if (!spec.next) return { ...req, path: basePath + spec.path(), ...(spec.body ? { body: spec.body() } : {}) };
+              // autocannon leaves the last body's Content-Length in the headers it hands on: each request gets its own
+              const { ['Content-Length']: _cl, ...headers } = (req.headers ?? {}) as Record<string, string>;
+              const r = spec.next();
+              return { ...req, headers, method: r.method, path: basePath + r.path, body: r.body };
+            },
           },
         ],
       },
@@ -196,8 +205,12 @@ export async function load(
   resetPeakRss(server.pid);
   const r = await cannon(server, spec, connections, o.durationSec);
   await waitIdle(server.pid);
+  return { connections, ...figures(r), peakRssMb: peakRssMb(server.pid) };
+}
+
+/** What a run's table rows show of an autocannon result: req/s, latency in ms, and what went wrong. */
+export function figures(r: autocannon.Result): Omit<LoadResult, 'connections' | 'peakRssMb'> {
   return {
-    connections,
     rps: Math.round(r.requests.average * 10) / 10,
     p50: r.latency.p50,
     p99: r.latency.p99,
@@ -205,7 +218,6 @@ export async function load(
     requests: r.requests.total,
     errors: r.errors + r.timeouts,
     non2xx: r.non2xx,
-    peakRssMb: peakRssMb(server.pid),
   };
 }
 
