@@ -5,7 +5,15 @@
 // Shopify as a bulk mutation; a trickle keeps waiting for, and answering with, its synced outcome.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startStack, oktaUser, SHOPIFY_EXT, type Stack } from './harness.js';
+import { call, type Res } from '../helpers/http.js';
+import { testDatabase } from '../helpers/db.js';
+import { SUITE_SCIM_ENV } from '../helpers/security.js';
+import { loadConfig } from '../../src/config.js';
+import { startBridge, type Bridge } from '../../src/server.js';
 
 const STANDARD = { restoreRate: 100, bucketSize: 1000 };
 // The window and the 50 arrivals of the defaults; a wide margin on the pace (40% of the per-call rate rather than
@@ -13,7 +21,9 @@ const STANDARD = { restoreRate: 100, bucketSize: 1000 };
 const JUDGED = { initialLoad: { rateFraction: 0.4 } };
 
 const stacks: Stack[] = [];
+const others: Bridge[] = [];
 after(async () => {
+  for (const b of others) await b.close();
   for (const s of stacks) await s.close();
 });
 
@@ -114,3 +124,46 @@ test('a trickle of new users stays on the per-call path and each POST answers wi
   assert.equal(s.emu.control.counters().bulkMutationLines, 0, 'no bulk mutation');
   await assertOneCustomerEach(s, 'trickle', n);
 });
+
+test(
+  'two instances on one PostgreSQL: the one receiving a quarter of the creates judges the load by all of them',
+  { timeout: 300_000, skip: testDatabase !== 'postgres' && 'several instances share a PostgreSQL database, not a SQLite file' },
+  async () => {
+    const s = await startStack({ syncWaitMs: 3000, emulator: STANDARD, worker: { concurrency: 4 }, bulk: JUDGED });
+    stacks.push(s);
+    const dir = mkdtempSync(join(tmpdir(), 'scim-bridge-b-'));
+    const b = await startBridge({
+      config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent', SYNC_WAIT_MS: '3000', ...SUITE_SCIM_ENV }),
+      store: s.store,
+      bulk: JUDGED,
+      engine: { box: s.box, worker: { pollMs: 50, concurrency: 4, retry: { baseDelayMs: 50, maxDelayMs: 400 } } },
+    });
+    others.push(b);
+    const reqB = (body: unknown): Promise<Res> =>
+      call('POST', `${b.url}/scim/v2/acme/Users`, {
+        headers: { authorization: `Bearer ${s.token}` },
+        body,
+        contentType: 'application/scim+json',
+        label: '/Users (b)',
+      });
+    rmSync(dir, { recursive: true, force: true });
+    const first = await s.req('POST', '/Users', oktaUser('first@example.com'));
+    assert.equal(first.body[SHOPIFY_EXT]?.syncState, 'synced', first.dump);
+
+    // Every fourth user goes to the second instance: held to the budget's 10 creates a second, it receives some 2.5 a
+    // second itself, below the 4 a second (40%) that make a load; all of them together are above.
+    const n = 500;
+    let sawLoadB = false;
+    await pool(n, 16, async (i) => {
+      const r =
+        i % 4 === 3 ? await reqB(oktaUser(`pair${i}@example.com`)) : await s.req('POST', '/Users', oktaUser(`pair${i}@example.com`));
+      assert.equal(r.status, 201, r.dump);
+      sawLoadB ||= b.engine!.loads.inLoad(s.tenantId);
+    });
+    assert.ok(sawLoadB, 'the second instance judged the tenant to be in an initial load');
+    await s.until('every user synced', async () => (await syncedCount(s)) === n + 1, 240_000);
+    const lines = s.emu.control.counters().bulkMutationLines;
+    assert.ok(lines >= 100, `customers created by bulk mutation: ${lines}`);
+    await assertOneCustomerEach(s, 'pair', n);
+  },
+);
