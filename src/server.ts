@@ -15,7 +15,7 @@ import { adminApi } from './http/admin/index.js';
 import { adminUi } from './http/admin/ui.js';
 import { attachTwoWay, type TwoWay } from './sync/inbound/attach.js';
 import { shopifyWebhookRoutes } from './http/webhooks.js';
-import { attachBulkCreate } from './sync/bulk-schedule.js';
+import { attachBulkCreate, type BulkCreateOptions } from './sync/bulk-schedule.js';
 import { ensureTenantWebhooks } from './sync/inbound/subscriptions.js';
 import type { Tenant } from './store/tenants.js';
 import type { ShopSettings } from './sync/shops.js';
@@ -44,6 +44,8 @@ export interface StartOptions {
   hook?: ProvisioningHook;
   /** the sync engine is built and started unless a hook is given or this is false; the object tunes it */
   engine?: false | Partial<Omit<EngineOptions, 'store' | 'syncWaitMs' | 'metrics'>>;
+  /** bulk creates (BULK_CREATE_THRESHOLD above 0): the scan's pace and the initial-load judgement (tests change them) */
+  bulk?: Pick<BulkCreateOptions, 'scanMs' | 'initialLoad'>;
   listen?: boolean;
   /** where the log lines go (default stdout); tests read them */
   logDestination?: { write(line: string): void };
@@ -121,7 +123,13 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
   // Large backlogs of first-time creates go to Shopify as one bulk mutation, outside the cost bucket.
   const bulk =
     engine && config.bulkCreateThreshold > 0
-      ? attachBulkCreate(engine, { store, metrics, threshold: config.bulkCreateThreshold, log: log.child({ component: 'bulk' }) })
+      ? attachBulkCreate(engine, {
+          ...opts.bulk,
+          store,
+          metrics,
+          threshold: config.bulkCreateThreshold,
+          log: log.child({ component: 'bulk' }),
+        })
       : undefined;
   const app = await buildApp({
     store,

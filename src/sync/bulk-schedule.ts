@@ -13,6 +13,8 @@ import { registerJob, enqueueJob } from './jobs.js';
 import { TENANT_BULK_CREATE_JOB } from './job-kinds.js';
 import { TenantRepository } from '../store/tenants.js';
 import { MUTATION_COST } from '../shopify/index.js';
+import { usersCreatedSince } from '../store/arrivals.js';
+import { INITIAL_LOAD_DEFAULTS, isSustainedLoad, type InitialLoadSettings } from './initial-load.js';
 
 export interface BulkCreateOptions extends Partial<BulkCreateSettings> {
   store: Pick<Store, 'db' | 'dialect'>;
@@ -25,6 +27,12 @@ export interface BulkCreateOptions extends Partial<BulkCreateSettings> {
    * throttle's model of the bucket) stays on that path: a bulk operation's upload and polling take longer; default 10 s
    */
   perCallHorizonMs?: number;
+  /**
+   * an initial load (first creates arriving over a window about as fast as the per-user path serves them, see
+   * initial-load.ts): its SCIM creates answer at once and its backlog goes to a bulk create however quickly the
+   * bucket could serve it one by one; false judges by the backlog alone
+   */
+  initialLoad?: Partial<InitialLoadSettings> | false;
   metrics?: Metrics;
   log?: Logger;
   now?: () => number;
@@ -32,7 +40,10 @@ export interface BulkCreateOptions extends Partial<BulkCreateSettings> {
 
 export interface BulkCreate {
   worker: Worker;
-  /** looks at every tenant's backlog now and queues a bulk create where it is large enough; returns how many */
+  /**
+   * judges whether each tenant with recent first creates is in an initial load, then looks at every tenant's backlog
+   * and queues a bulk create where it is large enough; returns how many
+   */
   scan(): Promise<number>;
   /** after the engine's worker started (it requeues what a dead process left running; this worker does not) */
   start(): Promise<void>;
@@ -106,14 +117,47 @@ export function attachBulkCreate(engine: Engine, opts: BulkCreateOptions): BulkC
     return ms < horizonMs;
   }
 
+  const load: InitialLoadSettings | undefined = opts.initialLoad === false ? undefined : { ...INITIAL_LOAD_DEFAULTS, ...opts.initialLoad };
+  if (load && !(load.windowMs > 0 && load.rateFraction > 0 && load.minArrivals >= 1))
+    throw new Error(
+      `an initial load needs a window, a rate fraction above 0 and at least 1 arrival (got ${load.windowMs} ms, ${load.rateFraction}, ${load.minArrivals})`,
+    );
+
+  /** The per-user path's pace for the tenant's shop (customers a second), by the throttle's restore rate; 0 unknown. */
+  async function perCallRate(tenantId: string): Promise<number> {
+    const tenant = await tenants.byId(tenantId);
+    const snap = tenant ? await engine.shops.clientFor(tenant)?.throttleSnapshot() : undefined;
+    return snap && snap.restoreRate > 0 ? snap.restoreRate / MUTATION_COST : 0;
+  }
+
+  /** Counts the recent first creates of every tenant this process saw one for, and records who is in a load. */
+  async function judgeLoads(s: InitialLoadSettings): Promise<void> {
+    for (const tenantId of engine.loads.watched(s.windowMs)) {
+      const t = now();
+      const arrivals = await usersCreatedSince(db, tenantId, t - s.windowMs, t - s.windowMs / 2);
+      const perCallPerSecond = await perCallRate(tenantId);
+      const inLoad = isSustainedLoad(arrivals, perCallPerSecond, s);
+      // Renewed at every scan; a verdict outlives a few missed scans only.
+      if (engine.loads.set(tenantId, inLoad, Math.max(3 * scanMs, 5000)))
+        log.info(
+          { tenantId, arrivals: arrivals.earlier + arrivals.later, windowMs: s.windowMs, perCallPerSecond },
+          inLoad
+            ? 'initial load: first creates arrive as fast as the API budget serves them; SCIM creates answer at once and go to bulk creates'
+            : 'initial load over: SCIM creates wait for their outcome again',
+        );
+    }
+  }
+
   async function scanOnce(): Promise<number> {
+    if (load) await judgeLoads(load);
     let queued = 0;
     for (const { tenantId, jobs } of await tenantsWithBacklog(db, USER_SYNC, now(), settings.threshold)) {
       const key = `bulk:${tenantId}`;
       // One bulk create per tenant at a time: the next one looks at what is left when this one is done.
       if (await hasOpenJob(db, tenantId, key)) continue;
-      // The faster way: a backlog the bucket serves at once is quicker one by one than through a bulk operation.
-      if (await perCallSoonEnough(tenantId, jobs)) continue;
+      // The faster way: a backlog the bucket serves at once is quicker one by one than through a bulk operation,
+      // unless first creates keep arriving at the per-user path's pace (the bucket will not catch up with them).
+      if (!engine.loads.inLoad(tenantId) && (await perCallSoonEnough(tenantId, jobs))) continue;
       await enqueueJob(db, TENANT_BULK_CREATE_JOB, { tenantId, key, payload: {}, now: now() });
       queued++;
     }

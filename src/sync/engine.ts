@@ -15,6 +15,7 @@ import { DbThrottleStore } from './throttle-store.js';
 import type { BudgetHistory } from './budget.js';
 import { userSyncDead, type ProvisionDeps } from './failures.js';
 import { registerJob } from './jobs.js';
+import { InitialLoads } from './initial-load.js';
 import { USER_DELETE_JOB, USER_ERASE_JOB, USER_SYNC_JOB } from './job-kinds.js';
 
 export interface EngineOptions {
@@ -38,6 +39,8 @@ export interface Engine {
   worker: Worker;
   shops: ShopConnections;
   hook: ProvisioningHook;
+  /** which tenants are in an initial load (the bulk scan judges it; a first create's SCIM write then does not wait) */
+  loads: InitialLoads;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -60,11 +63,13 @@ export function createEngine(opts: EngineOptions): Engine {
   registerJob(worker, USER_SYNC_JOB, ({ job, payload }) => syncUserJob(deps, job, payload), { coalesce: true, onDead: userSyncDead });
   registerJob(worker, USER_DELETE_JOB, ({ job, payload }) => deleteUserJob(deps, job, payload));
   registerJob(worker, USER_ERASE_JOB, ({ job, payload }) => eraseJob(deps, job, payload));
-  const hook = createProvisioningHook({ db: opts.store.db, worker, syncWaitMs: opts.syncWaitMs, shops, log });
+  const loads = new InitialLoads(now);
+  const hook = createProvisioningHook({ db: opts.store.db, worker, syncWaitMs: opts.syncWaitMs, shops, loads, log });
   return {
     worker,
     shops,
     hook,
+    loads,
     start: () => worker.start(),
     async stop() {
       await worker.stop();

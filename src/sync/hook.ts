@@ -23,6 +23,7 @@ import { queuedAhead } from '../store/queue-ahead.js';
 import type { Tenant } from '../store/tenants.js';
 import { MUTATION_COST } from '../shopify/index.js';
 import type { ShopConnections } from './shops.js';
+import type { InitialLoads } from './initial-load.js';
 
 export interface HookOptions {
   db: Kysely<Database>;
@@ -31,6 +32,11 @@ export interface HookOptions {
   syncWaitMs: number;
   /** the tenants' Shopify clients, whose throttle tells whether a write can be made within the wait */
   shops?: Pick<ShopConnections, 'clientFor'>;
+  /**
+   * told of every first create; while it says a tenant is in an initial load, the tenant's first creates answer at
+   * once (`pending`): the IdP pushes at its own speed and the backlog builds for a bulk create
+   */
+  loads?: Pick<InitialLoads, 'arrived' | 'inLoad'>;
   log?: Logger;
 }
 
@@ -166,10 +172,15 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
     });
   }
 
-  /** How long the request waits: not at all when the write cannot reach Shopify within the wait anyway. */
-  async function waitFor(tenant: Tenant, jobId: number, policies?: Policies): Promise<number> {
+  /**
+   * How long the request waits: not at all when the write cannot reach Shopify within the wait anyway, nor for a
+   * first create during the tenant's initial load (waiting would hold the IdP to the per-call pace).
+   */
+  async function waitFor(tenant: Tenant, jobId: number, change: UserChange | undefined, policies?: Policies): Promise<number> {
     const ms = waitMs(policies);
-    if (!opts.shops || ms <= 0) return ms;
+    if (ms <= 0) return ms;
+    if (change?.op === 'create' && opts.loads?.inLoad(tenant.id)) return 0;
+    if (!opts.shops) return ms;
     try {
       return (await mayFinishWithin(db, opts.shops, tenant, jobId, ms)) ? ms : 0;
     } catch (e) {
@@ -182,7 +193,7 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
     return {
       async settle() {
         worker.wake();
-        const ms = await waitFor(tenant, jobId, policies);
+        const ms = await waitFor(tenant, jobId, change, policies);
         const r = ms > 0 ? await worker.waitFor(jobId, ms, { firstAttempt: true }) : undefined;
         // Held (the default): the answer shows the refusal as the user's sync state, and the write stands.
         if (!change || policies?.onShopifyRefusal !== 'reject' || !r || r.state === 'queued' || !r.error || !undoesWrite(r.error.code))
@@ -219,6 +230,7 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
         if (refused) throw refused;
       }
       await links.markPending(tx, tenant.id, [after.id], nowIso());
+      if (change.op === 'create') opts.loads?.arrived(tenant.id);
       const id = await enqueueJob(tx, USER_SYNC_JOB, {
         tenantId: tenant.id,
         key: `user:${after.id}`,

@@ -8,7 +8,7 @@ import { openTestStore, type TestStore } from './db.js';
 import { startEmulator, type Emulator, type EmulatorOptions, type CustomerSnapshot } from '../../src/emulator/index.js';
 import { loadConfig } from '../../src/config.js';
 import { SUITE_SCIM_ENV } from './security.js';
-import { startBridge, type Bridge } from '../../src/server.js';
+import { startBridge, type Bridge, type StartOptions } from '../../src/server.js';
 import { TenantRepository, type Tenant, type Client } from '../../src/store/tenants.js';
 import { SecretBox } from '../../src/security/secrets.js';
 import { connectTenantShop } from '../../src/sync/shops.js';
@@ -39,6 +39,8 @@ export interface BridgeStackOptions {
   /** on top of polls every 50 ms and retries after 50–400 ms */
   worker?: EngineOptions['worker'];
   shopClient?: EngineOptions['shopClient'];
+  /** bulk creates' scan pace and initial-load judgement */
+  bulk?: StartOptions['bulk'];
   /** offer the emulator to the admin UI's one-click connect, as demo mode does */
   emulatorShop?: boolean;
   /** the admin UI's live activity stream: read and keep-alive intervals */
@@ -75,6 +77,7 @@ export async function startBridgeStack(o: BridgeStackOptions = {}): Promise<Brid
     config,
     store,
     ...(o.logDestination ? { logDestination: o.logDestination } : {}),
+    ...(o.bulk ? { bulk: o.bulk } : {}),
     engine: {
       box,
       worker: { pollMs: 50, retry: { baseDelayMs: 50, maxDelayMs: 400 }, ...o.worker },

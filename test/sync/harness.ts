@@ -6,7 +6,7 @@ import type { Bridge } from '../../src/server.js';
 import type { SecretBox } from '../../src/security/secrets.js';
 import type { EngineOptions } from '../../src/sync/engine.js';
 import { call, until, type Check, type Res } from '../helpers/http.js';
-import { startBridgeStack, connectedTenant, customerOf, mergeSettings } from '../helpers/stack.js';
+import { startBridgeStack, connectedTenant, customerOf, mergeSettings, type BridgeStackOptions } from '../helpers/stack.js';
 
 export { SHOPIFY_EXT } from '../helpers/http.js';
 export type { Res } from '../helpers/http.js';
@@ -36,6 +36,8 @@ export interface StackOptions {
   store?: TestStore;
   /** the emulator's shop (default: a bucket of 4,000 points restoring 1,000 a second) */
   emulator?: EmulatorOptions;
+  /** bulk creates' scan pace and initial-load judgement */
+  bulk?: BridgeStackOptions['bulk'];
 }
 
 /** A user body as Okta sends it, with the given userName and email. */
@@ -56,6 +58,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     emulator: { bucketSize: 4000, restoreRate: 1000, ...o.emulator },
     env: { SYNC_WAIT_MS: String(o.syncWaitMs ?? 5000) },
     worker: o.worker,
+    ...(o.bulk ? { bulk: o.bulk } : {}),
     shopClient: { timeoutMs: 1500, retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 100 }, ...o.shopClient },
   });
   const { store, emu, bridge, box } = stack;
