@@ -174,12 +174,14 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
 
   /**
    * How long the request waits: not at all when the write cannot reach Shopify within the wait anyway, nor for a
-   * first create during the tenant's initial load (waiting would hold the IdP to the per-call pace).
+   * first create during the tenant's initial load (waiting would hold the IdP to the per-call pace) unless the
+   * tenant's onShopifyRefusal policy is reject.
    */
   async function waitFor(tenant: Tenant, jobId: number, change: UserChange | undefined, policies?: Policies): Promise<number> {
     const ms = waitMs(policies);
     if (ms <= 0) return ms;
-    if (change?.op === 'create' && opts.loads?.inLoad(tenant.id)) return 0;
+    // A tenant whose policy undoes what Shopify refuses keeps waiting: the answer must carry Shopify's verdict.
+    if (change?.op === 'create' && policies?.onShopifyRefusal !== 'reject' && opts.loads?.inLoad(tenant.id)) return 0;
     if (!opts.shops) return ms;
     try {
       return (await mayFinishWithin(db, opts.shops, tenant, jobId, ms)) ? ms : 0;

@@ -167,3 +167,38 @@ test(
     await assertOneCustomerEach(s, 'pair', n);
   },
 );
+
+test(
+  'during an initial load a tenant whose policy is onShopifyRefusal reject still waits for each outcome',
+  { timeout: 120_000 },
+  async () => {
+    // the scan that judges loads runs once an hour here: the verdict set below is the only one
+    const s = await startStack({
+      syncWaitMs: 3000,
+      emulator: STANDARD,
+      worker: { concurrency: 8 },
+      bulk: { ...JUDGED, scanMs: 3_600_000 },
+    });
+    stacks.push(s);
+    const loads = s.bridge.engine!.loads;
+    // the scan's verdict, held for a minute: the tenant is in a load whatever its arrivals
+    loads.set(s.tenantId, true, 60_000);
+    const held = await s.req('POST', '/Users', oktaUser('held@example.com'));
+    assert.equal(held.status, 201, held.dump);
+    assert.equal(held.body[SHOPIFY_EXT]?.syncState, 'pending', 'under hold a first create answers at once during a load');
+
+    await s.setSettings({ policies: { onShopifyRefusal: 'reject' } });
+    loads.set(s.tenantId, true, 60_000);
+    const ok = await s.req('POST', '/Users', oktaUser('checked@example.com'));
+    assert.equal(ok.status, 201, ok.dump);
+    assert.equal(ok.body[SHOPIFY_EXT]?.syncState, 'synced', 'under reject the answer carries Shopify’s outcome');
+    // and a create Shopify refuses is undone and answered with the error, as outside a load
+    const refused = await s.req(
+      'POST',
+      '/Users',
+      oktaUser('bad@example.com', { phoneNumbers: [{ value: '+10005550100', type: 'mobile', primary: true }] }),
+    );
+    assert.equal(refused.status, 400, refused.dump);
+    assert.equal((await s.req('GET', `/Users?filter=${encodeURIComponent('userName eq "bad@example.com"')}`)).body.totalResults, 0);
+  },
+);
