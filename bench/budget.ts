@@ -268,26 +268,28 @@ function commit(): string {
 async function main() {
   const results: Record<string, unknown>[] = [];
   const rows: string[][] = [];
+  /** One line of the printed table: a run's figures in the order of the header. */
+  const tableRow = (label: string, r: Awaited<ReturnType<typeof run>>): string[] => [
+    label,
+    String(r.created),
+    String(r.seconds),
+    String(r.createsPerSecond),
+    String(r.ceilingPerSecond),
+    `${round(r.fractionOfCeiling * 100, 1)}%`,
+    `${round(r.fractionOfMutationBudget * 100, 1)}%`,
+    String(r.pointsChargedPerCustomer),
+    String(r.requestedOverCharged),
+    String(r.requestsPerCustomer),
+    String(r.throttledInSyncState),
+    `${r.post.p50ms}/${r.post.p99ms}`,
+  ];
   for (const name of PLAN_NAMES) {
     const plan = PLANS[name];
     if (!plan) throw new Error(`unknown plan ${name} (standard, plus)`);
     process.stderr.write(`budget: ${USERS} users on ${plan.name} (${plan.restoreRate} points/s)…\n`);
     const r = await run({ plan, users: USERS, bulkThreshold: 0, drain: true, webhooks: true });
     results.push({ scenario: 'per-user', ...r });
-    rows.push([
-      `per-user ${plan.name}`,
-      String(r.created),
-      String(r.seconds),
-      String(r.createsPerSecond),
-      String(r.ceilingPerSecond),
-      `${round(r.fractionOfCeiling * 100, 1)}%`,
-      `${round(r.fractionOfMutationBudget * 100, 1)}%`,
-      String(r.pointsChargedPerCustomer),
-      String(r.requestedOverCharged),
-      String(r.requestsPerCustomer),
-      String(r.throttledInSyncState),
-      `${r.post.p50ms}/${r.post.p99ms}`,
-    ]);
+    rows.push(tableRow(`per-user ${plan.name}`, r));
   }
   if (FULL) {
     const plan = PLANS[INITIAL_PLAN]!;
@@ -300,20 +302,7 @@ async function main() {
       process.stderr.write(`budget: initial load of ${INITIAL} users on ${plan.name}, ${scenario}…\n`);
       const r = await run({ plan, users: INITIAL, bulkThreshold, drain: false, webhooks: true });
       results.push({ scenario, ...r });
-      rows.push([
-        `${scenario} ${plan.name}`,
-        String(r.created),
-        String(r.seconds),
-        String(r.createsPerSecond),
-        String(r.ceilingPerSecond),
-        `${round(r.fractionOfCeiling * 100, 1)}%`,
-        `${round(r.fractionOfMutationBudget * 100, 1)}%`,
-        String(r.pointsChargedPerCustomer),
-        String(r.requestedOverCharged),
-        String(r.requestsPerCustomer),
-        String(r.throttledInSyncState),
-        `${r.post.p50ms}/${r.post.p99ms}`,
-      ]);
+      rows.push(tableRow(`${scenario} ${plan.name}`, r));
     }
   }
   const out = {

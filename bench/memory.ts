@@ -2,16 +2,15 @@
 // serving a tenant of 100k users: GET /Users/{id} and userName filters at 64 connections, the resident set sampled
 // every half second, its peak (VmHWM) at the end. Needs `npm run build` first (npm install runs it).
 //   node --import tsx bench/memory.ts [--users 100000] [--connections 64] [--seconds 30]
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { userName } from './lib/data.js';
 import { ensureDataset, openDataset, TENANT } from './lib/dataset.js';
-import { log, printTable, report, ROOT, type Row } from './lib/harness.js';
+import { cannon, figures, log, peakRssMb, printTable, report, ROOT, rssMb, type Row, type Server } from './lib/harness.js';
 import { TenantRepository } from '../src/store/tenants.js';
 
 const arg = (name: string, def: string) =>
@@ -64,11 +63,9 @@ for (let i = 0; ; i++) {
   await new Promise((r) => setTimeout(r, 200));
 }
 
-const status = (key: 'VmRSS' | 'VmHWM') => {
-  const m = new RegExp(`${key}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
-};
-const idle = status('VmRSS');
+// the running bridge as the harness's load runs see a server
+const server: Server = { kind: 'ours', url: base, token, pid: child.pid!, stop: async () => void child.kill('SIGTERM') };
+const idle = rssMb(server.pid);
 const rows: Row[] = [];
 const pick = (i: number) => (i * 7_919 + 13) % d.ids.length;
 const phases: [string, (i: number) => string][] = [
@@ -79,20 +76,9 @@ try {
   for (const [scenario, path] of phases) {
     let n = 0;
     const rss: number[] = [];
-    const timer = setInterval(() => rss.push(status('VmRSS')), 500);
+    const timer = setInterval(() => rss.push(rssMb(server.pid)), 500);
     log(`memory ${d.name} ${scenario} c=${connections} ${seconds} s`);
-    const r = await new Promise<autocannon.Result>((resolve, reject) =>
-      autocannon(
-        {
-          url: `http://127.0.0.1:${port}`,
-          connections,
-          duration: seconds,
-          headers: { authorization: `Bearer ${token}`, accept: 'application/scim+json' },
-          requests: [{ setupRequest: (req) => ({ ...req, path: new URL(base).pathname + path(n++) }) }],
-        },
-        (err, res) => (err ? reject(err) : resolve(res)),
-      ),
-    );
+    const r = await cannon(server, { path: () => path(n++) }, connections, seconds);
     clearInterval(timer);
     rows.push({
       scenario,
@@ -100,18 +86,14 @@ try {
       server: 'ours',
       process: 'shopify-scim serve (compiled)',
       connections,
-      rps: Math.round(r.requests.average),
-      p50: r.latency.p50,
-      p99: r.latency.p99,
-      errors: r.errors + r.timeouts,
-      non2xx: r.non2xx,
+      ...figures(r),
       idleRssMb: idle,
       rssMedianMb: rss.sort((a, b) => a - b)[Math.floor(rss.length / 2)],
-      peakRssMb: status('VmHWM'),
+      peakRssMb: peakRssMb(server.pid),
     });
   }
 } finally {
-  child.kill('SIGTERM');
+  await server.stop();
 }
 printTable('memory', rows);
 report(`memory-${d.name}`, rows, { options: { users, connections, seconds } });

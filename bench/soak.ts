@@ -3,13 +3,13 @@
 //   node --import tsx bench/soak.ts [--users 10000] [--minutes 10] [--connections 16] [--engines sqlite|postgres]
 // Writes are PATCHes of existing users, not creates: every create adds a customer to the in-process emulator, whose
 // memory would then grow by design and hide the bridge's own.
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
 import { userName } from './lib/data.js';
 import { ensureDataset } from './lib/dataset.js';
-import { cannon, figures, log, peakRssMb, printTable, report, startServer, type Row, type Server } from './lib/harness.js';
+import { cannon, figures, log, peakRssMb, printTable, report, rssMb, startServer, type Row, type Server } from './lib/harness.js';
 import { oursEnv } from './lib/scenario.js';
 
 const arg = (name: string, def: string) =>
@@ -19,11 +19,6 @@ const minutes = Number(arg('minutes', '10'));
 const connections = Number(arg('connections', '16'));
 const engine = arg('engines', 'sqlite') as 'sqlite' | 'postgres';
 const sliceSec = Number(arg('slice', '60'));
-
-const rssMb = (pid: number) => {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
-};
 
 /** The mix: of every 100 requests, 80 GET by id, 8 userName filters, 2 list pages, 10 PATCHes of a user's title. */
 function mixed(server: Server, ids: string[], seconds: number): Promise<autocannon.Result> {
