@@ -108,10 +108,15 @@ export function attachBulkCreate(engine: Engine, opts: BulkCreateOptions): BulkC
   const horizonMs = opts.perCallHorizonMs ?? 10_000;
   const tenants = new TenantRepository(db);
 
+  /** The throttle's model of the tenant's shop bucket (undefined: no shop, or no call seen yet). */
+  async function bucketOf(tenantId: string) {
+    const tenant = await tenants.byId(tenantId);
+    return tenant ? await engine.shops.clientFor(tenant)?.throttleSnapshot() : undefined;
+  }
+
   /** Whether the per-user path creates `jobs` users within the horizon, as the shop's bucket stands (unknown: no). */
   async function perCallSoonEnough(tenantId: string, jobs: number): Promise<boolean> {
-    const tenant = await tenants.byId(tenantId);
-    const snap = tenant ? await engine.shops.clientFor(tenant)?.throttleSnapshot() : undefined;
+    const snap = await bucketOf(tenantId);
     if (!snap || snap.restoreRate <= 0) return false;
     const ms = (Math.max(0, jobs * MUTATION_COST - snap.level) / snap.restoreRate) * 1000;
     return ms < horizonMs;
@@ -125,8 +130,7 @@ export function attachBulkCreate(engine: Engine, opts: BulkCreateOptions): BulkC
 
   /** The per-user path's pace for the tenant's shop (customers a second), by the throttle's restore rate; 0 unknown. */
   async function perCallRate(tenantId: string): Promise<number> {
-    const tenant = await tenants.byId(tenantId);
-    const snap = tenant ? await engine.shops.clientFor(tenant)?.throttleSnapshot() : undefined;
+    const snap = await bucketOf(tenantId);
     return snap && snap.restoreRate > 0 ? snap.restoreRate / MUTATION_COST : 0;
   }
 
