@@ -50,6 +50,7 @@ const schema = z.object({
     .default(SHOPIFY_API_VERSION_DEFAULT),
   SHOPIFY_API_BASE_URL: optionalUrl,
   SYNC_WAIT_MS: wholeNumber(0, 30000).default(3000),
+  PG_PREPARED_STATEMENTS: wholeNumber(0, 10000).default(256),
   RECONCILE_INTERVAL_MS: wholeNumber(0).default(15 * 60_000),
   BULK_CREATE_THRESHOLD: wholeNumber(0).default(100),
   MAX_BODY_BYTES: wholeNumber(1024).default(1048576),
@@ -120,6 +121,8 @@ export interface Config {
   };
   shopifyApiVersion: string;
   syncWaitMs: number;
+  /** PostgreSQL: how many distinct statements run as named prepared statements (0: none, e.g. behind an old PgBouncer) */
+  pgPreparedStatements: number;
   /** how often each tenant is reconciled with its shop; 0 turns the schedule off */
   reconcileIntervalMs: number;
   /** from this many users waiting for a first customer, one Shopify bulk mutation creates them; 0 turns it off */
@@ -207,6 +210,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : undefined,
     shopifyApiVersion: v.SHOPIFY_API_VERSION,
     syncWaitMs: v.SYNC_WAIT_MS,
+    pgPreparedStatements: v.PG_PREPARED_STATEMENTS,
     reconcileIntervalMs: v.RECONCILE_INTERVAL_MS,
     bulkCreateThreshold: v.BULK_CREATE_THRESHOLD,
     maxBodyBytes: v.MAX_BODY_BYTES,

@@ -83,6 +83,7 @@ export async function startBridge(opts: StartOptions): Promise<Bridge> {
     opts.store ??
     (await openStore({
       url: config.databaseUrl,
+      preparedStatements: config.pgPreparedStatements,
       onConnectionError: (e) => log.warn({ err: e, component: 'store' }, 'a database connection was lost; the pool opens a new one'),
     }));
   const metrics = new Metrics({ defaults: true });

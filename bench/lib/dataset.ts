@@ -33,11 +33,16 @@ export function datasetName(engine: 'sqlite' | 'postgres', users: number, varian
   return `${engine}-${users >= 1000 && users % 1000 === 0 ? `${users / 1000}k` : users}${variant ? `-${variant}` : ''}`;
 }
 
-export function openDataset(d: Pick<Dataset, 'url' | 'pgSchema'>, statementCacheSize?: number): Promise<Store> {
+export function openDataset(
+  d: Pick<Dataset, 'url' | 'pgSchema'>,
+  statementCacheSize?: number,
+  preparedStatements?: number,
+): Promise<Store> {
   return openStore({
     url: d.url,
     ...(d.pgSchema ? { pgSchema: d.pgSchema } : {}),
     ...(statementCacheSize !== undefined ? { statementCacheSize } : {}),
+    ...(preparedStatements !== undefined ? { preparedStatements } : {}),
   });
 }
 

@@ -1,6 +1,7 @@
 // The bridge under test, in a process of its own: the store of a data set, the Shopify emulator in-process with an
 // unthrottled budget (as demo mode runs it, but never the bottleneck), the engine, and a fresh SCIM token. Prints one
-// JSON line {url, token, ...} when it listens. BENCH_STATEMENT_CACHE=0 turns the SQLite statement cache off.
+// JSON line {url, token, ...} when it listens. BENCH_STATEMENT_CACHE=0 turns the SQLite statement cache off,
+// BENCH_PG_PREPARED=0 PostgreSQL's named prepared statements.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,12 @@ const dumpQueries = process.env.BENCH_QUERY_STATS ? trackQueries() : undefined;
 const url = process.env.BENCH_DB_URL!;
 const pgSchema = process.env.BENCH_PG_SCHEMA || undefined;
 const cache = process.env.BENCH_STATEMENT_CACHE;
-const store = await openDataset({ url, ...(pgSchema ? { pgSchema } : {}) }, cache === undefined ? undefined : Number(cache));
+const prepared = process.env.BENCH_PG_PREPARED;
+const store = await openDataset(
+  { url, ...(pgSchema ? { pgSchema } : {}) },
+  cache === undefined ? undefined : Number(cache),
+  prepared === undefined ? undefined : Number(prepared),
+);
 const emu = await startEmulator({ restoreRate: 1e9, bucketSize: 1e12 });
 const secretKey = randomBytes(32).toString('hex');
 const box = new SecretBox(Buffer.from(secretKey, 'hex'));

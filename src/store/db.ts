@@ -7,6 +7,8 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase as Sql
 import pg from 'pg';
 import type { Database } from './types.js';
 import { migrateToLatest } from './migrations.js';
+import { DEFAULT_NAMED_STATEMENTS, namingStatements } from './pg-statements.js';
+import { watchOtherWriters } from './change-signal.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -30,6 +32,11 @@ export interface OpenOptions {
    * Preparing is a large part of a short query's cost, and the bridge runs the same few hundred statements.
    */
   statementCacheSize?: number;
+  /**
+   * PostgreSQL: how many distinct statements run as named prepared statements, parsed and planned once per connection
+   * (default 256; 0 runs every statement unnamed, as a transaction-pooling PgBouncer before 1.21 needs).
+   */
+  preparedStatements?: number;
 }
 
 /** The SQLite statements prepared so far, most recently used last; the least recently used goes when it is full. */
@@ -89,6 +96,16 @@ export async function openStore(opts: OpenOptions): Promise<Store> {
     raw.pragma('foreign_keys = ON');
     raw.pragma('busy_timeout = 5000');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(raw, opts.statementCacheSize ?? 256) }) });
+    // Changes only when another connection (another process) commits: caches of tenants and tokens ask it.
+    const dataVersion = raw.prepare('pragma data_version').pluck();
+    let unknown = 0;
+    watchOtherWriters(db, () => {
+      try {
+        return dataVersion.get() as number;
+      } catch {
+        return -++unknown; // closed or busy: not known, so never the same answer twice
+      }
+    });
   } else {
     const schema = opts.pgSchema;
     if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
@@ -115,7 +132,8 @@ export async function openStore(opts: OpenOptions): Promise<Store> {
     // 'error' on the client, which the pool does not listen to while the client is checked out: without this
     // listener a database restart in the middle of a query would end the process.
     pool.on('connect', (client) => client.on('error', (e) => opts.onConnectionError?.(e)));
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const named = { ...DEFAULT_NAMED_STATEMENTS, ...(opts.preparedStatements !== undefined ? { max: opts.preparedStatements } : {}) };
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingStatements(pool, named) }) });
   }
   if (opts.migrate !== false) await migrateToLatest(db, dialect);
   return {

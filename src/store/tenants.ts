@@ -6,6 +6,7 @@ import type { Database, TenantsTable, ClientsTable } from './types.js';
 import { generateToken, hashToken, safeEqual, tokenDisplayPrefix } from '../security/tokens.js';
 import { isUniqueViolation } from './db.js';
 import { audit } from './resources.js';
+import { changeStamp, tenantsChanged } from './change-signal.js';
 
 export interface Tenant {
   id: string;
@@ -94,12 +95,39 @@ function newClientRow(tenantId: string, label: string, expiresAt: string | null)
   return { row, token };
 }
 
+/** How long an accepted token's tenant and client are kept (at most; a change drops them sooner). */
+export const VERIFIED_TOKEN_MS = 1000;
+const VERIFIED_TOKENS_MAX = 10_000;
+type VerifiedToken = { tenant: Tenant; client: Client; stamp: string; until: number };
+const verifiedTokens = new WeakMap<object, Map<string, VerifiedToken>>();
+function verifiedTokensOf(db: object): Map<string, VerifiedToken> {
+  let m = verifiedTokens.get(db);
+  if (!m) verifiedTokens.set(db, (m = new Map()));
+  return m;
+}
+
+function deepFreeze(o: unknown): void {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+}
+
 export class TenantRepository {
   /** `actor` is recorded in the audit log with each change made through this repository: 'admin', 'cli', 'system'. */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly actor = 'system',
   ) {}
+
+  /** Runs a change to tenants or tokens; kept copies of them (verifyToken) are stale afterwards, even if it failed. */
+  private async changing<T>(change: () => Promise<T>): Promise<T> {
+    try {
+      return await change();
+    } finally {
+      tenantsChanged();
+    }
+  }
 
   /** Creates a tenant; its name becomes part of the SCIM base URL, so it is a lower-case slug. */
   async create(name: string, displayName?: string, settings: Record<string, unknown> = {}): Promise<Tenant> {
@@ -116,17 +144,19 @@ export class TenantRepository {
       settings: JSON.stringify(settings),
     };
     try {
-      await this.db.transaction().execute(async (tx) => {
-        await tx.insertInto('tenants').values(row).execute();
-        await audit(tx, {
-          tenantId: row.id,
-          actor: this.actor,
-          action: 'tenant.create',
-          resourceType: 'Tenant',
-          resourceId: row.id,
-          detail: { name },
-        });
-      });
+      await this.changing(() =>
+        this.db.transaction().execute(async (tx) => {
+          await tx.insertInto('tenants').values(row).execute();
+          await audit(tx, {
+            tenantId: row.id,
+            actor: this.actor,
+            action: 'tenant.create',
+            resourceType: 'Tenant',
+            resourceId: row.id,
+            detail: { name },
+          });
+        }),
+      );
     } catch (e) {
       if (isUniqueViolation(e)) throw new TenantError('TENANT_EXISTS', `a tenant named "${name}" already exists`);
       throw e;
@@ -163,24 +193,26 @@ export class TenantRepository {
     id: string,
     change: (settings: Record<string, unknown>, tx: Transaction<Database>) => T | Promise<T>,
   ): Promise<{ value: T } | undefined> {
-    return this.db.transaction().execute(async (tx) => {
-      // A write first: it takes the row lock on PostgreSQL and the write lock on SQLite before anything is read.
-      const touched = await tx
-        .updateTable('tenants')
-        .set((eb) => ({ settings: eb.ref('settings') }))
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (Number(touched.numUpdatedRows) === 0) return undefined;
-      const row = await tx.selectFrom('tenants').select('settings').where('id', '=', id).executeTakeFirstOrThrow();
-      const settings = JSON.parse(row.settings) as Record<string, unknown>;
-      const value = await change(settings, tx);
-      await tx
-        .updateTable('tenants')
-        .set({ settings: JSON.stringify(settings) })
-        .where('id', '=', id)
-        .execute();
-      return { value };
-    });
+    return this.changing(() =>
+      this.db.transaction().execute(async (tx) => {
+        // A write first: it takes the row lock on PostgreSQL and the write lock on SQLite before anything is read.
+        const touched = await tx
+          .updateTable('tenants')
+          .set((eb) => ({ settings: eb.ref('settings') }))
+          .where('id', '=', id)
+          .executeTakeFirst();
+        if (Number(touched.numUpdatedRows) === 0) return undefined;
+        const row = await tx.selectFrom('tenants').select('settings').where('id', '=', id).executeTakeFirstOrThrow();
+        const settings = JSON.parse(row.settings) as Record<string, unknown>;
+        const value = await change(settings, tx);
+        await tx
+          .updateTable('tenants')
+          .set({ settings: JSON.stringify(settings) })
+          .where('id', '=', id)
+          .execute();
+        return { value };
+      }),
+    );
   }
 
   /**
@@ -190,30 +222,34 @@ export class TenantRepository {
   async rewriteAllSettings(
     change: (settings: Record<string, unknown>, tenant: Tenant) => Record<string, unknown> | undefined,
   ): Promise<number> {
-    return this.db.transaction().execute(async (tx) => {
-      let n = 0;
-      for (const row of await tx.selectFrom('tenants').selectAll().orderBy('name').execute()) {
-        const t = toTenant(row);
-        const next = change(t.settings, t);
-        if (!next) continue;
-        await tx
-          .updateTable('tenants')
-          .set({ settings: JSON.stringify(next) })
-          .where('id', '=', t.id)
-          .execute();
-        await audit(tx, { tenantId: t.id, actor: this.actor, action: 'secrets.reseal', resourceType: 'Tenant', resourceId: t.id });
-        n++;
-      }
-      return n;
-    });
+    return this.changing(() =>
+      this.db.transaction().execute(async (tx) => {
+        let n = 0;
+        for (const row of await tx.selectFrom('tenants').selectAll().orderBy('name').execute()) {
+          const t = toTenant(row);
+          const next = change(t.settings, t);
+          if (!next) continue;
+          await tx
+            .updateTable('tenants')
+            .set({ settings: JSON.stringify(next) })
+            .where('id', '=', t.id)
+            .execute();
+          await audit(tx, { tenantId: t.id, actor: this.actor, action: 'secrets.reseal', resourceType: 'Tenant', resourceId: t.id });
+          n++;
+        }
+        return n;
+      }),
+    );
   }
 
   async delete(id: string): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      const r = await tx.deleteFrom('tenants').where('id', '=', id).executeTakeFirst();
-      if (Number(r.numDeletedRows) > 0)
-        await audit(tx, { tenantId: id, actor: this.actor, action: 'tenant.delete', resourceType: 'Tenant', resourceId: id });
-    });
+    await this.changing(() =>
+      this.db.transaction().execute(async (tx) => {
+        const r = await tx.deleteFrom('tenants').where('id', '=', id).executeTakeFirst();
+        if (Number(r.numDeletedRows) > 0)
+          await audit(tx, { tenantId: id, actor: this.actor, action: 'tenant.delete', resourceType: 'Tenant', resourceId: id });
+      }),
+    );
   }
 
   /**
@@ -254,33 +290,36 @@ export class TenantRepository {
     if (!Number.isSafeInteger(opts.overlapMs) || opts.overlapMs < 0 || opts.overlapMs > MAX_LIFETIME_MS)
       throw new TenantError('EXPIRY_INVALID', 'the overlap must be a whole number of seconds from 0 to ten years');
     const expires = checkExpiry(opts.expiresAt, now);
-    return this.db.transaction().execute(async (tx) => {
-      const old = await tx
-        .selectFrom('clients')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', clientId)
-        .executeTakeFirst();
-      if (!old || !isActive(toClient(old), now)) throw new TenantError('CLIENT_NOT_FOUND', `no active token "${clientId}" in this tenant`);
-      const { row, token } = newClientRow(tenantId, old.label, expires);
-      await tx.insertInto('clients').values(row).execute();
-      const until = new Date(now + opts.overlapMs).toISOString();
-      // the old token ends at the overlap's end (or its own expiry, if that comes first); at 0 it is revoked now
-      const patch =
-        opts.overlapMs === 0
-          ? { revoked_at: until }
-          : { expires_at: old.expires_at && Date.parse(old.expires_at) < now + opts.overlapMs ? old.expires_at : until };
-      await tx.updateTable('clients').set(patch).where('id', '=', old.id).execute();
-      await audit(tx, {
-        tenantId,
-        actor: this.actor,
-        action: 'token.rotate',
-        resourceType: 'Client',
-        resourceId: row.id,
-        detail: { label: old.label, previous: old.id, previousEndsAt: patch.revoked_at ?? patch.expires_at ?? until },
-      });
-      return { client: toClient(row), token, previous: toClient({ ...old, ...patch }) };
-    });
+    return this.changing(() =>
+      this.db.transaction().execute(async (tx) => {
+        const old = await tx
+          .selectFrom('clients')
+          .selectAll()
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', clientId)
+          .executeTakeFirst();
+        if (!old || !isActive(toClient(old), now))
+          throw new TenantError('CLIENT_NOT_FOUND', `no active token "${clientId}" in this tenant`);
+        const { row, token } = newClientRow(tenantId, old.label, expires);
+        await tx.insertInto('clients').values(row).execute();
+        const until = new Date(now + opts.overlapMs).toISOString();
+        // the old token ends at the overlap's end (or its own expiry, if that comes first); at 0 it is revoked now
+        const patch =
+          opts.overlapMs === 0
+            ? { revoked_at: until }
+            : { expires_at: old.expires_at && Date.parse(old.expires_at) < now + opts.overlapMs ? old.expires_at : until };
+        await tx.updateTable('clients').set(patch).where('id', '=', old.id).execute();
+        await audit(tx, {
+          tenantId,
+          actor: this.actor,
+          action: 'token.rotate',
+          resourceType: 'Client',
+          resourceId: row.id,
+          detail: { label: old.label, previous: old.id, previousEndsAt: patch.revoked_at ?? patch.expires_at ?? until },
+        });
+        return { client: toClient(row), token, previous: toClient({ ...old, ...patch }) };
+      }),
+    );
   }
 
   async listClients(tenantId: string): Promise<Client[]> {
@@ -291,37 +330,39 @@ export class TenantRepository {
   /** Revokes a client's token by client id or label; returns how many were revoked. */
   async revoke(tenantId: string, idOrLabel: string): Promise<number> {
     const now = new Date().toISOString();
-    const n = await this.db.transaction().execute(async (tx) => {
-      const match = await tx
-        .selectFrom('clients')
-        .select(['id', 'label'])
-        .where('tenant_id', '=', tenantId)
-        .where('revoked_at', 'is', null)
-        .where((eb) => eb.or([eb('id', '=', idOrLabel), eb('label', '=', idOrLabel)]))
-        .execute();
-      if (match.length === 0) return 0;
-      await tx
-        .updateTable('clients')
-        .set({ revoked_at: now })
-        .where('tenant_id', '=', tenantId)
-        .where('revoked_at', 'is', null)
-        .where(
-          'id',
-          'in',
-          match.map((c) => c.id),
-        )
-        .execute();
-      for (const c of match)
-        await audit(tx, {
-          tenantId,
-          actor: this.actor,
-          action: 'token.revoke',
-          resourceType: 'Client',
-          resourceId: c.id,
-          detail: { label: c.label },
-        });
-      return match.length;
-    });
+    const n = await this.changing(() =>
+      this.db.transaction().execute(async (tx) => {
+        const match = await tx
+          .selectFrom('clients')
+          .select(['id', 'label'])
+          .where('tenant_id', '=', tenantId)
+          .where('revoked_at', 'is', null)
+          .where((eb) => eb.or([eb('id', '=', idOrLabel), eb('label', '=', idOrLabel)]))
+          .execute();
+        if (match.length === 0) return 0;
+        await tx
+          .updateTable('clients')
+          .set({ revoked_at: now })
+          .where('tenant_id', '=', tenantId)
+          .where('revoked_at', 'is', null)
+          .where(
+            'id',
+            'in',
+            match.map((c) => c.id),
+          )
+          .execute();
+        for (const c of match)
+          await audit(tx, {
+            tenantId,
+            actor: this.actor,
+            action: 'token.revoke',
+            resourceType: 'Client',
+            resourceId: c.id,
+            detail: { label: c.label },
+          });
+        return match.length;
+      }),
+    );
     if (n === 0) throw new TenantError('CLIENT_NOT_FOUND', `no active token "${idOrLabel}" in this tenant`);
     return n;
   }
@@ -330,9 +371,23 @@ export class TenantRepository {
    * Resolves a bearer token to its tenant and client, or undefined. The lookup is by hash (an index seek that reveals
    * nothing about the token) and the hash is compared again in constant time. A known token past its expiry gives
    * `{ failure: 'expired' }` so the answer can say so; unknown and revoked tokens give `{ failure: 'invalid' }`.
+   *
+   * An accepted token's tenant and client are kept for up to a second (VERIFIED_TOKEN_MS), so a burst of requests
+   * reads them once: a change made through this process (a revocation, a settings change) drops every kept copy at
+   * once, as does on SQLite a commit by another process; on PostgreSQL another process's change is seen within that
+   * second. Expiry is checked at every request.
    */
   async verifyToken(token: string): Promise<{ tenant: Tenant; client: Client } | { failure: AuthFailure }> {
     const hash = hashToken(token);
+    const cache = this.db.isTransaction ? undefined : verifiedTokensOf(this.db);
+    const now = Date.now();
+    const stamp = changeStamp(this.db);
+    const kept = cache?.get(hash);
+    if (kept && kept.until > now && kept.stamp === stamp) {
+      if (kept.client.expiresAt && Date.parse(kept.client.expiresAt) <= now) return { failure: 'expired' };
+      return { tenant: kept.tenant, client: kept.client };
+    }
+    if (kept) cache!.delete(hash);
     const row = await this.db
       .selectFrom('clients')
       .innerJoin('tenants', 'tenants.id', 'clients.tenant_id')
@@ -356,7 +411,7 @@ export class TenantRepository {
       .executeTakeFirst();
     if (!row || row.c_revoked_at || !safeEqual(row.c_token_hash, hash)) return { failure: 'invalid' };
     if (row.c_expires_at && Date.parse(row.c_expires_at) <= Date.now()) return { failure: 'expired' };
-    return {
+    const verified = {
       tenant: toTenant({
         id: row.t_id,
         name: row.t_name,
@@ -376,6 +431,14 @@ export class TenantRepository {
         expires_at: row.c_expires_at,
       }),
     };
+    if (cache) {
+      if (cache.size >= VERIFIED_TOKENS_MAX) cache.delete(cache.keys().next().value!);
+      // The stamp was taken before the read: a change committed meanwhile makes this copy stale at once.
+      cache.set(hash, { ...verified, stamp, until: now + VERIFIED_TOKEN_MS });
+      // the kept tenant is shared by every request it serves: none may change it for the others
+      deepFreeze(verified.tenant.settings);
+    }
+    return verified;
   }
 
   /** The tenant and client of a token that is accepted now, or undefined (unknown, revoked or expired). */
@@ -388,10 +451,9 @@ export class TenantRepository {
   async touch(client: Client): Promise<void> {
     const now = Date.now();
     if (client.lastUsedAt && now - Date.parse(client.lastUsedAt) < 60_000) return;
-    await this.db
-      .updateTable('clients')
-      .set({ last_used_at: new Date(now).toISOString() })
-      .where('id', '=', client.id)
-      .execute();
+    const at = new Date(now).toISOString();
+    await this.db.updateTable('clients').set({ last_used_at: at }).where('id', '=', client.id).execute();
+    // the client may be a kept copy (verifyToken): it now knows, so the next request does not write again
+    client.lastUsedAt = at;
   }
 }
