@@ -22,6 +22,12 @@ export interface ServiceOptions {
   maxInMemoryMatches?: number;
 }
 
+/** A user's groups and Shopify extension, by user id. */
+interface UserRelations {
+  memberships: Map<string, { id: string; displayName: string }[]>;
+  ext: Map<string, Json>;
+}
+
 export abstract class ResourceService {
   constructor(
     protected readonly store: Store,
@@ -97,11 +103,26 @@ export abstract class ResourceService {
 
   /** Full representations of user records: computed groups and the server-maintained Shopify extension. */
   protected async renderUsers(ctx: RequestContext, records: ResourceRecord[]): Promise<Json[]> {
-    const ids = records.map((r) => r.id);
+    return this.renderUsersWith(
+      ctx,
+      records,
+      await this.userRelations(
+        ctx,
+        records.map((r) => r.id),
+      ),
+    );
+  }
+
+  /** What a user's representation holds beyond its own row: its groups and its Shopify extension. */
+  protected async userRelations(ctx: RequestContext, ids: string[]): Promise<UserRelations> {
     const [memberships, ext] = await Promise.all([
       users.groupsOf(this.store.db, ctx.tenant.id, ids),
       this.hook.userExtensions(ctx.tenant.id, ids),
     ]);
+    return { memberships, ext };
+  }
+
+  protected renderUsersWith(ctx: RequestContext, records: ResourceRecord[], { memberships, ext }: UserRelations): Json[] {
     const extensionUris = ctx.userType.extensions.map((e) => e.schema.id);
     return records.map((r) => {
       const e = ext.get(r.id);

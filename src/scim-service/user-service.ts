@@ -22,9 +22,10 @@ function withActive(data: Json, prev: Json | undefined): Json {
 
 export class UserService extends ResourceService {
   async get(ctx: RequestContext, id: string): Promise<Json> {
-    const rec = await users.get(this.store.db, ctx.tenant.id, id);
+    // The user, its groups and its Shopify link are read at once: on PostgreSQL one round trip instead of two.
+    const [rec, relations] = await Promise.all([users.get(this.store.db, ctx.tenant.id, id), this.userRelations(ctx, [id])]);
     if (!rec) throw errors.notFound(`User ${id} not found`);
-    return (await this.renderUsers(ctx, [rec]))[0]!;
+    return this.renderUsersWith(ctx, [rec], relations)[0]!;
   }
 
   async list(ctx: RequestContext, q: ListQuery): Promise<{ total: number; resources: Json[] }> {
