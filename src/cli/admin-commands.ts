@@ -27,7 +27,7 @@ export function adminCommand(): Command {
     .option('--url <origin>', 'the address the bridge is reached at (default PUBLIC_URL, else http://127.0.0.1:PORT)')
     .action(async (o: { url?: string }) => {
       const config = configOrExit();
-      const store = await openStore({ url: config.databaseUrl });
+      const store = await openStore({ url: config.databaseUrl, preparedStatements: config.pgPreparedStatements });
       try {
         const origin = o.url ?? config.publicUrl ?? `http://127.0.0.1:${config.port}`;
         const { url } = await issueLoginLink(new AdminAccounts(store.db, store.dialect), origin);

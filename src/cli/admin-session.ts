@@ -27,7 +27,7 @@ export interface AdminCommandOptions {
 
 async function openFromEnv(): Promise<AdminSession> {
   const config = loadConfig();
-  const store = await openStore({ url: config.databaseUrl });
+  const store = await openStore({ url: config.databaseUrl, preparedStatements: config.pgPreparedStatements });
   const deps = {
     db: store.db,
     dialect: store.dialect,

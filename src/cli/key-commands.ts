@@ -17,7 +17,7 @@ export function keyCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
       const cfg = configOrExit();
-      const store = await openStore({ url: cfg.databaseUrl });
+      const store = await openStore({ url: cfg.databaseUrl, preparedStatements: cfg.pgPreparedStatements });
       try {
         const from = new SecretBox(loadOrCreateKey(cfg.dataDir, cfg.secretKey));
         const fresh = randomBytes(32);

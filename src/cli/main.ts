@@ -39,7 +39,7 @@ const urlLine = (u: { url: string; note?: string }) => `SCIM base URL: ${u.url}$
 
 async function withStore<T>(fn: (store: Store, cfg: Config) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
   const cfg = configOrExit();
-  const store = await openStore({ url: cfg.databaseUrl, migrate: opts.migrate });
+  const store = await openStore({ url: cfg.databaseUrl, migrate: opts.migrate, preparedStatements: cfg.pgPreparedStatements });
   try {
     return await fn(store, cfg);
   } finally {

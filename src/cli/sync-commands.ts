@@ -23,7 +23,7 @@ async function withTenant<T>(
   fn: (deps: ReconcileDeps, tenant: Tenant, config: Config) => Promise<T>,
 ): Promise<T> {
   const config = (ctx.config ?? (() => loadConfig()))();
-  const store = await (ctx.store ?? ((c) => openStore({ url: c.databaseUrl })))(config);
+  const store = await (ctx.store ?? ((c) => openStore({ url: c.databaseUrl, preparedStatements: c.pgPreparedStatements })))(config);
   try {
     const tenant = await new TenantRepository(store.db).requireByName(name);
     const shops = new ShopConnections({ box: secretBoxFor(config) });

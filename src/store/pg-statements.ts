@@ -53,14 +53,14 @@ export class StatementNames {
 }
 
 /**
- * The server refuses a prepared statement whose tables changed shape since it was prepared (0A000, "cached plan must
- * not change result type": a migration ran meanwhile) or that it no longer knows (26000: a pooler in between reset
- * the session).
+ * The server refuses a named statement whose tables changed shape since it was prepared (0A000, "cached plan must not
+ * change result type": a migration ran meanwhile), no longer knows it (26000) or already has another of that name
+ * (42P05): the last two when a pooler in between hands the session's statements to another client. The code alone
+ * decides (messages are translated with lc_messages): a genuine 0A000 fails again unnamed and is thrown then.
  */
 function isStalePlan(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown };
-  const code = String(e?.code ?? '');
-  return code === '26000' || (code === '0A000' && /cached plan/i.test(String(e?.message ?? '')));
+  const code = String((err as { code?: unknown })?.code ?? '');
+  return code === '0A000' || code === '26000' || code === '42P05';
 }
 
 /**

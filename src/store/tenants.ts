@@ -432,7 +432,11 @@ export class TenantRepository {
       }),
     };
     if (cache) {
-      if (cache.size >= VERIFIED_TOKENS_MAX) cache.delete(cache.keys().next().value!);
+      // Oldest first: copies past their time go (a revoked token's, a deleted tenant's), and the oldest when full.
+      for (const [k, v] of cache) {
+        if (v.until > now && cache.size < VERIFIED_TOKENS_MAX) break;
+        cache.delete(k);
+      }
       // The stamp was taken before the read: a change committed meanwhile makes this copy stale at once.
       cache.set(hash, { ...verified, stamp, until: now + VERIFIED_TOKEN_MS });
       // the kept tenant is shared by every request it serves: none may change it for the others

@@ -2,7 +2,8 @@
 // copy may outlive a revocation, a settings change or an expiry that the bridge can know of.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openStore } from '../../src/store/db.js';
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
 import { TenantRepository, VERIFIED_TOKEN_MS } from '../../src/store/tenants.js';
 import { openTestStore, testDatabase } from '../helpers/db.js';
 
@@ -56,21 +57,29 @@ test('a kept token past its expiry is refused as expired', async () => {
 
 test('a revocation by another process is seen: at once on SQLite, within the keeping time on PostgreSQL', async () => {
   const store = await openTestStore();
-  // another connection to the same database stands for a CLI command run beside the bridge
-  const other = await openStore({ url: store.url, ...(store.pgSchema ? { pgSchema: store.pgSchema } : {}), migrate: false });
   try {
     const scim = new TenantRepository(store.db);
     const t = await scim.create('kept-elsewhere');
     const { token } = await scim.createToken(t.id, 'okta');
     assert.ok(await scim.authenticate(token));
-    await new TenantRepository(other.db, 'cli').revoke(t.id, 'okta');
-    if (testDatabase === 'sqlite') assert.equal(await scim.authenticate(token), undefined, 'at once on SQLite');
-    else {
+    // A connection of its own, outside the repositories (and so outside this process's own change counter), stands
+    // for a CLI command or another instance writing to the same database.
+    const revokedAt = new Date().toISOString();
+    if (testDatabase === 'sqlite') {
+      const other = new SqliteDatabase(store.url.replace(/^sqlite:/, ''));
+      other.prepare('update clients set revoked_at = ? where tenant_id = ?').run(revokedAt, t.id);
+      other.close();
+      assert.equal(await scim.authenticate(token), undefined, 'at once on SQLite');
+    } else {
+      const other = new pg.Client({ connectionString: store.url, options: `-c search_path=${store.pgSchema}` });
+      await other.connect();
+      await other.query('update clients set revoked_at = $1 where tenant_id = $2', [revokedAt, t.id]);
+      await other.end();
+      assert.ok(await scim.authenticate(token), 'kept for a moment on PostgreSQL');
       await sleep(VERIFIED_TOKEN_MS + 50);
-      assert.equal(await scim.authenticate(token), undefined, 'within VERIFIED_TOKEN_MS on PostgreSQL');
+      assert.equal(await scim.authenticate(token), undefined, 'refused within VERIFIED_TOKEN_MS on PostgreSQL');
     }
   } finally {
-    await other.close();
     await store.close();
   }
 });
