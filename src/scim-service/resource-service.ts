@@ -103,14 +103,11 @@ export abstract class ResourceService {
 
   /** Full representations of user records: computed groups and the server-maintained Shopify extension. */
   protected async renderUsers(ctx: RequestContext, records: ResourceRecord[]): Promise<Json[]> {
-    return this.renderUsersWith(
+    const relations = await this.userRelations(
       ctx,
-      records,
-      await this.userRelations(
-        ctx,
-        records.map((r) => r.id),
-      ),
+      records.map((r) => r.id),
     );
+    return this.renderUsersWith(ctx, records, relations);
   }
 
   /** What a user's representation holds beyond its own row: its groups and its Shopify extension. */

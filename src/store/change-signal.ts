@@ -2,7 +2,6 @@
 // change made through this process's repositories bumps a counter, and on SQLite `PRAGMA data_version` tells of a
 // commit by any other process (a CLI command beside a running bridge). PostgreSQL has no such cheap question; a cache
 // there also bounds how long it keeps what it read.
-import type { Kysely } from 'kysely';
 
 let generation = 0;
 const elsewhere = new WeakMap<object, () => number>();
@@ -13,7 +12,7 @@ export function tenantsChanged(): void {
 }
 
 /** Registers how to ask a database whether another connection committed since the last time (SQLite). */
-export function watchOtherWriters(db: Kysely<never> | object, dataVersion: () => number): void {
+export function watchOtherWriters(db: object, dataVersion: () => number): void {
   elsewhere.set(db, dataVersion);
 }
 

@@ -120,10 +120,13 @@ export class TenantRepository {
     private readonly actor = 'system',
   ) {}
 
-  /** Runs a change to tenants or tokens; kept copies of them (verifyToken) are stale afterwards, even if it failed. */
-  private async changing<T>(change: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a change to tenants or tokens in a transaction; kept copies of them (verifyToken) are stale afterwards, even
+   * if it failed.
+   */
+  private async inChangingTransaction<T>(change: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
     try {
-      return await change();
+      return await this.db.transaction().execute(change);
     } finally {
       tenantsChanged();
     }
@@ -144,19 +147,17 @@ export class TenantRepository {
       settings: JSON.stringify(settings),
     };
     try {
-      await this.changing(() =>
-        this.db.transaction().execute(async (tx) => {
-          await tx.insertInto('tenants').values(row).execute();
-          await audit(tx, {
-            tenantId: row.id,
-            actor: this.actor,
-            action: 'tenant.create',
-            resourceType: 'Tenant',
-            resourceId: row.id,
-            detail: { name },
-          });
-        }),
-      );
+      await this.inChangingTransaction(async (tx) => {
+        await tx.insertInto('tenants').values(row).execute();
+        await audit(tx, {
+          tenantId: row.id,
+          actor: this.actor,
+          action: 'tenant.create',
+          resourceType: 'Tenant',
+          resourceId: row.id,
+          detail: { name },
+        });
+      });
     } catch (e) {
       if (isUniqueViolation(e)) throw new TenantError('TENANT_EXISTS', `a tenant named "${name}" already exists`);
       throw e;
@@ -193,26 +194,24 @@ export class TenantRepository {
     id: string,
     change: (settings: Record<string, unknown>, tx: Transaction<Database>) => T | Promise<T>,
   ): Promise<{ value: T } | undefined> {
-    return this.changing(() =>
-      this.db.transaction().execute(async (tx) => {
-        // A write first: it takes the row lock on PostgreSQL and the write lock on SQLite before anything is read.
-        const touched = await tx
-          .updateTable('tenants')
-          .set((eb) => ({ settings: eb.ref('settings') }))
-          .where('id', '=', id)
-          .executeTakeFirst();
-        if (Number(touched.numUpdatedRows) === 0) return undefined;
-        const row = await tx.selectFrom('tenants').select('settings').where('id', '=', id).executeTakeFirstOrThrow();
-        const settings = JSON.parse(row.settings) as Record<string, unknown>;
-        const value = await change(settings, tx);
-        await tx
-          .updateTable('tenants')
-          .set({ settings: JSON.stringify(settings) })
-          .where('id', '=', id)
-          .execute();
-        return { value };
-      }),
-    );
+    return this.inChangingTransaction(async (tx) => {
+      // A write first: it takes the row lock on PostgreSQL and the write lock on SQLite before anything is read.
+      const touched = await tx
+        .updateTable('tenants')
+        .set((eb) => ({ settings: eb.ref('settings') }))
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (Number(touched.numUpdatedRows) === 0) return undefined;
+      const row = await tx.selectFrom('tenants').select('settings').where('id', '=', id).executeTakeFirstOrThrow();
+      const settings = JSON.parse(row.settings) as Record<string, unknown>;
+      const value = await change(settings, tx);
+      await tx
+        .updateTable('tenants')
+        .set({ settings: JSON.stringify(settings) })
+        .where('id', '=', id)
+        .execute();
+      return { value };
+    });
   }
 
   /**
@@ -222,34 +221,30 @@ export class TenantRepository {
   async rewriteAllSettings(
     change: (settings: Record<string, unknown>, tenant: Tenant) => Record<string, unknown> | undefined,
   ): Promise<number> {
-    return this.changing(() =>
-      this.db.transaction().execute(async (tx) => {
-        let n = 0;
-        for (const row of await tx.selectFrom('tenants').selectAll().orderBy('name').execute()) {
-          const t = toTenant(row);
-          const next = change(t.settings, t);
-          if (!next) continue;
-          await tx
-            .updateTable('tenants')
-            .set({ settings: JSON.stringify(next) })
-            .where('id', '=', t.id)
-            .execute();
-          await audit(tx, { tenantId: t.id, actor: this.actor, action: 'secrets.reseal', resourceType: 'Tenant', resourceId: t.id });
-          n++;
-        }
-        return n;
-      }),
-    );
+    return this.inChangingTransaction(async (tx) => {
+      let n = 0;
+      for (const row of await tx.selectFrom('tenants').selectAll().orderBy('name').execute()) {
+        const t = toTenant(row);
+        const next = change(t.settings, t);
+        if (!next) continue;
+        await tx
+          .updateTable('tenants')
+          .set({ settings: JSON.stringify(next) })
+          .where('id', '=', t.id)
+          .execute();
+        await audit(tx, { tenantId: t.id, actor: this.actor, action: 'secrets.reseal', resourceType: 'Tenant', resourceId: t.id });
+        n++;
+      }
+      return n;
+    });
   }
 
   async delete(id: string): Promise<void> {
-    await this.changing(() =>
-      this.db.transaction().execute(async (tx) => {
-        const r = await tx.deleteFrom('tenants').where('id', '=', id).executeTakeFirst();
-        if (Number(r.numDeletedRows) > 0)
-          await audit(tx, { tenantId: id, actor: this.actor, action: 'tenant.delete', resourceType: 'Tenant', resourceId: id });
-      }),
-    );
+    await this.inChangingTransaction(async (tx) => {
+      const r = await tx.deleteFrom('tenants').where('id', '=', id).executeTakeFirst();
+      if (Number(r.numDeletedRows) > 0)
+        await audit(tx, { tenantId: id, actor: this.actor, action: 'tenant.delete', resourceType: 'Tenant', resourceId: id });
+    });
   }
 
   /**
@@ -290,36 +285,33 @@ export class TenantRepository {
     if (!Number.isSafeInteger(opts.overlapMs) || opts.overlapMs < 0 || opts.overlapMs > MAX_LIFETIME_MS)
       throw new TenantError('EXPIRY_INVALID', 'the overlap must be a whole number of seconds from 0 to ten years');
     const expires = checkExpiry(opts.expiresAt, now);
-    return this.changing(() =>
-      this.db.transaction().execute(async (tx) => {
-        const old = await tx
-          .selectFrom('clients')
-          .selectAll()
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', clientId)
-          .executeTakeFirst();
-        if (!old || !isActive(toClient(old), now))
-          throw new TenantError('CLIENT_NOT_FOUND', `no active token "${clientId}" in this tenant`);
-        const { row, token } = newClientRow(tenantId, old.label, expires);
-        await tx.insertInto('clients').values(row).execute();
-        const until = new Date(now + opts.overlapMs).toISOString();
-        // the old token ends at the overlap's end (or its own expiry, if that comes first); at 0 it is revoked now
-        const patch =
-          opts.overlapMs === 0
-            ? { revoked_at: until }
-            : { expires_at: old.expires_at && Date.parse(old.expires_at) < now + opts.overlapMs ? old.expires_at : until };
-        await tx.updateTable('clients').set(patch).where('id', '=', old.id).execute();
-        await audit(tx, {
-          tenantId,
-          actor: this.actor,
-          action: 'token.rotate',
-          resourceType: 'Client',
-          resourceId: row.id,
-          detail: { label: old.label, previous: old.id, previousEndsAt: patch.revoked_at ?? patch.expires_at ?? until },
-        });
-        return { client: toClient(row), token, previous: toClient({ ...old, ...patch }) };
-      }),
-    );
+    return this.inChangingTransaction(async (tx) => {
+      const old = await tx
+        .selectFrom('clients')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', clientId)
+        .executeTakeFirst();
+      if (!old || !isActive(toClient(old), now)) throw new TenantError('CLIENT_NOT_FOUND', `no active token "${clientId}" in this tenant`);
+      const { row, token } = newClientRow(tenantId, old.label, expires);
+      await tx.insertInto('clients').values(row).execute();
+      const until = new Date(now + opts.overlapMs).toISOString();
+      // the old token ends at the overlap's end (or its own expiry, if that comes first); at 0 it is revoked now
+      const patch =
+        opts.overlapMs === 0
+          ? { revoked_at: until }
+          : { expires_at: old.expires_at && Date.parse(old.expires_at) < now + opts.overlapMs ? old.expires_at : until };
+      await tx.updateTable('clients').set(patch).where('id', '=', old.id).execute();
+      await audit(tx, {
+        tenantId,
+        actor: this.actor,
+        action: 'token.rotate',
+        resourceType: 'Client',
+        resourceId: row.id,
+        detail: { label: old.label, previous: old.id, previousEndsAt: patch.revoked_at ?? patch.expires_at ?? until },
+      });
+      return { client: toClient(row), token, previous: toClient({ ...old, ...patch }) };
+    });
   }
 
   async listClients(tenantId: string): Promise<Client[]> {
@@ -330,39 +322,37 @@ export class TenantRepository {
   /** Revokes a client's token by client id or label; returns how many were revoked. */
   async revoke(tenantId: string, idOrLabel: string): Promise<number> {
     const now = new Date().toISOString();
-    const n = await this.changing(() =>
-      this.db.transaction().execute(async (tx) => {
-        const match = await tx
-          .selectFrom('clients')
-          .select(['id', 'label'])
-          .where('tenant_id', '=', tenantId)
-          .where('revoked_at', 'is', null)
-          .where((eb) => eb.or([eb('id', '=', idOrLabel), eb('label', '=', idOrLabel)]))
-          .execute();
-        if (match.length === 0) return 0;
-        await tx
-          .updateTable('clients')
-          .set({ revoked_at: now })
-          .where('tenant_id', '=', tenantId)
-          .where('revoked_at', 'is', null)
-          .where(
-            'id',
-            'in',
-            match.map((c) => c.id),
-          )
-          .execute();
-        for (const c of match)
-          await audit(tx, {
-            tenantId,
-            actor: this.actor,
-            action: 'token.revoke',
-            resourceType: 'Client',
-            resourceId: c.id,
-            detail: { label: c.label },
-          });
-        return match.length;
-      }),
-    );
+    const n = await this.inChangingTransaction(async (tx) => {
+      const match = await tx
+        .selectFrom('clients')
+        .select(['id', 'label'])
+        .where('tenant_id', '=', tenantId)
+        .where('revoked_at', 'is', null)
+        .where((eb) => eb.or([eb('id', '=', idOrLabel), eb('label', '=', idOrLabel)]))
+        .execute();
+      if (match.length === 0) return 0;
+      await tx
+        .updateTable('clients')
+        .set({ revoked_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('revoked_at', 'is', null)
+        .where(
+          'id',
+          'in',
+          match.map((c) => c.id),
+        )
+        .execute();
+      for (const c of match)
+        await audit(tx, {
+          tenantId,
+          actor: this.actor,
+          action: 'token.revoke',
+          resourceType: 'Client',
+          resourceId: c.id,
+          detail: { label: c.label },
+        });
+      return match.length;
+    });
     if (n === 0) throw new TenantError('CLIENT_NOT_FOUND', `no active token "${idOrLabel}" in this tenant`);
     return n;
   }
@@ -381,10 +371,11 @@ export class TenantRepository {
     const hash = hashToken(token);
     const cache = this.db.isTransaction ? undefined : verifiedTokensOf(this.db);
     const now = Date.now();
-    const stamp = changeStamp(this.db);
+    const stamp = cache ? changeStamp(this.db) : '';
     const kept = cache?.get(hash);
     if (kept && kept.until > now && kept.stamp === stamp) {
-      if (kept.client.expiresAt && Date.parse(kept.client.expiresAt) <= now) return { failure: 'expired' };
+      // only accepted tokens are kept, so a kept one that is no longer active has expired
+      if (!isActive(kept.client, now)) return { failure: 'expired' };
       return { tenant: kept.tenant, client: kept.client };
     }
     if (kept) cache!.delete(hash);
