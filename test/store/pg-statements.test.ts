@@ -32,6 +32,13 @@ test('at most max statements are named; the rest run unnamed', () => {
   assert.equal(new Set(given.filter(Boolean)).size, 3, 'distinct names');
 });
 
+async function dropSchema(pgSchema: string): Promise<void> {
+  const c = new pg.Client({ connectionString: postgresUrl });
+  await c.connect();
+  await c.query(`drop schema if exists ${pgSchema} cascade`);
+  await c.end();
+}
+
 async function scratchStore(preparedStatements?: number) {
   const pgSchema = `t_named_${randomBytes(5).toString('hex')}`;
   const store = await openStore({ url: postgresUrl, pgSchema, poolSize: 1, migrate: false, preparedStatements });
@@ -41,10 +48,7 @@ async function scratchStore(preparedStatements?: number) {
     store,
     async close() {
       await store.close();
-      const c = new pg.Client({ connectionString: postgresUrl });
-      await c.connect();
-      await c.query(`drop schema if exists ${pgSchema} cascade`);
-      await c.end();
+      await dropSchema(pgSchema);
     },
   };
 }
@@ -123,9 +127,6 @@ test('on PostgreSQL the bridge itself runs on named statements: a token look-up 
     assert.equal(statements.filter((t) => /"clients"\."token_hash" = \$1/.test(t)).length, 1, statements.join('\n'));
   } finally {
     await store.close();
-    const c = new pg.Client({ connectionString: postgresUrl });
-    await c.connect();
-    await c.query(`drop schema if exists ${pgSchema} cascade`);
-    await c.end();
+    await dropSchema(pgSchema);
   }
 });
