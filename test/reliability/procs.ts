@@ -170,6 +170,24 @@ export async function converged(store: Store, prefix: string, users: number, ms:
 }
 
 /**
+ * Waits until no job of the kinds is queued or running (a job a killed process held runs again once its lease runs
+ * out), then returns the ones left queued, running or dead: an empty list is a drained outbox with no dead letter.
+ */
+export async function drained(store: Store, kinds: string[], ms: number): Promise<{ id: string; state: string; kind: string }[]> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const rows = await store.db
+      .selectFrom('outbox_jobs')
+      .select(['id', 'state', 'kind'])
+      .where('kind', 'in', kinds)
+      .where('state', 'in', ['queued', 'running', 'dead'])
+      .execute();
+    if (rows.every((r) => r.state === 'dead') || Date.now() > end) return rows.map((r) => ({ id: String(r.id), state: r.state, kind: r.kind }));
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
  * Counts, over every user (not a sample): exactly one Shopify customer per user (by the customer id the link holds
  * and by e-mail), and its state equal to the last SCIM write the bridge acknowledged for that user.
  */
