@@ -182,7 +182,8 @@ export async function drained(store: Store, kinds: string[], ms: number): Promis
       .where('kind', 'in', kinds)
       .where('state', 'in', ['queued', 'running', 'dead'])
       .execute();
-    if (rows.every((r) => r.state === 'dead') || Date.now() > end) return rows.map((r) => ({ id: String(r.id), state: r.state, kind: r.kind }));
+    if (rows.every((r) => r.state === 'dead') || Date.now() > end)
+      return rows.map((r) => ({ id: String(r.id), state: r.state, kind: r.kind }));
     await new Promise((r) => setTimeout(r, 250));
   }
 }
