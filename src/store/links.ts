@@ -4,6 +4,7 @@ import type { Selectable } from 'kysely';
 import type { CustomerLinksTable } from './types.js';
 import type { Db } from './resources.js';
 import type { AppliedState } from '../mapping/index.js';
+import { compiledOnce } from './compiled.js';
 
 export type SyncState = CustomerLinksTable['sync_state'];
 
@@ -75,6 +76,10 @@ export interface LinkUpdate {
   deletedCustomer?: DeletedCustomer | null;
 }
 
+const linkOfUser = compiledOnce(2, (db, tenantId: string, userId: string) =>
+  db.selectFrom('customer_links').selectAll().where('tenant_id', '=', tenantId).where('user_id', '=', userId),
+);
+
 export class LinkRepository {
   async get(db: Db, tenantId: string, userId: string): Promise<CustomerLink | undefined> {
     const r = await db
@@ -88,6 +93,10 @@ export class LinkRepository {
 
   async getMany(db: Db, tenantId: string, userIds: string[]): Promise<Map<string, CustomerLink>> {
     const out = new Map<string, CustomerLink>();
+    if (userIds.length === 1) {
+      for (const r of await linkOfUser(db, tenantId, userIds[0]!)) out.set(r.user_id, toLink(r));
+      return out;
+    }
     for (let i = 0; i < userIds.length; i += 500) {
       const rows = await db
         .selectFrom('customer_links')

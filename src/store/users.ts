@@ -2,6 +2,7 @@
 // the JSON on every write) and one row per email address, so filters on emails need no JSON functions.
 import type { UsersTable } from './types.js';
 import { groupBy, inChunks, lc, newRow, nextRow, nowIso, str, toRecord, type Db, type Json, type ResourceRecord } from './resources.js';
+import { compiledOnce } from './compiled.js';
 
 function userColumns(data: Json) {
   const name = (data.name ?? {}) as Json;
@@ -41,6 +42,23 @@ async function insertEmails(db: Db, rows: ReturnType<typeof emailRows>): Promise
       .execute();
 }
 
+const userById = compiledOnce(2, (db, tenantId: string, id: string) =>
+  db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id),
+);
+
+/** The groups of users, `ids` of them at a time: see groupsOf. */
+const groupsOfUsers = (db: Db, tenantId: string, ids: string[]) =>
+  db
+    .selectFrom('group_members')
+    .crossJoin('groups')
+    .select(['group_members.member_id', 'groups.id', 'groups.display_name'])
+    .whereRef('groups.tenant_id', '=', 'group_members.tenant_id')
+    .whereRef('groups.id', '=', 'group_members.group_id')
+    .where('group_members.tenant_id', '=', tenantId)
+    .where('group_members.member_id', 'in', ids)
+    .orderBy('groups.display_name_lc');
+const groupsOfUser = compiledOnce(2, (db, tenantId: string, id: string) => groupsOfUsers(db, tenantId, [id]));
+
 export class UserRepository {
   /**
    * Reads one user. With `lock` (PostgreSQL, inside a write transaction) the row stays locked until commit, so
@@ -48,8 +66,9 @@ export class UserRepository {
    * runs one writer at a time and has no row locks.
    */
   async get(db: Db, tenantId: string, id: string, lock = false): Promise<ResourceRecord | undefined> {
-    const q = db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id);
-    const r = await (lock ? q.forUpdate() : q).executeTakeFirst();
+    const [r] = lock
+      ? [await db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).forUpdate().executeTakeFirst()]
+      : await userById(db, tenantId, id);
     return r && toRecord(r);
   }
 
@@ -145,18 +164,10 @@ export class UserRepository {
    * of every User GET at 1,000 groups. PostgreSQL plans a cross join with these conditions as the inner join.
    */
   async groupsOf(db: Db, tenantId: string, userIds: string[]): Promise<Map<string, { id: string; displayName: string }[]>> {
-    const rows = await inChunks(userIds, (chunk) =>
-      db
-        .selectFrom('group_members')
-        .crossJoin('groups')
-        .select(['group_members.member_id', 'groups.id', 'groups.display_name'])
-        .whereRef('groups.tenant_id', '=', 'group_members.tenant_id')
-        .whereRef('groups.id', '=', 'group_members.group_id')
-        .where('group_members.tenant_id', '=', tenantId)
-        .where('group_members.member_id', 'in', chunk)
-        .orderBy('groups.display_name_lc')
-        .execute(),
-    );
+    const rows =
+      userIds.length === 1
+        ? await groupsOfUser(db, tenantId, userIds[0]!)
+        : await inChunks(userIds, (chunk) => groupsOfUsers(db, tenantId, chunk).execute());
     return groupBy(
       rows,
       (r) => r.member_id,
