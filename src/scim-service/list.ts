@@ -1,7 +1,7 @@
 // Answers list and search requests: the filter runs in SQL where it compiles exactly; otherwise SQL narrows the
 // candidates and the in-memory evaluator decides, reading candidates in batches so no table is ever loaded whole.
 import type { ListQuery } from '../scim/list-params.js';
-import { compileFilter } from '../scim/filter/sql.js';
+import { compileFilter, storable } from '../scim/filter/sql.js';
 import { matchesFilter } from '../scim/filter/evaluate.js';
 import { resolveFilterPath } from '../scim/filter/attributes.js';
 import type { AttrPath, Filter } from '../scim/filter/ast.js';
@@ -38,6 +38,23 @@ export interface QueryContext {
   materializeStored?: { without: string[]; build(records: ResourceRecord[]): Json[] };
   /** How many matches the in-memory evaluation may hold before the request is refused as tooMany (default MAX_IN_MEMORY_MATCHES). */
   maxMatches?: number;
+}
+
+/**
+ * The userName a filter asks for when it is exactly `userName eq "…"` (the look-up every IdP makes before it creates
+ * a user), and no sort is asked for: at most one user matches, found by its unique index.
+ */
+export function userNameLookup(q: ListQuery, rt: ResourceTypeDef): string | undefined {
+  const f = q.filter;
+  if (!f || f.kind !== 'compare' || f.op !== 'eq' || typeof f.value !== 'string' || !storable(f.value) || q.sortBy) return undefined;
+  const r = resolveFilterPath(rt, f.path);
+  return r?.core && !r.sub && r.def.name === 'userName' ? f.value : undefined;
+}
+
+/** The page a list of at most one match answers with. */
+export function pageOfOne(record: ResourceRecord | undefined, q: ListQuery): ListPage {
+  const offset = Math.max(0, q.startIndex - 1);
+  return { total: record ? 1 : 0, records: record && offset === 0 && q.count > 0 ? [record] : [] };
 }
 
 /** Runs one list/search query and returns the requested page with the total count. */

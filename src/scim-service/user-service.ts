@@ -3,7 +3,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/types.js';
 import { audit, type Json } from '../store/resources.js';
-import { listResources, type ListQuery } from './list.js';
+import { listResources, pageOfOne, userNameLookup, type ListQuery } from './list.js';
 import { errors } from '../scim/errors.js';
 import { normalizeResource } from '../scim/resource.js';
 import { applyPatch, changedPaths } from '../scim/patch/index.js';
@@ -29,7 +29,16 @@ export class UserService extends ResourceService {
   }
 
   async list(ctx: RequestContext, q: ListQuery): Promise<{ total: number; resources: Json[] }> {
-    const page = await listResources(
+    const userName = userNameLookup(q, ctx.userType);
+    const page =
+      userName !== undefined
+        ? pageOfOne(await users.byUserName(this.store.db, ctx.tenant.id, userName), q)
+        : await this.listMatching(ctx, q);
+    return { total: page.total, resources: await this.renderUsers(ctx, page.records) };
+  }
+
+  private listMatching(ctx: RequestContext, q: ListQuery) {
+    return listResources(
       {
         db: this.store.db,
         dialect: this.store.dialect,
@@ -42,7 +51,6 @@ export class UserService extends ResourceService {
       },
       q,
     );
-    return { total: page.total, resources: await this.renderUsers(ctx, page.records) };
   }
 
   /**

@@ -46,6 +46,10 @@ const userById = compiledOnce(2, (db, tenantId: string, id: string) =>
   db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id),
 );
 
+const userByName = compiledOnce(2, (db, tenantId: string, userNameLc: string) =>
+  db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('user_name_lc', '=', userNameLc),
+);
+
 /** The groups of users, `ids` of them at a time: see groupsOf. */
 const groupsOfUsers = (db: Db, tenantId: string, ids: string[]) =>
   db
@@ -80,12 +84,7 @@ export class UserRepository {
   }
 
   async byUserName(db: Db, tenantId: string, userName: string): Promise<ResourceRecord | undefined> {
-    const r = await db
-      .selectFrom('users')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('user_name_lc', '=', userName.toLowerCase())
-      .executeTakeFirst();
+    const [r] = await userByName(db, tenantId, userName.toLowerCase());
     return r && toRecord(r);
   }
 

@@ -73,6 +73,54 @@ describe('SCIM Users over HTTP', () => {
     assert.deepEqual({ t: none.body.totalResults, r: none.body.Resources }, { t: 0, r: [] });
   });
 
+  it('a userName eq look-up (found by its index) answers as the general filter path does, paging and .search included', async () => {
+    const g = await h.req('POST', '/Groups', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: 'Look-up testers',
+      members: [
+        { value: (await h.req('GET', `/Users?filter=${encodeURIComponent('userName eq "grace.hopper@acme.test"')}`)).body.Resources[0].id },
+      ],
+    });
+    assert.equal(g.status, 201, g.dump);
+    const q = (f: string, rest = '') => `/Users?filter=${encodeURIComponent(f)}${rest}`;
+    // `and userName pr` keeps the same match but takes the general path (a compiled SQL filter, then count and page).
+    const general = (v: string) => `userName eq "${v}" and userName pr`;
+    for (const [v, rest] of [
+      ['Grace.Hopper@acme.test', ''],
+      ['grace.hopper@acme.test', '&startIndex=2'],
+      ['grace.hopper@acme.test', '&count=0'],
+      ['grace.hopper@acme.test', '&startIndex=1&count=1&attributes=groups,userName'],
+      ['nobody@acme.test', ''],
+    ] as const) {
+      const fast = await h.req('GET', q(`userName eq "${v}"`, rest));
+      const slow = await h.req('GET', q(general(v), rest));
+      assert.equal(fast.status, 200, fast.dump);
+      assert.deepEqual(fast.body, slow.body, `${v}${rest}`);
+      const qualified = await h.req('GET', q(`urn:ietf:params:scim:schemas:core:2.0:User:userName eq "${v}"`, rest));
+      assert.deepEqual(qualified.body, slow.body, `the schema-qualified name, ${v}${rest}`);
+    }
+    const found = await h.req('GET', q('userName eq "grace.hopper@acme.test"'));
+    assert.deepEqual(
+      found.body.Resources[0].groups.map((x: { display: string }) => x.display),
+      ['Look-up testers'],
+    );
+    const search = await h.req('POST', '/Users/.search', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+      filter: 'userName eq "GRACE.HOPPER@acme.test"',
+      startIndex: 1,
+      count: 10,
+    });
+    assert.equal(search.status, 200, search.dump);
+    assert.deepEqual(search.body, found.body);
+    // A value neither engine can hold as text cannot name a stored user: no match, and no database error.
+    const nul = await h.req('POST', '/Users/.search', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+      filter: 'userName eq "a\\u0000b"',
+    });
+    assert.equal(nul.status, 200, nul.dump);
+    assert.equal(nul.body.totalResults, 0);
+  });
+
   it('filters on attributes evaluated in memory (title) and on emails with a value path', async () => {
     await h.req(
       'POST',

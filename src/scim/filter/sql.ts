@@ -81,7 +81,8 @@ const exact = (expr: Cond): Compiled => ({ expr, exact: true });
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 // The databases cannot hold NUL or lone surrogates the way JavaScript strings do, so such values are left to memory.
-const storable = (s: string) => !/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
+/** Whether both engines can hold and compare `s` as text: no NUL, no lone surrogate. */
+export const storable = (s: string) => !/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
 const SQL_OP = { eq: sql`=`, gt: sql`>`, ge: sql`>=`, lt: sql`<`, le: sql`<=` } as const;
 
 class Compiler {
