@@ -242,3 +242,54 @@ describe('projectResource: returned characteristics of declared extensions', () 
     assert.equal('secret' in (projectResource(res, rt, { attributes: [`${vault.id}:secret`, vault.id] })[vault.id] as object), false);
   });
 });
+
+describe('projectResource: complex values in a default answer', () => {
+  const badge: SchemaDef = {
+    id: 'urn:example:params:scim:schemas:extension:badge:2.0:User',
+    name: 'Badge',
+    description: 'test extension',
+    attributes: [
+      attr('cards', 'complex', {
+        multiValued: true,
+        subAttributes: [
+          attr('number', 'string'),
+          attr('pin', 'string', { returned: 'request' }),
+          attr('key', 'string', { returned: 'never' }),
+        ],
+      }),
+      attr('desk', 'complex', { subAttributes: [attr('floor', 'string'), attr('code', 'string')] }),
+    ],
+  };
+  const rt: ResourceTypeDef = { ...userResourceType, extensions: [{ schema: badge, required: false }] };
+  const user = (ext: Record<string, unknown>, core: Record<string, unknown> = {}) => ({
+    schemas: [SCHEMA.user, badge.id],
+    id: 'u-1',
+    userName: 'ann',
+    ...core,
+    [badge.id]: ext,
+  });
+
+  it('drops request and never sub-attributes from every element, and keeps unknown keys', () => {
+    const out = projectResource(user({ cards: [{ number: '1', pin: '9', key: 'k', color: 'red' }, { pin: '8' }] }), rt, {});
+    assert.deepEqual(out[badge.id], { cards: [{ number: '1', color: 'red' }] });
+  });
+
+  it('shows a value whose sub-attributes all show by default as it is, but never an empty list or element', () => {
+    const emails = [{ value: 'a@example.com', type: 'work', primary: true, display: 'A' }];
+    const shown = projectResource(user({ desk: { floor: '3', code: 'B' } }, { emails }), rt, {});
+    assert.deepEqual(shown.emails, emails);
+    assert.deepEqual(shown[badge.id], { desk: { floor: '3', code: 'B' } });
+    const empty = projectResource(user({ desk: {} }, { emails: [], phoneNumbers: [{}, { value: '+1' }], addresses: [{}] }), rt, {});
+    assert.equal('emails' in empty, false, 'an empty list is left out');
+    assert.deepEqual(empty.phoneNumbers, [{ value: '+1' }], 'an empty element is dropped');
+    assert.equal('addresses' in empty, false, 'a list of empty elements is left out');
+    assert.equal(badge.id in empty, false, 'an empty complex value is left out, and with it the extension');
+  });
+
+  it('with an exclusion, an excluded sub-attribute goes from each element', () => {
+    const out = projectResource(user({}, { emails: [{ value: 'a@example.com', type: 'work' }] }), rt, {
+      excludedAttributes: ['emails.type'],
+    });
+    assert.deepEqual(out.emails, [{ value: 'a@example.com' }]);
+  });
+});

@@ -77,6 +77,23 @@ function subsOf(def: AttributeDef): Map<string, AttributeDef> {
 
 const NO_MENTIONS: Mentions = new Map();
 
+const showsAllByDefault = new WeakMap<AttributeDef, boolean>();
+/** Whether a default projection keeps every sub-attribute of `def` (none is returned `never` or `request`). */
+function keepsAllSubs(def: AttributeDef): boolean {
+  let all = showsAllByDefault.get(def);
+  if (all === undefined) {
+    all = (def.subAttributes ?? []).every((s) => s.returned !== 'never' && s.returned !== 'request');
+    showsAllByDefault.set(def, all);
+  }
+  return all;
+}
+
+const isEmptyObject = (v: unknown): boolean => isObject(v) && Object.keys(v).length === 0;
+
+/** Whether a complex value holds nothing a projection would drop: no empty list, no empty element. */
+const nothingToDrop = (value: unknown): boolean =>
+  Array.isArray(value) ? value.length > 0 && !value.some(isEmptyObject) : !isEmptyObject(value);
+
 /** The projected value of one attribute, or undefined when the response must not show it. */
 function projectAttr(schemaId: string, def: AttributeDef, value: unknown, ctx: Ctx): unknown {
   if (def.returned === 'never' || value === undefined) return undefined;
@@ -87,6 +104,9 @@ function projectAttr(schemaId: string, def: AttributeDef, value: unknown, ctx: C
     if (excluded?.whole) return undefined;
   }
   if (def.type !== 'complex' || !def.subAttributes) return value;
+  // The common answer (no attributes asked for or excluded): a value all of whose sub-attributes show is shown as it
+  // is, without copying each element.
+  if (!ctx.askedAny && !excluded && keepsAllSubs(def) && nothingToDrop(value)) return value;
   const onlySubs = asked && !asked.whole && asked.subs.size > 0 && def.returned !== 'always';
   const keep = (sub: AttributeDef): boolean => {
     if (sub.returned === 'never') return false;
