@@ -80,6 +80,15 @@ const linkOfUser = compiledOnce(2, (db, tenantId: string, userId: string) =>
   db.selectFrom('customer_links').selectAll().where('tenant_id', '=', tenantId).where('user_id', '=', userId),
 );
 
+const linkOfUserName = compiledOnce(2, (db, tenantId: string, userNameLc: string) =>
+  db
+    .selectFrom('customer_links')
+    .innerJoin('users', (j) => j.onRef('users.tenant_id', '=', 'customer_links.tenant_id').onRef('users.id', '=', 'customer_links.user_id'))
+    .selectAll('customer_links')
+    .where('users.tenant_id', '=', tenantId)
+    .where('users.user_name_lc', '=', userNameLc),
+);
+
 export class LinkRepository {
   async get(db: Db, tenantId: string, userId: string): Promise<CustomerLink | undefined> {
     const r = await db
@@ -107,6 +116,11 @@ export class LinkRepository {
       for (const r of rows) out.set(r.user_id, toLink(r));
     }
     return out;
+  }
+
+  /** The link of the user holding a userName (lower-cased), keyed by user id: read without knowing the user's id. */
+  async byUserName(db: Db, tenantId: string, userNameLc: string): Promise<Map<string, CustomerLink>> {
+    return new Map((await linkOfUserName(db, tenantId, userNameLc)).map((r) => [r.user_id, toLink(r)]));
   }
 
   /** The link holding a customer, if any (a customer belongs to one user per tenant). */

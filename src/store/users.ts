@@ -63,6 +63,21 @@ const groupsOfUsers = (db: Db, tenantId: string, ids: string[]) =>
     .orderBy('groups.display_name_lc');
 const groupsOfUser = compiledOnce(2, (db, tenantId: string, id: string) => groupsOfUsers(db, tenantId, [id]));
 
+const groupsOfUserName = compiledOnce(2, (db, tenantId: string, userNameLc: string) =>
+  db
+    .selectFrom('users')
+    .innerJoin('group_members', (j) =>
+      j.onRef('group_members.tenant_id', '=', 'users.tenant_id').onRef('group_members.member_id', '=', 'users.id'),
+    )
+    .innerJoin('groups', (j) =>
+      j.onRef('groups.tenant_id', '=', 'group_members.tenant_id').onRef('groups.id', '=', 'group_members.group_id'),
+    )
+    .select(['group_members.member_id', 'groups.id', 'groups.display_name'])
+    .where('users.tenant_id', '=', tenantId)
+    .where('users.user_name_lc', '=', userNameLc)
+    .orderBy('groups.display_name_lc'),
+);
+
 export class UserRepository {
   /**
    * Reads one user. With `lock` (PostgreSQL, inside a write transaction) the row stays locked until commit, so
@@ -153,6 +168,15 @@ export class UserRepository {
     await db.deleteFrom('user_emails').where('tenant_id', '=', tenantId).where('user_id', '=', id).execute();
     const r = await db.deleteFrom('users').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
+  }
+
+  /** groupsOf the user holding a userName (lower-cased), read without knowing the user's id. */
+  async groupsOfUserName(db: Db, tenantId: string, userNameLc: string): Promise<Map<string, { id: string; displayName: string }[]>> {
+    return groupBy(
+      await groupsOfUserName(db, tenantId, userNameLc),
+      (r) => r.member_id,
+      (r) => ({ id: r.id, displayName: r.display_name }),
+    );
   }
 
   /**

@@ -276,5 +276,10 @@ export function createProvisioningHook(opts: HookOptions): ProvisioningHook {
       for (const [id, l] of await links.getMany(db, tenantId, ids)) out.set(id, linkExtension(l));
       return out;
     },
+    async userExtensionsByUserName(tenantId, userNameLc) {
+      const out = new Map<string, Json>();
+      for (const [id, l] of await links.byUserName(db, tenantId, userNameLc)) out.set(id, linkExtension(l));
+      return out;
+    },
   };
 }

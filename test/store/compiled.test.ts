@@ -132,4 +132,10 @@ test('the repositories read one user, its groups and its link through compiled q
   assert.equal(link?.customerId, 'gid://shopify/Customer/1');
   assert.deepEqual(link, (await links.getMany(store.db, a.id, [ada.id, bob.id])).get(ada.id));
   assert.equal((await links.getMany(store.db, b.id, [ada.id])).size, 0);
+  // The same, found by the userName instead of the id.
+  assert.deepEqual(await users.groupsOfUserName(store.db, a.id, 'ada@example.com'), one);
+  assert.deepEqual(await links.byUserName(store.db, a.id, 'ada@example.com'), new Map([[ada.id, link]]));
+  assert.equal((await users.groupsOfUserName(store.db, b.id, 'ada@example.com')).size, 0, "another tenant's userName");
+  assert.equal((await links.byUserName(store.db, b.id, 'ada@example.com')).size, 0);
+  assert.equal((await links.byUserName(store.db, a.id, 'nobody@example.com')).size, 0);
 });

@@ -49,6 +49,32 @@ test('a created user becomes a Shopify customer with its fields, tags and custom
   );
 });
 
+test('a userName look-up answers the user with its groups and Shopify extension, as a GET by id does', async () => {
+  const r = await s.req('POST', '/Users', oktaUser('look.up@example.com'));
+  assert.equal(r.status, 201, r.dump);
+  const g = await s.req('POST', '/Groups', {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+    displayName: 'Look-up',
+    members: [{ value: r.body.id }],
+  });
+  assert.equal(g.status, 201, g.dump);
+  // The membership tags the customer: once that sync is done, nothing changes between the two reads.
+  const byId = await s.until('the membership synced', async () => {
+    const u = await s.req('GET', `/Users/${r.body.id}`);
+    return u.body[SHOPIFY_EXT]?.syncState === 'synced' && u;
+  });
+  assert.match(byId.body[SHOPIFY_EXT].customerId, /^gid:\/\/shopify\/Customer\//);
+  assert.deepEqual(
+    byId.body.groups.map((x: { display: string }) => x.display),
+    ['Look-up'],
+  );
+  const list = await s.req('GET', `/Users?filter=${encodeURIComponent('userName eq "LOOK.UP@example.com"')}`);
+  assert.equal(list.status, 200, list.dump);
+  assert.deepEqual(list.body.Resources, [byId.body]);
+  const none = await s.req('GET', `/Users?filter=${encodeURIComponent('userName eq "look.up@example.org"')}`);
+  assert.deepEqual([none.body.totalResults, none.body.Resources], [0, []]);
+});
+
 test('an update changes only what changed and never removes tags the bridge did not set', async () => {
   const r = await s.req('POST', '/Users', oktaUser('grace@example.com'));
   assert.equal(r.status, 201, r.dump);

@@ -28,5 +28,6 @@ export function withTargets(inner: ProvisioningHook, opts: FanoutOptions = {}): 
     },
     groupWritten: (tx, change) => inner.groupWritten(tx, change),
     userExtensions: (tenantId, ids) => inner.userExtensions(tenantId, ids),
+    ...(inner.userExtensionsByUserName ? { userExtensionsByUserName: inner.userExtensionsByUserName.bind(inner) } : {}),
   };
 }
