@@ -5,6 +5,7 @@ import type { CustomerLinksTable } from './types.js';
 import type { Db } from './resources.js';
 import type { AppliedState } from '../mapping/index.js';
 import { compiledOnce } from './compiled.js';
+import { idOfUserName } from './users.js';
 
 export type SyncState = CustomerLinksTable['sync_state'];
 
@@ -83,10 +84,9 @@ const linkOfUser = compiledOnce(2, (db, tenantId: string, userId: string) =>
 const linkOfUserName = compiledOnce(2, (db, tenantId: string, userNameLc: string) =>
   db
     .selectFrom('customer_links')
-    .innerJoin('users', (j) => j.onRef('users.tenant_id', '=', 'customer_links.tenant_id').onRef('users.id', '=', 'customer_links.user_id'))
-    .selectAll('customer_links')
-    .where('users.tenant_id', '=', tenantId)
-    .where('users.user_name_lc', '=', userNameLc),
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', idOfUserName(db, tenantId, userNameLc)),
 );
 
 export class LinkRepository {

@@ -63,18 +63,21 @@ const groupsOfUsers = (db: Db, tenantId: string, ids: string[]) =>
     .orderBy('groups.display_name_lc');
 const groupsOfUser = compiledOnce(2, (db, tenantId: string, id: string) => groupsOfUsers(db, tenantId, [id]));
 
+/** The id of the user holding a userName, as a subquery: run once, before the rows that hang off it are looked up. */
+export const idOfUserName = (db: Db, tenantId: string, userNameLc: string) =>
+  db.selectFrom('users').select('users.id').where('users.tenant_id', '=', tenantId).where('users.user_name_lc', '=', userNameLc);
+
+// The user's id comes from a scalar subquery rather than a join: whatever the planner's statistics, its memberships
+// are then found by their index. Joined, PostgreSQL without fresh statistics walked every membership of the tenant.
 const groupsOfUserName = compiledOnce(2, (db, tenantId: string, userNameLc: string) =>
   db
-    .selectFrom('users')
-    .innerJoin('group_members', (j) =>
-      j.onRef('group_members.tenant_id', '=', 'users.tenant_id').onRef('group_members.member_id', '=', 'users.id'),
-    )
-    .innerJoin('groups', (j) =>
-      j.onRef('groups.tenant_id', '=', 'group_members.tenant_id').onRef('groups.id', '=', 'group_members.group_id'),
-    )
+    .selectFrom('group_members')
+    .crossJoin('groups')
     .select(['group_members.member_id', 'groups.id', 'groups.display_name'])
-    .where('users.tenant_id', '=', tenantId)
-    .where('users.user_name_lc', '=', userNameLc)
+    .whereRef('groups.tenant_id', '=', 'group_members.tenant_id')
+    .whereRef('groups.id', '=', 'group_members.group_id')
+    .where('group_members.tenant_id', '=', tenantId)
+    .where('group_members.member_id', '=', idOfUserName(db, tenantId, userNameLc))
     .orderBy('groups.display_name_lc'),
 );
 
