@@ -6,15 +6,18 @@
 // user's sync state. With --full, also the initial load of 20,000 users on the per-call path and with bulk mutations.
 //
 //   npx tsx bench/budget.ts [--users 2000] [--plans standard,plus] [--concurrency 16] [--full] [--initial 20000]
+//     [--emulator process|in-process: the shop in a process of its own (default) or in the bridge's]
 //   TEST_DATABASE=postgres npx tsx bench/budget.ts   (PostgreSQL at TEST_POSTGRES_URL, default 127.0.0.1:5432/test)
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { execSync } from 'node:child_process';
+import { execSync, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { cpus, totalmem } from 'node:os';
 import { startBridgeStack, connectedTenant, type BridgeStack } from '../test/helpers/stack.js';
 import { testDatabase } from '../test/helpers/db.js';
 import { ensureTenantWebhooks } from '../src/sync/inbound/subscriptions.js';
 import { TenantRepository } from '../src/store/tenants.js';
-import type { EmulatorCounters } from '../src/emulator/index.js';
+import type { EmulatorCounters, EmulatorOptions } from '../src/emulator/index.js';
 import { SHOPIFY_EXT } from '../test/helpers/http.js';
 
 interface Plan {
@@ -46,6 +49,12 @@ const INITIAL_PLAN = arg('initial-plan', 'standard');
 const LABEL = arg('label', '');
 /** which initial loads --full runs: the per-call path alone, and the bridge's default choice (bulk from a backlog of 100) */
 const INITIAL_MODES = arg('initial-modes', 'per-call,default').split(',');
+/**
+ * where the shop runs: `process` (default), a process of its own as a real shop is; `in-process`, inside the bridge's
+ * process, sharing its event loop (how the earlier figures were taken)
+ */
+const EMULATOR = arg('emulator', 'process');
+if (EMULATOR !== 'process' && EMULATOR !== 'in-process') throw new Error('--emulator is process or in-process');
 
 function user(i: number, run: string): Record<string, unknown> {
   const given = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken'][i % 8]!;
@@ -90,6 +99,70 @@ function diff(a: EmulatorCounters, b: EmulatorCounters) {
   };
 }
 
+/** What the scenario asks of the shop, in the bridge's process or through the emulator's control API. */
+interface Shop {
+  connection: { shop: string; url: string; accessToken: string; clientSecret: string };
+  counters(): Promise<EmulatorCounters>;
+  customerCount(): Promise<number>;
+  /** empties the cost bucket (the steady state of a long initial cycle) */
+  drain(): Promise<void>;
+  webhooksIdle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function shopInProcess(stack: BridgeStack): Shop {
+  const c = stack.emu.control;
+  return {
+    connection: stack.emu,
+    counters: async () => c.counters(),
+    customerCount: async () => c.customers().length,
+    drain: async () => {
+      c.setFaults({ throttlePressure: 1 });
+      c.clearFaults();
+    },
+    webhooksIdle: () => c.webhooksIdle(),
+    close: async () => undefined,
+  };
+}
+
+async function shopProcess(options: EmulatorOptions): Promise<Shop> {
+  const script = fileURLToPath(new URL('./servers/emulator.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, BENCH_EMULATOR: JSON.stringify(options) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the emulator exited (${code}) before listening`)));
+  });
+  const connection = JSON.parse(line) as Shop['connection'];
+  const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const r = await fetch(`${connection.url}/_emulator/${path}`, {
+      method,
+      headers: { 'x-shopify-access-token': connection.accessToken, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!r.ok) throw new Error(`emulator ${method} ${path}: ${r.status} ${await r.text()}`);
+    return (await r.json()) as T;
+  };
+  return {
+    connection,
+    counters: async () => (await control<{ counters: EmulatorCounters }>('GET', 'counters')).counters,
+    customerCount: async () => (await control<{ customers: unknown[] }>('GET', 'customers')).customers.length,
+    drain: async () => {
+      await control('PUT', 'faults', { throttlePressure: 1 });
+      await control('DELETE', 'faults');
+    },
+    webhooksIdle: async () => void (await control('POST', 'webhooks/idle')),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
 interface Scenario {
   plan: Plan;
   users: number;
@@ -101,18 +174,21 @@ interface Scenario {
 }
 
 async function run(sc: Scenario) {
+  const emulator: EmulatorOptions = {
+    restoreRate: sc.plan.restoreRate,
+    bucketSize: sc.plan.bucketSize,
+    planName: sc.plan.name,
+    webhookRetry: { attempts: 5, baseDelayMs: 200, timeoutMs: 5000 },
+  };
   const stack: BridgeStack = await startBridgeStack({
-    emulator: {
-      restoreRate: sc.plan.restoreRate,
-      bucketSize: sc.plan.bucketSize,
-      planName: sc.plan.name,
-      webhookRetry: { attempts: 5, baseDelayMs: 200, timeoutMs: 5000 },
-    },
+    // in-process: the shop itself; process: an idle one beside the shop in its own process
+    emulator,
     env: { BULK_CREATE_THRESHOLD: String(sc.bulkThreshold), SYNC_WAIT_MS: '3000' },
     worker: { concurrency: 8 },
   });
+  const shop = EMULATOR === 'process' ? await shopProcess(emulator) : shopInProcess(stack);
   try {
-    const { tenant, token } = await connectedTenant(stack, 'bench', {
+    const { tenant, token } = await connectedTenant({ ...stack, emu: shop.connection }, 'bench', {
       webhookSecret: true,
       settings: { policies: { importShopifyCreated: true } },
     });
@@ -129,14 +205,11 @@ async function run(sc: Scenario) {
     });
     if (warm.status !== 201) throw new Error(`warm-up POST answered ${warm.status}: ${await warm.text()}`);
     await waitSynced(stack, tenant.id, 1, 60_000);
-    await stack.emu.control.webhooksIdle();
+    await shop.webhooksIdle();
     await sleep(500);
-    if (sc.drain) {
-      stack.emu.control.setFaults({ throttlePressure: 1 });
-      stack.emu.control.clearFaults();
-    }
-    const c0 = stack.emu.control.counters();
-    const customers0 = stack.emu.control.customers().length;
+    if (sc.drain) await shop.drain();
+    const c0 = await shop.counters();
+    const customers0 = await shop.customerCount();
     const latencies: number[] = [];
     const statuses = new Map<number, number>();
     let pendingAnswers = 0;
@@ -171,14 +244,14 @@ async function run(sc: Scenario) {
     const postsDone = Date.now();
     const lastSynced = await waitSynced(stack, tenant.id, sc.users + 1, 3_600_000);
     const syncedAt = Date.now();
-    const c1 = stack.emu.control.counters();
+    const c1 = await shop.counters();
     // The webhooks of these creates, and what the bridge spends on them, once they have all been handled.
-    await stack.emu.control.webhooksIdle();
+    await shop.webhooksIdle();
     await drainInbound(stack, tenant.id);
-    const c2 = stack.emu.control.counters();
+    const c2 = await shop.counters();
     watching = false;
     await watch;
-    const created = stack.emu.control.customers().length - customers0;
+    const created = (await shop.customerCount()) - customers0;
     const deadJobs = await stack.store.db
       .selectFrom('outbox_jobs')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -224,6 +297,7 @@ async function run(sc: Scenario) {
     };
   } finally {
     await stack.close();
+    await shop.close();
   }
 }
 
@@ -313,6 +387,7 @@ async function main() {
     database: testDatabase,
     machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: round(totalmem() / 2 ** 30, 1), node: process.version },
     concurrency: CONCURRENCY,
+    emulator: EMULATOR,
     results,
   };
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });

@@ -117,7 +117,7 @@ export interface ConnectedTenant {
  * webhooks when `webhookSecret`) and issues a SCIM token labelled "okta".
  */
 export async function connectedTenant(
-  s: Pick<BridgeStack, 'store' | 'emu' | 'box'>,
+  s: Pick<BridgeStack, 'store' | 'box'> & { emu: Pick<Emulator, 'shop' | 'url' | 'accessToken' | 'clientSecret'> },
   name: string,
   opts: { displayName?: string; settings?: Record<string, unknown>; webhookSecret?: boolean } = {},
 ): Promise<ConnectedTenant> {
