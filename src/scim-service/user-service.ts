@@ -30,8 +30,12 @@ export class UserService extends ResourceService {
 
   async list(ctx: RequestContext, q: ListQuery): Promise<{ total: number; resources: Json[] }> {
     const userName = userNameLookup(q, ctx.userType);
+    if (userName === undefined) {
+      const page = await this.listMatching(ctx, q);
+      return { total: page.total, resources: await this.renderUsers(ctx, page.records) };
+    }
     const byName = this.hook.userExtensionsByUserName?.bind(this.hook);
-    if (userName !== undefined && byName && this.store.dialect === 'postgres') {
+    if (byName && this.store.dialect === 'postgres') {
       // Where each read is a round trip, the user, its groups and its link are read at once by the userName.
       const lc = userName.toLowerCase();
       const [rec, memberships, ext] = await Promise.all([
@@ -42,10 +46,7 @@ export class UserService extends ResourceService {
       const page = pageOfOne(rec, q);
       return { total: page.total, resources: this.renderUsersWith(ctx, page.records, { memberships, ext }) };
     }
-    const page =
-      userName !== undefined
-        ? pageOfOne(await users.byUserName(this.store.db, ctx.tenant.id, userName), q)
-        : await this.listMatching(ctx, q);
+    const page = pageOfOne(await users.byUserName(this.store.db, ctx.tenant.id, userName), q);
     return { total: page.total, resources: await this.renderUsers(ctx, page.records) };
   }
 

@@ -91,12 +91,7 @@ const linkOfUserName = compiledOnce(2, (db, tenantId: string, userNameLc: string
 
 export class LinkRepository {
   async get(db: Db, tenantId: string, userId: string): Promise<CustomerLink | undefined> {
-    const r = await db
-      .selectFrom('customer_links')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    const [r] = await linkOfUser(db, tenantId, userId);
     return r && toLink(r);
   }
 

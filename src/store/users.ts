@@ -42,34 +42,20 @@ async function insertEmails(db: Db, rows: ReturnType<typeof emailRows>): Promise
       .execute();
 }
 
-const userById = compiledOnce(2, (db, tenantId: string, id: string) =>
-  db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id),
-);
+const userQuery = (db: Db, tenantId: string, id: string) =>
+  db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id);
+const userById = compiledOnce(2, userQuery);
 
 const userByName = compiledOnce(2, (db, tenantId: string, userNameLc: string) =>
   db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('user_name_lc', '=', userNameLc),
 );
 
-/** The groups of users, `ids` of them at a time: see groupsOf. */
-const groupsOfUsers = (db: Db, tenantId: string, ids: string[]) =>
-  db
-    .selectFrom('group_members')
-    .crossJoin('groups')
-    .select(['group_members.member_id', 'groups.id', 'groups.display_name'])
-    .whereRef('groups.tenant_id', '=', 'group_members.tenant_id')
-    .whereRef('groups.id', '=', 'group_members.group_id')
-    .where('group_members.tenant_id', '=', tenantId)
-    .where('group_members.member_id', 'in', ids)
-    .orderBy('groups.display_name_lc');
-const groupsOfUser = compiledOnce(2, (db, tenantId: string, id: string) => groupsOfUsers(db, tenantId, [id]));
-
 /** The id of the user holding a userName, as a subquery: run once, before the rows that hang off it are looked up. */
 export const idOfUserName = (db: Db, tenantId: string, userNameLc: string) =>
   db.selectFrom('users').select('users.id').where('users.tenant_id', '=', tenantId).where('users.user_name_lc', '=', userNameLc);
 
-// The user's id comes from a scalar subquery rather than a join: whatever the planner's statistics, its memberships
-// are then found by their index. Joined, PostgreSQL without fresh statistics walked every membership of the tenant.
-const groupsOfUserName = compiledOnce(2, (db, tenantId: string, userNameLc: string) =>
+/** A tenant's memberships with their groups' names, in display-name order: see groupsOf; the caller names the members. */
+const memberships = (db: Db, tenantId: string) =>
   db
     .selectFrom('group_members')
     .crossJoin('groups')
@@ -77,9 +63,24 @@ const groupsOfUserName = compiledOnce(2, (db, tenantId: string, userNameLc: stri
     .whereRef('groups.tenant_id', '=', 'group_members.tenant_id')
     .whereRef('groups.id', '=', 'group_members.group_id')
     .where('group_members.tenant_id', '=', tenantId)
-    .where('group_members.member_id', '=', idOfUserName(db, tenantId, userNameLc))
-    .orderBy('groups.display_name_lc'),
+    .orderBy('groups.display_name_lc');
+const groupsOfUser = compiledOnce(2, (db, tenantId: string, id: string) =>
+  memberships(db, tenantId).where('group_members.member_id', '=', id),
 );
+// The user's id comes from a scalar subquery rather than a join: whatever the planner's statistics, its memberships
+// are then found by their index. Joined, PostgreSQL without fresh statistics walked every membership of the tenant.
+const groupsOfUserName = compiledOnce(2, (db, tenantId: string, userNameLc: string) =>
+  memberships(db, tenantId).where('group_members.member_id', '=', idOfUserName(db, tenantId, userNameLc)),
+);
+
+type Membership = { member_id: string; id: string; display_name: string };
+/** Memberships as each member's list of groups. */
+const byMember = (rows: Membership[]) =>
+  groupBy(
+    rows,
+    (r) => r.member_id,
+    (r) => ({ id: r.id, displayName: r.display_name }),
+  );
 
 export class UserRepository {
   /**
@@ -88,9 +89,7 @@ export class UserRepository {
    * runs one writer at a time and has no row locks.
    */
   async get(db: Db, tenantId: string, id: string, lock = false): Promise<ResourceRecord | undefined> {
-    const [r] = lock
-      ? [await db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).forUpdate().executeTakeFirst()]
-      : await userById(db, tenantId, id);
+    const [r] = lock ? [await userQuery(db, tenantId, id).forUpdate().executeTakeFirst()] : await userById(db, tenantId, id);
     return r && toRecord(r);
   }
 
@@ -175,11 +174,7 @@ export class UserRepository {
 
   /** groupsOf the user holding a userName (lower-cased), read without knowing the user's id. */
   async groupsOfUserName(db: Db, tenantId: string, userNameLc: string): Promise<Map<string, { id: string; displayName: string }[]>> {
-    return groupBy(
-      await groupsOfUserName(db, tenantId, userNameLc),
-      (r) => r.member_id,
-      (r) => ({ id: r.id, displayName: r.display_name }),
-    );
+    return byMember(await groupsOfUserName(db, tenantId, userNameLc));
   }
 
   /**
@@ -190,14 +185,10 @@ export class UserRepository {
    * of every User GET at 1,000 groups. PostgreSQL plans a cross join with these conditions as the inner join.
    */
   async groupsOf(db: Db, tenantId: string, userIds: string[]): Promise<Map<string, { id: string; displayName: string }[]>> {
-    const rows =
+    return byMember(
       userIds.length === 1
         ? await groupsOfUser(db, tenantId, userIds[0]!)
-        : await inChunks(userIds, (chunk) => groupsOfUsers(db, tenantId, chunk).execute());
-    return groupBy(
-      rows,
-      (r) => r.member_id,
-      (r) => ({ id: r.id, displayName: r.display_name }),
+        : await inChunks(userIds, (chunk) => memberships(db, tenantId).where('group_members.member_id', 'in', chunk).execute()),
     );
   }
 }
