@@ -9,9 +9,8 @@
 //     [--emulator process|in-process: the shop in a process of its own (default) or in the bridge's]
 //   TEST_DATABASE=postgres npx tsx bench/budget.ts   (PostgreSQL at TEST_POSTGRES_URL, default 127.0.0.1:5432/test)
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { execSync, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { execSync } from 'node:child_process';
+import { spawnServer } from './lib/harness.js';
 import { cpus, totalmem } from 'node:os';
 import { startBridgeStack, connectedTenant, type BridgeStack } from '../test/helpers/stack.js';
 import { testDatabase } from '../test/helpers/db.js';
@@ -126,16 +125,7 @@ function shopInProcess(stack: BridgeStack): Shop {
 }
 
 async function shopProcess(options: EmulatorOptions): Promise<Shop> {
-  const script = fileURLToPath(new URL('./servers/emulator.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    env: { ...process.env, BENCH_EMULATOR: JSON.stringify(options) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the emulator exited (${code}) before listening`)));
-  });
-  const connection = JSON.parse(line) as Shop['connection'];
+  const { info: connection, stop } = await spawnServer<Shop['connection']>('emulator.ts', { BENCH_EMULATOR: JSON.stringify(options) });
   const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const r = await fetch(`${connection.url}/_emulator/${path}`, {
       method,
@@ -154,12 +144,7 @@ async function shopProcess(options: EmulatorOptions): Promise<Shop> {
       await control('DELETE', 'faults');
     },
     webhooksIdle: async () => void (await control('POST', 'webhooks/idle')),
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    close: stop,
   };
 }
 

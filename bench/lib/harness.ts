@@ -64,13 +64,19 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** Starts bench/servers/<kind>.ts in a child process and waits for the JSON line it prints when listening. */
-export async function startServer(
-  kind: Server['kind'],
+/** A bench server in a child process, with the JSON line it printed when it began to listen. */
+export interface Spawned<T> {
+  info: T;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts bench/servers/<script> through tsx and waits for the JSON line it prints when listening. */
+export async function spawnServer<T>(
+  script: string,
   env: Record<string, string>,
   opts: { profile?: boolean; root?: string } = {},
-): Promise<Server> {
-  const script = { ours: 'ours.ts', before: 'ours.ts', fastify: 'fastify-bare.ts', scimmy: 'scimmy.ts' }[kind];
+): Promise<Spawned<T>> {
   const root = opts.root ?? ROOT;
   const args = ['--import', 'tsx'];
   if (opts.profile) {
@@ -87,12 +93,10 @@ export async function startServer(
   const first = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     rl.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`${kind} server exited (${code}) before listening:\n${stderr}`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before listening:\n${stderr}`)));
   });
-  const info = JSON.parse(first) as { url: string; token: string; stats?: string };
   return {
-    kind,
-    ...info,
+    info: JSON.parse(first) as T,
     pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
@@ -102,6 +106,17 @@ export async function startServer(
         setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
       }),
   };
+}
+
+/** Starts bench/servers/<kind>.ts in a child process and waits for the JSON line it prints when listening. */
+export async function startServer(
+  kind: Server['kind'],
+  env: Record<string, string>,
+  opts: { profile?: boolean; root?: string } = {},
+): Promise<Server> {
+  const script = { ours: 'ours.ts', before: 'ours.ts', fastify: 'fastify-bare.ts', scimmy: 'scimmy.ts' }[kind];
+  const { info, pid, stop } = await spawnServer<{ url: string; token: string; stats?: string }>(script, env, opts);
+  return { kind, ...info, pid, stop };
 }
 
 /** Starts counting a process's peak RSS afresh (Linux: writing 5 to clear_refs resets VmHWM). */
